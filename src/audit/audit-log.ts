@@ -1,0 +1,48 @@
+import type { Queryable } from '../db/knex.ts';
+import type { RequestContext, Role } from '../identity/actor.ts';
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+export interface AuditEntry {
+  action: string;
+  entity?: string;
+  entityId?: string | null;
+  outcome?: AuditOutcome;
+  details?: Record<string, unknown>;
+}
+
+interface AuditActor {
+  component: 'api' | 'worker' | 'cli';
+  actorId?: string | null;
+  role?: Role | null;
+  agencyId?: string | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export const apiAuditActor = (ctx: RequestContext): AuditActor => ({
+  component: 'api',
+  actorId: ctx.actor.id,
+  role: ctx.actor.role,
+  agencyId: ctx.actor.agency.id,
+  requestId: ctx.requestId,
+  ip: ctx.ip,
+});
+
+export async function writeAudit(db: Queryable, who: AuditActor, entry: AuditEntry): Promise<void> {
+  await db('audit_log').insert({
+    component: who.component,
+    actor_id: who.actorId ?? null,
+    role: who.role ?? null,
+    agency_id: who.agencyId ?? null,
+    request_id: who.requestId ?? null,
+    ip: who.ip ?? null,
+    action: entry.action,
+    entity: entry.entity ?? null,
+    entity_id: entry.entityId ?? null,
+    outcome: entry.outcome ?? 'success',
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  });
+}
+
+export const audit = (db: Queryable, ctx: RequestContext, entry: AuditEntry) => writeAudit(db, apiAuditActor(ctx), entry);

@@ -1,0 +1,62 @@
+import type { Queryable } from '../db/knex.ts';
+import { scopedFrom } from '../db/scoped.ts';
+import { decodeIdCursor, pageOf } from '../http/pagination.ts';
+import type { Scope } from '../identity/actor.ts';
+import { toWeapon } from '../weapons/repository.ts';
+import type { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schemas.ts';
+
+interface CaseRow {
+  id: string; agency_id: string; case_number: string; title: string; offense: Case['offense']; status: Case['status'];
+  opened_at: string; created_by: string; created_at: Date; updated_at: Date;
+}
+
+const toCase = (row: CaseRow): Case => ({
+  id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense,
+  status: row.status, openedAt: row.opened_at, createdBy: row.created_by,
+  createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+});
+
+const casesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'cases', 'agency_id', scope);
+
+export async function insertCase(db: Queryable, agencyId: string, userId: string, body: CaseCreate): Promise<Case> {
+  const [row] = await db('cases')
+    .insert({ agency_id: agencyId, created_by: userId, case_number: body.caseNumber, title: body.title, offense: body.offense, opened_at: body.openedAt })
+    .returning('*');
+  return toCase(row);
+}
+
+export async function findCase(db: Queryable, scope: Scope, id: string): Promise<Case | undefined> {
+  const row = await casesInScope(db, scope).where({ id }).first();
+  return row ? toCase(row) : undefined;
+}
+
+export async function updateCase(db: Queryable, id: string, patch: CasePatch): Promise<Case> {
+  const [row] = await db('cases').where({ id }).update({ title: patch.title, status: patch.status, updated_at: db.fn.now() }).returning('*');
+  return toCase(row);
+}
+
+export async function listCases(db: Queryable, scope: Scope, query: CaseQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = casesInScope(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  if (query.status) rows.where('status', query.status);
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    rows.where((q) => q.whereILike('case_number', pattern).orWhereILike('title', pattern));
+  }
+  if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM cases WHERE id = ?)', [after]);
+  return pageOf(await rows, limit, (row: CaseRow) => [row.id], toCase);
+}
+
+export async function caseContents(db: Queryable, caseId: string): Promise<Pick<CaseDetail, 'weapons' | 'traces'>> {
+  const [weapons, traces] = await Promise.all([
+    db('case_weapons as cw').join('weapons as w', 'w.id', 'cw.weapon_id').where('cw.case_id', caseId).orderBy('cw.created_at').select('w.*'),
+    db('traces').where({ case_id: caseId }).orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .select('id', 'reference', 'weapon_id', 'status', 'recovery_date', db.raw("result->>'outcome' as outcome")),
+  ]);
+  return {
+    weapons: weapons.map(toWeapon),
+    traces: traces.map((t: { id: string; reference: string; weapon_id: string; status: string; outcome: string | null; recovery_date: string }) => ({
+      id: t.id, reference: t.reference, weaponId: t.weapon_id, status: t.status, outcome: t.outcome, recoveryDate: t.recovery_date,
+    })),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Knex } from 'knex';
+import type { Scope } from '../identity/actor.ts';
+import type { Queryable } from './knex.ts';
+
+/**
+ * The one way repositories read agency-owned rows: the scope filter is part of the query from its first line.
+ * `table` may carry an alias ("traces as t"); `agencyColumn` names the owning agency column.
+ */
+export function scopedFrom(db: Queryable, table: string, agencyColumn: string, scope: Scope): Knex.QueryBuilder {
+  return applyScope(db(table), agencyColumn, scope);
+}
+
+export function applyScope(query: Knex.QueryBuilder, agencyColumn: string, scope: Scope): Knex.QueryBuilder {
+  switch (scope.kind) {
+    case 'all':
+      return query;
+    case 'agency':
+      return query.where(agencyColumn, scope.agencyId);
+    case 'region':
+      return query.whereIn(agencyColumn, (sub) => sub.select('id').from('agencies').where('region', scope.region));
+  }
+}

@@ -1,0 +1,115 @@
+import express, { type Request, type Response } from 'express';
+import type { Static, TSchema } from 'typebox';
+import type { Db, Queryable } from '../db/knex.ts';
+import type { RequestContext, Role } from '../identity/actor.ts';
+import { requestFingerprint, withIdempotency, type Reply } from './idempotency.ts';
+import { forbidden, invalidField, Problem } from './problem.ts';
+import { bodyValidator, queryValidator, type Validator } from './validation.ts';
+import { authenticate } from './authenticate.ts';
+
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  contentType?: string;
+}
+
+export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
+  method: Method;
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Omitted: any signed-in user. `public`: no token needed. */
+  roles?: readonly Role[] | 'public';
+  body?: B;
+  /** Content types besides JSON that the route accepts as a raw string body. */
+  rawBodyTypes?: string[];
+  query?: Q;
+  params?: P;
+  idempotent?: boolean;
+  responses: Record<number, ResponseSpec>;
+  handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply>;
+}
+
+export interface Call<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  ctx: RequestContext;
+  /** A transaction when the request carries an Idempotency-Key, so the stored reply commits with the work. */
+  db: Queryable;
+  req: Request;
+  res: Response;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export class Api {
+  readonly routes: AnyRoute[] = [];
+  readonly router = express.Router();
+
+  constructor(private readonly db: Db) {}
+
+  add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): void {
+    this.routes.push(spec);
+    const validateBody = spec.body ? bodyValidator(spec.body) : undefined;
+    const validateQuery = spec.query ? queryValidator(spec.query) : undefined;
+    const validateParams = spec.params ? paramsValidator(spec.params) : undefined;
+    const needsAuth = spec.roles !== 'public';
+    const roles = Array.isArray(spec.roles) ? spec.roles : undefined;
+
+    this.router[spec.method](spec.path, async (req: Request, res: Response) => {
+      const ctx = needsAuth ? await authenticate(this.db, req) : undefined;
+      if (ctx && roles && !roles.includes(ctx.actor.role)) throw forbidden();
+      const params = { ...req.params };
+      validateParams?.(params);
+      const query = { ...(req.query as Record<string, unknown>) };
+      if (validateQuery) validateQuery(query);
+      else if (Object.keys(query).length) throw invalidField(`/query/${Object.keys(query)[0]}`, 'is not a known parameter');
+      const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
+      if (validateBody && typeof body !== 'string') validateBody(body);
+
+      const run = (db: Queryable) =>
+        spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res } as Call<Static<B>, Static<Q>, Static<P>>);
+      const key = req.get('idempotency-key');
+      let reply: Reply;
+      if (spec.idempotent && key !== undefined && ctx) {
+        if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
+        const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
+        const result = await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
+        if (result.replayed) res.set('Idempotent-Replayed', 'true');
+        reply = result;
+      } else {
+        reply = await run(this.db);
+      }
+      if (reply.body === undefined) res.status(reply.status).end();
+      else res.status(reply.status).json(reply.body);
+    });
+  }
+}
+
+function readBody(req: Request, rawTypes: string[] = []): unknown {
+  if (rawTypes.length && req.is(rawTypes)) return typeof req.body === 'string' ? req.body : '';
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    throw new Problem(415, 'unsupported-media-type', `Send the body as application/json${rawTypes.length ? ` or ${rawTypes.join(', ')}` : ''}.`);
+  }
+  return req.body;
+}
+
+function paramsValidator(schema: TSchema): Validator {
+  const validate = queryValidator(schema);
+  // A malformed id in the path cannot name a record in scope: answer as for any unknown record.
+  return (params) => {
+    try {
+      validate(params);
+    } catch {
+      throw new Problem(404, 'not-found', 'Resource not found.');
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from '../db/knex.ts';
+import { conflict } from './problem.ts';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export const requestFingerprint = (method: string, path: string, body: unknown) =>
+  createHash('sha256').update(`${method} ${path}\n${typeof body === 'string' ? body : JSON.stringify(body ?? null)}`).digest();
+
+/**
+ * Runs `create` at most once per (user, key) within 24 h. The key row is claimed first, inside the same transaction
+ * as the work, so a concurrent request with the same key blocks on the unique index and then replays the stored reply.
+ */
+export async function withIdempotency(
+  db: Db,
+  userId: string,
+  key: string,
+  fingerprint: Buffer,
+  create: (trx: Tx) => Promise<Reply>,
+): Promise<Reply & { replayed: boolean }> {
+  return db.transaction(async (trx) => {
+    const claimed = await trx.raw(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)
+       ON CONFLICT (user_id, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, created_at = now(), status_code = NULL, response = NULL
+         WHERE idempotency_keys.created_at < now() - interval '24 hours'
+       RETURNING 1`,
+      [userId, key, fingerprint],
+    );
+    if (claimed.rows.length === 0) {
+      const stored = await trx('idempotency_keys').where({ user_id: userId, key }).first();
+      if (!Buffer.from(stored.request_hash).equals(fingerprint)) {
+        throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request.');
+      }
+      return { status: stored.status_code, body: stored.response, replayed: true };
+    }
+    const reply = await create(trx);
+    await trx('idempotency_keys')
+      .where({ user_id: userId, key })
+      .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null) });
+    return { ...reply, replayed: false };
+  });
+}

@@ -1,0 +1,47 @@
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      type: `/problems/${this.slug}`,
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      ...this.extra,
+    };
+  }
+}
+
+export const invalid = (errors: FieldError[], detail = 'The request is not valid.') =>
+  new Problem(400, 'validation', detail, { errors });
+export const invalidField = (path: string, message: string) => invalid([{ path, message }]);
+export const unauthenticated = (detail = 'A valid bearer token is required.') => new Problem(401, 'unauthenticated', detail);
+export const forbidden = (detail = 'Your role may not do this.') => new Problem(403, 'forbidden', detail);
+export const notFound = (what = 'Resource') => new Problem(404, 'not-found', `${what} not found.`);
+export const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) =>
+  new Problem(409, slug, detail, extra);

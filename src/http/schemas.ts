@@ -1,0 +1,27 @@
+import Type, { type TSchema } from 'typebox';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const DateOnly = Type.String({ format: 'date', example: '2026-11-02' });
+export const Timestamp = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Text = (maxLength: number, minLength = 1) => Type.String({ minLength, maxLength });
+export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2', example: 'SV' });
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 50 });
+export const Cursor = Type.String({ minLength: 1, maxLength: 512, description: 'Opaque; from nextCursor' });
+export const PageQuery = { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) };
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  duplicateOf: Type.Optional(Uuid),
+  items: Type.Optional(Type.Array(Type.Object({ itemId: Uuid, reasons: Type.Array(Type.String()) }))),
+});
+
+export const IdParams = Type.Object({ id: Uuid });

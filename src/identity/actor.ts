@@ -1,0 +1,42 @@
+import Type, { type Static } from 'typebox';
+
+export const ROLES = ['investigator', 'advisor', 'stockpile_manager', 'admin'] as const;
+export const RoleSchema = Type.Enum(ROLES);
+export type Role = Static<typeof RoleSchema>;
+
+export interface ActorAgency {
+  id: string;
+  code: string;
+  name: string;
+  country: string;
+  region: string;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  agency: ActorAgency;
+}
+
+export type Scope =
+  | { kind: 'all' }
+  | { kind: 'agency'; agencyId: string }
+  | { kind: 'region'; region: string };
+
+/** What the actor may read: admins everything, advisors their region, everyone else their own agency. */
+export function readScope(actor: Actor): Scope {
+  if (actor.role === 'admin') return { kind: 'all' };
+  if (actor.role === 'advisor') return { kind: 'region', region: actor.agency.region };
+  return { kind: 'agency', agencyId: actor.agency.id };
+}
+
+/** Stockpile managers see cases and traces without possessor and purchaser data. */
+export const seesPersonalData = (actor: Actor) => actor.role !== 'stockpile_manager';
+
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  ip: string | null;
+}

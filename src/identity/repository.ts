@@ -1,0 +1,130 @@
+import type { Queryable } from '../db/knex.ts';
+import { applyScope } from '../db/scoped.ts';
+import { decodeCursor, decodeIdCursor, pageOf } from '../http/pagination.ts';
+import type { Actor, Role, Scope } from './actor.ts';
+import type { Agency, AgencyCreate, AgencyPatch, User, UserQuery } from './schemas.ts';
+
+interface AgencyRow {
+  id: string; code: string; name: string; country: string; region: string; review_required: boolean;
+  created_at: Date; updated_at: Date;
+}
+interface UserRow {
+  id: string; agency_id: string; name: string; email: string; role: Role; active: boolean;
+  password_hash: string | null; created_at: Date; deactivated_at: Date | null;
+}
+
+export const toAgency = (row: AgencyRow): Agency => ({
+  id: row.id, code: row.code, name: row.name, country: row.country, region: row.region,
+  reviewRequired: row.review_required, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+});
+
+export const toUser = (row: UserRow): User => ({
+  id: row.id, name: row.name, email: row.email, role: row.role, agencyId: row.agency_id, active: row.active,
+  hasPassword: row.password_hash !== null, createdAt: row.created_at.toISOString(),
+  deactivatedAt: row.deactivated_at?.toISOString() ?? null,
+});
+
+export async function findActorByTokenHash(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string }) | undefined> {
+  const row = await db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .join('agencies as a', 'a.id', 'u.agency_id')
+    .where('t.token_hash', hash)
+    .whereNull('t.revoked_at')
+    .where('u.active', true)
+    .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
+    .first(
+      't.id as token_id', 'u.id', 'u.name', 'u.email', 'u.role',
+      'a.id as agency_id', 'a.code', 'a.name as agency_name', 'a.country', 'a.region',
+    );
+  if (!row) return undefined;
+  return {
+    tokenId: row.token_id, id: row.id, name: row.name, email: row.email, role: row.role,
+    agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
+  };
+}
+
+export async function insertAgency(db: Queryable, body: AgencyCreate): Promise<Agency> {
+  const [row] = await db('agencies')
+    .insert({ code: body.code, name: body.name, country: body.country, region: body.region, review_required: body.reviewRequired ?? false })
+    .returning('*');
+  return toAgency(row);
+}
+
+export async function updateAgency(db: Queryable, id: string, patch: AgencyPatch): Promise<Agency | undefined> {
+  const [row] = await db('agencies')
+    .where({ id })
+    .update({
+      name: patch.name, country: patch.country, region: patch.region, review_required: patch.reviewRequired,
+      updated_at: db.fn.now(),
+    })
+    .returning('*');
+  return row ? toAgency(row) : undefined;
+}
+
+export const agenciesInScope = (db: Queryable, scope: Scope) => applyScope(db('agencies'), 'id', scope);
+
+export async function findAgency(db: Queryable, scope: Scope, id: string): Promise<Agency | undefined> {
+  const row = await agenciesInScope(db, scope).where({ id }).first();
+  return row ? toAgency(row) : undefined;
+}
+
+export async function listAgencies(db: Queryable, scope: Scope, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor, 1);
+  const query = agenciesInScope(db, scope).orderBy('code').limit(limit + 1);
+  if (after) query.where('code', '>', String(after[0]));
+  return pageOf(await query, limit, (row: AgencyRow) => [row.code], toAgency);
+}
+
+export async function insertUser(
+  db: Queryable,
+  user: { name: string; email: string; role: Role; agencyId: string; passwordHash: string | null },
+): Promise<User> {
+  const [row] = await db('users')
+    .insert({ name: user.name, email: user.email, role: user.role, agency_id: user.agencyId, password_hash: user.passwordHash })
+    .returning('*');
+  return toUser(row);
+}
+
+export async function findUser(db: Queryable, id: string): Promise<User | undefined> {
+  const row = await db('users').where({ id }).first();
+  return row ? toUser(row) : undefined;
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: string,
+  patch: { name?: string; role?: Role; passwordHash?: string },
+): Promise<User | undefined> {
+  const [row] = await db('users')
+    .where({ id })
+    .update({ name: patch.name, role: patch.role, password_hash: patch.passwordHash, updated_at: db.fn.now() })
+    .returning('*');
+  return row ? toUser(row) : undefined;
+}
+
+export async function deactivateUser(db: Queryable, id: string): Promise<User | undefined> {
+  const [row] = await db('users')
+    .where({ id })
+    .update({ active: false, deactivated_at: db.raw('coalesce(deactivated_at, now())'), updated_at: db.fn.now() })
+    .returning('*');
+  return row ? toUser(row) : undefined;
+}
+
+export async function listUsers(db: Queryable, query: UserQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = db('users').orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(limit + 1);
+  if (query.agencyId) rows.where('agency_id', query.agencyId);
+  if (query.role) rows.where('role', query.role);
+  if (after) rows.whereRaw('(created_at, id) > (SELECT created_at, id FROM users WHERE id = ?)', [after]);
+  return pageOf(await rows, limit, (row: UserRow) => [row.id], toUser);
+}
+
+export async function insertToken(db: Queryable, userId: string, hash: Buffer, kind: 'api' | 'session' = 'api', expiresAt?: Date) {
+  await db('api_tokens').insert({ user_id: userId, token_hash: hash, kind, expires_at: expiresAt ?? null });
+}
+
+export async function revokeTokens(db: Queryable, userId: string, kind?: 'api' | 'session') {
+  const query = db('api_tokens').where({ user_id: userId }).whereNull('revoked_at');
+  if (kind) query.where({ kind });
+  await query.update({ revoked_at: db.fn.now() });
+}

@@ -1,0 +1,109 @@
+import { audit } from '../audit/audit-log.ts';
+import type { Queryable } from '../db/knex.ts';
+import { conflict, invalidField, notFound } from '../http/problem.ts';
+import { readScope, type RequestContext } from './actor.ts';
+import { hashPassword } from './passwords.ts';
+import * as repo from './repository.ts';
+import type { Agency, AgencyCreate, AgencyPatch, User, UserCreate, UserPatch } from './schemas.ts';
+import { API_TOKEN_PREFIX, newToken } from './tokens.ts';
+
+const isUniqueViolation = (error: unknown, constraint: string) =>
+  (error as { code?: string; constraint?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === constraint;
+
+export async function createAgency(db: Queryable, ctx: RequestContext, body: AgencyCreate): Promise<Agency> {
+  return db.transaction(async (trx) => {
+    const agency = await repo.insertAgency(trx, body).catch((error: unknown) => {
+      if (isUniqueViolation(error, 'agencies_code_key')) throw conflict('agency-code-taken', `Agency code ${body.code} is already in use.`);
+      throw error;
+    });
+    await audit(trx, ctx, { action: 'agency.created', entity: 'agency', entityId: agency.id, details: { code: agency.code } });
+    return agency;
+  });
+}
+
+export async function updateAgency(db: Queryable, ctx: RequestContext, id: string, patch: AgencyPatch): Promise<Agency> {
+  return db.transaction(async (trx) => {
+    const agency = await repo.updateAgency(trx, id, patch);
+    if (!agency) throw notFound('Agency');
+    await audit(trx, ctx, { action: 'agency.updated', entity: 'agency', entityId: id, details: { fields: Object.keys(patch) } });
+    return agency;
+  });
+}
+
+export async function getAgency(db: Queryable, ctx: RequestContext, id: string): Promise<Agency> {
+  const agency = await repo.findAgency(db, readScope(ctx.actor), id);
+  if (!agency) throw notFound('Agency');
+  return agency;
+}
+
+export const listAgencies = (db: Queryable, ctx: RequestContext, limit: number, cursor?: string) =>
+  repo.listAgencies(db, readScope(ctx.actor), limit, cursor);
+
+/** Creates a user with a fresh API token; used by the admin API and by the CLI. */
+export async function createUserWithToken(
+  db: Queryable,
+  body: UserCreate,
+  onCreated: (trx: Queryable, user: User) => Promise<void>,
+): Promise<{ user: User; token: string }> {
+  const passwordHash = body.password ? await hashPassword(body.password) : null;
+  return db.transaction(async (trx) => {
+    const agency = await trx('agencies').where({ id: body.agencyId }).first('id');
+    if (!agency) throw invalidField('/agencyId', 'is not a known agency');
+    const user = await repo
+      .insertUser(trx, { name: body.name, email: body.email.toLowerCase(), role: body.role, agencyId: body.agencyId, passwordHash })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error, 'users_email_unique')) throw conflict('email-taken', 'A user with this email already exists.');
+        throw error;
+      });
+    const { token, hash } = newToken(API_TOKEN_PREFIX);
+    await repo.insertToken(trx, user.id, hash);
+    await onCreated(trx, user);
+    return { user, token };
+  });
+}
+
+export const createUser = (db: Queryable, ctx: RequestContext, body: UserCreate) =>
+  createUserWithToken(db, body, (trx, user) =>
+    audit(trx, ctx, { action: 'user.created', entity: 'user', entityId: user.id, details: { role: user.role, agencyId: user.agencyId } }),
+  );
+
+export async function updateUser(db: Queryable, ctx: RequestContext, id: string, patch: UserPatch): Promise<User> {
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  return db.transaction(async (trx) => {
+    const user = await repo.updateUser(trx, id, { name: patch.name, role: patch.role, passwordHash });
+    if (!user) throw notFound('User');
+    if (passwordHash) await repo.revokeTokens(trx, id, 'session');
+    await audit(trx, ctx, { action: 'user.updated', entity: 'user', entityId: id, details: { fields: Object.keys(patch) } });
+    return user;
+  });
+}
+
+export async function rotateToken(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
+  return db.transaction(async (trx) => {
+    const user = await repo.findUser(trx, id);
+    if (!user) throw notFound('User');
+    if (!user.active) throw conflict('user-inactive', 'The user is deactivated.');
+    await repo.revokeTokens(trx, id, 'api');
+    const { token, hash } = newToken(API_TOKEN_PREFIX);
+    await repo.insertToken(trx, id, hash);
+    await audit(trx, ctx, { action: 'user.token_rotated', entity: 'user', entityId: id });
+    return token;
+  });
+}
+
+export async function deactivateUser(db: Queryable, ctx: RequestContext, id: string): Promise<void> {
+  if (id === ctx.actor.id) throw conflict('self-deactivation', 'You cannot deactivate your own account.');
+  await db.transaction(async (trx) => {
+    const user = await repo.deactivateUser(trx, id);
+    if (!user) throw notFound('User');
+    await repo.revokeTokens(trx, id);
+    await audit(trx, ctx, { action: 'user.deactivated', entity: 'user', entityId: id });
+  });
+}
+
+export async function getUser(db: Queryable, id: string): Promise<User> {
+  const user = await repo.findUser(db, id);
+  if (!user) throw notFound('User');
+  return user;
+}

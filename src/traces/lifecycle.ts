@@ -1,0 +1,116 @@
+import { writeAudit, apiAuditActor } from '../audit/audit-log.ts';
+import type { Queryable } from '../db/knex.ts';
+import { conflict, forbidden } from '../http/problem.ts';
+import type { RequestContext, Role } from '../identity/actor.ts';
+import { onTraceQueued } from '../queue/trace-queued.ts';
+import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
+
+/** Who performs a transition: a signed-in user, or the trace worker. */
+export type Performer = { ctx: RequestContext } | { system: 'worker' };
+
+type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'
+  | 'needs_info' | 'failed' | 'retried' | 'cancelled';
+
+interface Transition {
+  from: readonly (TraceStatus | null)[];
+  to: TraceStatus | 'review_or_queue';
+  by: readonly (Role | 'system')[];
+  event: EventType;
+}
+
+/** The contract's trace lifecycle. Every status change, creation included, goes through this table. */
+export const TRANSITIONS = {
+  create_draft: { from: [null], to: 'draft', by: ['investigator'], event: 'created' },
+  submit: { from: [null, 'draft', 'needs_info'], to: 'review_or_queue', by: ['investigator'], event: 'submitted' },
+  approve: { from: ['pending_review'], to: 'queued', by: ['advisor'], event: 'approved' },
+  return: { from: ['pending_review'], to: 'needs_info', by: ['advisor'], event: 'returned' },
+  start: { from: ['queued'], to: 'in_progress', by: ['system'], event: 'started' },
+  complete: { from: ['in_progress'], to: 'completed', by: ['system'], event: 'completed' },
+  mark_not_traceable: { from: ['in_progress'], to: 'not_traceable', by: ['system'], event: 'not_traceable' },
+  request_info: { from: ['in_progress'], to: 'needs_info', by: ['system'], event: 'needs_info' },
+  fail: { from: ['queued', 'in_progress'], to: 'failed', by: ['system'], event: 'failed' },
+  retry: { from: ['failed'], to: 'queued', by: ['advisor'], event: 'retried' },
+  cancel: { from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'], to: 'cancelled', by: ['investigator', 'advisor'], event: 'cancelled' },
+} as const satisfies Record<string, Transition>;
+
+export type TraceAction = keyof typeof TRANSITIONS;
+
+export const rolesFor = (action: TraceAction): Role[] =>
+  (TRANSITIONS[action].by as readonly (Role | 'system')[]).filter((r): r is Role => r !== 'system');
+
+/** Where an action leads from `from`; throws 403/409 when the table does not allow it. */
+export function targetStatus(action: TraceAction, from: TraceStatus | null, performer: Performer, needsReview = false): TraceStatus {
+  const rule: Transition = TRANSITIONS[action];
+  const who = 'system' in performer ? 'system' : performer.ctx.actor.role;
+  if (!rule.by.includes(who)) throw forbidden(`A ${who} may not ${action.replace('_', ' ')} a trace.`);
+  if (!rule.from.includes(from)) {
+    throw conflict('invalid-transition', `Cannot ${action.replace('_', ' ')} a trace that is ${from ?? 'new'}.`, {
+      currentStatus: from,
+    });
+  }
+  if (rule.to !== 'review_or_queue') return rule.to;
+  return needsReview ? 'pending_review' : 'queued';
+}
+
+export interface TransitionRequest {
+  traceId: string;
+  from: TraceStatus;
+  action: TraceAction;
+  performer: Performer;
+  needsReview?: boolean;
+  message?: string | null;
+  stage?: Stage | null;
+  /** Extra columns changed in the same UPDATE (e.g. the result, attempts). */
+  set?: Record<string, unknown>;
+}
+
+const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction): Record<string, unknown> => ({
+  ...(action === 'submit' ? { submitted_at: db.raw('coalesce(submitted_at, now())') } : {}),
+  ...(FINAL_STATUSES.includes(to) ? { completed_at: db.fn.now() } : {}),
+});
+
+/**
+ * Applies one transition with a conditional UPDATE on the current status, then writes its event and audit row.
+ * Call inside a transaction; a concurrent change makes the UPDATE match nothing and answers 409.
+ */
+export async function transitionTrace<T = Record<string, unknown>>(db: Queryable, request: TransitionRequest): Promise<T> {
+  const to = targetStatus(request.action, request.from, request.performer, request.needsReview);
+  const [row] = await db('traces')
+    .where({ id: request.traceId, status: request.from })
+    .update({
+      ...request.set,
+      ...timestampsFor(db, to, request.action),
+      status: to,
+      status_changed_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    })
+    .returning('*');
+  if (!row) throw conflict('concurrent-change', 'The trace changed while you were acting on it; reload it and try again.');
+  await recordTransition(db, { ...request, to, urgent: row.urgent });
+  return row as T;
+}
+
+/** Writes the event and audit row of a transition that has been applied (including a trace's creation). */
+export async function recordTransition(
+  db: Queryable,
+  change: Omit<TransitionRequest, 'from'> & { from: TraceStatus | null; to: TraceStatus; urgent: boolean },
+): Promise<void> {
+  const rule = TRANSITIONS[change.action];
+  const user = 'ctx' in change.performer ? change.performer.ctx : undefined;
+  await db('trace_events').insert({
+    trace_id: change.traceId,
+    type: rule.event,
+    from_status: change.from,
+    to_status: change.to,
+    stage: change.stage ?? null,
+    actor_id: user?.actor.id ?? null,
+    message: change.message ?? null,
+  });
+  await writeAudit(db, user ? apiAuditActor(user) : { component: 'worker' }, {
+    action: `trace.${change.action}`,
+    entity: 'trace',
+    entityId: change.traceId,
+    details: { from: change.from, to: change.to },
+  });
+  if (change.to === 'queued') await onTraceQueued(db, { id: change.traceId, urgent: change.urgent });
+}

@@ -1,0 +1,117 @@
+import type { Queryable } from '../db/knex.ts';
+import { scopedFrom } from '../db/scoped.ts';
+import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../http/pagination.ts';
+import type { Role, Scope } from '../identity/actor.ts';
+import { normalizeSerial } from '../weapons/identity.ts';
+import type { WeaponDescription } from '../weapons/schemas.ts';
+import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
+
+export interface TraceRow {
+  id: string; reference: string; agency_id: string; case_id: string; weapon_id: string; weapon: WeaponDescription;
+  status: TraceStatus; stage: Stage | null; urgent: boolean; urgent_reason: string | null; quality_flags: QualityFlag[];
+  recovery_date: string; recovery_country: string | null; recovery_department: string | null;
+  recovery_municipality: string | null; recovery_address: string | null; recovery_latitude: number | null;
+  recovery_longitude: number | null; recovery_circumstance: Trace['recovery']['circumstance'];
+  possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
+  result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
+  submitted_at: Date | null; completed_at: Date | null;
+}
+
+export function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
+  let result = row.result;
+  if (result && !withPersonalData) {
+    const { purchaser: _removed, ...rest } = result;
+    result = rest;
+  }
+  return {
+    id: row.id, reference: row.reference, agencyId: row.agency_id, caseId: row.case_id, weaponId: row.weapon_id,
+    weapon: row.weapon, status: row.status, stage: row.stage, urgent: row.urgent, urgentReason: row.urgent_reason,
+    qualityFlags: row.quality_flags,
+    recovery: {
+      date: row.recovery_date, country: row.recovery_country, department: row.recovery_department,
+      municipality: row.recovery_municipality, address: row.recovery_address, latitude: row.recovery_latitude,
+      longitude: row.recovery_longitude, circumstance: row.recovery_circumstance,
+    },
+    possessor: withPersonalData ? row.possessor : null,
+    notes: row.notes, assignedTo: row.assigned_to, attempts: row.attempts, createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+    submittedAt: row.submitted_at?.toISOString() ?? null, completedAt: row.completed_at?.toISOString() ?? null,
+    result,
+  };
+}
+
+export const hasPersonalData = (row: TraceRow) => row.possessor !== null || Boolean(row.result?.purchaser);
+
+export const tracesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'traces', 'agency_id', scope);
+
+export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
+  return tracesInScope(db, scope).where({ id }).first();
+}
+
+export async function insertTrace(db: Queryable, row: Record<string, unknown>): Promise<TraceRow> {
+  const [inserted] = await db('traces').insert(row).returning('*');
+  return inserted;
+}
+
+/** Updates a trace's fields only while it is still in `status`; undefined when it changed meanwhile. */
+export async function updateTraceWhileStatus(db: Queryable, id: string, status: TraceStatus, columns: Record<string, unknown>) {
+  const [row] = await db('traces').where({ id, status }).update({ ...columns, updated_at: db.fn.now() }).returning('*');
+  return row as TraceRow | undefined;
+}
+
+export async function findDuplicateId(db: Queryable, caseId: string, weaponId: string, recoveryDate: string) {
+  const row = await db('traces')
+    .where({ case_id: caseId, weapon_id: weaponId, recovery_date: recoveryDate })
+    .whereNot('status', 'cancelled')
+    .first('id');
+  return row?.id as string | undefined;
+}
+
+export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = tracesInScope(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  if (query.status) rows.whereIn('status', query.status.split(','));
+  if (query.caseId) rows.where('case_id', query.caseId);
+  if (query.weaponId) rows.where('weapon_id', query.weaponId);
+  if (query.urgent !== undefined) rows.where('urgent', query.urgent);
+  if (query.q) {
+    const serial = normalizeSerial(query.q).replace(/[\\%_]/g, (c) => `\\${c}`);
+    rows.where((q) => {
+      q.where('reference', query.q!.toUpperCase());
+      if (serial) q.orWhereIn('weapon_id', (sub) => sub.select('id').from('weapons').where('serial_normalized', 'like', `${serial}%`));
+    });
+  }
+  if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM traces WHERE id = ?)', [after]);
+  const page: TraceRow[] = await rows;
+  return { rows: page, page: pageOf(page, limit, (row) => [row.id], (row) => row) };
+}
+
+interface EventRow {
+  id: number; at: Date; type: string; from_status: TraceStatus | null; to_status: TraceStatus; stage: Stage | null;
+  message: string | null; actor_id: string | null; actor_name: string | null; actor_role: Role | null;
+}
+
+export async function listEvents(db: Queryable, traceId: string, limit: number, cursor?: string) {
+  const after = decodeSequenceCursor(cursor);
+  const rows = db('trace_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.trace_id', traceId)
+    .orderBy('e.id').limit(limit + 1)
+    .select('e.*', 'u.name as actor_name', 'u.role as actor_role');
+  if (after !== undefined) rows.where('e.id', '>', after);
+  return pageOf(await rows, limit, (row: EventRow) => [row.id], (row: EventRow): TraceEvent => ({
+    at: row.at.toISOString(),
+    type: row.type,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    ...(row.stage ? { stage: row.stage } : {}),
+    actor: row.actor_id ? { id: row.actor_id, name: row.actor_name!, role: row.actor_role! } : { system: 'worker' },
+    ...(row.message ? { message: row.message } : {}),
+  }));
+}
+
+export async function tracesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
+  const rows = await tracesInScope(db, scope).where('weapon_id', weaponId).orderBy('created_at')
+    .select('id', 'reference', 'status', 'case_id', db.raw("result->>'outcome' as outcome"));
+  return rows.map((r: { id: string; reference: string; status: string; case_id: string; outcome: string | null }) => ({
+    id: r.id, reference: r.reference, status: r.status, outcome: r.outcome, caseId: r.case_id,
+  }));
+}

@@ -1,0 +1,68 @@
+import Type from 'typebox';
+import type { Api } from '../http/api.ts';
+import { IdParams, Page, PageQuery } from '../http/schemas.ts';
+import { rolesFor } from './lifecycle.ts';
+import { CancelBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
+import type { TraceService } from './service.ts';
+
+const EventQuery = Type.Object(PageQuery, { additionalProperties: false });
+
+export function traceRoutes(api: Api, traces: TraceService): void {
+  api.add({
+    method: 'post', path: '/traces', tag: 'Traces', summary: 'Request a trace (submitted at once unless `draft`)',
+    description: 'The weapon is found-or-created by normalized manufacturer and serial and linked to the case. ' +
+      'A trace for the same weapon, case and recovery date that is not cancelled is refused with 409 and `duplicateOf`.',
+    roles: rolesFor('submit'), body: TraceCreate, idempotent: true,
+    responses: { 201: { description: 'Created', schema: Trace } },
+    handler: async ({ db, ctx, body }) => ({ status: 201, body: await traces.create(db, ctx, body) }),
+  });
+  api.add({
+    method: 'get', path: '/traces', tag: 'Traces', summary: 'Traces in scope, newest first', query: TraceQuery,
+    responses: { 200: { description: 'A page of traces', schema: Page(Trace) } },
+    handler: async ({ db, ctx, query }) => ({ status: 200, body: await traces.list(db, ctx, query) }),
+  });
+  api.add({
+    method: 'get', path: '/traces/:id', tag: 'Traces', summary: 'One trace', params: IdParams,
+    responses: { 200: { description: 'The trace', schema: Trace } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.get(db, ctx, params.id) }),
+  });
+  api.add({
+    method: 'get', path: '/traces/:id/events', tag: 'Traces', summary: 'The trace’s history, oldest first',
+    params: IdParams, query: EventQuery,
+    responses: { 200: { description: 'A page of events', schema: Page(TraceEvent) } },
+    handler: async ({ db, ctx, params, query }) => ({
+      status: 200, body: await traces.events(db, ctx, params.id, query.limit ?? 50, query.cursor),
+    }),
+  });
+  api.add({
+    method: 'patch', path: '/traces/:id', tag: 'Traces', summary: 'Edit a draft or a trace returned for more information',
+    roles: ['investigator'], params: IdParams, body: TracePatch,
+    responses: { 200: { description: 'Updated', schema: Trace } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.patch(db, ctx, params.id, body) }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/submit', tag: 'Traces', summary: 'Submit a draft or a needs_info trace',
+    description: 'Goes to `pending_review` when the agency requires review or the trace has a quality flag, else to `queued`.',
+    roles: rolesFor('submit'), params: IdParams,
+    responses: { 200: { description: 'Submitted', schema: Trace } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.submit(db, ctx, params.id) }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/cancel', tag: 'Traces', summary: 'Cancel a trace', roles: rolesFor('cancel'),
+    params: IdParams, body: CancelBody,
+    responses: { 200: { description: 'Cancelled', schema: Trace } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', body.reason) }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/approve', tag: 'Review', summary: 'Approve a trace pending review (it is queued)',
+    roles: rolesFor('approve'), params: IdParams,
+    responses: { 200: { description: 'Approved', schema: Trace } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'approve') }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/return', tag: 'Review', summary: 'Return a trace to the investigator for more information',
+    roles: rolesFor('return'), params: IdParams, body: MessageBody,
+    responses: { 200: { description: 'Returned (needs_info)', schema: Trace } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', body.message) }),
+  });
+}

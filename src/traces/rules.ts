@@ -1,0 +1,50 @@
+import { isoDate, type Clock } from '../clock.ts';
+import type { FieldError } from '../http/problem.ts';
+import type { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
+import type { Possessor, QualityFlag } from './schemas.ts';
+
+export interface TraceFields {
+  weapon: WeaponInput;
+  recovery: { date: string };
+  possessor?: Possessor | null;
+  urgent?: boolean;
+  urgentReason?: string | null;
+}
+
+/** Rules no JSON Schema expresses; each error names the field it is about. */
+export function fieldRuleErrors(fields: TraceFields, clock: Clock): FieldError[] {
+  const today = isoDate(clock.now());
+  const errors: FieldError[] = [];
+  if (!fields.weapon.serialObliterated && !fields.weapon.serialNumber) {
+    errors.push({ path: '/weapon/serialNumber', message: 'is required unless serialObliterated is true' });
+  }
+  if (fields.recovery.date > today) errors.push({ path: '/recovery/date', message: 'must not be in the future' });
+  if (fields.possessor?.dateOfBirth && fields.possessor.dateOfBirth > today) {
+    errors.push({ path: '/possessor/dateOfBirth', message: 'must not be in the future' });
+  }
+  if (fields.urgent && !fields.urgentReason) errors.push({ path: '/urgentReason', message: 'is required when urgent is true' });
+  return errors;
+}
+
+export const describeWeapon = (weapon: WeaponInput): WeaponDescription => ({
+  manufacturer: weapon.manufacturer.trim(),
+  model: weapon.model.trim(),
+  caliber: weapon.caliber.trim(),
+  type: weapon.type,
+  serialNumber: weapon.serialNumber?.trim() || null,
+  serialObliterated: weapon.serialObliterated ?? false,
+  importer: weapon.importer?.trim() || null,
+  countryOfManufacture: weapon.countryOfManufacture,
+});
+
+export function qualityFlags(weapon: WeaponDescription, urgent: boolean): QualityFlag[] {
+  const flags: QualityFlag[] = [];
+  if (urgent) flags.push('urgent');
+  if (weapon.serialObliterated) flags.push('obliterated_serial');
+  if (weapon.countryOfManufacture !== 'US' && !weapon.importer) flags.push('missing_importer');
+  return flags;
+}
+
+/** Review is needed when the agency requires it or the trace carries any quality flag. */
+export const needsReview = (agencyReviewRequired: boolean, flags: readonly QualityFlag[]) =>
+  agencyReviewRequired || flags.length > 0;

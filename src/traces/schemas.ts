@@ -1,0 +1,176 @@
+import Type, { type Static } from 'typebox';
+import { CountryCode, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { RoleSchema } from '../identity/actor.ts';
+import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
+
+export const TRACE_STATUSES = ['draft', 'pending_review', 'queued', 'in_progress', 'needs_info', 'completed',
+  'not_traceable', 'failed', 'cancelled'] as const;
+export const TraceStatus = Type.Enum(TRACE_STATUSES);
+export type TraceStatus = Static<typeof TraceStatus>;
+export const FINAL_STATUSES: readonly TraceStatus[] = ['completed', 'not_traceable', 'cancelled'];
+
+export const STAGES = ['manufacturer', 'importer', 'dealer', 'purchaser'] as const;
+export const Stage = Type.Enum(STAGES);
+export type Stage = Static<typeof Stage>;
+
+export const QualityFlag = Type.Enum(['urgent', 'obliterated_serial', 'missing_importer']);
+export type QualityFlag = Static<typeof QualityFlag>;
+
+export const CIRCUMSTANCES = ['crime_scene', 'seizure', 'search_warrant', 'traffic_stop', 'found', 'surrendered', 'other'] as const;
+
+export const Recovery = Type.Object(
+  {
+    date: Type.String({ format: 'date', description: 'Not in the future (UTC)' }),
+    country: Type.Optional(CountryCode),
+    department: Type.Optional(Text(100)),
+    municipality: Type.Optional(Text(100)),
+    address: Type.Optional(Text(300)),
+    latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    circumstance: Type.Enum(CIRCUMSTANCES),
+  },
+  { additionalProperties: false },
+);
+
+export const Possessor = Type.Object(
+  {
+    firstName: Text(100),
+    lastName: Text(100),
+    dateOfBirth: Type.Optional(DateOnly),
+    nationality: Type.Optional(CountryCode),
+    idNumber: Type.Optional(Text(50)),
+  },
+  { additionalProperties: false },
+);
+
+const UrgentReason = Text(1000);
+const Notes = Text(4000);
+
+export const TraceCreate = Type.Object(
+  {
+    caseId: Uuid,
+    weapon: WeaponInput,
+    recovery: Recovery,
+    possessor: Type.Optional(Possessor),
+    urgent: Type.Optional(Type.Boolean()),
+    urgentReason: Type.Optional(UrgentReason),
+    notes: Type.Optional(Notes),
+    draft: Type.Optional(Type.Boolean({ description: 'true: save as draft; otherwise submitted at once' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TracePatch = Type.Object(
+  {
+    caseId: Type.Optional(Uuid),
+    weapon: Type.Optional(WeaponInput),
+    recovery: Type.Optional(Recovery),
+    possessor: Type.Optional(Nullable(Possessor)),
+    urgent: Type.Optional(Type.Boolean()),
+    urgentReason: Type.Optional(Nullable(UrgentReason)),
+    notes: Type.Optional(Nullable(Notes)),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'Top-level fields replace the stored ones; null clears an optional one.' },
+);
+
+export const StatusList = Type.String({
+  pattern: `^(${TRACE_STATUSES.join('|')})(,(${TRACE_STATUSES.join('|')}))*$`,
+  description: 'Comma-separated statuses',
+  example: 'pending_review,failed',
+});
+
+export const TraceQuery = Type.Object(
+  {
+    status: Type.Optional(StatusList),
+    caseId: Type.Optional(Uuid),
+    weaponId: Type.Optional(Uuid),
+    urgent: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A trace reference, or the start of a serial number' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const Outcome = Type.Enum(['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable']);
+export const NotTraceableReason = Type.Enum(['obliterated_serial', 'pre_1968', 'no_record', 'foreign_no_us_record', 'records_unavailable']);
+
+export const TraceResult = Type.Object({
+  outcome: Outcome,
+  reason: Type.Optional(NotTraceableReason),
+  importer: Type.Optional(Type.String()),
+  dealer: Type.Optional(Type.Object({ name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() })),
+  purchaser: Type.Optional(Type.Object({
+    firstName: Type.String(), lastName: Type.String(), dateOfBirth: DateOnly, city: Type.String(), state: Type.String(),
+  }, { description: 'Removed for stockpile managers' })),
+  saleDate: Type.Optional(DateOnly),
+  timeToCrimeDays: Type.Optional(Type.Integer()),
+  sourceCountry: CountryCode,
+  sourceState: Type.Optional(Type.String()),
+});
+export type TraceResult = Static<typeof TraceResult>;
+
+export const RecoveryOut = Type.Object({
+  date: DateOnly,
+  country: Nullable(CountryCode),
+  department: Nullable(Type.String()),
+  municipality: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  latitude: Nullable(Type.Number()),
+  longitude: Nullable(Type.Number()),
+  circumstance: Type.Enum(CIRCUMSTANCES),
+});
+
+export const Trace = Type.Object({
+  id: Uuid,
+  reference: Type.String({ pattern: '^TR-\\d{4}-\\d{6,}$', example: 'TR-2026-000042' }),
+  agencyId: Uuid,
+  caseId: Uuid,
+  weaponId: Uuid,
+  weapon: WeaponDescription,
+  status: TraceStatus,
+  stage: Nullable(Stage),
+  urgent: Type.Boolean(),
+  urgentReason: Nullable(Type.String()),
+  qualityFlags: Type.Array(QualityFlag),
+  recovery: RecoveryOut,
+  possessor: Nullable(Type.Object({
+    firstName: Type.String(), lastName: Type.String(), dateOfBirth: Nullable(DateOnly), nationality: Nullable(Type.String()),
+    idNumber: Nullable(Type.String()),
+  }, { description: 'null when none was given, and always null for stockpile managers' })),
+  notes: Nullable(Type.String()),
+  assignedTo: Nullable(Uuid),
+  attempts: Type.Integer({ minimum: 0 }),
+  createdBy: Uuid,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  submittedAt: Nullable(Timestamp),
+  completedAt: Nullable(Timestamp),
+  result: Nullable(TraceResult),
+});
+
+export const CancelBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+export const MessageBody = Type.Object({ message: Text(2000) }, { additionalProperties: false });
+
+export const TraceEvent = Type.Object({
+  at: Timestamp,
+  type: Type.String(),
+  fromStatus: Nullable(TraceStatus),
+  toStatus: TraceStatus,
+  stage: Type.Optional(Stage),
+  actor: Type.Union([
+    Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema }),
+    Type.Object({ system: Type.Literal('worker') }),
+  ]),
+  message: Type.Optional(Type.String()),
+});
+
+export const DuplicateProblem = Type.Object({
+  type: Type.String(), title: Type.String(), status: Type.Literal(409), detail: Type.String(), duplicateOf: Uuid,
+});
+
+export type TraceCreate = Static<typeof TraceCreate>;
+export type TracePatch = Static<typeof TracePatch>;
+export type TraceQuery = Static<typeof TraceQuery>;
+export type Trace = Static<typeof Trace>;
+export type TraceEvent = Static<typeof TraceEvent>;
+export type Possessor = Static<typeof Possessor>;

@@ -1,0 +1,179 @@
+import { audit } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import type { Queryable } from '../db/knex.ts';
+import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
+import { readScope, seesPersonalData, type RequestContext } from '../identity/actor.ts';
+import { findOrCreateWeapon, linkWeaponToCase } from '../weapons/repository.ts';
+import { recordTransition, targetStatus, transitionTrace, type TraceAction } from './lifecycle.ts';
+import * as repo from './repository.ts';
+import { describeWeapon, fieldRuleErrors, needsReview, qualityFlags, type TraceFields } from './rules.ts';
+import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
+
+const EDITABLE = ['draft', 'needs_info'] as const;
+
+export class TraceService {
+  constructor(private readonly clock: Clock) {}
+
+  async create(db: Queryable, ctx: RequestContext, body: TraceCreate): Promise<Trace> {
+    const errors = fieldRuleErrors(body, this.clock);
+    if (errors.length) throw invalid(errors);
+    return db.transaction(async (trx) => {
+      const owner = await this.openCaseOf(trx, ctx, body.caseId, '/caseId');
+      const weapon = describeWeapon(body.weapon);
+      const flags = qualityFlags(weapon, body.urgent ?? false);
+      const action: TraceAction = body.draft ? 'create_draft' : 'submit';
+      const performer = { ctx };
+      const status = targetStatus(action, null, performer, needsReview(owner.reviewRequired, flags));
+      const weaponId = await findOrCreateWeapon(trx, weapon);
+      await linkWeaponToCase(trx, body.caseId, weaponId);
+      const row = await this.insertUnlessDuplicate(trx, {
+        ...this.columns(body, weapon, weaponId, flags),
+        agency_id: ctx.actor.agency.id,
+        status,
+        created_by: ctx.actor.id,
+        submitted_at: status === 'draft' ? null : trx.fn.now(),
+      });
+      await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, urgent: row.urgent });
+      return repo.toTrace(row, true);
+    });
+  }
+
+  async get(db: Queryable, ctx: RequestContext, id: string): Promise<Trace> {
+    const row = await repo.findTraceRow(db, readScope(ctx.actor), id);
+    if (!row) throw notFound('Trace');
+    await this.auditPersonalDataRead(db, ctx, [row]);
+    return repo.toTrace(row, seesPersonalData(ctx.actor));
+  }
+
+  async list(db: Queryable, ctx: RequestContext, query: TraceQuery) {
+    const { page } = await repo.listTraces(db, readScope(ctx.actor), query, query.limit ?? 50);
+    await this.auditPersonalDataRead(db, ctx, page.items);
+    const personal = seesPersonalData(ctx.actor);
+    return { items: page.items.map((row) => repo.toTrace(row, personal)), nextCursor: page.nextCursor };
+  }
+
+  async events(db: Queryable, ctx: RequestContext, id: string, limit: number, cursor?: string) {
+    await this.load(db, ctx, id);
+    return repo.listEvents(db, id, limit, cursor);
+  }
+
+  async patch(db: Queryable, ctx: RequestContext, id: string, patch: TracePatch): Promise<Trace> {
+    return db.transaction(async (trx) => {
+      const current = await this.load(trx, ctx, id);
+      if (!(EDITABLE as readonly string[]).includes(current.status)) {
+        throw conflict('not-editable', `A trace that is ${current.status} cannot be edited; only draft and needs_info traces can.`);
+      }
+      const stored = repo.toTrace(current, true);
+      const merged: TraceFields & { caseId: string; notes?: string | null } = {
+        caseId: patch.caseId ?? stored.caseId,
+        weapon: patch.weapon ?? { ...stored.weapon, serialNumber: stored.weapon.serialNumber ?? undefined, importer: stored.weapon.importer ?? undefined },
+        recovery: patch.recovery ?? stripNulls(stored.recovery),
+        possessor: patch.possessor === undefined ? stored.possessor && stripNulls(stored.possessor) : patch.possessor,
+        urgent: patch.urgent ?? stored.urgent,
+        urgentReason: patch.urgentReason === undefined ? stored.urgentReason : patch.urgentReason,
+        notes: patch.notes === undefined ? stored.notes : patch.notes,
+      };
+      const errors = fieldRuleErrors(merged, this.clock);
+      if (errors.length) throw invalid(errors);
+      if (patch.caseId) await this.openCaseOf(trx, ctx, patch.caseId, '/caseId');
+      const weapon = describeWeapon(merged.weapon);
+      const weaponId = patch.weapon ? await findOrCreateWeapon(trx, weapon) : current.weapon_id;
+      if (patch.weapon || patch.caseId) await linkWeaponToCase(trx, merged.caseId, weaponId);
+      const columns = this.columns(merged as TraceCreate, weapon, weaponId, qualityFlags(weapon, merged.urgent ?? false));
+      const row = await trx.transaction((sp) => repo.updateTraceWhileStatus(sp, id, current.status, columns))
+        .catch((error: unknown) => this.rethrowDuplicate(trx, error, merged.caseId, weaponId, merged.recovery.date));
+      if (!row) throw conflict('concurrent-change', 'The trace changed while you were editing it; reload it and try again.');
+      await trx('trace_events').insert({ trace_id: id, type: 'updated', from_status: row.status, to_status: row.status, actor_id: ctx.actor.id });
+      await audit(trx, ctx, { action: 'trace.updated', entity: 'trace', entityId: id, details: { fields: Object.keys(patch) } });
+      return repo.toTrace(row, true);
+    });
+  }
+
+  async submit(db: Queryable, ctx: RequestContext, id: string): Promise<Trace> {
+    return db.transaction(async (trx) => {
+      const current = await this.load(trx, ctx, id);
+      const agency = await trx('agencies').where({ id: current.agency_id }).first('review_required');
+      const row = await transitionTrace<repo.TraceRow>(trx, {
+        traceId: id, from: current.status, action: 'submit', performer: { ctx },
+        needsReview: needsReview(agency.review_required, current.quality_flags),
+      });
+      return repo.toTrace(row, true);
+    });
+  }
+
+  /** Actions whose only input is an optional message: cancel, approve, return, retry. */
+  async act(db: Queryable, ctx: RequestContext, id: string, action: TraceAction, message?: string): Promise<Trace> {
+    return db.transaction(async (trx) => {
+      const current = await this.load(trx, ctx, id);
+      const row = await transitionTrace<repo.TraceRow>(trx, { traceId: id, from: current.status, action, performer: { ctx }, message });
+      return repo.toTrace(row, seesPersonalData(ctx.actor));
+    });
+  }
+
+  private async load(db: Queryable, ctx: RequestContext, id: string): Promise<repo.TraceRow> {
+    const row = await repo.findTraceRow(db, readScope(ctx.actor), id);
+    if (!row) throw notFound('Trace');
+    return row;
+  }
+
+  private async openCaseOf(db: Queryable, ctx: RequestContext, caseId: string, path: string) {
+    const found = await db('cases as c').join('agencies as a', 'a.id', 'c.agency_id')
+      .where({ 'c.id': caseId, 'c.agency_id': ctx.actor.agency.id })
+      .first('c.status', 'a.review_required');
+    if (!found) throw invalidField(path, 'is not a case of your agency');
+    if (found.status !== 'open') throw conflict('case-closed', 'The case is closed; reopen it before adding traces.');
+    return { reviewRequired: found.review_required as boolean };
+  }
+
+  private columns(fields: TraceCreate, weapon: ReturnType<typeof describeWeapon>, weaponId: string, flags: string[]) {
+    const r = fields.recovery;
+    return {
+      case_id: fields.caseId,
+      weapon_id: weaponId,
+      weapon: JSON.stringify(weapon),
+      urgent: fields.urgent ?? false,
+      urgent_reason: fields.urgent ? fields.urgentReason : null,
+      quality_flags: flags,
+      recovery_date: r.date,
+      recovery_country: r.country ?? null,
+      recovery_department: r.department ?? null,
+      recovery_municipality: r.municipality ?? null,
+      recovery_address: r.address ?? null,
+      recovery_latitude: r.latitude ?? null,
+      recovery_longitude: r.longitude ?? null,
+      recovery_circumstance: r.circumstance,
+      possessor: fields.possessor ? JSON.stringify(fields.possessor) : null,
+      notes: fields.notes ?? null,
+    };
+  }
+
+  private async insertUnlessDuplicate(trx: Queryable, row: ReturnType<TraceService['columns']> & Record<string, unknown>) {
+    return trx.transaction((sp) => repo.insertTrace(sp, row)).catch((error: unknown) =>
+      this.rethrowDuplicate(trx, error, row.case_id, row.weapon_id, row.recovery_date),
+    );
+  }
+
+  private async rethrowDuplicate(db: Queryable, error: unknown, caseId: string, weaponId: string, recoveryDate: string): Promise<never> {
+    if ((error as { constraint?: string }).constraint === 'traces_no_duplicate') {
+      const duplicateOf = await repo.findDuplicateId(db, caseId, weaponId, recoveryDate);
+      throw conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', { duplicateOf });
+    }
+    throw error;
+  }
+
+  private async auditPersonalDataRead(db: Queryable, ctx: RequestContext, rows: repo.TraceRow[]) {
+    if (!seesPersonalData(ctx.actor)) return;
+    const ids = rows.filter(repo.hasPersonalData).map((row) => row.id);
+    if (!ids.length) return;
+    await audit(db, ctx, {
+      action: 'trace.personal_data_read',
+      entity: 'trace',
+      entityId: ids.length === 1 ? ids[0] : null,
+      details: { traceIds: ids },
+    });
+  }
+}
+
+function stripNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+}

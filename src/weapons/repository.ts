@@ -1,0 +1,80 @@
+import type { Queryable } from '../db/knex.ts';
+import { applyScope } from '../db/scoped.ts';
+import { decodeIdCursor, pageOf } from '../http/pagination.ts';
+import type { Scope } from '../identity/actor.ts';
+import { normalizeManufacturer, normalizeSerial } from './identity.ts';
+import type { Weapon, WeaponDescription, WeaponQuery } from './schemas.ts';
+
+interface WeaponRow {
+  id: string; manufacturer: string; model: string; caliber: string; type: Weapon['type'];
+  serial_number: string | null; serial_obliterated: boolean; importer: string | null; country_of_manufacture: string;
+  created_at: Date;
+}
+
+export const toWeapon = (row: WeaponRow): Weapon => ({
+  id: row.id, manufacturer: row.manufacturer, model: row.model, caliber: row.caliber, type: row.type,
+  serialNumber: row.serial_number, serialObliterated: row.serial_obliterated, importer: row.importer,
+  countryOfManufacture: row.country_of_manufacture, createdAt: row.created_at.toISOString(),
+});
+
+/** One physical firearm per (normalized manufacturer, normalized serial); a gun without a serial is always new. */
+export async function findOrCreateWeapon(db: Queryable, weapon: WeaponDescription): Promise<string> {
+  const row = {
+    manufacturer: weapon.manufacturer, manufacturer_normalized: normalizeManufacturer(weapon.manufacturer),
+    model: weapon.model, caliber: weapon.caliber, type: weapon.type,
+    serial_number: weapon.serialNumber, serial_normalized: weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null,
+    serial_obliterated: weapon.serialObliterated, importer: weapon.importer, country_of_manufacture: weapon.countryOfManufacture,
+  };
+  if (!row.serial_normalized) {
+    const [created] = await db('weapons').insert(row).returning('id');
+    return created.id;
+  }
+  // DO UPDATE (a no-op) rather than DO NOTHING so the existing row's id comes back in the same round trip.
+  const { rows } = await db.raw(
+    `${db('weapons').insert(row).toQuery()}
+     ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
+     DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer) RETURNING id`,
+  );
+  return rows[0].id;
+}
+
+export async function linkWeaponToCase(db: Queryable, caseId: string, weaponId: string): Promise<void> {
+  await db('case_weapons').insert({ case_id: caseId, weapon_id: weaponId }).onConflict(['case_id', 'weapon_id']).ignore();
+}
+
+/** A weapon is visible when one of its cases is in scope. */
+const visibleWeapons = (db: Queryable, scope: Scope) =>
+  db('weapons as w').whereExists((sub) =>
+    applyScope(sub.select(1).from('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').whereRaw('cw.weapon_id = w.id'), 'c.agency_id', scope),
+  );
+
+export async function findWeapon(db: Queryable, scope: Scope, id: string): Promise<Weapon | undefined> {
+  const row = await visibleWeapons(db, scope).where('w.id', id).first('w.*');
+  return row ? toWeapon(row) : undefined;
+}
+
+export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = visibleWeapons(db, scope).select('w.*').orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.id', order: 'desc' }]).limit(limit + 1);
+  if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
+  if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
+  if (after) rows.whereRaw('(w.created_at, w.id) < (SELECT created_at, id FROM weapons WHERE id = ?)', [after]);
+  return pageOf(await rows, limit, (row: WeaponRow) => [row.id], toWeapon);
+}
+
+interface CaseLinkRow { id: string; agency_id: string; case_number: string; title: string; offense: string; status: string }
+
+export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
+  const inScope: CaseLinkRow[] = await applyScope(
+    db('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').where('cw.weapon_id', weaponId),
+    'c.agency_id',
+    scope,
+  ).select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status').orderBy('c.created_at');
+  const [total] = await db('case_weapons').where('weapon_id', weaponId).count({ count: '*' });
+  return {
+    cases: inScope.map((row) => ({
+      id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense, status: row.status,
+    })),
+    otherCasesOutsideScope: Number(total?.count ?? 0) - inScope.length,
+  };
+}

@@ -1,0 +1,67 @@
+import Type, { type Static } from 'typebox';
+import { CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+
+export const WEAPON_TYPES = ['pistol', 'revolver', 'rifle', 'shotgun', 'submachine_gun', 'machine_gun', 'derringer',
+  'receiver_frame', 'other'] as const;
+export const WeaponType = Type.Enum(WEAPON_TYPES);
+
+export const WeaponInput = Type.Object(
+  {
+    manufacturer: Text(120),
+    model: Text(120),
+    caliber: Text(60),
+    type: WeaponType,
+    serialNumber: Type.Optional(Text(64)),
+    serialObliterated: Type.Optional(Type.Boolean({ default: false, description: 'Defaults to false' })),
+    importer: Type.Optional(Text(200)),
+    countryOfManufacture: CountryCode,
+  },
+  {
+    additionalProperties: false,
+    description: '`serialNumber` is required unless `serialObliterated`; `importer` is expected when made outside the US.',
+  },
+);
+
+export const WeaponDescription = Type.Object({
+  manufacturer: Type.String(),
+  model: Type.String(),
+  caliber: Type.String(),
+  type: WeaponType,
+  serialNumber: Nullable(Type.String()),
+  serialObliterated: Type.Boolean(),
+  importer: Nullable(Type.String()),
+  countryOfManufacture: CountryCode,
+});
+
+export const Weapon = Type.Object({ id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp });
+
+export const WeaponQuery = Type.Object(
+  { serial: Type.Optional(Text(64)), manufacturer: Type.Optional(Text(120)), ...PageQuery },
+  { additionalProperties: false },
+);
+
+export const WeaponCase = Type.Object({
+  id: Uuid, agencyId: Uuid, caseNumber: Type.String(), title: Type.String(), offense: Type.String(), status: Type.String(),
+});
+export const WeaponTrace = Type.Object({
+  id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()), caseId: Uuid,
+});
+export const StockpileSummary = Nullable(
+  Type.Object({
+    itemId: Uuid, reference: Type.String(), status: Type.String(), evidenceHold: Type.Boolean(),
+    destruction: Nullable(Type.Object({ id: Uuid, reference: Type.String(), performedAt: Nullable(Timestamp), method: Type.String(), verifiedAt: Nullable(Timestamp) })),
+  }),
+);
+export const WeaponDetail = Type.Object({
+  weapon: Weapon,
+  cases: Type.Array(WeaponCase),
+  otherCasesOutsideScope: Type.Integer({ minimum: 0 }),
+  traces: Type.Array(WeaponTrace),
+  stockpile: StockpileSummary,
+});
+
+export type WeaponInput = Static<typeof WeaponInput>;
+export type WeaponDescription = Static<typeof WeaponDescription>;
+export type Weapon = Static<typeof Weapon>;
+export type WeaponQuery = Static<typeof WeaponQuery>;
+export type WeaponDetail = Static<typeof WeaponDetail>;

@@ -1,0 +1,17 @@
+import type { Queryable } from '../db/knex.ts';
+import { notFound } from '../http/problem.ts';
+import { readScope, type RequestContext } from '../identity/actor.ts';
+import { tracesOfWeapon } from '../traces/repository.ts';
+import * as repo from './repository.ts';
+import type { WeaponDetail, WeaponQuery } from './schemas.ts';
+
+export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: string): Promise<WeaponDetail> {
+  const scope = readScope(ctx.actor);
+  const weapon = await repo.findWeapon(db, scope, id);
+  if (!weapon) throw notFound('Weapon');
+  const [cases, traces] = await Promise.all([repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id)]);
+  return { weapon, ...cases, traces, stockpile: null };
+}
+
+export const listWeapons = (db: Queryable, ctx: RequestContext, query: WeaponQuery) =>
+  repo.listWeapons(db, readScope(ctx.actor), query, query.limit ?? 50);

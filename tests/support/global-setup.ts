@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { createDb, dropDatabase, ensureDatabase } from '../../src/db/knex.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+export default async function setup(project: TestProject) {
+  const databaseUrl = `${SERVER}/rastreo_test_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await ensureDatabase(databaseUrl);
+  const db = createDb(databaseUrl, 1);
+  await migrateToLatest(db);
+  await db.destroy();
+  project.provide('databaseUrl', databaseUrl);
+  return async () => {
+    await dropDatabase(databaseUrl);
+  };
+}

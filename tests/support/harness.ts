@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import { createDb, type Db } from '../../src/db/knex.ts';
+import type { Role } from '../../src/identity/actor.ts';
+import { createUserWithToken } from '../../src/identity/service.ts';
+import { createLogger } from '../../src/logger.ts';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class Client {
+  constructor(readonly baseUrl: string, readonly token?: string) {}
+
+  as(token: string | undefined) {
+    return new Client(this.baseUrl, token);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const init: RequestInit = { method, headers: { ...headers } };
+    const h = init.headers as Record<string, string>;
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) {
+      if (typeof body === 'string') {
+        init.body = body;
+        h['content-type'] ??= 'application/json';
+      } else {
+        init.body = JSON.stringify(body);
+        h['content-type'] = 'application/json';
+      }
+    }
+    const res = await fetch(this.baseUrl + (path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') ? path : `/api/v1${path}`), init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the raw text (PDF, CSV, HTML)
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body, headers);
+  patch = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('PATCH', path, body, headers);
+  delete = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('DELETE', path, undefined, headers);
+}
+
+export interface TestApp {
+  db: Db;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const db = createDb(inject('databaseUrl'), 5);
+  const logger = createLogger('silent');
+  const { app } = createApp({ db, logger, clock: options.clock });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    db,
+    client: new Client(`http://127.0.0.1:${port}`),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await db.destroy();
+    },
+  };
+}
+
+export const unique = (prefix = '') => `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`;
+
+export async function createAgency(db: Db, options: { region?: string; reviewRequired?: boolean; country?: string } = {}) {
+  const code = unique('AG-');
+  const [row] = await db('agencies')
+    .insert({ code, name: `Agency ${code}`, country: options.country ?? 'SV', region: options.region ?? unique('r-').toLowerCase(), review_required: options.reviewRequired ?? false })
+    .returning('*');
+  return row as { id: string; code: string; region: string };
+}
+
+export async function createUser(db: Db, agencyId: string, role: Role, password?: string) {
+  const email = `${unique('u').toLowerCase()}@example.org`;
+  const { user, token } = await createUserWithToken(db, { name: `${role} ${email}`, email, role, agencyId, password }, async () => {});
+  return { ...user, token };
+}
+
+/** An agency with one user of each role, and a second agency in the same region and one in another region. */
+export async function createWorld(db: Db, options: { reviewRequired?: boolean } = {}) {
+  const region = unique('r-').toLowerCase();
+  const home = await createAgency(db, { region, reviewRequired: options.reviewRequired });
+  const neighbour = await createAgency(db, { region });
+  const faraway = await createAgency(db, { region: unique('r-').toLowerCase() });
+  const users = {
+    investigator: await createUser(db, home.id, 'investigator'),
+    advisor: await createUser(db, home.id, 'advisor'),
+    stockpile: await createUser(db, home.id, 'stockpile_manager'),
+    admin: await createUser(db, home.id, 'admin'),
+    neighbourInvestigator: await createUser(db, neighbour.id, 'investigator'),
+    farInvestigator: await createUser(db, faraway.id, 'investigator'),
+    farAdvisor: await createUser(db, faraway.id, 'advisor'),
+  };
+  return { region, home, neighbour, faraway, users };
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+export function traceBody(caseId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    caseId,
+    weapon: {
+      manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: unique('SN'),
+      serialObliterated: false, importer: 'Glock Inc.', countryOfManufacture: 'AT',
+    },
+    recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure' },
+    possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
+    ...overrides,
+  };
+}
+
+export async function createCase(client: Client, token: string) {
+  const res = await client.as(token).post('/cases', { caseNumber: unique('C-'), title: 'Homicidio en Soyapango', offense: 'homicide' });
+  if (res.status !== 201) throw new Error(`case not created: ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; agencyId: string };
+}
