@@ -1,0 +1,102 @@
+import { systemClock } from '../clock.ts';
+import type { Db } from '../db/knex.ts';
+import type { Role } from '../identity/actor.ts';
+import { revokeTokens, insertToken } from '../identity/repository.ts';
+import { hashPassword } from '../identity/passwords.ts';
+import { createUserWithToken } from '../identity/service.ts';
+import { API_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
+import { createCase } from '../cases/service.ts';
+import { TraceService } from '../traces/service.ts';
+import type { TraceCreate } from '../traces/schemas.ts';
+import { cliAudit, contextForToken } from './context.ts';
+
+export const DEMO_PASSWORD = 'rastreo-demo-2026';
+
+const AGENCIES = [
+  { code: 'PNC-SV', name: 'Policía Nacional Civil — División de Armas y Explosivos', country: 'SV', region: 'el-salvador', review_required: false },
+  { code: 'FGR-SV', name: 'Fiscalía General de la República', country: 'SV', region: 'el-salvador', review_required: true },
+  { code: 'PNC-HN', name: 'Policía Nacional de Honduras', country: 'HN', region: 'honduras', review_required: false },
+];
+
+const USERS: { role: Role; name: string; email: string; agency: string }[] = [
+  { role: 'investigator', name: 'Inv. Marta Hernández', email: 'investigador@pnc.demo', agency: 'PNC-SV' },
+  { role: 'advisor', name: 'Daniel Ortiz (asesor regional)', email: 'asesor@rastreo.demo', agency: 'PNC-SV' },
+  { role: 'stockpile_manager', name: 'Sgto. Luis Campos', email: 'custodia@pnc.demo', agency: 'PNC-SV' },
+  { role: 'admin', name: 'Administración Rastreo', email: 'admin@rastreo.demo', agency: 'PNC-SV' },
+];
+
+const DEPARTMENTS = ['San Salvador', 'La Libertad', 'Santa Ana', 'San Miguel', 'Sonsonate', 'Usulután'];
+const WEAPONS: TraceCreate['weapon'][] = [
+  { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: 'TESTOK-1001', countryOfManufacture: 'AT', importer: 'Glock Inc.' },
+  { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber: 'TESTDEALER-2002', countryOfManufacture: 'US' },
+  { manufacturer: 'Taurus', model: 'PT111', caliber: '9mm', type: 'pistol', serialNumber: 'TESTNOREC-3003', countryOfManufacture: 'BR', importer: 'Taurus International' },
+  { manufacturer: 'Colt', model: 'Detective Special', caliber: '.38 Special', type: 'revolver', serialNumber: 'TESTPRE68-4004', countryOfManufacture: 'US' },
+  { manufacturer: 'Norinco', model: 'Type 56', caliber: '7.62x39mm', type: 'rifle', serialNumber: 'TESTINFO-5005', countryOfManufacture: 'CN' },
+  { manufacturer: 'Ruger', model: 'LCP', caliber: '.380 ACP', type: 'pistol', serialNumber: 'TESTFLAKY-6006', countryOfManufacture: 'US' },
+  { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: 'BER-92-771204', countryOfManufacture: 'IT', importer: 'Beretta USA Corp.' },
+  { manufacturer: 'Jennings', model: 'J-22', caliber: '.22 LR', type: 'pistol', serialNumber: 'J22-448812', countryOfManufacture: 'US' },
+  { manufacturer: 'Bersa', model: 'Thunder 380', caliber: '.380 ACP', type: 'pistol', serialNumber: 'BT-551092', countryOfManufacture: 'AR' },
+  { manufacturer: 'Mossberg', model: '500', caliber: '12 gauge', type: 'shotgun', serialNumber: 'MV-0993311', countryOfManufacture: 'US' },
+  { manufacturer: 'Hi-Point', model: 'C9', caliber: '9mm', type: 'pistol', serialObliterated: true, countryOfManufacture: 'US' },
+  { manufacturer: 'IMI', model: 'Uzi', caliber: '9mm', type: 'submachine_gun', serialNumber: 'UZI-44120', countryOfManufacture: 'IL', importer: 'Action Arms Ltd.' },
+];
+
+export interface DemoUser {
+  role: Role;
+  email: string;
+  token: string;
+}
+
+/** Seeds the demo data once; on later runs it only issues fresh tokens for the demo users. */
+export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUser[]; password: string }> {
+  const existing = await db('users').whereIn('email', USERS.map((u) => u.email)).select('id', 'email', 'role');
+  if (existing.length === USERS.length) {
+    const users = await db.transaction(async (trx) =>
+      Promise.all(existing.map(async (user: { id: string; email: string; role: Role }) => {
+        await revokeTokens(trx, user.id, 'api');
+        const { token, hash } = newToken(API_TOKEN_PREFIX);
+        await insertToken(trx, user.id, hash);
+        await cliAudit(trx, 'user.token_rotated', 'user', user.id);
+        return { role: user.role, email: user.email, token };
+      })),
+    );
+    return { seeded: false, users, password: DEMO_PASSWORD };
+  }
+
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const users: DemoUser[] = [];
+  await db.transaction(async (trx) => {
+    const agencies = await trx('agencies').insert(AGENCIES).onConflict('code').merge(['updated_at']).returning(['id', 'code']);
+    const agencyId = (code: string) => agencies.find((a: { code: string }) => a.code === code).id as string;
+    for (const user of USERS) {
+      const created = await createUserWithToken(trx, { name: user.name, email: user.email, role: user.role, agencyId: agencyId(user.agency) },
+        async (inner, row) => {
+          await inner('users').where({ id: row.id }).update({ password_hash: passwordHash });
+          await cliAudit(inner, 'user.created', 'user', row.id);
+        });
+      users.push({ role: user.role, email: user.email, token: created.token });
+    }
+  });
+
+  const investigator = await contextForToken(db, users.find((u) => u.role === 'investigator')!.token);
+  const traces = new TraceService(systemClock);
+  const offenses = ['homicide', 'robbery', 'extortion', 'drug_trafficking', 'illegal_possession', 'arms_trafficking'] as const;
+  for (let i = 0; i < 12; i++) {
+    const caseNumber = `PNC-DAE-2026-${String(101 + i).padStart(4, '0')}`;
+    const kase = await createCase(db, investigator, { caseNumber, title: `Caso ${caseNumber}: ${offenses[i % offenses.length]!.replace('_', ' ')}`, offense: offenses[i % offenses.length]! });
+    const recoveredDaysAgo = 5 + i * 9;
+    await traces.create(db, investigator, {
+      caseId: kase.id,
+      weapon: WEAPONS[i]!,
+      recovery: {
+        date: new Date(Date.now() - recoveredDaysAgo * 86_400_000).toISOString().slice(0, 10),
+        country: 'SV', department: DEPARTMENTS[i % DEPARTMENTS.length], circumstance: i % 3 === 0 ? 'crime_scene' : 'seizure',
+      },
+      possessor: i % 2 === 0 ? { firstName: 'José', lastName: `Martínez ${i}`, dateOfBirth: '1995-03-14', nationality: 'SV' } : undefined,
+      urgent: i === 0 || i === 6,
+      urgentReason: i === 0 || i === 6 ? 'Sospechoso detenido; audiencia en 72 horas' : undefined,
+      draft: i >= 10,
+    });
+  }
+  return { seeded: true, users, password: DEMO_PASSWORD };
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { startApp, unique, type TestApp } from './support/harness.ts';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent' } });
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startApp();
+});
+afterAll(() => t.close());
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({ PORT: 3000, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rastreo', REDIS_URL: 'redis://127.0.0.1:6379' });
+  });
+  it('stops with a one-line message naming the bad setting', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^invalid configuration: PORT="eighty"/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe('cli', () => {
+  it('bootstrap prints an admin token that works', async () => {
+    const code = unique('BOOT-');
+    const { stdout } = await cli('bootstrap', '--agency-code', code, '--agency-name', 'Policía', '--country', 'SV', '--region', 'central-america', '--admin-email', `${code.toLowerCase()}@example.org`);
+    const token = /rst_[A-Za-z0-9_-]+/.exec(stdout)![0];
+    const me = await t.client.as(token).get('/me');
+    expect(me.body).toMatchObject({ role: 'admin', agency: { code, region: 'central-america', country: 'SV' } });
+  });
+
+  it('bootstrap refuses bad input with a clear message and exit code', async () => {
+    await expect(cli('bootstrap', '--agency-code', 'x')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('missing: --agency-name') });
+  });
+
+  it('demo seeds 3 agencies in 2 regions, one user per role and a dozen cases and traces; tokens walk a trace to queued', async () => {
+    const { stdout } = await cli('demo');
+    const tokens = Object.fromEntries([...stdout.matchAll(/^(\w+)\s+\S+@\S+\s+(rst_\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(tokens).sort()).toEqual(['admin', 'advisor', 'investigator', 'stockpile_manager']);
+    const admin = t.client.as(tokens.admin);
+    const agencies = (await admin.get('/agencies?limit=200')).body.items.filter((a: { code: string }) => ['PNC-SV', 'FGR-SV', 'PNC-HN'].includes(a.code));
+    expect(new Set(agencies.map((a: { region: string }) => a.region)).size).toBe(2);
+    const inv = t.client.as(tokens.investigator);
+    const traces = (await inv.get('/traces?limit=200')).body.items;
+    expect(traces.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(traces.map((x: { status: string }) => x.status))).toEqual(new Set(['draft', 'queued', 'pending_review']));
+
+    const draft = traces.find((x: { status: string; qualityFlags: string[] }) => x.status === 'draft' && x.qualityFlags.length === 0);
+    const submitted = await inv.post(`/traces/${draft.id}/submit`);
+    expect(submitted.body.status).toBe('queued');
+
+    const again = await cli('demo');
+    expect(again.stdout).toContain('already present');
+    expect((await inv.get('/me')).status).toBe(401);
+  });
+});
