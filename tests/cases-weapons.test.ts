@@ -75,7 +75,9 @@ describe('the database guards itself', () => {
   it('rejects enum values, duplicate weapon identities and case numbers that bypass the API', async () => {
     const kase = await createCase(t.client, world.users.investigator.token);
     await expect(t.db('cases').where({ id: kase.id }).update({ status: 'archived' })).rejects.toThrow(/check constraint/);
-    await expect(t.db('traces').update({ status: 'lost' }).where({ case_id: kase.id }).whereRaw('false OR true')).rejects.toThrow(/check constraint/);
+    const trace = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id));
+    await expect(t.db('traces').where({ id: trace.body.id }).update({ status: 'lost' })).rejects.toThrow(/check constraint/);
+    await expect(t.db('traces').where({ id: trace.body.id }).update({ quality_flags: ['pretty'] })).rejects.toThrow(/check constraint/);
     const weapon = { manufacturer: 'X', manufacturer_normalized: 'X', model: 'm', caliber: 'c', type: 'pistol', serial_number: 'S-1', serial_normalized: 'S1', country_of_manufacture: 'US' };
     await t.db('weapons').insert(weapon).onConflict().ignore();
     await expect(t.db('weapons').insert(weapon)).rejects.toThrow(/weapons_identity/);

@@ -75,6 +75,21 @@ describe('identity', () => {
     expect((await admin.delete(`/users/${world.users.admin.id}`)).status).toBe(409);
   });
 
+  it('PATCH /users/:id changes name, role and password (stored as a slow hash, never returned)', async () => {
+    const admin = t.client.as(world.users.admin.token);
+    const created = await admin.post('/users', { name: 'Pat', email: `${unique('pat').toLowerCase()}@example.org`, role: 'investigator', agencyId: world.home.id });
+    expect(created.body.user.hasPassword).toBe(false);
+    const patched = await admin.patch(`/users/${created.body.user.id}`, { name: 'Patricia', role: 'advisor', password: 'correct horse battery' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ name: 'Patricia', role: 'advisor', hasPassword: true });
+    expect(JSON.stringify(patched.body)).not.toContain('horse');
+    const row = await t.db('users').where({ id: created.body.user.id }).first();
+    expect(row.password_hash).toMatch(/^scrypt\$/);
+    const short = await admin.patch(`/users/${created.body.user.id}`, { password: 'short' });
+    expect(short.body.errors).toEqual([{ path: '/password', message: expect.stringContaining('12') }]);
+    expect((await t.client.as(created.body.token).get('/me')).body.role).toBe('advisor');
+  });
+
   it('lists users with a keyset cursor and filters', async () => {
     const admin = t.client.as(world.users.admin.token);
     const seen: string[] = [];

@@ -5,7 +5,6 @@ let t: TestApp;
 let world: Awaited<ReturnType<typeof createWorld>>;
 let caseId: string;
 const inv = () => t.client.as(world.users.investigator.token);
-const adv = () => t.client.as(world.users.advisor.token);
 
 beforeAll(async () => {
   t = await startApp();
