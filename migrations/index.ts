@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as initial from './20261129_001_initial.ts';
+import * as pipeline from './20261129_002_pipeline.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
+  '20261129_002_pipeline': pipeline,
 };

@@ -11,6 +11,19 @@ const ConfigSchema = Type.Object({
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   DB_POOL_MAX: PositiveInt,
+  PROCESS_ROLES: Type.Enum(['api,worker', 'api', 'worker']),
+  QUEUE_PREFIX: Type.String({ pattern: '^\\{[A-Za-z0-9_-]{1,64}\\}$' }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256 }),
+  TRACE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50 }),
+  TRACE_BACKOFF_MS: Type.Integer({ minimum: 0 }),
+  ADAPTER_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  ADAPTER_TRANSIENT_ERROR_RATE: Type.Number({ minimum: 0, maximum: 1 }),
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 10 }),
+  RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 100 }),
+  RECONCILE_AFTER_MS: Type.Integer({ minimum: 0 }),
+  WORKER_LOCK_MS: Type.Integer({ minimum: 500 }),
+  WORKER_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500 }),
+  WORKER_SHUTDOWN_MS: Type.Integer({ minimum: 0 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -21,6 +34,19 @@ const DEFAULTS: Record<keyof Config, string> = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   LOG_LEVEL: 'info',
   DB_POOL_MAX: '10',
+  PROCESS_ROLES: 'api,worker',
+  QUEUE_PREFIX: '{rastreo}',
+  WORKER_CONCURRENCY: '8',
+  TRACE_MAX_ATTEMPTS: '5',
+  TRACE_BACKOFF_MS: '1000',
+  ADAPTER_LATENCY_MS: '200',
+  ADAPTER_TRANSIENT_ERROR_RATE: '0',
+  OUTBOX_POLL_MS: '1000',
+  RECONCILE_INTERVAL_MS: '30000',
+  RECONCILE_AFTER_MS: '60000',
+  WORKER_LOCK_MS: '30000',
+  WORKER_STALLED_INTERVAL_MS: '30000',
+  WORKER_SHUTDOWN_MS: '25000',
 };
 
 export class ConfigError extends Error {}

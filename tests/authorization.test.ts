@@ -78,6 +78,7 @@ describe('authorization matrix', () => {
   it('removes possessor and purchaser data for stockpile managers, and audits reads of it by others', async () => {
     const { traceId } = records.own;
     await t.db('traces').where({ id: traceId }).update({
+      status: 'completed',
       result: JSON.stringify({
         outcome: 'purchaser_identified', sourceCountry: 'US', sourceState: 'TX', saleDate: '2024-01-02', timeToCrimeDays: 638,
         dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-013-01-4A-12345', city: 'Houston', state: 'TX' },

@@ -16,10 +16,12 @@ afterAll(() => t.close());
 
 async function traceIn(status: TraceStatus): Promise<string> {
   const res = await t.client.as(world.users.investigator.token).post('/traces', traceBody(caseId, { draft: true }));
-  await t.db('traces').where({ id: res.body.id }).update({ status });
+  const final = status === 'completed' || status === 'not_traceable';
+  await t.db('traces').where({ id: res.body.id }).update({ status, result: final ? JSON.stringify(RESULT) : null });
   return res.body.id;
 }
 
+const RESULT = { outcome: 'not_traceable', reason: 'no_record', sourceCountry: 'AT' };
 const allowedFrom = (action: TraceAction) => TRANSITIONS[action].from as readonly (TraceStatus | null)[];
 
 describe('user actions follow the transition table over HTTP', () => {
@@ -76,7 +78,8 @@ describe('system transitions go through the same table', () => {
     it(`${action}: allowed only from ${allowedFrom(action).join(', ')}`, async () => {
       for (const from of TRACE_STATUSES) {
         const id = await traceIn(from);
-        const attempt = t.db.transaction((trx) => transitionTrace(trx, { traceId: id, from, action, performer: { system: 'worker' } }));
+        const set = action === 'complete' || action === 'mark_not_traceable' ? { result: JSON.stringify(RESULT) } : {};
+        const attempt = t.db.transaction((trx) => transitionTrace(trx, { traceId: id, from, action, performer: { system: 'worker' }, set }));
         if (allowedFrom(action).includes(from)) {
           await expect(attempt).resolves.toMatchObject({ status: TRANSITIONS[action].to });
           const event = await t.db('trace_events').where({ trace_id: id }).orderBy('id', 'desc').first();

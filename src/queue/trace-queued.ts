@@ -1,8 +1,25 @@
 import type { Queryable } from '../db/knex.ts';
 
+export const OUTBOX_CHANNEL = 'trace_outbox';
+
+export interface QueuedTrace {
+  id: string;
+  urgent: boolean;
+  queue_run: number;
+}
+
 /**
- * The one place where a trace that has just become `queued` is handed to the trace pipeline.
- * It runs inside the transaction of the transition, so whatever it writes commits or rolls back with it.
- * Until the pipeline exists, a queued trace simply waits in the database.
+ * The one place where a trace that has just become `queued` is handed to the trace pipeline: an outbox row written in
+ * the transaction of the transition, so it commits or rolls back with it. The relay moves it to BullMQ; NOTIFY (sent on
+ * commit) wakes the relay at once instead of at its next poll.
  */
-export async function onTraceQueued(_db: Queryable, _trace: { id: string; urgent: boolean }): Promise<void> {}
+export async function onTraceQueued(db: Queryable, trace: QueuedTrace): Promise<void> {
+  await db('trace_outbox').insert({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent });
+  await db.raw(`NOTIFY ${OUTBOX_CHANNEL}`);
+}
+
+/** Asks the relay to move an already queued job ahead (escalation to urgent). */
+export async function onTraceReprioritized(db: Queryable, trace: QueuedTrace): Promise<void> {
+  await db('trace_outbox').insert({ trace_id: trace.id, kind: 'reprioritize', run: trace.queue_run, urgent: trace.urgent });
+  await db.raw(`NOTIFY ${OUTBOX_CHANNEL}`);
+}

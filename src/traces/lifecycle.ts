@@ -2,7 +2,7 @@ import { writeAudit, apiAuditActor } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, forbidden } from '../http/problem.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
-import { onTraceQueued } from '../queue/trace-queued.ts';
+import { onTraceQueued, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
 
 /** Who performs a transition: a signed-in user, or the trace worker. */
@@ -80,20 +80,21 @@ export async function transitionTrace<T = Record<string, unknown>>(db: Queryable
     .update({
       ...request.set,
       ...timestampsFor(db, to, request.action),
+      ...(to === 'queued' ? { queue_run: db.raw('queue_run + 1') } : {}),
       status: to,
       status_changed_at: db.fn.now(),
       updated_at: db.fn.now(),
     })
     .returning('*');
   if (!row) throw conflict('concurrent-change', 'The trace changed while you were acting on it; reload it and try again.');
-  await recordTransition(db, { ...request, to, urgent: row.urgent });
+  await recordTransition(db, { ...request, to, trace: row });
   return row as T;
 }
 
 /** Writes the event and audit row of a transition that has been applied (including a trace's creation). */
 export async function recordTransition(
   db: Queryable,
-  change: Omit<TransitionRequest, 'from'> & { from: TraceStatus | null; to: TraceStatus; urgent: boolean },
+  change: Omit<TransitionRequest, 'from'> & { from: TraceStatus | null; to: TraceStatus; trace: QueuedTrace },
 ): Promise<void> {
   const rule = TRANSITIONS[change.action];
   const user = 'ctx' in change.performer ? change.performer.ctx : undefined;
@@ -105,6 +106,7 @@ export async function recordTransition(
     stage: change.stage ?? null,
     actor_id: user?.actor.id ?? null,
     message: change.message ?? null,
+    run: change.trace.queue_run || null,
   });
   await writeAudit(db, user ? apiAuditActor(user) : { component: 'worker' }, {
     action: `trace.${change.action}`,
@@ -112,5 +114,5 @@ export async function recordTransition(
     entityId: change.traceId,
     details: { from: change.from, to: change.to },
   });
-  if (change.to === 'queued') await onTraceQueued(db, { id: change.traceId, urgent: change.urgent });
+  if (change.to === 'queued') await onTraceQueued(db, change.trace);
 }

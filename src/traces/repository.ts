@@ -14,7 +14,7 @@ export interface TraceRow {
   recovery_longitude: number | null; recovery_circumstance: Trace['recovery']['circumstance'];
   possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
   result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
-  submitted_at: Date | null; completed_at: Date | null;
+  submitted_at: Date | null; completed_at: Date | null; queue_run: number;
 }
 
 export function toTrace(row: TraceRow, withPersonalData: boolean): Trace {

@@ -65,4 +65,10 @@ export function traceRoutes(api: Api, traces: TraceService): void {
     responses: { 200: { description: 'Returned (needs_info)', schema: Trace } },
     handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', body.message) }),
   });
+  api.add({
+    method: 'post', path: '/traces/:id/retry', tag: 'Review', summary: 'Queue a failed trace again',
+    roles: rolesFor('retry'), params: IdParams,
+    responses: { 200: { description: 'Queued again', schema: Trace } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'retry') }),
+  });
 }

@@ -32,8 +32,9 @@ export class TraceService {
         status,
         created_by: ctx.actor.id,
         submitted_at: status === 'draft' ? null : trx.fn.now(),
+        queue_run: status === 'queued' ? 1 : 0,
       });
-      await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, urgent: row.urgent });
+      await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, trace: row });
       return repo.toTrace(row, true);
     });
   }

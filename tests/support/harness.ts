@@ -57,8 +57,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(options: { clock?: Clock } = {}): Promise<TestApp> {
-  const db = createDb(inject('databaseUrl'), 5);
+export async function startApp(options: { clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
+  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), 5);
   const logger = createLogger('silent');
   const { app } = createApp({ db, logger, clock: options.clock });
   const server = app.listen(0, '127.0.0.1');

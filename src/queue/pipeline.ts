@@ -1,0 +1,69 @@
+import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/knex.ts';
+import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
+import { TraceProcessor, type TraceJob } from '../traces/pipeline/process-trace.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+import { Reconciler } from './reconciler.ts';
+import { createRedis } from './redis.ts';
+import { createTraceQueue, TRACE_QUEUE } from './trace-queue.ts';
+
+export interface Pipeline {
+  relay: OutboxRelay;
+  reconciler: Reconciler;
+  /** Stops taking jobs, lets the current ones finish within the deadline, then releases the rest and disconnects. */
+  close(): Promise<void>;
+}
+
+/** The trace worker: BullMQ worker, outbox relay and reconciler, sharing one database pool. */
+export async function startPipeline(config: Config, db: Db, logger: Logger): Promise<Pipeline> {
+  const producer = createRedis(config.REDIS_URL, 'producer');
+  const consumer = createRedis(config.REDIS_URL, 'worker');
+  for (const connection of [producer, consumer]) connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+  const queue = createTraceQueue(producer, config.QUEUE_PREFIX);
+  queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
+  const settings = { prefix: config.QUEUE_PREFIX, maxAttempts: config.TRACE_MAX_ATTEMPTS, backoffMs: config.TRACE_BACKOFF_MS };
+  const processor = new TraceProcessor(
+    db,
+    new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
+    logger,
+  );
+  const worker = new Worker<TraceJob>(
+    TRACE_QUEUE,
+    (job) => processor.process(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+    {
+      connection: consumer,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_MS,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: 10,
+    },
+  );
+  worker.on('error', (error) => logger.warn({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
+
+  const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS);
+  const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS });
+  await relay.start();
+  reconciler.start();
+  logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'trace worker started');
+
+  return {
+    relay,
+    reconciler,
+    async close() {
+      await Promise.all([relay.stop(), reconciler.stop()]);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS); });
+      if ((await Promise.race([worker.close(), deadline])) === 'late') {
+        logger.warn('jobs still running at the shutdown deadline; releasing them to other workers');
+        await worker.close(true);
+      }
+      clearTimeout(timer);
+      await queue.close();
+      await Promise.all([producer.quit().catch(() => undefined), consumer.quit().catch(() => undefined)]);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { WeaponDescription } from '../../weapons/schemas.ts';
+import type { Stage, TraceResult } from '../schemas.ts';
+
+/** What the tracing center is asked: ids and the weapon, never the possessor. */
+export interface TraceRequest {
+  traceId: string;
+  reference: string;
+  weapon: WeaponDescription;
+  recoveryDate: string;
+  recoveryCountry: string | null;
+}
+
+export type StageFacts = Record<string, unknown>;
+
+export type StageOutcome =
+  | { kind: 'continue'; facts: StageFacts }
+  | { kind: 'final'; status: 'completed' | 'not_traceable'; facts: StageFacts; result: TraceResult }
+  | { kind: 'needs_info'; facts: StageFacts; message: string };
+
+export interface StageContext {
+  /** 1 for the first try of this run, 2 after one transient error, … */
+  attempt: number;
+  previous: Partial<Record<Stage, StageFacts>>;
+}
+
+/** The national tracing center, one call per stage. A real adapter implements this and nothing else. */
+export interface TraceAdapter {
+  runStage(request: TraceRequest, stage: Stage, context: StageContext): Promise<StageOutcome>;
+}
+
+/** The center could not answer now (timeout, 5xx); the stage is tried again later. */
+export class TransientAdapterError extends Error {}
+
+/** Stages a trace goes through: the importer only for guns made outside the US. */
+export const stagesFor = (weapon: WeaponDescription): Stage[] =>
+  weapon.countryOfManufacture === 'US' ? ['manufacturer', 'dealer', 'purchaser'] : ['manufacturer', 'importer', 'dealer', 'purchaser'];

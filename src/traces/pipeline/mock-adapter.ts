@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
+import type { Stage, TraceResult } from '../schemas.ts';
+import { TransientAdapterError, type StageContext, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
+import { DEALER_KINDS, DEALER_WORDS, EXPORTERS, FIRST_NAMES, LAST_NAMES, US_PLACES } from './mock-data.ts';
+
+/** How a mock trace ends. */
+export type Scenario = 'purchaser' | 'dealer' | 'exporter' | 'foreign' | 'no_record' | 'pre_1968' | 'records_unavailable'
+  | 'needs_info' | 'obliterated' | 'flaky' | 'down';
+
+/** Shares drawn for serials without a TEST prefix (El Salvador–like mix; see README). */
+export const SCENARIO_SHARES: readonly [Scenario, number][] = [
+  ['foreign', 0.5],
+  ['exporter', 0.2],
+  ['purchaser', 0.15],
+  ['needs_info', 0.06],
+  ['dealer', 0.04],
+  ['no_record', 0.02],
+  ['pre_1968', 0.02],
+  ['records_unavailable', 0.01],
+];
+
+/** Normalized-serial prefixes that force an outcome (the contract's table). */
+const FORCED: readonly [prefix: string, scenario: Scenario][] = [
+  ['TESTOK', 'purchaser'], ['TESTDEALER', 'dealer'], ['TESTNOREC', 'no_record'], ['TESTPRE68', 'pre_1968'],
+  ['TESTINFO', 'needs_info'], ['TESTFLAKY', 'flaky'], ['TESTDOWN', 'down'],
+];
+
+const DAY = 86_400_000;
+
+/** A deterministic stream of numbers in [0, 1) from the weapon's identity. */
+function seededRandom(seed: Buffer): () => number {
+  let state = seed.readUInt32LE(4) || 1;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function identitySeed(request: TraceRequest): Buffer {
+  const { weapon } = request;
+  const serial = weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : `${request.traceId}`;
+  return createHash('sha256').update(`${normalizeManufacturer(weapon.manufacturer)}|${serial}`).digest();
+}
+
+export function scenarioFor(request: TraceRequest): Scenario {
+  const serial = request.weapon.serialNumber ? normalizeSerial(request.weapon.serialNumber) : '';
+  const forced = FORCED.find(([prefix]) => serial.startsWith(prefix));
+  if (forced) return forced[1];
+  if (request.weapon.serialObliterated && !serial) return 'obliterated';
+  const draw = identitySeed(request).readUInt32LE(0) / 4294967296;
+  let cumulative = 0;
+  for (const [scenario, share] of SCENARIO_SHARES) {
+    cumulative += share;
+    if (draw < cumulative) return scenario;
+  }
+  return SCENARIO_SHARES[0]![0];
+}
+
+const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+const digits = (random: () => number, n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A US federal firearms licence number: region-district-county-type-expiry-sequence. */
+export function licenseNumber(random: () => number): string {
+  const region = 1 + Math.floor(random() * 9);
+  const expiry = `${Math.floor(random() * 10)}${pick(random, [...'ABCDEFGHJKLM'])}`;
+  return `${region}-${digits(random, 2)}-${digits(random, 3)}-${pick(random, ['01', '02', '07'])}-${expiry}-${digits(random, 5)}`;
+}
+
+function dealerOf(random: () => number) {
+  const [city, state] = pick(random, US_PLACES);
+  return { name: `${pick(random, DEALER_WORDS)} ${pick(random, DEALER_KINDS)}`, licenseNumber: licenseNumber(random), city, state };
+}
+
+/** Retail sale before the recovery: a third within a year, most within a few years, some decades earlier. */
+function saleDateBefore(random: () => number, recoveryDate: string): string {
+  const days = 20 + Math.floor(random() ** 2 * 9000);
+  return isoDay(Date.parse(recoveryDate) - days * DAY);
+}
+
+export interface MockAdapterOptions {
+  latencyMs: number;
+  transientErrorRate: number;
+  random?: () => number;
+}
+
+export class MockTraceAdapter implements TraceAdapter {
+  private readonly random: () => number;
+
+  constructor(private readonly options: MockAdapterOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async runStage(request: TraceRequest, stage: Stage, context: StageContext): Promise<StageOutcome> {
+    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    const scenario = scenarioFor(request);
+    if (scenario === 'down' || (scenario === 'flaky' && context.attempt <= 2)) {
+      throw new TransientAdapterError(`tracing center unavailable (attempt ${context.attempt})`);
+    }
+    if (this.options.transientErrorRate > 0 && this.random() < this.options.transientErrorRate) {
+      throw new TransientAdapterError('tracing center timed out');
+    }
+    return outcomeAt(request, stage, scenario === 'flaky' ? 'purchaser' : scenario, context);
+  }
+}
+
+function notTraceable(request: TraceRequest, reason: NonNullable<TraceResult['reason']>, facts: Record<string, unknown> = {}): StageOutcome {
+  return { kind: 'final', status: 'not_traceable', facts, result: { outcome: 'not_traceable', reason, sourceCountry: request.weapon.countryOfManufacture } };
+}
+
+/** The answer of one stage for a scenario; a pure function of the request. */
+export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenario, context: StageContext): StageOutcome {
+  const random = seededRandom(identitySeed(request));
+  const { weapon } = request;
+  const foreign = weapon.countryOfManufacture !== 'US';
+  switch (stage) {
+    case 'manufacturer':
+      if (scenario === 'needs_info') {
+        return {
+          kind: 'needs_info',
+          facts: {},
+          message: `${weapon.manufacturer} has no record of serial ${weapon.serialNumber ?? '(none)'} for a ${weapon.model} in ${weapon.caliber}. ` +
+            'Check the serial number on the frame or receiver, the model and the caliber (send a photo of the markings) and resubmit.',
+        };
+      }
+      if (scenario === 'obliterated') return notTraceable(request, 'obliterated_serial');
+      if (scenario === 'pre_1968') return notTraceable(request, 'pre_1968', { manufacturedBefore: '1968-12-16' });
+      if (scenario === 'no_record' || (scenario === 'foreign' && !foreign)) return notTraceable(request, 'no_record');
+      return { kind: 'continue', facts: { manufacturer: weapon.manufacturer, country: weapon.countryOfManufacture } };
+    case 'importer':
+      if (scenario === 'foreign') return notTraceable(request, 'foreign_no_us_record', { importedIntoUs: false });
+      return { kind: 'continue', facts: { importer: weapon.importer ?? `${weapon.manufacturer} USA Inc.` } };
+    case 'dealer': {
+      if (scenario === 'records_unavailable') return notTraceable(request, 'records_unavailable', { dealerOutOfBusiness: true });
+      const importer = context.previous.importer?.importer as string | undefined;
+      if (scenario === 'exporter') {
+        const [city, state] = pick(random, US_PLACES);
+        const exporter = { name: pick(random, EXPORTERS), licenseNumber: licenseNumber(random), city, state };
+        return {
+          kind: 'final', status: 'completed', facts: { exporter },
+          result: { outcome: 'exporter_identified', dealer: exporter, ...(importer ? { importer } : {}), sourceCountry: 'US', sourceState: state },
+        };
+      }
+      return { kind: 'continue', facts: { dealer: dealerOf(random) } };
+    }
+    case 'purchaser': {
+      const dealer = (context.previous.dealer?.dealer as ReturnType<typeof dealerOf> | undefined) ?? dealerOf(random);
+      const importer = context.previous.importer?.importer as string | undefined;
+      const base = { dealer, ...(importer ? { importer } : {}), sourceCountry: 'US', sourceState: dealer.state };
+      if (scenario === 'dealer') {
+        return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'dealer_identified', ...base } };
+      }
+      for (let i = 0; i < 8; i++) random();
+      const saleDate = saleDateBefore(random, request.recoveryDate);
+      const [city, state] = pick(random, US_PLACES);
+      const age = 21 + Math.floor(random() * 40);
+      const purchaser = {
+        firstName: pick(random, FIRST_NAMES), lastName: pick(random, LAST_NAMES),
+        dateOfBirth: isoDay(Date.parse(saleDate) - age * 365.25 * DAY - Math.floor(random() * 365) * DAY), city, state,
+      };
+      return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'purchaser_identified', ...base, purchaser, saleDate } };
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
+import { PrivateRedis, privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
+
+let t: TestApp;
+let database: Awaited<ReturnType<typeof privateDatabase>>;
+let world: Awaited<ReturnType<typeof createWorld>>;
+let redis: PrivateRedis;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  database = await privateDatabase();
+  t = await startApp({ databaseUrl: database.url });
+  world = await createWorld(t.db);
+  redis = await PrivateRedis.start();
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+});
+afterAll(async () => {
+  await t?.close();
+  await database?.drop();
+  await redis?.stop();
+});
+
+const start = (env: Record<string, string> = {}) => {
+  const worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefixFor, ...env });
+  workers.push(worker);
+  return worker;
+};
+const uniquePrefixFor = uniquePrefix();
+
+async function submitMany(n: number, serialPrefix = 'TESTOK') {
+  const kase = await createCase(t.client, world.users.investigator.token);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const weapon = { manufacturer: 'Ruger', model: 'LCP', caliber: '.380 ACP', type: 'pistol', serialNumber: unique(serialPrefix), countryOfManufacture: 'US' };
+    const res = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id, { weapon }));
+    expect(res.status).toBe(201);
+    ids.push(res.body.id);
+  }
+  return ids;
+}
+
+const allFinal = (ids: string[], timeoutMs = 60_000) =>
+  waitFor(async () => {
+    const open = await t.db('traces').whereIn('id', ids).whereNotIn('status', ['completed', 'not_traceable', 'needs_info', 'failed']).count({ n: '*' });
+    return Number(open[0]!.n) === 0;
+  }, `${ids.length} traces to finish`, timeoutMs);
+
+/** Every trace: one final status, one result, one event per stage, one final event. */
+async function expectExactlyOnce(ids: string[]) {
+  const rows = await t.db('traces').whereIn('id', ids).select('id', 'status', 'result');
+  for (const row of rows) {
+    expect(row.status).toBe('completed');
+    expect(row.result).not.toBeNull();
+  }
+  const duplicates = await t.db('trace_events').whereIn('trace_id', ids).whereIn('type', ['stage_completed', 'completed', 'started'])
+    .groupBy('trace_id', 'type', 'stage').havingRaw('count(*) > 1').select('trace_id', 'type', 'stage');
+  expect(duplicates).toEqual([]);
+  const finals = await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'completed' }).count({ n: '*' });
+  expect(Number(finals[0]!.n)).toBe(ids.length);
+}
+
+describe('the pipeline under faults', () => {
+  it('a worker killed with SIGKILL mid-trace: a new worker resumes from the last finished stage, one result, no duplicate events', async () => {
+    const first = start({ ADAPTER_LATENCY_MS: '600' });
+    const [id] = await submitMany(1);
+    await waitFor(async () => (await t.db('trace_stages').where({ trace_id: id })).length >= 1, 'first stage');
+    await first.kill('SIGKILL');
+    const before = await t.db('trace_stages').where({ trace_id: id }).pluck('stage');
+    expect(before.length).toBeLessThan(3);
+    start({ ADAPTER_LATENCY_MS: '50' });
+    await allFinal([id!]);
+    await expectExactlyOnce([id!]);
+    const stages = await t.db('trace_events').where({ trace_id: id, type: 'stage_completed' }).orderBy('id').pluck('stage');
+    expect(stages).toEqual(['manufacturer', 'dealer', 'purchaser']);
+    const trace = await t.db('traces').where({ id }).first();
+    expect(trace.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('two workers at once over 300 traces: every trace final, exactly one result each', async () => {
+    start({ WORKER_CONCURRENCY: '4' });
+    start({ WORKER_CONCURRENCY: '4' });
+    const ids = await submitMany(300);
+    await allFinal(ids, 120_000);
+    await expectExactlyOnce(ids);
+  });
+
+  it('Redis unreachable while 50 traces are submitted: all get 201, and every trace completes once Redis is back', async () => {
+    start();
+    await redis.stop();
+    const ids = await submitMany(50);
+    expect(ids).toHaveLength(50);
+    expect(Number((await t.db('trace_outbox').whereIn('trace_id', ids).count({ n: '*' }))[0]!.n)).toBe(50);
+    await redis.start();
+    await allFinal(ids, 90_000);
+    await expectExactlyOnce(ids);
+    expect(await t.db('trace_outbox').whereIn('trace_id', ids)).toEqual([]);
+  });
+
+  it('the reconciler gives a queued trace whose job vanished from Redis a new job', async () => {
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const res = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id, {
+      weapon: { manufacturer: 'Colt', model: 'M4', caliber: '5.56', type: 'rifle', serialNumber: unique('TESTOK'), countryOfManufacture: 'US' },
+    }));
+    // The relay moves the job to Redis, then Redis loses everything before any worker takes it.
+    const relayOnly = start({ WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '60000' });
+    await waitFor(async () => (await t.db('trace_outbox').where({ trace_id: res.body.id })).length === 0, 'relay');
+    await relayOnly.kill('SIGKILL');
+    const client = new Redis(redis.url);
+    await client.flushall();
+    client.disconnect();
+    await t.db('traces').where({ id: res.body.id }).update({ status: 'queued', stage: null, status_changed_at: t.db.raw("now() - interval '1 hour'") });
+    start();
+    await allFinal([res.body.id]);
+    expect((await t.db('traces').where({ id: res.body.id }).first()).status).toBe('completed');
+  });
+});

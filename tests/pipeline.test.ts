@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
+import { privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+let t: TestApp;
+let database: Awaited<ReturnType<typeof privateDatabase>>;
+let world: Awaited<ReturnType<typeof createWorld>>;
+let worker: WorkerProcess;
+const prefix = uniquePrefix();
+
+beforeAll(async () => {
+  database = await privateDatabase();
+  t = await startApp({ databaseUrl: database.url });
+  world = await createWorld(t.db);
+  worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, TRACE_MAX_ATTEMPTS: '3' });
+});
+
+afterAll(async () => {
+  await worker?.kill('SIGTERM');
+  await t?.close();
+  await database?.drop();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const FINAL = ['completed', 'not_traceable', 'needs_info', 'failed'];
+const inv = () => t.client.as(world.users.investigator.token);
+
+async function submit(serialPrefix: string, country: string, caseId: string, extra: Record<string, unknown> = {}) {
+  const weapon = {
+    manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: unique(serialPrefix),
+    countryOfManufacture: country, ...(country === 'US' ? {} : { importer: 'Glock Inc.' }),
+  };
+  const res = await inv().post('/traces', traceBody(caseId, { weapon, ...extra }));
+  expect(res.status).toBe(201);
+  return res.body as { id: string };
+}
+
+const settled = (id: string) =>
+  waitFor(async () => {
+    const res = await inv().get(`/traces/${id}`);
+    return FINAL.includes(res.body.status) && res.body;
+  }, `trace ${id} to settle`);
+
+const eventsOf = async (id: string) => (await inv().get(`/traces/${id}/events?limit=200`)).body.items as {
+  type: string; stage?: string; fromStatus: string | null; toStatus: string; message?: string; actor: unknown;
+}[];
+const steps = (events: Awaited<ReturnType<typeof eventsOf>>) => events.map((e) => (e.type === 'stage_completed' ? `stage:${e.stage}` : e.type));
+
+describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () => {
+  const cases: { serial: string; country: string; status: string; outcome?: string; reason?: string; steps: string[] }[] = [
+    { serial: 'TESTOK', country: 'US', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
+    { serial: 'TESTOK', country: 'AT', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'importer', 'dealer', 'purchaser'] },
+    { serial: 'TESTDEALER', country: 'US', status: 'completed', outcome: 'dealer_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
+    { serial: 'TESTNOREC', country: 'US', status: 'not_traceable', outcome: 'not_traceable', reason: 'no_record', steps: ['manufacturer'] },
+    { serial: 'TESTPRE68', country: 'US', status: 'not_traceable', outcome: 'not_traceable', reason: 'pre_1968', steps: ['manufacturer'] },
+    { serial: 'TESTINFO', country: 'AT', status: 'needs_info', steps: ['manufacturer'] },
+    { serial: 'TESTFLAKY', country: 'US', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
+    { serial: 'TESTDOWN', country: 'US', status: 'failed', steps: [] },
+  ];
+
+  it.each(cases)('$serial ($country) → $status $outcome $reason with its stage events in order', async (expected) => {
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const { id } = await submit(expected.serial, expected.country, kase.id);
+    const trace = await settled(id);
+    expect(trace.status).toBe(expected.status);
+    const events = await eventsOf(id);
+    const stageSteps = expected.steps.map((s) => `stage:${s}`);
+    const last = { completed: 'completed', not_traceable: 'not_traceable', needs_info: 'needs_info', failed: 'failed' }[expected.status]!;
+    expect(steps(events)).toEqual(['submitted', 'started', ...stageSteps, last]);
+    expect(events.find((e) => e.type === 'started')?.actor).toEqual({ system: 'worker' });
+    if (expected.outcome) {
+      expect(trace.result.outcome).toBe(expected.outcome);
+      expect(trace.completedAt).not.toBeNull();
+    } else {
+      expect(trace.result).toBeNull();
+    }
+    if (expected.reason) expect(trace.result.reason).toBe(expected.reason);
+    if (expected.outcome === 'purchaser_identified') {
+      const { result } = trace;
+      expect(result.dealer.licenseNumber).toMatch(/^\d-\d{2}-\d{3}-\d{2}-\d[A-Z]-\d{5}$/);
+      expect(result.purchaser).toMatchObject({ firstName: expect.any(String), lastName: expect.any(String) });
+      expect(result.saleDate < trace.recovery.date).toBe(true);
+      const days = Math.round((Date.parse(trace.recovery.date) - Date.parse(result.saleDate)) / 86_400_000);
+      expect(result.timeToCrimeDays).toBe(days);
+      expect(result.sourceCountry).toBe('US');
+      if (expected.country !== 'US') expect(result.importer).toBe('Glock Inc.');
+    }
+    if (expected.status === 'needs_info') expect(events.at(-1)!.message).toMatch(/serial number/);
+    if (expected.serial === 'TESTFLAKY') expect(trace.attempts).toBe(3);
+    if (expected.serial === 'TESTDOWN') {
+      expect(trace.attempts).toBe(3);
+      expect(events.at(-1)!.message).toMatch(/unavailable after 3 attempts/);
+    }
+  });
+
+  it('shows the result on the trace, its case and its weapon', async () => {
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const { id } = await submit('TESTOK', 'US', kase.id);
+    const trace = await settled(id);
+    const caseView = await inv().get(`/cases/${kase.id}`);
+    expect(caseView.body.traces).toContainEqual(expect.objectContaining({ id, status: 'completed', outcome: 'purchaser_identified' }));
+    const weaponView = await inv().get(`/weapons/${trace.weaponId}`);
+    expect(weaponView.body.traces).toContainEqual(expect.objectContaining({ id, outcome: 'purchaser_identified' }));
+  });
+
+  it('re-enqueues a failed trace when an advisor retries it, as a new run', async () => {
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const { id } = await submit('TESTDOWN', 'US', kase.id);
+    expect((await settled(id)).status).toBe('failed');
+    const retried = await t.client.as(world.users.advisor.token).post(`/traces/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('queued');
+    await waitFor(async () => (await eventsOf(id)).filter((e) => e.type === 'failed').length === 2, 'second failure');
+    expect(steps(await eventsOf(id))).toEqual(['submitted', 'started', 'failed', 'retried', 'started', 'failed']);
+  });
+
+  it('works urgent traces before routine ones', async () => {
+    await worker.kill('SIGTERM');
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const routine = [];
+    for (let i = 0; i < 6; i++) routine.push((await submit('TESTOK', 'US', kase.id)).id);
+    const urgent = (await submit('TESTOK', 'US', kase.id, { urgent: true, urgentReason: 'Suspect in custody' })).id;
+    expect((await t.client.as(world.users.advisor.token).post(`/traces/${urgent}/approve`)).body.status).toBe('queued');
+    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '20' });
+    for (const id of [...routine, urgent]) await settled(id);
+    const started = await t.db('trace_events').whereIn('trace_id', [...routine, urgent]).where({ type: 'started' }).orderBy('id').pluck('trace_id');
+    expect(started[0]).toBe(urgent);
+  });
+
+  it('finishes the current job on SIGTERM and exits cleanly', async () => {
+    await worker.kill('SIGTERM');
+    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, ADAPTER_LATENCY_MS: '400' });
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const { id } = await submit('TESTOK', 'US', kase.id);
+    await waitFor(async () => (await t.db('traces').where({ id }).first()).status === 'in_progress', 'trace to start');
+    expect(await worker.kill('SIGTERM')).toBe(0);
+    const row = await t.db('traces').where({ id }).first();
+    expect(row.status).toBe('completed');
+    expect(worker.output()).not.toMatch(/"level":(50|60)/);
+    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, TRACE_MAX_ATTEMPTS: '3' });
+  });
+});

@@ -1,0 +1,3 @@
+import { run } from '../src/runtime.ts';
+
+await run({ PROCESS_ROLES: 'worker' });
