@@ -12,6 +12,8 @@ import { identityRoutes } from './identity/routes.ts';
 import { traceRoutes } from './traces/routes.ts';
 import { TraceService } from './traces/service.ts';
 import { weaponRoutes } from './weapons/routes.ts';
+import { reviewRoutes } from './review/routes.ts';
+import { ReviewQueue, type Sla } from './review/service.ts';
 
 export const API_BASE = '/api/v1';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,9 +22,10 @@ export interface AppDeps {
   db: Db;
   logger: Logger;
   clock?: Clock;
+  sla?: Sla;
 }
 
-export function createApp({ db, logger, clock = systemClock }: AppDeps): { app: Express; api: Api } {
+export function createApp({ db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 } }: AppDeps): { app: Express; api: Api } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -46,6 +49,7 @@ export function createApp({ db, logger, clock = systemClock }: AppDeps): { app: 
   caseRoutes(api);
   weaponRoutes(api);
   traceRoutes(api, new TraceService(clock));
+  reviewRoutes(api, new ReviewQueue(clock, sla));
 
   const openapi = buildOpenApi(api.routes, API_BASE);
   app.get('/healthz', (_req, res) => {

@@ -24,6 +24,8 @@ const ConfigSchema = Type.Object({
   WORKER_LOCK_MS: Type.Integer({ minimum: 500 }),
   WORKER_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500 }),
   WORKER_SHUTDOWN_MS: Type.Integer({ minimum: 0 }),
+  SLA_URGENT_HOURS: Type.Number({ exclusiveMinimum: 0 }),
+  SLA_ROUTINE_DAYS: Type.Number({ exclusiveMinimum: 0 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -47,6 +49,8 @@ const DEFAULTS: Record<keyof Config, string> = {
   WORKER_LOCK_MS: '30000',
   WORKER_STALLED_INTERVAL_MS: '30000',
   WORKER_SHUTDOWN_MS: '25000',
+  SLA_URGENT_HOURS: '24',
+  SLA_ROUTINE_DAYS: '5',
 };
 
 export class ConfigError extends Error {}

@@ -51,7 +51,8 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   let pipeline: Pipeline | undefined;
   if (roles.includes('worker')) pipeline = await startPipeline(config, db, logger);
   if (roles.includes('api')) {
-    server = createApp({ db, logger }).app.listen(config.PORT);
+    const sla = { urgentHours: config.SLA_URGENT_HOURS, routineDays: config.SLA_ROUTINE_DAYS };
+    server = createApp({ db, logger, sla }).app.listen(config.PORT);
     await once(server, 'listening');
     logger.info({ port: config.PORT }, 'rastreo api listening');
   }

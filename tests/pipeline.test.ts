@@ -132,6 +132,22 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     expect(started[0]).toBe(urgent);
   });
 
+  it('moves an escalated trace that is already waiting in BullMQ ahead of routine ones', async () => {
+    await worker.kill('SIGTERM');
+    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '400' });
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await submit('TESTOK', 'US', kase.id)).id);
+    await waitFor(async () => (await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' })).length === 1, 'first start');
+    await waitFor(async () => (await t.db('trace_outbox').whereIn('trace_id', ids)).length === 0, 'relay');
+    const last = ids.at(-1)!;
+    const escalated = await t.client.as(world.users.advisor.token).post(`/traces/${last}/escalate`, { reason: 'Weapon used in a police killing' });
+    expect(escalated.body.status).toBe('queued');
+    for (const id of ids) await settled(id);
+    const started = await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' }).orderBy('id').pluck('trace_id');
+    expect(started.indexOf(last)).toBe(1);
+  });
+
   it('finishes the current job on SIGTERM and exits cleanly', async () => {
     await worker.kill('SIGTERM');
     worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, ADAPTER_LATENCY_MS: '400' });

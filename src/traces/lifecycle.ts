@@ -2,18 +2,21 @@ import { writeAudit, apiAuditActor } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, forbidden } from '../http/problem.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
-import { onTraceQueued, type QueuedTrace } from '../queue/trace-queued.ts';
+import { onTraceQueued, onTraceReprioritized, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
 
 /** Who performs a transition: a signed-in user, or the trace worker. */
 export type Performer = { ctx: RequestContext } | { system: 'worker' };
 
 type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'
-  | 'needs_info' | 'failed' | 'retried' | 'cancelled';
+  | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated';
+
+const OPEN = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
 
 interface Transition {
   from: readonly (TraceStatus | null)[];
-  to: TraceStatus | 'review_or_queue';
+  /** `unchanged`: a review action that keeps the status (assignment, escalation) but is checked and recorded alike. */
+  to: TraceStatus | 'review_or_queue' | 'unchanged';
   by: readonly (Role | 'system')[];
   event: EventType;
 }
@@ -31,6 +34,8 @@ export const TRANSITIONS = {
   fail: { from: ['queued', 'in_progress'], to: 'failed', by: ['system'], event: 'failed' },
   retry: { from: ['failed'], to: 'queued', by: ['advisor'], event: 'retried' },
   cancel: { from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'], to: 'cancelled', by: ['investigator', 'advisor'], event: 'cancelled' },
+  assign: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'assigned' },
+  escalate: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'escalated' },
 } as const satisfies Record<string, Transition>;
 
 export type TraceAction = keyof typeof TRANSITIONS;
@@ -48,6 +53,7 @@ export function targetStatus(action: TraceAction, from: TraceStatus | null, perf
       currentStatus: from,
     });
   }
+  if (rule.to === 'unchanged') return from!;
   if (rule.to !== 'review_or_queue') return rule.to;
   return needsReview ? 'pending_review' : 'queued';
 }
@@ -62,6 +68,8 @@ export interface TransitionRequest {
   stage?: Stage | null;
   /** Extra columns changed in the same UPDATE (e.g. the result, attempts). */
   set?: Record<string, unknown>;
+  /** Extra facts for the audit entry (e.g. who was assigned). */
+  details?: Record<string, unknown>;
 }
 
 const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction): Record<string, unknown> => ({
@@ -75,14 +83,14 @@ const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction): Rec
  */
 export async function transitionTrace<T = Record<string, unknown>>(db: Queryable, request: TransitionRequest): Promise<T> {
   const to = targetStatus(request.action, request.from, request.performer, request.needsReview);
+  const changes = to !== request.from;
   const [row] = await db('traces')
     .where({ id: request.traceId, status: request.from })
     .update({
       ...request.set,
-      ...timestampsFor(db, to, request.action),
-      ...(to === 'queued' ? { queue_run: db.raw('queue_run + 1') } : {}),
-      status: to,
-      status_changed_at: db.fn.now(),
+      ...(changes ? timestampsFor(db, to, request.action) : {}),
+      ...(changes && to === 'queued' ? { queue_run: db.raw('queue_run + 1') } : {}),
+      ...(changes ? { status: to, status_changed_at: db.fn.now() } : {}),
       updated_at: db.fn.now(),
     })
     .returning('*');
@@ -112,7 +120,8 @@ export async function recordTransition(
     action: `trace.${change.action}`,
     entity: 'trace',
     entityId: change.traceId,
-    details: { from: change.from, to: change.to },
+    details: { from: change.from, to: change.to, ...change.details },
   });
-  if (change.to === 'queued') await onTraceQueued(db, change.trace);
+  if (change.to === 'queued' && change.from !== 'queued') await onTraceQueued(db, change.trace);
+  else if (change.action === 'escalate' && change.to === 'queued') await onTraceReprioritized(db, change.trace);
 }

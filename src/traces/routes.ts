@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { Api } from '../http/api.ts';
 import { IdParams, Page, PageQuery } from '../http/schemas.ts';
 import { rolesFor } from './lifecycle.ts';
-import { CancelBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
+import { AssignBody, ReasonBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
 import type { TraceService } from './service.ts';
 
 const EventQuery = Type.Object(PageQuery, { additionalProperties: false });
@@ -49,7 +49,7 @@ export function traceRoutes(api: Api, traces: TraceService): void {
   });
   api.add({
     method: 'post', path: '/traces/:id/cancel', tag: 'Traces', summary: 'Cancel a trace', roles: rolesFor('cancel'),
-    params: IdParams, body: CancelBody,
+    params: IdParams, body: ReasonBody,
     responses: { 200: { description: 'Cancelled', schema: Trace } },
     handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', body.reason) }),
   });
@@ -70,5 +70,18 @@ export function traceRoutes(api: Api, traces: TraceService): void {
     roles: rolesFor('retry'), params: IdParams,
     responses: { 200: { description: 'Queued again', schema: Trace } },
     handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'retry') }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/assign', tag: 'Review', summary: 'Assign the trace to an advisor of its region, or unassign it',
+    roles: rolesFor('assign'), params: IdParams, body: AssignBody,
+    responses: { 200: { description: 'Assigned', schema: Trace } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.assign(db, ctx, params.id, body.userId) }),
+  });
+  api.add({
+    method: 'post', path: '/traces/:id/escalate', tag: 'Review', summary: 'Make the trace urgent, with a reason',
+    description: 'A queued trace moves ahead of routine ones in the worker queue. An urgent trace answers 409.',
+    roles: rolesFor('escalate'), params: IdParams, body: ReasonBody,
+    responses: { 200: { description: 'Escalated', schema: Trace } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.escalate(db, ctx, params.id, body.reason) }),
   });
 }

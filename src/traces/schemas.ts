@@ -148,7 +148,8 @@ export const Trace = Type.Object({
   result: Nullable(TraceResult),
 });
 
-export const CancelBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+export const ReasonBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+export const AssignBody = Type.Object({ userId: Nullable(Uuid) }, { additionalProperties: false });
 export const MessageBody = Type.Object({ message: Text(2000) }, { additionalProperties: false });
 
 export const TraceEvent = Type.Object({

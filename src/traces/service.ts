@@ -111,6 +111,40 @@ export class TraceService {
     });
   }
 
+  /** Assigns the trace to an advisor of its region, or unassigns it (null). */
+  async assign(db: Queryable, ctx: RequestContext, id: string, userId: string | null): Promise<Trace> {
+    return db.transaction(async (trx) => {
+      const current = await this.load(trx, ctx, id);
+      let assignee: { name: string } | undefined;
+      if (userId) {
+        assignee = await trx('users as u').join('agencies as a', 'a.id', 'u.agency_id')
+          .where({ 'u.id': userId, 'u.role': 'advisor', 'u.active': true })
+          .where('a.region', trx('agencies').select('region').where({ id: current.agency_id }))
+          .first('u.name');
+        if (!assignee) throw invalidField('/userId', 'must be an active advisor of the trace’s region');
+      }
+      const row = await transitionTrace<repo.TraceRow>(trx, {
+        traceId: id, from: current.status, action: 'assign', performer: { ctx },
+        set: { assigned_to: userId }, message: assignee ? `Assigned to ${assignee.name}` : 'Unassigned',
+        details: { assignedTo: userId },
+      });
+      return repo.toTrace(row, true);
+    });
+  }
+
+  /** Makes a trace urgent with a reason; a queued job moves ahead in the worker queue. */
+  async escalate(db: Queryable, ctx: RequestContext, id: string, reason: string): Promise<Trace> {
+    return db.transaction(async (trx) => {
+      const current = await this.load(trx, ctx, id);
+      if (current.urgent) throw conflict('already-urgent', 'The trace is already urgent.');
+      const row = await transitionTrace<repo.TraceRow>(trx, {
+        traceId: id, from: current.status, action: 'escalate', performer: { ctx }, message: reason,
+        set: { urgent: true, urgent_reason: reason, quality_flags: ['urgent', ...current.quality_flags] },
+      });
+      return repo.toTrace(row, true);
+    });
+  }
+
   private async load(db: Queryable, ctx: RequestContext, id: string): Promise<repo.TraceRow> {
     const row = await repo.findTraceRow(db, readScope(ctx.actor), id);
     if (!row) throw notFound('Trace');

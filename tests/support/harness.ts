@@ -59,7 +59,7 @@ export interface TestApp {
 
 export async function startApp(options: { clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), 5);
-  const logger = createLogger('silent');
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const { app } = createApp({ db, logger, clock: options.clock });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
