@@ -122,7 +122,7 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
   it('works urgent traces before routine ones', async () => {
     await worker.kill('SIGTERM');
     const kase = await createCase(t.client, world.users.investigator.token);
-    const routine = [];
+    const routine: string[] = [];
     for (let i = 0; i < 6; i++) routine.push((await submit('TESTOK', 'US', kase.id)).id);
     const urgent = (await submit('TESTOK', 'US', kase.id, { urgent: true, urgentReason: 'Suspect in custody' })).id;
     expect((await t.client.as(world.users.advisor.token).post(`/traces/${urgent}/approve`)).body.status).toBe('queued');
@@ -136,7 +136,7 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     await worker.kill('SIGTERM');
     worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '400' });
     const kase = await createCase(t.client, world.users.investigator.token);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await submit('TESTOK', 'US', kase.id)).id);
     await waitFor(async () => (await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' })).length === 1, 'first start');
     await waitFor(async () => (await t.db('trace_outbox').whereIn('trace_id', ids)).length === 0, 'relay');
