@@ -14,6 +14,10 @@ import { TraceService } from './traces/service.ts';
 import { weaponRoutes } from './weapons/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { ReviewQueue, type Sla } from './review/service.ts';
+import { stockpileRoutes } from './stockpile/routes.ts';
+import { StockpileService } from './stockpile/service.ts';
+import { destructionRoutes } from './destructions/routes.ts';
+import { DestructionService } from './destructions/service.ts';
 
 export const API_BASE = '/api/v1';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,6 +54,8 @@ export function createApp({ db, logger, clock = systemClock, sla = { urgentHours
   weaponRoutes(api);
   traceRoutes(api, new TraceService(clock));
   reviewRoutes(api, new ReviewQueue(clock, sla));
+  stockpileRoutes(api, new StockpileService(clock));
+  destructionRoutes(api, new DestructionService(clock));
 
   const openapi = buildOpenApi(api.routes, API_BASE);
   app.get('/healthz', (_req, res) => {

@@ -87,7 +87,9 @@ export class Api {
       } else {
         reply = await run(this.db);
       }
+      if (reply.headers) res.set(reply.headers);
       if (reply.body === undefined) res.status(reply.status).end();
+      else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
       else res.status(reply.status).json(reply.body);
     });
   }

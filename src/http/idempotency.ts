@@ -5,6 +5,9 @@ import { conflict } from './problem.ts';
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Set for non-JSON bodies (a Buffer or string), e.g. PDF or CSV. */
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export const requestFingerprint = (method: string, path: string, body: unknown) =>

@@ -1,5 +1,6 @@
 import { isoDate, type Clock } from '../clock.ts';
 import type { FieldError } from '../http/problem.ts';
+import { weaponRuleErrors } from '../weapons/rules.ts';
 import type { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 import type { Possessor, QualityFlag } from './schemas.ts';
 
@@ -14,10 +15,7 @@ export interface TraceFields {
 /** Rules no JSON Schema expresses; each error names the field it is about. */
 export function fieldRuleErrors(fields: TraceFields, clock: Clock): FieldError[] {
   const today = isoDate(clock.now());
-  const errors: FieldError[] = [];
-  if (!fields.weapon.serialObliterated && !fields.weapon.serialNumber) {
-    errors.push({ path: '/weapon/serialNumber', message: 'is required unless serialObliterated is true' });
-  }
+  const errors: FieldError[] = weaponRuleErrors(fields.weapon, '/weapon');
   if (fields.recovery.date > today) errors.push({ path: '/recovery/date', message: 'must not be in the future' });
   if (fields.possessor?.dateOfBirth && fields.possessor.dateOfBirth > today) {
     errors.push({ path: '/possessor/dateOfBirth', message: 'must not be in the future' });
@@ -25,17 +23,6 @@ export function fieldRuleErrors(fields: TraceFields, clock: Clock): FieldError[]
   if (fields.urgent && !fields.urgentReason) errors.push({ path: '/urgentReason', message: 'is required when urgent is true' });
   return errors;
 }
-
-export const describeWeapon = (weapon: WeaponInput): WeaponDescription => ({
-  manufacturer: weapon.manufacturer.trim(),
-  model: weapon.model.trim(),
-  caliber: weapon.caliber.trim(),
-  type: weapon.type,
-  serialNumber: weapon.serialNumber?.trim() || null,
-  serialObliterated: weapon.serialObliterated ?? false,
-  importer: weapon.importer?.trim() || null,
-  countryOfManufacture: weapon.countryOfManufacture,
-});
 
 export function qualityFlags(weapon: WeaponDescription, urgent: boolean): QualityFlag[] {
   const flags: QualityFlag[] = [];

@@ -6,7 +6,8 @@ import { readScope, seesPersonalData, type RequestContext } from '../identity/ac
 import { findOrCreateWeapon, linkWeaponToCase } from '../weapons/repository.ts';
 import { recordTransition, targetStatus, transitionTrace, type TraceAction } from './lifecycle.ts';
 import * as repo from './repository.ts';
-import { describeWeapon, fieldRuleErrors, needsReview, qualityFlags, type TraceFields } from './rules.ts';
+import { describeWeapon } from '../weapons/rules.ts';
+import { fieldRuleErrors, needsReview, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
 
 const EDITABLE = ['draft', 'needs_info'] as const;

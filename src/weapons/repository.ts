@@ -3,7 +3,7 @@ import { applyScope } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Scope } from '../identity/actor.ts';
 import { normalizeManufacturer, normalizeSerial } from './identity.ts';
-import type { Weapon, WeaponDescription, WeaponQuery } from './schemas.ts';
+import type { Weapon, WeaponDescription, WeaponDetail, WeaponQuery } from './schemas.ts';
 
 interface WeaponRow {
   id: string; manufacturer: string; model: string; caliber: string; type: Weapon['type'];
@@ -42,11 +42,15 @@ export async function linkWeaponToCase(db: Queryable, caseId: string, weaponId: 
   await db('case_weapons').insert({ case_id: caseId, weapon_id: weaponId }).onConflict(['case_id', 'weapon_id']).ignore();
 }
 
-/** A weapon is visible when one of its cases is in scope. */
+/** A weapon is visible when one of its cases, or one of its custody records, is in scope. */
 const visibleWeapons = (db: Queryable, scope: Scope) =>
-  db('weapons as w').whereExists((sub) =>
-    applyScope(sub.select(1).from('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').whereRaw('cw.weapon_id = w.id'), 'c.agency_id', scope),
-  );
+  scope.kind === 'all'
+    ? db('weapons as w')
+    : db('weapons as w').where((visible) => visible
+      .whereExists((sub) =>
+        applyScope(sub.select(1).from('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').whereRaw('cw.weapon_id = w.id'), 'c.agency_id', scope))
+      .orWhereExists((sub) =>
+        applyScope(sub.select(1).from('stockpile_items as s').whereRaw('s.weapon_id = w.id'), 's.agency_id', scope)));
 
 export async function findWeapon(db: Queryable, scope: Scope, id: string): Promise<Weapon | undefined> {
   const row = await visibleWeapons(db, scope).where('w.id', id).first('w.*');
@@ -76,5 +80,21 @@ export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: strin
       id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense, status: row.status,
     })),
     otherCasesOutsideScope: Number(total?.count ?? 0) - inScope.length,
+  };
+}
+
+/** The weapon's latest custody record in scope, with its destruction if any. */
+export async function custodyOf(db: Queryable, scope: Scope, weaponId: string): Promise<WeaponDetail['stockpile']> {
+  const row = await applyScope(db('stockpile_items as s').leftJoin('destruction_events as d', 'd.id', 's.destruction_id'), 's.agency_id', scope)
+    .where('s.weapon_id', weaponId)
+    .orderBy('s.created_at', 'desc')
+    .first('s.id', 's.reference', 's.status', 's.evidence_hold', 'd.id as destruction_id', 'd.reference as destruction_reference',
+      'd.performed_at', 'd.method', 'd.verified_at');
+  if (!row) return null;
+  return {
+    itemId: row.id, reference: row.reference, status: row.status, evidenceHold: row.evidence_hold,
+    destruction: row.destruction_id
+      ? { id: row.destruction_id, reference: row.destruction_reference, performedAt: row.performed_at?.toISOString() ?? null, method: row.method, verifiedAt: row.verified_at?.toISOString() ?? null }
+      : null,
   };
 }

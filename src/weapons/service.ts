@@ -9,8 +9,10 @@ export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: st
   const scope = readScope(ctx.actor);
   const weapon = await repo.findWeapon(db, scope, id);
   if (!weapon) throw notFound('Weapon');
-  const [cases, traces] = await Promise.all([repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id)]);
-  return { weapon, ...cases, traces, stockpile: null };
+  const [cases, traces, stockpile] = await Promise.all([
+    repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id), repo.custodyOf(db, scope, id),
+  ]);
+  return { weapon, ...cases, traces, stockpile };
 }
 
 export const listWeapons = (db: Queryable, ctx: RequestContext, query: WeaponQuery) =>

@@ -1,0 +1,84 @@
+import PDFDocument from 'pdfkit';
+import type { DestructionDetail } from './schemas.ts';
+
+interface Person {
+  name: string;
+  role: string;
+}
+
+const COLUMNS: { title: string; width: number; value: (item: DestructionDetail['items'][number]) => string }[] = [
+  { title: '#', width: 40, value: () => '' },
+  { title: 'Item / Ítem', width: 95, value: (item) => item.reference },
+  { title: 'Manufacturer / Fabricante', width: 120, value: (item) => item.weapon.manufacturer },
+  { title: 'Model / Modelo', width: 85, value: (item) => item.weapon.model },
+  { title: 'Caliber / Calibre', width: 70, value: (item) => item.weapon.caliber },
+  { title: 'Serial / Serie', width: 105, value: (item) => item.weapon.serialNumber ?? '(obliterated / borrado)' },
+];
+
+const MARGIN = 50;
+const ROW = 14;
+
+/** The certificate an official signs: the event, its witnesses and every weapon destroyed, in Spanish and English. */
+export function renderCertificate(
+  event: DestructionDetail,
+  agency: { name: string; code: string; country: string },
+  completedBy: Person | null,
+  verifiedBy: Person | null,
+): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificate of destruction ${event.reference}`, Author: 'Rastreo' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+  doc.font('Helvetica-Bold').fontSize(16).text('Certificado de destrucción de armas de fuego', { align: 'center' });
+  doc.font('Helvetica').fontSize(11).text('Certificate of destruction of firearms', { align: 'center' }).moveDown();
+
+  const field = (label: string, value: string) => {
+    doc.font('Helvetica-Bold').fontSize(10).text(`${label}: `, { continued: true }).font('Helvetica').text(value);
+  };
+  field('Referencia / Reference', event.reference);
+  if (event.certificateNumber) field('Certificado N.º / Certificate No.', event.certificateNumber);
+  field('Institución / Agency', `${agency.name} (${agency.code}, ${agency.country})`);
+  field('Fecha / Date', event.performedAt ? new Date(event.performedAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+  field('Lugar / Place', event.location);
+  field('Método / Method', event.method);
+  field('Armas destruidas / Weapons destroyed', String(event.items.length));
+  doc.moveDown(0.5).font('Helvetica-Bold').text('Testigos / Witnesses');
+  for (const witness of event.witnesses ?? []) doc.font('Helvetica').text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
+  doc.moveDown(0.5);
+  field('Ejecutó / Completed by', completedBy ? `${completedBy.name} (${completedBy.role})` : '—');
+  field('Verificó / Verified by', verifiedBy ? `${verifiedBy.name} (${verifiedBy.role}), ${event.verifiedAt?.slice(0, 10)}` : 'pendiente / pending');
+  if (event.notes) field('Notas / Notes', event.notes);
+  doc.moveDown();
+
+  const header = () => {
+    let x = MARGIN;
+    doc.font('Helvetica-Bold').fontSize(8);
+    for (const column of COLUMNS) {
+      doc.text(column.title, x, doc.y, { width: column.width, lineBreak: false });
+      x += column.width;
+    }
+    doc.moveDown(0.3);
+    doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), doc.y).stroke();
+    doc.y += 3;
+  };
+  header();
+  doc.font('Helvetica').fontSize(8);
+  event.items.forEach((item, index) => {
+    if (doc.y + ROW > doc.page.height - MARGIN) {
+      doc.addPage();
+      header();
+      doc.font('Helvetica').fontSize(8);
+    }
+    const y = doc.y;
+    let x = MARGIN;
+    for (const column of COLUMNS) {
+      doc.text(column.title === '#' ? String(index + 1) : column.value(item), x, y, { width: column.width - 4, lineBreak: false, ellipsis: true });
+      x += column.width;
+    }
+    doc.x = MARGIN;
+    doc.y = y + ROW;
+  });
+  doc.end();
+  return done;
+}

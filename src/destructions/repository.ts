@@ -1,0 +1,99 @@
+import type { Queryable } from '../db/knex.ts';
+import { scopedFrom } from '../db/scoped.ts';
+import { decodeIdCursor, pageOf } from '../http/pagination.ts';
+import type { Scope } from '../identity/actor.ts';
+import { toWeapon } from '../weapons/repository.ts';
+import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
+
+export interface DestructionRow {
+  id: string; reference: string; agency_id: string; status: Destruction['status']; planned_for: string;
+  method: Destruction['method']; location: string; performed_at: Date | null; witnesses: Destruction['witnesses'];
+  certificate_number: string | null; notes: string | null; completed_by: string | null; completed_at: Date | null;
+  verified_by: string | null; verified_at: Date | null; verification_notes: string | null; created_by: string;
+  created_at: Date; updated_at: Date; item_count: number;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export const toDestruction = (row: DestructionRow): Destruction => ({
+  id: row.id, reference: row.reference, agencyId: row.agency_id, status: row.status, plannedFor: row.planned_for,
+  method: row.method, location: row.location, itemCount: row.item_count, performedAt: iso(row.performed_at),
+  witnesses: row.witnesses, certificateNumber: row.certificate_number, notes: row.notes, completedBy: row.completed_by,
+  completedAt: iso(row.completed_at), verifiedBy: row.verified_by, verifiedAt: iso(row.verified_at),
+  verificationNotes: row.verification_notes, createdBy: row.created_by, createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+const destructionsInScope = (db: Queryable, scope: Scope) =>
+  scopedFrom(db, 'destruction_events as d', 'd.agency_id', scope)
+    .select('d.*', db.raw('(SELECT count(*) FROM stockpile_items s WHERE s.destruction_id = d.id)::int AS item_count'));
+
+export async function findDestruction(db: Queryable, scope: Scope, id: string): Promise<DestructionRow | undefined> {
+  return destructionsInScope(db, scope).where('d.id', id).first();
+}
+
+export async function listDestructions(db: Queryable, scope: Scope, query: DestructionQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = destructionsInScope(db, scope).orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id', order: 'desc' }]).limit(limit + 1);
+  if (query.status) rows.where('d.status', query.status);
+  if (after) rows.whereRaw('(d.created_at, d.id) < (SELECT created_at, id FROM destruction_events WHERE id = ?)', [after]);
+  return pageOf(await rows, limit, (row: DestructionRow) => [row.id], toDestruction);
+}
+
+interface EligibilityRow {
+  id: string; agency_id: string; status: string; evidence_hold: boolean; open_trace: boolean;
+}
+
+/** Locks the requested items and tells, per requested id, why it may not be destroyed (empty when it may). */
+export async function eligibility(db: Queryable, itemIds: string[], agencyId: string): Promise<Map<string, IneligibleReason[]>> {
+  const { rows } = await db.raw<{ rows: EligibilityRow[] }>(
+    `SELECT s.id, s.agency_id, s.status, s.evidence_hold,
+            EXISTS (SELECT 1 FROM traces t WHERE t.weapon_id = s.weapon_id
+                      AND t.status NOT IN ('completed', 'not_traceable', 'cancelled')) AS open_trace
+       FROM stockpile_items s WHERE s.id = ANY(?::uuid[]) FOR UPDATE OF s`,
+    [itemIds],
+  );
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return new Map(itemIds.map((id) => {
+    const row = found.get(id);
+    if (!row) return [id, ['not_found']];
+    const reasons: IneligibleReason[] = [];
+    if (row.agency_id !== agencyId) reasons.push('other_agency');
+    if (row.status !== 'in_custody') reasons.push('not_in_custody');
+    if (row.evidence_hold) reasons.push('evidence_hold');
+    if (row.open_trace) reasons.push('open_trace');
+    return [id, reasons];
+  }));
+}
+
+export async function insertDestruction(db: Queryable, row: Record<string, unknown>): Promise<string> {
+  const [inserted] = await db('destruction_events').insert(row).returning('id');
+  return inserted.id;
+}
+
+/** Moves items between statuses for one event in one statement; returns how many moved. */
+export async function moveItems(db: Queryable, where: { ids?: string[]; destructionId?: string; from: string }, set: { status: string; destruction_id?: string | null }) {
+  const query = db('stockpile_items').where('status', where.from);
+  if (where.ids) query.whereIn('id', where.ids);
+  if (where.destructionId) query.where('destruction_id', where.destructionId);
+  return query.update({ ...set, updated_at: db.fn.now() }).returning('id');
+}
+
+export async function updateDestructionWhileStatus(db: Queryable, id: string, status: string, set: Record<string, unknown>) {
+  return db('destruction_events').where({ id, status }).update({ ...set, updated_at: db.fn.now() });
+}
+
+/** The event's items with their weapons and, in scope, their traces: the link from destruction back to tracing. */
+export async function itemsOf(db: Queryable, scope: Scope, destructionId: string): Promise<DestructionDetail['items']> {
+  const rows = await db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id')
+    .where('s.destruction_id', destructionId).orderBy('s.reference')
+    .select('s.id as item_id', 's.reference as item_reference', 's.status as item_status', 'w.*');
+  const traces = await scopedFrom(db, 'traces as t', 't.agency_id', scope)
+    .whereIn('t.weapon_id', rows.map((r: { id: string }) => r.id))
+    .select('t.id', 't.reference', 't.status', 't.weapon_id', db.raw("t.result->>'outcome' AS outcome"));
+  const byWeapon = new Map<string, { id: string; reference: string; status: string; outcome: string | null }[]>();
+  for (const t of traces) byWeapon.set(t.weapon_id, [...(byWeapon.get(t.weapon_id) ?? []), { id: t.id, reference: t.reference, status: t.status, outcome: t.outcome }]);
+  return rows.map((row: Parameters<typeof toWeapon>[0] & { item_id: string; item_reference: string; item_status: string }) => ({
+    itemId: row.item_id, reference: row.item_reference, status: row.item_status, weapon: toWeapon(row), traces: byWeapon.get(row.id) ?? [],
+  }));
+}

@@ -1,0 +1,62 @@
+import Type from 'typebox';
+import type { Api } from '../http/api.ts';
+import { IdParams, Page, Uuid } from '../http/schemas.ts';
+import { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery, DestructionVerify } from './schemas.ts';
+import type { DestructionService } from './service.ts';
+
+const managers = ['stockpile_manager'] as const;
+const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
+
+export function destructionRoutes(api: Api, destructions: DestructionService): void {
+  api.add({
+    method: 'post', path: '/destructions', tag: 'Destruction', summary: 'Plan a destruction event; its items become scheduled',
+    description: 'All or nothing: when any item is not eligible the answer is 409 with `items: [{itemId, reasons}]` ' +
+      '(not_found, other_agency, not_in_custody, evidence_hold, open_trace).',
+    roles: managers, body: DestructionCreate, idempotent: true,
+    responses: { 201: { description: 'Planned', schema: Destruction } },
+    handler: async ({ db, ctx, body }) => ({ status: 201, body: await destructions.plan(db, ctx, body) }),
+  });
+  api.add({
+    method: 'get', path: '/destructions', tag: 'Destruction', summary: 'Destruction events, newest first', roles: readers,
+    query: DestructionQuery,
+    responses: { 200: { description: 'A page of events', schema: Page(Destruction) } },
+    handler: async ({ db, ctx, query }) => ({ status: 200, body: await destructions.list(db, ctx, query) }),
+  });
+  api.add({
+    method: 'get', path: '/destructions/:id', tag: 'Destruction', summary: 'A destruction event with its items’ weapons and their traces',
+    roles: readers, params: IdParams,
+    responses: { 200: { description: 'The event', schema: DestructionDetail } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await destructions.get(db, ctx, params.id) }),
+  });
+  api.add({
+    method: 'delete', path: '/destructions/:id/items/:itemId', tag: 'Destruction', summary: 'Take an item out of a planned event (back to in_custody)',
+    roles: managers, params: Type.Object({ id: Uuid, itemId: Uuid }),
+    responses: { 204: { description: 'Removed' } },
+    handler: async ({ db, ctx, params }) => {
+      await destructions.removeItem(db, ctx, params.id, params.itemId);
+      return { status: 204 };
+    },
+  });
+  api.add({
+    method: 'post', path: '/destructions/:id/complete', tag: 'Destruction', summary: 'Record the destruction as done (≥ 2 witnesses)',
+    roles: managers, params: IdParams, body: DestructionComplete,
+    responses: { 200: { description: 'Completed; its items are destroyed', schema: Destruction } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await destructions.complete(db, ctx, params.id, body) }),
+  });
+  api.add({
+    method: 'post', path: '/destructions/:id/verify', tag: 'Destruction',
+    summary: 'Verify a completed destruction (a second official: never the one who completed it)',
+    roles: ['stockpile_manager', 'advisor'], params: IdParams, body: DestructionVerify,
+    responses: { 200: { description: 'Verified', schema: Destruction } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await destructions.verify(db, ctx, params.id, body.notes) }),
+  });
+  api.add({
+    method: 'get', path: '/destructions/:id/certificate', tag: 'Destruction', summary: 'The certificate of a completed destruction (PDF)',
+    roles: readers, params: IdParams,
+    responses: { 200: { description: 'The certificate', schema: Type.String({ contentMediaType: 'application/pdf' }), contentType: 'application/pdf' } },
+    handler: async ({ db, ctx, params }) => {
+      const { reference, pdf } = await destructions.certificate(db, ctx, params.id);
+      return { status: 200, body: pdf, contentType: 'application/pdf', headers: { 'Content-Disposition': `inline; filename="${reference}.pdf"` } };
+    },
+  });
+}

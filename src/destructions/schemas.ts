@@ -1,0 +1,72 @@
+import Type, { type Static } from 'typebox';
+import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { Weapon } from '../weapons/schemas.ts';
+
+export const Method = Type.Enum(['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other']);
+export const DestructionStatus = Type.Enum(['planned', 'completed', 'verified']);
+export const Witness = Type.Object({ name: Text(200), organization: Text(200) }, { additionalProperties: false });
+
+export const DestructionCreate = Type.Object(
+  {
+    plannedFor: DateOnly,
+    method: Method,
+    location: Text(300),
+    itemIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 20_000, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const DestructionComplete = Type.Object(
+  {
+    performedAt: Type.String({ format: 'date-time', description: 'Not in the future' }),
+    witnesses: Type.Array(Witness, { minItems: 2, maxItems: 50, description: 'At least two witnesses who sign' }),
+    certificateNumber: Type.Optional(Text(100)),
+    notes: Type.Optional(Text(4000)),
+  },
+  { additionalProperties: false },
+);
+
+export const DestructionVerify = Type.Object({ notes: Type.Optional(Text(4000)) }, { additionalProperties: false });
+
+export const DestructionQuery = Type.Object({ status: Type.Optional(DestructionStatus), ...PageQuery }, { additionalProperties: false });
+
+export const IneligibleReason = Type.Enum(['not_found', 'other_agency', 'not_in_custody', 'evidence_hold', 'open_trace']);
+
+export const Destruction = Type.Object({
+  id: Uuid,
+  reference: Type.String({ example: 'DE-2026-0007' }),
+  agencyId: Uuid,
+  status: DestructionStatus,
+  plannedFor: DateOnly,
+  method: Method,
+  location: Type.String(),
+  itemCount: Type.Integer({ minimum: 0 }),
+  performedAt: Nullable(Timestamp),
+  witnesses: Nullable(Type.Array(Type.Object({ name: Type.String(), organization: Type.String() }))),
+  certificateNumber: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  completedBy: Nullable(Uuid),
+  completedAt: Nullable(Timestamp),
+  verifiedBy: Nullable(Uuid),
+  verifiedAt: Nullable(Timestamp),
+  verificationNotes: Nullable(Type.String()),
+  createdBy: Uuid,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const DestructionItem = Type.Object({
+  itemId: Uuid,
+  reference: Type.String(),
+  status: Type.String(),
+  weapon: Weapon,
+  traces: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) })),
+});
+export const DestructionDetail = Type.Object({ ...Destruction.properties, items: Type.Array(DestructionItem) });
+
+export type DestructionCreate = Static<typeof DestructionCreate>;
+export type DestructionComplete = Static<typeof DestructionComplete>;
+export type DestructionQuery = Static<typeof DestructionQuery>;
+export type Destruction = Static<typeof Destruction>;
+export type DestructionDetail = Static<typeof DestructionDetail>;
+export type IneligibleReason = Static<typeof IneligibleReason>;

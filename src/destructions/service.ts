@@ -1,0 +1,105 @@
+import { audit } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import type { Queryable } from '../db/knex.ts';
+import { conflict, invalidField, notFound } from '../http/problem.ts';
+import { readScope, type RequestContext } from '../identity/actor.ts';
+import { insertItemEvents } from '../stockpile/repository.ts';
+import { renderCertificate } from './certificate.ts';
+import * as repo from './repository.ts';
+import type { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery } from './schemas.ts';
+
+export class DestructionService {
+  constructor(private readonly clock: Clock) {}
+
+  /** All or nothing: every item must be in custody, of the agency, free of holds and of open traces. */
+  async plan(db: Queryable, ctx: RequestContext, body: DestructionCreate): Promise<Destruction> {
+    return db.transaction(async (trx) => {
+      const reasons = await repo.eligibility(trx, body.itemIds, ctx.actor.agency.id);
+      const refused = [...reasons].filter(([, r]) => r.length).map(([itemId, r]) => ({ itemId, reasons: r }));
+      if (refused.length) {
+        throw conflict('destruction-blocked', `${refused.length} of ${body.itemIds.length} items cannot be destroyed; see items.`, { items: refused });
+      }
+      const id = await repo.insertDestruction(trx, {
+        agency_id: ctx.actor.agency.id, planned_for: body.plannedFor, method: body.method, location: body.location, created_by: ctx.actor.id,
+      });
+      const moved = await repo.moveItems(trx, { ids: body.itemIds, from: 'in_custody' }, { status: 'scheduled', destruction_id: id });
+      if (moved.length !== body.itemIds.length) throw conflict('concurrent-change', 'Some items changed meanwhile; try again.');
+      await insertItemEvents(trx, body.itemIds, 'scheduled', ctx.actor.id, { destructionId: id });
+      await audit(trx, ctx, { action: 'destruction.planned', entity: 'destruction', entityId: id, details: { items: body.itemIds.length } });
+      return repo.toDestruction((await repo.findDestruction(trx, readScope(ctx.actor), id))!);
+    });
+  }
+
+  async removeItem(db: Queryable, ctx: RequestContext, id: string, itemId: string): Promise<void> {
+    await db.transaction(async (trx) => {
+      const event = await this.load(trx, ctx, id);
+      if (event.status !== 'planned') throw conflict('not-planned', `The destruction is ${event.status}; its items can no longer change.`);
+      const moved = await repo.moveItems(trx, { ids: [itemId], destructionId: id, from: 'scheduled' }, { status: 'in_custody', destruction_id: null });
+      if (!moved.length) throw notFound('Item in this destruction');
+      await insertItemEvents(trx, [itemId], 'unscheduled', ctx.actor.id, { destructionId: id });
+      await audit(trx, ctx, { action: 'destruction.item_removed', entity: 'destruction', entityId: id, details: { itemId } });
+    });
+  }
+
+  async complete(db: Queryable, ctx: RequestContext, id: string, body: DestructionComplete): Promise<Destruction> {
+    if (Date.parse(body.performedAt) > this.clock.now().getTime()) throw invalidField('/performedAt', 'must not be in the future');
+    return db.transaction(async (trx) => {
+      const event = await this.load(trx, ctx, id);
+      if (event.status !== 'planned') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be completed.`);
+      if (event.item_count === 0) throw conflict('no-items', 'The destruction has no items left.');
+      const changed = await repo.updateDestructionWhileStatus(trx, id, 'planned', {
+        status: 'completed', performed_at: body.performedAt, witnesses: JSON.stringify(body.witnesses),
+        certificate_number: body.certificateNumber ?? null, notes: body.notes ?? null,
+        completed_by: ctx.actor.id, completed_at: trx.fn.now(),
+      });
+      if (!changed) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
+      const destroyed = await repo.moveItems(trx, { destructionId: id, from: 'scheduled' }, { status: 'destroyed' });
+      await insertItemEvents(trx, destroyed.map((row: { id: string }) => row.id), 'destroyed', ctx.actor.id, { destructionId: id });
+      await audit(trx, ctx, { action: 'destruction.completed', entity: 'destruction', entityId: id, details: { items: destroyed.length } });
+      return repo.toDestruction((await repo.findDestruction(trx, readScope(ctx.actor), id))!);
+    });
+  }
+
+  /** Four eyes: a stockpile manager of the agency or an advisor of its region, never whoever completed it. */
+  async verify(db: Queryable, ctx: RequestContext, id: string, notes?: string): Promise<Destruction> {
+    return db.transaction(async (trx) => {
+      const event = await this.load(trx, ctx, id);
+      if (event.status !== 'completed') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be verified.`);
+      if (event.completed_by === ctx.actor.id) {
+        throw conflict('self-verification', 'The person who completed a destruction cannot verify it; ask a second official.');
+      }
+      const changed = await repo.updateDestructionWhileStatus(trx, id, 'completed', {
+        status: 'verified', verified_by: ctx.actor.id, verified_at: trx.fn.now(), verification_notes: notes ?? null,
+      });
+      if (!changed) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
+      await audit(trx, ctx, { action: 'destruction.verified', entity: 'destruction', entityId: id });
+      return repo.toDestruction((await repo.findDestruction(trx, readScope(ctx.actor), id))!);
+    });
+  }
+
+  async get(db: Queryable, ctx: RequestContext, id: string): Promise<DestructionDetail> {
+    const event = await this.load(db, ctx, id);
+    return { ...repo.toDestruction(event), items: await repo.itemsOf(db, readScope(ctx.actor), id) };
+  }
+
+  list(db: Queryable, ctx: RequestContext, query: DestructionQuery) {
+    return repo.listDestructions(db, readScope(ctx.actor), query, query.limit ?? 50);
+  }
+
+  async certificate(db: Queryable, ctx: RequestContext, id: string): Promise<{ reference: string; pdf: Buffer }> {
+    const event = await this.get(db, ctx, id);
+    if (event.status === 'planned') throw conflict('not-completed', 'A certificate exists once the destruction is completed.');
+    const [agency, people] = await Promise.all([
+      db('agencies').where({ id: event.agencyId }).first('name', 'code', 'country'),
+      db('users').whereIn('id', [event.completedBy, event.verifiedBy].filter((v): v is string => v !== null)).select('id', 'name', 'role'),
+    ]);
+    const person = (userId: string | null) => people.find((p: { id: string }) => p.id === userId) ?? null;
+    return { reference: event.reference, pdf: await renderCertificate(event, agency, person(event.completedBy), person(event.verifiedBy)) };
+  }
+
+  private async load(db: Queryable, ctx: RequestContext, id: string): Promise<repo.DestructionRow> {
+    const event = await repo.findDestruction(db, readScope(ctx.actor), id);
+    if (!event) throw notFound('Destruction');
+    return event;
+  }
+}

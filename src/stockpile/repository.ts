@@ -1,0 +1,66 @@
+import type { Queryable } from '../db/knex.ts';
+import { applyScope } from '../db/scoped.ts';
+import { decodeIdCursor, pageOf } from '../http/pagination.ts';
+import type { Scope } from '../identity/actor.ts';
+import { toWeapon } from '../weapons/repository.ts';
+import type { ItemQuery, StockpileItem } from './schemas.ts';
+
+const WEAPON_COLUMNS = ['id', 'manufacturer', 'model', 'caliber', 'type', 'serial_number', 'serial_obliterated', 'importer',
+  'country_of_manufacture', 'created_at'];
+
+/** Items in scope with their weapon as one JSON column, so one query serves lists and details. */
+export const itemsInScope = (db: Queryable, scope: Scope) =>
+  applyScope(db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'), 's.agency_id', scope)
+    .select('s.*', db.raw(`json_build_object(${WEAPON_COLUMNS.map((c) => `'${c}', w.${c}`).join(', ')}) AS weapon_row`));
+
+interface ItemRow {
+  id: string; reference: string; agency_id: string; weapon_id: string; case_id: string | null; source: StockpileItem['source'];
+  intake_date: string; storage_location: string; status: StockpileItem['status']; evidence_hold: boolean;
+  destruction_id: string | null; created_by: string; created_at: Date; updated_at: Date;
+  weapon_row: Parameters<typeof toWeapon>[0] & { created_at: string };
+}
+
+export const toItem = (row: ItemRow): StockpileItem => ({
+  id: row.id, reference: row.reference, agencyId: row.agency_id, weaponId: row.weapon_id,
+  weapon: toWeapon({ ...row.weapon_row, created_at: new Date(row.weapon_row.created_at) }),
+  caseId: row.case_id, source: row.source, intakeDate: row.intake_date, storageLocation: row.storage_location,
+  status: row.status, evidenceHold: row.evidence_hold, destructionId: row.destruction_id, createdBy: row.created_by,
+  createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+});
+
+export async function findItem(db: Queryable, scope: Scope, id: string): Promise<StockpileItem | undefined> {
+  const row = await itemsInScope(db, scope).where('s.id', id).first();
+  return row ? toItem(row) : undefined;
+}
+
+export async function listItems(db: Queryable, scope: Scope, query: ItemQuery, limit: number) {
+  const after = decodeIdCursor(query.cursor);
+  const rows = itemsInScope(db, scope).orderBy([{ column: 's.created_at', order: 'desc' }, { column: 's.id', order: 'desc' }]).limit(limit + 1);
+  if (query.status) rows.where('s.status', query.status);
+  if (query.evidenceHold !== undefined) rows.where('s.evidence_hold', query.evidenceHold);
+  if (after) rows.whereRaw('(s.created_at, s.id) < (SELECT created_at, id FROM stockpile_items WHERE id = ?)', [after]);
+  return pageOf(await rows, limit, (row: ItemRow) => [row.id], toItem);
+}
+
+export async function insertItem(db: Queryable, row: Record<string, unknown>): Promise<string> {
+  const [inserted] = await db('stockpile_items').insert(row).returning('id');
+  return inserted.id;
+}
+
+/** Sets or clears the evidence hold of an item in custody; false when the item was not in the expected state. */
+export async function setHold(db: Queryable, id: string, hold: boolean): Promise<boolean> {
+  const changed = await db('stockpile_items').where({ id, status: 'in_custody', evidence_hold: !hold })
+    .update({ evidence_hold: hold, updated_at: db.fn.now() });
+  return changed === 1;
+}
+
+export type ItemEventType = 'intake' | 'hold' | 'release_hold' | 'scheduled' | 'unscheduled' | 'destroyed';
+
+/** One event per item, in one statement however many items. */
+export async function insertItemEvents(db: Queryable, itemIds: string[], type: ItemEventType, actorId: string, extra: { reason?: string; destructionId?: string } = {}) {
+  await db.raw(
+    `INSERT INTO stockpile_events (item_id, type, actor_id, reason, destruction_id)
+     SELECT unnest(?::uuid[]), ?, ?, ?, ?`,
+    [itemIds, type, actorId, extra.reason ?? null, extra.destructionId ?? null],
+  );
+}

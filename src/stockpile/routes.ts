@@ -1,0 +1,41 @@
+import type { Api } from '../http/api.ts';
+import { IdParams, Page } from '../http/schemas.ts';
+import { ReasonBody } from '../traces/schemas.ts';
+import { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
+import type { StockpileService } from './service.ts';
+
+const managers = ['stockpile_manager'] as const;
+const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
+
+export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
+  api.add({
+    method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: managers,
+    body: ItemCreate, idempotent: true,
+    description: 'One active custody record per weapon (409 otherwise). `evidenceHold` defaults to true when `caseId` is given.',
+    responses: { 201: { description: 'In custody', schema: StockpileItem } },
+    handler: async ({ db, ctx, body }) => ({ status: 201, body: await stockpile.intake(db, ctx, body) }),
+  });
+  api.add({
+    method: 'get', path: '/stockpile/items', tag: 'Stockpile', summary: 'The custody register, newest first', roles: readers,
+    query: ItemQuery,
+    responses: { 200: { description: 'A page of items', schema: Page(StockpileItem) } },
+    handler: async ({ db, ctx, query }) => ({ status: 200, body: await stockpile.list(db, ctx, query) }),
+  });
+  api.add({
+    method: 'get', path: '/stockpile/items/:id', tag: 'Stockpile', summary: 'One stockpile item', roles: readers, params: IdParams,
+    responses: { 200: { description: 'The item', schema: StockpileItem } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await stockpile.get(db, ctx, params.id) }),
+  });
+  api.add({
+    method: 'post', path: '/stockpile/items/:id/hold', tag: 'Stockpile', summary: 'Place an evidence hold (blocks destruction)',
+    roles: managers, params: IdParams, body: ReasonBody,
+    responses: { 200: { description: 'Held', schema: StockpileItem } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, true, body.reason) }),
+  });
+  api.add({
+    method: 'post', path: '/stockpile/items/:id/release-hold', tag: 'Stockpile', summary: 'Release an evidence hold, with the reason (e.g. the court order)',
+    roles: managers, params: IdParams, body: ReasonBody,
+    responses: { 200: { description: 'Released', schema: StockpileItem } },
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, false, body.reason) }),
+  });
+}

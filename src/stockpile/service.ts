@@ -1,0 +1,75 @@
+import { audit } from '../audit/audit-log.ts';
+import { isoDate, type Clock } from '../clock.ts';
+import type { Queryable } from '../db/knex.ts';
+import { conflict, invalid, invalidField, notFound, type FieldError } from '../http/problem.ts';
+import { readScope, type RequestContext } from '../identity/actor.ts';
+import { findOrCreateWeapon, findWeapon, linkWeaponToCase } from '../weapons/repository.ts';
+import { describeWeapon, weaponRuleErrors } from '../weapons/rules.ts';
+import * as repo from './repository.ts';
+import type { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
+
+export class StockpileService {
+  constructor(private readonly clock: Clock) {}
+
+  async intake(db: Queryable, ctx: RequestContext, body: ItemCreate): Promise<StockpileItem> {
+    const errors: FieldError[] = [];
+    if ((body.weaponId === undefined) === (body.weapon === undefined)) {
+      errors.push({ path: '/weaponId', message: 'give either weaponId or weapon, not both and not neither' });
+    }
+    if (body.weapon) errors.push(...weaponRuleErrors(body.weapon, '/weapon'));
+    if (body.intakeDate > isoDate(this.clock.now())) errors.push({ path: '/intakeDate', message: 'must not be in the future' });
+    if (errors.length) throw invalid(errors);
+
+    return db.transaction(async (trx) => {
+      const agencyId = ctx.actor.agency.id;
+      if (body.caseId && !(await trx('cases').where({ id: body.caseId, agency_id: agencyId }).first('id'))) {
+        throw invalidField('/caseId', 'is not a case of your agency');
+      }
+      let weaponId: string;
+      if (body.weaponId) {
+        if (!(await findWeapon(trx, readScope(ctx.actor), body.weaponId))) throw invalidField('/weaponId', 'is not a weapon in your scope');
+        weaponId = body.weaponId;
+      } else {
+        weaponId = await findOrCreateWeapon(trx, describeWeapon(body.weapon!));
+      }
+      if (body.caseId) await linkWeaponToCase(trx, body.caseId, weaponId);
+      const id = await trx.transaction((sp) => repo.insertItem(sp, {
+        agency_id: agencyId, weapon_id: weaponId, case_id: body.caseId ?? null, source: body.source,
+        intake_date: body.intakeDate, storage_location: body.storageLocation,
+        evidence_hold: body.evidenceHold ?? body.caseId !== undefined, created_by: ctx.actor.id,
+      })).catch((error: { constraint?: string }) => {
+        if (error.constraint === 'stockpile_items_active_weapon') {
+          throw conflict('already-in-custody', 'This weapon already has an active custody record.');
+        }
+        throw error;
+      });
+      await repo.insertItemEvents(trx, [id], 'intake', ctx.actor.id);
+      await audit(trx, ctx, { action: 'stockpile.intake', entity: 'stockpile_item', entityId: id, details: { weaponId } });
+      return (await repo.findItem(trx, readScope(ctx.actor), id))!;
+    });
+  }
+
+  async get(db: Queryable, ctx: RequestContext, id: string): Promise<StockpileItem> {
+    const item = await repo.findItem(db, readScope(ctx.actor), id);
+    if (!item) throw notFound('Stockpile item');
+    return item;
+  }
+
+  list(db: Queryable, ctx: RequestContext, query: ItemQuery) {
+    return repo.listItems(db, readScope(ctx.actor), query, query.limit ?? 50);
+  }
+
+  /** Places (true) or releases (false) an evidence hold: a recorded decision with its reason. */
+  async setHold(db: Queryable, ctx: RequestContext, id: string, hold: boolean, reason: string): Promise<StockpileItem> {
+    return db.transaction(async (trx) => {
+      const item = await this.get(trx, ctx, id);
+      if (item.status !== 'in_custody') throw conflict('not-in-custody', `The item is ${item.status}; holds apply to items in custody.`);
+      if (!(await repo.setHold(trx, id, hold))) {
+        throw conflict(hold ? 'already-held' : 'not-held', hold ? 'The item is already under evidence hold.' : 'The item is not under evidence hold.');
+      }
+      await repo.insertItemEvents(trx, [id], hold ? 'hold' : 'release_hold', ctx.actor.id, { reason });
+      await audit(trx, ctx, { action: hold ? 'stockpile.hold' : 'stockpile.release_hold', entity: 'stockpile_item', entityId: id, details: { reason } });
+      return { ...item, evidenceHold: hold };
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import type { FieldError } from '../http/problem.ts';
+import type { WeaponDescription, WeaponInput } from './schemas.ts';
+
+/** The weapon rule no schema expresses, reported at `${base}/serialNumber`. */
+export function weaponRuleErrors(weapon: WeaponInput, base: string): FieldError[] {
+  return !weapon.serialObliterated && !weapon.serialNumber
+    ? [{ path: `${base}/serialNumber`, message: 'is required unless serialObliterated is true' }]
+    : [];
+}
+
+/** The stored description of a submitted weapon: trimmed, with absent optional fields as null. */
+export const describeWeapon = (weapon: WeaponInput): WeaponDescription => ({
+  manufacturer: weapon.manufacturer.trim(),
+  model: weapon.model.trim(),
+  caliber: weapon.caliber.trim(),
+  type: weapon.type,
+  serialNumber: weapon.serialNumber?.trim() || null,
+  serialObliterated: weapon.serialObliterated ?? false,
+  importer: weapon.importer?.trim() || null,
+  countryOfManufacture: weapon.countryOfManufacture,
+});
