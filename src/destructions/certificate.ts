@@ -52,15 +52,16 @@ export function renderCertificate(
   doc.moveDown();
 
   const header = () => {
+    const y = doc.y;
     let x = MARGIN;
     doc.font('Helvetica-Bold').fontSize(8);
     for (const column of COLUMNS) {
-      doc.text(column.title, x, doc.y, { width: column.width, lineBreak: false });
+      doc.text(column.title, x, y, { width: column.width - 4, lineBreak: false, ellipsis: true });
       x += column.width;
     }
-    doc.moveDown(0.3);
-    doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), doc.y).stroke();
-    doc.y += 3;
+    doc.moveTo(MARGIN, y + ROW - 3).lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), y + ROW - 3).stroke();
+    doc.x = MARGIN;
+    doc.y = y + ROW;
   };
   header();
   doc.font('Helvetica').fontSize(8);
