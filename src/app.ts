@@ -11,6 +11,7 @@ import { buildOpenApi } from './http/openapi.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { traceRoutes } from './traces/routes.ts';
 import { TraceService } from './traces/service.ts';
+import { TraceBulkImport } from './traces/bulk.ts';
 import { weaponRoutes } from './weapons/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { ReviewQueue, type Sla } from './review/service.ts';
@@ -18,6 +19,9 @@ import { stockpileRoutes } from './stockpile/routes.ts';
 import { StockpileService } from './stockpile/service.ts';
 import { destructionRoutes } from './destructions/routes.ts';
 import { DestructionService } from './destructions/service.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { ReportService } from './reports/service.ts';
 
 export const API_BASE = '/api/v1';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -52,10 +56,12 @@ export function createApp({ db, logger, clock = systemClock, sla = { urgentHours
   identityRoutes(api);
   caseRoutes(api);
   weaponRoutes(api);
-  traceRoutes(api, new TraceService(clock));
+  traceRoutes(api, new TraceService(clock), new TraceBulkImport(clock));
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
   destructionRoutes(api, new DestructionService(clock));
+  reportRoutes(api, new ReportService(clock));
+  auditRoutes(api);
 
   const openapi = buildOpenApi(api.routes, API_BASE);
   app.get('/healthz', (_req, res) => {

@@ -29,8 +29,12 @@ export const apiAuditActor = (ctx: RequestContext): AuditActor => ({
   ip: ctx.ip,
 });
 
-export async function writeAudit(db: Queryable, who: AuditActor, entry: AuditEntry): Promise<void> {
-  await db('audit_log').insert({
+export const writeAudit = (db: Queryable, who: AuditActor, entry: AuditEntry) => writeAudits(db, who, [entry]);
+
+/** Several entries by one actor, in one statement. */
+export async function writeAudits(db: Queryable, who: AuditActor, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await db('audit_log').insert(entries.map((entry) => ({
     component: who.component,
     actor_id: who.actorId ?? null,
     role: who.role ?? null,
@@ -42,7 +46,7 @@ export async function writeAudit(db: Queryable, who: AuditActor, entry: AuditEnt
     entity_id: entry.entityId ?? null,
     outcome: entry.outcome ?? 'success',
     details: entry.details ? JSON.stringify(entry.details) : null,
-  });
+  })));
 }
 
 export const audit = (db: Queryable, ctx: RequestContext, entry: AuditEntry) => writeAudit(db, apiAuditActor(ctx), entry);

@@ -6,6 +6,7 @@ import { requestFingerprint, withIdempotency, type Reply } from './idempotency.t
 import { forbidden, invalidField, Problem } from './problem.ts';
 import { bodyValidator, queryValidator, type Validator } from './validation.ts';
 import { authenticate } from './authenticate.ts';
+import { audit } from '../audit/audit-log.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -13,6 +14,8 @@ export interface ResponseSpec {
   description: string;
   schema?: TSchema;
   contentType?: string;
+  /** Other representations of the same response, chosen by the Accept header. */
+  alternatives?: Record<string, TSchema>;
 }
 
 export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
@@ -24,6 +27,8 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   /** Omitted: any signed-in user. `public`: no token needed. */
   roles?: readonly Role[] | 'public';
   body?: B;
+  /** What OpenAPI shows for the body when the handler validates parts of it itself (e.g. bulk rows one by one). */
+  documentedBody?: TSchema;
   /** Content types besides JSON that the route accepts as a raw string body. */
   rawBodyTypes?: string[];
   query?: Q;
@@ -65,33 +70,52 @@ export class Api {
 
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const ctx = needsAuth ? await authenticate(this.db, req) : undefined;
-      if (ctx && roles && !roles.includes(ctx.actor.role)) throw forbidden();
-      const params = { ...req.params };
-      validateParams?.(params);
-      const query = { ...(req.query as Record<string, unknown>) };
-      if (validateQuery) validateQuery(query);
-      else if (Object.keys(query).length) throw invalidField(`/query/${Object.keys(query)[0]}`, 'is not a known parameter');
-      const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
-      if (validateBody && typeof body !== 'string') validateBody(body);
-
-      const run = (db: Queryable) =>
-        spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res } as Call<Static<B>, Static<Q>, Static<P>>);
-      const key = req.get('idempotency-key');
-      let reply: Reply;
-      if (spec.idempotent && key !== undefined && ctx) {
-        if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
-        const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
-        const result = await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
-        if (result.replayed) res.set('Idempotent-Replayed', 'true');
-        reply = result;
-      } else {
-        reply = await run(this.db);
+      try {
+        if (ctx && roles && !roles.includes(ctx.actor.role)) throw forbidden();
+        await this.handle(spec, req, res, ctx, { validateBody, validateQuery, validateParams });
+      } catch (error) {
+        if (ctx && error instanceof Problem && (error.slug === 'forbidden' || error.slug === 'not-found')) {
+          await audit(this.db, ctx, {
+            action: 'access.refused', outcome: 'denied',
+            details: { status: error.status, method: req.method, path: req.originalUrl.split('?')[0] },
+          });
+        }
+        throw error;
       }
-      if (reply.headers) res.set(reply.headers);
-      if (reply.body === undefined) res.status(reply.status).end();
-      else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
-      else res.status(reply.status).json(reply.body);
     });
+  }
+
+  private async handle(
+    spec: AnyRoute,
+    req: Request,
+    res: Response,
+    ctx: RequestContext | undefined,
+    check: { validateBody?: Validator; validateQuery?: Validator; validateParams?: Validator },
+  ): Promise<void> {
+    const params = { ...req.params };
+    check.validateParams?.(params);
+    const query = { ...(req.query as Record<string, unknown>) };
+    if (check.validateQuery) check.validateQuery(query);
+    else if (Object.keys(query).length) throw invalidField(`/query/${Object.keys(query)[0]}`, 'is not a known parameter');
+    const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
+    if (check.validateBody && typeof body !== 'string') check.validateBody(body);
+
+    const run = (db: Queryable) => spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res });
+    const key = req.get('idempotency-key');
+    let reply: Reply;
+    if (spec.idempotent && key !== undefined && ctx) {
+      if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
+      const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
+      const result = await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      reply = result;
+    } else {
+      reply = await run(this.db);
+    }
+    if (reply.headers) res.set(reply.headers);
+    if (reply.body === undefined) res.status(reply.status).end();
+    else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
+    else res.status(reply.status).json(reply.body);
   }
 }
 

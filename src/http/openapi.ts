@@ -45,9 +45,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
     const path = basePath + openApiPath(route.path);
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(route.responses)) {
-      responses[status] = spec.schema
-        ? { description: spec.description, content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } }
-        : { description: spec.description };
+      const content = Object.fromEntries([
+        ...(spec.schema ? [[spec.contentType ?? 'application/json', { schema: spec.schema }]] : []),
+        ...Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }]),
+      ]);
+      responses[status] = Object.keys(content).length ? { description: spec.description, content } : { description: spec.description };
     }
     const codes = [400, 401, 403, 404, 409, 413, 415, 429].filter((code) => {
       if (route.roles === 'public') return code === 400 || code === 429 || (code === 401 && path.endsWith('/sessions'));
@@ -73,7 +75,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
             requestBody: {
               required: true,
               content: {
-                'application/json': { schema: route.body },
+                'application/json': { schema: route.documentedBody ?? route.body },
                 ...Object.fromEntries((route.rawBodyTypes ?? []).map((type) => [type, { schema: { type: 'string' } }])),
               },
             },

@@ -55,3 +55,9 @@ function validator(ajv: Ajv2020, schema: TSchema, prefix: string): Validator {
 
 export const bodyValidator = (schema: TSchema) => validator(bodyAjv, schema, '');
 export const queryValidator = (schema: TSchema) => validator(queryAjv, schema, '/query');
+
+/** The errors of a body without throwing, for requests that validate many items one by one. */
+export function bodyChecker(schema: TSchema): (value: unknown) => FieldError[] {
+  const validate: ValidateFunction = bodyAjv.compile(schema);
+  return (value) => (validate(value) ? [] : describe(validate.errors ?? [], ''));
+}

@@ -13,8 +13,11 @@ export interface QueuedTrace {
  * the transaction of the transition, so it commits or rolls back with it. The relay moves it to BullMQ; NOTIFY (sent on
  * commit) wakes the relay at once instead of at its next poll.
  */
-export async function onTraceQueued(db: Queryable, trace: QueuedTrace): Promise<void> {
-  await db('trace_outbox').insert({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent });
+export const onTraceQueued = (db: Queryable, trace: QueuedTrace) => onTracesQueued(db, [trace]);
+
+export async function onTracesQueued(db: Queryable, traces: QueuedTrace[]): Promise<void> {
+  if (!traces.length) return;
+  await db('trace_outbox').insert(traces.map((trace) => ({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent })));
   await db.raw(`NOTIFY ${OUTBOX_CHANNEL}`);
 }
 

@@ -1,8 +1,8 @@
-import { writeAudit, apiAuditActor } from '../audit/audit-log.ts';
+import { apiAuditActor, writeAudits } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, forbidden } from '../http/problem.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
-import { onTraceQueued, onTraceReprioritized, type QueuedTrace } from '../queue/trace-queued.ts';
+import { onTraceReprioritized, onTracesQueued, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
 
 /** Who performs a transition: a signed-in user, or the trace worker. */
@@ -99,29 +99,32 @@ export async function transitionTrace<T = Record<string, unknown>>(db: Queryable
   return row as T;
 }
 
+export type AppliedTransition = Omit<TransitionRequest, 'from'> & { from: TraceStatus | null; to: TraceStatus; trace: QueuedTrace };
+
 /** Writes the event and audit row of a transition that has been applied (including a trace's creation). */
-export async function recordTransition(
-  db: Queryable,
-  change: Omit<TransitionRequest, 'from'> & { from: TraceStatus | null; to: TraceStatus; trace: QueuedTrace },
-): Promise<void> {
-  const rule = TRANSITIONS[change.action];
-  const user = 'ctx' in change.performer ? change.performer.ctx : undefined;
-  await db('trace_events').insert({
+export const recordTransition = (db: Queryable, change: AppliedTransition) => recordTransitions(db, [change]);
+
+/** Batch form for many traces changed by one performer: one statement per table. */
+export async function recordTransitions(db: Queryable, changes: AppliedTransition[]): Promise<void> {
+  if (!changes.length) return;
+  const performer = changes[0]!.performer;
+  const user = 'ctx' in performer ? performer.ctx : undefined;
+  await db('trace_events').insert(changes.map((change) => ({
     trace_id: change.traceId,
-    type: rule.event,
+    type: TRANSITIONS[change.action].event,
     from_status: change.from,
     to_status: change.to,
     stage: change.stage ?? null,
     actor_id: user?.actor.id ?? null,
     message: change.message ?? null,
     run: change.trace.queue_run || null,
-  });
-  await writeAudit(db, user ? apiAuditActor(user) : { component: 'worker' }, {
+  })));
+  await writeAudits(db, user ? apiAuditActor(user) : { component: 'worker' }, changes.map((change) => ({
     action: `trace.${change.action}`,
     entity: 'trace',
     entityId: change.traceId,
     details: { from: change.from, to: change.to, ...change.details },
-  });
-  if (change.to === 'queued' && change.from !== 'queued') await onTraceQueued(db, change.trace);
-  else if (change.action === 'escalate' && change.to === 'queued') await onTraceReprioritized(db, change.trace);
+  })));
+  await onTracesQueued(db, changes.filter((c) => c.to === 'queued' && c.from !== 'queued').map((c) => c.trace));
+  for (const change of changes.filter((c) => c.action === 'escalate' && c.to === 'queued')) await onTraceReprioritized(db, change.trace);
 }

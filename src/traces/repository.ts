@@ -4,7 +4,7 @@ import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../http/pagination
 import type { Role, Scope } from '../identity/actor.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
-import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
+import type { QualityFlag, Stage, Trace, TraceCreate, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
 
 export interface TraceRow {
   id: string; reference: string; agency_id: string; case_id: string; weapon_id: string; weapon: WeaponDescription;
@@ -114,4 +114,27 @@ export async function tracesOfWeapon(db: Queryable, scope: Scope, weaponId: stri
   return rows.map((r: { id: string; reference: string; status: string; case_id: string; outcome: string | null }) => ({
     id: r.id, reference: r.reference, status: r.status, outcome: r.outcome, caseId: r.case_id,
   }));
+}
+
+/** The columns a trace's request fields are stored in. */
+export function traceColumns(fields: TraceCreate, weapon: WeaponDescription, weaponId: string, flags: QualityFlag[]) {
+  const r = fields.recovery;
+  return {
+    case_id: fields.caseId,
+    weapon_id: weaponId,
+    weapon: JSON.stringify(weapon),
+    urgent: fields.urgent ?? false,
+    urgent_reason: fields.urgent ? fields.urgentReason : null,
+    quality_flags: flags,
+    recovery_date: r.date,
+    recovery_country: r.country ?? null,
+    recovery_department: r.department ?? null,
+    recovery_municipality: r.municipality ?? null,
+    recovery_address: r.address ?? null,
+    recovery_latitude: r.latitude ?? null,
+    recovery_longitude: r.longitude ?? null,
+    recovery_circumstance: r.circumstance,
+    possessor: fields.possessor ? JSON.stringify(fields.possessor) : null,
+    notes: fields.notes ?? null,
+  };
 }

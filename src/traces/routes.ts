@@ -1,13 +1,37 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { IdParams, Page, PageQuery } from '../http/schemas.ts';
+import { invalidField } from '../http/problem.ts';
+import { IdParams, Page, PageQuery, Uuid } from '../http/schemas.ts';
+import { BULK_LIMIT, type TraceBulkImport } from './bulk.ts';
+import { BULK_CSV_COLUMNS, parseBulkCsv } from './bulk-csv.ts';
 import { rolesFor } from './lifecycle.ts';
 import { AssignBody, ReasonBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
 import type { TraceService } from './service.ts';
 
 const EventQuery = Type.Object(PageQuery, { additionalProperties: false });
 
-export function traceRoutes(api: Api, traces: TraceService): void {
+const BulkBody = Type.Array(Type.Unknown(), { minItems: 1, maxItems: BULK_LIMIT });
+const BulkResult = Type.Object({
+  created: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  results: Type.Array(Type.Object({
+    index: Type.Integer({ minimum: 0 }),
+    traceId: Type.Optional(Uuid),
+    reference: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    duplicateOf: Type.Optional(Uuid),
+  })),
+});
+
+function bulkRows(body: unknown): unknown[] {
+  if (typeof body !== 'string') return body as unknown[];
+  const rows = parseBulkCsv(body);
+  if (!rows.length) throw invalidField('', 'has no rows after the header');
+  if (rows.length > BULK_LIMIT) throw invalidField('', `has ${rows.length} rows; send at most ${BULK_LIMIT} per request`);
+  return rows;
+}
+
+export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImport): void {
   api.add({
     method: 'post', path: '/traces', tag: 'Traces', summary: 'Request a trace (submitted at once unless `draft`)',
     description: 'The weapon is found-or-created by normalized manufacturer and serial and linked to the case. ' +
@@ -15,6 +39,16 @@ export function traceRoutes(api: Api, traces: TraceService): void {
     roles: rolesFor('submit'), body: TraceCreate, idempotent: true,
     responses: { 201: { description: 'Created', schema: Trace } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await traces.create(db, ctx, body) }),
+  });
+  api.add({
+    method: 'post', path: '/traces/bulk', tag: 'Traces', summary: 'Request up to 500 traces at once (JSON array or CSV)',
+    description: 'Each row stands or fails alone: `results[i]` has `traceId` and `reference`, or `errors` with JSON-Pointer ' +
+      'paths into that row (and `duplicateOf` for a duplicate). Rows are numbered from 0 (for CSV, the first row after the ' +
+      `header). CSV columns (header row; empty cell = field absent): ${BULK_CSV_COLUMNS.join(', ')}.`,
+    roles: rolesFor('submit'), body: BulkBody, documentedBody: Type.Array(TraceCreate, { minItems: 1, maxItems: BULK_LIMIT }),
+    rawBodyTypes: ['text/csv'], idempotent: true,
+    responses: { 200: { description: 'Per-row outcome', schema: BulkResult } },
+    handler: async ({ db, ctx, body }) => ({ status: 200, body: await bulk.create(db, ctx, bulkRows(body)) }),
   });
   api.add({
     method: 'get', path: '/traces', tag: 'Traces', summary: 'Traces in scope, newest first', query: TraceQuery,

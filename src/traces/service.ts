@@ -28,7 +28,7 @@ export class TraceService {
       const weaponId = await findOrCreateWeapon(trx, weapon);
       await linkWeaponToCase(trx, body.caseId, weaponId);
       const row = await this.insertUnlessDuplicate(trx, {
-        ...this.columns(body, weapon, weaponId, flags),
+        ...repo.traceColumns(body, weapon, weaponId, flags),
         agency_id: ctx.actor.agency.id,
         status,
         created_by: ctx.actor.id,
@@ -81,7 +81,7 @@ export class TraceService {
       const weapon = describeWeapon(merged.weapon);
       const weaponId = patch.weapon ? await findOrCreateWeapon(trx, weapon) : current.weapon_id;
       if (patch.weapon || patch.caseId) await linkWeaponToCase(trx, merged.caseId, weaponId);
-      const columns = this.columns(merged as TraceCreate, weapon, weaponId, qualityFlags(weapon, merged.urgent ?? false));
+      const columns = repo.traceColumns(merged as TraceCreate, weapon, weaponId, qualityFlags(weapon, merged.urgent ?? false));
       const row = await trx.transaction((sp) => repo.updateTraceWhileStatus(sp, id, current.status, columns))
         .catch((error: unknown) => this.rethrowDuplicate(trx, error, merged.caseId, weaponId, merged.recovery.date));
       if (!row) throw conflict('concurrent-change', 'The trace changed while you were editing it; reload it and try again.');
@@ -161,29 +161,7 @@ export class TraceService {
     return { reviewRequired: found.review_required as boolean };
   }
 
-  private columns(fields: TraceCreate, weapon: ReturnType<typeof describeWeapon>, weaponId: string, flags: string[]) {
-    const r = fields.recovery;
-    return {
-      case_id: fields.caseId,
-      weapon_id: weaponId,
-      weapon: JSON.stringify(weapon),
-      urgent: fields.urgent ?? false,
-      urgent_reason: fields.urgent ? fields.urgentReason : null,
-      quality_flags: flags,
-      recovery_date: r.date,
-      recovery_country: r.country ?? null,
-      recovery_department: r.department ?? null,
-      recovery_municipality: r.municipality ?? null,
-      recovery_address: r.address ?? null,
-      recovery_latitude: r.latitude ?? null,
-      recovery_longitude: r.longitude ?? null,
-      recovery_circumstance: r.circumstance,
-      possessor: fields.possessor ? JSON.stringify(fields.possessor) : null,
-      notes: fields.notes ?? null,
-    };
-  }
-
-  private async insertUnlessDuplicate(trx: Queryable, row: ReturnType<TraceService['columns']> & Record<string, unknown>) {
+  private async insertUnlessDuplicate(trx: Queryable, row: ReturnType<typeof repo.traceColumns> & Record<string, unknown>) {
     return trx.transaction((sp) => repo.insertTrace(sp, row)).catch((error: unknown) =>
       this.rethrowDuplicate(trx, error, row.case_id, row.weapon_id, row.recovery_date),
     );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../http/pagination.ts';
@@ -19,28 +20,48 @@ export const toWeapon = (row: WeaponRow): Weapon => ({
 
 /** One physical firearm per (normalized manufacturer, normalized serial); a gun without a serial is always new. */
 export async function findOrCreateWeapon(db: Queryable, weapon: WeaponDescription): Promise<string> {
-  const row = {
-    manufacturer: weapon.manufacturer, manufacturer_normalized: normalizeManufacturer(weapon.manufacturer),
-    model: weapon.model, caliber: weapon.caliber, type: weapon.type,
-    serial_number: weapon.serialNumber, serial_normalized: weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null,
-    serial_obliterated: weapon.serialObliterated, importer: weapon.importer, country_of_manufacture: weapon.countryOfManufacture,
-  };
-  if (!row.serial_normalized) {
-    const [created] = await db('weapons').insert(row).returning('id');
-    return created.id;
-  }
-  // DO UPDATE (a no-op) rather than DO NOTHING so the existing row's id comes back in the same round trip.
-  const { rows } = await db.raw(
-    `${db('weapons').insert(row).toQuery()}
-     ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
-     DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer) RETURNING id`,
-  );
-  return rows[0].id;
+  return (await findOrCreateWeapons(db, [weapon]))[0]!;
 }
 
-export async function linkWeaponToCase(db: Queryable, caseId: string, weaponId: string): Promise<void> {
-  await db('case_weapons').insert({ case_id: caseId, weapon_id: weaponId }).onConflict(['case_id', 'weapon_id']).ignore();
+/** Batch form, one statement: returns the weapon id of each description, in order. */
+export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescription[]): Promise<string[]> {
+  const keyOf = new Map<string, Record<string, unknown>>();
+  const keys = weapons.map((weapon) => {
+    const serial = weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null;
+    const manufacturer = normalizeManufacturer(weapon.manufacturer);
+    // Guns without a serial have no identity to share: each is a new weapon with an id of its own.
+    const id = randomUUID();
+    const key = serial ? `${manufacturer}\u0000${serial}` : id;
+    if (!keyOf.has(key)) {
+      keyOf.set(key, {
+        id, manufacturer: weapon.manufacturer, manufacturer_normalized: manufacturer, model: weapon.model, caliber: weapon.caliber,
+        type: weapon.type, serial_number: weapon.serialNumber, serial_normalized: serial, serial_obliterated: weapon.serialObliterated,
+        importer: weapon.importer, country_of_manufacture: weapon.countryOfManufacture,
+      });
+    }
+    return key;
+  });
+  // DO UPDATE (a no-op for the identity) rather than DO NOTHING so existing rows' ids come back in the same round trip.
+  const { rows } = await db.raw(
+    `${db('weapons').insert([...keyOf.values()]).toQuery()}
+     ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
+     DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
+     RETURNING id, manufacturer_normalized, serial_normalized`,
+  );
+  const idOf = new Map<string, string>();
+  const byId = new Map<string, string>([...keyOf].map(([key, row]) => [row.id as string, key]));
+  for (const row of rows as { id: string; manufacturer_normalized: string; serial_normalized: string | null }[]) {
+    idOf.set(row.serial_normalized ? `${row.manufacturer_normalized}\u0000${row.serial_normalized}` : byId.get(row.id)!, row.id);
+  }
+  return keys.map((key) => idOf.get(key)!);
 }
+
+export async function linkWeaponsToCases(db: Queryable, links: { caseId: string; weaponId: string }[]): Promise<void> {
+  const unique = new Map(links.map((l) => [`${l.caseId}/${l.weaponId}`, { case_id: l.caseId, weapon_id: l.weaponId }]));
+  if (unique.size) await db('case_weapons').insert([...unique.values()]).onConflict(['case_id', 'weapon_id']).ignore();
+}
+
+export const linkWeaponToCase = (db: Queryable, caseId: string, weaponId: string) => linkWeaponsToCases(db, [{ caseId, weaponId }]);
 
 /** A weapon is visible when one of its cases, or one of its custody records, is in scope. */
 const visibleWeapons = (db: Queryable, scope: Scope) =>

@@ -1,0 +1,36 @@
+import Type, { type Static } from 'typebox';
+import { Nullable, PageQuery, Timestamp, Uuid } from '../http/schemas.ts';
+import { RoleSchema } from '../identity/actor.ts';
+
+export const AuditQuery = Type.Object(
+  {
+    entity: Type.Optional(Type.String({ maxLength: 64, example: 'trace' })),
+    entityId: Type.Optional(Type.String({ maxLength: 64 })),
+    actorId: Type.Optional(Uuid),
+    action: Type.Optional(Type.String({ maxLength: 64, example: 'trace.approve' })),
+    outcome: Type.Optional(Type.Enum(['success', 'denied', 'failure'])),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Timestamp,
+  component: Type.Enum(['api', 'worker', 'cli']),
+  action: Type.String(),
+  outcome: Type.Enum(['success', 'denied', 'failure']),
+  actorId: Nullable(Uuid),
+  role: Nullable(RoleSchema),
+  agencyId: Nullable(Uuid),
+  entity: Nullable(Type.String()),
+  entityId: Nullable(Type.String()),
+  requestId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  details: Nullable(Type.Object({}, { additionalProperties: true })),
+});
+
+export type AuditQuery = Static<typeof AuditQuery>;
+export type AuditEntry = Static<typeof AuditEntry>;

@@ -1,0 +1,36 @@
+import Type, { type Static } from 'typebox';
+import { Nullable, Uuid } from '../http/schemas.ts';
+
+export const GROUP_BY = ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month'] as const;
+export const OUTCOME_KEYS = ['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable', 'pending'] as const;
+
+export const ReportQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date', description: 'First recovery date counted; default: one year before `to`' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'Last recovery date counted; default: today (UTC)' })),
+    agencyId: Type.Optional(Uuid),
+    groupBy: Type.Optional(Type.Enum(GROUP_BY, { default: 'outcome' })),
+  },
+  { additionalProperties: false },
+);
+
+const Count = Type.Integer({ minimum: 0 });
+const Days = Nullable(Type.Number());
+
+export const TraceReport = Type.Object({
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  groupBy: Type.Enum(GROUP_BY),
+  total: Count,
+  byOutcome: Type.Object(Object.fromEntries(OUTCOME_KEYS.map((k) => [k, Count])), {
+    description: 'Final outcomes; `pending` counts traces not final yet',
+  }),
+  timeToCrime: Type.Object({
+    count: Count, medianDays: Days, p25Days: Days, p75Days: Days,
+    under3YearsShare: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Share under 1,095 days' })),
+  }),
+  groups: Type.Array(Type.Object({ key: Type.String(), count: Count, completed: Count, medianTimeToCrimeDays: Days })),
+}, { description: 'Traces whose recovery date lies in [from, to], every status but draft and cancelled; total = sum of groups[].count.' });
+
+export type ReportQuery = Static<typeof ReportQuery>;
+export type TraceReport = Static<typeof TraceReport>;

@@ -1,0 +1,45 @@
+import { stringify } from 'csv-stringify/sync';
+import { isoDate, type Clock } from '../clock.ts';
+import type { Queryable } from '../db/knex.ts';
+import { invalidField } from '../http/problem.ts';
+import { readScope, type RequestContext } from '../identity/actor.ts';
+import * as repo from './repository.ts';
+import { OUTCOME_KEYS, type ReportQuery, type TraceReport } from './schemas.ts';
+
+const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
+
+/** Spreadsheets run cells that start with = + - @ (or a tab/CR) as formulas; a leading quote keeps them text. */
+export const neutralizeFormula = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+export class ReportService {
+  constructor(private readonly clock: Clock) {}
+
+  async traces(db: Queryable, ctx: RequestContext, query: ReportQuery): Promise<TraceReport> {
+    const to = query.to ?? isoDate(this.clock.now());
+    const from = query.from ?? isoDate(new Date(Date.parse(to) - 365 * 86_400_000));
+    if (from > to) throw invalidField('/query/from', 'must not be after to');
+    const filter = { from, to, agencyId: query.agencyId, groupBy: query.groupBy ?? 'outcome' } as const;
+    const scope = readScope(ctx.actor);
+    const [groups, totals] = await Promise.all([repo.reportGroups(db, scope, filter), repo.reportTotals(db, scope, filter)]);
+    const byOutcome = Object.fromEntries(OUTCOME_KEYS.map((key) => [key, 0])) as Record<(typeof OUTCOME_KEYS)[number], number>;
+    for (const row of totals.outcomes) byOutcome[row.outcome as keyof typeof byOutcome] = row.count;
+    return {
+      from, to, groupBy: filter.groupBy,
+      total: groups.reduce((sum, group) => sum + group.count, 0),
+      byOutcome,
+      timeToCrime: {
+        count: totals.ttc.count,
+        medianDays: round(totals.ttc.p50), p25Days: round(totals.ttc.p25), p75Days: round(totals.ttc.p75),
+        under3YearsShare: totals.ttc.under3 === null ? null : Math.round(totals.ttc.under3 * 1000) / 1000,
+      },
+      groups: groups.map((g) => ({ key: g.key ?? 'unknown', count: g.count, completed: g.completed, medianTimeToCrimeDays: round(g.median) })),
+    };
+  }
+
+  toCsv(report: TraceReport): string {
+    return stringify(
+      report.groups.map((g) => [neutralizeFormula(g.key), g.count, g.completed, g.medianTimeToCrimeDays ?? '']),
+      { header: true, columns: [report.groupBy, 'count', 'completed', 'medianTimeToCrimeDays'] },
+    );
+  }
+}

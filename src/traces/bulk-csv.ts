@@ -1,0 +1,53 @@
+import { parse } from 'csv-parse/sync';
+import { invalid, invalidField } from '../http/problem.ts';
+
+/** The CSV columns of a bulk submission: each header is the JSON path of the field it fills. */
+export const BULK_CSV_COLUMNS = [
+  'caseId',
+  'weapon.manufacturer', 'weapon.model', 'weapon.caliber', 'weapon.type', 'weapon.serialNumber', 'weapon.serialObliterated',
+  'weapon.importer', 'weapon.countryOfManufacture',
+  'recovery.date', 'recovery.country', 'recovery.department', 'recovery.municipality', 'recovery.address',
+  'recovery.latitude', 'recovery.longitude', 'recovery.circumstance',
+  'possessor.firstName', 'possessor.lastName', 'possessor.dateOfBirth', 'possessor.nationality', 'possessor.idNumber',
+  'urgent', 'urgentReason', 'notes', 'draft',
+] as const;
+
+const BOOLEANS = new Set(['weapon.serialObliterated', 'urgent', 'draft']);
+const NUMBERS = new Set(['recovery.latitude', 'recovery.longitude']);
+
+function cell(column: string, raw: string): unknown {
+  if (BOOLEANS.has(column)) {
+    const lower = raw.toLowerCase();
+    if (['true', '1', 'yes', 'sí', 'si'].includes(lower)) return true;
+    if (['false', '0', 'no'].includes(lower)) return false;
+  }
+  if (NUMBERS.has(column) && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  return raw; // left as text: the schema then names the field and what it expected
+}
+
+/** Turns CSV rows into create bodies; empty cells are absent fields, and an object with no cells is absent. */
+export function parseBulkCsv(text: string): unknown[] {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
+  } catch (error) {
+    throw invalidField('', `is not valid CSV: ${(error as Error).message}`);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw invalidField('', 'is empty: send a header row and at least one row');
+  const unknown = header.filter((column) => !(BULK_CSV_COLUMNS as readonly string[]).includes(column));
+  if (unknown.length) {
+    throw invalid(unknown.map((column) => ({ path: `/header/${column}`, message: 'is not a known column' })), 'The CSV header has unknown columns.');
+  }
+  return rows.map((values) => {
+    const body: Record<string, unknown> = {};
+    header.forEach((column, i) => {
+      const raw = values[i] ?? '';
+      if (raw === '') return;
+      const [first, second] = column.split('.') as [string, string | undefined];
+      if (second === undefined) body[first] = cell(column, raw);
+      else ((body[first] ??= {}) as Record<string, unknown>)[second] = cell(column, raw);
+    });
+    return body;
+  });
+}
