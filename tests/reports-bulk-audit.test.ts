@@ -99,7 +99,7 @@ describe('POST /traces/bulk', () => {
     body[77]!.recovery = { date: '2999-01-01', circumstance: 'found' };
     body[150]!.colour = 'black';
     body[260]!.caseId = otherCaseId;
-    body[333] = structuredClone(body[332]);
+    body[333] = structuredClone(body[332]!);
     body[499]!.urgent = true;
     return body;
   }
