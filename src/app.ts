@@ -1,27 +1,36 @@
 import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import cors from 'cors';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { auditRoutes } from './audit/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Db } from './db/knex.ts';
+import { destructionRoutes } from './destructions/routes.ts';
+import { DestructionService } from './destructions/service.ts';
 import { Api } from './http/api.ts';
-import { errorHandler, unknownRoute } from './http/errors.ts';
+import { errorHandler, requestTimeout, unknownRoute } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
+import { rateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
 import { identityRoutes } from './identity/routes.ts';
-import { traceRoutes } from './traces/routes.ts';
-import { TraceService } from './traces/service.ts';
-import { TraceBulkImport } from './traces/bulk.ts';
-import { weaponRoutes } from './weapons/routes.ts';
+import { docsRoutes } from './operations/docs.ts';
+import { healthRoutes } from './operations/health.ts';
+import { Metrics } from './operations/metrics.ts';
+import { queueBoardRoutes } from './operations/queue-board.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { ReportService } from './reports/service.ts';
 import { reviewRoutes } from './review/routes.ts';
 import { ReviewQueue, type Sla } from './review/service.ts';
 import { stockpileRoutes } from './stockpile/routes.ts';
 import { StockpileService } from './stockpile/service.ts';
-import { destructionRoutes } from './destructions/routes.ts';
-import { DestructionService } from './destructions/service.ts';
-import { reportRoutes } from './reports/routes.ts';
-import { auditRoutes } from './audit/routes.ts';
-import { ReportService } from './reports/service.ts';
+import { TraceBulkImport } from './traces/bulk.ts';
+import { traceRoutes } from './traces/routes.ts';
+import { TraceService } from './traces/service.ts';
+import { weaponRoutes } from './weapons/routes.ts';
 
 export const API_BASE = '/api/v1';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -31,9 +40,18 @@ export interface AppDeps {
   logger: Logger;
   clock?: Clock;
   sla?: Sla;
+  /** The API's Redis (no offline queue): readiness, rate limiting and the queue board. */
+  redis?: Redis;
+  queue?: Queue;
+  metrics?: Metrics;
+  rateLimit?: RateLimitSettings;
+  corsOrigins?: string[];
+  requestTimeoutMs?: number;
 }
 
-export function createApp({ db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 } }: AppDeps): { app: Express; api: Api } {
+export function createApp(deps: AppDeps): { app: Express; api: Api } {
+  const { db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 }, redis, queue } = deps;
+  const metrics = deps.metrics ?? new Metrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -46,11 +64,17 @@ export function createApp({ db, logger, clock = systemClock, sla = { urgentHours
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      customProps: (_req, res) => {
+        const actor = res.locals?.actor as { id: string; agency: { id: string } } | undefined;
+        return actor ? { userId: actor.id, agencyId: actor.agency.id } : {};
+      },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  app.use(express.text({ limit: '1mb', type: ['text/csv'] }));
+  app.use(metrics.httpMiddleware());
+  app.use(helmet());
+  if (deps.corsOrigins?.length) app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
+  app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
 
   const api = new Api(db);
   identityRoutes(api);
@@ -63,13 +87,21 @@ export function createApp({ db, logger, clock = systemClock, sla = { urgentHours
   reportRoutes(api, new ReportService(clock));
   auditRoutes(api);
 
+  metrics.watch(db, queue);
+  healthRoutes(app, db, redis);
   const openapi = buildOpenApi(api.routes, API_BASE);
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  docsRoutes(app);
+  if (queue) queueBoardRoutes(app, db, queue);
+
+  if (redis && deps.rateLimit) app.use(API_BASE, rateLimiter(redis, deps.rateLimit));
+  app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);
   app.use(unknownRoute);
   app.use(errorHandler);

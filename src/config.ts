@@ -26,6 +26,15 @@ const ConfigSchema = Type.Object({
   WORKER_SHUTDOWN_MS: Type.Integer({ minimum: 0 }),
   SLA_URGENT_HOURS: Type.Number({ exclusiveMinimum: 0 }),
   SLA_ROUTINE_DAYS: Type.Number({ exclusiveMinimum: 0 }),
+  CORS_ORIGINS: Type.String({ pattern: '^(|https?://[^,\\s]+(,https?://[^,\\s]+)*)$' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1 }),
+  RATE_LIMIT_ANONYMOUS_MAX: Type.Integer({ minimum: 1 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0 }),
+  DB_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 100 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0 }),
+  WORKER_METRICS_PORT: Port,
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -51,6 +60,15 @@ const DEFAULTS: Record<keyof Config, string> = {
   WORKER_SHUTDOWN_MS: '25000',
   SLA_URGENT_HOURS: '24',
   SLA_ROUTINE_DAYS: '5',
+  CORS_ORIGINS: '',
+  RATE_LIMIT_WINDOW_MS: '60000',
+  RATE_LIMIT_MAX: '1200',
+  RATE_LIMIT_ANONYMOUS_MAX: '120',
+  REQUEST_TIMEOUT_MS: '30000',
+  SHUTDOWN_TIMEOUT_MS: '20000',
+  DB_ACQUIRE_TIMEOUT_MS: '3000',
+  DB_STATEMENT_TIMEOUT_MS: '20000',
+  WORKER_METRICS_PORT: '9464',
 };
 
 export class ConfigError extends Error {}

@@ -10,13 +10,34 @@ export type Db = Knex;
 export type Tx = Knex.Transaction;
 export type Queryable = Knex | Knex.Transaction;
 
-export function createDb(databaseUrl: string, poolMax = 10): Db {
+export interface DbOptions {
+  poolMax?: number;
+  /** How long a query waits for a connection: when PostgreSQL is down, requests fail after this instead of hanging. */
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export function createDb(databaseUrl: string, poolMaxOrOptions: number | DbOptions = {}): Db {
+  const options = typeof poolMaxOrOptions === 'number' ? { poolMax: poolMaxOrOptions } : poolMaxOrOptions;
   return knex({
     client: 'pg',
-    connection: { connectionString: databaseUrl, application_name: 'rastreo' },
-    pool: { min: 0, max: poolMax },
-    acquireConnectionTimeout: 10_000,
+    connection: {
+      connectionString: databaseUrl,
+      application_name: 'rastreo',
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
   });
+}
+
+/** Errors that mean "the database is not reachable now" rather than "this query is wrong". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'].includes(e.code ?? '')
+    || e.name === 'KnexTimeoutError'
+    || /Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '');
 }
 
 export async function ensureDatabase(databaseUrl: string): Promise<void> {

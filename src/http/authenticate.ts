@@ -23,5 +23,6 @@ export async function authenticate(db: Db, req: Request): Promise<RequestContext
     throw unauthenticated();
   }
   const { tokenId: _tokenId, ...rest } = actor;
+  if (req.res) req.res.locals.actor = rest;
   return { actor: rest, requestId: requestIdOf(req), ip: req.ip ?? null };
 }

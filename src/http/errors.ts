@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/knex.ts';
 import { Problem } from './problem.ts';
 
 const send = (res: Parameters<RequestHandler>[1], problem: Problem) =>
@@ -19,6 +20,22 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
     return send(res, new Problem(parserError.status, 'bad-request', 'The request could not be read.'));
   }
+  if (isDatabaseUnavailable(error)) {
+    req.log.warn({ err: error }, 'database unavailable');
+    res.set('Retry-After', '5');
+    return send(res, new Problem(503, 'unavailable', 'The database is not reachable right now; try again shortly.'));
+  }
   req.log.error({ err: error }, 'unhandled error');
   send(res, new Problem(500, 'internal', `Something went wrong on our side. Quote request id ${String(req.id)} when reporting it.`));
+};
+
+/** Answers 503 for a request still running after `ms`, so a stuck dependency never leaves a client hanging. */
+export const requestTimeout = (ms: number): RequestHandler => (req, res, next) => {
+  const timer = setTimeout(() => {
+    if (res.headersSent) return;
+    req.log.warn({ ms }, 'request timed out');
+    send(res, new Problem(503, 'timeout', `The request did not finish within ${ms / 1000} s; try again later.`));
+  }, ms);
+  res.once('close', () => clearTimeout(timer));
+  next();
 };

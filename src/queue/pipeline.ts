@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
 import { TraceProcessor, type TraceJob } from '../traces/pipeline/process-trace.ts';
+import type { Metrics } from '../operations/metrics.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { Reconciler } from './reconciler.ts';
 import { createRedis } from './redis.ts';
@@ -17,7 +18,7 @@ export interface Pipeline {
 }
 
 /** The trace worker: BullMQ worker, outbox relay and reconciler, sharing one database pool. */
-export async function startPipeline(config: Config, db: Db, logger: Logger): Promise<Pipeline> {
+export async function startPipeline(config: Config, db: Db, logger: Logger, metrics?: Metrics): Promise<Pipeline> {
   const producer = createRedis(config.REDIS_URL, 'producer');
   const consumer = createRedis(config.REDIS_URL, 'worker');
   for (const connection of [producer, consumer]) connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
@@ -28,6 +29,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger): Pro
     db,
     new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
     logger,
+    metrics?.stageDuration,
   );
   const worker = new Worker<TraceJob>(
     TRACE_QUEUE,

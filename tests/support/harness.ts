@@ -7,6 +7,9 @@ import { createDb, type Db } from '../../src/db/knex.ts';
 import type { Role } from '../../src/identity/actor.ts';
 import { createUserWithToken } from '../../src/identity/service.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createRedis } from '../../src/queue/redis.ts';
+import { createTraceQueue } from '../../src/queue/trace-queue.ts';
+import type { Redis } from 'ioredis';
 
 export interface Reply<T = any> {
   status: number;
@@ -54,22 +57,47 @@ export class Client {
 export interface TestApp {
   db: Db;
   client: Client;
+  redis: Redis;
+  prefix: string;
   close(): Promise<void>;
 }
 
-export async function startApp(options: { clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  clock?: Clock;
+  databaseUrl?: string;
+  redisUrl?: string;
+  rateLimit?: { windowMs: number; max: number; anonymousMax: number };
+  logStream?: NodeJS.WritableStream;
+  requestTimeoutMs?: number;
+}
+
+export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), 5);
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const { app } = createApp({ db, logger, clock: options.clock });
+  const logger = options.logStream ? createLogger('info', options.logStream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const prefix = `{rastreo-test-${randomBytes(4).toString('hex')}}`;
+  const redis = createRedis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
+  redis.on('error', () => undefined);
+  const queue = createTraceQueue(redis, prefix);
+  queue.on('error', () => undefined);
+  const { app } = createApp({
+    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs,
+    rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     db,
+    redis,
+    prefix,
     client: new Client(`http://127.0.0.1:${port}`),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await queue.close().catch(() => undefined);
+      const keys = await redis.keys(`${prefix}*`).catch(() => [] as string[]);
+      if (keys.length) await redis.del(...keys).catch(() => undefined);
+      redis.disconnect();
       await db.destroy();
     },
   };

@@ -91,7 +91,7 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     env: {
       ...process.env, LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0', TRACE_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100',
       WORKER_LOCK_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000', RECONCILE_INTERVAL_MS: '500', RECONCILE_AFTER_MS: '3000',
-      WORKER_SHUTDOWN_MS: '5000', ...env,
+      WORKER_SHUTDOWN_MS: '5000', WORKER_METRICS_PORT: '0', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Histogram } from 'prom-client';
 import type { Db, Queryable } from '../../db/knex.ts';
 import type { Problem } from '../../http/problem.ts';
 import { transitionTrace, type TraceAction } from '../lifecycle.ts';
@@ -42,6 +43,7 @@ export class TraceProcessor {
     private readonly db: Db,
     private readonly adapter: TraceAdapter,
     private readonly logger: Logger,
+    private readonly stageDuration?: Histogram<'stage' | 'result'>,
   ) {}
 
   async process(job: TraceJob, attempt: Attempt): Promise<void> {
@@ -55,7 +57,13 @@ export class TraceProcessor {
     try {
       for (const stage of stagesFor(trace.weapon)) {
         if (finished[stage]) continue;
-        const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous: finished });
+        const end = this.stageDuration?.startTimer({ stage });
+        const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous: finished })
+          .catch((error: unknown) => {
+            end?.({ result: 'error' });
+            throw error;
+          });
+        end?.({ result: outcome.kind });
         const ended = await this.record(job, request, stage, outcome);
         if (ended) return;
         finished[stage] = outcome.facts;

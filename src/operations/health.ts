@@ -1,0 +1,48 @@
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/knex.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+
+const within = <T>(ms: number, work: Promise<T>) =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+/** /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not. */
+export function healthRoutes(app: Express, db: Db, redis: Redis | undefined): void {
+  let migrationsCurrent = false;
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    const run = async (name: string, check: () => Promise<unknown>) => {
+      try {
+        await within(2_000, check());
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = `failing: ${(error as Error).message.split('\n')[0]}`;
+      }
+    };
+    await Promise.all([
+      run('postgres', () => db.raw('SELECT 1')),
+      run('redis', async () => {
+        if (!redis) throw new Error('not configured');
+        await redis.ping();
+      }),
+      run('migrations', async () => {
+        if (migrationsCurrent) return;
+        const pending = await pendingMigrations(db);
+        if (pending) throw new Error(`${pending} pending`);
+        migrationsCurrent = true;
+      }),
+    ]);
+    const failing = Object.keys(checks).filter((name) => checks[name] !== 'ok');
+    if (!failing.length) {
+      res.json({ status: 'ready', checks });
+      return;
+    }
+    res.status(503).type('application/problem+json').send(JSON.stringify({
+      type: '/problems/not-ready', title: 'Service Unavailable', status: 503,
+      detail: `Not ready: ${failing.join(', ')}.`, checks,
+    }));
+  });
+}

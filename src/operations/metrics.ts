@@ -1,0 +1,69 @@
+import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/knex.ts';
+import { TRACE_STATUSES } from '../traces/schemas.ts';
+
+/** One registry per process: the API serves it at /metrics; a worker alone serves it on WORKER_METRICS_PORT. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'rastreo_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly stageDuration = new Histogram({
+    name: 'rastreo_trace_stage_duration_seconds',
+    help: 'Duration of one adapter call per trace stage, by stage and result',
+    labelNames: ['stage', 'result'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'rastreo_' });
+  }
+
+  /** Gauges read at scrape time: traces by status, the outbox backlog and the BullMQ queue depth. */
+  watch(db: Db, queue?: Queue): void {
+    new Gauge({
+      name: 'rastreo_traces', help: 'Traces by status', labelNames: ['status'] as const, registers: [this.registry],
+      async collect() {
+        const rows: { status: string; n: number }[] = await db('traces').groupBy('status').select('status', db.raw('count(*)::int AS n'));
+        const counts = new Map(rows.map((r) => [r.status, r.n]));
+        for (const status of TRACE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rastreo_trace_outbox_backlog', help: 'Outbox rows not yet relayed to BullMQ', registers: [this.registry],
+      async collect() {
+        const [row] = await db('trace_outbox').count({ n: '*' });
+        this.set(Number(row?.n ?? 0));
+      },
+    });
+    if (queue) {
+      new Gauge({
+        name: 'rastreo_trace_queue_jobs', help: 'BullMQ trace jobs by state', labelNames: ['state'] as const, registers: [this.registry],
+        async collect() {
+          const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+          this.set({ state: 'waiting' }, (counts.waiting ?? 0) + (counts.prioritized ?? 0));
+          for (const state of ['active', 'delayed', 'failed'] as const) this.set({ state }, counts[state] ?? 0);
+        },
+      });
+    }
+  }
+
+  /** Observes every request under its route template (`/api/v1/traces/:id`), never the raw URL. */
+  httpMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.httpDuration.startTimer();
+      res.on('finish', () => {
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        end({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+}
