@@ -9,6 +9,7 @@ export function caseRoutes(api: Api): void {
   api.add({
     method: 'post', path: '/cases', tag: 'Cases', summary: 'Open a case in your agency', roles: investigator,
     body: CaseCreate, idempotent: true,
+    bodyExample: { caseNumber: 'PNC-DAE-2026-0412', title: 'Homicidio en Soyapango', offense: 'homicide', openedAt: '2026-10-03' },
     responses: { 201: { description: 'Created', schema: Case } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await service.createCase(db, ctx, body) }),
   });

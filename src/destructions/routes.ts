@@ -13,6 +13,7 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
     description: 'All or nothing: when any item is not eligible the answer is 409 with `items: [{itemId, reasons}]` ' +
       '(not_found, other_agency, not_in_custody, evidence_hold, open_trace).',
     roles: managers, body: DestructionCreate, idempotent: true,
+    bodyExample: { plannedFor: '2026-12-10', method: 'smelting', location: 'Acería de Acajutla, Sonsonate', itemIds: ['9b2d6a4e-1f3c-4e5a-8b7d-0c1e2f3a4b5c'] },
     responses: { 201: { description: 'Planned', schema: Destruction } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await destructions.plan(db, ctx, body) }),
   });
@@ -40,6 +41,10 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
   api.add({
     method: 'post', path: '/destructions/:id/complete', tag: 'Destruction', summary: 'Record the destruction as done (≥ 2 witnesses)',
     roles: managers, params: IdParams, body: DestructionComplete,
+    bodyExample: {
+      performedAt: '2026-12-10T09:30:00Z', certificateNumber: 'CD-2026-077',
+      witnesses: [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' }, { name: 'John Miller', organization: 'US Embassy (INL)' }],
+    },
     responses: { 200: { description: 'Completed; its items are destroyed', schema: Destruction } },
     handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await destructions.complete(db, ctx, params.id, body) }),
   });

@@ -27,6 +27,8 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   /** Omitted: any signed-in user. `public`: no token needed. */
   roles?: readonly Role[] | 'public';
   body?: B;
+  /** A realistic request body for the OpenAPI document. */
+  bodyExample?: unknown;
   /** What OpenAPI shows for the body when the handler validates parts of it itself (e.g. bulk rows one by one). */
   documentedBody?: TSchema;
   /** Content types besides JSON that the route accepts as a raw string body. */

@@ -75,7 +75,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
             requestBody: {
               required: true,
               content: {
-                'application/json': { schema: route.documentedBody ?? route.body },
+                'application/json': {
+                  schema: route.documentedBody ?? route.body,
+                  ...(route.bodyExample ? { examples: { example: { summary: 'Example', value: route.bodyExample } } } : {}),
+                },
                 ...Object.fromEntries((route.rawBodyTypes ?? []).map((type) => [type, { schema: { type: 'string' } }])),
               },
             },

@@ -11,6 +11,10 @@ export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   api.add({
     method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: managers,
     body: ItemCreate, idempotent: true,
+    bodyExample: {
+      weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber: 'TBR55120', countryOfManufacture: 'BR', importer: 'Taurus International' },
+      source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega central, estante 4', caseId: '3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10',
+    },
     description: 'One active custody record per weapon (409 otherwise). `evidenceHold` defaults to true when `caseId` is given.',
     responses: { 201: { description: 'In custody', schema: StockpileItem } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await stockpile.intake(db, ctx, body) }),

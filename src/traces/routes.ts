@@ -10,6 +10,18 @@ import type { TraceService } from './service.ts';
 
 const EventQuery = Type.Object(PageQuery, { additionalProperties: false });
 
+const TRACE_EXAMPLE = {
+  caseId: '3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10',
+  weapon: {
+    manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: 'BXK412', serialObliterated: false,
+    importer: 'Glock Inc.', countryOfManufacture: 'AT',
+  },
+  recovery: { date: '2026-10-03', country: 'SV', department: 'San Salvador', municipality: 'Soyapango', circumstance: 'crime_scene' },
+  possessor: { firstName: 'Carlos', lastName: 'Ramírez', dateOfBirth: '1994-02-11', nationality: 'SV' },
+  urgent: true,
+  urgentReason: 'Suspect detained; hearing in 72 hours',
+};
+
 const BulkBody = Type.Array(Type.Unknown(), { minItems: 1, maxItems: BULK_LIMIT });
 const BulkResult = Type.Object({
   created: Type.Integer({ minimum: 0 }),
@@ -36,7 +48,7 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces', tag: 'Traces', summary: 'Request a trace (submitted at once unless `draft`)',
     description: 'The weapon is found-or-created by normalized manufacturer and serial and linked to the case. ' +
       'A trace for the same weapon, case and recovery date that is not cancelled is refused with 409 and `duplicateOf`.',
-    roles: rolesFor('submit'), body: TraceCreate, idempotent: true,
+    roles: rolesFor('submit'), body: TraceCreate, idempotent: true, bodyExample: TRACE_EXAMPLE,
     responses: { 201: { description: 'Created', schema: Trace } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await traces.create(db, ctx, body) }),
   });

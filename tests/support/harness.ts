@@ -37,7 +37,8 @@ export class Client {
         h['content-type'] = 'application/json';
       }
     }
-    const res = await fetch(this.baseUrl + (path.startsWith('/api') || path.startsWith('/openapi') || path.startsWith('/healthz') ? path : `/api/v1${path}`), init);
+    const root = ['/api/', '/openapi.json', '/healthz', '/readyz', '/metrics', '/docs', '/admin/'].some((p) => path.startsWith(p));
+    const res = await fetch(this.baseUrl + (root ? path : `/api/v1${path}`), init);
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -77,6 +78,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const prefix = `{rastreo-test-${randomBytes(4).toString('hex')}}`;
   const redis = createRedis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
   redis.on('error', () => undefined);
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
   const { app } = createApp({

@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { createLogger } from '../src/logger.ts';
+import { createCase, createWorld, startApp, traceBody, type TestApp } from './support/harness.ts';
+import { freePort, PrivateRedis, uniquePrefix, waitFor } from './support/processes.ts';
+
+let t: TestApp;
+let world: Awaited<ReturnType<typeof createWorld>>;
+
+beforeAll(async () => {
+  t = await startApp();
+  world = await createWorld(t.db);
+});
+afterAll(() => t.close());
+
+describe('API documentation', () => {
+  it('documents every route the Express router serves', async () => {
+    const doc = (await t.client.get('/openapi.json')).body;
+    const { api } = createApp({ db: t.db, logger: createLogger('silent') });
+    const served = (api.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
+      .filter((layer) => layer.route)
+      .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => [method, layer.route!.path] as const));
+    expect(served.length).toBeGreaterThan(40);
+    for (const [method, path] of served) {
+      const documented = doc.paths[`/api/v1${path.replace(/:([A-Za-z]+)/g, '{$1}')}`]?.[method];
+      expect(documented, `${method.toUpperCase()} ${path}`).toBeDefined();
+      expect(Object.keys(documented.responses).some((code) => code.startsWith('2'))).toBe(true);
+    }
+  });
+
+  it('passes `redocly lint` with the recommended ruleset', async () => {
+    const doc = (await t.client.get('/openapi.json')).body;
+    const file = join(mkdtempSync(join(tmpdir(), 'rastreo-openapi-')), 'openapi.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const { stdout } = await promisify(execFile)('node_modules/.bin/redocly', ['lint', file, '--extends=recommended', '--format=json'], { timeout: 60_000 })
+      .catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const report = JSON.parse(stdout.slice(stdout.indexOf('{')));
+    expect(report.problems.filter((p: { severity: string }) => p.severity === 'error')).toEqual([]);
+    expect(report.totals.errors).toBe(0);
+  });
+
+  it('serves Swagger UI from the installed package at /docs', async () => {
+    const page = await fetch(`${t.client.baseUrl}/docs/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('swagger-ui');
+    expect(html).not.toMatch(/https?:\/\/(cdn|unpkg)/);
+    expect((await fetch(`${t.client.baseUrl}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    expect(await (await fetch(`${t.client.baseUrl}/docs/swagger-initializer.js`)).text()).toContain('/openapi.json');
+  });
+});
+
+describe('health and metrics', () => {
+  it('/healthz answers while the process is up; /readyz checks PostgreSQL, Redis and migrations', async () => {
+    expect((await t.client.get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await t.client.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+  });
+
+  it('/readyz turns 503 naming Redis when its Redis stops, and 200 again once it is back, without a restart', async () => {
+    const redis = await PrivateRedis.start();
+    const app = await startApp({ redisUrl: redis.url });
+    try {
+      expect((await app.client.get('/readyz')).status).toBe(200);
+      await redis.stop();
+      const down = await waitFor(async () => {
+        const res = await app.client.get('/readyz');
+        return res.status === 503 && res;
+      }, 'readyz 503');
+      expect(down.headers.get('content-type')).toContain('application/problem+json');
+      expect(down.body.detail).toBe('Not ready: redis.');
+      expect(down.body.checks).toMatchObject({ postgres: 'ok', migrations: 'ok', redis: expect.stringMatching(/^failing/) });
+      // The API itself keeps answering without Redis.
+      expect((await app.client.as(world.users.investigator.token).get('/me')).status).toBe(200);
+      await redis.start();
+      await waitFor(async () => (await app.client.get('/readyz')).status === 200, 'readyz 200 again', 20_000);
+    } finally {
+      await app.close();
+      await redis.stop();
+    }
+  });
+
+  it('/metrics exposes HTTP histograms by route template, traces by status, queue depth, outbox backlog and process metrics', async () => {
+    const kase = await createCase(t.client, world.users.investigator.token);
+    const trace = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id));
+    await t.client.as(world.users.investigator.token).get(`/traces/${trace.body.id}`);
+    const res = await fetch(`${t.client.baseUrl}/metrics`);
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(text).toContain('rastreo_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/traces/:id",status="200"}');
+    expect(text).not.toContain(trace.body.id);
+    expect(text).toMatch(/rastreo_traces\{status="queued"\} [1-9]/);
+    expect(text).toMatch(/rastreo_trace_outbox_backlog [1-9]/);
+    expect(text).toMatch(/rastreo_trace_queue_jobs\{state="waiting"\} \d+/);
+    expect(text).toMatch(/rastreo_trace_queue_jobs\{state="failed"\} \d+/);
+    expect(text).toContain('rastreo_trace_stage_duration_seconds');
+    expect(text).toContain('rastreo_process_resident_memory_bytes');
+    expect(text).toContain('rastreo_nodejs_eventloop_lag_seconds');
+  });
+});
+
+describe('protection', () => {
+  it('sets security headers, and allows cross-origin calls only from CORS_ORIGINS', async () => {
+    const res = await fetch(`${t.client.baseUrl}/healthz`, { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const db = t.db;
+    const { app } = createApp({ db, logger: createLogger('silent'), corsOrigins: ['https://ui.rastreo.example'] });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`;
+      expect((await fetch(url, { headers: { origin: 'https://ui.rastreo.example' } })).headers.get('access-control-allow-origin')).toBe('https://ui.rastreo.example');
+      expect((await fetch(url, { headers: { origin: 'https://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rate-limits per token (and per IP without one) with 429 and RateLimit headers', async () => {
+    const app = await startApp({ rateLimit: { windowMs: 60_000, max: 3, anonymousMax: 2 } });
+    try {
+      const inv = app.client.as(world.users.investigator.token);
+      const replies = [];
+      for (let i = 0; i < 4; i++) replies.push(await inv.get('/me'));
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+      expect(replies[0]!.headers.get('ratelimit-policy')).toContain('q=3');
+      expect(replies[0]!.headers.get('ratelimit')).toMatch(/r=2/);
+      expect(replies[3]!.headers.get('content-type')).toContain('application/problem+json');
+      expect(replies[3]!.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+      expect((await app.client.as(world.users.advisor.token).get('/me')).status).toBe(200);
+      const anonymous = [await app.client.get('/me'), await app.client.get('/me'), await app.client.get('/me')];
+      expect(anonymous.map((r) => r.status)).toEqual([401, 401, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows the BullMQ board to admins only', async () => {
+    expect((await fetch(`${t.client.baseUrl}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${world.users.investigator.token}` } })).status).toBe(403);
+    const board = await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${world.users.admin.token}` } });
+    expect(board.status).toBe(200);
+    expect(await board.text()).toContain('<html');
+    const viaCookie = await fetch(`${t.client.baseUrl}/admin/queues/api/queues`, { headers: { cookie: `rastreo_token=${world.users.admin.token}` } });
+    expect(viaCookie.status).toBe(200);
+    expect(JSON.stringify(await viaCookie.json())).toContain('traces');
+  });
+});
+
+describe('logs', () => {
+  it('carry the request id, user and agency on every line, and never a token or personal data', async () => {
+    const stream = new PassThrough();
+    let output = '';
+    stream.on('data', (chunk) => (output += chunk));
+    const app = await startApp({ logStream: stream });
+    try {
+      const inv = app.client.as(world.users.investigator.token);
+      const kase = await createCase(app.client, world.users.investigator.token);
+      await inv.post('/traces', traceBody(kase.id), { 'x-request-id': 'req-log-test-1' });
+      await inv.get('/traces?limit=5', { 'x-request-id': 'req-log-test-2' });
+      await app.client.get('/me', { authorization: `Bearer ${world.users.advisor.token.slice(0, -2)}xx`, 'x-request-id': 'req-log-test-3' });
+      await inv.get('/traces/not-a-uuid');
+    } finally {
+      await app.close();
+    }
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    const requestLines = lines.filter((line) => line.req);
+    expect(requestLines.length).toBeGreaterThanOrEqual(5);
+    for (const line of requestLines) expect(line.req.id).toMatch(/\S/);
+    const traced = requestLines.find((line) => line.req.id === 'req-log-test-1');
+    expect(traced).toMatchObject({ userId: world.users.investigator.id, agencyId: world.home.id, res: { statusCode: 201 } });
+    expect(requestLines.find((line) => line.req.id === 'req-log-test-3')?.res.statusCode).toBe(401);
+    expect(output).not.toContain(world.users.investigator.token);
+    expect(output).not.toContain(world.users.advisor.token.slice(4, -2));
+    expect(output).not.toContain('Pérez');
+    expect(output).toContain('[redacted]');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets a slow request finish after SIGTERM, then exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env, PROCESS_ROLES: 'api', PORT: String(port), DATABASE_URL: inject('databaseUrl'),
+        QUEUE_PREFIX: uniquePrefix(), LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000',
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
+      const kase = await createCase(t.client, world.users.investigator.token);
+      const trx = await t.db.transaction();
+      await trx('cases').where({ id: kase.id }).forUpdate().first();
+      const slow = fetch(`http://127.0.0.1:${port}/api/v1/cases/${kase.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${world.users.investigator.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Renamed during shutdown' }),
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(child.exitCode).toBeNull();
+      await trx.commit();
+      const res = await slow;
+      expect(res.status).toBe(200);
+      expect((await res.json()).title).toBe('Renamed during shutdown');
+      expect(await exited).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
