@@ -11,7 +11,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-interface AuditActor {
+export interface AuditActor {
   component: 'api' | 'worker' | 'cli';
   actorId?: string | null;
   role?: Role | null;
@@ -33,8 +33,12 @@ export const writeAudit = (db: Queryable, who: AuditActor, entry: AuditEntry) =>
 
 /** Several entries by one actor, in one statement. */
 export async function writeAudits(db: Queryable, who: AuditActor, entries: AuditEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await db('audit_log').insert(entries.map((entry) => ({
+  if (entries.length) await auditInsert(db, who, entries);
+}
+
+/** The INSERT of several entries, to run alone or inside a larger statement. */
+export function auditInsert(db: Queryable, who: AuditActor, entries: AuditEntry[]) {
+  return db('audit_log').insert(entries.map((entry) => ({
     component: who.component,
     actor_id: who.actorId ?? null,
     role: who.role ?? null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { Problem } from './problem.ts';
@@ -47,7 +47,7 @@ export function rateLimiter(redis: Redis, settings: RateLimitSettings): RequestH
     passOnStoreError: true,
     keyGenerator: (req) => {
       const token = bearer(req);
-      return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
+      return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
     store: new RedisStore({ prefix: settings.prefix, sendCommand: tolerantSendCommand(redis) }),
     handler: (_req, _res, next, options) => {

@@ -17,9 +17,16 @@ export const onTraceQueued = (db: Queryable, trace: QueuedTrace) => onTracesQueu
 
 export async function onTracesQueued(db: Queryable, traces: QueuedTrace[]): Promise<void> {
   if (!traces.length) return;
-  await db('trace_outbox').insert(traces.map((trace) => ({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent })));
-  await db.raw(`NOTIFY ${OUTBOX_CHANNEL}`);
+  const insert = outboxInsert(db, traces).toSQL();
+  await db.raw(`WITH queued AS (${insert.sql}) ${NOTIFY_SELECT}`, insert.bindings);
 }
+
+/** The outbox rows of newly queued traces, to run inside a statement that ends with NOTIFY_SELECT. */
+export const outboxInsert = (db: Queryable, traces: QueuedTrace[]) =>
+  db('trace_outbox').insert(traces.map((trace) => ({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent })));
+
+/** pg_notify as a SELECT, so the NOTIFY rides in the same statement (and round trip) as the outbox insert. */
+export const NOTIFY_SELECT = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 /** Asks the relay to move an already queued job ahead (escalation to urgent). */
 export async function onTraceReprioritized(db: Queryable, trace: QueuedTrace): Promise<void> {

@@ -7,7 +7,7 @@ import type { RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapons, linkWeaponsToCases } from '../weapons/repository.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { recordTransitions, targetStatus } from './lifecycle.ts';
-import { traceColumns, type TraceRow } from './repository.ts';
+import { insertTracesUnlessDuplicate, traceColumns } from './repository.ts';
 import { fieldRuleErrors, needsReview, qualityFlags } from './rules.ts';
 import { TraceCreate } from './schemas.ts';
 
@@ -59,12 +59,8 @@ export class TraceBulkImport {
         };
         return { index, action, status, row };
       });
-      const { rows: inserted } = await trx.raw(
-        `${trx('traces').insert(planned.map((p) => p.row)).toQuery()}
-         ON CONFLICT (case_id, weapon_id, recovery_date) WHERE status <> 'cancelled' DO NOTHING
-         RETURNING *`,
-      );
-      const byId = new Map((inserted as TraceRow[]).map((row) => [row.id, row]));
+      const inserted = await insertTracesUnlessDuplicate(trx, planned.map((p) => p.row));
+      const byId = new Map(inserted.map((row) => [row.id, row]));
       await recordTransitions(trx, planned.filter((p) => byId.has(p.row.id)).map((p) => ({
         traceId: p.row.id, from: null, to: p.status, action: p.action, performer, trace: byId.get(p.row.id)!,
       })));

@@ -1,8 +1,8 @@
-import { apiAuditActor, writeAudits } from '../audit/audit-log.ts';
+import { apiAuditActor, auditInsert } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, forbidden } from '../http/problem.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
-import { onTraceReprioritized, onTracesQueued, type QueuedTrace } from '../queue/trace-queued.ts';
+import { NOTIFY_SELECT, onTraceReprioritized, outboxInsert, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
 
 /** Who performs a transition: a signed-in user, or the trace worker. */
@@ -109,7 +109,7 @@ export async function recordTransitions(db: Queryable, changes: AppliedTransitio
   if (!changes.length) return;
   const performer = changes[0]!.performer;
   const user = 'ctx' in performer ? performer.ctx : undefined;
-  await db('trace_events').insert(changes.map((change) => ({
+  const events = db('trace_events').insert(changes.map((change) => ({
     trace_id: change.traceId,
     type: TRANSITIONS[change.action].event,
     from_status: change.from,
@@ -119,12 +119,18 @@ export async function recordTransitions(db: Queryable, changes: AppliedTransitio
     message: change.message ?? null,
     run: change.trace.queue_run || null,
   })));
-  await writeAudits(db, user ? apiAuditActor(user) : { component: 'worker' }, changes.map((change) => ({
+  const audit = auditInsert(db, user ? apiAuditActor(user) : { component: 'worker' }, changes.map((change) => ({
     action: `trace.${change.action}`,
     entity: 'trace',
     entityId: change.traceId,
     details: { from: change.from, to: change.to, ...change.details },
   })));
-  await onTracesQueued(db, changes.filter((c) => c.to === 'queued' && c.from !== 'queued').map((c) => c.trace));
+  const queued = changes.filter((c) => c.to === 'queued' && c.from !== 'queued').map((c) => c.trace);
+  // Event, audit entry and outbox row (with its NOTIFY) in one statement: one round trip per transition.
+  const parts = [events.toSQL(), audit.toSQL(), ...(queued.length ? [outboxInsert(db, queued).toSQL()] : [])];
+  await db.raw(
+    `WITH ${parts.map((part, i) => `step${i} AS (${part.sql})`).join(', ')} ${queued.length ? NOTIFY_SELECT : 'SELECT 1'}`,
+    parts.flatMap((part) => part.bindings),
+  );
   for (const change of changes.filter((c) => c.action === 'escalate' && c.to === 'queued')) await onTraceReprioritized(db, change.trace);
 }

@@ -48,8 +48,13 @@ export async function findTraceRow(db: Queryable, scope: Scope, id: string): Pro
   return tracesInScope(db, scope).where({ id }).first();
 }
 
-export async function insertTrace(db: Queryable, row: Record<string, unknown>): Promise<TraceRow> {
-  const [inserted] = await db('traces').insert(row).returning('*');
+/** Inserts traces, skipping (not failing on) any that duplicates a live trace of the same weapon, case and recovery date. */
+export async function insertTracesUnlessDuplicate(db: Queryable, rows: Record<string, unknown>[]): Promise<TraceRow[]> {
+  const insert = db('traces').insert(rows).toSQL();
+  const { rows: inserted } = await db.raw(
+    `${insert.sql} ON CONFLICT (case_id, weapon_id, recovery_date) WHERE status <> 'cancelled' DO NOTHING RETURNING *`,
+    insert.bindings,
+  );
   return inserted;
 }
 

@@ -25,16 +25,16 @@ export class TraceService {
       const action: TraceAction = body.draft ? 'create_draft' : 'submit';
       const performer = { ctx };
       const status = targetStatus(action, null, performer, needsReview(owner.reviewRequired, flags));
-      const weaponId = await findOrCreateWeapon(trx, weapon);
-      await linkWeaponToCase(trx, body.caseId, weaponId);
-      const row = await this.insertUnlessDuplicate(trx, {
+      const weaponId = await findOrCreateWeapon(trx, weapon, body.caseId);
+      const [row] = await repo.insertTracesUnlessDuplicate(trx, [{
         ...repo.traceColumns(body, weapon, weaponId, flags),
         agency_id: ctx.actor.agency.id,
         status,
         created_by: ctx.actor.id,
         submitted_at: status === 'draft' ? null : trx.fn.now(),
         queue_run: status === 'queued' ? 1 : 0,
-      });
+      }]);
+      if (!row) throw await this.duplicateOf(trx, body.caseId, weaponId, body.recovery.date);
       await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, trace: row });
       return repo.toTrace(row, true);
     });
@@ -79,8 +79,8 @@ export class TraceService {
       if (errors.length) throw invalid(errors);
       if (patch.caseId) await this.openCaseOf(trx, ctx, patch.caseId, '/caseId');
       const weapon = describeWeapon(merged.weapon);
-      const weaponId = patch.weapon ? await findOrCreateWeapon(trx, weapon) : current.weapon_id;
-      if (patch.weapon || patch.caseId) await linkWeaponToCase(trx, merged.caseId, weaponId);
+      const weaponId = patch.weapon ? await findOrCreateWeapon(trx, weapon, merged.caseId) : current.weapon_id;
+      if (!patch.weapon && patch.caseId) await linkWeaponToCase(trx, merged.caseId, weaponId);
       const columns = repo.traceColumns(merged as TraceCreate, weapon, weaponId, qualityFlags(weapon, merged.urgent ?? false));
       const row = await trx.transaction((sp) => repo.updateTraceWhileStatus(sp, id, current.status, columns))
         .catch((error: unknown) => this.rethrowDuplicate(trx, error, merged.caseId, weaponId, merged.recovery.date));
@@ -161,17 +161,13 @@ export class TraceService {
     return { reviewRequired: found.review_required as boolean };
   }
 
-  private async insertUnlessDuplicate(trx: Queryable, row: ReturnType<typeof repo.traceColumns> & Record<string, unknown>) {
-    return trx.transaction((sp) => repo.insertTrace(sp, row)).catch((error: unknown) =>
-      this.rethrowDuplicate(trx, error, row.case_id, row.weapon_id, row.recovery_date),
-    );
+  private async duplicateOf(db: Queryable, caseId: string, weaponId: string, recoveryDate: string) {
+    const duplicateOf = await repo.findDuplicateId(db, caseId, weaponId, recoveryDate);
+    return conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', { duplicateOf });
   }
 
   private async rethrowDuplicate(db: Queryable, error: unknown, caseId: string, weaponId: string, recoveryDate: string): Promise<never> {
-    if ((error as { constraint?: string }).constraint === 'traces_no_duplicate') {
-      const duplicateOf = await repo.findDuplicateId(db, caseId, weaponId, recoveryDate);
-      throw conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', { duplicateOf });
-    }
+    if ((error as { constraint?: string }).constraint === 'traces_no_duplicate') throw await this.duplicateOf(db, caseId, weaponId, recoveryDate);
     throw error;
   }
 

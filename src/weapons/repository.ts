@@ -19,12 +19,12 @@ export const toWeapon = (row: WeaponRow): Weapon => ({
 });
 
 /** One physical firearm per (normalized manufacturer, normalized serial); a gun without a serial is always new. */
-export async function findOrCreateWeapon(db: Queryable, weapon: WeaponDescription): Promise<string> {
-  return (await findOrCreateWeapons(db, [weapon]))[0]!;
+export async function findOrCreateWeapon(db: Queryable, weapon: WeaponDescription, linkToCaseId?: string): Promise<string> {
+  return (await findOrCreateWeapons(db, [weapon], linkToCaseId))[0]!;
 }
 
-/** Batch form, one statement: returns the weapon id of each description, in order. */
-export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescription[]): Promise<string[]> {
+/** Batch form, one statement: returns the weapon id of each description, in order (and links them all to a case if given). */
+export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescription[], linkToCaseId?: string): Promise<string[]> {
   const keyOf = new Map<string, Record<string, unknown>>();
   const keys = weapons.map((weapon) => {
     const serial = weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null;
@@ -42,12 +42,18 @@ export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescript
     return key;
   });
   // DO UPDATE (a no-op for the identity) rather than DO NOTHING so existing rows' ids come back in the same round trip.
-  const { rows } = await db.raw(
-    `${db('weapons').insert([...keyOf.values()]).toQuery()}
+  const insert = db('weapons').insert([...keyOf.values()]).toSQL();
+  const upsert = `${insert.sql}
      ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
      DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
-     RETURNING id, manufacturer_normalized, serial_normalized`,
-  );
+     RETURNING id, manufacturer_normalized, serial_normalized`;
+  const { rows } = linkToCaseId
+    ? await db.raw(
+      `WITH w AS (${upsert}), linked AS (INSERT INTO case_weapons (case_id, weapon_id) SELECT ?, id FROM w ON CONFLICT DO NOTHING)
+       SELECT * FROM w`,
+      [...insert.bindings, linkToCaseId],
+    )
+    : await db.raw(upsert, insert.bindings);
   const idOf = new Map<string, string>();
   const byId = new Map<string, string>([...keyOf].map(([key, row]) => [row.id as string, key]));
   for (const row of rows as { id: string; manufacturer_normalized: string; serial_normalized: string | null }[]) {

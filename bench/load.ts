@@ -1,0 +1,57 @@
+// The load generator, run as its own process so it never competes with the server inside one event loop.
+// Input: a JSON LoadPlan as argv[2]; output: one JSON LoadResult line on stdout.
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+
+export interface LoadPlan {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  connections: number;
+  durationSeconds?: number;
+  amount?: number;
+  /** POST bodies: `__UNIQUE__` in the template becomes a new serial number on every request. */
+  bodyTemplate?: string;
+  /** GET paths, taken in turn. */
+  paths?: string[];
+}
+
+export interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+}
+
+const plan = JSON.parse(process.argv[2]!) as LoadPlan;
+let n = 0;
+const run = randomBytes(3).toString('hex').toUpperCase();
+const result = await autocannon({
+  url: plan.url,
+  connections: plan.connections,
+  ...(plan.durationSeconds ? { duration: plan.durationSeconds } : {}),
+  ...(plan.amount ? { amount: plan.amount } : {}),
+  method: plan.method,
+  headers: plan.headers,
+  requests: [{
+    setupRequest: (request) => {
+      n += 1;
+      if (plan.paths) request.path = plan.paths[n % plan.paths.length]!;
+      if (plan.bodyTemplate) request.body = plan.bodyTemplate.replaceAll('__UNIQUE__', `BN${run}${n.toString(36).toUpperCase()}`);
+      return request;
+    },
+  }],
+});
+const summary: LoadResult = {
+  requests: result.requests.total,
+  requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  non2xx: result.non2xx,
+  errors: result.errors,
+  seconds: result.duration,
+};
+process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -1,0 +1,321 @@
+// npm run bench [-- --quick]: Rastreo side by side with the bare limits of its own stack. See README, "Benchmarks".
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { createApp } from '../src/app.ts';
+import { createDb, dropDatabase, ensureDatabase, type Db } from '../src/db/knex.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { createUserWithToken } from '../src/identity/service.ts';
+import { createLogger } from '../src/logger.ts';
+import type { LoadPlan, LoadResult } from './load.ts';
+import { seedScale, type ScaleSize } from './seed.ts';
+
+const quick = process.argv.includes('--quick');
+const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_DB = Number(process.env.BENCH_REDIS_DB ?? 13);
+const REDIS_URL = `${process.env.BENCH_REDIS_SERVER ?? 'redis://127.0.0.1:6379'}/${REDIS_DB}`;
+const SIZE: ScaleSize = quick
+  ? { traces: 100_000, weapons: 20_000, agencies: 50, regions: 5, casesPerAgency: 200 }
+  : { traces: 1_000_000, weapons: 200_000, agencies: 50, regions: 5, casesPerAgency: 2_000 };
+const SUBMIT_SECONDS = quick ? 5 : 20;
+const PIPELINE_TRACES = quick ? 2_000 : 20_000;
+const READS = 200;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const databaseUrl = `${SERVER}/rastreo_bench_${randomBytes(3).toString('hex')}`;
+const children: ChildProcess[] = [];
+
+interface Row {
+  scenario: string;
+  metric: string;
+  rastreo: number;
+  reference?: number;
+  ratio?: number;
+  target: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+const record = (row: Row) => {
+  rows.push(row);
+  log(`  ${row.scenario} · ${row.metric}: ${row.rastreo}${row.reference !== undefined ? ` (reference ${row.reference}, ratio ${row.ratio})` : ''}`);
+};
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+}
+
+async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function load(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+/** Peak resident set size of a process so far, in MB (Linux VmHWM). */
+const peakRssMb = (pid: number) => round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 0);
+
+const freePort = async () => {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+};
+
+async function userOf(db: Db, agencyId: string, role: 'investigator' | 'advisor' | 'stockpile_manager') {
+  const email = `${role}-${randomBytes(4).toString('hex')}@bench.example`;
+  return createUserWithToken(db, { name: `Bench ${role}`, email, role, agencyId }, async () => {});
+}
+
+const traceBody = (caseId: string) => JSON.stringify({
+  caseId,
+  weapon: { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: '__UNIQUE__', importer: 'Glock Inc.', countryOfManufacture: 'AT' },
+  recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure' },
+  possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
+  notes: 'Benchmark trace',
+});
+
+/** Completions per second and submit→final latency of the traces of one case (Rastreo) or of the reference table. */
+async function pipelineStats(db: Db, sql: string, bindings: unknown[]) {
+  const { rows: [stats] } = await db.raw(sql, bindings as never);
+  return { perSecond: round(stats.n / stats.span, 0), p50: round(stats.p50 * 1000, 0), p99: round(stats.p99 * 1000, 0) };
+}
+
+async function main() {
+  log(`Rastreo benchmarks (${quick ? 'quick' : 'full'}) — database ${databaseUrl.split('/').at(-1)}, Redis db ${REDIS_DB}`);
+  await ensureDatabase(databaseUrl);
+  const db = createDb(databaseUrl, 4);
+  await migrateToLatest(db);
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+
+  const [agency] = await db('agencies').insert({ code: 'BENCH', name: 'Bench agency', country: 'SV', region: 'bench' }).returning('id');
+  const investigator = await userOf(db, agency.id, 'investigator');
+  const [kase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-1', title: 'Bench', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const auth = { authorization: `Bearer ${investigator.token}`, 'content-type': 'application/json' };
+
+  // 1. submit, against reference (a)
+  log('1. submit');
+  const apiPort = await freePort();
+  const api = start('src/main.ts', {
+    PROCESS_ROLES: 'api', PORT: String(apiPort), DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}',
+    LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', RATE_LIMIT_ANONYMOUS_MAX: '100000000', DB_POOL_MAX: '20',
+  });
+  const base = `http://127.0.0.1:${apiPort}`;
+  await waitUntilUp(`${base}/healthz`);
+  const refPort = await freePort();
+  const refA = start('bench/reference/insert-server.ts', { PORT: String(refPort), DATABASE_URL: databaseUrl });
+  await waitUntilUp(`http://127.0.0.1:${refPort}/nothing`);
+  const submitPlan = (url: string): LoadPlan => ({ url, method: 'POST', headers: auth, connections: 50, durationSeconds: SUBMIT_SECONDS, bodyTemplate: traceBody(kase.id) });
+  const reference = await load(submitPlan(`http://127.0.0.1:${refPort}/traces`));
+  const submit = await load(submitPlan(`${base}/api/v1/traces`));
+  await stop(refA);
+  if (submit.non2xx || submit.errors) log(`  warning: ${submit.non2xx} non-2xx, ${submit.errors} errors`);
+  record({ scenario: '1 submit', metric: 'req/s at 50 connections', rastreo: submit.requestsPerSecond, reference: reference.requestsPerSecond, ratio: round(submit.requestsPerSecond / reference.requestsPerSecond, 2), target: '≥ 0.5× reference', met: submit.requestsPerSecond >= 0.5 * reference.requestsPerSecond });
+  record({ scenario: '1 submit', metric: 'p50 latency (ms)', rastreo: submit.p50Ms, reference: reference.p50Ms, target: '' });
+  record({ scenario: '1 submit', metric: 'p99 latency (ms)', rastreo: submit.p99Ms, reference: reference.p99Ms, target: '≤ 100 ms', met: submit.p99Ms <= 100 });
+  // The submit scenario leaves queued traces; the pipeline scenario starts from an empty queue.
+  await db.raw("DELETE FROM trace_outbox; UPDATE traces SET status = 'cancelled', completed_at = now() WHERE status = 'queued'");
+  await db.raw('TRUNCATE bench_reference');
+
+  // 2. pipeline, against reference (b)
+  log(`2. pipeline (${PIPELINE_TRACES} traces)`);
+  const worker = start('workers/trace-worker.ts', {
+    DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}', LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0',
+    WORKER_CONCURRENCY: '16', OUTBOX_POLL_MS: '200', WORKER_METRICS_PORT: '0', DB_POOL_MAX: '20',
+  });
+  await sleep(2_000);
+  const [pipelineCase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-2', title: 'Pipeline', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const pipelineLoad = await load({ url: `${base}/api/v1/traces`, method: 'POST', headers: auth, connections: 50, amount: PIPELINE_TRACES, bodyTemplate: traceBody(pipelineCase.id) });
+  const settled = "status IN ('completed', 'not_traceable', 'needs_info', 'failed')";
+  for (let i = 0; i < 1200; i++) {
+    const [row] = await db('traces').where({ case_id: pipelineCase.id }).whereRaw(`NOT ${settled}`).count({ n: '*' });
+    if (Number(row?.n) === 0) break;
+    await sleep(250);
+  }
+  const rastreoPipeline = await pipelineStats(db, `
+    SELECT count(*) AS n, extract(epoch FROM max(status_changed_at) - min(submitted_at)) AS span,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM status_changed_at - submitted_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM status_changed_at - submitted_at)) AS p99
+      FROM traces WHERE case_id = ? AND ${settled}`, [pipelineCase.id]);
+  const memory = { api: peakRssMb(api.pid!), worker: peakRssMb(worker.pid!) };
+  await stop(worker);
+
+  const refServerPort = await freePort();
+  const refServer = start('bench/reference/pipeline.ts', { ROLE: 'server', PORT: String(refServerPort), DATABASE_URL: databaseUrl, REDIS_URL });
+  const refWorker = start('bench/reference/pipeline.ts', { ROLE: 'worker', DATABASE_URL: databaseUrl, REDIS_URL, CONCURRENCY: '16' });
+  await waitUntilUp(`http://127.0.0.1:${refServerPort}/nothing`);
+  await load({ url: `http://127.0.0.1:${refServerPort}/traces`, method: 'POST', headers: auth, connections: 50, amount: PIPELINE_TRACES, bodyTemplate: traceBody(pipelineCase.id) });
+  for (let i = 0; i < 1200; i++) {
+    const [row] = await db('bench_reference').whereNot({ status: 'done' }).count({ n: '*' });
+    if (Number(row?.n) === 0) break;
+    await sleep(250);
+  }
+  const referencePipeline = await pipelineStats(db, `
+    SELECT count(*) AS n, extract(epoch FROM max(completed_at) - min(created_at)) AS span,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) AS p99
+      FROM bench_reference WHERE status = 'done'`, []);
+  await Promise.all([stop(refServer), stop(refWorker)]);
+  if (pipelineLoad.non2xx) log(`  warning: ${pipelineLoad.non2xx} submissions were not 2xx`);
+  record({ scenario: '2 pipeline', metric: 'completions/s', rastreo: rastreoPipeline.perSecond, reference: referencePipeline.perSecond, ratio: round(rastreoPipeline.perSecond / referencePipeline.perSecond, 2), target: '≥ 0.5× reference', met: rastreoPipeline.perSecond >= 0.5 * referencePipeline.perSecond });
+  record({ scenario: '2 pipeline', metric: 'submit→final p50 (ms)', rastreo: rastreoPipeline.p50, reference: referencePipeline.p50, target: '' });
+  record({ scenario: '2 pipeline', metric: 'submit→final p99 (ms)', rastreo: rastreoPipeline.p99, reference: referencePipeline.p99, target: '' });
+
+  // 3. scale
+  log(`3. scale: seeding ${SIZE.traces.toLocaleString('en')} traces`);
+  const seedStarted = Date.now();
+  await seedScale(db, SIZE, log);
+  record({ scenario: '3 scale', metric: `seed ${SIZE.traces.toLocaleString('en')} traces (s)`, rastreo: round((Date.now() - seedStarted) / 1000), target: 'a few minutes' });
+  const benchAgency = await db('agencies').where({ code: 'BA-001' }).first('id', 'region');
+  const scaleInvestigator = await userOf(db, benchAgency.id, 'investigator');
+  const scaleAdvisor = await userOf(db, benchAgency.id, 'advisor');
+  const sample = await db('traces').where({ agency_id: benchAgency.id }).orderByRaw('random()').limit(READS).select('id', 'weapon_id', 'weapon');
+  const completed = await db('traces').where({ agency_id: benchAgency.id, status: 'completed' }).orderByRaw('random()').limit(READS).pluck('id');
+  const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
+  const reads: { name: string; who: string; paths: string[]; target: number }[] = [
+    { name: 'GET /queue', who: scaleAdvisor.token, paths: ['/api/v1/queue', '/api/v1/queue?urgent=true', '/api/v1/queue?status=failed,needs_info', `/api/v1/queue?agencyId=${benchAgency.id}`], target: 20 },
+    { name: 'GET /queue/summary', who: scaleAdvisor.token, paths: ['/api/v1/queue/summary'], target: 100 },
+    { name: 'GET /traces?q=<serial>', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`), target: 20 },
+    { name: 'GET /traces?status=…&cursor=… (deep pages)', who: scaleInvestigator.token, paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`), target: 20 },
+    { name: 'GET /weapons/:id', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`), target: 20 },
+    { name: 'GET /reports/traces?groupBy=month', who: scaleAdvisor.token, paths: ['/api/v1/reports/traces?groupBy=month'], target: 300 },
+  ];
+  for (const read of reads) {
+    const result = await load({ url: `${base}${read.paths[0]}`, method: 'GET', headers: { authorization: `Bearer ${read.who}` }, connections: 1, amount: READS, paths: read.paths });
+    if (result.non2xx) log(`  warning: ${read.name}: ${result.non2xx} non-2xx`);
+    record({ scenario: '3 scale', metric: `${read.name} p50 (ms)`, rastreo: result.p50Ms, target: '' });
+    record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, target: `≤ ${read.target} ms`, met: result.p99Ms <= read.target });
+  }
+  await explainReads(db, reads.map((read) => ({ name: read.name, path: read.paths[0]!, token: read.who })));
+
+  // 4. bulk
+  log('4. bulk');
+  const [bulkCase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-3', title: 'Bulk', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const bulkStarted = Date.now();
+  for (let batch = 0; batch < 20; batch++) {
+    const body = `[${Array.from({ length: 500 }, (_, i) => traceBody(bulkCase.id).replace('__UNIQUE__', `BULK${batch}X${i}`)).join(',')}]`;
+    const res = await fetch(`${base}/api/v1/traces/bulk`, { method: 'POST', headers: auth, body });
+    const result = (await res.json()) as { created: number };
+    if (result.created !== 500) log(`  warning: bulk batch ${batch} created ${result.created}`);
+  }
+  const bulkSeconds = round((Date.now() - bulkStarted) / 1000, 2);
+  record({ scenario: '4 bulk', metric: '10,000 rows, 20 × 500 (s)', rastreo: bulkSeconds, target: '≤ 10 s', met: bulkSeconds <= 10 });
+
+  // 5. destruction
+  log('5. destruction');
+  const manager = await userOf(db, agency.id, 'stockpile_manager');
+  const verifier = await userOf(db, agency.id, 'stockpile_manager');
+  const itemIds: string[] = (await db.raw(`
+    WITH w AS (INSERT INTO weapons (manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, country_of_manufacture)
+               SELECT 'Norinco', 'NORINCO', 'Type 54', '7.62x25', 'pistol', 'DSN' || g, 'DSN' || g, 'CN' FROM generate_series(1, 5000) g RETURNING id)
+    INSERT INTO stockpile_items (agency_id, weapon_id, source, intake_date, storage_location, created_by)
+    SELECT ?, id, 'surplus', '2026-01-10', 'Arsenal', ? FROM w RETURNING id`, [agency.id, manager.user.id])).rows.map((r: { id: string }) => r.id);
+  const as = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+  const destructionStarted = Date.now();
+  const planned = await (await fetch(`${base}/api/v1/destructions`, { method: 'POST', headers: as(manager.token), body: JSON.stringify({ plannedFor: '2026-12-10', method: 'smelting', location: 'Acería', itemIds }) })).json() as { id: string };
+  await fetch(`${base}/api/v1/destructions/${planned.id}/complete`, { method: 'POST', headers: as(manager.token), body: JSON.stringify({ performedAt: new Date().toISOString(), witnesses: [{ name: 'A', organization: 'B' }, { name: 'C', organization: 'D' }] }) });
+  const verified = await fetch(`${base}/api/v1/destructions/${planned.id}/verify`, { method: 'POST', headers: as(verifier.token), body: '{}' });
+  const destructionSeconds = round((Date.now() - destructionStarted) / 1000, 2);
+  if (verified.status !== 200) log(`  warning: verification answered ${verified.status}`);
+  const certificateStarted = Date.now();
+  const certificate = await fetch(`${base}/api/v1/destructions/${planned.id}/certificate`, { headers: as(manager.token) });
+  const pdfBytes = (await certificate.arrayBuffer()).byteLength;
+  const certificateSeconds = round((Date.now() - certificateStarted) / 1000, 2);
+  record({ scenario: '5 destruction', metric: 'plan + complete + verify 5,000 items (s)', rastreo: destructionSeconds, target: '≤ 5 s', met: destructionSeconds <= 5 });
+  record({ scenario: '5 destruction', metric: `certificate PDF, ${Math.round(pdfBytes / 1024)} KiB (s)`, rastreo: certificateSeconds, target: '≤ 3 s', met: certificateSeconds <= 3 });
+
+  // 6. memory
+  record({ scenario: '6 memory', metric: 'API peak RSS during 1–2 (MB)', rastreo: memory.api, target: '≤ 200 MB', met: memory.api <= 200 });
+  record({ scenario: '6 memory', metric: 'worker peak RSS during 2 (MB)', rastreo: memory.worker, target: '≤ 200 MB', met: memory.worker <= 200 });
+
+  await stop(api);
+  await redis.flushdb();
+  redis.disconnect();
+  await db.destroy();
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of every query one request of each read runs, captured from knex. */
+async function explainReads(db: Db, reads: { name: string; path: string; token: string }[]) {
+  const captured: { sql: string; bindings: unknown[] }[] = [];
+  const capture = createDb(databaseUrl, 2);
+  capture.on('query', (query: { sql: string; bindings: unknown[] }) => captured.push(query));
+  const { app } = createApp({ db: capture, logger: createLogger('silent') });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  const sections: string[] = [`# EXPLAIN (ANALYZE, BUFFERS) of the scale reads — ${new Date().toISOString()}\n`];
+  const client = (await db.client.acquireRawConnection()) as pg.Client;
+  try {
+    for (const read of reads) {
+      captured.length = 0;
+      await fetch(`http://127.0.0.1:${port}${read.path}`, { headers: { authorization: `Bearer ${read.token}` } });
+      sections.push(`## ${read.name}\n\n\`${read.path.slice(0, 160)}\`\n`);
+      for (const query of captured.filter((q) => /^\s*(select|with)/i.test(q.sql))) {
+        const { rows: plan } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.bindings);
+        sections.push(`\`\`\`sql\n${query.sql}\n\`\`\`\n\`\`\`\n${plan.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+      }
+    }
+  } finally {
+    await db.client.destroyRawConnection(client);
+    server.close();
+    await capture.destroy();
+  }
+  writeFileSync(`bench/results/explain${quick ? '-quick' : ''}.md`, sections.join('\n'));
+}
+
+function report() {
+  const machine = {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 0), node: process.version,
+  };
+  const date = new Date().toISOString();
+  const table = [
+    `Rastreo benchmark (${quick ? 'quick' : 'full'}) — ${date} — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+    '',
+    '| scenario | metric | Rastreo | reference | ratio | target | met |',
+    '|---|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${r.rastreo} | ${r.reference ?? ''} | ${r.ratio ?? ''} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/${quick ? 'latest-quick' : 'latest'}.json`, `${JSON.stringify({ date, quick, machine, size: SIZE, rows }, null, 2)}\n`);
+  writeFileSync(`bench/results/${quick ? 'latest-quick' : 'latest'}.md`, `${table}\n`);
+}
+
+try {
+  await main();
+  report();
+} catch (error) {
+  log(`benchmark failed: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 1;
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await dropDatabase(databaseUrl).catch(() => undefined);
+  process.exit();
+}

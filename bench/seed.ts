@@ -1,0 +1,94 @@
+import type { Db } from '../src/db/knex.ts';
+
+export interface ScaleSize {
+  traces: number;
+  weapons: number;
+  agencies: number;
+  regions: number;
+  casesPerAgency: number;
+}
+
+const MAKERS = ['Glock', 'Smith & Wesson', 'Taurus', 'Beretta', 'Ruger', 'Colt', 'Norinco', 'Bersa', 'Jennings', 'Hi-Point'];
+const COUNTRIES = ['AT', 'US', 'BR', 'IT', 'US', 'US', 'CN', 'AR', 'US', 'US'];
+const DEPARTMENTS = ['Ahuachapán', 'Cabañas', 'Chalatenango', 'Cuscatlán', 'La Libertad', 'La Paz', 'La Unión', 'Morazán',
+  'San Miguel', 'San Salvador', 'San Vicente', 'Santa Ana', 'Sonsonate', 'Usulután'];
+
+const sqlArray = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
+
+/**
+ * Seeds agencies, cases, weapons and traces with set-based SQL (no row-by-row round trips), with a status mix like a
+ * live system: mostly finished traces, a few percent waiting for review, queued, returned, failed or cancelled.
+ */
+export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => void): Promise<void> {
+  const step = async (label: string, sql: string) => {
+    const started = Date.now();
+    await db.raw(sql);
+    log(`  seed: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  };
+  await db.raw('SET synchronous_commit = off');
+  await step('agencies and users', `
+    INSERT INTO agencies (code, name, country, region)
+      SELECT 'BA-' || lpad(g::text, 3, '0'), 'Bench agency ' || g, 'SV', 'bench-region-' || (g % ${size.regions})
+      FROM generate_series(0, ${size.agencies - 1}) g;
+    INSERT INTO users (agency_id, name, email, role)
+      SELECT id, 'Investigator ' || code, lower(code) || '@bench.example', 'investigator' FROM agencies WHERE code LIKE 'BA-%';`);
+  await step('cases', `
+    CREATE TEMP TABLE bench_cases AS
+      SELECT row_number() OVER () - 1 AS idx, a.idx AS agency_idx, g AS case_idx, a.id AS agency_id, u.id AS created_by
+      FROM (SELECT id, substring(code from 4)::int AS idx FROM agencies WHERE code LIKE 'BA-%') a
+      JOIN users u ON u.agency_id = a.id
+      CROSS JOIN generate_series(0, ${size.casesPerAgency - 1}) g;
+    ALTER TABLE bench_cases ADD COLUMN id uuid DEFAULT gen_random_uuid();
+    UPDATE bench_cases SET id = gen_random_uuid();
+    CREATE UNIQUE INDEX ON bench_cases (agency_idx, case_idx);
+    INSERT INTO cases (id, agency_id, case_number, title, offense, created_by, opened_at)
+      SELECT id, agency_id, 'BENCH-' || case_idx, 'Bench case ' || case_idx,
+             (ARRAY['homicide','robbery','extortion','drug_trafficking','illegal_possession'])[1 + case_idx % 5], created_by, current_date
+      FROM bench_cases;`);
+  await step('weapons', `
+    CREATE TEMP TABLE bench_weapons AS
+      SELECT g AS idx, gen_random_uuid() AS id, (${sqlArray(MAKERS)})[1 + g % ${MAKERS.length}] AS manufacturer,
+             (${sqlArray(COUNTRIES)})[1 + g % ${COUNTRIES.length}] AS country, 'BSN' || g AS serial
+      FROM generate_series(0, ${size.weapons - 1}) g;
+    CREATE UNIQUE INDEX ON bench_weapons (idx);
+    INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, importer, country_of_manufacture)
+      SELECT id, manufacturer, upper(regexp_replace(manufacturer, '[^A-Za-z0-9&]+', ' ', 'g')), 'M' || (idx % 20), '9mm', 'pistol',
+             serial, serial, CASE WHEN country <> 'US' THEN manufacturer || ' USA' END, country
+      FROM bench_weapons;`);
+  // Status shares per mille: draft 20, pending_review 40, queued 10, in_progress 5, needs_info 30, failed 5,
+  // cancelled 40, completed 350, not_traceable 500.
+  await step('traces', `
+    INSERT INTO traces (reference, agency_id, case_id, weapon_id, weapon, status, stage, urgent, urgent_reason, quality_flags,
+                        recovery_date, recovery_country, recovery_department, recovery_circumstance, possessor, created_by,
+                        created_at, updated_at, status_changed_at, submitted_at, completed_at, result, queue_run)
+    SELECT 'TR-2025-' || lpad(g::text, 7, '0'), c.agency_id, c.id, w.id,
+           jsonb_build_object('manufacturer', w.manufacturer, 'model', 'M', 'caliber', '9mm', 'type', 'pistol', 'serialNumber', w.serial,
+                              'serialObliterated', false, 'importer', NULL, 'countryOfManufacture', w.country),
+           s.status, CASE WHEN s.status IN ('completed', 'not_traceable') THEN 'purchaser' END,
+           s.urgent, CASE WHEN s.urgent THEN 'Suspect in custody' END, CASE WHEN s.urgent THEN ARRAY['urgent'] ELSE '{}' END,
+           t.created::date - (g % 20), 'SV', (${sqlArray(DEPARTMENTS)})[1 + g % ${DEPARTMENTS.length}], 'seizure',
+           jsonb_build_object('firstName', 'José', 'lastName', 'Bench ' || g), c.created_by,
+           t.created, t.changed, t.changed, CASE WHEN s.status <> 'draft' THEN t.created END,
+           CASE WHEN s.status IN ('completed', 'not_traceable', 'cancelled') THEN t.changed END,
+           CASE s.status
+             WHEN 'completed' THEN jsonb_build_object('outcome', CASE WHEN g % 7 < 3 THEN 'purchaser_identified' ELSE 'exporter_identified' END,
+                                                      'sourceCountry', 'US', 'sourceState', 'TX',
+                                                      'saleDate', (t.created::date - (30 + g % 4000))::text, 'timeToCrimeDays', 30 + g % 4000 - g % 20)
+             WHEN 'not_traceable' THEN jsonb_build_object('outcome', 'not_traceable', 'reason', 'foreign_no_us_record', 'sourceCountry', w.country)
+           END,
+           CASE WHEN s.status = 'draft' THEN 0 ELSE 1 END
+    FROM generate_series(0, ${size.traces - 1}) g
+    CROSS JOIN LATERAL (SELECT (g::bigint * 2654435761) % 1000 AS mille) h
+    CROSS JOIN LATERAL (SELECT CASE
+        WHEN h.mille < 20 THEN 'draft' WHEN h.mille < 60 THEN 'pending_review' WHEN h.mille < 70 THEN 'queued'
+        WHEN h.mille < 75 THEN 'in_progress' WHEN h.mille < 105 THEN 'needs_info' WHEN h.mille < 110 THEN 'failed'
+        WHEN h.mille < 150 THEN 'cancelled' WHEN h.mille < 500 THEN 'completed' ELSE 'not_traceable' END AS status,
+        (h.mille % 37 = 0) AS urgent) s
+    CROSS JOIN LATERAL (SELECT now() - make_interval(days => g % 730, secs => g % 86400) AS created) t0
+    CROSS JOIN LATERAL (SELECT t0.created AS created, LEAST(now(), t0.created + make_interval(hours => (g % 240))) AS changed) t
+    JOIN bench_cases c ON c.agency_idx = g % ${size.agencies} AND c.case_idx = (g / ${size.agencies}) % ${size.casesPerAgency}
+    JOIN bench_weapons w ON w.idx = (g::bigint * 7919) % ${size.weapons}
+    ON CONFLICT DO NOTHING;`);
+  await step('case links', 'INSERT INTO case_weapons (case_id, weapon_id) SELECT DISTINCT case_id, weapon_id FROM traces ON CONFLICT DO NOTHING');
+  await step('analyze', 'ANALYZE');
+}
