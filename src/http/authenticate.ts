@@ -13,7 +13,7 @@ export const requestIdOf = (req: Request) => String(req.id ?? '');
 export async function authenticate(db: Db, req: Request): Promise<RequestContext> {
   const header = req.get('authorization');
   const match = header ? BEARER.exec(header) : null;
-  const actor = match ? await findActorByTokenHash(db, hashToken(match[1]!)) : undefined;
+  const actor = match ? await findActorByTokenHash(db, hashToken(match[1]!), match[1]!.startsWith('rss_')) : undefined;
   if (!actor) {
     await writeAudit(db, { component: 'api', requestId: requestIdOf(req), ip: req.ip ?? null }, {
       action: 'auth.failed',

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeCursor, decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Actor, Role, Scope } from './actor.ts';
+import { SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from './session-policy.ts';
 import type { Agency, AgencyCreate, AgencyPatch, User, UserQuery } from './schemas.ts';
 
 interface AgencyRow {
@@ -24,7 +25,8 @@ export const toUser = (row: UserRow): User => ({
   deactivatedAt: row.deactivated_at?.toISOString() ?? null,
 });
 
-export async function findActorByTokenHash(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string }) | undefined> {
+export async function findActorByTokenHash(db: Queryable, hash: Buffer, session = false): Promise<(Actor & { tokenId: string }) | undefined> {
+  if (session) return touchSession(db, hash);
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .join('agencies as a', 'a.id', 'u.agency_id')
@@ -36,6 +38,27 @@ export async function findActorByTokenHash(db: Queryable, hash: Buffer): Promise
       't.id as token_id', 'u.id', 'u.name', 'u.email', 'u.role',
       'a.id as agency_id', 'a.code', 'a.name as agency_name', 'a.country', 'a.region',
     );
+  if (!row) return undefined;
+  return {
+    tokenId: row.token_id, id: row.id, name: row.name, email: row.email, role: row.role,
+    agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
+  };
+}
+
+/** A session token's lookup also extends it: idle expiry moves on with each use, up to the session's maximum age. */
+async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string }) | undefined> {
+  const { rows } = await db.raw(
+    `WITH touched AS (
+       UPDATE api_tokens SET last_used_at = now(),
+              expires_at = LEAST(created_at + make_interval(hours => ?), now() + make_interval(mins => ?))
+        WHERE token_hash = ? AND kind = 'session' AND revoked_at IS NULL AND expires_at > now()
+        RETURNING id, user_id)
+     SELECT t.id AS token_id, u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
+       FROM touched t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
+      WHERE u.active`,
+    [SESSION_MAX_HOURS, SESSION_IDLE_MINUTES, hash],
+  );
+  const row = rows[0];
   if (!row) return undefined;
   return {
     tokenId: row.token_id, id: row.id, name: row.name, email: row.email, role: row.role,

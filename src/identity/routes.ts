@@ -1,8 +1,10 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { IdParams, Page, PageQuery } from '../http/schemas.ts';
+import { requestIdOf } from '../http/authenticate.ts';
+import { IdParams, Page, PageQuery, ProblemSchema } from '../http/schemas.ts';
+import { signIn, signOut } from './sessions.ts';
 import {
-  Agency, AgencyCreate, AgencyPatch, Me, TokenReply, User, UserCreate, UserCreated, UserPatch, UserQuery,
+  Agency, AgencyCreate, AgencyPatch, Me, Session, SessionCreate, TokenReply, User, UserCreate, UserCreated, UserPatch, UserQuery,
 } from './schemas.ts';
 import * as service from './service.ts';
 import * as repo from './repository.ts';
@@ -11,6 +13,25 @@ const admin = ['admin'] as const;
 const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export function identityRoutes(api: Api): void {
+  api.add({
+    method: 'post', path: '/sessions', tag: 'Identity', summary: 'Sign in with email and password (web UI)', roles: 'public',
+    description: 'Wrong email or password: 401, the same answer for both. Five failures in a row lock the account for ' +
+      'ten minutes: 401 `/problems/account-locked` with `lockedUntil` until then.',
+    body: SessionCreate,
+    responses: { 201: { description: 'Signed in', schema: Session }, 401: { description: 'Wrong email or password, or account locked', schema: ProblemSchema, contentType: 'application/problem+json' } },
+    handler: async ({ db, body, req }) => ({
+      status: 201, body: await signIn(db, body.email, body.password, { requestId: requestIdOf(req), ip: req.ip ?? null }),
+    }),
+  });
+  api.add({
+    method: 'delete', path: '/sessions/current', tag: 'Identity', summary: 'Sign out: the session token stops working',
+    responses: { 204: { description: 'Signed out' } },
+    handler: async ({ db, ctx, req }) => {
+      await signOut(db, ctx, req.get('authorization'));
+      return { status: 204 };
+    },
+  });
+
   api.add({
     method: 'get', path: '/me', tag: 'Identity', summary: 'The signed-in user',
     responses: { 200: { description: 'The caller', schema: Me } },

@@ -61,3 +61,13 @@ export type User = Static<typeof User>;
 export type UserCreate = Static<typeof UserCreate>;
 export type UserPatch = Static<typeof UserPatch>;
 export type UserQuery = Static<typeof UserQuery>;
+
+export const SessionCreate = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export const Session = Type.Object({
+  token: Type.String({ description: 'rss_…: send as a bearer token; expires 30 minutes after its last use, 12 hours at most' }),
+  expiresAt: Timestamp,
+  user: User,
+});

@@ -26,8 +26,6 @@ export interface ReportFilter {
 /** The counted traces, one row each with its group key, outcome and time-to-crime. */
 function counted(db: Queryable, scope: Scope, filter: ReportFilter): Knex.QueryBuilder {
   const query = scopedFrom(db, 'traces as t', 't.agency_id', scope)
-    .join('weapons as w', 'w.id', 't.weapon_id')
-    .join('agencies as a', 'a.id', 't.agency_id')
     .whereBetween('t.recovery_date', [filter.from, filter.to])
     .whereNotIn('t.status', ['draft', 'cancelled'])
     .select(
@@ -36,31 +34,39 @@ function counted(db: Queryable, scope: Scope, filter: ReportFilter): Knex.QueryB
       't.status',
       db.raw("(t.result->>'timeToCrimeDays')::int AS ttc"),
     );
+  // Join only what the grouping needs: each join costs a lookup per counted trace.
+  if (filter.groupBy === 'manufacturer') query.join('weapons as w', 'w.id', 't.weapon_id');
+  if (filter.groupBy === 'agency') query.join('agencies as a', 'a.id', 't.agency_id');
   if (filter.agencyId) query.where('t.agency_id', filter.agencyId);
   return query;
 }
 
-const median = 'percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc)';
-
-export async function reportGroups(db: Queryable, scope: Scope, filter: ReportFilter) {
-  return db.with('counted', counted(db, scope, filter)).from('counted')
-    .groupBy('key')
-    .orderBy([{ column: 'count', order: 'desc' }, { column: 'key' }])
-    .select('key', db.raw('count(*)::int AS count'), db.raw("count(*) FILTER (WHERE status = 'completed')::int AS completed"),
-      db.raw(`${median} AS median`)) as Promise<{ key: string | null; count: number; completed: number; median: number | null }[]>;
+export interface ReportRow {
+  by: 'group' | 'outcome' | 'total';
+  key: string | null;
+  outcome: string | null;
+  count: number;
+  completed: number;
+  median: number | null;
+  p25: number | null;
+  p75: number | null;
+  under3: number | null;
+  ttc_count: number;
 }
 
-export async function reportTotals(db: Queryable, scope: Scope, filter: ReportFilter) {
-  const [outcomes, ttc] = await Promise.all([
-    db.with('counted', counted(db, scope, filter)).from('counted').groupBy('outcome')
-      .select('outcome', db.raw('count(*)::int AS count')) as Promise<{ outcome: string; count: number }[]>,
-    db.with('counted', counted(db, scope, filter)).from('counted').whereNotNull('ttc').first(
+/** Groups, outcomes and the time-to-crime figures in one pass over the counted traces (GROUPING SETS). */
+export async function reportRows(db: Queryable, scope: Scope, filter: ReportFilter): Promise<ReportRow[]> {
+  return db.with('counted', counted(db, scope, filter)).from('counted')
+    .groupByRaw('GROUPING SETS ((key), (outcome), ())')
+    .select(
+      db.raw("CASE WHEN GROUPING(key) = 0 THEN 'group' WHEN GROUPING(outcome) = 0 THEN 'outcome' ELSE 'total' END AS by"),
+      'key', 'outcome',
       db.raw('count(*)::int AS count'),
+      db.raw("count(*) FILTER (WHERE status = 'completed')::int AS completed"),
+      db.raw('percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc) AS median'),
       db.raw('percentile_cont(0.25) WITHIN GROUP (ORDER BY ttc) AS p25'),
-      db.raw(`${median} AS p50`),
       db.raw('percentile_cont(0.75) WITHIN GROUP (ORDER BY ttc) AS p75'),
       db.raw('avg((ttc < 1095)::int) AS under3'),
-    ),
-  ]);
-  return { outcomes, ttc: ttc as { count: number; p25: number | null; p50: number | null; p75: number | null; under3: number | null } };
+      db.raw('count(ttc)::int AS ttc_count'),
+    ) as Promise<ReportRow[]>;
 }

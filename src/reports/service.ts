@@ -19,18 +19,19 @@ export class ReportService {
     const from = query.from ?? isoDate(new Date(Date.parse(to) - 365 * 86_400_000));
     if (from > to) throw invalidField('/query/from', 'must not be after to');
     const filter = { from, to, agencyId: query.agencyId, groupBy: query.groupBy ?? 'outcome' } as const;
-    const scope = readScope(ctx.actor);
-    const [groups, totals] = await Promise.all([repo.reportGroups(db, scope, filter), repo.reportTotals(db, scope, filter)]);
+    const rows = await repo.reportRows(db, readScope(ctx.actor), filter);
+    const groups = rows.filter((r) => r.by === 'group').sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+    const total = rows.find((r) => r.by === 'total');
     const byOutcome = Object.fromEntries(OUTCOME_KEYS.map((key) => [key, 0])) as Record<(typeof OUTCOME_KEYS)[number], number>;
-    for (const row of totals.outcomes) byOutcome[row.outcome as keyof typeof byOutcome] = row.count;
+    for (const row of rows.filter((r) => r.by === 'outcome')) byOutcome[row.outcome as keyof typeof byOutcome] = row.count;
     return {
       from, to, groupBy: filter.groupBy,
       total: groups.reduce((sum, group) => sum + group.count, 0),
       byOutcome,
       timeToCrime: {
-        count: totals.ttc.count,
-        medianDays: round(totals.ttc.p50), p25Days: round(totals.ttc.p25), p75Days: round(totals.ttc.p75),
-        under3YearsShare: totals.ttc.under3 === null ? null : Math.round(totals.ttc.under3 * 1000) / 1000,
+        count: total?.ttc_count ?? 0,
+        medianDays: round(total?.median ?? null), p25Days: round(total?.p25 ?? null), p75Days: round(total?.p75 ?? null),
+        under3YearsShare: total?.under3 == null ? null : Math.round(total.under3 * 1000) / 1000,
       },
       groups: groups.map((g) => ({ key: g.key ?? 'unknown', count: g.count, completed: g.completed, medianTimeToCrimeDays: round(g.median) })),
     };

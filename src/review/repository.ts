@@ -65,20 +65,31 @@ export interface StatusCountRow {
 
 const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/** Counts per agency and status over the scope, with urgent, overdue and oldest wait among open traces. */
+/**
+ * Counts per agency and status over the scope (an index-only scan on (agency_id, status)), and urgent, overdue and
+ * oldest wait computed over the open statuses alone (the partial queue index): finished traces are never read.
+ */
 export async function statusCounts(db: Queryable, scope: Scope, now: Date, sla: { urgentSeconds: number; routineSeconds: number }): Promise<StatusCountRow[]> {
   const agencies = applyScope(db('agencies as a'), 'a.id', scope).select('a.id', 'a.code');
   const waited = 'extract(epoch FROM (CAST(:now AS timestamptz) - t.status_changed_at))';
   const { rows } = await db.raw(
-    `SELECT a.id AS agency_id, a.code, t.status,
-            count(t.id)::int AS n,
-            count(*) FILTER (WHERE t.urgent AND t.status IN (${OPEN_SQL}))::int AS urgent,
-            count(*) FILTER (WHERE t.status IN (${OPEN_SQL})
-              AND ${waited} > CASE WHEN t.urgent THEN CAST(:urgentSla AS numeric) ELSE CAST(:routineSla AS numeric) END)::int AS overdue,
-            floor(max(${waited}) FILTER (WHERE t.status IN (${OPEN_SQL})))::int AS oldest_seconds
-       FROM (${agencies.toQuery()}) a
-       LEFT JOIN traces t ON t.agency_id = a.id
-      GROUP BY a.id, a.code, t.status
+    `WITH scoped AS (${agencies.toQuery()}),
+     counts AS (
+       SELECT t.agency_id, t.status, count(*)::int AS n FROM traces t WHERE t.agency_id IN (SELECT id FROM scoped)
+        GROUP BY t.agency_id, t.status),
+     waiting AS (
+       SELECT t.agency_id, t.status,
+              count(*) FILTER (WHERE t.urgent)::int AS urgent,
+              count(*) FILTER (WHERE ${waited} > CASE WHEN t.urgent THEN CAST(:urgentSla AS numeric) ELSE CAST(:routineSla AS numeric) END)::int AS overdue,
+              floor(max(${waited}))::int AS oldest_seconds
+         FROM traces t
+        WHERE t.agency_id IN (SELECT id FROM scoped) AND t.status IN (${OPEN_SQL})
+        GROUP BY t.agency_id, t.status)
+     SELECT a.id AS agency_id, a.code, c.status, coalesce(c.n, 0) AS n, coalesce(w.urgent, 0) AS urgent,
+            coalesce(w.overdue, 0) AS overdue, w.oldest_seconds
+       FROM scoped a
+       LEFT JOIN counts c ON c.agency_id = a.id
+       LEFT JOIN waiting w ON w.agency_id = a.id AND w.status = c.status
       ORDER BY a.code`,
     { now: now.toISOString(), urgentSla: sla.urgentSeconds, routineSla: sla.routineSeconds },
   );

@@ -80,10 +80,15 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
   if (query.weaponId) rows.where('weapon_id', query.weaponId);
   if (query.urgent !== undefined) rows.where('urgent', query.urgent);
   if (query.q) {
+    // The matches are few: find them through the reference and serial indexes first, then scope, order and page them
+    // (an OR in the outer query would make PostgreSQL walk every trace of the scope in date order).
     const serial = normalizeSerial(query.q).replace(/[\\%_]/g, (c) => `\\${c}`);
-    rows.where((q) => {
-      q.where('reference', query.q!.toUpperCase());
-      if (serial) q.orWhereIn('weapon_id', (sub) => sub.select('id').from('weapons').where('serial_normalized', 'like', `${serial}%`));
+    rows.whereIn('id', (matches) => {
+      matches.select('id').from('traces').where('reference', query.q!.toUpperCase());
+      if (serial) {
+        matches.union((bySerial) => bySerial.select('t2.id').from('traces as t2')
+          .join('weapons as w2', 'w2.id', 't2.weapon_id').where('w2.serial_normalized', 'like', `${serial}%`));
+      }
     });
   }
   if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM traces WHERE id = ?)', [after]);
