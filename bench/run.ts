@@ -1,5 +1,5 @@
 // npm run bench [-- --quick]: Rastreo side by side with the bare limits of its own stack. See README, "Benchmarks".
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -45,8 +45,10 @@ const record = (row: Row) => {
 };
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** Rastreo runs from its build (dist/, as `npm start` runs it); the reference servers from their TypeScript. */
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = script.startsWith('dist/') ? [script] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -109,6 +111,7 @@ async function pipelineStats(db: Db, sql: string, bindings: unknown[]) {
 
 async function main() {
   log(`Rastreo benchmarks (${quick ? 'quick' : 'full'}) — database ${databaseUrl.split('/').at(-1)}, Redis db ${REDIS_DB}`);
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   await ensureDatabase(databaseUrl);
   const db = createDb(databaseUrl, 4);
   await migrateToLatest(db);
@@ -123,7 +126,7 @@ async function main() {
   // 1. submit, against reference (a)
   log('1. submit');
   const apiPort = await freePort();
-  const api = start('src/main.ts', {
+  const api = start('dist/src/main.js', {
     PROCESS_ROLES: 'api', PORT: String(apiPort), DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}',
     LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', RATE_LIMIT_ANONYMOUS_MAX: '100000000', DB_POOL_MAX: '20',
   });
@@ -146,7 +149,7 @@ async function main() {
 
   // 2. pipeline, against reference (b)
   log(`2. pipeline (${PIPELINE_TRACES} traces)`);
-  const worker = start('workers/trace-worker.ts', {
+  const worker = start('dist/workers/trace-worker.js', {
     DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}', LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0',
     WORKER_CONCURRENCY: '16', OUTBOX_POLL_MS: '200', WORKER_METRICS_PORT: '0', DB_POOL_MAX: '20',
   });

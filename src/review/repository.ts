@@ -75,8 +75,8 @@ export async function statusCounts(db: Queryable, scope: Scope, now: Date, sla: 
   const { rows } = await db.raw(
     `WITH scoped AS (${agencies.toQuery()}),
      counts AS (
-       SELECT t.agency_id, t.status, count(*)::int AS n FROM traces t WHERE t.agency_id IN (SELECT id FROM scoped)
-        GROUP BY t.agency_id, t.status),
+       SELECT a.id AS agency_id, c.status, c.n FROM scoped a
+       CROSS JOIN LATERAL (SELECT t.status, count(*)::int AS n FROM traces t WHERE t.agency_id = a.id GROUP BY t.status) c),
      waiting AS (
        SELECT t.agency_id, t.status,
               count(*) FILTER (WHERE t.urgent)::int AS urgent,
