@@ -40,33 +40,30 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     || /Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '');
 }
 
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+/** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */
+async function onServer(databaseUrl: string, work: (client: pg.Client, name: string) => Promise<void>): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error;
-      });
-    }
+    await work(client, name);
   } finally {
     await client.end();
   }
 }
 
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
+export const ensureDatabase = (databaseUrl: string) =>
+  onServer(databaseUrl, async (client, name) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+      if (error.code !== '42P04') throw error;
+    });
+  });
+
+export const dropDatabase = (databaseUrl: string) =>
+  onServer(databaseUrl, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
+  });

@@ -11,7 +11,8 @@ import { hashToken, newToken, SESSION_TOKEN_PREFIX } from './tokens.ts';
 
 const WRONG = 'Wrong email or password.';
 // Compared against when the email is unknown, so both answers take as long.
-const decoy = hashPassword('decoy-password-for-timing');
+let decoy: Promise<string> | undefined;
+const decoyHash = () => (decoy ??= hashPassword('decoy-password-for-timing'));
 
 interface Origin {
   requestId: string;
@@ -28,7 +29,7 @@ export async function signIn(db: Queryable, email: string, password: string, ori
       lockedUntil: row.locked_until.toISOString(),
     });
   }
-  const matches = row?.password_hash ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await decoy), false);
+  const matches = row?.password_hash ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await decoyHash()), false);
   if (!row || !matches || !row.active) {
     if (row) {
       const [updated] = await db('users').where({ id: row.id }).update({
