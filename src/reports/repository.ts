@@ -4,7 +4,7 @@ import type { Scope } from '../identity/actor.ts';
 import { scopedFrom } from '../db/scoped.ts';
 import type { GROUP_BY } from './schemas.ts';
 
-const OUTCOME = "coalesce(CASE WHEN t.status IN ('completed', 'not_traceable') THEN t.result->>'outcome' END, 'pending')";
+const OUTCOME = "coalesce(t.outcome, 'pending')";
 
 const KEYS: Record<(typeof GROUP_BY)[number], string> = {
   outcome: OUTCOME,
@@ -32,7 +32,7 @@ function counted(db: Queryable, scope: Scope, filter: ReportFilter): Knex.QueryB
       db.raw(`${KEYS[filter.groupBy]} AS key`),
       db.raw(`${OUTCOME} AS outcome`),
       't.status',
-      db.raw("(t.result->>'timeToCrimeDays')::int AS ttc"),
+      db.raw('t.time_to_crime_days AS ttc'),
     );
   // Join only what the grouping needs: each join costs a lookup per counted trace.
   if (filter.groupBy === 'manufacturer') query.join('weapons as w', 'w.id', 't.weapon_id');
