@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDb, ensureDatabase, type Db } from './db/knex.ts';
 import { migrateToLatest, pendingMigrations } from './db/migrate.ts';
@@ -74,6 +73,8 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
 
   let server: Server;
   if (roles.includes('api')) {
+    // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
+    const { createApp } = await import('./app.ts');
     const { app } = createApp({
       db, logger, redis, queue, metrics,
       sla: { urgentHours: config.SLA_URGENT_HOURS, routineDays: config.SLA_ROUTINE_DAYS },

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { DestructionDetail } from './schemas.ts';
 
 interface Person {
@@ -19,12 +18,14 @@ const MARGIN = 50;
 const ROW = 14;
 
 /** The certificate an official signs: the event, its witnesses and every weapon destroyed, in Spanish and English. */
-export function renderCertificate(
+export async function renderCertificate(
   event: DestructionDetail,
   agency: { name: string; code: string; country: string },
   completedBy: Person | null,
   verifiedBy: Person | null,
 ): Promise<Buffer> {
+  // pdfkit and its fonts are loaded on the first certificate, not at start: most API processes never print one.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificate of destruction ${event.reference}`, Author: 'Rastreo' } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
