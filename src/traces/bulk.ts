@@ -7,7 +7,7 @@ import type { RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapons, linkWeaponsToCases } from '../weapons/repository.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { recordTransitions, targetStatus } from './lifecycle.ts';
-import { insertTracesUnlessDuplicate, traceColumns } from './repository.ts';
+import { insertTracesUnlessDuplicate, newTraceColumns } from './repository.ts';
 import { fieldRuleErrors, needsReview, qualityFlags } from './rules.ts';
 import { TraceCreate } from './schemas.ts';
 
@@ -54,8 +54,8 @@ export class TraceBulkImport {
         const action = body.draft ? 'create_draft' as const : 'submit' as const;
         const status = targetStatus(action, null, performer, needsReview(reviewRequired, flags));
         const row = {
-          id: randomUUID(), ...traceColumns(body, weapons[i]!, weaponIds[i]!, flags), agency_id: ctx.actor.agency.id,
-          status, created_by: ctx.actor.id, submitted_at: status === 'draft' ? null : trx.fn.now(), queue_run: status === 'queued' ? 1 : 0,
+          id: randomUUID(),
+          ...newTraceColumns(trx, { fields: body, weapon: weapons[i]!, weaponId: weaponIds[i]!, flags, status, agencyId: ctx.actor.agency.id, userId: ctx.actor.id }),
         };
         return { index, action, status, row };
       });

@@ -92,8 +92,7 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
     });
   }
   if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM traces WHERE id = ?)', [after]);
-  const page: TraceRow[] = await rows;
-  return { rows: page, page: pageOf(page, limit, (row) => [row.id], (row) => row) };
+  return pageOf(await rows as TraceRow[], limit, (row) => [row.id], (row) => row);
 }
 
 interface EventRow {
@@ -146,5 +145,20 @@ export function traceColumns(fields: TraceCreate, weapon: WeaponDescription, wea
     recovery_circumstance: r.circumstance,
     possessor: fields.possessor ? JSON.stringify(fields.possessor) : null,
     notes: fields.notes ?? null,
+  };
+}
+
+/** The columns of a trace being created in `status` by an investigator of `agencyId`. */
+export function newTraceColumns(
+  db: Queryable,
+  creation: { fields: TraceCreate; weapon: WeaponDescription; weaponId: string; flags: QualityFlag[]; status: TraceStatus; agencyId: string; userId: string },
+) {
+  return {
+    ...traceColumns(creation.fields, creation.weapon, creation.weaponId, creation.flags),
+    agency_id: creation.agencyId,
+    status: creation.status,
+    created_by: creation.userId,
+    submitted_at: creation.status === 'draft' ? null : db.fn.now(),
+    queue_run: creation.status === 'queued' ? 1 : 0,
   };
 }

@@ -26,14 +26,9 @@ export class TraceService {
       const performer = { ctx };
       const status = targetStatus(action, null, performer, needsReview(owner.reviewRequired, flags));
       const weaponId = await findOrCreateWeapon(trx, weapon, body.caseId);
-      const [row] = await repo.insertTracesUnlessDuplicate(trx, [{
-        ...repo.traceColumns(body, weapon, weaponId, flags),
-        agency_id: ctx.actor.agency.id,
-        status,
-        created_by: ctx.actor.id,
-        submitted_at: status === 'draft' ? null : trx.fn.now(),
-        queue_run: status === 'queued' ? 1 : 0,
-      }]);
+      const [row] = await repo.insertTracesUnlessDuplicate(trx, [repo.newTraceColumns(trx, {
+        fields: body, weapon, weaponId, flags, status, agencyId: ctx.actor.agency.id, userId: ctx.actor.id,
+      })]);
       if (!row) throw await this.duplicateOf(trx, body.caseId, weaponId, body.recovery.date);
       await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, trace: row });
       return repo.toTrace(row, true);
@@ -48,7 +43,7 @@ export class TraceService {
   }
 
   async list(db: Queryable, ctx: RequestContext, query: TraceQuery) {
-    const { page } = await repo.listTraces(db, readScope(ctx.actor), query, query.limit ?? 50);
+    const page = await repo.listTraces(db, readScope(ctx.actor), query, query.limit ?? 50);
     await this.auditPersonalDataRead(db, ctx, page.items);
     const personal = seesPersonalData(ctx.actor);
     return { items: page.items.map((row) => repo.toTrace(row, personal)), nextCursor: page.nextCursor };
