@@ -51,7 +51,7 @@ export async function caseContents(db: Queryable, caseId: string): Promise<Pick<
   const [weapons, traces] = await Promise.all([
     db('case_weapons as cw').join('weapons as w', 'w.id', 'cw.weapon_id').where('cw.case_id', caseId).orderBy('cw.created_at').select('w.*'),
     db('traces').where({ case_id: caseId }).orderBy([{ column: 'created_at' }, { column: 'id' }])
-      .select('id', 'reference', 'weapon_id', 'status', 'recovery_date', db.raw("result->>'outcome' as outcome")),
+      .select('id', 'reference', 'weapon_id', 'status', 'recovery_date', 'outcome'),
   ]);
   return {
     weapons: weapons.map(toWeapon),

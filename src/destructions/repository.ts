@@ -90,7 +90,7 @@ export async function itemsOf(db: Queryable, scope: Scope, destructionId: string
     .select('s.id as item_id', 's.reference as item_reference', 's.status as item_status', 'w.*');
   const traces = await scopedFrom(db, 'traces as t', 't.agency_id', scope)
     .whereIn('t.weapon_id', rows.map((r: { id: string }) => r.id))
-    .select('t.id', 't.reference', 't.status', 't.weapon_id', db.raw("t.result->>'outcome' AS outcome"));
+    .select('t.id', 't.reference', 't.status', 't.weapon_id', 't.outcome');
   const byWeapon = new Map<string, { id: string; reference: string; status: string; outcome: string | null }[]>();
   for (const t of traces) byWeapon.set(t.weapon_id, [...(byWeapon.get(t.weapon_id) ?? []), { id: t.id, reference: t.reference, status: t.status, outcome: t.outcome }]);
   return rows.map((row: Parameters<typeof toWeapon>[0] & { item_id: string; item_reference: string; item_status: string }) => ({

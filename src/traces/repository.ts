@@ -119,7 +119,7 @@ export async function listEvents(db: Queryable, traceId: string, limit: number, 
 
 export async function tracesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
   const rows = await tracesInScope(db, scope).where('weapon_id', weaponId).orderBy('created_at')
-    .select('id', 'reference', 'status', 'case_id', db.raw("result->>'outcome' as outcome"));
+    .select('id', 'reference', 'status', 'case_id', 'outcome');
   return rows.map((r: { id: string; reference: string; status: string; case_id: string; outcome: string | null }) => ({
     id: r.id, reference: r.reference, status: r.status, outcome: r.outcome, caseId: r.case_id,
   }));
