@@ -21,6 +21,7 @@ import { docsRoutes } from './operations/docs.ts';
 import { healthRoutes } from './operations/health.ts';
 import { Metrics } from './operations/metrics.ts';
 import { queueBoardRoutes } from './operations/queue-board.ts';
+import { webUiRoutes } from './operations/web-ui.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { ReportService } from './reports/service.ts';
 import { reviewRoutes } from './review/routes.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   rateLimit?: RateLimitSettings;
   corsOrigins?: string[];
   requestTimeoutMs?: number;
+  /** The built web application (index.html + assets); not served when absent. */
+  webRoot?: string;
 }
 
 export function createApp(deps: AppDeps): { app: Express; api: Api } {
@@ -72,7 +75,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
     }),
   );
   app.use(metrics.httpMiddleware());
-  app.use(helmet());
+  // No upgrade-insecure-requests: the web UI is also served over plain HTTP inside agency networks (behind no TLS proxy).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (deps.corsOrigins?.length) app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
 
@@ -103,6 +107,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);
+  if (deps.webRoot && !webUiRoutes(app, deps.webRoot)) logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');
   app.use(unknownRoute);
   app.use(errorHandler);
   return { app, api };

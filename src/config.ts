@@ -35,6 +35,7 @@ const ConfigSchema = Type.Object({
   DB_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 100 }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0 }),
   WORKER_METRICS_PORT: Port,
+  WEB_ROOT: Type.String({ minLength: 1 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -69,6 +70,7 @@ const DEFAULTS: Record<keyof Config, string> = {
   DB_ACQUIRE_TIMEOUT_MS: '3000',
   DB_STATEMENT_TIMEOUT_MS: '20000',
   WORKER_METRICS_PORT: '9464',
+  WEB_ROOT: 'dist/web',
 };
 
 export class ConfigError extends Error {}

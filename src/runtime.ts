@@ -84,6 +84,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       },
       corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      webRoot: config.WEB_ROOT,
     });
     server = app.listen(config.PORT);
     server.requestTimeout = config.REQUEST_TIMEOUT_MS + 5_000;

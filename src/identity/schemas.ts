@@ -58,6 +58,7 @@ export type Agency = Static<typeof Agency>;
 export type AgencyCreate = Static<typeof AgencyCreate>;
 export type AgencyPatch = Static<typeof AgencyPatch>;
 export type User = Static<typeof User>;
+export type Me = Static<typeof Me>;
 export type UserCreate = Static<typeof UserCreate>;
 export type UserPatch = Static<typeof UserPatch>;
 export type UserQuery = Static<typeof UserQuery>;

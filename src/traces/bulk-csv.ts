@@ -1,16 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { invalid, invalidField } from '../http/problem.ts';
+import { BULK_CSV_COLUMNS } from './schemas.ts';
 
-/** The CSV columns of a bulk submission: each header is the JSON path of the field it fills. */
-export const BULK_CSV_COLUMNS = [
-  'caseId',
-  'weapon.manufacturer', 'weapon.model', 'weapon.caliber', 'weapon.type', 'weapon.serialNumber', 'weapon.serialObliterated',
-  'weapon.importer', 'weapon.countryOfManufacture',
-  'recovery.date', 'recovery.country', 'recovery.department', 'recovery.municipality', 'recovery.address',
-  'recovery.latitude', 'recovery.longitude', 'recovery.circumstance',
-  'possessor.firstName', 'possessor.lastName', 'possessor.dateOfBirth', 'possessor.nationality', 'possessor.idNumber',
-  'urgent', 'urgentReason', 'notes', 'draft',
-] as const;
 
 const BOOLEANS = new Set(['weapon.serialObliterated', 'urgent', 'draft']);
 const NUMBERS = new Set(['recovery.latitude', 'recovery.longitude']);

@@ -1,47 +1,15 @@
 import { apiAuditActor, auditInsert } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, forbidden } from '../http/problem.ts';
-import type { RequestContext, Role } from '../identity/actor.ts';
+import type { RequestContext } from '../identity/actor.ts';
 import { NOTIFY_SELECT, onTraceReprioritized, outboxInsert, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
+import { TRANSITIONS, type TraceAction, type Transition } from './transitions.ts';
+
+export { rolesFor, TRANSITIONS, type TraceAction } from './transitions.ts';
 
 /** Who performs a transition: a signed-in user, or the trace worker. */
 export type Performer = { ctx: RequestContext } | { system: 'worker' };
-
-type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'
-  | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated';
-
-const OPEN = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
-
-interface Transition {
-  from: readonly (TraceStatus | null)[];
-  /** `unchanged`: a review action that keeps the status (assignment, escalation) but is checked and recorded alike. */
-  to: TraceStatus | 'review_or_queue' | 'unchanged';
-  by: readonly (Role | 'system')[];
-  event: EventType;
-}
-
-/** The contract's trace lifecycle. Every status change, creation included, goes through this table. */
-export const TRANSITIONS = {
-  create_draft: { from: [null], to: 'draft', by: ['investigator'], event: 'created' },
-  submit: { from: [null, 'draft', 'needs_info'], to: 'review_or_queue', by: ['investigator'], event: 'submitted' },
-  approve: { from: ['pending_review'], to: 'queued', by: ['advisor'], event: 'approved' },
-  return: { from: ['pending_review'], to: 'needs_info', by: ['advisor'], event: 'returned' },
-  start: { from: ['queued'], to: 'in_progress', by: ['system'], event: 'started' },
-  complete: { from: ['in_progress'], to: 'completed', by: ['system'], event: 'completed' },
-  mark_not_traceable: { from: ['in_progress'], to: 'not_traceable', by: ['system'], event: 'not_traceable' },
-  request_info: { from: ['in_progress'], to: 'needs_info', by: ['system'], event: 'needs_info' },
-  fail: { from: ['queued', 'in_progress'], to: 'failed', by: ['system'], event: 'failed' },
-  retry: { from: ['failed'], to: 'queued', by: ['advisor'], event: 'retried' },
-  cancel: { from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'], to: 'cancelled', by: ['investigator', 'advisor'], event: 'cancelled' },
-  assign: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'assigned' },
-  escalate: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'escalated' },
-} as const satisfies Record<string, Transition>;
-
-export type TraceAction = keyof typeof TRANSITIONS;
-
-export const rolesFor = (action: TraceAction): Role[] =>
-  (TRANSITIONS[action].by as readonly (Role | 'system')[]).filter((r): r is Role => r !== 'system');
 
 /** Where an action leads from `from`; throws 403/409 when the table does not allow it. */
 export function targetStatus(action: TraceAction, from: TraceStatus | null, performer: Performer, needsReview = false): TraceStatus {

@@ -3,9 +3,9 @@ import type { Api } from '../http/api.ts';
 import { invalidField } from '../http/problem.ts';
 import { IdParams, Page, PageQuery, Uuid } from '../http/schemas.ts';
 import { BULK_LIMIT, type TraceBulkImport } from './bulk.ts';
-import { BULK_CSV_COLUMNS, parseBulkCsv } from './bulk-csv.ts';
+import { parseBulkCsv } from './bulk-csv.ts';
 import { rolesFor } from './lifecycle.ts';
-import { AssignBody, ReasonBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
+import { AssignBody, BULK_CSV_COLUMNS, ReasonBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
 import type { TraceService } from './service.ts';
 
 const EventQuery = Type.Object(PageQuery, { additionalProperties: false });

@@ -18,6 +18,17 @@ export type QualityFlag = Static<typeof QualityFlag>;
 
 export const CIRCUMSTANCES = ['crime_scene', 'seizure', 'search_warrant', 'traffic_stop', 'found', 'surrendered', 'other'] as const;
 
+/** The CSV columns of a bulk submission: each header is the JSON path of the field it fills. */
+export const BULK_CSV_COLUMNS = [
+  'caseId',
+  'weapon.manufacturer', 'weapon.model', 'weapon.caliber', 'weapon.type', 'weapon.serialNumber', 'weapon.serialObliterated',
+  'weapon.importer', 'weapon.countryOfManufacture',
+  'recovery.date', 'recovery.country', 'recovery.department', 'recovery.municipality', 'recovery.address',
+  'recovery.latitude', 'recovery.longitude', 'recovery.circumstance',
+  'possessor.firstName', 'possessor.lastName', 'possessor.dateOfBirth', 'possessor.nationality', 'possessor.idNumber',
+  'urgent', 'urgentReason', 'notes', 'draft',
+] as const;
+
 export const Recovery = Type.Object(
   {
     date: Type.String({ format: 'date', description: 'Not in the future (UTC)' }),

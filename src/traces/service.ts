@@ -5,12 +5,12 @@ import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
 import { readScope, seesPersonalData, type RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapon, linkWeaponToCase } from '../weapons/repository.ts';
 import { recordTransition, targetStatus, transitionTrace, type TraceAction } from './lifecycle.ts';
+import { EDITABLE } from './transitions.ts';
 import * as repo from './repository.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { fieldRuleErrors, needsReview, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
 
-const EDITABLE = ['draft', 'needs_info'] as const;
 
 export class TraceService {
   constructor(private readonly clock: Clock) {}

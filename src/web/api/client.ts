@@ -1,0 +1,117 @@
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A problem+json answer from the API (or a network failure, status 0). */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly detail: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+
+  get errors(): FieldError[] {
+    return Array.isArray(this.body.errors) ? (this.body.errors as FieldError[]) : [];
+  }
+
+  /** The last segment of the problem type, e.g. `account-locked`. */
+  get kind() {
+    return this.type.split('/').pop() ?? '';
+  }
+}
+
+export const API_BASE = '/api/v1';
+
+interface Session {
+  token: string | null;
+  /** Called after a 401 on an authenticated call: the session expired or was revoked. */
+  onExpired(): void;
+  /** Called after every authenticated answer: the server extended the session. */
+  onActivity(): void;
+}
+
+const session: Session = { token: null, onExpired: () => undefined, onActivity: () => undefined };
+
+export function bindSession(next: Partial<Session>) {
+  Object.assign(session, next);
+}
+
+/** A random key for Idempotency-Key; crypto.randomUUID needs a secure context, getRandomValues does not. */
+export function newIdempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  /** Sent as-is with this content type instead of JSON. */
+  rawBody?: { text: string; contentType: string };
+  accept?: string;
+  idempotencyKey?: string;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  let body: string | undefined;
+  if (options.rawBody) {
+    headers['content-type'] = options.rawBody.contentType;
+    body = options.rawBody.text;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path, { method: options.method ?? 'GET', headers, body });
+  } catch {
+    throw new ApiProblem(0, 'network', 'The server could not be reached.');
+  }
+  if (session.token) {
+    if (response.status === 401) session.onExpired();
+    else session.onActivity();
+  }
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    throw new ApiProblem(response.status, String(problem.type ?? 'unknown'), String(problem.detail ?? response.statusText), problem);
+  }
+  return response;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export async function download(path: string, accept: string, fileName: string) {
+  const blob = await (await send(path, { accept })).blob();
+  saveFile(blob, fileName);
+}
+
+export function saveFile(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function query(params: Record<string, string | number | boolean | undefined | null>) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,51 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { AdministrationPage } from './admin/administration-page.tsx';
+import { CasePage } from './cases/case-page.tsx';
+import { CasesPage } from './cases/cases-page.tsx';
+import { DestructionPage } from './destructions/destruction-page.tsx';
+import { DestructionsPage } from './destructions/destructions-page.tsx';
+import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
+import { ReportsPage } from './reports/reports-page.tsx';
+import { DashboardPage } from './review/dashboard-page.tsx';
+import { QueuePage } from './review/queue-page.tsx';
+import { useSession } from './session/session.tsx';
+import { SignInPage } from './session/sign-in-page.tsx';
+import { CustodyPage } from './stockpile/custody-page.tsx';
+import { BulkUploadPage } from './traces/bulk-upload-page.tsx';
+import { EditTracePage, NewTracePage } from './traces/trace-form-page.tsx';
+import { TracePage } from './traces/trace-page.tsx';
+import { TracesPage } from './traces/traces-page.tsx';
+import { HOME, Layout } from './ui/layout.tsx';
+import { NotFoundPage } from './ui/not-found-page.tsx';
+import { WeaponPage } from './weapons/weapon-page.tsx';
+import { WeaponsPage } from './weapons/weapons-page.tsx';
+
+export function App() {
+  const { me } = useSession();
+  if (!me) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<Navigate to={HOME[me.role]} replace />} />
+        <Route path="cases" element={<CasesPage />} />
+        <Route path="cases/:id" element={<CasePage />} />
+        <Route path="traces" element={<TracesPage />} />
+        <Route path="traces/new" element={<NewTracePage />} />
+        <Route path="traces/bulk" element={<BulkUploadPage />} />
+        <Route path="traces/:id" element={<TracePage />} />
+        <Route path="traces/:id/edit" element={<EditTracePage />} />
+        <Route path="queue" element={<QueuePage />} />
+        <Route path="dashboard" element={<DashboardPage />} />
+        <Route path="reports" element={<ReportsPage />} />
+        <Route path="stockpile" element={<CustodyPage />} />
+        <Route path="destructions" element={<DestructionsPage />} />
+        <Route path="destructions/new" element={<PlanDestructionPage />} />
+        <Route path="destructions/:id" element={<DestructionPage />} />
+        <Route path="weapons" element={<WeaponsPage />} />
+        <Route path="weapons/:id" element={<WeaponPage />} />
+        <Route path="administration" element={<AdministrationPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,181 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { DestructionComplete, type DestructionDetail } from '../../destructions/schemas.ts';
+import { ApiProblem, download, request } from '../api/client.ts';
+import { useMe } from '../session/session.tsx';
+import { Badge } from '../ui/badges.tsx';
+import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
+import { TextAreaField, TextField } from '../ui/form.tsx';
+import { useFormat } from '../ui/format.ts';
+import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
+import { fieldErrorsByPath } from '../ui/problems.ts';
+import { schemaErrors } from '../ui/schema-errors.ts';
+import { weaponLabel } from '../weapons/weapon-label.ts';
+
+export function DestructionPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const detail = useQuery({ queryKey: ['destruction', id], queryFn: () => request<DestructionDetail>(`/destructions/${id}`) });
+  if (detail.isPending) return <Loading />;
+  if (detail.error) return <ErrorNotice error={detail.error} />;
+  const event = detail.data;
+  const refresh = () => queryClient.invalidateQueries();
+  const manager = me.role === 'stockpile_manager';
+  const canVerify = event.status === 'completed' && (manager || me.role === 'advisor');
+
+  const removeItem = (itemId: string, reference: string) => setConfirm({
+    title: t('destructions.removeTitle', { reference }),
+    body: t('destructions.removeBody'),
+    confirmLabel: t('destructions.remove'),
+    onConfirm: async () => {
+      await request(`/destructions/${id}/items/${itemId}`, { method: 'DELETE' });
+      await refresh();
+    },
+  });
+  const verify = () => setConfirm({
+    title: t('destructions.verifyTitle', { reference: event.reference }),
+    body: t('destructions.verifyBody'),
+    confirmLabel: t('destructions.verify'),
+    onConfirm: async () => {
+      await request(`/destructions/${id}/verify`, { method: 'POST', body: {} });
+      await refresh();
+    },
+  });
+  const certificate = async () => {
+    setDownloadError(null);
+    try {
+      await download(`/destructions/${id}/certificate`, 'application/pdf', `${event.reference}.pdf`);
+    } catch (error) {
+      setDownloadError(error);
+    }
+  };
+
+  return (
+    <section>
+      <div className="page-header">
+        <h1>{t('destructions.heading', { reference: event.reference })}</h1>
+        <div className="badges" data-testid="destruction-status"><Badge tone={event.status === 'verified' ? 'success' : 'info'}>{t(`destructionStatus.${event.status}`)}</Badge></div>
+      </div>
+      <div className="actions">
+        {event.status !== 'planned' && <button type="button" onClick={() => void certificate()}>{t('destructions.certificate')}</button>}
+        {canVerify && event.completedBy !== me.id && <button type="button" className="primary" onClick={verify}>{t('destructions.verify')}</button>}
+      </div>
+      <ErrorNotice error={downloadError} />
+      {canVerify && event.completedBy === me.id && <Notice tone="warning">{t('destructions.otherMustVerify')}</Notice>}
+      <dl className="facts">
+        <dt>{t('destructions.plannedFor')}</dt><dd>{format.date(event.plannedFor)}</dd>
+        <dt>{t('destructions.method')}</dt><dd>{t(`methods.${event.method}`)}</dd>
+        <dt>{t('destructions.location')}</dt><dd>{event.location}</dd>
+        <dt>{t('destructions.items')}</dt><dd>{format.number(event.itemCount)}</dd>
+        {event.performedAt && (<><dt>{t('destructions.performedAt')}</dt><dd>{format.dateTime(event.performedAt)}</dd></>)}
+        {event.witnesses && (<><dt>{t('destructions.witnesses')}</dt><dd>{event.witnesses.map((w) => `${w.name} (${w.organization})`).join('; ')}</dd></>)}
+        {event.certificateNumber && (<><dt>{t('destructions.certificateNumber')}</dt><dd>{event.certificateNumber}</dd></>)}
+        {event.verifiedAt && (<><dt>{t('destructions.verifiedAt')}</dt><dd>{format.dateTime(event.verifiedAt)}</dd></>)}
+      </dl>
+      {event.status === 'planned' && manager && <CompleteForm id={id} onDone={refresh} />}
+      <h2>{t('destructions.items')}</h2>
+      <table data-testid="destruction-items">
+        <thead><tr><th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.status')}</th><th>{t('cases.traces')}</th><th /></tr></thead>
+        <tbody>
+          {event.items.map((item) => (
+            <tr key={item.itemId}>
+              <td>{item.reference}</td>
+              <td><Link to={`/weapons/${item.weapon.id}`}>{weaponLabel(t, item.weapon)}</Link></td>
+              <td>{t(`itemStatus.${item.status as 'in_custody'}`)}</td>
+              <td>{item.traces.map((trace) => <Link key={trace.id} to={`/traces/${trace.id}`}>{trace.reference}</Link>)}</td>
+              <td>
+                {event.status === 'planned' && manager && (
+                  <button type="button" className="small" onClick={() => removeItem(item.itemId, item.reference)}>{t('destructions.remove')}</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </section>
+  );
+}
+
+/** Completion: when and how it was done, and at least two witnesses who sign the certificate. */
+function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknown> }) {
+  const { t } = useTranslation();
+  const [performedAt, setPerformedAt] = useState('');
+  const [witnesses, setWitnesses] = useState([{ name: '', organization: '' }, { name: '', organization: '' }]);
+  const [certificateNumber, setCertificateNumber] = useState('');
+  const [notes, setNotes] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const performedIso = performedAt ? new Date(performedAt).toISOString() : '';
+  const body = {
+    performedAt: performedIso,
+    witnesses: witnesses.map((w) => ({ name: w.name.trim(), organization: w.organization.trim() })),
+    ...(certificateNumber.trim() ? { certificateNumber: certificateNumber.trim() } : {}),
+    ...(notes.trim() ? { notes: notes.trim() } : {}),
+  };
+  const errors = schemaErrors(t, DestructionComplete, body);
+  if (performedIso && performedIso > new Date().toISOString()) errors['/performedAt'] ??= t('fieldErrors.future');
+  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
+  const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
+    setWitnesses((current) => current.map((w, i) => (i === index ? { ...w, [field]: value } : w)));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(errors).length) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await request(`/destructions/${id}/complete`, { method: 'POST', body });
+      await onDone();
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
+      <h2 id="complete-title">{t('destructions.complete')}</h2>
+      <TextField label={t('destructions.performedAt')} name="performedAt" type="datetime-local" value={performedAt} onChange={setPerformedAt}
+        required error={errorAt('/performedAt')} />
+      <fieldset>
+        <legend>{t('destructions.witnesses')}</legend>
+        <p className="hint">{t('destructions.witnessesHint')}</p>
+        {errorAt('/witnesses') && <p className="error" role="alert">{errorAt('/witnesses')}</p>}
+        {witnesses.map((witness, index) => (
+          <div className="grid witness" key={index}>
+            <TextField label={t('destructions.witnessName', { n: index + 1 })} value={witness.name} onChange={(value) => setWitness(index, 'name', value)}
+              required error={errorAt(`/witnesses/${index}/name`)} />
+            <TextField label={t('destructions.witnessOrganization', { n: index + 1 })} value={witness.organization}
+              onChange={(value) => setWitness(index, 'organization', value)} required error={errorAt(`/witnesses/${index}/organization`)} />
+            {witnesses.length > 2 && (
+              <button type="button" className="small" onClick={() => setWitnesses((current) => current.filter((_, i) => i !== index))}>
+                {t('destructions.removeWitness', { n: index + 1 })}
+              </button>
+            )}
+          </div>
+        ))}
+        <button type="button" onClick={() => setWitnesses((current) => [...current, { name: '', organization: '' }])}>{t('destructions.addWitness')}</button>
+      </fieldset>
+      <TextField label={t('destructions.certificateNumber')} name="certificateNumber" value={certificateNumber} onChange={setCertificateNumber} />
+      <TextAreaField label={t('destructions.notes')} name="notes" value={notes} onChange={setNotes} />
+      <ErrorNotice error={failure} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>{t('destructions.completeSubmit')}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,148 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { DestructionCreate, type Destruction, type IneligibleReason } from '../../destructions/schemas.ts';
+import type { StockpileItem } from '../../stockpile/schemas.ts';
+import { FINAL_STATUSES, TRACE_STATUSES, type Trace } from '../../traces/schemas.ts';
+import { ApiProblem, newIdempotencyKey, request, type Page } from '../api/client.ts';
+import { LoadMore, usePagedList } from '../api/paged.tsx';
+import { SelectField, TextField } from '../ui/form.tsx';
+import { todayIso } from '../ui/format.ts';
+import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { fieldErrorsByPath } from '../ui/problems.ts';
+import { schemaErrors } from '../ui/schema-errors.ts';
+import { weaponLabel } from '../weapons/weapon-label.ts';
+
+export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other'] as const;
+const OPEN_STATUSES = TRACE_STATUSES.filter((status) => !FINAL_STATUSES.includes(status)).join(',');
+
+/** Every open trace of the agency, page by page: a weapon with one cannot be destroyed yet. */
+async function weaponsWithOpenTraces() {
+  const open = new Map<string, string>();
+  let cursor: string | null = null;
+  do {
+    const page: Page<Trace> = await request<Page<Trace>>(`/traces?status=${OPEN_STATUSES}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    for (const trace of page.items) open.set(trace.weaponId, trace.reference);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return open;
+}
+
+export function PlanDestructionPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const key = useRef(newIdempotencyKey());
+  const items = usePagedList<StockpileItem>(['stockpile', 'plannable'], (cursor) => `/stockpile/items?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  const openTraces = useQuery({ queryKey: ['open-traces-by-weapon'], queryFn: weaponsWithOpenTraces });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [plannedFor, setPlannedFor] = useState(todayIso());
+  const [method, setMethod] = useState('');
+  const [location, setLocation] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [refused, setRefused] = useState<Map<string, string[]>>(new Map());
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const candidates = items.items.filter((item) => item.status !== 'destroyed');
+  const reasonsOf = (item: StockpileItem): IneligibleReason[] => {
+    const reasons: IneligibleReason[] = [];
+    if (item.status !== 'in_custody') reasons.push('not_in_custody');
+    if (item.evidenceHold) reasons.push('evidence_hold');
+    if (openTraces.data?.has(item.weaponId)) reasons.push('open_trace');
+    return reasons;
+  };
+  const body = { plannedFor, method, location: location.trim(), itemIds: [...selected] };
+  const errors = schemaErrors(t, DestructionCreate, body);
+  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
+  const eligible = candidates.filter((item) => reasonsOf(item).length === 0);
+  const toggle = (id: string) => setSelected((current) => {
+    const next = new Set(current);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(errors).length) return;
+    setBusy(true);
+    setFailure(null);
+    setRefused(new Map());
+    try {
+      const created = await request<Destruction>('/destructions', { method: 'POST', idempotencyKey: key.current, body });
+      await queryClient.invalidateQueries();
+      navigate(`/destructions/${created.id}`);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
+      if (error instanceof ApiProblem && Array.isArray(error.body.items)) {
+        setRefused(new Map((error.body.items as { itemId: string; reasons: string[] }[]).map((item) => [item.itemId, item.reasons])));
+      }
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>{t('destructions.plan')}</h1>
+      <form onSubmit={submit} noValidate>
+        <div className="grid">
+          <TextField label={t('destructions.plannedFor')} name="plannedFor" type="date" value={plannedFor} onChange={setPlannedFor} required error={errorAt('/plannedFor')} />
+          <SelectField label={t('destructions.method')} name="method" value={method} onChange={setMethod} required error={errorAt('/method')}
+            placeholder={t('common.choose')} options={METHODS.map((value) => ({ value, label: t(`methods.${value}`) }))} />
+          <TextField label={t('destructions.location')} name="location" value={location} onChange={setLocation} required error={errorAt('/location')} />
+        </div>
+        <h2>{t('destructions.chooseItems')}</h2>
+        <p className="hint">{t('destructions.chooseItemsHint', { eligible: eligible.length, total: candidates.length })}</p>
+        {submitted && errors['/itemIds'] && <p className="notice notice-error" role="alert">{t('destructions.noItemsChosen')}</p>}
+        {items.isPending || openTraces.isPending ? <Loading /> : (
+          <table data-testid="plan-items">
+            <thead>
+              <tr>
+                <th>
+                  <input type="checkbox" aria-label={t('destructions.selectAll')} checked={eligible.length > 0 && eligible.every((item) => selected.has(item.id))}
+                    onChange={(event) => setSelected(event.target.checked ? new Set(eligible.map((item) => item.id)) : new Set())} />
+                </th>
+                <th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.location')}</th><th>{t('destructions.eligibility')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {candidates.map((item) => {
+                const reasons = [...new Set([...reasonsOf(item), ...((refused.get(item.id) ?? []) as IneligibleReason[])])];
+                return (
+                  <tr key={item.id} data-reference={item.reference} className={reasons.length ? 'row-ineligible' : undefined}>
+                    <td>
+                      <input type="checkbox" aria-label={t('destructions.selectItem', { reference: item.reference })} checked={selected.has(item.id)}
+                        disabled={reasons.length > 0 && !selected.has(item.id)} onChange={() => toggle(item.id)} />
+                    </td>
+                    <td>{item.reference}</td>
+                    <td>{weaponLabel(t, item.weapon)}</td>
+                    <td>{item.storageLocation}</td>
+                    <td>
+                      {reasons.length === 0 ? t('destructions.eligible') : reasons.map((reason) => (
+                        <span key={reason} className="reason">
+                          {t(`ineligible.${reason}`, { reference: openTraces.data?.get(item.weaponId) ?? '' })}
+                        </span>
+                      ))}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        <LoadMore list={items} />
+        <ErrorNotice error={failure} />
+        <div className="actions">
+          <button type="button" onClick={() => navigate(-1)}>{t('common.cancel')}</button>
+          <button type="submit" className="primary" disabled={busy}>{t('destructions.planSubmit', { count: selected.size })}</button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Me } from '../../identity/schemas.ts';
+import { bindSession, request } from '../api/client.ts';
+
+const STORAGE_KEY = 'rastreo.session';
+/** The server's idle expiry: a session token dies 30 minutes after its last use. */
+const IDLE_MS = 30 * 60_000;
+
+interface Stored {
+  token: string;
+  me: Me;
+  lastActivity: number;
+}
+
+type Notice = 'expired' | 'signed-out' | null;
+
+interface SessionContext {
+  me: Me | null;
+  notice: Notice;
+  signIn(email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const Context = createContext<SessionContext | null>(null);
+
+function load(): Stored | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Stored | null;
+    return stored && Date.now() - stored.lastActivity < IDLE_MS ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+function save(stored: Stored | null) {
+  if (stored) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+  else sessionStorage.removeItem(STORAGE_KEY);
+  // The queue board at /admin/queues is a server page: it reads an admin's session from this cookie.
+  document.cookie = stored?.me.role === 'admin'
+    ? `rastreo_token=${stored.token}; path=/admin; SameSite=Strict`
+    : 'rastreo_token=; path=/admin; max-age=0; SameSite=Strict';
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [stored, setStored] = useState<Stored | null>(load);
+  const [notice, setNotice] = useState<Notice>(null);
+  const queryClient = useQueryClient();
+
+  const end = useCallback((why: Notice) => {
+    save(null);
+    bindSession({ token: null });
+    queryClient.clear();
+    setStored(null);
+    setNotice(why);
+  }, [queryClient]);
+
+  if (stored) bindSession({ token: stored.token });
+
+  useEffect(() => {
+    bindSession({
+      onExpired: () => end('expired'),
+      onActivity: () => {
+        const current = load();
+        if (current) save({ ...current, lastActivity: Date.now() });
+      },
+    });
+  }, [end]);
+
+  useEffect(() => {
+    if (!stored) return;
+    const timer = setInterval(() => {
+      if (!load()) end('expired');
+    }, 15_000);
+    return () => clearInterval(timer);
+  }, [stored, end]);
+
+  const value = useMemo<SessionContext>(() => ({
+    me: stored?.me ?? null,
+    notice,
+    async signIn(email, password) {
+      const session = await request<{ token: string }>('/sessions', { method: 'POST', body: { email, password } });
+      bindSession({ token: session.token });
+      const me = await request<Me>('/me');
+      const next = { token: session.token, me, lastActivity: Date.now() };
+      save(next);
+      setNotice(null);
+      setStored(next);
+    },
+    async signOut() {
+      await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
+      end('signed-out');
+    },
+  }), [stored, notice, end]);
+
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useSession() {
+  const session = useContext(Context);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+/** The signed-in user; only rendered inside the signed-in part of the app. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error('useMe without a session');
+  return me;
+}

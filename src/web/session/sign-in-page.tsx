@@ -1,0 +1,59 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem } from '../api/client.ts';
+import { LanguageSwitch } from '../ui/language-switch.tsx';
+import { TextField } from '../ui/form.tsx';
+import { useFormat } from '../ui/format.ts';
+import { Notice } from '../ui/notice.tsx';
+import { problemMessage } from '../ui/problems.ts';
+import { useSession } from './session.tsx';
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { signIn, notice } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+    } catch (failure) {
+      if (failure instanceof ApiProblem && failure.kind === 'account-locked') {
+        setError(t('signIn.locked', { until: format.dateTime(String(failure.body.lockedUntil)) }));
+      } else if (failure instanceof ApiProblem && failure.status === 401) {
+        setError(t('signIn.wrongCredentials'));
+      } else {
+        setError(problemMessage(t, failure));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="sign-in" id="main">
+      <div className="sign-in-card">
+        <div className="sign-in-header">
+          <h1>Rastreo</h1>
+          <LanguageSwitch />
+        </div>
+        <p className="lead">{t('signIn.lead')}</p>
+        {notice === 'expired' && <Notice tone="warning">{t('signIn.expired')}</Notice>}
+        {notice === 'signed-out' && <Notice>{t('signIn.signedOut')}</Notice>}
+        <form onSubmit={submit} noValidate>
+          <TextField label={t('signIn.email')} type="email" name="email" autoComplete="username" value={email} onChange={setEmail} required />
+          <TextField label={t('signIn.password')} type="password" name="password" autoComplete="current-password" value={password}
+            onChange={setPassword} required />
+          {error && <p className="notice notice-error" role="alert">{error}</p>}
+          <button type="submit" className="primary" disabled={busy || !email || !password}>{t('signIn.submit')}</button>
+        </form>
+      </div>
+    </main>
+  );
+}

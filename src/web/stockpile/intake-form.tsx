@@ -1,0 +1,125 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Case } from '../../cases/schemas.ts';
+import { ItemCreate } from '../../stockpile/schemas.ts';
+import { WEAPON_TYPES, type Weapon } from '../../weapons/schemas.ts';
+import { weaponRuleErrors } from '../../weapons/rules.ts';
+import { ApiProblem, newIdempotencyKey, query, request, type Page } from '../api/client.ts';
+import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
+import { todayIso } from '../ui/format.ts';
+import { ErrorNotice } from '../ui/notice.tsx';
+import { fieldErrorsByPath, fieldMessage } from '../ui/problems.ts';
+import { schemaErrors } from '../ui/schema-errors.ts';
+import { weaponLabel } from '../weapons/weapon-label.ts';
+
+const SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
+
+/** Intake of a weapon into custody: a weapon already known (found by serial) or a new description. */
+export function IntakeForm({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const key = useRef(newIdempotencyKey());
+  const [serialSearch, setSerialSearch] = useState('');
+  const [weaponId, setWeaponId] = useState('');
+  const [weapon, setWeapon] = useState({ manufacturer: '', model: '', caliber: '', type: '', serialNumber: '', countryOfManufacture: '', importer: '' });
+  const [source, setSource] = useState('');
+  const [intakeDate, setIntakeDate] = useState(todayIso());
+  const [storageLocation, setStorageLocation] = useState('');
+  const [caseId, setCaseId] = useState('');
+  const [evidenceHold, setEvidenceHold] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const matches = useQuery({
+    queryKey: ['weapons', serialSearch],
+    queryFn: () => request<Page<Weapon>>(`/weapons${query({ serial: serialSearch.trim(), limit: 20 })}`),
+    enabled: serialSearch.trim().length >= 2,
+  });
+  const cases = useQuery({ queryKey: ['cases', 'for-intake'], queryFn: () => request<Page<Case>>('/cases?limit=200') });
+
+  const body = useMemo(() => {
+    const described = Object.fromEntries(Object.entries(weapon).map(([name, value]) => [name, value.trim()]).filter(([, value]) => value !== ''));
+    if (described.countryOfManufacture) described.countryOfManufacture = String(described.countryOfManufacture).toUpperCase();
+    return {
+      ...(weaponId ? { weaponId } : { weapon: described }),
+      source, intakeDate, storageLocation: storageLocation.trim(),
+      ...(caseId ? { caseId } : {}), evidenceHold,
+    };
+  }, [weapon, weaponId, source, intakeDate, storageLocation, caseId, evidenceHold]);
+  const errors = useMemo(() => {
+    const found = schemaErrors(t, ItemCreate, body);
+    if ('weapon' in body && body.weapon) {
+      for (const rule of weaponRuleErrors(body.weapon as never, '/weapon')) found[rule.path] ??= fieldMessage(t, rule.message);
+    }
+    if (intakeDate > todayIso()) found['/intakeDate'] ??= t('fieldErrors.future');
+    return found;
+  }, [t, body, intakeDate]);
+  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(errors).length) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await request('/stockpile/items', { method: 'POST', idempotencyKey: key.current, body });
+      await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
+      onDone();
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const weaponField = (name: keyof typeof weapon, label: string, required = true) => (
+    <TextField label={label} name={name} value={weapon[name]} required={required} error={errorAt(`/weapon/${name}`)}
+      onChange={(value) => setWeapon((current) => ({ ...current, [name]: value }))} />
+  );
+
+  return (
+    <form className="panel" onSubmit={submit} noValidate aria-labelledby="intake-title">
+      <h2 id="intake-title">{t('custody.intake')}</h2>
+      <fieldset>
+        <legend>{t('traceForm.weapon')}</legend>
+        <TextField label={t('custody.findBySerial')} type="search" value={serialSearch} onChange={setSerialSearch} hint={t('custody.findBySerialHint')} />
+        {(matches.data?.items.length ?? 0) > 0 && (
+          <SelectField label={t('custody.knownWeapon')} value={weaponId} onChange={setWeaponId} placeholder={t('custody.newWeapon')}
+            options={(matches.data?.items ?? []).map((item) => ({ value: item.id, label: weaponLabel(t, item) }))} />
+        )}
+        {!weaponId && (
+          <div className="grid">
+            {weaponField('manufacturer', t('weapons.manufacturer'))}
+            {weaponField('model', t('weapons.model'))}
+            {weaponField('caliber', t('weapons.caliber'))}
+            <SelectField label={t('weapons.type')} value={weapon.type} required error={errorAt('/weapon/type')} placeholder={t('common.choose')}
+              onChange={(value) => setWeapon((current) => ({ ...current, type: value }))}
+              options={WEAPON_TYPES.map((value) => ({ value, label: t(`weaponTypes.${value}`) }))} />
+            {weaponField('serialNumber', t('weapons.serialNumber'))}
+            {weaponField('countryOfManufacture', t('weapons.countryOfManufacture'))}
+            {weaponField('importer', t('weapons.importer'), false)}
+          </div>
+        )}
+      </fieldset>
+      <div className="grid">
+        <SelectField label={t('custody.source')} name="source" value={source} onChange={setSource} required error={errorAt('/source')}
+          placeholder={t('common.choose')} options={SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))} />
+        <TextField label={t('custody.intakeDate')} name="intakeDate" type="date" value={intakeDate} onChange={setIntakeDate} required error={errorAt('/intakeDate')} />
+        <TextField label={t('custody.location')} name="storageLocation" value={storageLocation} onChange={setStorageLocation} required
+          maxLength={200} error={errorAt('/storageLocation')} />
+        <SelectField label={t('custody.case')} name="caseId" value={caseId} placeholder={t('custody.noCase')}
+          onChange={(value) => { setCaseId(value); setEvidenceHold(Boolean(value)); }}
+          options={(cases.data?.items ?? []).map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` }))} />
+        <CheckboxField label={t('custody.evidenceHold')} checked={evidenceHold} onChange={setEvidenceHold} hint={t('custody.evidenceHoldHint')} />
+      </div>
+      <ErrorNotice error={failure} />
+      <div className="actions">
+        <button type="button" onClick={onDone}>{t('common.cancel')}</button>
+        <button type="submit" className="primary" disabled={busy}>{t('custody.register')}</button>
+      </div>
+    </form>
+  );
+}

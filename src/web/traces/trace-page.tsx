@@ -1,0 +1,142 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { FINAL_STATUSES, STAGES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
+import { request } from '../api/client.ts';
+import { LoadMore, usePagedList } from '../api/paged.tsx';
+import { useMe } from '../session/session.tsx';
+import { TraceStatusBadge, UrgentBadge } from '../ui/badges.tsx';
+import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
+import { useFormat } from '../ui/format.ts';
+import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
+import { weaponLabel } from '../weapons/weapon-label.ts';
+import { TraceResultPanel } from './trace-result.tsx';
+import { canEdit, useTraceActions } from './trace-actions.tsx';
+
+/** While the worker has the trace, poll every second; while a person has it, every 10 s; a final trace never changes. */
+function pollInterval(status: TraceStatus | undefined) {
+  if (!status || FINAL_STATUSES.includes(status)) return false;
+  return status === 'queued' || status === 'in_progress' ? 1_000 : 10_000;
+}
+
+export function TracePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const me = useMe();
+  const actionsFor = useTraceActions();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const trace = useQuery({
+    queryKey: ['trace', id],
+    queryFn: () => request<Trace>(`/traces/${id}`),
+    refetchInterval: (query) => pollInterval(query.state.data?.status),
+  });
+  const events = usePagedList<TraceEvent>(['trace-events', id], (cursor) => `/traces/${id}/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    pollInterval(trace.data?.status) || undefined);
+
+  if (trace.isPending) return <Loading />;
+  if (trace.error) return <ErrorNotice error={trace.error} />;
+  const item = trace.data;
+  const request_ = [...events.items].reverse().find((event) => event.toStatus === 'needs_info' && event.message);
+
+  return (
+    <section>
+      <div className="page-header">
+        <h1>{t('traces.traceHeading', { reference: item.reference })}</h1>
+        <div className="badges" data-testid="trace-status"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}</div>
+      </div>
+      <div className="actions">
+        {canEdit(item, me.role) && <Link className="button" to={`/traces/${item.id}/edit`}>{t('traceActions.edit')}</Link>}
+        {actionsFor(item).map((action) => (
+          <button key={action.key} type="button" className={action.key === 'cancel' ? 'danger' : undefined} onClick={() => setConfirm(action.request)}>
+            {action.label}
+          </button>
+        ))}
+      </div>
+      {item.status === 'needs_info' && request_ && (
+        <Notice tone="warning"><strong>{t('traces.infoRequested')}</strong> {request_.message}</Notice>
+      )}
+      {item.urgent && item.urgentReason && <p><strong>{t('traceForm.urgentReason')}:</strong> {item.urgentReason}</p>}
+      {item.qualityFlags.length > 0 && (
+        <p><strong>{t('traces.qualityFlags')}:</strong> {item.qualityFlags.map((flag) => t(`qualityFlags.${flag}`)).join(', ')}</p>
+      )}
+
+      <div className="columns">
+        <div>
+          <h2>{t('traces.details')}</h2>
+          <dl className="facts">
+            <dt>{t('traces.weapon')}</dt>
+            <dd><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></dd>
+            <dt>{t('weapons.type')}</dt><dd>{t(`weaponTypes.${item.weapon.type}`)}</dd>
+            <dt>{t('weapons.countryOfManufacture')}</dt><dd>{item.weapon.countryOfManufacture}</dd>
+            <dt>{t('weapons.importer')}</dt><dd>{item.weapon.importer ?? '—'}</dd>
+            <dt>{t('traces.case')}</dt><dd><Link to={`/cases/${item.caseId}`}>{t('traces.openCase')}</Link></dd>
+            <dt>{t('traces.recoveryDate')}</dt><dd>{format.date(item.recovery.date)}</dd>
+            <dt>{t('traceForm.circumstance')}</dt><dd>{t(`circumstances.${item.recovery.circumstance}`)}</dd>
+            <dt>{t('traces.place')}</dt>
+            <dd>{[item.recovery.address, item.recovery.municipality, item.recovery.department, item.recovery.country].filter(Boolean).join(', ') || '—'}</dd>
+            {item.possessor && (
+              <>
+                <dt>{t('traceForm.possessor')}</dt>
+                <dd>{item.possessor.firstName} {item.possessor.lastName}{item.possessor.idNumber ? ` · ${item.possessor.idNumber}` : ''}</dd>
+              </>
+            )}
+            <dt>{t('traces.submittedAt')}</dt><dd>{format.dateTime(item.submittedAt)}</dd>
+            <dt>{t('traces.attempts')}</dt><dd>{format.number(item.attempts)}</dd>
+            {item.notes && (<><dt>{t('traceForm.notes')}</dt><dd>{item.notes}</dd></>)}
+          </dl>
+        </div>
+        <div>
+          <h2>{t('traces.stages')}</h2>
+          <StageProgress trace={item} events={events.items} />
+          <h2>{t('traces.result')}</h2>
+          {item.result ? <TraceResultPanel result={item.result} /> : <p data-testid="no-result">{t('traces.noResultYet')}</p>}
+        </div>
+      </div>
+
+      <h2>{t('traces.timeline')}</h2>
+      <ErrorNotice error={events.error} />
+      <ol className="timeline" data-testid="timeline">
+        {events.items.map((event, index) => (
+          <li key={`${event.at}-${index}`}>
+            <time dateTime={event.at}>{format.dateTime(event.at)}</time>{' '}
+            <strong>{t(`eventTypes.${event.type as EventType}`, { defaultValue: t('eventTypes.other') })}</strong>
+            {event.stage && <> · {t(`stages.${event.stage}`)}</>}
+            {event.fromStatus !== event.toStatus && <> · {event.fromStatus ? `${t(`traceStatus.${event.fromStatus}`)} → ` : ''}{t(`traceStatus.${event.toStatus}`)}</>}
+            {' · '}{'system' in event.actor ? t('traces.systemActor') : `${event.actor.name} (${t(`roles.${event.actor.role}`)})`}
+            {event.message && <p className="event-message">{event.message}</p>}
+          </li>
+        ))}
+      </ol>
+      <LoadMore list={events} />
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </section>
+  );
+}
+
+type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'stage_completed' | 'completed' | 'not_traceable'
+  | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated' | 'updated';
+
+/** Each stage of the current run: done, running, waiting, or not reached (the trace ended before it). */
+function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }) {
+  const { t } = useTranslation();
+  const stages = STAGES.filter((stage) => stage !== 'importer' || trace.weapon.countryOfManufacture !== 'US');
+  const runStart = events.findLastIndex((event) => ['submitted', 'approved', 'retried'].includes(event.type));
+  const done = new Set(events.slice(runStart + 1).filter((event) => event.type === 'stage_completed').map((event) => event.stage as Stage));
+  const state = (stage: Stage) => {
+    if (done.has(stage)) return 'done';
+    if (trace.status === 'in_progress' && trace.stage === stage) return 'running';
+    if (FINAL_STATUSES.includes(trace.status) || trace.status === 'needs_info' || trace.status === 'failed') return 'not-reached';
+    return 'waiting';
+  };
+  return (
+    <ol className="stages" data-testid="stages">
+      {stages.map((stage) => (
+        <li key={stage} className={`stage stage-${state(stage)}`}>
+          {t(`stages.${stage}`)}: <span>{t(`stageStates.${state(stage)}`)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

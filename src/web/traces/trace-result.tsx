@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import type { TraceResult } from '../../traces/schemas.ts';
+import { useFormat } from '../ui/format.ts';
+
+export function TraceResultPanel({ result }: { result: TraceResult }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <dl className="facts" data-testid="trace-result">
+      <dt>{t('traces.outcome')}</dt><dd data-outcome={result.outcome}>{t(`outcomes.${result.outcome}`)}</dd>
+      {result.reason && (<><dt>{t('result.reason')}</dt><dd>{t(`notTraceableReasons.${result.reason}`)}</dd></>)}
+      {result.importer && (<><dt>{t('weapons.importer')}</dt><dd>{result.importer}</dd></>)}
+      {result.dealer && (
+        <>
+          <dt>{t('result.dealer')}</dt>
+          <dd>{result.dealer.name} · {t('result.license', { number: result.dealer.licenseNumber })} · {result.dealer.city}, {result.dealer.state}</dd>
+        </>
+      )}
+      {result.purchaser && (
+        <>
+          <dt>{t('result.purchaser')}</dt>
+          <dd>{result.purchaser.firstName} {result.purchaser.lastName} · {format.date(result.purchaser.dateOfBirth)} · {result.purchaser.city}, {result.purchaser.state}</dd>
+        </>
+      )}
+      {result.saleDate && (<><dt>{t('result.saleDate')}</dt><dd>{format.date(result.saleDate)}</dd></>)}
+      {result.timeToCrimeDays !== undefined && (<><dt>{t('result.timeToCrime')}</dt><dd>{format.days(result.timeToCrimeDays)}</dd></>)}
+      <dt>{t('result.source')}</dt><dd>{[result.sourceState, result.sourceCountry].filter(Boolean).join(', ')}</dd>
+    </dl>
+  );
+}

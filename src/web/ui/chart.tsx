@@ -1,0 +1,39 @@
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { useEffect, useRef } from 'react';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+interface ChartProps {
+  /** What the chart shows, read by screen readers (the figures are also in a table next to it). */
+  label: string;
+  labels: string[];
+  values: number[];
+  kind?: 'bar' | 'horizontal' | 'line';
+  locale: string;
+}
+
+export function SimpleChart({ label, labels, values, kind = 'bar', locale }: ChartProps) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!canvas.current) return;
+    const chart = new Chart(canvas.current, {
+      type: kind === 'line' ? 'line' : 'bar',
+      data: { labels, datasets: [{ label, data: values, backgroundColor: '#2f6f9f', borderColor: '#2f6f9f' }] },
+      options: {
+        locale,
+        indexAxis: kind === 'horizontal' ? 'y' : 'x',
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: { [kind === 'horizontal' ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+    return () => chart.destroy();
+  }, [label, labels, values, kind, locale]);
+  return (
+    <div className="chart">
+      <canvas ref={canvas} role="img" aria-label={label} />
+    </div>
+  );
+}

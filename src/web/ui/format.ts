@@ -1,0 +1,36 @@
+import { useTranslation } from 'react-i18next';
+
+const LOCALES: Record<string, string> = { es: 'es-419', en: 'en-US' };
+
+/** Dates, numbers and durations in the chosen language's conventions. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const locale = LOCALES[i18n.language] ?? 'es-419';
+  const number = new Intl.NumberFormat(locale);
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const unit = (value: number, name: 'day' | 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+  return {
+    locale,
+    number: (value: number | null | undefined) => (value === null || value === undefined ? '—' : number.format(value)),
+    percent: (value: number | null | undefined) => (value === null || value === undefined ? '—' : percent.format(value)),
+    /** A `YYYY-MM-DD` date, shown as that calendar day whatever the browser's time zone. */
+    date: (value: string | null | undefined) => (value ? dateOnly.format(new Date(`${value.slice(0, 10)}T00:00:00Z`)) : '—'),
+    dateTime: (value: string | null | undefined) => (value ? dateTime.format(new Date(value)) : '—'),
+    duration: (seconds: number | null | undefined) => {
+      if (seconds === null || seconds === undefined) return '—';
+      const days = Math.floor(seconds / 86_400);
+      const hours = Math.floor((seconds % 86_400) / 3_600);
+      const minutes = Math.floor((seconds % 3_600) / 60);
+      if (days > 0) return `${unit(days, 'day')} ${unit(hours, 'hour')}`;
+      if (hours > 0) return `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
+      if (minutes > 0) return unit(minutes, 'minute');
+      return unit(Math.floor(seconds), 'second');
+    },
+    days: (value: number | null | undefined) => (value === null || value === undefined ? '—' : unit(value, 'day')),
+  };
+}
+
+export const todayIso = () => new Date().toISOString().slice(0, 10);

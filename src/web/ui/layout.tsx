@@ -1,0 +1,48 @@
+import { NavLink, Outlet } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../../identity/actor.ts';
+import { useMe, useSession } from '../session/session.tsx';
+import { LanguageSwitch } from './language-switch.tsx';
+
+type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'administration';
+
+const NAV: Record<Role, [NavKey, string][]> = {
+  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['reports', '/reports']],
+  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['weapons', '/weapons'], ['reports', '/reports']],
+  stockpile_manager: [['custody', '/stockpile'], ['destructions', '/destructions'], ['weapons', '/weapons']],
+  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['reports', '/reports']],
+};
+
+export const HOME: Record<Role, string> = {
+  investigator: '/cases', advisor: '/dashboard', stockpile_manager: '/stockpile', admin: '/administration',
+};
+
+export function Layout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { signOut } = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('layout.skipToContent')}</a>
+      <header className="top-bar">
+        <div className="brand">Rastreo</div>
+        <nav aria-label={t('layout.mainNavigation')}>
+          <ul>
+            {NAV[me.role].map(([key, to]) => (
+              <li key={key}><NavLink to={to} end={to === '/traces'}>{t(`nav.${key}`)}</NavLink></li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who" data-testid="who">
+          <span className="who-name">{me.name}</span>
+          <span className="who-detail">{t(`roles.${me.role}`)} · {me.agency.name} ({me.agency.code})</span>
+        </div>
+        <LanguageSwitch />
+        <button type="button" onClick={() => void signOut()}>{t('layout.signOut')}</button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

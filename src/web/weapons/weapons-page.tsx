@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Weapon } from '../../weapons/schemas.ts';
+import { query } from '../api/client.ts';
+import { LoadMore, usePagedList } from '../api/paged.tsx';
+import { TextField } from '../ui/form.tsx';
+import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { weaponLabel } from './weapon-label.ts';
+
+export function WeaponsPage() {
+  const { t } = useTranslation();
+  const [serial, setSerial] = useState('');
+  const [manufacturer, setManufacturer] = useState('');
+  const weapons = usePagedList<Weapon>(['weapons', serial, manufacturer],
+    (cursor) => `/weapons${query({ serial: serial.trim(), manufacturer: manufacturer.trim(), cursor })}`);
+  return (
+    <section>
+      <h1>{t('weapons.title')}</h1>
+      <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <TextField label={t('weapons.serialNumber')} type="search" value={serial} onChange={setSerial} hint={t('weapons.serialSearchHint')} />
+        <TextField label={t('weapons.manufacturer')} type="search" value={manufacturer} onChange={setManufacturer} />
+      </form>
+      <ErrorNotice error={weapons.error} />
+      {weapons.isPending ? <Loading /> : weapons.items.length === 0 ? <p>{t('weapons.none')}</p> : (
+        <ul className="plain">
+          {weapons.items.map((weapon) => (
+            <li key={weapon.id}><Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link> · {t(`weaponTypes.${weapon.type}`)}</li>
+          ))}
+        </ul>
+      )}
+      <LoadMore list={weapons} />
+    </section>
+  );
+}
