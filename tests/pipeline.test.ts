@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
-import { privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
+import { dropRedisPrefix, privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 let t: TestApp;
@@ -21,10 +20,7 @@ afterAll(async () => {
   await worker?.kill('SIGTERM');
   await t?.close();
   await database?.drop();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await dropRedisPrefix(REDIS_URL, prefix);
 });
 
 const FINAL = ['completed', 'not_traceable', 'needs_info', 'failed'];

@@ -81,9 +81,14 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
   const investigator = await contextForToken(db, users.find((u) => u.role === 'investigator')!.token);
   const traces = new TraceService(systemClock);
   const offenses = ['homicide', 'robbery', 'extortion', 'drug_trafficking', 'illegal_possession', 'arms_trafficking'] as const;
+  const places = ['Soyapango', 'Santa Ana', 'San Miguel', 'Apopa', 'Mejicanos', 'Ilopango'];
+  const titles: Record<(typeof offenses)[number], string> = {
+    homicide: 'Homicidio', robbery: 'Robo a mano armada', extortion: 'Extorsión', drug_trafficking: 'Narcotráfico',
+    illegal_possession: 'Tenencia ilegal de arma de fuego', arms_trafficking: 'Tráfico de armas',
+  };
   for (let i = 0; i < 12; i++) {
     const caseNumber = `PNC-DAE-2026-${String(101 + i).padStart(4, '0')}`;
-    const kase = await createCase(db, investigator, { caseNumber, title: `Caso ${caseNumber}: ${offenses[i % offenses.length]!.replace('_', ' ')}`, offense: offenses[i % offenses.length]! });
+    const kase = await createCase(db, investigator, { caseNumber, title: `${titles[offenses[i % offenses.length]!]} en ${places[i % places.length]}`, offense: offenses[i % offenses.length]! });
     const recoveredDaysAgo = 5 + i * 9;
     await traces.create(db, investigator, {
       caseId: kase.id,

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AdministrationPage } from './admin/administration-page.tsx';
 import { CasePage } from './cases/case-page.tsx';
@@ -5,8 +6,6 @@ import { CasesPage } from './cases/cases-page.tsx';
 import { DestructionPage } from './destructions/destruction-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
-import { ReportsPage } from './reports/reports-page.tsx';
-import { DashboardPage } from './review/dashboard-page.tsx';
 import { QueuePage } from './review/queue-page.tsx';
 import { useSession } from './session/session.tsx';
 import { SignInPage } from './session/sign-in-page.tsx';
@@ -16,9 +15,14 @@ import { EditTracePage, NewTracePage } from './traces/trace-form-page.tsx';
 import { TracePage } from './traces/trace-page.tsx';
 import { TracesPage } from './traces/traces-page.tsx';
 import { HOME, Layout } from './ui/layout.tsx';
+import { Loading } from './ui/notice.tsx';
 import { NotFoundPage } from './ui/not-found-page.tsx';
 import { WeaponPage } from './weapons/weapon-page.tsx';
 import { WeaponsPage } from './weapons/weapons-page.tsx';
+
+// The chart pages carry chart.js: loaded when first opened, not with the sign-in page.
+const ReportsPage = lazy(() => import('./reports/reports-page.tsx').then((module) => ({ default: module.ReportsPage })));
+const DashboardPage = lazy(() => import('./review/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })));
 
 export function App() {
   const { me } = useSession();
@@ -35,8 +39,8 @@ export function App() {
         <Route path="traces/:id" element={<TracePage />} />
         <Route path="traces/:id/edit" element={<EditTracePage />} />
         <Route path="queue" element={<QueuePage />} />
-        <Route path="dashboard" element={<DashboardPage />} />
-        <Route path="reports" element={<ReportsPage />} />
+        <Route path="dashboard" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
+        <Route path="reports" element={<Suspense fallback={<Loading />}><ReportsPage /></Suspense>} />
         <Route path="stockpile" element={<CustodyPage />} />
         <Route path="destructions" element={<DestructionsPage />} />
         <Route path="destructions/new" element={<PlanDestructionPage />} />

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { createDb, dropDatabase, ensureDatabase } from '../../src/db/knex.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -6,6 +10,8 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The web UI, built once per run from the sources under test. */
+    webRoot: string;
   }
 }
 
@@ -18,7 +24,11 @@ export default async function setup(project: TestProject) {
   await migrateToLatest(db);
   await db.destroy();
   project.provide('databaseUrl', databaseUrl);
+  const webRoot = await mkdtemp(join(tmpdir(), 'rastreo-web-'));
+  await build({ configFile: 'src/web/vite.config.ts', logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
+  project.provide('webRoot', webRoot);
   return async () => {
     await dropDatabase(databaseUrl);
+    await rm(webRoot, { recursive: true, force: true });
   };
 }

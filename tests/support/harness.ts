@@ -70,6 +70,8 @@ export interface TestAppOptions {
   rateLimit?: { windowMs: number; max: number; anonymousMax: number };
   logStream?: NodeJS.WritableStream;
   requestTimeoutMs?: number;
+  /** Serve the built web UI at `/`. */
+  webUi?: boolean;
 }
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -83,6 +85,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   queue.on('error', () => undefined);
   const { app } = createApp({
     db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs,
+    webRoot: options.webUi ? inject('webRoot') : undefined,
     rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
   });
   const server = app.listen(0, '127.0.0.1');

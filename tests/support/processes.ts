@@ -111,3 +111,11 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
 }
 
 export const uniquePrefix = () => `{rastreo-test-${randomBytes(4).toString('hex')}}`;
+
+/** Removes every Redis key under a test's prefix (queue, rate limits). */
+export async function dropRedisPrefix(redisUrl: string, prefix: string) {
+  const redis = new Redis(redisUrl);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}

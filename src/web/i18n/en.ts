@@ -137,7 +137,7 @@ export const en = {
   bulk: {
     title: 'Bulk upload', lead: 'Upload a CSV file with one trace per row (up to 500). Each row stands or fails on its own.',
     columns: 'Columns', template: 'Download an empty template', file: 'CSV file', fileHint: 'UTF-8, comma-separated, with a header row.',
-    upload: 'Upload', uploading: 'Uploading…', summary: '{{created}} created, {{failed}} failed.', row: 'Row', outcome: 'Result',
+    upload: 'Upload', uploading: 'Uploading…', summary: '{{created}} created, {{failed}} failed.', row: 'Row', outcome: 'Result', column: 'Column',
   },
   queue: {
     title: 'Review queue', statuses: 'Statuses', agency: 'Agency', assigned: 'Assigned', assignedMe: 'To me', assignedNone: 'Unassigned',

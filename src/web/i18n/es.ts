@@ -139,7 +139,7 @@ export const es: Dictionary = {
   bulk: {
     title: 'Carga masiva', lead: 'Suba un archivo CSV con un rastreo por fila (hasta 500). Cada fila se acepta o se rechaza por separado.',
     columns: 'Columnas', template: 'Descargar una plantilla vacía', file: 'Archivo CSV', fileHint: 'UTF-8, separado por comas, con una fila de encabezados.',
-    upload: 'Subir', uploading: 'Subiendo…', summary: '{{created}} creados, {{failed}} con errores.', row: 'Fila', outcome: 'Resultado',
+    upload: 'Subir', uploading: 'Subiendo…', summary: '{{created}} creados, {{failed}} con errores.', row: 'Fila', outcome: 'Resultado', column: 'Columna',
   },
   queue: {
     title: 'Cola de revisión', statuses: 'Estados', agency: 'Institución', assigned: 'Asignado', assignedMe: 'A mí', assignedNone: 'Sin asignar',

@@ -70,16 +70,18 @@ export function QueuePage() {
                 <td><Link to={`/traces/${item.id}`}>{item.reference}</Link></td>
                 <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
                 <td>{weaponLabel(t, item.weapon)}</td>
-                <td className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</td>
+                <td><div className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</div></td>
                 <td>{format.duration(item.waitingSeconds)}</td>
                 <td>{item.assignedTo === null ? '—' : item.assignedTo === me.id ? t('queue.assignedMe') : t('queue.assignedOther')}</td>
-                <td className="row-actions">
-                  {actionsFor(item).map((action) => (
-                    <button key={action.key} type="button" className={action.key === 'cancel' ? 'danger small' : 'small'}
-                      aria-label={`${action.label} ${item.reference}`} onClick={() => setConfirm(action.request)}>
-                      {action.label}
-                    </button>
-                  ))}
+                <td>
+                  <div className="row-actions">
+                    {actionsFor(item).map((action) => (
+                      <button key={action.key} type="button" className={action.key === 'cancel' ? 'danger small' : 'small'}
+                        aria-label={`${action.label} ${item.reference}`} onClick={() => setConfirm(action.request)}>
+                        {action.label}
+                      </button>
+                    ))}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -72,9 +72,11 @@ export function CustodyPage() {
                 <td>{t(`itemSources.${item.source}`)}</td>
                 <td>{format.date(item.intakeDate)}</td>
                 <td>{item.storageLocation}</td>
-                <td className="badges">
-                  {t(`itemStatus.${item.status}`)} {item.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
-                  {item.destructionId && <Link to={`/destructions/${item.destructionId}`}>{t('custody.destruction')}</Link>}
+                <td>
+                  <div className="badges">
+                    {t(`itemStatus.${item.status}`)} {item.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
+                    {item.destructionId && <Link to={`/destructions/${item.destructionId}`}>{t('custody.destruction')}</Link>}
+                  </div>
                 </td>
                 <td>
                   {item.status === 'in_custody' && (

@@ -76,7 +76,7 @@ export function BulkUploadPage() {
                   <td>
                     {row.traceId ? <Link to={`/traces/${row.traceId}`}>{row.reference}</Link> : (
                       <ul className="plain">
-                        {(row.errors ?? []).map((error, index) => <li key={index}><code>{error.path || '/'}</code> {fieldMessage(t, error.message)}</li>)}
+                        {(row.errors ?? []).map((error, index) => <li key={index}>{error.path && <>{t('bulk.column')} <code>{error.path.slice(1).replaceAll('/', '.')}</code>: </>}{fieldMessage(t, error.message)}</li>)}
                       </ul>
                     )}
                   </td>

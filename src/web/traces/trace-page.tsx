@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { FINAL_STATUSES, STAGES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
@@ -34,6 +34,12 @@ export function TracePage() {
   });
   const events = usePagedList<TraceEvent>(['trace-events', id], (cursor) => `/traces/${id}/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     pollInterval(trace.data?.status) || undefined);
+  // The history is refetched as soon as the trace moves, so the last stages and the final event are never missed.
+  const change = trace.data && `${trace.data.status}|${trace.data.stage}|${trace.data.updatedAt}`;
+  const refetchEvents = events.refetch;
+  useEffect(() => {
+    if (change) void refetchEvents();
+  }, [change, refetchEvents]);
 
   if (trace.isPending) return <Loading />;
   if (trace.error) return <ErrorNotice error={trace.error} />;

@@ -48,7 +48,7 @@ export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | 
   };
   return (
     <dialog ref={dialog} aria-labelledby="confirm-title" onClose={onClose} onCancel={onClose}>
-      <form method="dialog" onSubmit={(event) => { event.preventDefault(); void confirm(); }}>
+      <form method="dialog" noValidate onSubmit={(event) => { event.preventDefault(); void confirm(); }}>
         <h2 id="confirm-title">{request.title}</h2>
         <p>{request.body}</p>
         {request.textLabel && (

@@ -10,8 +10,8 @@ export function useFormat() {
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const unit = (value: number, name: 'day' | 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+  const unit = (value: number, name: 'day' | 'hour' | 'minute' | 'second', unitDisplay: 'short' | 'long' = 'short') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay, maximumFractionDigits: 0 }).format(value);
   return {
     locale,
     number: (value: number | null | undefined) => (value === null || value === undefined ? '—' : number.format(value)),
@@ -29,7 +29,7 @@ export function useFormat() {
       if (minutes > 0) return unit(minutes, 'minute');
       return unit(Math.floor(seconds), 'second');
     },
-    days: (value: number | null | undefined) => (value === null || value === undefined ? '—' : unit(value, 'day')),
+    days: (value: number | null | undefined) => (value === null || value === undefined ? '—' : unit(value, 'day', 'long')),
   };
 }
 

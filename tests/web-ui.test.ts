@@ -1,0 +1,377 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { englishIn, launchBrowser, screenshot, watchErrors } from './support/browser.ts';
+import { createCase, createUser, createWorld, startApp, today, traceBody, unique, type TestApp } from './support/harness.ts';
+import { dropRedisPrefix, privateDatabase, spawnWorker, uniquePrefix, type WorkerProcess } from './support/processes.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PASSWORD = 'contraseña-de-prueba-2026';
+const prefix = uniquePrefix();
+let t: TestApp;
+let database: Awaited<ReturnType<typeof privateDatabase>>;
+let world: Awaited<ReturnType<typeof createWorld>>;
+let worker: WorkerProcess;
+let browser: Browser;
+const people: Record<'investigator' | 'advisor' | 'stockpile' | 'verifier' | 'locked', { id: string; email: string; token: string }> = {} as never;
+
+beforeAll(async () => {
+  database = await privateDatabase();
+  t = await startApp({ databaseUrl: database.url, webUi: true });
+  world = await createWorld(t.db);
+  await t.db('agencies').where({ id: world.home.id }).update({ name: 'Policía Nacional Civil' });
+  await t.db('agencies').where({ id: world.neighbour.id }).update({ name: 'Fiscalía General de la República' });
+  const home = world.home.id;
+  const named = async (key: keyof typeof people, role: Parameters<typeof createUser>[2], name: string) => {
+    const user = await createUser(t.db, home, role, PASSWORD);
+    await t.db('users').where({ id: user.id }).update({ name });
+    people[key] = user;
+  };
+  await named('investigator', 'investigator', 'Marta Hernández');
+  await named('advisor', 'advisor', 'Carlos Méndez');
+  await named('stockpile', 'stockpile_manager', 'Rosa Aguilar');
+  await named('verifier', 'stockpile_manager', 'Luis Portillo');
+  await named('locked', 'investigator', 'Ana Rivas');
+  worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100' });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.kill('SIGTERM');
+  await t?.close();
+  await database?.drop();
+  await dropRedisPrefix(REDIS_URL, prefix);
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function open(locale = 'es-SV'): Promise<Session> {
+  const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page, errors: watchErrors(page) };
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto(`${t.client.baseUrl}/`);
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+}
+
+/** The page's visible text holds no English UI string and no raw enum value. */
+async function expectSpanish(page: Page) {
+  await page.waitForLoadState('networkidle');
+  // <code> holds literal formats (CSV column names), not UI language.
+  const text = await page.evaluate(() => {
+    const body = document.body.cloneNode(true) as HTMLElement;
+    body.querySelectorAll('code').forEach((code) => code.remove());
+    document.body.append(body);
+    const visible = body.innerText;
+    body.remove();
+    return visible;
+  });
+  expect(englishIn(text), page.url()).toEqual([]);
+}
+
+/** A form control by its exact label (a required field's label ends with an asterisk). */
+const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`));
+const statusOf = (page: Page) => page.locator('[data-testid=trace-status] [data-status]').getAttribute('data-status');
+const dialog = (page: Page) => page.getByRole('dialog');
+
+describe('web UI, in a real Chromium against the real app, worker, PostgreSQL and Redis', () => {
+  it('an investigator creates a case and a trace, and watches it reach completed with its result', async () => {
+    const { page, context, errors } = await open();
+    await signIn(page, people.investigator.email);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/cases');
+    const who = page.getByTestId('who');
+    await expect.poll(() => who.innerText()).toContain('Marta Hernández');
+    expect(await who.innerText()).toContain('Investigador · Policía Nacional Civil');
+    await expectSpanish(page);
+    await screenshot(page, 'cases');
+
+    const caseNumber = unique('PNC-');
+    await page.getByRole('button', { name: 'Nuevo caso' }).click();
+    await page.getByLabel('Número de caso').fill(caseNumber);
+    await page.getByLabel('Título').fill('Homicidio en Soyapango');
+    await page.getByLabel('Delito').selectOption({ label: 'Homicidio' });
+    await page.getByRole('button', { name: 'Crear caso' }).click();
+    await page.getByRole('heading', { name: `Caso ${caseNumber}` }).waitFor();
+    const caseUrl = page.url();
+    await expectSpanish(page);
+
+    await page.getByRole('link', { name: 'Nuevo rastreo' }).click();
+    await page.getByRole('heading', { name: 'Nueva solicitud de rastreo' }).waitFor();
+    // Validation as you type, with the API's rules: a foreign gun without importer is flagged, urgent needs a reason.
+    await page.getByLabel('País de fabricación').fill('AT');
+    await page.getByText('Necesario para armas fabricadas fuera de EE. UU.').waitFor();
+    await page.getByLabel('Rastreo urgente').check();
+    await page.getByLabel('Motivo de la urgencia').focus();
+    await page.getByLabel('Motivo de la urgencia').blur();
+    expect(await page.getByLabel('Motivo de la urgencia').getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('Un asesor regional revisará este rastreo').waitFor();
+    await page.getByLabel('Fecha de recuperación').fill('2099-01-01');
+    await page.getByLabel('Fecha de recuperación').blur();
+    await page.getByText('No puede ser una fecha futura.').waitFor();
+    await page.getByRole('button', { name: 'Enviar rastreo' }).click();
+    expect(await page.getByLabel('Fabricante').getAttribute('aria-invalid')).toBe('true');
+    await expectSpanish(page);
+    await screenshot(page, 'trace-form');
+
+    await page.getByLabel('Rastreo urgente').uncheck();
+    await page.getByLabel('Fabricante').fill('Smith & Wesson');
+    await page.getByLabel('Modelo').fill('M&P9');
+    await page.getByLabel('Calibre').fill('9mm');
+    await field(page, 'Tipo').selectOption({ label: 'Pistola' });
+    await field(page, 'Número de serie').fill(unique('TESTOK-'));
+    await page.getByLabel('País de fabricación').fill('US');
+    await page.getByLabel('Fecha de recuperación').fill('2026-11-01');
+    await page.getByLabel('Circunstancia').selectOption({ label: 'Decomiso' });
+    await page.getByLabel('Departamento').fill('San Salvador');
+    expect(await page.getByLabel('Fabricante').getAttribute('aria-invalid')).toBe('false');
+    await page.getByRole('button', { name: 'Enviar rastreo' }).click();
+
+    await page.getByRole('heading', { name: /^Rastreo TR-\d{4}-\d{6}$/ }).waitFor();
+    await expect.poll(() => statusOf(page), { timeout: 30_000, interval: 250 }).toBe('completed');
+    const result = page.getByTestId('trace-result');
+    await expect.poll(() => result.innerText()).toContain('Comprador identificado');
+    expect(await result.innerText()).toMatch(/Tiempo hasta el delito\s+[\d.,]+ días/);
+    expect(await page.locator('.stage-done').count()).toBe(3);
+    expect(await page.getByTestId('timeline').innerText()).toContain('Etapa completada');
+    await expectSpanish(page);
+    await screenshot(page, 'trace');
+
+    await page.getByRole('link', { name: /^Smith & Wesson M&P9/ }).click();
+    await page.getByRole('heading', { name: /^Smith & Wesson M&P9/ }).waitFor();
+    await expectSpanish(page);
+    await screenshot(page, 'weapon');
+
+    await page.goto(caseUrl);
+    await page.getByRole('button', { name: 'Cerrar caso' }).click();
+    await dialog(page).getByRole('button', { name: 'Cerrar caso' }).click();
+    await expect.poll(() => page.getByTestId('case-status').innerText()).toBe('Cerrado');
+    expect(await page.getByRole('link', { name: 'Nuevo rastreo' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Casos' }).click();
+    await page.getByLabel('Estado').selectOption({ label: 'Cerrado' });
+    await page.getByLabel('Buscar').fill(caseNumber);
+    await page.getByRole('link', { name: caseNumber }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('an investigator uploads a CSV and sees the result of each row', async () => {
+    const { page, context, errors } = await open();
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    await signIn(page, people.investigator.email);
+    await page.getByRole('link', { name: 'Carga masiva' }).click();
+    const csv = [
+      'caseId,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.countryOfManufacture,recovery.date,recovery.circumstance',
+      `${caseId},Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
+      `${caseId},,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
+    ].join('\n');
+    await page.getByLabel('Archivo CSV').setInputFiles({ name: 'rastreos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Subir' }).click();
+    await page.getByText('1 creados, 1 con errores.').waitFor();
+    const rows = page.getByTestId('bulk-results').locator('tbody tr');
+    expect(await rows.nth(0).innerText()).toMatch(/TR-\d{4}-\d{6}/);
+    expect(await rows.nth(1).innerText()).toContain('Columna weapon.manufacturer: Obligatorio.');
+    await expectSpanish(page);
+    await screenshot(page, 'bulk-upload');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('an advisor approves an urgent trace and returns another with a message, with confirmation', async () => {
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    const inv = t.client.as(people.investigator.token);
+    const urgent = (await inv.post('/traces', traceBody(caseId, { urgent: true, urgentReason: 'Sospechoso prófugo' }))).body;
+    const other = (await inv.post('/traces', traceBody(caseId, {
+      weapon: { manufacturer: 'Bersa', model: 'Thunder 380', caliber: '.380', type: 'pistol', serialNumber: unique('SN'), countryOfManufacture: 'AR' },
+    }))).body;
+    expect([urgent.status, other.status]).toEqual(['pending_review', 'pending_review']);
+
+    const { page, context, errors } = await open();
+    await signIn(page, people.advisor.email);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/dashboard');
+    await page.getByTestId('summary-cards').waitFor();
+    await expectSpanish(page);
+    await screenshot(page, 'dashboard');
+
+    await page.getByRole('link', { name: 'Cola de revisión' }).click();
+    const urgentRow = page.locator(`tr[data-reference="${urgent.reference}"]`);
+    await urgentRow.waitFor();
+    expect(await urgentRow.innerText()).toContain('Urgente');
+    await expectSpanish(page);
+    await screenshot(page, 'queue');
+
+    await page.getByRole('button', { name: `Aprobar ${urgent.reference}` }).click();
+    await dialog(page).getByRole('button', { name: 'Aprobar' }).click();
+    await expect.poll(() => urgentRow.count()).toBe(0);
+    expect((await inv.get(`/traces/${urgent.id}`)).body.status).not.toBe('pending_review');
+
+    await page.getByRole('button', { name: `Devolver ${other.reference}` }).click();
+    await dialog(page).getByRole('button', { name: 'Devolver' }).click();
+    await dialog(page).getByText('Obligatorio.').waitFor();
+    await dialog(page).getByLabel('Mensaje para el investigador').fill('Falta el importador: consulte la factura de importación.');
+    await dialog(page).getByRole('button', { name: 'Devolver' }).click();
+    await expect.poll(() => page.locator(`tr[data-reference="${other.reference}"]`).count()).toBe(0);
+    const returned = (await inv.get(`/traces/${other.id}`)).body;
+    expect(returned.status).toBe('needs_info');
+
+    await page.getByRole('link', { name: 'Informes' }).click();
+    await page.getByTestId('report-groups').waitFor();
+    await expectSpanish(page);
+    await screenshot(page, 'reports');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Descargar CSV' }).click()]);
+    expect((await readFile((await csv.path())!, 'utf8')).split('\n')[0]).toMatch(/manufacturer,count,completed,medianTimeToCrimeDays$/);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // The investigator sees the advisor's message and resubmits after adding the importer.
+    const investigator = await open();
+    await signIn(investigator.page, people.investigator.email);
+    await investigator.page.getByTestId('who').waitFor();
+    await investigator.page.goto(`${t.client.baseUrl}/traces/${other.id}`);
+    await investigator.page.getByText('Falta el importador: consulte la factura de importación.').first().waitFor();
+    await investigator.page.getByRole('link', { name: 'Editar' }).click();
+    await investigator.page.getByLabel('Importador').fill('Bersa S.A. Importaciones');
+    await investigator.page.getByRole('button', { name: 'Guardar y reenviar' }).click();
+    await investigator.page.getByRole('heading', { name: `Rastreo ${other.reference}` }).waitFor();
+    await expect.poll(async () => (await inv.get(`/traces/${other.id}`)).body.status).not.toBe('needs_info');
+    expect(investigator.errors).toEqual([]);
+    await investigator.context.close();
+  }, 90_000);
+
+  it('a stockpile manager plans and completes a destruction, another verifies it, and the certificate downloads', async () => {
+    const manager = t.client.as(people.stockpile.token);
+    const intake = async (extra: Record<string, unknown> = {}) => {
+      const res = await manager.post('/stockpile/items', {
+        weapon: { manufacturer: 'Norinco', model: 'NP22', caliber: '9mm', type: 'pistol', serialNumber: unique('SN'), importer: 'Importadora Central', countryOfManufacture: 'CN' },
+        source: 'seized', intakeDate: today(), storageLocation: 'Bodega A-1', ...extra,
+      });
+      expect(res.status).toBe(201);
+      return res.body as { id: string; reference: string; weaponId: string };
+    };
+    const first = await intake();
+    const second = await intake();
+    const held = await intake({ evidenceHold: true });
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    const draft = (await t.client.as(people.investigator.token).post('/traces', {
+      ...traceBody(caseId), draft: true,
+      weapon: { manufacturer: 'Jennings', model: 'J-22', caliber: '.22', type: 'pistol', serialNumber: unique('SN'), countryOfManufacture: 'US' },
+    })).body;
+    const traced = await intake({ weaponId: draft.weaponId, weapon: undefined });
+
+    const { page, context, errors } = await open();
+    await signIn(page, people.stockpile.email);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/stockpile');
+    await page.getByTestId('custody').waitFor();
+    await expectSpanish(page);
+    await screenshot(page, 'custody');
+
+    const serial = unique('SN');
+    await page.getByRole('button', { name: 'Registrar ingreso' }).click();
+    await page.getByLabel('Fabricante').fill('Colt');
+    await page.getByLabel('Modelo').fill('M1911');
+    await page.getByLabel('Calibre').fill('.45 ACP');
+    await field(page, 'Tipo').selectOption({ label: 'Pistola' });
+    await field(page, 'Número de serie').fill(serial);
+    await page.getByLabel('País de fabricación').fill('US');
+    await page.getByLabel('Origen').selectOption({ label: 'Entrega voluntaria' });
+    await page.getByRole('button', { name: 'Registrar', exact: true }).click();
+    expect(await page.getByLabel('Ubicación en bodega').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Ubicación en bodega').fill('Bodega B-3');
+    await page.getByRole('button', { name: 'Registrar', exact: true }).click();
+    await page.getByRole('cell', { name: `Colt M1911 (.45 ACP) · serie ${serial}` }).waitFor();
+
+    await page.getByRole('link', { name: 'Planificar una destrucción' }).click();
+    const row = (reference: string) => page.getByTestId('plan-items').locator(`tr[data-reference="${reference}"]`);
+    await row(held.reference).waitFor();
+    expect(await row(held.reference).innerText()).toContain('En retención judicial');
+    expect(await row(traced.reference).innerText()).toContain(`Su arma tiene un rastreo abierto ${draft.reference}`);
+    expect(await page.getByLabel(`Seleccionar ${held.reference}`).isDisabled()).toBe(true);
+    await page.getByLabel(`Seleccionar ${first.reference}`).check();
+    await page.getByLabel(`Seleccionar ${second.reference}`).check();
+    await page.getByLabel('Método').selectOption({ label: 'Corte' });
+    await page.getByLabel('Lugar').fill('Polígono de la PNC, San Salvador');
+    await expectSpanish(page);
+    await screenshot(page, 'plan-destruction');
+    await page.getByRole('button', { name: 'Planificar la destrucción de 2 elementos' }).click();
+
+    await page.getByRole('heading', { name: /^Destrucción DE-\d{4}-\d{4}$/ }).waitFor();
+    const destructionUrl = page.url();
+    const performed = new Date(Date.now() - 3_600_000);
+    const local = new Date(performed.getTime() - 6 * 3_600_000).toISOString().slice(0, 16); // El Salvador is UTC−6
+    await page.getByLabel('Realizada el').fill(local);
+    await page.getByLabel('Testigo 1: nombre').fill('Jorge Alvarado');
+    await page.getByLabel('Testigo 1: institución').fill('Fiscalía General de la República');
+    await page.getByLabel('Testigo 2: nombre').fill('Sofía Cruz');
+    await page.getByRole('button', { name: 'Registrar como realizada' }).click();
+    expect(await page.getByLabel('Testigo 2: institución').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Testigo 2: institución').fill('Procuraduría para la Defensa de los Derechos Humanos');
+    await page.getByRole('button', { name: 'Registrar como realizada' }).click();
+    await expect.poll(() => page.getByTestId('destruction-status').innerText()).toBe('Realizada');
+    await page.getByText('otra persona debe verificarla').waitFor();
+    expect(await page.getByRole('button', { name: 'Verificar' }).count()).toBe(0);
+    await expectSpanish(page);
+    await screenshot(page, 'destruction');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar el acta (PDF)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^DE-\d{4}-\d{4}\.pdf$/);
+    expect((await readFile((await download.path())!)).subarray(0, 5).toString()).toBe('%PDF-');
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.getByText('Ha cerrado la sesión.').waitFor();
+
+    await signIn(page, people.verifier.email);
+    await page.getByTestId('custody').waitFor();
+    await page.goto(destructionUrl);
+    await page.getByRole('button', { name: 'Verificar' }).click();
+    await dialog(page).getByRole('button', { name: 'Verificar' }).click();
+    await expect.poll(() => page.getByTestId('destruction-status').innerText()).toBe('Verificada');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('a locked-out account sees the lockout message; an expired session goes back to sign-in', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await t.client.post('/sessions', { email: people.locked.email, password: 'not the password' })).status).toBe(401);
+    }
+    const { page, context } = await open();
+    await signIn(page, people.locked.email);
+    await page.getByText(/esta cuenta está bloqueada hasta el/).waitFor();
+    await expectSpanish(page);
+    await screenshot(page, 'sign-in-locked');
+
+    await signIn(page, people.investigator.email);
+    await page.getByTestId('who').waitFor();
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token);
+    expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
+    await page.getByRole('link', { name: 'Rastreos' }).click();
+    await page.getByText('Su sesión venció').waitFor();
+    await page.getByRole('button', { name: 'Ingresar' }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('English follows the browser, and the language switch changes every label', async () => {
+    const { page, context, errors } = await open('en-US');
+    await page.goto(`${t.client.baseUrl}/`);
+    await page.getByLabel('Email').fill(people.advisor.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Regional dashboard' }).waitFor();
+    expect(await page.getByTestId('who').innerText()).toContain('Regional firearms advisor');
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('heading', { name: 'Panel regional' }).waitFor();
+    await expectSpanish(page);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
