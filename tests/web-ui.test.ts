@@ -164,6 +164,40 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await context.close();
   }, 90_000);
 
+  it("shows the API's own field errors next to the fields they are about", async () => {
+    const { page, context } = await open();
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    await signIn(page, people.investigator.email);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/new?caseId=${caseId}`);
+    await page.getByLabel('Fabricante').fill('Glock');
+    await page.getByLabel('Modelo').fill('19');
+    await page.getByLabel('Calibre').fill('9mm');
+    await field(page, 'Tipo').selectOption({ label: 'Pistola' });
+    await field(page, 'Número de serie').fill(unique('SN'));
+    await page.getByLabel('País de fabricación').fill('AT');
+    await page.getByLabel('Importador').fill('Glock Inc.');
+    await page.getByLabel('Fecha de recuperación').fill('2026-10-15');
+    await page.getByLabel('Circunstancia').selectOption({ label: 'Allanamiento' });
+    // As an out-of-date browser would: the form passes its own checks, the real API refuses the body.
+    await page.route('**/api/v1/traces', async (route) => {
+      const body = route.request().postDataJSON();
+      await route.continue({ postData: JSON.stringify({ ...body, weapon: { ...body.weapon, countryOfManufacture: 'Austria' } }) });
+    });
+    await page.getByRole('button', { name: 'Enviar rastreo' }).click();
+    const country = page.getByLabel('País de fabricación');
+    await expect.poll(() => country.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await country.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
+    expect(await page.locator(`[id="${describedBy}"]`).innerText()).toBe('Código de país de dos letras (por ejemplo SV, US).');
+    await page.getByText('Algunos campos no son válidos').waitFor();
+    await page.unroute('**/api/v1/traces');
+    await country.fill('at');
+    expect(await country.getAttribute('aria-invalid')).toBe('false');
+    await page.getByRole('button', { name: 'Enviar rastreo' }).click();
+    await page.getByRole('heading', { name: /^Rastreo TR-/ }).waitFor();
+    await context.close();
+  }, 60_000);
+
   it('an investigator uploads a CSV and sees the result of each row', async () => {
     const { page, context, errors } = await open();
     const caseId = (await createCase(t.client, people.investigator.token)).id;
@@ -357,6 +391,29 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('link', { name: 'Rastreos' }).click();
     await page.getByText('Su sesión venció').waitFor();
     await page.getByRole('button', { name: 'Ingresar' }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('fits a tablet: no page scrolls sideways, wide tables scroll inside themselves', async () => {
+    const context = await browser.newContext({ locale: 'es-SV', viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const page = await context.newPage();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await signIn(page, people.advisor.email);
+    await page.getByTestId('summary-cards').waitFor();
+    for (const [path, heading] of [['/queue', 'Cola de revisión'], ['/dashboard', 'Panel regional'], ['/reports', 'Informes']] as const) {
+      await page.goto(t.client.baseUrl + path);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await overflow(), path).toBeLessThanOrEqual(0);
+      await screenshot(page, `tablet${path.replace('/', '-')}`);
+    }
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await signIn(page, people.investigator.email);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    await page.getByRole('heading', { name: 'Nueva solicitud de rastreo' }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'trace-form-tablet');
     await context.close();
   }, 60_000);
 

@@ -100,7 +100,7 @@ export function PlanDestructionPage() {
         <h2>{t('destructions.chooseItems')}</h2>
         <p className="hint">{t('destructions.chooseItemsHint', { eligible: eligible.length, total: candidates.length })}</p>
         {submitted && errors['/itemIds'] && <p className="notice notice-error" role="alert">{t('destructions.noItemsChosen')}</p>}
-        {items.isPending || openTraces.isPending ? <Loading /> : (
+        {items.isPending || openTraces.isPending ? <Loading /> : candidates.length === 0 ? <p>{t('custody.none')}</p> : (
           <table data-testid="plan-items">
             <thead>
               <tr>

@@ -39,9 +39,10 @@ export function ReportsPage() {
   const byMonth = useQuery(report('month'));
 
   const groupLabel = (by: GroupBy, key: string) => {
+    if (key === 'unknown') return t('reports.unknown');
     if (by === 'outcome') return t(`outcomes.${key as (typeof OUTCOME_KEYS)[number]}`, { defaultValue: key });
     if (by === 'type') return t(`weaponTypes.${key as 'pistol'}`, { defaultValue: key });
-    return key || t('reports.unknown');
+    return key;
   };
   const top = (data: TraceReport | undefined, by: GroupBy, count = 10) => {
     const groups = [...(data?.groups ?? [])].sort((a, b) => b.count - a.count).slice(0, count);

@@ -69,7 +69,7 @@ export function QueuePage() {
               <tr key={item.id} data-reference={item.reference}>
                 <td><Link to={`/traces/${item.id}`}>{item.reference}</Link></td>
                 <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
-                <td>{weaponLabel(t, item.weapon)}</td>
+                <td><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></td>
                 <td><div className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</div></td>
                 <td>{format.duration(item.waitingSeconds)}</td>
                 <td>{item.assignedTo === null ? '—' : item.assignedTo === me.id ? t('queue.assignedMe') : t('queue.assignedOther')}</td>

@@ -45,7 +45,7 @@ export function TracesPage() {
             {traces.items.map((trace) => (
               <tr key={trace.id}>
                 <td><Link to={`/traces/${trace.id}`}>{trace.reference}</Link></td>
-                <td>{weaponLabel(t, trace.weapon)}</td>
+                <td><Link to={`/weapons/${trace.weaponId}`}>{weaponLabel(t, trace.weapon)}</Link></td>
                 <td><TraceStatusBadge status={trace.status} /> {trace.urgent && <UrgentBadge />}</td>
                 <td><OutcomeText outcome={trace.result?.outcome} /></td>
                 <td>{format.date(trace.recovery.date)}</td>

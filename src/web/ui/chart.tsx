@@ -12,13 +12,25 @@ interface ChartProps {
   locale: string;
 }
 
+/** Long category names on two or more lines instead of clipped at the axis. */
+function wrap(label: string, width = 18): string | string[] {
+  if (label.length <= width) return label;
+  const lines: string[] = [];
+  for (const word of label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 export function SimpleChart({ label, labels, values, kind = 'bar', locale }: ChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
       type: kind === 'line' ? 'line' : 'bar',
-      data: { labels, datasets: [{ label, data: values, backgroundColor: '#2f6f9f', borderColor: '#2f6f9f' }] },
+      data: { labels: labels.map((label) => wrap(label)), datasets: [{ label, data: values, backgroundColor: '#2f6f9f', borderColor: '#2f6f9f' }] },
       options: {
         locale,
         indexAxis: kind === 'horizontal' ? 'y' : 'x',

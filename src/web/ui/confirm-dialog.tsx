@@ -26,7 +26,7 @@ export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | 
     setText('');
     setError(null);
     setTouched(false);
-    if (request) dialog.current?.showModal();
+    if (request && !dialog.current?.open) dialog.current?.showModal();
     else dialog.current?.close();
   }, [request]);
 
