@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../identity/actor.ts';
 import { useMe, useSession } from '../session/session.tsx';
@@ -21,6 +22,14 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After a navigation, keyboard and screen-reader users continue from the new page's content, not the old link.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus({ preventScroll: true });
+  }, [pathname]);
   return (
     <>
       <a className="skip-link" href="#main">{t('layout.skipToContent')}</a>
@@ -40,7 +49,7 @@ export function Layout() {
         <LanguageSwitch />
         <button type="button" onClick={() => void signOut()}>{t('layout.signOut')}</button>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </>

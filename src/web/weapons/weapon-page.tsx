@@ -40,7 +40,7 @@ export function WeaponPage() {
         <ul className="plain">
           {cases.map((item) => (
             <li key={item.id}>
-              {me.role === 'stockpile_manager' ? item.caseNumber : <Link to={`/cases/${item.id}`}>{item.caseNumber}</Link>} — {item.title}
+              <Link to={`/cases/${item.id}`}>{item.caseNumber}</Link> — {item.title}
               {' · '}{t(`caseStatus.${item.status as 'open'}`)}
             </li>
           ))}
