@@ -2,7 +2,6 @@ import { parse } from 'csv-parse/sync';
 import { invalid, invalidField } from '../http/problem.ts';
 import { BULK_CSV_COLUMNS } from './schemas.ts';
 
-
 const BOOLEANS = new Set(['weapon.serialObliterated', 'urgent', 'draft']);
 const NUMBERS = new Set(['recovery.latitude', 'recovery.longitude']);
 
