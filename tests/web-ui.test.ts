@@ -425,6 +425,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Regional dashboard' }).waitFor();
     expect(await page.getByTestId('who').innerText()).toContain('Regional firearms advisor');
+    // The detector behind expectSpanish does see English: the Spanish checks above cannot pass vacuously.
+    expect(englishIn(await page.locator('body').innerText())).toEqual(expect.arrayContaining(['Regional dashboard', 'Sign out']));
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('heading', { name: 'Panel regional' }).waitFor();
     await expectSpanish(page);
