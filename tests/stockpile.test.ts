@@ -121,6 +121,23 @@ describe('destruction', () => {
       [traced.id]: ['open_trace'], [missing]: ['not_found'],
     });
     expect((await mgr().get(`/stockpile/items/${ok.id}`)).body.status).toBe('in_custody');
+
+    // Each item already says what blocks its destruction, by the same rule, before anyone tries.
+    const blockersOf = async (id: string) => {
+      const { destructionBlockers, openTrace } = (await mgr().get(`/stockpile/items/${id}`)).body;
+      return { destructionBlockers, openTrace };
+    };
+    expect(await blockersOf(ok.id)).toEqual({ destructionBlockers: [], openTrace: null });
+    expect(await blockersOf(held.id)).toEqual({ destructionBlockers: ['evidence_hold'], openTrace: null });
+    expect(await blockersOf(scheduled.id)).toEqual({ destructionBlockers: ['not_in_custody'], openTrace: null });
+    expect(await blockersOf(traced.id)).toEqual({ destructionBlockers: ['open_trace'], openTrace: { id: trace.body.id, reference: trace.body.reference } });
+    const listed = (await mgr().get('/stockpile/items?limit=200')).body.items.find((item: { id: string }) => item.id === traced.id);
+    expect(listed.destructionBlockers).toEqual(['open_trace']);
+    // A trace by another agency blocks destruction too, but its reference is not theirs to see.
+    const farInvestigatorCase = await createCase(t.client, world.users.farInvestigator.token);
+    const farTrace = await t.client.as(world.users.farInvestigator.token).post('/traces', traceBody(farInvestigatorCase.id, { weapon: weapon(ok.weapon.serialNumber) }));
+    expect(farTrace.body.weaponId).toBe(ok.weaponId);
+    expect(await blockersOf(ok.id)).toEqual({ destructionBlockers: ['open_trace'], openTrace: null });
   });
 
   it('plans, removes an item, completes with ≥ 2 witnesses, is verified by a second person; nothing changes afterwards', async () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { englishIn, launchBrowser, screenshot, watchErrors } from './support/browser.ts';
+import { englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors } from './support/browser.ts';
 import { createCase, createUser, createWorld, startApp, today, traceBody, unique, type TestApp } from './support/harness.ts';
 import { dropRedisPrefix, privateDatabase, spawnWorker, uniquePrefix, type WorkerProcess } from './support/processes.ts';
 
@@ -80,7 +80,7 @@ async function expectSpanish(page: Page) {
 }
 
 /** A form control by its exact label (a required field's label ends with an asterisk). */
-const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`));
+const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
 const statusOf = (page: Page) => page.locator('[data-testid=trace-status] [data-status]').getAttribute('data-status');
 const dialog = (page: Page) => page.getByRole('dialog');
 

@@ -3,6 +3,7 @@ import { scopedFrom } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Scope } from '../identity/actor.ts';
 import { toWeapon } from '../weapons/repository.ts';
+import { destructionBlockers, OPEN_TRACE_EXISTS } from './eligibility.ts';
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
 
 export interface DestructionRow {
@@ -47,22 +48,16 @@ interface EligibilityRow {
 /** Locks the requested items and tells, per requested id, why it may not be destroyed (empty when it may). */
 export async function eligibility(db: Queryable, itemIds: string[], agencyId: string): Promise<Map<string, IneligibleReason[]>> {
   const { rows } = await db.raw<{ rows: EligibilityRow[] }>(
-    `SELECT s.id, s.agency_id, s.status, s.evidence_hold,
-            EXISTS (SELECT 1 FROM traces t WHERE t.weapon_id = s.weapon_id
-                      AND t.status NOT IN ('completed', 'not_traceable', 'cancelled')) AS open_trace
+    `SELECT s.id, s.agency_id, s.status, s.evidence_hold, ${OPEN_TRACE_EXISTS} AS open_trace
        FROM stockpile_items s WHERE s.id = ANY(?::uuid[]) FOR UPDATE OF s`,
     [itemIds],
   );
   const found = new Map(rows.map((row) => [row.id, row]));
-  return new Map(itemIds.map((id) => {
+  return new Map(itemIds.map((id): [string, IneligibleReason[]] => {
     const row = found.get(id);
     if (!row) return [id, ['not_found']];
-    const reasons: IneligibleReason[] = [];
-    if (row.agency_id !== agencyId) reasons.push('other_agency');
-    if (row.status !== 'in_custody') reasons.push('not_in_custody');
-    if (row.evidence_hold) reasons.push('evidence_hold');
-    if (row.open_trace) reasons.push('open_trace');
-    return [id, reasons];
+    const blockers = destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace });
+    return [id, row.agency_id === agencyId ? blockers : ['other_agency', ...blockers]];
   }));
 }
 

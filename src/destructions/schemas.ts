@@ -1,9 +1,12 @@
 import Type, { type Static } from 'typebox';
 import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
-export const Method = Type.Enum(['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other']);
-export const DestructionStatus = Type.Enum(['planned', 'completed', 'verified']);
+export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other'] as const;
+export const Method = Type.Enum(METHODS);
+export const DESTRUCTION_STATUSES = ['planned', 'completed', 'verified'] as const;
+export const DestructionStatus = Type.Enum(DESTRUCTION_STATUSES);
 export const Witness = Type.Object({ name: Text(200), organization: Text(200) }, { additionalProperties: false });
 
 export const DestructionCreate = Type.Object(
@@ -30,7 +33,7 @@ export const DestructionVerify = Type.Object({ notes: Type.Optional(Text(4000)) 
 
 export const DestructionQuery = Type.Object({ status: Type.Optional(DestructionStatus), ...PageQuery }, { additionalProperties: false });
 
-export const IneligibleReason = Type.Enum(['not_found', 'other_agency', 'not_in_custody', 'evidence_hold', 'open_trace']);
+export const IneligibleReason = Type.Enum(['not_found', 'other_agency', ...DESTRUCTION_BLOCKERS]);
 
 export const Destruction = Type.Object({
   id: Uuid,

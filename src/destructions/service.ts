@@ -1,11 +1,12 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { conflict, invalidField, notFound } from '../http/problem.ts';
+import { conflict, invalid, notFound } from '../http/problem.ts';
 import { readScope, type RequestContext } from '../identity/actor.ts';
 import { insertItemEvents } from '../stockpile/repository.ts';
 import { renderCertificate } from './certificate.ts';
 import * as repo from './repository.ts';
+import { completionRuleErrors } from './rules.ts';
 import type { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery } from './schemas.ts';
 
 export class DestructionService {
@@ -42,7 +43,8 @@ export class DestructionService {
   }
 
   async complete(db: Queryable, ctx: RequestContext, id: string, body: DestructionComplete): Promise<Destruction> {
-    if (Date.parse(body.performedAt) > this.clock.now().getTime()) throw invalidField('/performedAt', 'must not be in the future');
+    const errors = completionRuleErrors(body, this.clock);
+    if (errors.length) throw invalid(errors);
     return db.transaction(async (trx) => {
       const event = await this.load(trx, ctx, id);
       if (event.status !== 'planned') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be completed.`);

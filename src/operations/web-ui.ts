@@ -13,7 +13,6 @@ export function webUiRoutes(app: Express, webRoot: string) {
   const index = join(root, 'index.html');
   if (!existsSync(index)) return false;
   app.use('/assets', express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
-  app.use(express.static(root, { index: false, maxAge: '1h' }));
   app.get(/.*/, (req, res, next) => {
     if (API_OR_OPERATIONS.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');

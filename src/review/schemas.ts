@@ -1,10 +1,11 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, PageQuery, Uuid } from '../http/schemas.ts';
 import { StatusList, Trace, TRACE_STATUSES } from '../traces/schemas.ts';
+import { OPEN_STATUSES } from '../traces/transitions.ts';
 
 export const DEFAULT_QUEUE_STATUSES = ['pending_review', 'failed'] as const;
 /** Statuses that still need someone: what urgent, overdue and oldest-waiting count. */
-export const OPEN_STATUSES = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
+export { OPEN_STATUSES };
 
 export const QueueQuery = Type.Object(
   {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/knex.ts';
+import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from '../destructions/eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Scope } from '../identity/actor.ts';
@@ -8,23 +9,27 @@ import type { ItemQuery, StockpileItem } from './schemas.ts';
 const WEAPON_COLUMNS = ['id', 'manufacturer', 'model', 'caliber', 'type', 'serial_number', 'serial_obliterated', 'importer',
   'country_of_manufacture', 'created_at'];
 
-/** Items in scope with their weapon as one JSON column, so one query serves lists and details. */
+/** Items in scope with their weapon as one JSON column and what blocks their destruction, so one query serves lists and details. */
 export const itemsInScope = (db: Queryable, scope: Scope) =>
   applyScope(db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'), 's.agency_id', scope)
-    .select('s.*', db.raw(`json_build_object(${WEAPON_COLUMNS.map((c) => `'${c}', w.${c}`).join(', ')}) AS weapon_row`));
+    .select('s.*', db.raw(`json_build_object(${WEAPON_COLUMNS.map((c) => `'${c}', w.${c}`).join(', ')}) AS weapon_row`),
+      db.raw(`${OPEN_TRACE_EXISTS} AS open_trace`), db.raw(`${OWN_OPEN_TRACE} AS own_open_trace`));
 
 interface ItemRow {
   id: string; reference: string; agency_id: string; weapon_id: string; case_id: string | null; source: StockpileItem['source'];
   intake_date: string; storage_location: string; status: StockpileItem['status']; evidence_hold: boolean;
   destruction_id: string | null; created_by: string; created_at: Date; updated_at: Date;
   weapon_row: Parameters<typeof toWeapon>[0] & { created_at: string };
+  open_trace: boolean; own_open_trace: { id: string; reference: string } | null;
 }
 
 export const toItem = (row: ItemRow): StockpileItem => ({
   id: row.id, reference: row.reference, agencyId: row.agency_id, weaponId: row.weapon_id,
   weapon: toWeapon({ ...row.weapon_row, created_at: new Date(row.weapon_row.created_at) }),
   caseId: row.case_id, source: row.source, intakeDate: row.intake_date, storageLocation: row.storage_location,
-  status: row.status, evidenceHold: row.evidence_hold, destructionId: row.destruction_id, createdBy: row.created_by,
+  status: row.status, evidenceHold: row.evidence_hold, destructionId: row.destruction_id,
+  destructionBlockers: destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace }),
+  openTrace: row.own_open_trace, createdBy: row.created_by,
   createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
 });
 

@@ -2,8 +2,13 @@ import Type, { type Static } from 'typebox';
 import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
 
-export const ItemSource = Type.Enum(['seized', 'surplus', 'surrendered', 'found']);
-export const ItemStatus = Type.Enum(['in_custody', 'scheduled', 'destroyed']);
+export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
+export const ItemSource = Type.Enum(ITEM_SOURCES);
+export const ITEM_STATUSES = ['in_custody', 'scheduled', 'destroyed'] as const;
+export const ItemStatus = Type.Enum(ITEM_STATUSES);
+/** Why an item of the caller's agency cannot be planned for destruction now: the reasons POST /destructions would give. */
+export const DESTRUCTION_BLOCKERS = ['not_in_custody', 'evidence_hold', 'open_trace'] as const;
+export const DestructionBlocker = Type.Enum(DESTRUCTION_BLOCKERS);
 
 export const ItemCreate = Type.Object(
   {
@@ -36,11 +41,16 @@ export const StockpileItem = Type.Object({
   status: ItemStatus,
   evidenceHold: Type.Boolean(),
   destructionId: Nullable(Uuid),
+  destructionBlockers: Type.Array(DestructionBlocker, { description: 'Why the item cannot be planned for destruction now; empty when it can' }),
+  openTrace: Nullable(Type.Object({ id: Uuid, reference: Type.String() }, {
+    description: 'The oldest trace of the weapon by the item’s agency that is not final; `open_trace` also counts other agencies’ traces',
+  })),
   createdBy: Uuid,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 
 export type ItemCreate = Static<typeof ItemCreate>;
+export type DestructionBlocker = Static<typeof DestructionBlocker>;
 export type ItemQuery = Static<typeof ItemQuery>;
 export type StockpileItem = Static<typeof StockpileItem>;

@@ -1,23 +1,19 @@
 import { audit } from '../audit/audit-log.ts';
-import { isoDate, type Clock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { conflict, invalid, invalidField, notFound, type FieldError } from '../http/problem.ts';
+import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
 import { readScope, type RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapon, findWeapon, linkWeaponToCase } from '../weapons/repository.ts';
-import { describeWeapon, weaponRuleErrors } from '../weapons/rules.ts';
+import { describeWeapon } from '../weapons/rules.ts';
 import * as repo from './repository.ts';
+import { intakeRuleErrors } from './rules.ts';
 import type { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
 
 export class StockpileService {
   constructor(private readonly clock: Clock) {}
 
   async intake(db: Queryable, ctx: RequestContext, body: ItemCreate): Promise<StockpileItem> {
-    const errors: FieldError[] = [];
-    if ((body.weaponId === undefined) === (body.weapon === undefined)) {
-      errors.push({ path: '/weaponId', message: 'give either weaponId or weapon, not both and not neither' });
-    }
-    if (body.weapon) errors.push(...weaponRuleErrors(body.weapon, '/weapon'));
-    if (body.intakeDate > isoDate(this.clock.now())) errors.push({ path: '/intakeDate', message: 'must not be in the future' });
+    const errors = intakeRuleErrors(body, this.clock);
     if (errors.length) throw invalid(errors);
 
     return db.transaction(async (trx) => {

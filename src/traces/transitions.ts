@@ -4,7 +4,8 @@ import type { TraceStatus } from './schemas.ts';
 type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'
   | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated';
 
-const OPEN = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
+/** Submitted and not yet final or cancelled: what an advisor can still assign or escalate. */
+export const OPEN_STATUSES = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
 
 export interface Transition {
   from: readonly (TraceStatus | null)[];
@@ -27,8 +28,8 @@ export const TRANSITIONS = {
   fail: { from: ['queued', 'in_progress'], to: 'failed', by: ['system'], event: 'failed' },
   retry: { from: ['failed'], to: 'queued', by: ['advisor'], event: 'retried' },
   cancel: { from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'], to: 'cancelled', by: ['investigator', 'advisor'], event: 'cancelled' },
-  assign: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'assigned' },
-  escalate: { from: OPEN, to: 'unchanged', by: ['advisor'], event: 'escalated' },
+  assign: { from: OPEN_STATUSES, to: 'unchanged', by: ['advisor'], event: 'assigned' },
+  escalate: { from: OPEN_STATUSES, to: 'unchanged', by: ['advisor'], event: 'escalated' },
 } as const satisfies Record<string, Transition>;
 
 export type TraceAction = keyof typeof TRANSITIONS;

@@ -35,8 +35,8 @@ export function watchErrors(page: Page) {
 type Tree = { [key: string]: string | Tree };
 const leaves = (tree: Tree, prefix = ''): [string, string][] =>
   Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value]] : leaves(value, `${prefix}${key}.`)));
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const asWord = (text: string) => new RegExp(`(^|[^\\p{L}])${escape(text)}([^\\p{L}]|$)`, 'u');
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const asWord = (text: string) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(text)}([^\\p{L}]|$)`, 'u');
 
 const spanish = new Map(leaves(es as Tree));
 const spanishTexts = [...spanish.values()];

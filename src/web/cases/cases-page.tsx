@@ -77,7 +77,6 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
     if (!caseNumber.trim()) missing['/caseNumber'] = t('fieldErrors.required');
     if (!title.trim()) missing['/title'] = t('fieldErrors.required');
     if (!offense) missing['/offense'] = t('fieldErrors.required');
-    if (openedAt > todayIso()) missing['/openedAt'] = t('fieldErrors.future');
     setErrors(missing);
     if (Object.keys(missing).length) return;
     setBusy(true);

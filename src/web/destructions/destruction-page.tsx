@@ -2,15 +2,16 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { completionRuleErrors } from '../../destructions/rules.ts';
 import { DestructionComplete, type DestructionDetail } from '../../destructions/schemas.ts';
 import { ApiProblem, download, request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { Badge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { TextAreaField, TextField } from '../ui/form.tsx';
-import { useFormat } from '../ui/format.ts';
+import { clock, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
-import { fieldErrorsByPath } from '../ui/problems.ts';
+import { fieldErrorsByPath, fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 
@@ -124,7 +125,7 @@ function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknow
     ...(notes.trim() ? { notes: notes.trim() } : {}),
   };
   const errors = schemaErrors(t, DestructionComplete, body);
-  if (performedIso && performedIso > new Date().toISOString()) errors['/performedAt'] ??= t('fieldErrors.future');
+  if (performedIso) for (const rule of completionRuleErrors(body, clock)) errors[rule.path] ??= fieldMessage(t, rule.message);
   const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
   const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
     setWitnesses((current) => current.map((w, i) => (i === index ? { ...w, [field]: value } : w)));

@@ -1,15 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Destruction } from '../../destructions/schemas.ts';
+import { DESTRUCTION_STATUSES, type Destruction } from '../../destructions/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
 import { SelectField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
-
-export const DESTRUCTION_STATUSES = ['planned', 'completed', 'verified'] as const;
 
 export function DestructionsPage() {
   const { t } = useTranslation();

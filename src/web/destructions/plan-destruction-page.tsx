@@ -1,11 +1,10 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { DestructionCreate, type Destruction, type IneligibleReason } from '../../destructions/schemas.ts';
+import { DestructionCreate, METHODS, type Destruction, type IneligibleReason } from '../../destructions/schemas.ts';
 import type { StockpileItem } from '../../stockpile/schemas.ts';
-import { FINAL_STATUSES, TRACE_STATUSES, type Trace } from '../../traces/schemas.ts';
-import { ApiProblem, newIdempotencyKey, request, type Page } from '../api/client.ts';
+import { ApiProblem, newIdempotencyKey, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { SelectField, TextField } from '../ui/form.tsx';
 import { todayIso } from '../ui/format.ts';
@@ -14,28 +13,12 @@ import { fieldErrorsByPath } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 
-export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other'] as const;
-const OPEN_STATUSES = TRACE_STATUSES.filter((status) => !FINAL_STATUSES.includes(status)).join(',');
-
-/** Every open trace of the agency, page by page: a weapon with one cannot be destroyed yet. */
-async function weaponsWithOpenTraces() {
-  const open = new Map<string, string>();
-  let cursor: string | null = null;
-  do {
-    const page: Page<Trace> = await request<Page<Trace>>(`/traces?status=${OPEN_STATUSES}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    for (const trace of page.items) open.set(trace.weaponId, trace.reference);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return open;
-}
-
 export function PlanDestructionPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const key = useRef(newIdempotencyKey());
   const items = usePagedList<StockpileItem>(['stockpile', 'plannable'], (cursor) => `/stockpile/items?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-  const openTraces = useQuery({ queryKey: ['open-traces-by-weapon'], queryFn: weaponsWithOpenTraces });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [plannedFor, setPlannedFor] = useState(todayIso());
   const [method, setMethod] = useState('');
@@ -47,17 +30,10 @@ export function PlanDestructionPage() {
   const [busy, setBusy] = useState(false);
 
   const candidates = items.items.filter((item) => item.status !== 'destroyed');
-  const reasonsOf = (item: StockpileItem): IneligibleReason[] => {
-    const reasons: IneligibleReason[] = [];
-    if (item.status !== 'in_custody') reasons.push('not_in_custody');
-    if (item.evidenceHold) reasons.push('evidence_hold');
-    if (openTraces.data?.has(item.weaponId)) reasons.push('open_trace');
-    return reasons;
-  };
   const body = { plannedFor, method, location: location.trim(), itemIds: [...selected] };
   const errors = schemaErrors(t, DestructionCreate, body);
   const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
-  const eligible = candidates.filter((item) => reasonsOf(item).length === 0);
+  const eligible = candidates.filter((item) => item.destructionBlockers.length === 0);
   const toggle = (id: string) => setSelected((current) => {
     const next = new Set(current);
     if (next.has(id)) next.delete(id);
@@ -100,7 +76,7 @@ export function PlanDestructionPage() {
         <h2>{t('destructions.chooseItems')}</h2>
         <p className="hint">{t('destructions.chooseItemsHint', { eligible: eligible.length, total: candidates.length })}</p>
         {submitted && errors['/itemIds'] && <p className="notice notice-error" role="alert">{t('destructions.noItemsChosen')}</p>}
-        {items.isPending || openTraces.isPending ? <Loading /> : candidates.length === 0 ? <p>{t('custody.none')}</p> : (
+        {items.isPending ? <Loading /> : candidates.length === 0 ? <p>{t('custody.none')}</p> : (
           <table data-testid="plan-items">
             <thead>
               <tr>
@@ -113,7 +89,7 @@ export function PlanDestructionPage() {
             </thead>
             <tbody>
               {candidates.map((item) => {
-                const reasons = [...new Set([...reasonsOf(item), ...((refused.get(item.id) ?? []) as IneligibleReason[])])];
+                const reasons = [...new Set([...item.destructionBlockers, ...((refused.get(item.id) ?? []) as IneligibleReason[])])];
                 return (
                   <tr key={item.id} data-reference={item.reference} className={reasons.length ? 'row-ineligible' : undefined}>
                     <td>
@@ -126,7 +102,9 @@ export function PlanDestructionPage() {
                     <td>
                       {reasons.length === 0 ? t('destructions.eligible') : reasons.map((reason) => (
                         <span key={reason} className="reason">
-                          {t(`ineligible.${reason}`, { reference: openTraces.data?.get(item.weaponId) ?? '' })}
+                          {reason === 'open_trace' && !item.openTrace
+                            ? t('destructions.openTraceElsewhere')
+                            : t(`ineligible.${reason}`, { reference: item.openTrace?.reference ?? '' })}
                         </span>
                       ))}
                     </td>

@@ -195,6 +195,7 @@ export const en = {
     chooseItems: 'Items to destroy', chooseItemsHint: '{{eligible}} of {{total}} items can be destroyed now.',
     noItemsChosen: 'Choose at least one item.', selectAll: 'Select every eligible item', selectItem: 'Select {{reference}}',
     eligibility: 'Can it be destroyed?', eligible: 'Yes',
+    openTraceElsewhere: 'Its weapon has an open trace in another agency',
     planSubmit_one: 'Plan the destruction of {{count}} item', planSubmit_other: 'Plan the destruction of {{count}} items',
     remove: 'Remove', removeTitle: 'Remove {{reference}} from this destruction?', removeBody: 'The item goes back into custody.',
     complete: 'Record the destruction', completeSubmit: 'Record as completed', performedAt: 'Performed at', witnesses: 'Witnesses',

@@ -197,6 +197,7 @@ export const es: Dictionary = {
     chooseItems: 'Elementos a destruir', chooseItemsHint: '{{eligible}} de {{total}} elementos pueden destruirse ahora.',
     noItemsChosen: 'Elija al menos un elemento.', selectAll: 'Seleccionar todos los elementos elegibles', selectItem: 'Seleccionar {{reference}}',
     eligibility: '¿Puede destruirse?', eligible: 'Sí',
+    openTraceElsewhere: 'Su arma tiene un rastreo abierto en otra institución',
     planSubmit_one: 'Planificar la destrucción de {{count}} elemento', planSubmit_other: 'Planificar la destrucción de {{count}} elementos',
     remove: 'Quitar', removeTitle: '¿Quitar {{reference}} de esta destrucción?', removeBody: 'El elemento vuelve a custodia.',
     complete: 'Registrar la destrucción', completeSubmit: 'Registrar como realizada', performedAt: 'Realizada el', witnesses: 'Testigos',

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Agency } from '../../identity/schemas.ts';
-import type { QueueItem } from '../../review/schemas.ts';
-import { TRACE_STATUSES, type TraceStatus } from '../../traces/schemas.ts';
+import { DEFAULT_QUEUE_STATUSES, OPEN_STATUSES, type QueueItem } from '../../review/schemas.ts';
+import type { TraceStatus } from '../../traces/schemas.ts';
 import { query, request, type Page } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
@@ -16,21 +16,19 @@ import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { useTraceActions } from '../traces/trace-actions.tsx';
 
-const DEFAULT_STATUSES: TraceStatus[] = ['pending_review', 'failed'];
-
 export function QueuePage() {
   const { t } = useTranslation();
   const format = useFormat();
   const me = useMe();
   const actionsFor = useTraceActions();
-  const [statuses, setStatuses] = useState<TraceStatus[]>(DEFAULT_STATUSES);
+  const [statuses, setStatuses] = useState<TraceStatus[]>([...DEFAULT_QUEUE_STATUSES]);
   const [agencyId, setAgencyId] = useState('');
   const [urgent, setUrgent] = useState('');
   const [assignedTo, setAssignedTo] = useState('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const agencies = useQuery({ queryKey: ['agencies'], queryFn: () => request<Page<Agency>>('/agencies?limit=200') });
   const agencyCode = new Map((agencies.data?.items ?? []).map((agency) => [agency.id, agency.code]));
-  const status = statuses.length ? statuses.join(',') : DEFAULT_STATUSES.join(',');
+  const status = (statuses.length ? statuses : DEFAULT_QUEUE_STATUSES).join(',');
   const queue = usePagedList<QueueItem>(['queue', status, agencyId, urgent, assignedTo],
     (cursor) => `/queue${query({ status, agencyId, urgent, assignedTo, cursor })}`, 15_000);
   const toggle = (value: TraceStatus) =>
@@ -42,7 +40,7 @@ export function QueuePage() {
       <form className="filters" onSubmit={(event) => event.preventDefault()}>
         <fieldset className="status-filter">
           <legend>{t('queue.statuses')}</legend>
-          {TRACE_STATUSES.filter((s) => !['completed', 'not_traceable', 'cancelled', 'draft'].includes(s)).map((value) => (
+          {OPEN_STATUSES.map((value) => (
             <label key={value} className="inline">
               <input type="checkbox" checked={statuses.includes(value)} onChange={() => toggle(value)} /> {t(`traceStatus.${value}`)}
             </label>

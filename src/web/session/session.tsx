@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Me } from '../../identity/schemas.ts';
+import { SESSION_IDLE_MINUTES } from '../../identity/session-policy.ts';
 import { bindSession, request } from '../api/client.ts';
 
 const STORAGE_KEY = 'rastreo.session';
-/** The server's idle expiry: a session token dies 30 minutes after its last use. */
-const IDLE_MS = 30 * 60_000;
+/** The server's idle expiry: a session token dies this long after its last use. */
+const IDLE_MS = SESSION_IDLE_MINUTES * 60_000;
 
 interface Stored {
   token: string;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { StockpileItem } from '../../stockpile/schemas.ts';
+import { ITEM_STATUSES, type StockpileItem } from '../../stockpile/schemas.ts';
 import { query, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useQueryClient } from '@tanstack/react-query';
@@ -12,8 +12,6 @@ import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { IntakeForm } from './intake-form.tsx';
-
-export const ITEM_STATUSES = ['in_custody', 'scheduled', 'destroyed'] as const;
 
 export function CustodyPage() {
   const { t } = useTranslation();

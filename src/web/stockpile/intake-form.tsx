@@ -2,18 +2,16 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Case } from '../../cases/schemas.ts';
-import { ItemCreate } from '../../stockpile/schemas.ts';
+import { intakeRuleErrors } from '../../stockpile/rules.ts';
+import { ITEM_SOURCES, ItemCreate, type ItemCreate as ItemCreateBody } from '../../stockpile/schemas.ts';
 import { WEAPON_TYPES, type Weapon } from '../../weapons/schemas.ts';
-import { weaponRuleErrors } from '../../weapons/rules.ts';
 import { ApiProblem, newIdempotencyKey, query, request, type Page } from '../api/client.ts';
 import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
-import { todayIso } from '../ui/format.ts';
+import { clock, todayIso } from '../ui/format.ts';
 import { ErrorNotice } from '../ui/notice.tsx';
 import { fieldErrorsByPath, fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
-
-const SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
 
 /** Intake of a weapon into custody: a weapon already known (found by serial) or a new description. */
 export function IntakeForm({ onDone }: { onDone: () => void }) {
@@ -50,12 +48,9 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
   }, [weapon, weaponId, source, intakeDate, storageLocation, caseId, evidenceHold]);
   const errors = useMemo(() => {
     const found = schemaErrors(t, ItemCreate, body);
-    if ('weapon' in body && body.weapon) {
-      for (const rule of weaponRuleErrors(body.weapon as never, '/weapon')) found[rule.path] ??= fieldMessage(t, rule.message);
-    }
-    if (intakeDate > todayIso()) found['/intakeDate'] ??= t('fieldErrors.future');
+    for (const rule of intakeRuleErrors(body as ItemCreateBody, clock)) found[rule.path] ??= fieldMessage(t, rule.message);
     return found;
-  }, [t, body, intakeDate]);
+  }, [t, body]);
   const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
 
   const submit = async (event: FormEvent) => {
@@ -106,7 +101,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
       </fieldset>
       <div className="grid">
         <SelectField label={t('custody.source')} name="source" value={source} onChange={setSource} required error={errorAt('/source')}
-          placeholder={t('common.choose')} options={SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))} />
+          placeholder={t('common.choose')} options={ITEM_SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))} />
         <TextField label={t('custody.intakeDate')} name="intakeDate" type="date" value={intakeDate} onChange={setIntakeDate} required error={errorAt('/intakeDate')} />
         <TextField label={t('custody.location')} name="storageLocation" value={storageLocation} onChange={setStorageLocation} required
           maxLength={200} error={errorAt('/storageLocation')} />

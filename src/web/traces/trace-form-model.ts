@@ -3,6 +3,7 @@ import { fieldRuleErrors, qualityFlags } from '../../traces/rules.ts';
 import { TraceCreate, type QualityFlag, type Trace } from '../../traces/schemas.ts';
 import type { WeaponInput } from '../../weapons/schemas.ts';
 import { fieldMessage } from '../ui/problems.ts';
+import { clock } from '../ui/format.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 
 /** The trace form as the user types it: every input is a string or a checkbox. */
@@ -68,8 +69,6 @@ export function traceBodyOf(form: TraceFormState) {
 function withoutUndefined<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
-
-const clock = { now: () => new Date() };
 
 /**
  * The API's own checks, run in the browser: the TraceCreate schema that validates the request on the server, then the

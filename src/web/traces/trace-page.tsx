@@ -2,8 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { FINAL_STATUSES, STAGES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
+import { stagesFor } from '../../traces/pipeline/adapter.ts';
+import { FINAL_STATUSES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
 import { request } from '../api/client.ts';
+import type { en } from '../i18n/en.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
 import { TraceStatusBadge, UrgentBadge } from '../ui/badges.tsx';
@@ -121,13 +123,12 @@ export function TracePage() {
   );
 }
 
-type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'stage_completed' | 'completed' | 'not_traceable'
-  | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated' | 'updated';
+type EventType = keyof typeof en.eventTypes;
 
 /** Each stage of the current run: done, running, waiting, or not reached (the trace ended before it). */
 function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }) {
   const { t } = useTranslation();
-  const stages = STAGES.filter((stage) => stage !== 'importer' || trace.weapon.countryOfManufacture !== 'US');
+  const stages = stagesFor(trace.weapon);
   const runStart = events.findLastIndex((event) => ['submitted', 'approved', 'retried'].includes(event.type));
   const done = new Set(events.slice(runStart + 1).filter((event) => event.type === 'stage_completed').map((event) => event.stage as Stage));
   const state = (stage: Stage) => {

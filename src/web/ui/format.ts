@@ -1,3 +1,4 @@
+import { isoDate, type Clock } from '../../clock.ts';
 import { useTranslation } from 'react-i18next';
 
 const LOCALES: Record<string, string> = { es: 'es-419', en: 'en-US' };
@@ -33,4 +34,6 @@ export function useFormat() {
   };
 }
 
-export const todayIso = () => new Date().toISOString().slice(0, 10);
+/** The browser's clock, for the API's own rules that compare with now (the rules.ts modules of the server). */
+export const clock: Clock = { now: () => new Date() };
+export const todayIso = () => isoDate(clock.now());

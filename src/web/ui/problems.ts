@@ -1,15 +1,15 @@
 import type { TFunction } from 'i18next';
 import { ApiProblem } from '../api/client.ts';
+import { en } from '../i18n/en.ts';
 
-const CONFLICTS = ['already-in-custody', 'already-urgent', 'case-closed', 'case-number-taken', 'concurrent-change',
-  'destruction-blocked', 'duplicate-trace', 'idempotency-key-reused', 'invalid-transition', 'no-items', 'not-completed',
-  'not-editable', 'not-in-custody', 'not-planned', 'self-verification'] as const;
-type Conflict = (typeof CONFLICTS)[number];
+type Conflict = keyof typeof en.conflicts;
+/** The 409 problem types the UI has its own words for: the keys of the conflicts dictionary. */
+const isKnownConflict = (kind: string): kind is Conflict => Object.hasOwn(en.conflicts, kind);
 
 /** What went wrong, in the user's language: the API's own detail text is English and is not shown. */
 export function problemMessage(t: TFunction, error: unknown): string {
   if (!(error instanceof ApiProblem)) return t('problems.unexpected');
-  if (error.status === 409 && (CONFLICTS as readonly string[]).includes(error.kind)) return t(`conflicts.${error.kind as Conflict}`);
+  if (error.status === 409 && isKnownConflict(error.kind)) return t(`conflicts.${error.kind}`);
   switch (error.status) {
     case 0: return t('problems.network');
     case 400: return t('problems.invalid');

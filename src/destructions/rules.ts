@@ -1,0 +1,7 @@
+import type { Clock } from '../clock.ts';
+import type { FieldError } from '../http/problem.ts';
+import type { DestructionComplete } from './schemas.ts';
+
+/** The completion rule no JSON Schema expresses: a destruction is recorded after the fact. */
+export const completionRuleErrors = (body: DestructionComplete, clock: Clock): FieldError[] =>
+  Date.parse(body.performedAt) > clock.now().getTime() ? [{ path: '/performedAt', message: 'must not be in the future' }] : [];
