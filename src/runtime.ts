@@ -69,7 +69,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
 
   let pipeline: Pipeline | undefined;
-  if (roles.includes('worker')) pipeline = await startPipeline(config, db, logger, metrics);
+  if (roles.includes('worker')) pipeline = await startPipeline(config, db, logger, { metrics });
 
   let server: Server;
   if (roles.includes('api')) {

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createWorld, startApp, traceBody, type TestApp } from './support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCase, traceBody, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
+const t = useWorld();
+
 type Place = 'own' | 'region' | 'other';
 type Who = 'investigator' | 'advisor' | 'stockpile' | 'admin';
 const records = {} as Record<Place, { caseId: string; traceId: string }>;
 
 const ownerToken = (place: Place) =>
-  ({ own: world.users.investigator, region: world.users.neighbourInvestigator, other: world.users.farInvestigator })[place].token;
+  ({ own: t.users.investigator, region: t.users.neighbourInvestigator, other: t.users.farInvestigator })[place].token;
 
 async function recordIn(place: Place) {
   const kase = await createCase(t.client, ownerToken(place));
@@ -17,11 +17,8 @@ async function recordIn(place: Place) {
 }
 
 beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
   for (const place of ['own', 'region', 'other'] as const) records[place] = await recordIn(place);
 });
-afterAll(() => t.close());
 
 // Expected status per role and place: reads, case writes and trace writes.
 const READ: Record<Who, Record<Place, number>> = {
@@ -47,7 +44,7 @@ describe('authorization matrix', () => {
   for (const who of Object.keys(READ) as Who[]) {
     for (const place of ['own', 'region', 'other'] as const) {
       it(`${who} × ${place}: read trace/case/events ${READ[who][place]}, write case ${CASE_WRITE[who][place]}, cancel trace ${TRACE_CANCEL[who][place]}`, async () => {
-        const client = t.client.as(world.users[who].token);
+        const client = t.client.as(t.users[who].token);
         const { caseId, traceId } = records[place];
         for (const path of [`/traces/${traceId}`, `/cases/${caseId}`, `/traces/${traceId}/events`]) {
           const res = await client.get(path);
@@ -69,7 +66,7 @@ describe('authorization matrix', () => {
 
   it('only investigators create cases and traces', async () => {
     for (const who of ['advisor', 'stockpile', 'admin'] as const) {
-      const client = t.client.as(world.users[who].token);
+      const client = t.client.as(t.users[who].token);
       expect((await client.post('/cases', { caseNumber: 'X-1', title: 'x', offense: 'other' })).status).toBe(403);
       expect((await client.post('/traces', traceBody(records.own.caseId))).status).toBe(403);
     }
@@ -85,25 +82,25 @@ describe('authorization matrix', () => {
         purchaser: { firstName: 'John', lastName: 'Doe', dateOfBirth: '1980-01-01', city: 'Houston', state: 'TX' },
       }),
     });
-    const redacted = await t.client.as(world.users.stockpile.token).get(`/traces/${traceId}`);
+    const redacted = await t.client.as(t.users.stockpile.token).get(`/traces/${traceId}`);
     expect(redacted.body.possessor).toBeNull();
     expect(redacted.body.result).not.toHaveProperty('purchaser');
     expect(redacted.body.result.dealer.licenseNumber).toBe('5-74-013-01-4A-12345');
-    const listed = await t.client.as(world.users.stockpile.token).get(`/traces?caseId=${records.own.caseId}`);
+    const listed = await t.client.as(t.users.stockpile.token).get(`/traces?caseId=${records.own.caseId}`);
     expect(listed.body.items[0].possessor).toBeNull();
     expect(JSON.stringify(listed.body)).not.toContain('Pérez');
 
-    const full = await t.client.as(world.users.advisor.token).get(`/traces/${traceId}`);
+    const full = await t.client.as(t.users.advisor.token).get(`/traces/${traceId}`);
     expect(full.body.possessor.lastName).toBe('Pérez');
     expect(full.body.result.purchaser.lastName).toBe('Doe');
-    const audit = await t.db('audit_log').where({ action: 'trace.personal_data_read', entity_id: traceId, actor_id: world.users.advisor.id });
+    const audit = await t.db('audit_log').where({ action: 'trace.personal_data_read', entity_id: traceId, actor_id: t.users.advisor.id });
     expect(audit.length).toBeGreaterThanOrEqual(1);
-    expect(audit[0]).toMatchObject({ role: 'advisor', agency_id: world.home.id, component: 'api', outcome: 'success' });
+    expect(audit[0]).toMatchObject({ role: 'advisor', agency_id: t.home.id, component: 'api', outcome: 'success' });
     expect(audit[0].request_id).toBeTruthy();
   });
 
   it('answers 404 for ids that do not exist and for malformed ids alike', async () => {
-    const client = t.client.as(world.users.admin.token);
+    const client = t.client.as(t.users.admin.token);
     expect((await client.get('/traces/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await client.get('/traces/not-a-uuid')).status).toBe(404);
   });

@@ -1,18 +1,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { startApp, unique, type TestApp } from './support/harness.ts';
+import { unique, useWorld } from './support/harness.ts';
+
+const t = useWorld();
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...process.env, DATABASE_URL: inject('databaseUrl'), LOG_LEVEL: 'silent' } });
-
-let t: TestApp;
-beforeAll(async () => {
-  t = await startApp();
-});
-afterAll(() => t.close());
 
 describe('configuration', () => {
   it('uses the documented defaults', () => {

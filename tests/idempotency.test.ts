@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
+const t = useWorld();
+
 let caseId: string;
 
 beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
-  caseId = (await createCase(t.client, world.users.investigator.token)).id;
+  caseId = (await createCase(t.client, t.users.investigator.token)).id;
 });
-afterAll(() => t.close());
 
 describe('Idempotency-Key', () => {
   it('replays the original status and body for the same key and body', async () => {
-    const client = t.client.as(world.users.investigator.token);
+    const client = t.client.as(t.users.investigator.token);
     const key = unique('key-');
     const body = traceBody(caseId);
     const first = await client.post('/traces', body, { 'idempotency-key': key });
@@ -27,7 +24,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 when the key is reused with a different body', async () => {
-    const client = t.client.as(world.users.investigator.token);
+    const client = t.client.as(t.users.investigator.token);
     const key = unique('key-');
     expect((await client.post('/traces', traceBody(caseId), { 'idempotency-key': key })).status).toBe(201);
     const reuse = await client.post('/traces', traceBody(caseId), { 'idempotency-key': key });
@@ -37,14 +34,14 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys per user: another user with the same key creates its own record', async () => {
     const key = unique('key-');
-    const mine = await t.client.as(world.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
-    const theirs = await t.client.as(world.users.neighbourInvestigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
+    const mine = await t.client.as(t.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
+    const theirs = await t.client.as(t.users.neighbourInvestigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
 
   it('does not store a failed attempt: the same key works once the request is fixed', async () => {
-    const client = t.client.as(world.users.investigator.token);
+    const client = t.client.as(t.users.investigator.token);
     const key = unique('key-');
     const body = { caseNumber: unique('K-'), title: 'Extorsión', offense: 'extortion' };
     expect((await client.post('/cases', { ...body, offense: 'nope' }, { 'idempotency-key': key })).status).toBe(400);
@@ -52,7 +49,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('20 concurrent requests with the same key create exactly one trace and all get its body', async () => {
-    const client = t.client.as(world.users.investigator.token);
+    const client = t.client.as(t.users.investigator.token);
     const key = unique('key-');
     const body = traceBody(caseId);
     const replies = await Promise.all(Array.from({ length: 20 }, () => client.post('/traces', body, { 'idempotency-key': key })));
@@ -65,7 +62,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('rejects a malformed key', async () => {
-    const res = await t.client.as(world.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'other' }, { 'idempotency-key': 'x'.repeat(256) });
+    const res = await t.client.as(t.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'other' }, { 'idempotency-key': 'x'.repeat(256) });
     expect(res.status).toBe(400);
   });
 });

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, startApp, unique, type TestApp } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { unique, createUser, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
-});
-afterAll(() => t.close());
+const t = useWorld();
 
 describe('identity', () => {
   it('GET /me describes the caller and its agency', async () => {
-    const res = await t.client.as(world.users.investigator.token).get('/me');
+    const res = await t.client.as(t.users.investigator.token).get('/me');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      id: world.users.investigator.id,
-      name: world.users.investigator.name,
-      email: world.users.investigator.email,
+      id: t.users.investigator.id,
+      name: t.users.investigator.name,
+      email: t.users.investigator.email,
       role: 'investigator',
-      agency: { id: world.home.id, code: world.home.code, name: `Agency ${world.home.code}`, country: 'SV', region: world.region },
+      agency: { id: t.home.id, code: t.home.code, name: `Agency ${t.home.code}`, country: 'SV', region: t.region },
     });
   });
 
@@ -33,7 +26,7 @@ describe('identity', () => {
   });
 
   it('lets an admin create agencies and users; a token is rst_ + ≥ 32 random bytes and stored only as SHA-256', async () => {
-    const admin = t.client.as(world.users.admin.token);
+    const admin = t.client.as(t.users.admin.token);
     const code = unique('NEW-');
     const agency = await admin.post('/agencies', { code, name: 'Fiscalía General', country: 'SV', region: 'central-america' });
     expect(agency.status).toBe(201);
@@ -57,9 +50,9 @@ describe('identity', () => {
   });
 
   it('rotating a token revokes the old ones; deactivating stops every token at once', async () => {
-    const admin = t.client.as(world.users.admin.token);
+    const admin = t.client.as(t.users.admin.token);
     const email = `${unique('rot').toLowerCase()}@example.org`;
-    const created = await admin.post('/users', { name: 'Rot', email, role: 'advisor', agencyId: world.home.id });
+    const created = await admin.post('/users', { name: 'Rot', email, role: 'advisor', agencyId: t.home.id });
     const oldToken = created.body.token;
     const rotated = await admin.post(`/users/${created.body.user.id}/tokens`);
     expect(rotated.status).toBe(201);
@@ -72,12 +65,12 @@ describe('identity', () => {
     const user = await admin.get(`/users/${created.body.user.id}`);
     expect(user.body).toMatchObject({ active: false });
     expect(user.body.deactivatedAt).not.toBeNull();
-    expect((await admin.delete(`/users/${world.users.admin.id}`)).status).toBe(409);
+    expect((await admin.delete(`/users/${t.users.admin.id}`)).status).toBe(409);
   });
 
   it('PATCH /users/:id changes name, role and password (stored as a slow hash, never returned)', async () => {
-    const admin = t.client.as(world.users.admin.token);
-    const created = await admin.post('/users', { name: 'Pat', email: `${unique('pat').toLowerCase()}@example.org`, role: 'investigator', agencyId: world.home.id });
+    const admin = t.client.as(t.users.admin.token);
+    const created = await admin.post('/users', { name: 'Pat', email: `${unique('pat').toLowerCase()}@example.org`, role: 'investigator', agencyId: t.home.id });
     expect(created.body.user.hasPassword).toBe(false);
     const patched = await admin.patch(`/users/${created.body.user.id}`, { name: 'Patricia', role: 'advisor', password: 'correct horse battery' });
     expect(patched.status).toBe(200);
@@ -91,35 +84,114 @@ describe('identity', () => {
   });
 
   it('lists users with a keyset cursor and filters', async () => {
-    const admin = t.client.as(world.users.admin.token);
+    const admin = t.client.as(t.users.admin.token);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const res: { body: { items: { id: string; agencyId: string }[]; nextCursor: string | null } } =
-        await admin.get(`/users?agencyId=${world.home.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        await admin.get(`/users?agencyId=${t.home.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       seen.push(...res.body.items.map((u) => u.id));
-      expect(res.body.items.every((u) => u.agencyId === world.home.id)).toBe(true);
+      expect(res.body.items.every((u) => u.agencyId === t.home.id)).toBe(true);
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen).toEqual(expect.arrayContaining([world.users.investigator.id, world.users.advisor.id, world.users.stockpile.id, world.users.admin.id]));
+    expect(seen).toEqual(expect.arrayContaining([t.users.investigator.id, t.users.advisor.id, t.users.stockpile.id, t.users.admin.id]));
     expect((await admin.get('/users?cursor=garbage')).body.errors[0].path).toBe('/query/cursor');
   });
 
   it('agencies: admin edits reviewRequired; others read only their scope', async () => {
-    const admin = t.client.as(world.users.admin.token);
-    const patched = await admin.patch(`/agencies/${world.neighbour.id}`, { reviewRequired: true });
+    const admin = t.client.as(t.users.admin.token);
+    const patched = await admin.patch(`/agencies/${t.neighbour.id}`, { reviewRequired: true });
     expect(patched.status).toBe(200);
     expect(patched.body.reviewRequired).toBe(true);
-    await admin.patch(`/agencies/${world.neighbour.id}`, { reviewRequired: false });
+    await admin.patch(`/agencies/${t.neighbour.id}`, { reviewRequired: false });
 
-    const advisor = t.client.as(world.users.advisor.token);
+    const advisor = t.client.as(t.users.advisor.token);
     const regional = await advisor.get('/agencies?limit=200');
-    expect(regional.body.items.map((a: { id: string }) => a.id).sort()).toEqual([world.home.id, world.neighbour.id].sort());
-    expect((await advisor.get(`/agencies/${world.faraway.id}`)).status).toBe(404);
-    const investigator = t.client.as(world.users.investigator.token);
-    expect((await investigator.get(`/agencies/${world.neighbour.id}`)).status).toBe(404);
-    expect((await investigator.patch(`/agencies/${world.home.id}`, { reviewRequired: true })).status).toBe(403);
-    expect((await investigator.post('/users', { name: 'x', email: 'y@example.org', role: 'admin', agencyId: world.home.id })).status).toBe(403);
+    expect(regional.body.items.map((a: { id: string }) => a.id).sort()).toEqual([t.home.id, t.neighbour.id].sort());
+    expect((await advisor.get(`/agencies/${t.faraway.id}`)).status).toBe(404);
+    const investigator = t.client.as(t.users.investigator.token);
+    expect((await investigator.get(`/agencies/${t.neighbour.id}`)).status).toBe(404);
+    expect((await investigator.patch(`/agencies/${t.home.id}`, { reviewRequired: true })).status).toBe(403);
+    expect((await investigator.post('/users', { name: 'x', email: 'y@example.org', role: 'admin', agencyId: t.home.id })).status).toBe(403);
+  });
+});
+
+const PASSWORD = 'correct horse battery staple';
+
+async function person() {
+  const user = await createUser(t.db, t.home.id, 'investigator', PASSWORD);
+  return user;
+}
+
+describe('web sessions', () => {
+  it('signs in with email and password; the rss_ token works like an API token and expires 30 minutes after last use', async () => {
+    const user = await person();
+    const res = await t.client.post('/sessions', { email: user.email.toUpperCase(), password: PASSWORD });
+    expect(res.status).toBe(201);
+    expect(res.body.token).toMatch(/^rss_[A-Za-z0-9_-]{43,}$/);
+    expect(res.body.user).toMatchObject({ id: user.id, email: user.email, role: 'investigator' });
+    const idle = Date.parse(res.body.expiresAt) - Date.now();
+    expect(idle).toBeGreaterThan(29 * 60_000);
+    expect(idle).toBeLessThanOrEqual(30 * 60_000);
+    expect((await t.client.as(res.body.token).get('/me')).body.id).toBe(user.id);
+
+    // Each use extends the idle expiry…
+    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ expires_at: t.db.raw("now() + interval '1 minute'") });
+    await t.client.as(res.body.token).get('/me');
+    const extended = await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).first();
+    expect(extended.expires_at.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+    // …but never past 12 hours after sign-in…
+    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ created_at: t.db.raw("now() - interval '11 hours 55 minutes'") });
+    await t.client.as(res.body.token).get('/me');
+    const capped = await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).first();
+    expect(capped.expires_at.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000 + 1000);
+    // …and an idle session stops working.
+    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ expires_at: t.db.raw("now() - interval '1 second'") });
+    expect((await t.client.as(res.body.token).get('/me')).status).toBe(401);
+  });
+
+  it('answers wrong email and wrong password alike', async () => {
+    const user = await person();
+    const wrongPassword = await t.client.post('/sessions', { email: user.email, password: 'nope nope nope' });
+    const wrongEmail = await t.client.post('/sessions', { email: 'nobody@example.org', password: PASSWORD });
+    expect(wrongPassword.status).toBe(401);
+    expect(wrongEmail.status).toBe(401);
+    expect(wrongPassword.body).toEqual(wrongEmail.body);
+    expect((await t.client.post('/sessions', { email: user.email })).status).toBe(400);
+  });
+
+  it('locks the account for 10 minutes after 5 failures in a row, audited; then lets it in again', async () => {
+    const user = await person();
+    for (let i = 0; i < 5; i++) expect((await t.client.post('/sessions', { email: user.email, password: `wrong ${i} password` })).status).toBe(401);
+    const locked = await t.client.post('/sessions', { email: user.email, password: PASSWORD });
+    expect(locked.status).toBe(401);
+    expect(locked.body.type).toBe('/problems/account-locked');
+    const until = Date.parse(locked.body.lockedUntil) - Date.now();
+    expect(until).toBeGreaterThan(9 * 60_000);
+    expect(until).toBeLessThanOrEqual(10 * 60_000);
+    expect(await t.db('audit_log').where({ action: 'user.locked', entity_id: user.id })).toHaveLength(1);
+    expect(await t.db('audit_log').where({ action: 'auth.sign_in_failed', entity_id: user.id })).toHaveLength(5);
+
+    await t.db('users').where({ id: user.id }).update({ locked_until: t.db.raw("now() - interval '1 second'") });
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+  });
+
+  it('a success resets the failure count', async () => {
+    const user = await person();
+    for (let i = 0; i < 4; i++) await t.client.post('/sessions', { email: user.email, password: 'wrong password!' });
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+    for (let i = 0; i < 4; i++) await t.client.post('/sessions', { email: user.email, password: 'wrong password!' });
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+  });
+
+  it('signs out; API tokens are not sessions; deactivated users cannot sign in', async () => {
+    const user = await person();
+    const session = (await t.client.post('/sessions', { email: user.email, password: PASSWORD })).body.token;
+    expect((await t.client.as(session).delete('/sessions/current')).status).toBe(204);
+    expect((await t.client.as(session).get('/me')).status).toBe(401);
+    expect((await t.client.as(user.token).delete('/sessions/current')).status).toBe(409);
+    await t.client.as(t.users.admin.token).delete(`/users/${user.id}`);
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(401);
   });
 });

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { documented } from '../src/http/openapi.ts';
 import { createLogger } from '../src/logger.ts';
-import { startApp, type TestApp } from './support/harness.ts';
+import { useWorld } from './support/harness.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startApp();
-});
-afterAll(() => t.close());
+const t = useWorld();
 
 describe('/openapi.json', () => {
   it('is OpenAPI 3.1 and documents every API route with its schemas and problem responses', async () => {
@@ -19,7 +16,7 @@ describe('/openapi.json', () => {
       const path = `/api/v1${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
       const operation = res.body.paths[path]?.[route.method];
       expect(operation, `${route.method} ${path}`).toBeDefined();
-      if (route.body) expect(operation.requestBody.content['application/json'].schema).toEqual(JSON.parse(JSON.stringify(route.documentedBody ?? route.body)));
+      if (route.body) expect(operation.requestBody.content['application/json'].schema).toEqual(documented(JSON.parse(JSON.stringify(route.documentedBody ?? route.body))));
       if (route.roles !== 'public') expect(operation.responses['401'].content).toHaveProperty('application/problem+json');
     }
     expect(res.body.paths['/api/v1/traces'].post.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');

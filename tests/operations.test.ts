@@ -5,20 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
-import { createCase, createWorld, startApp, traceBody, type TestApp } from './support/harness.ts';
+import { createCase, startApp, traceBody, useWorld } from './support/harness.ts';
 import { freePort, PrivateRedis, uniquePrefix, waitFor } from './support/processes.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
-});
-afterAll(() => t.close());
+const t = useWorld();
 
 describe('API documentation', () => {
   it('documents every route the Express router serves', async () => {
@@ -79,7 +72,7 @@ describe('health and metrics', () => {
       expect(down.body.detail).toBe('Not ready: redis.');
       expect(down.body.checks).toMatchObject({ postgres: 'ok', migrations: 'ok', redis: expect.stringMatching(/^failing/) });
       // The API itself keeps answering without Redis.
-      expect((await app.client.as(world.users.investigator.token).get('/me')).status).toBe(200);
+      expect((await app.client.as(t.users.investigator.token).get('/me')).status).toBe(200);
       await redis.start();
       await waitFor(async () => (await app.client.get('/readyz')).status === 200, 'readyz 200 again', 20_000);
     } finally {
@@ -89,9 +82,9 @@ describe('health and metrics', () => {
   });
 
   it('/metrics exposes HTTP histograms by route template, traces by status, queue depth, outbox backlog and process metrics', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
-    const trace = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id));
-    await t.client.as(world.users.investigator.token).get(`/traces/${trace.body.id}`);
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const trace = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id));
+    await t.client.as(t.users.investigator.token).get(`/traces/${trace.body.id}`);
     const res = await fetch(`${t.client.baseUrl}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toContain('text/plain');
@@ -128,7 +121,7 @@ describe('protection', () => {
   it('rate-limits per token (and per IP without one) with 429 and RateLimit headers', async () => {
     const app = await startApp({ rateLimit: { windowMs: 60_000, max: 3, anonymousMax: 2 } });
     try {
-      const inv = app.client.as(world.users.investigator.token);
+      const inv = app.client.as(t.users.investigator.token);
       const replies = [];
       for (let i = 0; i < 4; i++) replies.push(await inv.get('/me'));
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
@@ -136,7 +129,7 @@ describe('protection', () => {
       expect(replies[0]!.headers.get('ratelimit')).toMatch(/r=2/);
       expect(replies[3]!.headers.get('content-type')).toContain('application/problem+json');
       expect(replies[3]!.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
-      expect((await app.client.as(world.users.advisor.token).get('/me')).status).toBe(200);
+      expect((await app.client.as(t.users.advisor.token).get('/me')).status).toBe(200);
       const anonymous = [await app.client.get('/me'), await app.client.get('/me'), await app.client.get('/me')];
       expect(anonymous.map((r) => r.status)).toEqual([401, 401, 429]);
     } finally {
@@ -146,11 +139,11 @@ describe('protection', () => {
 
   it('shows the BullMQ board to admins only', async () => {
     expect((await fetch(`${t.client.baseUrl}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${world.users.investigator.token}` } })).status).toBe(403);
-    const board = await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${world.users.admin.token}` } });
+    expect((await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
+    const board = await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${t.users.admin.token}` } });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
-    const viaCookie = await fetch(`${t.client.baseUrl}/admin/queues/api/queues`, { headers: { cookie: `rastreo_token=${world.users.admin.token}` } });
+    const viaCookie = await fetch(`${t.client.baseUrl}/admin/queues/api/queues`, { headers: { cookie: `rastreo_token=${t.users.admin.token}` } });
     expect(viaCookie.status).toBe(200);
     expect(JSON.stringify(await viaCookie.json())).toContain('traces');
   });
@@ -163,11 +156,11 @@ describe('logs', () => {
     stream.on('data', (chunk) => (output += chunk));
     const app = await startApp({ logStream: stream });
     try {
-      const inv = app.client.as(world.users.investigator.token);
-      const kase = await createCase(app.client, world.users.investigator.token);
+      const inv = app.client.as(t.users.investigator.token);
+      const kase = await createCase(app.client, t.users.investigator.token);
       await inv.post('/traces', traceBody(kase.id), { 'x-request-id': 'req-log-test-1' });
       await inv.get('/traces?limit=5', { 'x-request-id': 'req-log-test-2' });
-      await app.client.get('/me', { authorization: `Bearer ${world.users.advisor.token.slice(0, -2)}xx`, 'x-request-id': 'req-log-test-3' });
+      await app.client.get('/me', { authorization: `Bearer ${t.users.advisor.token.slice(0, -2)}xx`, 'x-request-id': 'req-log-test-3' });
       await inv.get('/traces/not-a-uuid');
     } finally {
       await app.close();
@@ -177,10 +170,10 @@ describe('logs', () => {
     expect(requestLines.length).toBeGreaterThanOrEqual(5);
     for (const line of requestLines) expect(line.req.id).toMatch(/\S/);
     const traced = requestLines.find((line) => line.req.id === 'req-log-test-1');
-    expect(traced).toMatchObject({ userId: world.users.investigator.id, agencyId: world.home.id, res: { statusCode: 201 } });
+    expect(traced).toMatchObject({ userId: t.users.investigator.id, agencyId: t.home.id, res: { statusCode: 201 } });
     expect(requestLines.find((line) => line.req.id === 'req-log-test-3')?.res.statusCode).toBe(401);
-    expect(output).not.toContain(world.users.investigator.token);
-    expect(output).not.toContain(world.users.advisor.token.slice(4, -2));
+    expect(output).not.toContain(t.users.investigator.token);
+    expect(output).not.toContain(t.users.advisor.token.slice(4, -2));
     expect(output).not.toContain('Pérez');
     expect(output).toContain('[redacted]');
   });
@@ -199,17 +192,22 @@ describe('graceful shutdown', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
-      const kase = await createCase(t.client, world.users.investigator.token);
+      const kase = await createCase(t.client, t.users.investigator.token);
       const trx = await t.db.transaction();
       await trx('cases').where({ id: kase.id }).forUpdate().first();
       const slow = fetch(`http://127.0.0.1:${port}/api/v1/cases/${kase.id}`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${world.users.investigator.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${t.users.investigator.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'Renamed during shutdown' }),
       });
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(async () => {
+        const { rows } = await t.db.raw(`SELECT 1 FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'update "cases"%'`);
+        return rows.length > 0;
+      }, 'the PATCH to wait on the row lock');
       child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
+      // Shutting down: no new connections, while the PATCH in flight keeps the process alive.
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true)), 'the listener to close');
       expect(child.exitCode).toBeNull();
       await trx.commit();
       const res = await slow;

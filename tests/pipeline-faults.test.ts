@@ -1,42 +1,35 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
-import { PrivateRedis, privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
+import { PrivateRedis, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
 
-let t: TestApp;
-let database: Awaited<ReturnType<typeof privateDatabase>>;
-let world: Awaited<ReturnType<typeof createWorld>>;
+const t = useWorld({ privateDatabase: true });
 let redis: PrivateRedis;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  database = await privateDatabase();
-  t = await startApp({ databaseUrl: database.url });
-  world = await createWorld(t.db);
   redis = await PrivateRedis.start();
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
 });
 afterAll(async () => {
-  await t?.close();
-  await database?.drop();
   await redis?.stop();
 });
 
 const start = (env: Record<string, string> = {}) => {
-  const worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefixFor, ...env });
+  const worker = spawnWorker({ DATABASE_URL: t.databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefixFor, ...env });
   workers.push(worker);
   return worker;
 };
 const uniquePrefixFor = uniquePrefix();
 
 async function submitMany(n: number, serialPrefix = 'TESTOK') {
-  const kase = await createCase(t.client, world.users.investigator.token);
+  const kase = await createCase(t.client, t.users.investigator.token);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const weapon = { manufacturer: 'Ruger', model: 'LCP', caliber: '.380 ACP', type: 'pistol', serialNumber: unique(serialPrefix), countryOfManufacture: 'US' };
-    const res = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id, { weapon }));
+    const res = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id, { weapon }));
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }
@@ -101,8 +94,8 @@ describe('the pipeline under faults', () => {
   });
 
   it('the reconciler gives a queued trace whose job vanished from Redis a new job', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
-    const res = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id, {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const res = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id, {
       weapon: { manufacturer: 'Colt', model: 'M4', caliber: '5.56', type: 'rifle', serialNumber: unique('TESTOK'), countryOfManufacture: 'US' },
     }));
     // The relay moves the job to Redis, then Redis loses everything before any worker takes it.

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
-import { dropRedisPrefix, privateDatabase, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
+import { HoldingAdapter, startInProcessWorker } from './support/holding-adapter.ts';
+import { waitFor } from './support/processes.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-let t: TestApp;
-let database: Awaited<ReturnType<typeof privateDatabase>>;
-let world: Awaited<ReturnType<typeof createWorld>>;
-let worker: WorkerProcess;
-const prefix = uniquePrefix();
-
-beforeAll(async () => {
-  database = await privateDatabase();
-  t = await startApp({ databaseUrl: database.url });
-  world = await createWorld(t.db);
-  worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, TRACE_MAX_ATTEMPTS: '3' });
-});
-
-afterAll(async () => {
-  await worker?.kill('SIGTERM');
-  await t?.close();
-  await database?.drop();
-  await dropRedisPrefix(REDIS_URL, prefix);
-});
+const t = useWorld({ privateDatabase: true, worker: { TRACE_MAX_ATTEMPTS: '3' } });
 
 const FINAL = ['completed', 'not_traceable', 'needs_info', 'failed'];
-const inv = () => t.client.as(world.users.investigator.token);
+const inv = () => t.client.as(t.users.investigator.token);
 
 async function submit(serialPrefix: string, country: string, caseId: string, extra: Record<string, unknown> = {}) {
   const weapon = {
@@ -60,7 +42,7 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
   ];
 
   it.each(cases)('$serial ($country) → $status $outcome $reason with its stage events in order', async (expected) => {
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
     const { id } = await submit(expected.serial, expected.country, kase.id);
     const trace = await settled(id);
     expect(trace.status).toBe(expected.status);
@@ -95,7 +77,7 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
   });
 
   it('shows the result on the trace, its case and its weapon', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
     const { id } = await submit('TESTOK', 'US', kase.id);
     const trace = await settled(id);
     const caseView = await inv().get(`/cases/${kase.id}`);
@@ -105,10 +87,10 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
   });
 
   it('re-enqueues a failed trace when an advisor retries it, as a new run', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
     const { id } = await submit('TESTDOWN', 'US', kase.id);
     expect((await settled(id)).status).toBe('failed');
-    const retried = await t.client.as(world.users.advisor.token).post(`/traces/${id}/retry`);
+    const retried = await t.client.as(t.users.advisor.token).post(`/traces/${id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body.status).toBe('queued');
     await waitFor(async () => (await eventsOf(id)).filter((e) => e.type === 'failed').length === 2, 'second failure');
@@ -116,44 +98,51 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
   });
 
   it('works urgent traces before routine ones', async () => {
-    await worker.kill('SIGTERM');
-    const kase = await createCase(t.client, world.users.investigator.token);
+    await t.stopWorker();
+    const kase = await createCase(t.client, t.users.investigator.token);
     const routine: string[] = [];
     for (let i = 0; i < 6; i++) routine.push((await submit('TESTOK', 'US', kase.id)).id);
     const urgent = (await submit('TESTOK', 'US', kase.id, { urgent: true, urgentReason: 'Suspect in custody' })).id;
-    expect((await t.client.as(world.users.advisor.token).post(`/traces/${urgent}/approve`)).body.status).toBe('queued');
-    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '20' });
+    expect((await t.client.as(t.users.advisor.token).post(`/traces/${urgent}/approve`)).body.status).toBe('queued');
+    await t.restartWorker({ WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '20' });
     for (const id of [...routine, urgent]) await settled(id);
     const started = await t.db('trace_events').whereIn('trace_id', [...routine, urgent]).where({ type: 'started' }).orderBy('id').pluck('trace_id');
     expect(started[0]).toBe(urgent);
   });
 
   it('moves an escalated trace that is already waiting in BullMQ ahead of routine ones', async () => {
-    await worker.kill('SIGTERM');
-    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '400' });
-    const kase = await createCase(t.client, world.users.investigator.token);
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await submit('TESTOK', 'US', kase.id)).id);
-    await waitFor(async () => (await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' })).length === 1, 'first start');
-    await waitFor(async () => (await t.db('trace_outbox').whereIn('trace_id', ids)).length === 0, 'relay');
-    const last = ids.at(-1)!;
-    const escalated = await t.client.as(world.users.advisor.token).post(`/traces/${last}/escalate`, { reason: 'Weapon used in a police killing' });
-    expect(escalated.body.status).toBe('queued');
-    for (const id of ids) await settled(id);
-    const started = await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' }).orderBy('id').pluck('trace_id');
-    expect(started.indexOf(last)).toBe(1);
+    // One job at a time, the first one held at its importer stage until the escalation is in: no timing involved.
+    await t.stopWorker();
+    const adapter = new HoldingAdapter();
+    const worker = await startInProcessWorker(t, adapter, { WORKER_CONCURRENCY: '1' });
+    try {
+      const kase = await createCase(t.client, t.users.investigator.token);
+      const ids = [(await submit('TESTOK-HOLD', 'AT', kase.id)).id];
+      for (let i = 0; i < 4; i++) ids.push((await submit('TESTOK', 'US', kase.id)).id);
+      await waitFor(async () => (await t.db('traces').where({ id: ids[0] }).first()).stage === 'manufacturer', 'the first trace to be held');
+      await waitFor(async () => (await t.db('trace_outbox').whereIn('trace_id', ids)).length === 0, 'relay');
+      const last = ids.at(-1)!;
+      const escalated = await t.client.as(t.users.advisor.token).post(`/traces/${last}/escalate`, { reason: 'Weapon used in a police killing' });
+      expect(escalated.body.status).toBe('queued');
+      await waitFor(async () => (await t.db('trace_outbox').where({ trace_id: last })).length === 0, 'the reprioritization to be relayed');
+      adapter.releaseAll();
+      for (const id of ids) await settled(id);
+      const started = await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' }).orderBy('id').pluck('trace_id');
+      expect(started.indexOf(last)).toBe(1);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('finishes the current job on SIGTERM and exits cleanly', async () => {
-    await worker.kill('SIGTERM');
-    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, ADAPTER_LATENCY_MS: '400' });
-    const kase = await createCase(t.client, world.users.investigator.token);
+    await t.restartWorker({ ADAPTER_LATENCY_MS: '400' });
+    const kase = await createCase(t.client, t.users.investigator.token);
     const { id } = await submit('TESTOK', 'US', kase.id);
     await waitFor(async () => (await t.db('traces').where({ id }).first()).status === 'in_progress', 'trace to start');
-    expect(await worker.kill('SIGTERM')).toBe(0);
+    expect(await t.worker!.kill('SIGTERM')).toBe(0);
     const row = await t.db('traces').where({ id }).first();
     expect(row.status).toBe('completed');
-    expect(worker.output()).not.toMatch(/"level":(50|60)/);
-    worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, TRACE_MAX_ATTEMPTS: '3' });
+    expect(t.worker!.output()).not.toMatch(/"level":(50|60)/);
+    await t.restartWorker({ TRACE_MAX_ATTEMPTS: '3' });
   });
 });

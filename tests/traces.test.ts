@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
+const t = useWorld();
+
 let caseId: string;
-const inv = () => t.client.as(world.users.investigator.token);
+const inv = () => t.client.as(t.users.investigator.token);
 
 beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
-  caseId = (await createCase(t.client, world.users.investigator.token)).id;
+  caseId = (await createCase(t.client, t.users.investigator.token)).id;
 });
-afterAll(() => t.close());
 
 const usWeapon = () => ({
   manufacturer: 'Smith & Wesson', model: 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: unique('US'),
@@ -25,8 +23,8 @@ describe('creating traces', () => {
     const trace = res.body;
     expect(trace.reference).toMatch(new RegExp(`^TR-${new Date().getUTCFullYear()}-\\d{6}$`));
     expect(trace).toMatchObject({
-      status: 'queued', stage: null, urgent: false, urgentReason: null, qualityFlags: [], agencyId: world.home.id, caseId,
-      createdBy: world.users.investigator.id, attempts: 0, result: null, assignedTo: null, completedAt: null,
+      status: 'queued', stage: null, urgent: false, urgentReason: null, qualityFlags: [], agencyId: t.home.id, caseId,
+      createdBy: t.users.investigator.id, attempts: 0, result: null, assignedTo: null, completedAt: null,
       recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure', municipality: null },
       possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
     });
@@ -35,7 +33,7 @@ describe('creating traces', () => {
     expect(events.body.items).toEqual([
       expect.objectContaining({
         type: 'submitted', fromStatus: null, toStatus: 'queued',
-        actor: { id: world.users.investigator.id, name: world.users.investigator.name, role: 'investigator' },
+        actor: { id: t.users.investigator.id, name: t.users.investigator.name, role: 'investigator' },
       }),
     ]);
     const kase = await inv().get(`/cases/${caseId}`);
@@ -55,12 +53,12 @@ describe('creating traces', () => {
   });
 
   it('sends every trace of an agency with reviewRequired to review', async () => {
-    await t.db('agencies').where({ id: world.home.id }).update({ review_required: true });
+    await t.db('agencies').where({ id: t.home.id }).update({ review_required: true });
     try {
       const res = await inv().post('/traces', traceBody(caseId, { weapon: usWeapon() }));
       expect(res.body).toMatchObject({ status: 'pending_review', qualityFlags: [] });
     } finally {
-      await t.db('agencies').where({ id: world.home.id }).update({ review_required: false });
+      await t.db('agencies').where({ id: t.home.id }).update({ review_required: false });
     }
   });
 
@@ -91,11 +89,11 @@ describe('creating traces', () => {
   });
 
   it('refuses a case of another agency and a closed case', async () => {
-    const otherCase = await createCase(t.client, world.users.neighbourInvestigator.token);
+    const otherCase = await createCase(t.client, t.users.neighbourInvestigator.token);
     const res = await inv().post('/traces', traceBody(otherCase.id));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: '/caseId', message: 'is not a case of your agency' }]);
-    const closed = await createCase(t.client, world.users.investigator.token);
+    const closed = await createCase(t.client, t.users.investigator.token);
     await inv().patch(`/cases/${closed.id}`, { status: 'closed' });
     expect((await inv().post('/traces', traceBody(closed.id))).status).toBe(409);
   });
@@ -161,7 +159,7 @@ describe('validation', () => {
 
 describe('listing traces', () => {
   it('filters by status, case, weapon, urgent and q (reference or serial), and pages with a keyset cursor', async () => {
-    const listCase = (await createCase(t.client, world.users.investigator.token)).id;
+    const listCase = (await createCase(t.client, t.users.investigator.token)).id;
     const created = [];
     for (let i = 0; i < 5; i++) {
       created.push((await inv().post('/traces', traceBody(listCase, { weapon: usWeapon(), draft: i % 2 === 0 }))).body);
@@ -208,5 +206,98 @@ describe('editing and submitting', () => {
     expect((await inv().patch(`/traces/${draft.id}`, { notes: 'late' })).status).toBe(409);
     const types = (await inv().get(`/traces/${draft.id}/events`)).body.items.map((e: { type: string }) => e.type);
     expect(types).toEqual(['created', 'updated', 'updated', 'submitted']);
+  });
+});
+
+describe('POST /traces/bulk', () => {
+  function rows(caseId: string, otherCaseId: string) {
+    const body = Array.from({ length: 500 }, (_, i) => traceBody(caseId, {
+      weapon: { manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: unique(`BULK${i}-`), countryOfManufacture: 'AT', importer: 'Glock Inc.' },
+    })) as Record<string, any>[];
+    delete body[3]!.weapon;
+    body[77]!.recovery = { date: '2999-01-01', circumstance: 'found' };
+    body[150]!.colour = 'black';
+    body[260]!.caseId = otherCaseId;
+    body[333] = structuredClone(body[332]!);
+    body[499]!.urgent = true;
+    return body;
+  }
+
+  const expectExactOutcome = (res: { status: number; body: any }) => {
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 494, failed: 6 });
+    const failures = Object.fromEntries(res.body.results.filter((r: any) => r.errors).map((r: any) => [r.index, r.errors]));
+    expect(failures).toEqual({
+      3: [{ path: '/weapon', message: 'is required' }],
+      77: [{ path: '/recovery/date', message: 'must not be in the future' }],
+      150: [{ path: '/colour', message: 'is not a known field' }],
+      260: [{ path: '/caseId', message: 'is not a case of your agency' }],
+      333: [{ path: '', message: 'duplicates a trace of the same weapon, case and recovery date' }],
+      499: [{ path: '/urgentReason', message: 'is required when urgent is true' }],
+    });
+    const dup = res.body.results[333];
+    expect(dup.duplicateOf).toBe(res.body.results[332].traceId);
+    expect(res.body.results.map((r: any) => r.index)).toEqual([...Array(500).keys()]);
+    for (const r of res.body.results.filter((x: any) => !x.errors)) expect(r.reference).toMatch(/^TR-\d{4}-\d{6,}$/);
+  };
+
+  it('imports 500 JSON rows, each standing or failing alone', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const other = await createCase(t.client, t.users.neighbourInvestigator.token);
+    const key = unique('bulk-');
+    const body = rows(kase.id, other.id);
+    const res = await inv().post('/traces/bulk', body, { 'idempotency-key': key });
+    expectExactOutcome(res);
+    const stored = await t.db('traces').where({ case_id: kase.id });
+    expect(stored).toHaveLength(494);
+    expect(new Set(stored.map((r) => r.status))).toEqual(new Set(['queued']));
+    expect(await t.db('trace_events').whereIn('trace_id', stored.map((r) => r.id))).toHaveLength(494);
+    expect(await t.db('trace_outbox').whereIn('trace_id', stored.map((r) => r.id))).toHaveLength(494);
+    const replay = await inv().post('/traces/bulk', body, { 'idempotency-key': key });
+    expect(replay.body).toEqual(res.body);
+    expect(await t.db('traces').where({ case_id: kase.id })).toHaveLength(494);
+  });
+
+  it('imports 500 CSV rows with the same per-row outcome', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const other = await createCase(t.client, t.users.neighbourInvestigator.token);
+    const header = 'caseId,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.importer,weapon.countryOfManufacture,recovery.date,recovery.circumstance,colour,urgent,urgentReason';
+    const lines = rows(kase.id, other.id).map((r) => [
+      r.caseId, r.weapon?.manufacturer ?? '', r.weapon?.model ?? '', r.weapon?.caliber ?? '', r.weapon?.type ?? '', r.weapon?.serialNumber ?? '',
+      r.weapon?.importer ?? '', r.weapon?.countryOfManufacture ?? '', r.recovery.date, r.recovery.circumstance, r.colour ?? '', r.urgent ? 'true' : '', '',
+    ].join(','));
+    const unknownColumn = await inv().request('POST', '/traces/bulk', `${header}\n${lines.join('\n')}\n`, { 'content-type': 'text/csv' });
+    expect(unknownColumn.status).toBe(400);
+    expect(unknownColumn.body.errors).toEqual([{ path: '/header/colour', message: 'is not a known column' }]);
+
+    const csv = (h: string, ls: string[]) => `${h}\n${ls.join('\n')}\n`;
+    const noColour = header.replace(',colour', '');
+    const cleaned = lines.map((l) => { const cells = l.split(','); cells.splice(10, 1); return cells.join(','); });
+    // Row 150's unknown field cannot exist in CSV; give it an unknown enum instead.
+    cleaned[150] = cleaned[150]!.replace(',pistol,', ',bazooka,');
+    const res = await inv().request('POST', '/traces/bulk', csv(noColour, cleaned), { 'content-type': 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 494, failed: 6 });
+    expect(res.body.results[3].errors).toEqual([{ path: '/weapon', message: 'is required' }]);
+    expect(res.body.results[150].errors).toEqual([{ path: '/weapon/type', message: expect.stringContaining('must be one of') }]);
+    expect(res.body.results[333].duplicateOf).toBe(res.body.results[332].traceId);
+    expect(res.body.results[499].errors).toEqual([{ path: '/urgentReason', message: 'is required when urgent is true' }]);
+  });
+
+  it('reads the documented example file', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const example = readFileSync(new URL('./fixtures/bulk-example.csv', import.meta.url), 'utf8').replaceAll('3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10', kase.id);
+    const res = await inv().request('POST', '/traces/bulk', example, { 'content-type': 'text/csv' });
+    expect(res.body).toMatchObject({ created: 3, failed: 0 });
+    const traces = (await inv().get(`/traces?caseId=${kase.id}`)).body.items;
+    expect(traces.map((x: any) => x.qualityFlags).sort()).toEqual([['obliterated_serial'], ['urgent'], []].sort());
+  });
+
+  it('refuses more than 500 rows and an empty body', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const tooMany = await inv().post('/traces/bulk', Array.from({ length: 501 }, () => traceBody(kase.id)));
+    expect(tooMany.status).toBe(400);
+    expect((await inv().post('/traces/bulk', [])).status).toBe(400);
+    expect((await t.client.as(t.users.advisor.token).post('/traces/bulk', [traceBody(kase.id)])).status).toBe(403);
   });
 });

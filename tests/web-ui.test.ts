@@ -2,28 +2,18 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors } from './support/browser.ts';
-import { createCase, createUser, createWorld, startApp, today, traceBody, unique, type TestApp } from './support/harness.ts';
-import { dropRedisPrefix, privateDatabase, spawnWorker, uniquePrefix, type WorkerProcess } from './support/processes.ts';
+import { createCase, createUser, today, traceBody, unique, useWorld } from './support/harness.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PASSWORD = 'contraseña-de-prueba-2026';
-const prefix = uniquePrefix();
-let t: TestApp;
-let database: Awaited<ReturnType<typeof privateDatabase>>;
-let world: Awaited<ReturnType<typeof createWorld>>;
-let worker: WorkerProcess;
+const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100' } });
 let browser: Browser;
 const people: Record<'investigator' | 'advisor' | 'stockpile' | 'verifier' | 'locked', { id: string; email: string; token: string }> = {} as never;
 
 beforeAll(async () => {
-  database = await privateDatabase();
-  t = await startApp({ databaseUrl: database.url, webUi: true });
-  world = await createWorld(t.db);
-  await t.db('agencies').where({ id: world.home.id }).update({ name: 'Policía Nacional Civil' });
-  await t.db('agencies').where({ id: world.neighbour.id }).update({ name: 'Fiscalía General de la República' });
-  const home = world.home.id;
+  await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
+  await t.db('agencies').where({ id: t.neighbour.id }).update({ name: 'Fiscalía General de la República' });
   const named = async (key: keyof typeof people, role: Parameters<typeof createUser>[2], name: string) => {
-    const user = await createUser(t.db, home, role, PASSWORD);
+    const user = await createUser(t.db, t.home.id, role, PASSWORD);
     await t.db('users').where({ id: user.id }).update({ name });
     people[key] = user;
   };
@@ -32,16 +22,11 @@ beforeAll(async () => {
   await named('stockpile', 'stockpile_manager', 'Rosa Aguilar');
   await named('verifier', 'stockpile_manager', 'Luis Portillo');
   await named('locked', 'investigator', 'Ana Rivas');
-  worker = spawnWorker({ DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100' });
   browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await worker?.kill('SIGTERM');
-  await t?.close();
-  await database?.drop();
-  await dropRedisPrefix(REDIS_URL, prefix);
 });
 
 interface Session {
@@ -64,9 +49,14 @@ async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole('button', { name: 'Ingresar' }).click();
 }
 
+/** Waits until nothing on the page is still loading (pages that poll never go network-idle). */
+async function settledPage(page: Page) {
+  await expect.poll(() => page.locator('.loading').count()).toBe(0);
+}
+
 /** The page's visible text holds no English UI string and no raw enum value. */
 async function expectSpanish(page: Page) {
-  await page.waitForLoadState('networkidle');
+  await settledPage(page);
   // <code> holds literal formats (CSV column names), not UI language.
   const text = await page.evaluate(() => {
     const body = document.body.cloneNode(true) as HTMLElement;
@@ -281,6 +271,29 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await investigator.context.close();
   }, 90_000);
 
+  it('an investigator fixes the serial of a trace the tracing center sent back, resubmits it and it completes', async () => {
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    const inv = t.client.as(people.investigator.token);
+    const sent = (await inv.post('/traces', traceBody(caseId, {
+      weapon: { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: unique('TESTINFO-'), importer: 'Beretta USA', countryOfManufacture: 'IT' },
+    }))).body;
+    await expect.poll(async () => (await inv.get(`/traces/${sent.id}`)).body.status, { timeout: 30_000 }).toBe('needs_info');
+
+    const { page, context, errors } = await open();
+    await signIn(page, people.investigator.email);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/${sent.id}`);
+    await expect.poll(() => statusOf(page)).toBe('needs_info');
+    await page.getByRole('link', { name: 'Editar' }).click();
+    await field(page, 'Número de serie').fill(unique('TESTOK-'));
+    await page.getByRole('button', { name: 'Guardar y reenviar' }).click();
+    await page.getByRole('heading', { name: `Rastreo ${sent.reference}` }).waitFor();
+    await expect.poll(() => statusOf(page), { timeout: 30_000, interval: 250 }).toBe('completed');
+    await expectSpanish(page);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a stockpile manager plans and completes a destruction, another verifies it, and the certificate downloads', async () => {
     const manager = t.client.as(people.stockpile.token);
     const intake = async (extra: Record<string, unknown> = {}) => {
@@ -388,7 +401,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByTestId('who').waitFor();
     const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token);
     expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
-    await page.getByRole('link', { name: 'Rastreos' }).click();
+    // The next request the page makes answers 401; a reload makes one at once (a click could race a background refetch).
+    await page.goto(`${t.client.baseUrl}/traces`);
     await page.getByText('Su sesión venció').waitFor();
     await page.getByRole('button', { name: 'Ingresar' }).waitFor();
     await context.close();
@@ -403,7 +417,7 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     for (const [path, heading] of [['/queue', 'Cola de revisión'], ['/dashboard', 'Panel regional'], ['/reports', 'Informes']] as const) {
       await page.goto(t.client.baseUrl + path);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await settledPage(page);
       expect(await overflow(), path).toBeLessThanOrEqual(0);
       await screenshot(page, `tablet${path.replace('/', '-')}`);
     }

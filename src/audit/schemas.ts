@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, PageQuery, Timestamp, Uuid } from '../http/schemas.ts';
+import { Nullable, PageQuery, Timestamp, TimestampInput, Uuid } from '../http/schemas.ts';
 import { RoleSchema } from '../identity/actor.ts';
 
 export const AuditQuery = Type.Object(
@@ -9,8 +9,8 @@ export const AuditQuery = Type.Object(
     actorId: Type.Optional(Uuid),
     action: Type.Optional(Type.String({ maxLength: 64, example: 'trace.approve' })),
     outcome: Type.Optional(Type.Enum(['success', 'denied', 'failure'])),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant' })),
+    from: Type.Optional(TimestampInput('Entries at or after this instant')),
+    to: Type.Optional(TimestampInput('Entries before this instant')),
     ...PageQuery,
   },
   { additionalProperties: false },

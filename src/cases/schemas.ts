@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
 export const OFFENSES = ['homicide', 'attempted_homicide', 'assault', 'robbery', 'extortion', 'drug_trafficking',
@@ -8,7 +8,7 @@ export const Offense = Type.Enum(OFFENSES);
 export const CaseStatus = Type.Enum(['open', 'closed']);
 
 export const CaseCreate = Type.Object(
-  { caseNumber: Text(64), title: Text(300), offense: Offense, openedAt: Type.Optional(DateOnly) },
+  { caseNumber: Text(64), title: Text(300), offense: Offense, openedAt: Type.Optional(DateInput()) },
   { additionalProperties: false },
 );
 export const CasePatch = Type.Object(

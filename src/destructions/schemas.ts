@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, TimestampInput, Uuid } from '../http/schemas.ts';
 import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
@@ -11,7 +11,7 @@ export const Witness = Type.Object({ name: Text(200), organization: Text(200) },
 
 export const DestructionCreate = Type.Object(
   {
-    plannedFor: DateOnly,
+    plannedFor: DateInput(),
     method: Method,
     location: Text(300),
     itemIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 20_000, uniqueItems: true }),
@@ -21,7 +21,7 @@ export const DestructionCreate = Type.Object(
 
 export const DestructionComplete = Type.Object(
   {
-    performedAt: Type.String({ format: 'date-time', description: 'Not in the future' }),
+    performedAt: TimestampInput('Not in the future'),
     witnesses: Type.Array(Witness, { minItems: 2, maxItems: 50, description: 'At least two witnesses who sign' }),
     certificateNumber: Type.Optional(Text(100)),
     notes: Type.Optional(Text(4000)),

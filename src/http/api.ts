@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/knex.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
 import { requestFingerprint, withIdempotency, type Reply } from './idempotency.ts';
 import { forbidden, invalidField, Problem } from './problem.ts';
-import { bodyValidator, queryValidator, type Validator } from './validation.ts';
+import { bodyValidator, pathSegment, queryValidator, type Validator } from './validation.ts';
 import { authenticate } from './authenticate.ts';
 import { audit } from '../audit/audit-log.ts';
 
@@ -98,7 +98,7 @@ export class Api {
     check.validateParams?.(params);
     const query = { ...(req.query as Record<string, unknown>) };
     if (check.validateQuery) check.validateQuery(query);
-    else if (Object.keys(query).length) throw invalidField(`/query/${Object.keys(query)[0]}`, 'is not a known parameter');
+    else if (Object.keys(query).length) throw invalidField(`/query/${pathSegment(Object.keys(query)[0]!)}`, 'is not a known parameter');
     const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 

@@ -3,7 +3,9 @@ import type { AnyRoute } from './api.ts';
 import { ProblemSchema } from './schemas.ts';
 
 const PROBLEM_RESPONSES: Record<number, string> = {
-  400: 'The body or query fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer',
+  400: 'The body or query fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
+    '(`/query/<name>` for a query parameter). Text containing U+0000 or an unpaired UTF-16 surrogate, and dates before ' +
+    '1900-01-01, are refused here too',
   401: 'Missing, invalid or revoked token, or deactivated user',
   403: 'The caller’s role may not do this',
   404: 'Not found, or outside the caller’s scope',
@@ -37,6 +39,20 @@ function parameters(route: AnyRoute) {
     });
   }
   return result;
+}
+
+/**
+ * ajv's `formatMinimum` (dates from 1900 on) is not a JSON Schema 2020-12 keyword: the document says it in words
+ * (and as `x-formatMinimum`) instead.
+ */
+export function documented<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(documented) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const { formatMinimum, ...rest } = value as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, documented(item)]));
+  if (typeof formatMinimum !== 'string') return out as T;
+  const note = `Not before ${formatMinimum}.`;
+  return { ...out, description: out.description ? `${String(out.description)} ${note}` : note, 'x-formatMinimum': formatMinimum } as T;
 }
 
 export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
@@ -87,7 +103,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
       responses,
     };
   }
-  return {
+  return documented({
     openapi: '3.1.0',
     info: {
       title: 'Rastreo API',
@@ -103,5 +119,5 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (rst_…) or a web session token (rss_…)' } },
       schemas: { Problem: ProblemSchema },
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { invalidField } from './problem.ts';
+import { hostileTextErrors } from './validation.ts';
 
 export type CursorValues = (string | number | boolean | null)[];
 
@@ -10,7 +11,8 @@ export function decodeCursor(cursor: string | undefined, arity: number): CursorV
   if (cursor === undefined) return undefined;
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity) return values as CursorValues;
+    const usable = Array.isArray(values) && values.length === arity && hostileTextErrors(values).length === 0;
+    if (usable) return values as CursorValues;
   } catch {
     // fall through to the 400 below
   }

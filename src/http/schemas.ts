@@ -3,6 +3,15 @@ import Type, { type TSchema } from 'typebox';
 export const Uuid = Type.String({ format: 'uuid' });
 export const DateOnly = Type.String({ format: 'date', example: '2026-11-02' });
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** Nothing Rastreo records happened before 1900: an earlier date is a typo (and year 0 is no date to PostgreSQL). */
+export const EARLIEST_DATE = '1900-01-01';
+/** A date a client sends: `YYYY-MM-DD`, from 1900-01-01 on. */
+export const DateInput = (description?: string) =>
+  Type.String({ format: 'date', formatMinimum: EARLIEST_DATE, example: '2026-11-02', ...(description ? { description } : {}) });
+/** An instant a client sends (RFC 3339 with a zone), from 1900-01-01 on. */
+export const TimestampInput = (description?: string) =>
+  Type.String({ format: 'date-time', formatMinimum: `${EARLIEST_DATE}T00:00:00Z`, ...(description ? { description } : {}) });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const Text = (maxLength: number, minLength = 1) => Type.String({ minLength, maxLength });
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2', example: 'SV' });

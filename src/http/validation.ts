@@ -44,12 +44,47 @@ function describe(errors: ErrorObject[], prefix: string): FieldError[] {
   return result;
 }
 
+/** U+0000 and unpaired UTF-16 surrogates: no person types them and PostgreSQL cannot store them. */
+const HOSTILE = /[\u0000\p{Cs}]/u;
+const HOSTILE_ALL = /[\u0000\p{Cs}]/gu;
+export const HOSTILE_MESSAGE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
+
+export const isHostileText = (text: string) => HOSTILE.test(text);
+
+/** A path segment safe to echo back: hostile characters in a field name become U+FFFD. */
+export const pathSegment = (name: string) => pointerEscape(name.replace(HOSTILE_ALL, '\ufffd'));
+
+/**
+ * The one guard for text that enters the service: every string (and object key) of a body, query or CSV row is checked
+ * here, and each offending one reported at its own JSON Pointer.
+ */
+export function hostileTextErrors(value: unknown, path = ''): FieldError[] {
+  if (typeof value === 'string') return HOSTILE.test(value) ? [{ path, message: HOSTILE_MESSAGE }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => hostileTextErrors(item, `${path}/${i}`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => {
+      const at = `${path}/${pathSegment(key)}`;
+      return HOSTILE.test(key) ? [{ path: at, message: 'is not a known field' }] : hostileTextErrors(item, at);
+    });
+  }
+  return [];
+}
+
+/** Guard errors first; schema errors for the paths the guard did not already name. */
+function allErrors(value: unknown, prefix: string, validate: ValidateFunction): FieldError[] {
+  const errors = hostileTextErrors(value, prefix);
+  if (validate(value)) return errors;
+  const named = new Set(errors.map((error) => error.path));
+  return [...errors, ...describe(validate.errors ?? [], prefix).filter((error) => !named.has(error.path))];
+}
+
 export type Validator = (value: unknown) => void;
 
 function validator(ajv: Ajv2020, schema: TSchema, prefix: string): Validator {
   const validate: ValidateFunction = ajv.compile(schema);
   return (value) => {
-    if (!validate(value)) throw invalid(describe(validate.errors ?? [], prefix));
+    const errors = allErrors(value, prefix, validate);
+    if (errors.length) throw invalid(errors);
   };
 }
 
@@ -59,5 +94,5 @@ export const queryValidator = (schema: TSchema) => validator(queryAjv, schema, '
 /** The errors of a body without throwing, for requests that validate many items one by one. */
 export function bodyChecker(schema: TSchema): (value: unknown) => FieldError[] {
   const validate: ValidateFunction = bodyAjv.compile(schema);
-  return (value) => (validate(value) ? [] : describe(validate.errors ?? [], ''));
+  return (value) => allErrors(value, '', validate);
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
+import type { TraceAdapter } from '../traces/pipeline/adapter.ts';
 import { TraceProcessor, type TraceJob } from '../traces/pipeline/process-trace.ts';
 import type { Metrics } from '../operations/metrics.ts';
 import { OutboxRelay } from './outbox-relay.ts';
@@ -13,12 +14,22 @@ import { createTraceQueue, TRACE_QUEUE } from './trace-queue.ts';
 export interface Pipeline {
   relay: OutboxRelay;
   reconciler: Reconciler;
+  /** Stops taking new jobs (running ones finish first); `resume` takes them again. */
+  pause(): Promise<void>;
+  resume(): void;
   /** Stops taking jobs, lets the current ones finish within the deadline, then releases the rest and disconnects. */
   close(): Promise<void>;
 }
 
+export interface PipelineOptions {
+  metrics?: Metrics;
+  /** The tracing center; the mock adapter configured by ADAPTER_* when not given. */
+  adapter?: TraceAdapter;
+}
+
 /** The trace worker: BullMQ worker, outbox relay and reconciler, sharing one database pool. */
-export async function startPipeline(config: Config, db: Db, logger: Logger, metrics?: Metrics): Promise<Pipeline> {
+export async function startPipeline(config: Config, db: Db, logger: Logger, options: PipelineOptions = {}): Promise<Pipeline> {
+  const { metrics } = options;
   const producer = createRedis(config.REDIS_URL, 'producer');
   const consumer = createRedis(config.REDIS_URL, 'worker');
   for (const connection of [producer, consumer]) connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
@@ -27,7 +38,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, metr
   const settings = { prefix: config.QUEUE_PREFIX, maxAttempts: config.TRACE_MAX_ATTEMPTS, backoffMs: config.TRACE_BACKOFF_MS };
   const processor = new TraceProcessor(
     db,
-    new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
+    options.adapter ?? new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
     logger,
     metrics?.stageDuration,
   );
@@ -55,6 +66,8 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, metr
   return {
     relay,
     reconciler,
+    pause: () => worker.pause(),
+    resume: () => worker.resume(),
     async close() {
       await Promise.all([relay.stop(), reconciler.stop()]);
       let timer: NodeJS.Timeout | undefined;

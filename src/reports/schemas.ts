@@ -1,13 +1,13 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid } from '../http/schemas.ts';
+import { DateInput, Nullable, Uuid } from '../http/schemas.ts';
 
 export const GROUP_BY = ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month'] as const;
 export const OUTCOME_KEYS = ['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable', 'pending'] as const;
 
 export const ReportQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date', description: 'First recovery date counted; default: one year before `to`' })),
-    to: Type.Optional(Type.String({ format: 'date', description: 'Last recovery date counted; default: today (UTC)' })),
+    from: Type.Optional(DateInput('First recovery date counted; default: one year before `to`')),
+    to: Type.Optional(DateInput('Last recovery date counted; default: today (UTC)')),
     agencyId: Type.Optional(Uuid),
     groupBy: Type.Optional(Type.Enum(GROUP_BY, { default: 'outcome' })),
   },

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
 
 export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
@@ -15,7 +15,7 @@ export const ItemCreate = Type.Object(
     weaponId: Type.Optional(Uuid),
     weapon: Type.Optional(WeaponInput),
     source: ItemSource,
-    intakeDate: Type.String({ format: 'date', description: 'Not in the future' }),
+    intakeDate: DateInput('Not in the future'),
     storageLocation: Text(200),
     caseId: Type.Optional(Uuid),
     evidenceHold: Type.Optional(Type.Boolean({ description: 'Defaults to true when caseId is given, else false' })),

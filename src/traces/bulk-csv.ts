@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { invalid, invalidField } from '../http/problem.ts';
+import { HOSTILE_MESSAGE, isHostileText } from '../http/validation.ts';
 import { BULK_CSV_COLUMNS } from './schemas.ts';
 
 const BOOLEANS = new Set(['weapon.serialObliterated', 'urgent', 'draft']);
@@ -29,6 +30,9 @@ export function parseBulkCsv(text: string): unknown[] {
   if (unknown.length) {
     throw invalid(unknown.map((column) => ({ path: `/header/${column}`, message: 'is not a known column' })), 'The CSV header has unknown columns.');
   }
+  const hostile = rows.flatMap((values, row) => header.flatMap((column, i) =>
+    isHostileText(values[i] ?? '') ? [{ path: `/${row}/${column}`, message: HOSTILE_MESSAGE }] : []));
+  if (hostile.length) throw invalid(hostile);
   return rows.map((values) => {
     const body: Record<string, unknown> = {};
     header.forEach((column, i) => {

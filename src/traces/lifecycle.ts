@@ -4,7 +4,7 @@ import { conflict, forbidden } from '../http/problem.ts';
 import type { RequestContext } from '../identity/actor.ts';
 import { NOTIFY_SELECT, onTraceReprioritized, outboxInsert, type QueuedTrace } from '../queue/trace-queued.ts';
 import { FINAL_STATUSES, type Stage, type TraceStatus } from './schemas.ts';
-import { TRANSITIONS, type TraceAction, type Transition } from './transitions.ts';
+import { STARTS_NEW_RUN, TRANSITIONS, type TraceAction, type Transition } from './transitions.ts';
 
 export { rolesFor, TRANSITIONS, type TraceAction } from './transitions.ts';
 
@@ -46,6 +46,13 @@ const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction): Rec
 });
 
 /**
+ * A trace that goes back to review or to the queue (resubmitted after needs_info, approved, retried) starts a new run:
+ * what the previous run left (its stage, its try count, a completion time) no longer describes it.
+ */
+const newRunColumns = (from: TraceStatus | null, to: TraceStatus): Record<string, unknown> =>
+  from !== null && STARTS_NEW_RUN.includes(to) ? { stage: null, attempts: 0, result: null, completed_at: null } : {};
+
+/**
  * Applies one transition with a conditional UPDATE on the current status, then writes its event and audit row.
  * Call inside a transaction; a concurrent change makes the UPDATE match nothing and answers 409.
  */
@@ -55,6 +62,7 @@ export async function transitionTrace<T = Record<string, unknown>>(db: Queryable
   const [row] = await db('traces')
     .where({ id: request.traceId, status: request.from })
     .update({
+      ...(changes ? newRunColumns(request.from, to) : {}),
       ...request.set,
       ...(changes ? timestampsFor(db, to, request.action) : {}),
       ...(changes && to === 'queued' ? { queue_run: db.raw('queue_run + 1') } : {}),

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { CountryCode, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { CountryCode, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
 import { RoleSchema } from '../identity/actor.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 
@@ -31,7 +31,7 @@ export const BULK_CSV_COLUMNS = [
 
 export const Recovery = Type.Object(
   {
-    date: Type.String({ format: 'date', description: 'Not in the future (UTC)' }),
+    date: DateInput('Not in the future (UTC)'),
     country: Type.Optional(CountryCode),
     department: Type.Optional(Text(100)),
     municipality: Type.Optional(Text(100)),
@@ -47,7 +47,7 @@ export const Possessor = Type.Object(
   {
     firstName: Text(100),
     lastName: Text(100),
-    dateOfBirth: Type.Optional(DateOnly),
+    dateOfBirth: Type.Optional(DateInput()),
     nationality: Type.Optional(CountryCode),
     idNumber: Type.Optional(Text(50)),
   },

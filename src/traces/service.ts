@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
 import { readScope, seesPersonalData, type RequestContext } from '../identity/actor.ts';
-import { findOrCreateWeapon, linkWeaponToCase } from '../weapons/repository.ts';
+import { findOrCreateWeapon, linkWeaponToCase, unlinkWeaponIfUnused } from '../weapons/repository.ts';
 import { recordTransition, targetStatus, transitionTrace, type TraceAction } from './lifecycle.ts';
 import { EDITABLE } from './transitions.ts';
 import * as repo from './repository.ts';
@@ -80,6 +80,8 @@ export class TraceService {
       const row = await trx.transaction((sp) => repo.updateTraceWhileStatus(sp, id, current.status, columns))
         .catch((error: unknown) => this.rethrowDuplicate(trx, error, merged.caseId, weaponId, merged.recovery.date));
       if (!row) throw conflict('concurrent-change', 'The trace changed while you were editing it; reload it and try again.');
+      // The gun this trace was about before the edit stays linked to the case only while something there is still about it.
+      if (row.weapon_id !== current.weapon_id || row.case_id !== current.case_id) await unlinkWeaponIfUnused(trx, current.case_id, current.weapon_id);
       await trx('trace_events').insert({ trace_id: id, type: 'updated', from_status: row.status, to_status: row.status, actor_id: ctx.actor.id });
       await audit(trx, ctx, { action: 'trace.updated', entity: 'trace', entityId: id, details: { fields: Object.keys(patch) } });
       return repo.toTrace(row, true);

@@ -43,5 +43,8 @@ export const allows = (action: TraceAction, from: TraceStatus | null, role: Role
   return rule.by.includes(role) && rule.from.includes(from);
 };
 
+/** Entering one of these begins a new run of the trace: nothing of an earlier run (stage, tries, result) carries over. */
+export const STARTS_NEW_RUN: readonly TraceStatus[] = ['pending_review', 'queued'];
+
 /** Statuses in which an investigator may still change a trace (PATCH); editing is not a transition. */
 export const EDITABLE = ['draft', 'needs_info'] as const satisfies readonly TraceStatus[];

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/queue/redis.ts';
 import { createTraceQueue } from '../../src/queue/trace-queue.ts';
 import type { Redis } from 'ioredis';
+import { privateDatabase, spawnWorker, type WorkerProcess } from './processes.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -157,8 +158,84 @@ export function traceBody(caseId: string, overrides: Record<string, unknown> = {
   };
 }
 
+/** A foreign pistol as a stockpile intake describes it (a new serial each time). */
+export const stockWeapon = (serialNumber = unique('SP')) => ({
+  manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber, countryOfManufacture: 'BR', importer: 'Taurus Intl',
+});
+
+/** Takes a weapon into custody as the stockpile manager whose token is given; throws unless 201. */
+export async function intakeItem(client: Client, token: string, extra: Record<string, unknown> = {}) {
+  const res = await client.as(token).post('/stockpile/items', {
+    weapon: stockWeapon(), source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega central, estante 4', ...extra,
+  });
+  if (res.status !== 201) throw new Error(`item not taken in: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; weaponId: string; reference: string; weapon: { serialNumber: string } };
+}
+
 export async function createCase(client: Client, token: string) {
   const res = await client.as(token).post('/cases', { caseNumber: unique('C-'), title: 'Homicidio en Soyapango', offense: 'homicide' });
   if (res.status !== 201) throw new Error(`case not created: ${JSON.stringify(res.body)}`);
   return res.body as { id: string; agencyId: string };
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+export type WorldUser = keyof World['users'];
+
+export interface UseWorldOptions extends TestAppOptions {
+  reviewRequired?: boolean;
+  /** A database of the file's own, for tests whose worker must not see other files' traces. */
+  privateDatabase?: boolean;
+  /** Starts a trace worker process on the file's database and queue prefix; the values override its environment. */
+  worker?: Record<string, string>;
+}
+
+/** The running app, its database and a world of agencies and users, filled in before the file's first test. */
+export interface WorldApp extends TestApp, World {
+  databaseUrl: string;
+  /** The worker started by `worker` or `startWorker`, if any. */
+  worker?: WorkerProcess;
+  /** Stops the current worker (SIGTERM) and starts another with these environment overrides. */
+  restartWorker(env?: Record<string, string>): Promise<WorkerProcess>;
+  /** Stops the current worker (SIGTERM); its exit code. */
+  stopWorker(): Promise<number | null | undefined>;
+  as(who: WorldUser): Client;
+}
+
+/**
+ * The set-up every test file shares: the real app over HTTP on a real database (the run's, or one of the file's own),
+ * a world of agencies and users, optionally a real worker process; all of it closed and dropped after the file.
+ */
+export function useWorld(options: UseWorldOptions = {}): WorldApp {
+  const env = {} as WorldApp;
+  let drop: (() => Promise<void>) | undefined;
+  const workerEnv = (overrides: Record<string, string> = {}) => ({
+    DATABASE_URL: env.databaseUrl, REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: env.prefix, ...options.worker, ...overrides,
+  });
+  beforeAll(async () => {
+    let databaseUrl = options.databaseUrl ?? inject('databaseUrl');
+    if (options.privateDatabase) {
+      const database = await privateDatabase();
+      databaseUrl = database.url;
+      drop = database.drop;
+    }
+    const app = await startApp({ ...options, databaseUrl });
+    Object.assign(env, app, await createWorld(app.db, { reviewRequired: options.reviewRequired }), {
+      databaseUrl,
+      as: (who: WorldUser) => app.client.as(env.users[who].token),
+      stopWorker: async () => env.worker?.kill('SIGTERM'),
+      async restartWorker(overrides?: Record<string, string>) {
+        await env.worker?.kill('SIGTERM');
+        env.worker = spawnWorker(workerEnv(overrides));
+        return env.worker;
+      },
+    });
+    if (options.worker) env.worker = spawnWorker(workerEnv());
+  }, 120_000);
+  afterAll(async () => {
+    await env.worker?.kill('SIGTERM');
+    await env.close?.();
+    await drop?.();
+  });
+  return env;
 }

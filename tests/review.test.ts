@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCase, createUser, createWorld, startApp, traceBody, type TestApp } from './support/harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createCase, createUser, createWorld, traceBody, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
+
 let clockNow = new Date();
 const clock = { now: () => clockNow };
-const adv = () => t.client.as(world.users.advisor.token);
-const inv = () => t.client.as(world.users.investigator.token);
+const t = useWorld({ clock, reviewRequired: true });
+const adv = () => t.client.as(t.users.advisor.token);
+const inv = () => t.client.as(t.users.investigator.token);
 const OPEN = 'pending_review,queued,in_progress,needs_info,failed';
 
-beforeAll(async () => {
-  t = await startApp({ clock });
-  world = await createWorld(t.db, { reviewRequired: true });
-});
 beforeEach(() => {
   clockNow = new Date();
 });
-afterAll(() => t.close());
 
 /** A trace of `owner` in `status`, last changed `agoSeconds` before the real now. */
 async function traceIn(status: string, agoSeconds = 0, options: { owner?: string; urgent?: boolean } = {}) {
-  const owner = options.owner ?? world.users.investigator.token;
+  const owner = options.owner ?? t.users.investigator.token;
   const kase = await createCase(t.client, owner);
   const extra = options.urgent ? { urgent: true, urgentReason: 'Suspect in custody' } : {};
   const res = await t.client.as(owner).post('/traces', traceBody(kase.id, extra));
@@ -52,8 +47,8 @@ describe('GET /queue', () => {
     const newRoutine = await traceIn('pending_review', 3_600);
     const newUrgent = await traceIn('pending_review', 60, { urgent: true });
     const failed = await traceIn('failed', 2 * 86_400);
-    const neighbour = await traceIn('pending_review', 10 * 86_400, { owner: world.users.neighbourInvestigator.token });
-    const faraway = await traceIn('pending_review', 20 * 86_400, { owner: world.users.farInvestigator.token });
+    const neighbour = await traceIn('pending_review', 10 * 86_400, { owner: t.users.neighbourInvestigator.token });
+    const faraway = await traceIn('pending_review', 20 * 86_400, { owner: t.users.farInvestigator.token });
     await traceIn('queued', 50 * 86_400);
 
     const ids = await allPages('/queue', 200);
@@ -68,8 +63,8 @@ describe('GET /queue', () => {
     expect(item.overdue).toBe(false);
     expect(res.body.items.every((i: { status: string }) => ['pending_review', 'failed'].includes(i.status))).toBe(true);
 
-    expect((await adv().get(`/queue?agencyId=${world.neighbour.id}&limit=200`)).body.items.map((i: { id: string }) => i.id)).toContain(neighbour);
-    expect((await adv().get(`/queue?agencyId=${world.faraway.id}`)).body.items).toEqual([]);
+    expect((await adv().get(`/queue?agencyId=${t.neighbour.id}&limit=200`)).body.items.map((i: { id: string }) => i.id)).toContain(neighbour);
+    expect((await adv().get(`/queue?agencyId=${t.faraway.id}`)).body.items).toEqual([]);
     expect((await adv().get('/queue?urgent=true&limit=200')).body.items.every((i: { urgent: boolean }) => i.urgent)).toBe(true);
     expect((await adv().get('/queue?status=queued&limit=200')).body.items.every((i: { status: string }) => i.status === 'queued')).toBe(true);
   });
@@ -123,8 +118,8 @@ describe('GET /queue', () => {
 
   it('is only for advisors and admins, and validates its filters', async () => {
     expect((await inv().get('/queue')).status).toBe(403);
-    expect((await t.client.as(world.users.stockpile.token).get('/queue/summary')).status).toBe(403);
-    expect((await t.client.as(world.users.admin.token).get('/queue')).status).toBe(200);
+    expect((await t.client.as(t.users.stockpile.token).get('/queue/summary')).status).toBe(403);
+    expect((await t.client.as(t.users.admin.token).get('/queue')).status).toBe(200);
     const bad = await adv().get('/queue?assignedTo=someone&status=nope&cursor=zzz');
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/query/assignedTo', '/query/status']);
@@ -155,7 +150,7 @@ describe('GET /queue/summary', () => {
     expect(summary.overdue).toBeGreaterThan(0);
     expect(Math.abs(summary.oldestWaitingSeconds - Math.max(...open.map((i) => i.waitingSeconds)))).toBeLessThanOrEqual(1);
     expect(Object.keys(summary.byStatus).sort()).toEqual(['cancelled', 'completed', 'draft', 'failed', 'in_progress', 'needs_info', 'not_traceable', 'pending_review', 'queued']);
-    expect(summary.byAgency.map((a: { agencyId: string }) => a.agencyId).sort()).toEqual([world.home.id, world.neighbour.id].sort());
+    expect(summary.byAgency.map((a: { agencyId: string }) => a.agencyId).sort()).toEqual([t.home.id, t.neighbour.id].sort());
     const total = (s: Record<string, number>) => Object.values(s).reduce((a, b) => a + b, 0);
     expect(total(summary.byStatus)).toBe(summary.byAgency.reduce((sum: number, a: { byStatus: Record<string, number> }) => sum + total(a.byStatus), 0));
     expect(summary.completedLast24h).toBeGreaterThanOrEqual(1);
@@ -167,7 +162,7 @@ describe('review actions', () => {
   it('approve: pending_review → queued with event and audit; refused elsewhere, by the wrong role or region', async () => {
     const id = await traceIn('pending_review');
     expect((await inv().post(`/traces/${id}/approve`)).status).toBe(403);
-    expect((await t.client.as(world.users.farAdvisor.token).post(`/traces/${id}/approve`)).status).toBe(404);
+    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/approve`)).status).toBe(404);
     const ok = await adv().post(`/traces/${id}/approve`);
     expect(ok.body.status).toBe('queued');
     expect((await adv().post(`/traces/${id}/approve`)).status).toBe(409);
@@ -194,16 +189,16 @@ describe('review actions', () => {
 
   it('assign / unassign only to an advisor of the same region; filters by assignee', async () => {
     const id = await traceIn('pending_review');
-    const neighbourAdvisor = await createUser(t.db, world.neighbour.id, 'advisor');
+    const neighbourAdvisor = await createUser(t.db, t.neighbour.id, 'advisor');
     const assigned = await adv().post(`/traces/${id}/assign`, { userId: neighbourAdvisor.id });
     expect(assigned.status).toBe(200);
     expect(assigned.body.assignedTo).toBe(neighbourAdvisor.id);
     expect((await adv().get(`/queue?assignedTo=${neighbourAdvisor.id}`)).body.items.map((i: { id: string }) => i.id)).toEqual([id]);
-    const toMe = await adv().post(`/traces/${id}/assign`, { userId: world.users.advisor.id });
-    expect(toMe.body.assignedTo).toBe(world.users.advisor.id);
+    const toMe = await adv().post(`/traces/${id}/assign`, { userId: t.users.advisor.id });
+    expect(toMe.body.assignedTo).toBe(t.users.advisor.id);
     expect((await adv().get('/queue?assignedTo=me&limit=200')).body.items.map((i: { id: string }) => i.id)).toContain(id);
 
-    for (const userId of [world.users.farAdvisor.id, world.users.investigator.id, '00000000-0000-4000-8000-000000000000']) {
+    for (const userId of [t.users.farAdvisor.id, t.users.investigator.id, '00000000-0000-4000-8000-000000000000']) {
       const refused = await adv().post(`/traces/${id}/assign`, { userId });
       expect(refused.status).toBe(400);
       expect(refused.body.errors[0].path).toBe('/userId');
@@ -215,7 +210,7 @@ describe('review actions', () => {
     expect(types.filter((t: string) => t === 'assigned')).toHaveLength(3);
     expect(await t.db('audit_log').where({ entity_id: id, action: 'trace.assign' })).toHaveLength(3);
     expect((await inv().post(`/traces/${id}/assign`, { userId: null })).status).toBe(403);
-    expect((await t.client.as(world.users.farAdvisor.token).post(`/traces/${id}/assign`, { userId: null })).status).toBe(404);
+    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/assign`, { userId: null })).status).toBe(404);
     const finished = await traceIn('cancelled');
     expect((await adv().post(`/traces/${finished}/assign`, { userId: null })).status).toBe(409);
   });
@@ -238,17 +233,17 @@ describe('review actions', () => {
 
   it('cancel by an advisor of the region; not from another region', async () => {
     const id = await traceIn('failed');
-    expect((await t.client.as(world.users.farAdvisor.token).post(`/traces/${id}/cancel`, { reason: 'x' })).status).toBe(404);
+    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/cancel`, { reason: 'x' })).status).toBe(404);
     expect((await adv().post(`/traces/${id}/cancel`, { reason: 'Duplicate of an older request' })).body.status).toBe('cancelled');
     expect((await adv().post(`/traces/${id}/cancel`, { reason: 'again' })).status).toBe(409);
   });
 
   it('admins edit an agency’s reviewRequired policy, which decides review for new traces', async () => {
-    const admin = t.client.as(world.users.admin.token);
-    expect((await admin.patch(`/agencies/${world.home.id}`, { reviewRequired: false })).body.reviewRequired).toBe(false);
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const admin = t.client.as(t.users.admin.token);
+    expect((await admin.patch(`/agencies/${t.home.id}`, { reviewRequired: false })).body.reviewRequired).toBe(false);
+    const kase = await createCase(t.client, t.users.investigator.token);
     expect((await inv().post('/traces', traceBody(kase.id))).body.status).toBe('queued');
-    await admin.patch(`/agencies/${world.home.id}`, { reviewRequired: true });
+    await admin.patch(`/agencies/${t.home.id}`, { reviewRequired: true });
     expect((await inv().post('/traces', traceBody(kase.id, { recovery: { date: '2026-01-01', circumstance: 'found' } }))).body.status).toBe('pending_review');
   });
 });

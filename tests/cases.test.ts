@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createWorld, startApp, traceBody, unique, type TestApp } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof createWorld>>;
-
-beforeAll(async () => {
-  t = await startApp();
-  world = await createWorld(t.db);
-});
-afterAll(() => t.close());
+const t = useWorld();
 
 describe('cases', () => {
   it('creates, reads, searches, renames and closes a case; case numbers are unique per agency', async () => {
-    const client = t.client.as(world.users.investigator.token);
+    const client = t.client.as(t.users.investigator.token);
     const caseNumber = unique('PNC-2026-');
     const created = await client.post('/cases', { caseNumber, title: 'Robo a mano armada en Santa Ana', offense: 'robbery', openedAt: '2026-10-03' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ caseNumber, status: 'open', offense: 'robbery', openedAt: '2026-10-03', agencyId: world.home.id, createdBy: world.users.investigator.id });
+    expect(created.body).toMatchObject({ caseNumber, status: 'open', offense: 'robbery', openedAt: '2026-10-03', agencyId: t.home.id, createdBy: t.users.investigator.id });
     expect((await client.post('/cases', { caseNumber, title: 'again', offense: 'other' })).status).toBe(409);
-    const elsewhere = await t.client.as(world.users.neighbourInvestigator.token).post('/cases', { caseNumber, title: 'same number, other agency', offense: 'other' });
+    const elsewhere = await t.client.as(t.users.neighbourInvestigator.token).post('/cases', { caseNumber, title: 'same number, other agency', offense: 'other' });
     expect(elsewhere.status).toBe(201);
 
     expect((await client.get(`/cases?q=${encodeURIComponent('santa ana')}`)).body.items.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
@@ -35,34 +28,6 @@ describe('cases', () => {
   });
 });
 
-describe('weapons', () => {
-  it('shows a weapon with its cases and traces in scope and counts the cases outside it', async () => {
-    const serial = unique('W');
-    const weapon = { manufacturer: 'Colt', model: '1911', caliber: '.45 ACP', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
-    const homeCase = await createCase(t.client, world.users.investigator.token);
-    const farCase = await createCase(t.client, world.users.farInvestigator.token);
-    const mine = await t.client.as(world.users.investigator.token).post('/traces', traceBody(homeCase.id, { weapon }));
-    const theirs = await t.client.as(world.users.farInvestigator.token).post('/traces', traceBody(farCase.id, { weapon: { ...weapon, serialNumber: serial.toLowerCase() } }));
-    expect(theirs.body.weaponId).toBe(mine.body.weaponId);
-
-    const detail = await t.client.as(world.users.investigator.token).get(`/weapons/${mine.body.weaponId}`);
-    expect(detail.status).toBe(200);
-    expect(detail.body.weapon).toMatchObject({ id: mine.body.weaponId, manufacturer: 'Colt', serialNumber: serial });
-    expect(detail.body.cases.map((c: { id: string }) => c.id)).toEqual([homeCase.id]);
-    expect(detail.body.otherCasesOutsideScope).toBe(1);
-    expect(detail.body.traces).toEqual([{ id: mine.body.id, reference: mine.body.reference, status: 'queued', outcome: null, caseId: homeCase.id }]);
-    expect(detail.body.stockpile).toBeNull();
-
-    const admin = await t.client.as(world.users.admin.token).get(`/weapons/${mine.body.weaponId}`);
-    expect(admin.body.otherCasesOutsideScope).toBe(0);
-    expect(admin.body.traces).toHaveLength(2);
-
-    const stranger = await t.client.as(world.users.neighbourInvestigator.token).get(`/weapons/${mine.body.weaponId}`);
-    expect(stranger.status).toBe(404);
-    expect((await t.client.as(world.users.neighbourInvestigator.token).get(`/weapons?serial=${serial}`)).body.items).toEqual([]);
-  });
-});
-
 describe('the database guards itself', () => {
   it('refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {
     const [row] = await t.db('audit_log').insert({ component: 'api', action: 'test.append' }).returning('id');
@@ -73,9 +38,9 @@ describe('the database guards itself', () => {
   });
 
   it('rejects enum values, duplicate weapon identities and case numbers that bypass the API', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
     await expect(t.db('cases').where({ id: kase.id }).update({ status: 'archived' })).rejects.toThrow(/check constraint/);
-    const trace = await t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id));
+    const trace = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id));
     await expect(t.db('traces').where({ id: trace.body.id }).update({ status: 'lost' })).rejects.toThrow(/check constraint/);
     await expect(t.db('traces').where({ id: trace.body.id }).update({ quality_flags: ['pretty'] })).rejects.toThrow(/check constraint/);
     const weapon = { manufacturer: 'X', manufacturer_normalized: 'X', model: 'm', caliber: 'c', type: 'pistol', serial_number: 'S-1', serial_normalized: 'S1', country_of_manufacture: 'US' };
@@ -85,9 +50,9 @@ describe('the database guards itself', () => {
   });
 
   it('numbers trace references from a sequence, never reusing one', async () => {
-    const kase = await createCase(t.client, world.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
     const refs = await Promise.all(Array.from({ length: 10 }, () =>
-      t.client.as(world.users.investigator.token).post('/traces', traceBody(kase.id)).then((r) => r.body.reference as string)));
+      t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id)).then((r) => r.body.reference as string)));
     expect(new Set(refs).size).toBe(10);
   });
 });

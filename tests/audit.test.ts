@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
+
+const t = useWorld();
+
+const inv = () => t.client.as(t.users.investigator.token);
+
+async function settle(id: string, status: string, result: Record<string, unknown> | null) {
+  await t.db('traces').where({ id }).update({ status, result: result ? JSON.stringify(result) : null });
+}
+
+describe('audit trail', () => {
+  it('records a read of purchaser data, a failed authentication and a refused cross-agency read, readable by admins', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const trace = (await inv().post('/traces', traceBody(kase.id, { possessor: undefined }))).body;
+    await settle(trace.id, 'completed', {
+      outcome: 'purchaser_identified', sourceCountry: 'US', saleDate: '2025-01-01', timeToCrimeDays: 273,
+      purchaser: { firstName: 'Mary', lastName: 'Jones', dateOfBirth: '1970-01-01', city: 'Phoenix', state: 'AZ' },
+    });
+    const requestId = `audit-${unique()}`;
+    await t.client.as(t.users.advisor.token).get(`/traces/${trace.id}`, { 'x-request-id': requestId });
+    expect(await t.client.get('/me', { authorization: 'Bearer rst_nottherealtokennottherealtoken', 'x-request-id': `${requestId}-login` })).toMatchObject({ status: 401 });
+    expect((await t.client.as(t.users.farInvestigator.token).get(`/traces/${trace.id}`, { 'x-request-id': `${requestId}-cross` })).status).toBe(404);
+
+    const admin = t.client.as(t.users.admin.token);
+    const read = await admin.get(`/audit?entity=trace&entityId=${trace.id}&action=trace.personal_data_read`);
+    expect(read.body.items[0]).toMatchObject({
+      component: 'api', action: 'trace.personal_data_read', outcome: 'success', actorId: t.users.advisor.id, role: 'advisor',
+      agencyId: t.home.id, entity: 'trace', entityId: trace.id, requestId, ip: expect.stringContaining('127.0.0.1'),
+    });
+    const failed = await admin.get('/audit?action=auth.failed&outcome=failure&limit=200');
+    expect(failed.body.items.find((e: any) => e.requestId === `${requestId}-login`)).toMatchObject({ actorId: null, component: 'api', ip: expect.any(String) });
+    const refused = await admin.get(`/audit?actorId=${t.users.farInvestigator.id}&action=access.refused`);
+    expect(refused.body.items[0]).toMatchObject({
+      outcome: 'denied', role: 'investigator', agencyId: t.faraway.id, requestId: `${requestId}-cross`,
+      details: { status: 404, method: 'GET', path: `/api/v1/traces/${trace.id}` },
+    });
+
+    const reads = await t.db('audit_log').where({ action: 'audit.read', actor_id: t.users.admin.id });
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    expect((await inv().get('/audit')).status).toBe(403);
+  });
+
+  it('pages the audit log newest first with a cursor and time filters', async () => {
+    const admin = t.client.as(t.users.admin.token);
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const first = await admin.get(`/audit?limit=3&from=${from}`);
+    expect(first.body.items).toHaveLength(3);
+    const second = await admin.get(`/audit?limit=3&from=${from}&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0].id).toBeLessThan(first.body.items[2].id);
+    expect((await admin.get(`/audit?to=${from}&from=${from}`)).body.items).toEqual([]);
+  });
+});

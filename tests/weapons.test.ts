@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
+
+const t = useWorld();
+
+describe('weapons', () => {
+  it('shows a weapon with its cases and traces in scope and counts the cases outside it', async () => {
+    const serial = unique('W');
+    const weapon = { manufacturer: 'Colt', model: '1911', caliber: '.45 ACP', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
+    const homeCase = await createCase(t.client, t.users.investigator.token);
+    const farCase = await createCase(t.client, t.users.farInvestigator.token);
+    const mine = await t.client.as(t.users.investigator.token).post('/traces', traceBody(homeCase.id, { weapon }));
+    const theirs = await t.client.as(t.users.farInvestigator.token).post('/traces', traceBody(farCase.id, { weapon: { ...weapon, serialNumber: serial.toLowerCase() } }));
+    expect(theirs.body.weaponId).toBe(mine.body.weaponId);
+
+    const detail = await t.client.as(t.users.investigator.token).get(`/weapons/${mine.body.weaponId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.weapon).toMatchObject({ id: mine.body.weaponId, manufacturer: 'Colt', serialNumber: serial });
+    expect(detail.body.cases.map((c: { id: string }) => c.id)).toEqual([homeCase.id]);
+    expect(detail.body.otherCasesOutsideScope).toBe(1);
+    expect(detail.body.traces).toEqual([{ id: mine.body.id, reference: mine.body.reference, status: 'queued', outcome: null, caseId: homeCase.id }]);
+    expect(detail.body.stockpile).toBeNull();
+
+    const admin = await t.client.as(t.users.admin.token).get(`/weapons/${mine.body.weaponId}`);
+    expect(admin.body.otherCasesOutsideScope).toBe(0);
+    expect(admin.body.traces).toHaveLength(2);
+
+    const stranger = await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons/${mine.body.weaponId}`);
+    expect(stranger.status).toBe(404);
+    expect((await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons?serial=${serial}`)).body.items).toEqual([]);
+  });
+});
