@@ -45,8 +45,10 @@ function describe(errors: ErrorObject[], prefix: string): FieldError[] {
 }
 
 /** U+0000 and unpaired UTF-16 surrogates: no person types them and PostgreSQL cannot store them. */
+/* eslint-disable no-control-regex -- matching U+0000 is the point */
 const HOSTILE = /[\u0000\p{Cs}]/u;
 const HOSTILE_ALL = /[\u0000\p{Cs}]/gu;
+/* eslint-enable no-control-regex */
 export const HOSTILE_MESSAGE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
 
 export const isHostileText = (text: string) => HOSTILE.test(text);
