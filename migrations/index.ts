@@ -5,6 +5,7 @@ import * as reviewQueue from './20261129_003_review_queue.ts';
 import * as stockpile from './20261129_004_stockpile.ts';
 import * as countsIndex from './20261129_005_counts_index.ts';
 import * as reportColumns from './20261129_006_report_columns.ts';
+import * as hardening from './20261130_007_hardening.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_004_stockpile': stockpile,
   '20261129_005_counts_index': countsIndex,
   '20261129_006_report_columns': reportColumns,
+  '20261130_007_hardening': hardening,
 };

@@ -15,7 +15,8 @@ import { DestructionService } from './destructions/service.ts';
 import { Api } from './http/api.ts';
 import { errorHandler, requestTimeout, unknownRoute } from './http/errors.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { rateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
+import { admission } from './http/authenticate.ts';
+import { RateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { docsRoutes } from './operations/docs.ts';
 import { healthRoutes } from './operations/health.ts';
@@ -50,6 +51,8 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   /** The built web application (index.html + assets); not served when absent. */
   webRoot?: string;
+  /** True once the process is shutting down: /readyz answers 503 so load balancers stop sending requests. */
+  shuttingDown?: () => boolean;
 }
 
 export function createApp(deps: AppDeps): { app: Express; api: Api } {
@@ -92,7 +95,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   auditRoutes(api);
 
   metrics.watch(db, queue);
-  healthRoutes(app, db, redis);
+  healthRoutes(app, db, redis, deps.shuttingDown);
   const openapi = buildOpenApi(api.routes, API_BASE);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -103,7 +106,11 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   docsRoutes(app);
   if (queue) queueBoardRoutes(app, db, queue);
 
-  if (redis && deps.rateLimit) app.use(API_BASE, rateLimiter(redis, deps.rateLimit));
+  app.use(API_BASE, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(API_BASE, admission(db, redis && deps.rateLimit ? new RateLimiter(redis, deps.rateLimit) : undefined));
   app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);

@@ -12,3 +12,21 @@ export const REDACTED_PATHS = [
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination as never);
 }
+
+/**
+ * A warning that can repeat many times a second while a dependency is away (Redis down: one per NOTIFY): the first is
+ * logged, then at most one per `intervalMs` per message, carrying how many were left out.
+ */
+export function throttledWarn(logger: Logger, intervalMs = 10_000) {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (object: Record<string, unknown>, message: string): void => {
+    const now = Date.now();
+    const seen = last.get(message);
+    if (seen && now - seen.at < intervalMs) {
+      seen.suppressed++;
+      return;
+    }
+    last.set(message, { at: now, suppressed: 0 });
+    logger.warn(seen?.suppressed ? { ...object, suppressed: seen.suppressed } : object, message);
+  };
+}

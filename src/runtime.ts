@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -32,16 +33,40 @@ async function waitForMigrations(db: Db, logger: Logger): Promise<void> {
   }
 }
 
-/** Stops accepting, lets in-flight requests finish until the deadline, then cuts what is left. */
-async function closeServer(server: Server, deadlineMs: number, logger: Logger): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => {
-    logger.warn('requests still running at the shutdown deadline; closing their connections');
-    server.closeAllConnections();
-  }, deadlineMs);
-  await closed;
-  clearTimeout(timer);
+/**
+ * Graceful HTTP shutdown without a single reset for a request the server read:
+ * - stop accepting connections (the listener closes: new connections are refused, a load balancer moves on);
+ * - every answer from now on — the ones in flight included — says `Connection: close`, so its socket ends right after;
+ * - keep-alive sockets that are idle are not cut at once (a client may be writing its next request into one at that
+ *   very moment: that is where resets come from); each ends when its advertised keep-alive (`Keep-Alive: timeout=5`)
+ *   runs out, which clients know and respect, or on its next answer;
+ * - whatever is still open at the deadline is cut.
+ */
+export function gracefulHttp(server: Server, logger: Logger) {
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  return {
+    get closing() {
+      return closing;
+    },
+    async close(deadlineMs: number): Promise<void> {
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      // net.Server's close, not http.Server's: the latter also destroys idle keep-alive sockets at once.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      const timer = setTimeout(() => {
+        logger.warn({ open: inFlight.size }, 'connections still open at the shutdown deadline; closing them');
+        server.closeAllConnections();
+      }, deadlineMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** Starts what PROCESS_ROLES asks for (API, worker or both), and stops it cleanly on SIGTERM/SIGINT. */
@@ -49,7 +74,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   const config = configOrExit(overrides);
   const roles = config.PROCESS_ROLES.split(',');
   const logger = createLogger(config.LOG_LEVEL);
-  const dbOptions = { poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS };
+  const dbOptions = { poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS, logger };
   let db: Db;
   if (roles.includes('api')) {
     await ensureDatabase(config.DATABASE_URL);
@@ -72,6 +97,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   if (roles.includes('worker')) pipeline = await startPipeline(config, db, logger, { metrics });
 
   let server: Server;
+  let http: ReturnType<typeof gracefulHttp> | undefined;
   if (roles.includes('api')) {
     // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
     const { createApp } = await import('./app.ts');
@@ -85,9 +111,11 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       webRoot: config.WEB_ROOT,
+      shuttingDown: () => http?.closing ?? false,
     });
     server = app.listen(config.PORT);
     server.requestTimeout = config.REQUEST_TIMEOUT_MS + 5_000;
+    http = gracefulHttp(server, logger);
     await once(server, 'listening');
     logger.info({ port: config.PORT }, 'rastreo api listening');
   } else {
@@ -108,7 +136,8 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await Promise.all([closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger), pipeline?.close()]);
+    const closeHttp = http ? http.close(config.SHUTDOWN_TIMEOUT_MS) : new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([closeHttp, pipeline?.close()]);
     await queue.close().catch(() => undefined);
     redis.disconnect();
     await db.destroy();

@@ -41,6 +41,24 @@ describe('audit trail', () => {
     expect((await inv().get('/audit')).status).toBe(403);
   });
 
+  it('audits every read path that shows possessor or purchaser data: one trace, a list, the review queue; never a stockpile manager', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const trace = (await inv().post('/traces', traceBody(kase.id, { urgent: true, urgentReason: 'Audiencia' }))).body;
+    expect(trace.status).toBe('pending_review');
+    const reads = async (actorId: string) =>
+      (await t.db('audit_log').where({ action: 'trace.personal_data_read', actor_id: actorId })).filter((row) => row.details.traceIds.includes(trace.id)).length;
+    const before = await reads(t.users.advisor.id);
+    const advisor = t.client.as(t.users.advisor.token);
+    expect((await advisor.get(`/traces/${trace.id}`)).body.possessor).not.toBeNull();
+    expect((await advisor.get(`/traces?caseId=${kase.id}`)).body.items[0].possessor).not.toBeNull();
+    const queued = (await advisor.get('/queue?limit=200')).body.items.find((item: { id: string }) => item.id === trace.id);
+    expect(queued.possessor).toMatchObject({ firstName: 'Juan' });
+    expect(await reads(t.users.advisor.id)).toBe(before + 3);
+    // A stockpile manager sees the trace without personal data, so nothing personal was read.
+    expect((await t.client.as(t.users.stockpile.token).get(`/traces/${trace.id}`)).body.possessor).toBeNull();
+    expect(await reads(t.users.stockpile.id)).toBe(0);
+  });
+
   it('pages the audit log newest first with a cursor and time filters', async () => {
     const admin = t.client.as(t.users.admin.token);
     const from = new Date(Date.now() - 60_000).toISOString();

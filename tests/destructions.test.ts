@@ -24,6 +24,18 @@ async function fetchPdf(path: string, token: string) {
 }
 
 describe('destruction', () => {
+  it('tells nothing of another agency’s item but that it is not yours — not its custody, not its holds — in the region or beyond', async () => {
+    for (const agency of [t.neighbour, t.faraway]) {
+      const manager = await createUser(t.db, agency.id, 'stockpile_manager');
+      const held = await intake({ evidenceHold: true }, manager.token);
+      const scheduled = await intake({}, manager.token);
+      await t.client.as(manager.token).post('/destructions', { plannedFor: '2026-12-01', method: 'crushing', location: 'Bodega', itemIds: [scheduled.id] });
+      const res = await mgr().post('/destructions', { plannedFor: '2026-12-01', method: 'smelting', location: 'Acería', itemIds: [held.id, scheduled.id] });
+      expect(res.status).toBe(409);
+      expect(res.body.items).toEqual([{ itemId: held.id, reasons: ['other_agency'] }, { itemId: scheduled.id, reasons: ['other_agency'] }]);
+    }
+  });
+
   it('refuses a plan with a reason per ineligible item, and changes nothing', async () => {
     const ok = await intake();
     const held = await intake({ evidenceHold: true });

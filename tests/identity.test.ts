@@ -161,20 +161,45 @@ describe('web sessions', () => {
     expect((await t.client.post('/sessions', { email: user.email })).status).toBe(400);
   });
 
-  it('locks the account for 10 minutes after 5 failures in a row, audited; then lets it in again', async () => {
+  it('locks an address for 10 minutes at the 5th failure in a row, audited; then lets it in again', async () => {
     const user = await person();
-    for (let i = 0; i < 5; i++) expect((await t.client.post('/sessions', { email: user.email, password: `wrong ${i} password` })).status).toBe(401);
+    const failures = [];
+    for (let i = 0; i < 5; i++) failures.push(await t.client.post('/sessions', { email: user.email, password: `wrong ${i} password` }));
+    expect(failures.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(failures.map((r) => r.body.type)).toEqual([...Array(4).fill('/problems/unauthenticated'), '/problems/account-locked']);
     const locked = await t.client.post('/sessions', { email: user.email, password: PASSWORD });
     expect(locked.status).toBe(401);
+    expect(locked.headers.get('www-authenticate')).toBe('Bearer');
     expect(locked.body.type).toBe('/problems/account-locked');
     const until = Date.parse(locked.body.lockedUntil) - Date.now();
     expect(until).toBeGreaterThan(9 * 60_000);
     expect(until).toBeLessThanOrEqual(10 * 60_000);
     expect(await t.db('audit_log').where({ action: 'user.locked', entity_id: user.id })).toHaveLength(1);
     expect(await t.db('audit_log').where({ action: 'auth.sign_in_failed', entity_id: user.id })).toHaveLength(5);
+    expect(await t.db('audit_log').where({ action: 'session.refused_locked', entity_id: user.id })).toHaveLength(1);
 
-    await t.db('users').where({ id: user.id }).update({ locked_until: t.db.raw("now() - interval '1 second'") });
+    await t.db('sign_in_failures').update({ locked_until: t.db.raw("now() - interval '1 second'") });
     expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+  });
+
+  it('an address nobody has is counted and locked the same way: a lockout never tells that an account exists', async () => {
+    const known = await person();
+    const unknown = `${unique('nadie').toLowerCase()}@example.org`;
+    const answers = async (email: string) => {
+      const replies = [];
+      for (let i = 0; i < 6; i++) replies.push(await t.client.post('/sessions', { email, password: 'not the password' }));
+      return replies.map((r) => ({ status: r.status, type: r.body.type, title: r.body.title, detail: r.body.detail.replace(/locked until .*/, 'locked until …'), keys: Object.keys(r.body).sort() }));
+    };
+    expect(await answers(unknown)).toEqual(await answers(known.email));
+    // Locked, the known address refuses even the right password, exactly as the unknown one refuses any.
+    const [knownLocked, unknownLocked] = [
+      await t.client.post('/sessions', { email: known.email, password: PASSWORD }),
+      await t.client.post('/sessions', { email: unknown.toUpperCase(), password: PASSWORD }),
+    ];
+    expect(Object.keys(knownLocked.body).sort()).toEqual(Object.keys(unknownLocked.body).sort());
+    expect([knownLocked.body.type, unknownLocked.body.type]).toEqual(['/problems/account-locked', '/problems/account-locked']);
+    // Stored as a hash of the address, not the address a stranger typed.
+    expect(JSON.stringify(await t.db('sign_in_failures').select('*'))).not.toContain(unknown);
   });
 
   it('a success resets the failure count', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
-import { createCase, startApp, traceBody, useWorld } from './support/harness.ts';
-import { freePort, PrivateRedis, uniquePrefix, waitFor } from './support/processes.ts';
+import { createCase, startApp, traceBody, unique, useWorld } from './support/harness.ts';
+import { PrivateRedis, spawnApi, waitFor } from './support/processes.ts';
 
 const t = useWorld();
 
@@ -132,21 +132,72 @@ describe('protection', () => {
       expect((await app.client.as(t.users.advisor.token).get('/me')).status).toBe(200);
       const anonymous = [await app.client.get('/me'), await app.client.get('/me'), await app.client.get('/me')];
       expect(anonymous.map((r) => r.status)).toEqual([401, 401, 429]);
+      expect(anonymous[2]!.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(anonymous[2]!.body.detail).toMatch(/^Too many requests: at most 2 per 60 s\. Try again in \d+ s\.$/);
     } finally {
       await app.close();
     }
   });
 
-  it('shows the BullMQ board to admins only', async () => {
-    expect((await fetch(`${t.client.baseUrl}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
-    const board = await fetch(`${t.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${t.users.admin.token}` } });
+  it('counts a token that does not authenticate against the per-IP anonymous limit (no made-up-token bypass)', async () => {
+    const app = await startApp({ rateLimit: { windowMs: 60_000, max: 100, anonymousMax: 3 } });
+    try {
+      const madeUp = () => `rst_${randomBytes(32).toString('base64url')}`;
+      const signIns = [];
+      for (let i = 0; i < 5; i++) {
+        signIns.push(await app.client.post('/sessions', { email: 'x@example.org', password: 'guess guess guess' }, { authorization: `Bearer ${madeUp()}` }));
+      }
+      expect(signIns.map((r) => r.status)).toEqual([401, 401, 401, 429, 429]);
+      expect((await app.client.as(madeUp()).get('/me')).status).toBe(429);
+      // A token that does authenticate has its own allowance.
+      expect((await app.client.as(t.users.investigator.token).get('/me')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows the BullMQ board to admins only, through a short-lived HttpOnly cookie the server sets', async () => {
+    const base = t.client.baseUrl;
+    expect((await fetch(`${base}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${base}/admin/queues`, { headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
+    const board = await fetch(`${base}/admin/queues`, { headers: { authorization: `Bearer ${t.users.admin.token}` } });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
-    const viaCookie = await fetch(`${t.client.baseUrl}/admin/queues/api/queues`, { headers: { cookie: `rastreo_token=${t.users.admin.token}` } });
+
+    expect((await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
+    const opened = await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.admin.token}` } });
+    expect(opened.status).toBe(204);
+    const cookie = opened.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^rastreo_board=rsb_[\w-]+; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=900$/);
+    const value = cookie.split(';')[0]!;
+    // Behind a TLS-terminating proxy (X-Forwarded-Proto from a trusted hop) the cookie is Secure too.
+    const overHttps = await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.admin.token}`, 'x-forwarded-proto': 'https' } });
+    expect(overHttps.headers.get('set-cookie')).toMatch(/; Secure$/);
+    const viaCookie = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: value } });
     expect(viaCookie.status).toBe(200);
     expect(JSON.stringify(await viaCookie.json())).toContain('traces');
+    // The board's token is good for nothing else, and an API token in the cookie is not taken.
+    expect((await t.client.get('/me', { authorization: `Bearer ${value.split('=')[1]}` })).status).toBe(401);
+    expect((await fetch(`${base}/admin/queues`, { headers: { cookie: `rastreo_board=${t.users.admin.token}` } })).status).toBe(401);
+    await t.db('api_tokens').where({ kind: 'board' }).update({ expires_at: t.db.raw("now() - interval '1 second'") });
+    expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: value } })).status).toBe(401);
+    const closed = await fetch(`${base}/admin/queues/session`, { method: 'DELETE' });
+    expect(closed.headers.get('set-cookie')).toContain('rastreo_board=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0');
   });
+
+  it('marks every API answer Cache-Control: no-store, and every 401 WWW-Authenticate: Bearer', async () => {
+    const answers = [
+      await t.client.as(t.users.investigator.token).get('/me'),
+      await t.client.post('/sessions', { email: 'nadie@example.org', password: 'wrong password' }),
+      await t.client.get('/me'),
+      await t.client.get('/no-such-route'),
+      await t.client.as(t.users.investigator.token).post('/cases', '{not json'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 401, 401, 404, 400]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+    for (const answer of answers.filter((r) => r.status === 401)) expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
 });
 
 describe('logs', () => {
@@ -180,22 +231,56 @@ describe('logs', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('lets a slow request finish after SIGTERM, then exits 0', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env, PROCESS_ROLES: 'api', PORT: String(port), DATABASE_URL: inject('databaseUrl'),
-        QUEUE_PREFIX: uniquePrefix(), LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '10000',
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  it('SIGTERM under load: no client sees a reset, every trace created got its 201, and the process leaves before the deadline', async () => {
+    const api = await spawnApi({ DATABASE_URL: inject('databaseUrl'), SHUTDOWN_TIMEOUT_MS: '20000', RATE_LIMIT_MAX: '1000000' });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
+      const kase = await createCase(t.client, t.users.investigator.token);
+      const created = new Set<string>();
+      const failures: string[] = [];
+      let refused = 0;
+      const headers = { authorization: `Bearer ${t.users.investigator.token}`, 'content-type': 'application/json' };
+      // Keep-alive clients posting back to back, as a busy agency system would, until the server stops taking connections.
+      const client = async () => {
+        for (;;) {
+          const body = JSON.stringify(traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('SIG') } }));
+          try {
+            const res = await fetch(`${api.url}/api/v1/traces`, { method: 'POST', headers, body });
+            if (res.status === 201) created.add(((await res.json()) as { id: string }).id);
+            else failures.push(`status ${res.status}`);
+          } catch (error) {
+            const cause = (error as { cause?: { code?: string; message?: string; syscall?: string } }).cause;
+            // A connection refused — or reset in the listener's backlog as it closes — never carried a request.
+            if (cause?.syscall === 'connect') {
+              refused++;
+              return;
+            }
+            failures.push(`${cause?.code ?? ''} ${cause?.message ?? (error as Error).message}`);
+            return;
+          }
+        }
+      };
+      const clients = Array.from({ length: 20 }, client);
+      await waitFor(async () => created.size >= 100, '100 traces created under load');
+      await Promise.all([api.kill('SIGTERM'), ...clients]);
+      expect(await api.exited).toBe(0);
+      expect(failures).toEqual([]);
+      expect(refused).toBe(20);
+      const rows: string[] = await t.db('traces').where({ case_id: kase.id }).pluck('id');
+      expect(rows.filter((id) => !created.has(id))).toEqual([]);
+      expect(rows).toHaveLength(created.size);
+      expect(api.output()).not.toContain('shutdown deadline');
+    } finally {
+      await api.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('lets a slow request finish after SIGTERM, then exits 0', async () => {
+    const api = await spawnApi({ DATABASE_URL: inject('databaseUrl'), SHUTDOWN_TIMEOUT_MS: '10000' });
+    try {
       const kase = await createCase(t.client, t.users.investigator.token);
       const trx = await t.db.transaction();
       await trx('cases').where({ id: kase.id }).forUpdate().first();
-      const slow = fetch(`http://127.0.0.1:${port}/api/v1/cases/${kase.id}`, {
+      const slow = fetch(`${api.url}/api/v1/cases/${kase.id}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${t.users.investigator.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'Renamed during shutdown' }),
@@ -205,18 +290,18 @@ describe('graceful shutdown', () => {
           WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'update "cases"%'`);
         return rows.length > 0;
       }, 'the PATCH to wait on the row lock');
-      child.kill('SIGTERM');
+      void api.kill('SIGTERM');
       // Shutting down: no new connections, while the PATCH in flight keeps the process alive.
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true)), 'the listener to close');
-      expect(child.exitCode).toBeNull();
+      await waitFor(async () => (await fetch(`${api.url}/healthz`).then(() => false, () => true)), 'the listener to close');
+      expect(api.child.exitCode).toBeNull();
       await trx.commit();
       const res = await slow;
       expect(res.status).toBe(200);
       expect((await res.json()).title).toBe('Renamed during shutdown');
-      expect(await exited).toBe(0);
-      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      expect(await api.exited).toBe(0);
+      await expect(fetch(`${api.url}/healthz`)).rejects.toThrow();
     } finally {
-      child.kill('SIGKILL');
+      await api.kill('SIGKILL');
     }
   });
 });

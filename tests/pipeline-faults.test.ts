@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
+import { MockTraceAdapter } from '../src/traces/pipeline/mock-adapter.ts';
+import { startInProcessWorker } from './support/holding-adapter.ts';
 import { PrivateRedis, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
 
 const t = useWorld({ privateDatabase: true });
@@ -82,16 +84,48 @@ describe('the pipeline under faults', () => {
   });
 
   it('Redis unreachable while 50 traces are submitted: all get 201, and every trace completes once Redis is back', async () => {
-    start();
+    const worker = start();
+    await allFinal(await submitMany(1));
     await redis.stop();
     const ids = await submitMany(50);
     expect(ids).toHaveLength(50);
     expect(Number((await t.db('trace_outbox').whereIn('trace_id', ids).count({ n: '*' }))[0]!.n)).toBe(50);
+    await waitFor(async () => worker.output().includes('outbox relay pass failed'), 'the relay to meet the outage');
     await redis.start();
     await allFinal(ids, 90_000);
     await expectExactlyOnce(ids);
     expect(await t.db('trace_outbox').whereIn('trace_id', ids)).toEqual([]);
+    // 50 NOTIFYs while Redis was away: the relay's warning is said once in a while, not once per wake-up; JSON only.
+    const messages = worker.output().trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages.filter((msg) => msg === 'outbox relay pass failed; will retry').length).toBeGreaterThan(0);
+    expect(messages.filter((msg) => msg === 'outbox relay pass failed; will retry').length).toBeLessThanOrEqual(3);
   });
+
+  it('the reconciler repairs nothing in a drill without faults, even checking every trace at once, all the time', async () => {
+    const worker = await startInProcessWorker(t, new MockTraceAdapter({ latencyMs: 0, transientErrorRate: 0 }), {
+      RECONCILE_AFTER_MS: '0', RECONCILE_INTERVAL_MS: '600000', WORKER_CONCURRENCY: '8',
+    });
+    try {
+      let repaired = 0;
+      let passes = 0;
+      let looking = true;
+      const reconciling = (async () => {
+        while (looking) {
+          repaired += await worker.reconciler.runOnce();
+          passes++;
+        }
+      })();
+      const ids = await submitMany(150);
+      await allFinal(ids);
+      looking = false;
+      await reconciling;
+      expect(passes).toBeGreaterThan(10);
+      expect(repaired).toBe(0);
+      await expectExactlyOnce(ids);
+    } finally {
+      await worker.stop();
+    }
+  }, 120_000);
 
   it('the reconciler gives a queued trace whose job vanished from Redis a new job', async () => {
     const kase = await createCase(t.client, t.users.investigator.token);

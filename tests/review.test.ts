@@ -180,6 +180,22 @@ describe('review actions', () => {
     expect((await adv().post(`/traces/${id}/return`, { message: 'again' })).status).toBe(409);
   });
 
+  it('separation of duties by person: whoever created or submitted a trace never approves or returns it, whatever role they hold now', async () => {
+    const mover = await createUser(t.db, t.home.id, 'investigator');
+    const kase = await createCase(t.client, mover.token);
+    const trace = (await t.client.as(mover.token).post('/traces', traceBody(kase.id))).body;
+    expect(trace.status).toBe('pending_review');
+    expect((await t.client.as(t.users.admin.token).patch(`/users/${mover.id}`, { role: 'advisor' })).body.role).toBe('advisor');
+    const asAdvisor = t.client.as(mover.token);
+    for (const [action, body] of [['approve', undefined], ['return', { message: 'Revisado por mí mismo' }]] as const) {
+      const refused = await asAdvisor.post(`/traces/${trace.id}/${action}`, body);
+      expect(refused.status).toBe(409);
+      expect(refused.body.type).toBe('/problems/self-review');
+    }
+    expect((await t.db('traces').where({ id: trace.id }).first()).status).toBe('pending_review');
+    expect((await adv().post(`/traces/${trace.id}/approve`)).body.status).toBe('queued');
+  });
+
   it('retry: failed → queued only', async () => {
     const id = await traceIn('failed');
     expect((await inv().post(`/traces/${id}/retry`)).status).toBe(403);

@@ -6,7 +6,7 @@ import { hashToken } from '../identity/tokens.ts';
 
 /** A request context for work done from the command line on behalf of a user. */
 export async function contextForToken(db: Db, token: string): Promise<RequestContext> {
-  const actor = await findActorByTokenHash(db, hashToken(token));
+  const actor = await findActorByTokenHash(db, hashToken(token), 'api');
   if (!actor) throw new Error('token does not resolve to an active user');
   const { tokenId: _tokenId, ...rest } = actor;
   return { actor: rest, requestId: `cli-${process.pid}`, ip: null };

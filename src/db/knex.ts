@@ -1,5 +1,7 @@
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import pg from 'pg';
+import { throttledWarn } from '../logger.ts';
 
 // DATE columns stay 'YYYY-MM-DD' strings; bigint counts come back as numbers.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
@@ -12,6 +14,8 @@ export type Queryable = Knex | Knex.Transaction;
 
 export interface DbOptions {
   poolMax?: number;
+  /** Where knex's own warnings go (as JSON lines, throttled): without it they are printed to the console. */
+  logger?: Logger;
   /** How long a query waits for a connection: when PostgreSQL is down, requests fail after this instead of hanging. */
   acquireTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -29,15 +33,35 @@ export function createDb(databaseUrl: string, poolMaxOrOptions: number | DbOptio
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: options.acquireTimeoutMs ?? 10_000,
+    ...(options.logger ? { log: knexLog(options.logger) } : {}),
   });
 }
 
+function knexLog(logger: Logger): Knex.Logger {
+  const warn = throttledWarn(logger);
+  // knex puts the failed statement's SQL in front of the error ("Connection Error: Error: select … - read ECONNRESET"): keep the error.
+  const line = (message: unknown) => String(message instanceof Error ? message.message : message).split('\n')[0]!.replace(/^(.*?Error: ).* - /, '$1');
+  return {
+    warn: (message) => warn({ component: 'knex' }, line(message)),
+    error: (message) => warn({ component: 'knex' }, line(message)),
+    deprecate: (method, alternative) => logger.warn({ component: 'knex' }, `${method} is deprecated; use ${alternative}`),
+    debug: (message) => logger.debug({ component: 'knex', message }, 'knex debug'),
+  };
+}
+
+/** SQLSTATE classes and codes that mean the server, not the statement: 08 connection exception, 57P operator intervention, 53300 too many connections. */
+const UNAVAILABLE_CODE = /^(08\w{3}|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|EHOSTUNREACH|ECONNABORTED|EAI_AGAIN)$/;
+const UNAVAILABLE_MESSAGE = new RegExp([
+  'Connection terminated', 'timeout exceeded when trying to connect', 'not queryable', 'Client was closed',
+  'Connection ended unexpectedly', 'terminating connection', 'the database system is (starting up|shutting down|in recovery mode)',
+  'connect ECONNREFUSED', 'read ECONNRESET',
+].join('|'), 'i');
+
 /** Errors that mean "the database is not reachable now" rather than "this query is wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; name?: string; message?: string };
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300'].includes(e.code ?? '')
-    || e.name === 'KnexTimeoutError'
-    || /Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? '');
+  const e = error as { code?: string; name?: string; message?: string } | undefined;
+  if (!e) return false;
+  return UNAVAILABLE_CODE.test(e.code ?? '') || e.name === 'KnexTimeoutError' || UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
 
 /** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */

@@ -57,7 +57,8 @@ export async function eligibility(db: Queryable, itemIds: string[], agencyId: st
     const row = found.get(id);
     if (!row) return [id, ['not_found']];
     const blockers = destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace });
-    return [id, row.agency_id === agencyId ? blockers : ['other_agency', ...blockers]];
+    // Another agency's item: that it is not ours is all the caller learns (not its custody or holds).
+    return [id, row.agency_id === agencyId ? blockers : ['other_agency']];
   }));
 }
 

@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from '../db/knex.ts';
 import { Problem } from './problem.ts';
 
 const send = (res: Parameters<RequestHandler>[1], problem: Problem) =>
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toJSON()));
+  res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toJSON()));
 
 export const unknownRoute: RequestHandler = (req, res) =>
   send(res, new Problem(404, 'not-found', `No route ${req.method} ${req.path}.`));

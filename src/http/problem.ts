@@ -22,6 +22,8 @@ export class Problem extends Error {
     readonly slug: string,
     detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to this answer (WWW-Authenticate, Retry-After, Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -40,7 +42,8 @@ export class Problem extends Error {
 export const invalid = (errors: FieldError[], detail = 'The request is not valid.') =>
   new Problem(400, 'validation', detail, { errors });
 export const invalidField = (path: string, message: string) => invalid([{ path, message }]);
-export const unauthenticated = (detail = 'A valid bearer token is required.') => new Problem(401, 'unauthenticated', detail);
+export const unauthenticated = (detail = 'A valid bearer token is required.', slug = 'unauthenticated', extra: Record<string, unknown> = {}) =>
+  new Problem(401, slug, detail, extra, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role may not do this.') => new Problem(403, 'forbidden', detail);
 export const notFound = (what = 'Resource') => new Problem(404, 'not-found', `${what} not found.`);
 export const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) =>

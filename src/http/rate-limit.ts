@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Response } from 'express';
+import { ipKeyGenerator, type Options as ExpressRateLimitOptions } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { Problem } from './problem.ts';
 
 export interface RateLimitSettings {
   windowMs: number;
-  /** Requests per window for one token. */
+  /** Requests per window for one token that authenticates. */
   max: number;
-  /** Requests per window for one IP without a token. */
+  /** Requests per window for one IP without such a token. */
   anonymousMax: number;
   prefix: string;
 }
-
-const bearer = (req: Request) => /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
 
 /**
  * The store loads its Lua scripts once, at start; if Redis is down then, it would keep that failure forever.
@@ -34,24 +32,45 @@ function tolerantSendCommand(redis: Redis) {
   };
 }
 
-/**
- * Limits requests per token (per IP without one), counted in Redis so every API process shares the count.
- * When Redis is unreachable requests pass: the API keeps working, it only stops counting.
- */
-export function rateLimiter(redis: Redis, settings: RateLimitSettings): RequestHandler {
-  return rateLimit({
-    windowMs: settings.windowMs,
-    limit: (req) => (bearer(req) ? settings.max : settings.anonymousMax),
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    passOnStoreError: true,
-    keyGenerator: (req) => {
-      const token = bearer(req);
-      return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
-    },
-    store: new RedisStore({ prefix: settings.prefix, sendCommand: tolerantSendCommand(redis) }),
-    handler: (_req, _res, next, options) => {
-      next(new Problem(429, 'rate-limited', `Too many requests; at most ${String(options.limit)} per ${settings.windowMs / 1000} s.`));
-    },
-  });
+export interface Count {
+  hits: number;
+  resetTime: Date | undefined;
 }
+
+/**
+ * Fixed-window counters in Redis (rate-limit-redis's store), shared by every API process. When Redis is unreachable a
+ * hit is not counted and the request passes: the API keeps working, it only stops counting.
+ */
+export class RateLimiter {
+  private readonly store: RedisStore;
+
+  constructor(redis: Redis, readonly settings: RateLimitSettings) {
+    this.store = new RedisStore({ prefix: settings.prefix, sendCommand: tolerantSendCommand(redis) });
+    void this.store.init({ windowMs: settings.windowMs } as ExpressRateLimitOptions);
+  }
+
+  async hit(key: string): Promise<Count | undefined> {
+    try {
+      const { totalHits, resetTime } = await this.store.increment(key);
+      return { hits: totalHits, resetTime };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Sets the RateLimit headers (IETF draft 8) and refuses the request with 429 when the count is over `limit`. */
+  admit(res: Response, count: Count | undefined, limit: number): void {
+    if (!count) return;
+    const windowSeconds = Math.ceil(this.settings.windowMs / 1000);
+    const resetSeconds = Math.max(0, Math.ceil(((count.resetTime?.getTime() ?? Date.now() + this.settings.windowMs) - Date.now()) / 1000));
+    res.set('RateLimit-Policy', `"default";q=${limit};w=${windowSeconds}`);
+    res.set('RateLimit', `"default";r=${Math.max(0, limit - count.hits)};t=${resetSeconds}`);
+    if (count.hits <= limit) return;
+    res.set('Retry-After', String(resetSeconds));
+    throw new Problem(429, 'rate-limited', `Too many requests: at most ${limit} per ${windowSeconds} s. Try again in ${resetSeconds} s.`);
+  }
+}
+
+/** The counter a request is counted under: its token when the token authenticates, else its IP address. */
+export const tokenKey = (token: string) => `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
+export const ipKey = (ip: string | undefined) => `ip:${ipKeyGenerator(ip ?? '')}`;

@@ -25,12 +25,15 @@ export const toUser = (row: UserRow): User => ({
   deactivatedAt: row.deactivated_at?.toISOString() ?? null,
 });
 
-export async function findActorByTokenHash(db: Queryable, hash: Buffer, session = false): Promise<(Actor & { tokenId: string }) | undefined> {
-  if (session) return touchSession(db, hash);
+export type TokenKind = 'api' | 'session' | 'board';
+
+/** The active user a token of this kind belongs to; a token is only ever accepted as its own kind. */
+export async function findActorByTokenHash(db: Queryable, hash: Buffer, kind: TokenKind = 'api'): Promise<(Actor & { tokenId: string }) | undefined> {
+  if (kind === 'session') return touchSession(db, hash);
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .join('agencies as a', 'a.id', 'u.agency_id')
-    .where('t.token_hash', hash)
+    .where({ 't.token_hash': hash, 't.kind': kind })
     .whereNull('t.revoked_at')
     .where('u.active', true)
     .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
@@ -142,11 +145,49 @@ export async function listUsers(db: Queryable, query: UserQuery, limit: number) 
   return pageOf(await rows, limit, (row: UserRow) => [row.id], toUser);
 }
 
-export async function insertToken(db: Queryable, userId: string, hash: Buffer, kind: 'api' | 'session' = 'api', expiresAt?: Date) {
+type SignInRow = UserRow & { role: Role };
+
+/** The user with this (lower-cased) address, if any, and until when the address is locked, if it is. */
+export async function signInCandidate(db: Queryable, address: string, addressHash: Buffer): Promise<{ user?: SignInRow; lockedUntil?: Date }> {
+  const { rows: [row] } = await db.raw(
+    `SELECT to_jsonb(u) AS "user", f.locked_until
+       FROM (SELECT 1) one
+       LEFT JOIN users u ON u.email = ?
+       LEFT JOIN sign_in_failures f ON f.email_hash = ? AND f.locked_until > now()`,
+    [address, addressHash],
+  );
+  const user = row.user ? { ...row.user, created_at: new Date(row.user.created_at), deactivated_at: row.user.deactivated_at && new Date(row.user.deactivated_at) } : undefined;
+  return { user, lockedUntil: row.locked_until ?? undefined };
+}
+
+/**
+ * Counts one more failure in a row for an address (after an expired lock, counting starts again); the failure that makes
+ * `lockAfter` locks it: returns until when, else undefined. One statement, so concurrent failures all count.
+ */
+export async function recordSignInFailure(db: Queryable, addressHash: Buffer, lockAfter: number, lockMinutes: number): Promise<Date | undefined> {
+  const count = 'CASE WHEN f.locked_until IS NOT NULL THEN 1 ELSE f.failures + 1 END';
+  const { rows: [row] } = await db.raw(
+    `INSERT INTO sign_in_failures AS f (email_hash, failures, locked_until)
+     VALUES (:hash, CASE WHEN 1 >= :after THEN 0 ELSE 1 END, CASE WHEN 1 >= :after THEN now() + make_interval(mins => :minutes) END)
+     ON CONFLICT (email_hash) DO UPDATE
+       SET failures = CASE WHEN ${count} >= :after THEN 0 ELSE ${count} END,
+           locked_until = CASE WHEN ${count} >= :after THEN now() + make_interval(mins => :minutes) END,
+           updated_at = now()
+     RETURNING locked_until`,
+    { hash: addressHash, after: lockAfter, minutes: lockMinutes },
+  );
+  return row.locked_until ?? undefined;
+}
+
+export async function clearSignInFailures(db: Queryable, addressHash: Buffer): Promise<void> {
+  await db('sign_in_failures').where({ email_hash: addressHash }).delete();
+}
+
+export async function insertToken(db: Queryable, userId: string, hash: Buffer, kind: TokenKind = 'api', expiresAt?: Date) {
   await db('api_tokens').insert({ user_id: userId, token_hash: hash, kind, expires_at: expiresAt ?? null });
 }
 
-export async function revokeTokens(db: Queryable, userId: string, kind?: 'api' | 'session') {
+export async function revokeTokens(db: Queryable, userId: string, kind?: TokenKind) {
   const query = db('api_tokens').where({ user_id: userId }).whereNull('revoked_at');
   if (kind) query.where({ kind });
   await query.update({ revoked_at: db.fn.now() });

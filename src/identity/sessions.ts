@@ -3,14 +3,13 @@ import type { Queryable } from '../db/knex.ts';
 import { Problem, unauthenticated } from '../http/problem.ts';
 import type { RequestContext } from './actor.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { insertToken, toUser } from './repository.ts';
+import { clearSignInFailures, insertToken, recordSignInFailure, signInCandidate, toUser } from './repository.ts';
 import type { User } from './schemas.ts';
 import { LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_IDLE_MINUTES } from './session-policy.ts';
 import { hashToken, newToken, SESSION_TOKEN_PREFIX } from './tokens.ts';
 
-
 const WRONG = 'Wrong email or password.';
-// Compared against when the email is unknown, so both answers take as long.
+// Compared against when the email is unknown or has no password, so every failure takes as long.
 let decoy: Promise<string> | undefined;
 const decoyHash = () => (decoy ??= hashPassword('decoy-password-for-timing'));
 
@@ -19,35 +18,39 @@ interface Origin {
   ip: string | null;
 }
 
-/** Signs a person in with email and password; five failures in a row lock the account for ten minutes. */
+/** The same answer for a locked address, whether or not a user has it. */
+const locked = (until: Date) =>
+  unauthenticated(`Too many failed sign-ins: this address is locked until ${until.toISOString()}.`, 'account-locked', {
+    lockedUntil: until.toISOString(),
+  });
+
+/**
+ * Signs a person in with email and password. Failures are counted per address, known or not: five in a row lock the
+ * address for ten minutes, and a locked address answers the same whether an account has it or not.
+ */
 export async function signIn(db: Queryable, email: string, password: string, origin: Origin): Promise<{ token: string; expiresAt: string; user: User }> {
-  const row = await db('users').whereRaw('email = lower(?)', [email]).first();
+  const address = email.toLowerCase();
+  const addressHash = hashToken(address);
+  const { user: row, lockedUntil } = await signInCandidate(db, address, addressHash);
   const who = { component: 'api' as const, requestId: origin.requestId, ip: origin.ip, actorId: row?.id ?? null, role: row?.role ?? null, agencyId: row?.agency_id ?? null };
-  if (row?.locked_until && row.locked_until > new Date()) {
-    await writeAudit(db, who, { action: 'session.refused_locked', entity: 'user', entityId: row.id, outcome: 'denied' });
-    throw new Problem(401, 'account-locked', `Too many failed sign-ins: this account is locked until ${row.locked_until.toISOString()}.`, {
-      lockedUntil: row.locked_until.toISOString(),
-    });
+  if (lockedUntil) {
+    await writeAudit(db, who, { action: 'session.refused_locked', entity: 'user', entityId: row?.id ?? null, outcome: 'denied', details: { email: address } });
+    throw locked(lockedUntil);
   }
-  const matches = row?.password_hash ? await verifyPassword(password, row.password_hash) : (await verifyPassword(password, await decoyHash()), false);
+  const matches = await verifyPassword(password, row?.password_hash ?? (await decoyHash())) && Boolean(row?.password_hash);
   if (!row || !matches || !row.active) {
-    if (row) {
-      const [updated] = await db('users').where({ id: row.id }).update({
-        failed_sign_ins: db.raw('failed_sign_ins + 1'),
-        locked_until: db.raw(`CASE WHEN failed_sign_ins + 1 >= ? THEN now() + make_interval(mins => ?) END`, [LOCK_AFTER_FAILURES, LOCK_MINUTES]),
-      }).returning(['failed_sign_ins', 'locked_until']);
-      if (updated.locked_until) {
-        await db('users').where({ id: row.id }).update({ failed_sign_ins: 0 });
-        await writeAudit(db, who, { action: 'user.locked', entity: 'user', entityId: row.id, outcome: 'denied', details: { minutes: LOCK_MINUTES } });
-      }
+    const nowLocked = await recordSignInFailure(db, addressHash, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+    await writeAudit(db, who, { action: 'auth.sign_in_failed', entity: 'user', entityId: row?.id ?? null, outcome: 'failure', details: { email: address } });
+    if (nowLocked) {
+      await writeAudit(db, who, { action: 'user.locked', entity: 'user', entityId: row?.id ?? null, outcome: 'denied', details: { email: address, minutes: LOCK_MINUTES } });
+      throw locked(nowLocked);
     }
-    await writeAudit(db, who, { action: 'auth.sign_in_failed', entity: 'user', entityId: row?.id ?? null, outcome: 'failure', details: { email: email.toLowerCase() } });
     throw unauthenticated(WRONG);
   }
   const { token, hash } = newToken(SESSION_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + SESSION_IDLE_MINUTES * 60_000);
   await db.transaction(async (trx) => {
-    await trx('users').where({ id: row.id }).update({ failed_sign_ins: 0, locked_until: null });
+    await clearSignInFailures(trx, addressHash);
     await insertToken(trx, row.id, hash, 'session', expiresAt);
     await writeAudit(trx, who, { action: 'session.created', entity: 'user', entityId: row.id });
   });

@@ -7,13 +7,13 @@ const within = <T>(ms: number, work: Promise<T>) =>
   Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 
 /** /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not. */
-export function healthRoutes(app: Express, db: Db, redis: Redis | undefined): void {
+export function healthRoutes(app: Express, db: Db, redis: Redis | undefined, shuttingDown: () => boolean = () => false): void {
   let migrationsCurrent = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
+    const checks: Record<string, string> = shuttingDown() ? { process: 'failing: shutting down' } : {};
     const run = async (name: string, check: () => Promise<unknown>) => {
       try {
         await within(2_000, check());

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/knex.ts';
 import { TRACE_STATUSES } from '../traces/schemas.ts';
 
@@ -19,6 +19,12 @@ export class Metrics {
     help: 'Duration of one adapter call per trace stage, by stage and result',
     labelNames: ['stage', 'result'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly reconcilerRepairs = new Counter({
+    name: 'rastreo_reconciler_repairs_total',
+    help: 'Traces the reconciler handed back to the pipeline because they had no live job (0 when nothing is lost)',
     registers: [this.registry],
   });
 

@@ -1,12 +1,30 @@
 import type { Queue } from 'bullmq';
-import type { Express, Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import type { Db } from '../db/knex.ts';
-import { authenticate } from '../http/authenticate.ts';
-import { forbidden } from '../http/problem.ts';
+import { actorOf, authenticate } from '../http/authenticate.ts';
+import { forbidden, unauthenticated } from '../http/problem.ts';
+import type { Actor } from '../identity/actor.ts';
+import { insertToken } from '../identity/repository.ts';
+import { BOARD_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
+import { writeAudit } from '../audit/audit-log.ts';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
+const COOKIE = 'rastreo_board';
+const BOARD_MINUTES = 15;
 
-/** bull-board for admins: a bearer token in the Authorization header, or the web session cookie `rastreo_token`. */
+const cookieToken = (req: Request) => {
+  const value = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(req.get('cookie') ?? '')?.[1];
+  return value?.startsWith(BOARD_TOKEN_PREFIX) ? decodeURIComponent(value) : undefined;
+};
+
+const cookieAttributes = (req: Request, maxAge: number) =>
+  `Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.secure ? '; Secure' : ''}`;
+
+/**
+ * bull-board for admins. A browser gets there with a cookie the server sets (`POST /admin/queues/session` with the
+ * admin's bearer token): HttpOnly, SameSite=Strict, path /admin, Secure over HTTPS, holding a token of its own kind
+ * that expires after 15 minutes and that nothing else accepts. API clients may send their bearer token instead.
+ */
 export function queueBoardRoutes(app: Express, db: Db, queue: Queue): void {
   let board: Promise<Router> | undefined;
   // bull-board and its UI are loaded on an admin's first visit, not at start.
@@ -19,13 +37,32 @@ export function queueBoardRoutes(app: Express, db: Db, queue: Queue): void {
     createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter });
     return serverAdapter.getRouter() as Router;
   };
-  app.use(QUEUE_BOARD_PATH, async (req, _res, next) => {
-    if (!req.get('authorization')) {
-      const cookie = /(?:^|;\s*)rastreo_token=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
-      if (cookie) req.headers.authorization = `Bearer ${decodeURIComponent(cookie)}`;
-    }
+  const admin = (actor: Actor) => {
+    if (actor.role !== 'admin') throw forbidden('Only admins may see the job queues.');
+  };
+
+  const sessions = express.Router();
+  sessions.post('/', async (req, res) => {
     const ctx = await authenticate(db, req);
-    if (ctx.actor.role !== 'admin') throw forbidden('Only admins may see the job queues.');
+    admin(ctx.actor);
+    const { token, hash } = newToken(BOARD_TOKEN_PREFIX);
+    await insertToken(db, ctx.actor.id, hash, 'board', new Date(Date.now() + BOARD_MINUTES * 60_000));
+    await writeAudit(db, { component: 'api', actorId: ctx.actor.id, role: ctx.actor.role, agencyId: ctx.actor.agency.id, requestId: ctx.requestId, ip: ctx.ip }, {
+      action: 'queue_board.opened', entity: 'user', entityId: ctx.actor.id,
+    });
+    res.set('Cache-Control', 'no-store').set('Set-Cookie', `${COOKIE}=${token}; ${cookieAttributes(req, BOARD_MINUTES * 60)}`).status(204).end();
+  });
+  sessions.delete('/', (req, res) => {
+    res.set('Set-Cookie', `${COOKIE}=; ${cookieAttributes(req, 0)}`).status(204).end();
+  });
+  app.use(`${QUEUE_BOARD_PATH}/session`, sessions);
+
+  app.use(QUEUE_BOARD_PATH, async (req, res, next) => {
+    const fromCookie = req.get('authorization') ? undefined : cookieToken(req);
+    const actor = fromCookie ? await actorOf(db, fromCookie) : (await authenticate(db, req)).actor;
+    if (!actor) throw unauthenticated('Open the job queues from the administration page again: the board’s sign-in expired.');
+    admin(actor);
+    res.set('Cache-Control', 'no-store');
     next();
   }, async (req, res, next) => {
     (await (board ??= load()))(req, res, next);

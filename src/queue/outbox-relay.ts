@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Db } from '../db/knex.ts';
 import type { TraceJob } from '../traces/pipeline/process-trace.ts';
+import { throttledWarn } from '../logger.ts';
 import { OUTBOX_CHANNEL } from './trace-queued.ts';
 import { traceJobId, traceJobOptions, URGENT_PRIORITY, type TraceQueueSettings } from './trace-queue.ts';
 
@@ -26,6 +27,8 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private connecting = false;
+  private readonly warn: ReturnType<typeof throttledWarn>;
 
   constructor(
     private readonly db: Db,
@@ -33,20 +36,41 @@ export class OutboxRelay {
     private readonly settings: TraceQueueSettings,
     private readonly logger: Logger,
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.warn = throttledWarn(logger);
+  }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer = setInterval(() => {
+      if (!this.listener) void this.listen();
+      this.wake();
+    }, this.pollMs);
+    await this.listen();
+    this.wake();
+  }
+
+  /** LISTENs on a connection of its own; after a database restart the next poll listens again. */
+  private async listen(): Promise<void> {
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
     try {
       const client = (await this.db.client.acquireRawConnection()) as pg.Client;
+      const lost = (error?: Error) => {
+        if (this.listener !== client) return;
+        this.listener = undefined;
+        this.warn({ err: error }, 'outbox listener lost; polling until it is back');
+        void this.db.client.destroyRawConnection(client).catch(() => undefined);
+      };
       client.on('notification', () => this.wake());
-      client.on('error', (error) => this.logger.warn({ err: error }, 'outbox listener lost; polling only'));
+      client.on('error', lost);
+      client.on('end', () => lost());
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
     } catch (error) {
-      this.logger.warn({ err: error }, 'outbox listener unavailable; polling only');
+      this.warn({ err: error }, 'outbox listener unavailable; polling until it is back');
+    } finally {
+      this.connecting = false;
     }
-    this.wake();
   }
 
   /** Runs a pass now, or right after the one in progress. */
@@ -58,7 +82,7 @@ export class OutboxRelay {
     }
     this.running = this.drain()
       .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox relay pass failed; will retry'))
+      .catch((error: unknown) => this.warn({ err: error }, 'outbox relay pass failed; will retry'))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -110,9 +134,12 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    if (this.listener) {
-      this.listener.removeAllListeners('notification');
-      await this.db.client.destroyRawConnection(this.listener).catch(() => undefined);
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) {
+      listener.removeAllListeners();
+      listener.on('error', () => undefined);
+      await this.db.client.destroyRawConnection(listener).catch(() => undefined);
     }
   }
 }

@@ -1,6 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { isDatabaseUnavailable } from '../db/knex.ts';
+import { throttledWarn } from '../logger.ts';
 import type { Db } from '../db/knex.ts';
 import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
 import type { TraceAdapter } from '../traces/pipeline/adapter.ts';
@@ -42,9 +44,21 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     logger,
     metrics?.stageDuration,
   );
+  const warn = throttledWarn(logger);
   const worker = new Worker<TraceJob>(
     TRACE_QUEUE,
-    (job) => processor.process(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+    async (job) => {
+      try {
+        await processor.process(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        // Our own database is away: not the tracing center's fault, so not an attempt. Every worker holds off for a
+        // moment (a queue-wide rate limit) and the job goes back to waiting, to run as soon as the database answers.
+        warn({ err: error }, 'database unavailable; trace jobs wait for it');
+        await queue.rateLimit(config.WORKER_DB_RETRY_MS);
+        throw Worker.RateLimitError();
+      }
+    },
     {
       connection: consumer,
       prefix: config.QUEUE_PREFIX,
@@ -54,11 +68,12 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
       maxStalledCount: 10,
     },
   );
-  worker.on('error', (error) => logger.warn({ err: error }, 'worker error'));
-  worker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
+  worker.on('error', (error) => warn({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
 
   const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS);
-  const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS });
+  const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
+    (count) => metrics?.reconcilerRepairs.inc(count));
   await relay.start();
   reconciler.start();
   logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'trace worker started');

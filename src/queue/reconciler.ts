@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.ts';
 import type { TraceJob } from '../traces/pipeline/process-trace.ts';
-import { onTraceQueued } from './trace-queued.ts';
+import { requeueIfUnchanged, staleOpenTraces } from './trace-queued.ts';
 import { traceJobId } from './trace-queue.ts';
 
 const LIVE_STATES = new Set(['waiting', 'prioritized', 'active', 'delayed', 'waiting-children']);
@@ -21,6 +21,7 @@ export class Reconciler {
     private readonly queue: Queue<TraceJob>,
     private readonly logger: Logger,
     private readonly options: { intervalMs: number; afterMs: number },
+    private readonly onRepaired?: (count: number) => void,
   ) {}
 
   start(): void {
@@ -32,22 +33,18 @@ export class Reconciler {
   }
 
   async runOnce(): Promise<number> {
-    const candidates: { id: string; queue_run: number; urgent: boolean }[] = await this.db('traces as t')
-      .whereIn('t.status', ['queued', 'in_progress'])
-      .where('t.status_changed_at', '<', this.db.raw('now() - make_interval(secs => ?)', [this.options.afterMs / 1000]))
-      .whereNotExists((sub) => sub.select(1).from('trace_outbox as o').whereRaw('o.trace_id = t.id'))
-      .orderBy('t.status_changed_at')
-      .limit(500)
-      .select('t.id', 't.queue_run', 't.urgent');
     let repaired = 0;
-    for (const trace of candidates) {
+    for (const trace of await staleOpenTraces(this.db, this.options.afterMs)) {
       const job = await this.queue.getJob(traceJobId(trace.id, trace.queue_run));
       if (job && LIVE_STATES.has(await job.getState())) continue;
+      // The old job (finished or failed) must go first, or the relay could not add the new one under the same id.
       if (job) await job.remove().catch(() => undefined);
-      await this.db.transaction((trx) => onTraceQueued(trx, trace));
-      repaired++;
+      if (await requeueIfUnchanged(this.db, trace)) repaired++;
     }
-    if (repaired) this.logger.warn({ repaired }, 'reconciler re-enqueued traces that had no live job');
+    if (repaired) {
+      this.logger.warn({ repaired }, 'reconciler re-enqueued traces that had no live job');
+      this.onRepaired?.(repaired);
+    }
     return repaired;
   }
 

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { encodeCursor } from '../http/pagination.ts';
 import { readScope, type RequestContext } from '../identity/actor.ts';
-import { toTrace } from '../traces/repository.ts';
+import { presentTraces } from '../traces/presenter.ts';
 import { TRACE_STATUSES, type TraceStatus } from '../traces/schemas.ts';
 import * as repo from './repository.ts';
 import { DEFAULT_QUEUE_STATUSES, type QueueItem, type QueueQuery, type QueueSummary } from './schemas.ts';
@@ -31,9 +31,10 @@ export class ReviewQueue {
     const now = this.clock.now().getTime();
     const { urgentSeconds, routineSeconds } = this.slaSeconds;
     const page = rows.slice(0, limit);
-    const items: QueueItem[] = page.map((row) => {
+    const traces = await presentTraces(db, ctx, page, 'read');
+    const items: QueueItem[] = page.map((row, i) => {
       const waitingSeconds = Math.max(0, Math.floor((now - row.status_changed_at.getTime()) / 1000));
-      return { ...toTrace(row, true), waitingSeconds, overdue: waitingSeconds > (row.urgent ? urgentSeconds : routineSeconds) };
+      return { ...traces[i]!, waitingSeconds, overdue: waitingSeconds > (row.urgent ? urgentSeconds : routineSeconds) };
     });
     const last = page.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.urgent, last.changed_at_text, last.id]) : null };

@@ -38,10 +38,21 @@ export interface TransitionRequest {
   set?: Record<string, unknown>;
   /** Extra facts for the audit entry (e.g. who was assigned). */
   details?: Record<string, unknown>;
+  /** Who created and last submitted the trace, for the separation-of-duties rule. */
+  people?: { created_by: string; submitted_by: string | null };
 }
 
-const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction): Record<string, unknown> => ({
-  ...(action === 'submit' ? { submitted_at: db.raw('coalesce(submitted_at, now())') } : {}),
+/** A review action by the person who created or submitted the trace is refused: nobody reviews their own request. */
+function checkSeparation(request: TransitionRequest): void {
+  if (!(TRANSITIONS[request.action] as Transition).independent || !('ctx' in request.performer)) return;
+  const actorId = request.performer.ctx.actor.id;
+  if (request.people && (request.people.created_by === actorId || request.people.submitted_by === actorId)) {
+    throw conflict('self-review', 'You created or submitted this trace: another advisor must review it.');
+  }
+}
+
+const timestampsFor = (db: Queryable, to: TraceStatus, action: TraceAction, performer: Performer): Record<string, unknown> => ({
+  ...(action === 'submit' ? { submitted_at: db.raw('coalesce(submitted_at, now())'), submitted_by: 'ctx' in performer ? performer.ctx.actor.id : null } : {}),
   ...(FINAL_STATUSES.includes(to) ? { completed_at: db.fn.now() } : {}),
 });
 
@@ -58,13 +69,19 @@ const newRunColumns = (from: TraceStatus | null, to: TraceStatus): Record<string
  */
 export async function transitionTrace<T = Record<string, unknown>>(db: Queryable, request: TransitionRequest): Promise<T> {
   const to = targetStatus(request.action, request.from, request.performer, request.needsReview);
+  checkSeparation(request);
   const changes = to !== request.from;
-  const [row] = await db('traces')
-    .where({ id: request.traceId, status: request.from })
+  const update = db('traces').where({ id: request.traceId, status: request.from });
+  if ((TRANSITIONS[request.action] as Transition).independent && 'ctx' in request.performer) {
+    // The database holds the rule too: a change of submitter meanwhile makes this match nothing.
+    update.whereNot('created_by', request.performer.ctx.actor.id)
+      .whereRaw('submitted_by IS DISTINCT FROM ?', [request.performer.ctx.actor.id]);
+  }
+  const [row] = await update
     .update({
       ...(changes ? newRunColumns(request.from, to) : {}),
       ...request.set,
-      ...(changes ? timestampsFor(db, to, request.action) : {}),
+      ...(changes ? timestampsFor(db, to, request.action, request.performer) : {}),
       ...(changes && to === 'queued' ? { queue_run: db.raw('queue_run + 1') } : {}),
       ...(changes ? { status: to, status_changed_at: db.fn.now() } : {}),
       updated_at: db.fn.now(),

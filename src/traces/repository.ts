@@ -14,33 +14,30 @@ export interface TraceRow {
   recovery_longitude: number | null; recovery_circumstance: Trace['recovery']['circumstance'];
   possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
   result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
-  submitted_at: Date | null; completed_at: Date | null; queue_run: number;
+  submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number;
 }
 
-export function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
-  let result = row.result;
-  if (result && !withPersonalData) {
-    const { purchaser: _removed, ...rest } = result;
-    result = rest;
-  }
+/** A stored trace as the fields a request would carry, for merging an edit into it (never a response). */
+export function storedFields(row: TraceRow) {
+  const weapon = row.weapon;
+  const recovery = {
+    date: row.recovery_date, country: row.recovery_country, department: row.recovery_department, municipality: row.recovery_municipality,
+    address: row.recovery_address, latitude: row.recovery_latitude, longitude: row.recovery_longitude, circumstance: row.recovery_circumstance,
+  };
   return {
-    id: row.id, reference: row.reference, agencyId: row.agency_id, caseId: row.case_id, weaponId: row.weapon_id,
-    weapon: row.weapon, status: row.status, stage: row.stage, urgent: row.urgent, urgentReason: row.urgent_reason,
-    qualityFlags: row.quality_flags,
-    recovery: {
-      date: row.recovery_date, country: row.recovery_country, department: row.recovery_department,
-      municipality: row.recovery_municipality, address: row.recovery_address, latitude: row.recovery_latitude,
-      longitude: row.recovery_longitude, circumstance: row.recovery_circumstance,
-    },
-    possessor: withPersonalData ? row.possessor : null,
-    notes: row.notes, assignedTo: row.assigned_to, attempts: row.attempts, createdBy: row.created_by,
-    createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
-    submittedAt: row.submitted_at?.toISOString() ?? null, completedAt: row.completed_at?.toISOString() ?? null,
-    result,
+    caseId: row.case_id,
+    weapon: { ...weapon, serialNumber: weapon.serialNumber ?? undefined, importer: weapon.importer ?? undefined },
+    recovery: withoutNulls(recovery),
+    possessor: row.possessor && withoutNulls(row.possessor),
+    urgent: row.urgent,
+    urgentReason: row.urgent_reason,
+    notes: row.notes,
   };
 }
 
-export const hasPersonalData = (row: TraceRow) => row.possessor !== null || Boolean(row.result?.purchaser);
+function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+}
 
 export const tracesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'traces', 'agency_id', scope);
 
@@ -159,6 +156,7 @@ export function newTraceColumns(
     status: creation.status,
     created_by: creation.userId,
     submitted_at: creation.status === 'draft' ? null : db.fn.now(),
+    submitted_by: creation.status === 'draft' ? null : creation.userId,
     queue_run: creation.status === 'queued' ? 1 : 0,
   };
 }

@@ -2,10 +2,11 @@ import { audit } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
-import { readScope, seesPersonalData, type RequestContext } from '../identity/actor.ts';
+import { readScope, type RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapon, linkWeaponToCase, unlinkWeaponIfUnused } from '../weapons/repository.ts';
 import { recordTransition, targetStatus, transitionTrace, type TraceAction } from './lifecycle.ts';
 import { EDITABLE } from './transitions.ts';
+import { presentTrace, presentTraces } from './presenter.ts';
 import * as repo from './repository.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { fieldRuleErrors, needsReview, qualityFlags, type TraceFields } from './rules.ts';
@@ -31,22 +32,19 @@ export class TraceService {
       })]);
       if (!row) throw await this.duplicateOf(trx, body.caseId, weaponId, body.recovery.date);
       await recordTransition(trx, { traceId: row.id, from: null, to: status, action, performer, trace: row });
-      return repo.toTrace(row, true);
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<Trace> {
     const row = await repo.findTraceRow(db, readScope(ctx.actor), id);
     if (!row) throw notFound('Trace');
-    await this.auditPersonalDataRead(db, ctx, [row]);
-    return repo.toTrace(row, seesPersonalData(ctx.actor));
+    return presentTrace(db, ctx, row, 'read');
   }
 
   async list(db: Queryable, ctx: RequestContext, query: TraceQuery) {
     const page = await repo.listTraces(db, readScope(ctx.actor), query, query.limit ?? 50);
-    await this.auditPersonalDataRead(db, ctx, page.items);
-    const personal = seesPersonalData(ctx.actor);
-    return { items: page.items.map((row) => repo.toTrace(row, personal)), nextCursor: page.nextCursor };
+    return { items: await presentTraces(db, ctx, page.items, 'read'), nextCursor: page.nextCursor };
   }
 
   async events(db: Queryable, ctx: RequestContext, id: string, limit: number, cursor?: string) {
@@ -60,12 +58,12 @@ export class TraceService {
       if (!(EDITABLE as readonly string[]).includes(current.status)) {
         throw conflict('not-editable', `A trace that is ${current.status} cannot be edited; only draft and needs_info traces can.`);
       }
-      const stored = repo.toTrace(current, true);
+      const stored = repo.storedFields(current);
       const merged: TraceFields & { caseId: string; notes?: string | null } = {
         caseId: patch.caseId ?? stored.caseId,
-        weapon: patch.weapon ?? { ...stored.weapon, serialNumber: stored.weapon.serialNumber ?? undefined, importer: stored.weapon.importer ?? undefined },
-        recovery: patch.recovery ?? stripNulls(stored.recovery),
-        possessor: patch.possessor === undefined ? stored.possessor && stripNulls(stored.possessor) : patch.possessor,
+        weapon: patch.weapon ?? stored.weapon,
+        recovery: patch.recovery ?? stored.recovery,
+        possessor: patch.possessor === undefined ? stored.possessor : patch.possessor,
         urgent: patch.urgent ?? stored.urgent,
         urgentReason: patch.urgentReason === undefined ? stored.urgentReason : patch.urgentReason,
         notes: patch.notes === undefined ? stored.notes : patch.notes,
@@ -84,7 +82,7 @@ export class TraceService {
       if (row.weapon_id !== current.weapon_id || row.case_id !== current.case_id) await unlinkWeaponIfUnused(trx, current.case_id, current.weapon_id);
       await trx('trace_events').insert({ trace_id: id, type: 'updated', from_status: row.status, to_status: row.status, actor_id: ctx.actor.id });
       await audit(trx, ctx, { action: 'trace.updated', entity: 'trace', entityId: id, details: { fields: Object.keys(patch) } });
-      return repo.toTrace(row, true);
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
@@ -96,7 +94,7 @@ export class TraceService {
         traceId: id, from: current.status, action: 'submit', performer: { ctx },
         needsReview: needsReview(agency.review_required, current.quality_flags),
       });
-      return repo.toTrace(row, true);
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
@@ -104,8 +102,8 @@ export class TraceService {
   async act(db: Queryable, ctx: RequestContext, id: string, action: TraceAction, message?: string): Promise<Trace> {
     return db.transaction(async (trx) => {
       const current = await this.load(trx, ctx, id);
-      const row = await transitionTrace<repo.TraceRow>(trx, { traceId: id, from: current.status, action, performer: { ctx }, message });
-      return repo.toTrace(row, seesPersonalData(ctx.actor));
+      const row = await transitionTrace<repo.TraceRow>(trx, { traceId: id, from: current.status, action, performer: { ctx }, message, people: current });
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
@@ -126,7 +124,7 @@ export class TraceService {
         set: { assigned_to: userId }, message: assignee ? `Assigned to ${assignee.name}` : 'Unassigned',
         details: { assignedTo: userId },
       });
-      return repo.toTrace(row, true);
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
@@ -139,7 +137,7 @@ export class TraceService {
         traceId: id, from: current.status, action: 'escalate', performer: { ctx }, message: reason,
         set: { urgent: true, urgent_reason: reason, quality_flags: ['urgent', ...current.quality_flags] },
       });
-      return repo.toTrace(row, true);
+      return presentTrace(trx, ctx, row, 'reply');
     });
   }
 
@@ -168,19 +166,5 @@ export class TraceService {
     throw error;
   }
 
-  private async auditPersonalDataRead(db: Queryable, ctx: RequestContext, rows: repo.TraceRow[]) {
-    if (!seesPersonalData(ctx.actor)) return;
-    const ids = rows.filter(repo.hasPersonalData).map((row) => row.id);
-    if (!ids.length) return;
-    await audit(db, ctx, {
-      action: 'trace.personal_data_read',
-      entity: 'trace',
-      entityId: ids.length === 1 ? ids[0] : null,
-      details: { traceIds: ids },
-    });
-  }
 }
 
-function stripNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
-}

@@ -13,14 +13,16 @@ export interface Transition {
   to: TraceStatus | 'review_or_queue' | 'unchanged';
   by: readonly (Role | 'system')[];
   event: EventType;
+  /** Separation of duties: never performed by the person who created or last submitted the trace. */
+  independent?: true;
 }
 
 /** The contract's trace lifecycle. Every status change, creation included, goes through this table. */
 export const TRANSITIONS = {
   create_draft: { from: [null], to: 'draft', by: ['investigator'], event: 'created' },
   submit: { from: [null, 'draft', 'needs_info'], to: 'review_or_queue', by: ['investigator'], event: 'submitted' },
-  approve: { from: ['pending_review'], to: 'queued', by: ['advisor'], event: 'approved' },
-  return: { from: ['pending_review'], to: 'needs_info', by: ['advisor'], event: 'returned' },
+  approve: { from: ['pending_review'], to: 'queued', by: ['advisor'], event: 'approved', independent: true },
+  return: { from: ['pending_review'], to: 'needs_info', by: ['advisor'], event: 'returned', independent: true },
   start: { from: ['queued'], to: 'in_progress', by: ['system'], event: 'started' },
   complete: { from: ['in_progress'], to: 'completed', by: ['system'], event: 'completed' },
   mark_not_traceable: { from: ['in_progress'], to: 'not_traceable', by: ['system'], event: 'not_traceable' },

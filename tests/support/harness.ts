@@ -73,11 +73,13 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Serve the built web UI at `/`. */
   webUi?: boolean;
+  /** How long a query waits for a connection before the request gets 503 (default 10 s). */
+  dbAcquireTimeoutMs?: number;
 }
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), 5);
   const logger = options.logStream ? createLogger('info', options.logStream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { poolMax: 5, acquireTimeoutMs: options.dbAcquireTimeoutMs, logger });
   const prefix = `{rastreo-test-${randomBytes(4).toString('hex')}}`;
   const redis = createRedis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
   redis.on('error', () => undefined);
@@ -183,8 +185,8 @@ export type WorldUser = keyof World['users'];
 
 export interface UseWorldOptions extends TestAppOptions {
   reviewRequired?: boolean;
-  /** A database of the file's own, for tests whose worker must not see other files' traces. */
-  privateDatabase?: boolean;
+  /** A database of the file's own, for tests whose worker must not see other files' traces; on another server if given. */
+  privateDatabase?: boolean | { server: () => string };
   /** Starts a trace worker process on the file's database and queue prefix; the values override its environment. */
   worker?: Record<string, string>;
 }
@@ -215,7 +217,7 @@ export function useWorld(options: UseWorldOptions = {}): WorldApp {
   beforeAll(async () => {
     let databaseUrl = options.databaseUrl ?? inject('databaseUrl');
     if (options.privateDatabase) {
-      const database = await privateDatabase();
+      const database = await privateDatabase(typeof options.privateDatabase === 'object' ? options.privateDatabase.server() : undefined);
       databaseUrl = database.url;
       drop = database.drop;
     }

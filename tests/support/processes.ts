@@ -1,4 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,8 +23,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
 }
 
 /** A database of its own, for tests whose worker must not see other tests' traces. */
-export async function privateDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const url = `${SERVER}/rastreo_test_pipeline_${randomBytes(4).toString('hex')}`;
+export async function privateDatabase(server = SERVER): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = `${server}/rastreo_test_pipeline_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(url);
   const db = createDb(url, 1);
   await migrateToLatest(db);
@@ -86,15 +90,9 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/trace-worker.ts'], {
-    env: {
-      ...process.env, LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0', TRACE_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100',
-      WORKER_LOCK_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000', RECONCILE_INTERVAL_MS: '500', RECONCILE_AFTER_MS: '3000',
-      WORKER_SHUTDOWN_MS: '5000', WORKER_METRICS_PORT: '0', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** One of the service's own processes, from its TypeScript sources, with its output kept. */
+function spawnService(script: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -110,6 +108,22 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
   };
 }
 
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  return spawnService('workers/trace-worker.ts', {
+    ADAPTER_LATENCY_MS: '0', TRACE_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100', WORKER_LOCK_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000',
+    RECONCILE_INTERVAL_MS: '500', RECONCILE_AFTER_MS: '3000', WORKER_SHUTDOWN_MS: '5000', WORKER_METRICS_PORT: '0', ...env,
+  });
+}
+
+/** The API alone (`PROCESS_ROLES=api`) on a spare port, once it answers /healthz. */
+export async function spawnApi(env: Record<string, string>): Promise<WorkerProcess & { url: string }> {
+  const port = await freePort();
+  const api = spawnService('src/main.ts', { PROCESS_ROLES: 'api', PORT: String(port), QUEUE_PREFIX: uniquePrefix(), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
+  return { ...api, url };
+}
+
 export const uniquePrefix = () => `{rastreo-test-${randomBytes(4).toString('hex')}}`;
 
 /** Removes every Redis key under a test's prefix (queue, rate limits). */
@@ -118,4 +132,78 @@ export async function dropRedisPrefix(redisUrl: string, prefix: string) {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
+}
+
+const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * A PostgreSQL server of the test's own (initdb into a temporary folder, on a spare port), so fault tests can stop and
+ * restart it. PostgreSQL refuses to run as root: it runs as the `postgres` system user when the tests run as root.
+ */
+export class PrivatePostgres {
+  private process?: ChildProcess;
+  private constructor(readonly port: number, readonly dataDir: string) {}
+
+  static async start(): Promise<PrivatePostgres> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'rastreo-pg-'));
+    const server = new PrivatePostgres(await freePort(), dataDir);
+    const { uid, gid } = server.owner;
+    if (uid !== undefined) await chown(dataDir, uid, gid!);
+    await run(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], server.owner);
+    await server.start();
+    return server;
+  }
+
+  get url() {
+    return `postgres://postgres@127.0.0.1:${this.port}`;
+  }
+
+  /** Runs as the `postgres` system user when the tests run as root (spawn's uid/gid, so signals reach postgres itself). */
+  private get owner(): { uid?: number; gid?: number } {
+    if (process.getuid?.() !== 0) return {};
+    return { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+  }
+
+  async start(): Promise<void> {
+    this.process = spawn(`${PG_BIN}/postgres`, [
+      '-D', this.dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.dataDir}`,
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100',
+    ], { stdio: 'ignore', ...this.owner });
+    await waitFor(async () => {
+      const client = new pg.Client({ connectionString: `${this.url}/postgres`, connectionTimeoutMillis: 1000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }, `postgres on ${this.port}`);
+  }
+
+  /** Fast shutdown (SIGINT): sessions are ended, as in a restart or failover. */
+  async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('SIGQUIT');
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], options: { uid?: number; gid?: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+    let errors = '';
+    child.stderr!.on('data', (chunk) => (errors += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${errors}`))));
+  });
 }

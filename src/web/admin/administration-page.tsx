@@ -1,19 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agency, User } from '../../identity/schemas.ts';
-import { request, type Page } from '../api/client.ts';
+import { queueBoardSession, request, type Page } from '../api/client.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 
 /** What an administrator checks first: agencies and their people. Changes go through the API (see /docs). */
 export function AdministrationPage() {
   const { t } = useTranslation();
+  const [boardError, setBoardError] = useState<unknown>(null);
   const agencies = useQuery({ queryKey: ['agencies'], queryFn: () => request<Page<Agency>>('/agencies?limit=200') });
   const users = useQuery({ queryKey: ['users'], queryFn: () => request<Page<User>>('/users?limit=200') });
   const agencyCode = new Map((agencies.data?.items ?? []).map((agency) => [agency.id, agency.code]));
   return (
     <section>
       <h1>{t('administration.title')}</h1>
-      <p>{t('administration.lead')} <a href="/docs">{t('administration.apiDocs')}</a> · <a href="/admin/queues">{t('administration.queueBoard')}</a></p>
+      <p>
+        {t('administration.lead')} <a href="/docs">{t('administration.apiDocs')}</a> ·{' '}
+        <a href="/admin/queues" onClick={(event) => {
+          event.preventDefault();
+          void queueBoardSession('open').then(() => window.location.assign('/admin/queues'), setBoardError);
+        }}>{t('administration.queueBoard')}</a>
+      </p>
+      <ErrorNotice error={boardError} />
       <h2>{t('administration.agencies')}</h2>
       <ErrorNotice error={agencies.error} />
       {agencies.isPending ? <Loading /> : (

@@ -88,6 +88,16 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
+/**
+ * The job-queue board is a server page: the server sets its short-lived HttpOnly cookie when the signed-in admin asks,
+ * then the browser goes there. `close` clears the cookie (on sign-out).
+ */
+export async function queueBoardSession(action: 'open' | 'close'): Promise<void> {
+  const headers: Record<string, string> = session.token ? { authorization: `Bearer ${session.token}` } : {};
+  const response = await fetch('/admin/queues/session', { method: action === 'open' ? 'POST' : 'DELETE', headers });
+  if (!response.ok) throw new ApiProblem(response.status, 'queue-board', response.statusText);
+}
+
 export async function download(path: string, accept: string, fileName: string) {
   const blob = await (await send(path, { accept })).blob();
   saveFile(blob, fileName);

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Me } from '../../identity/schemas.ts';
 import { SESSION_IDLE_MINUTES } from '../../identity/session-policy.ts';
-import { bindSession, request } from '../api/client.ts';
+import { bindSession, queueBoardSession, request } from '../api/client.ts';
 
 const STORAGE_KEY = 'rastreo.session';
 /** The server's idle expiry: a session token dies this long after its last use. */
@@ -37,10 +37,6 @@ function load(): Stored | null {
 function save(stored: Stored | null) {
   if (stored) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
   else sessionStorage.removeItem(STORAGE_KEY);
-  // The queue board at /admin/queues is a server page: it reads an admin's session from this cookie.
-  document.cookie = stored?.me.role === 'admin'
-    ? `rastreo_token=${stored.token}; path=/admin; SameSite=Strict`
-    : 'rastreo_token=; path=/admin; max-age=0; SameSite=Strict';
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -89,6 +85,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setStored(next);
     },
     async signOut() {
+      if (stored?.me.role === 'admin') await queueBoardSession('close').catch(() => undefined);
       await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
       end('signed-out');
     },
