@@ -14,6 +14,8 @@ export interface LoadPlan {
   bodyTemplate?: string;
   /** GET paths, taken in turn. */
   paths?: string[];
+  /** Requests per second over all connections (a paced load), instead of as fast as possible. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -34,6 +36,7 @@ const result = await autocannon({
   connections: plan.connections,
   ...(plan.durationSeconds ? { duration: plan.durationSeconds } : {}),
   ...(plan.amount ? { amount: plan.amount } : {}),
+  ...(plan.overallRate ? { overallRate: plan.overallRate } : {}),
   method: plan.method,
   headers: plan.headers,
   requests: [{

@@ -34,8 +34,8 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
       SELECT id, 'Investigator ' || code, lower(code) || '@bench.example', 'investigator' FROM agencies WHERE code LIKE 'BA-%';`);
   await step('cases', `
     CREATE TEMP TABLE bench_cases AS
-      SELECT row_number() OVER () - 1 AS idx, a.idx AS agency_idx, g AS case_idx, a.id AS agency_id, u.id AS created_by
-      FROM (SELECT id, substring(code from 4)::int AS idx FROM agencies WHERE code LIKE 'BA-%') a
+      SELECT row_number() OVER () - 1 AS idx, a.idx AS agency_idx, g AS case_idx, a.id AS agency_id, a.region, u.id AS created_by
+      FROM (SELECT id, region, substring(code from 4)::int AS idx FROM agencies WHERE code LIKE 'BA-%') a
       JOIN users u ON u.agency_id = a.id
       CROSS JOIN generate_series(0, ${size.casesPerAgency - 1}) g;
     ALTER TABLE bench_cases ADD COLUMN id uuid DEFAULT gen_random_uuid();
@@ -58,10 +58,10 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
   // Status shares per mille: draft 20, pending_review 40, queued 10, in_progress 5, needs_info 30, failed 5,
   // cancelled 40, completed 350, not_traceable 500.
   await step('traces', `
-    INSERT INTO traces (reference, agency_id, case_id, weapon_id, weapon, status, stage, urgent, urgent_reason, quality_flags,
+    INSERT INTO traces (reference, agency_id, region, case_id, weapon_id, weapon, status, stage, urgent, urgent_reason, quality_flags,
                         recovery_date, recovery_country, recovery_department, recovery_circumstance, possessor, created_by,
                         created_at, updated_at, status_changed_at, submitted_at, completed_at, result, queue_run)
-    SELECT 'TR-2025-' || lpad(g::text, 7, '0'), c.agency_id, c.id, w.id,
+    SELECT 'TR-2025-' || lpad(g::text, 7, '0'), c.agency_id, c.region, c.id, w.id,
            jsonb_build_object('manufacturer', w.manufacturer, 'model', 'M', 'caliber', '9mm', 'type', 'pistol', 'serialNumber', w.serial,
                               'serialObliterated', false, 'importer', NULL, 'countryOfManufacture', w.country),
            s.status, CASE WHEN s.status IN ('completed', 'not_traceable') THEN 'purchaser' END,

@@ -6,6 +6,7 @@ import * as stockpile from './20261129_004_stockpile.ts';
 import * as countsIndex from './20261129_005_counts_index.ts';
 import * as reportColumns from './20261129_006_report_columns.ts';
 import * as hardening from './20261130_007_hardening.ts';
+import * as scale from './20261130_008_scale.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_005_counts_index': countsIndex,
   '20261129_006_report_columns': reportColumns,
   '20261130_007_hardening': hardening,
+  '20261130_008_scale': scale,
 };

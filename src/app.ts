@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { auditRoutes } from './audit/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Db } from './db/knex.ts';
+import { Notifications } from './db/notifications.ts';
+import { IDENTITY_CHANNEL, registerTokenCache, TokenCache } from './identity/token-cache.ts';
 import { destructionRoutes } from './destructions/routes.ts';
 import { DestructionService } from './destructions/service.ts';
 import { Api } from './http/api.ts';
 import { errorHandler, requestTimeout, unknownRoute } from './http/errors.ts';
+import { staticHeaders } from './http/static-headers.ts';
+import { requestLog } from './http/request-log.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { admission } from './http/authenticate.ts';
 import { RateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
@@ -35,7 +37,6 @@ import { TraceService } from './traces/service.ts';
 import { weaponRoutes } from './weapons/routes.ts';
 
 export const API_BASE = '/api/v1';
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface AppDeps {
   db: Db;
@@ -53,35 +54,32 @@ export interface AppDeps {
   webRoot?: string;
   /** True once the process is shutting down: /readyz answers 503 so load balancers stop sending requests. */
   shuttingDown?: () => boolean;
+  /** Remember who a token belongs to for this long (0: look every token up); needs a LISTEN connection, closed by `stop`. */
+  tokenCacheMs?: number;
 }
 
-export function createApp(deps: AppDeps): { app: Express; api: Api } {
+export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Promise<void> } {
   const { db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 }, redis, queue } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
   app.disable('x-powered-by');
+  // No hash of every body for a weak ETag: records that carry ETags set strong ones themselves.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customProps: (_req, res) => {
-        const actor = res.locals?.actor as { id: string; agency: { id: string } } | undefined;
-        return actor ? { userId: actor.id, agencyId: actor.agency.id } : {};
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(metrics.httpMiddleware());
   // No upgrade-insecure-requests: the web UI is also served over plain HTTP inside agency networks (behind no TLS proxy).
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
   if (deps.corsOrigins?.length) app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
+
+  let notifications: Notifications | undefined;
+  if (deps.tokenCacheMs) {
+    const cache = new TokenCache(deps.tokenCacheMs);
+    registerTokenCache(db, cache);
+    notifications = new Notifications(db, logger).on(IDENTITY_CHANNEL, (change) => cache.forget(change)).onLost(() => cache.clear());
+    void notifications.start();
+  }
 
   const api = new Api(db);
   identityRoutes(api);
@@ -117,5 +115,5 @@ export function createApp(deps: AppDeps): { app: Express; api: Api } {
   if (deps.webRoot && !webUiRoutes(app, deps.webRoot)) logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');
   app.use(unknownRoute);
   app.use(errorHandler);
-  return { app, api };
+  return { app, api, stop: async () => notifications?.stop() };
 }

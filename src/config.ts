@@ -37,6 +37,7 @@ const ConfigSchema = Type.Object({
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0 }),
   WORKER_METRICS_PORT: Port,
   WEB_ROOT: Type.String({ minLength: 1 }),
+  TOKEN_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -73,6 +74,7 @@ const DEFAULTS: Record<keyof Config, string> = {
   DB_STATEMENT_TIMEOUT_MS: '20000',
   WORKER_METRICS_PORT: '9464',
   WEB_ROOT: 'dist/web',
+  TOKEN_CACHE_MS: '5000',
 };
 
 export class ConfigError extends Error {}

@@ -98,10 +98,11 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
 
   let server: Server;
   let http: ReturnType<typeof gracefulHttp> | undefined;
+  let stopApi: (() => Promise<void>) | undefined;
   if (roles.includes('api')) {
     // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
     const { createApp } = await import('./app.ts');
-    const { app } = createApp({
+    const { app, stop: stopApp } = createApp({
       db, logger, redis, queue, metrics,
       sla: { urgentHours: config.SLA_URGENT_HOURS, routineDays: config.SLA_ROUTINE_DAYS },
       rateLimit: {
@@ -112,7 +113,9 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       webRoot: config.WEB_ROOT,
       shuttingDown: () => http?.closing ?? false,
+      tokenCacheMs: config.TOKEN_CACHE_MS,
     });
+    stopApi = stopApp;
     server = app.listen(config.PORT);
     server.requestTimeout = config.REQUEST_TIMEOUT_MS + 5_000;
     http = gracefulHttp(server, logger);
@@ -138,6 +141,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     logger.info({ signal }, 'shutting down');
     const closeHttp = http ? http.close(config.SHUTDOWN_TIMEOUT_MS) : new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([closeHttp, pipeline?.close()]);
+    await stopApi?.();
     await queue.close().catch(() => undefined);
     redis.disconnect();
     await db.destroy();

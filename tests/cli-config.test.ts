@@ -51,6 +51,7 @@ describe('cli', () => {
 
     const again = await cli('demo');
     expect(again.stdout).toContain('already present');
-    expect((await inv.get('/me')).status).toBe(401);
+    // The API process hears of the rotation by NOTIFY (its token cache drops the old token within milliseconds).
+    await expect.poll(async () => (await inv.get('/me')).status).toBe(401);
   });
 });

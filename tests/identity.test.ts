@@ -1,9 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { unique, createUser, useWorld } from './support/harness.ts';
+import { createUser, startApp, unique, useWorld } from './support/harness.ts';
 
 const t = useWorld();
 
 describe('identity', () => {
+  it('another API process drops a cached token as soon as it is rotated or its user deactivated (NOTIFY), and an agency change at once', async () => {
+    const other = await startApp();
+    try {
+      const user = await createUser(t.db, t.home.id, 'investigator');
+      const elsewhere = other.client.as(user.token);
+      expect((await elsewhere.get('/me')).status).toBe(200);
+      // Cached in the other process now: the database alone no longer decides there…
+      await t.db('api_tokens').where({ user_id: user.id }).update({ revoked_at: t.db.fn.now() });
+      expect((await elsewhere.get('/me')).status).toBe(200);
+      await t.db('api_tokens').where({ user_id: user.id }).update({ revoked_at: null });
+      // …but a rotation through this process reaches it.
+      const rotated = await t.as('admin').post(`/users/${user.id}/tokens`);
+      expect(rotated.status).toBe(201);
+      await expect.poll(async () => (await elsewhere.get('/me')).status).toBe(401);
+      const fresh = other.client.as(rotated.body.token);
+      expect((await fresh.get('/me')).status).toBe(200);
+      expect((await t.as('admin').delete(`/users/${user.id}`)).status).toBe(204);
+      await expect.poll(async () => (await fresh.get('/me')).status).toBe(401);
+
+      const advisor = await createUser(t.db, t.neighbour.id, 'advisor');
+      expect((await other.client.as(advisor.token).get('/me')).body.agency.region).toBe(t.region);
+      expect((await t.as('admin').patch(`/agencies/${t.neighbour.id}`, { region: 'moved-region' })).status).toBe(200);
+      await expect.poll(async () => (await other.client.as(advisor.token).get('/me')).body.agency.region).toBe('moved-region');
+      await t.as('admin').patch(`/agencies/${t.neighbour.id}`, { region: t.region });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('GET /me describes the caller and its agency', async () => {
     const res = await t.client.as(t.users.investigator.token).get('/me');
     expect(res.status).toBe(200);

@@ -87,11 +87,17 @@ describe('the pipeline under faults', () => {
     const worker = start();
     await allFinal(await submitMany(1));
     await redis.stop();
-    const ids = await submitMany(50);
-    expect(ids).toHaveLength(50);
-    expect(Number((await t.db('trace_outbox').whereIn('trace_id', ids).count({ n: '*' }))[0]!.n)).toBe(50);
-    await waitFor(async () => worker.output().includes('outbox relay pass failed'), 'the relay to meet the outage');
-    await redis.start();
+    let ids: string[];
+    try {
+      ids = await submitMany(50);
+      expect(ids).toHaveLength(50);
+      expect(Number((await t.db('trace_outbox').whereIn('trace_id', ids).count({ n: '*' }))[0]!.n)).toBe(50);
+      await waitFor(async () => worker.output().includes('outbox relay pass failed'), 'the relay to meet the outage', 20_000)
+        .catch((error: Error) => Promise.reject(new Error(`${error.message}; worker said:\n${worker.output().slice(-2000)}`)));
+    } finally {
+      // Back up whatever happened, so one failure here does not take the next tests down with it.
+      await redis.start();
+    }
     await allFinal(ids, 90_000);
     await expectExactlyOnce(ids);
     expect(await t.db('trace_outbox').whereIn('trace_id', ids)).toEqual([]);
@@ -99,7 +105,7 @@ describe('the pipeline under faults', () => {
     const messages = worker.output().trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages.filter((msg) => msg === 'outbox relay pass failed; will retry').length).toBeGreaterThan(0);
     expect(messages.filter((msg) => msg === 'outbox relay pass failed; will retry').length).toBeLessThanOrEqual(3);
-  });
+  }, 120_000);
 
   it('the reconciler repairs nothing in a drill without faults, even checking every trace at once, all the time', async () => {
     const worker = await startInProcessWorker(t, new MockTraceAdapter({ latencyMs: 0, transientErrorRate: 0 }), {
@@ -143,5 +149,5 @@ describe('the pipeline under faults', () => {
     start();
     await allFinal([res.body.id]);
     expect((await t.db('traces').where({ id: res.body.id }).first()).status).toBe('completed');
-  });
+  }, 90_000);
 });

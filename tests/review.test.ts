@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCase, createUser, createWorld, traceBody, useWorld } from './support/harness.ts';
+import { createAgency, createCase, createUser, createWorld, traceBody, useWorld } from './support/harness.ts';
 
 
 let clockNow = new Date();
@@ -42,6 +42,20 @@ async function allPages(path: string, limit: number, between?: (page: number) =>
 }
 
 describe('GET /queue', () => {
+  it('follows an agency that moves to another region: its traces leave one advisor’s queue and join the other’s', async () => {
+    const moving = await createAgency(t.db, { region: t.region, reviewRequired: true });
+    const investigator = await createUser(t.db, moving.id, 'investigator');
+    const kase = await createCase(t.client, investigator.token);
+    const trace = (await t.client.as(investigator.token).post('/traces', traceBody(kase.id))).body;
+    expect(trace.status).toBe('pending_review');
+    const newRegion = `moved-${t.region}`;
+    const otherAdvisor = await createUser(t.db, (await createAgency(t.db, { region: newRegion })).id, 'advisor');
+    const inQueue = async (token: string) => (await t.client.as(token).get('/queue?limit=200')).body.items.some((i: { id: string }) => i.id === trace.id);
+    expect([await inQueue(t.users.advisor.token), await inQueue(otherAdvisor.token)]).toEqual([true, false]);
+    expect((await t.client.as(t.users.admin.token).patch(`/agencies/${moving.id}`, { region: newRegion })).status).toBe(200);
+    expect([await inQueue(t.users.advisor.token), await inQueue(otherAdvisor.token)]).toEqual([false, true]);
+  });
+
   it('shows pending_review and failed traces of the region by default, urgent first, then longest waiting', async () => {
     const oldRoutine = await traceIn('pending_review', 3 * 86_400);
     const newRoutine = await traceIn('pending_review', 3_600);

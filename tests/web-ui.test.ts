@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors } from './support/browser.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { diagnose, englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors, watchRequests } from './support/browser.ts';
 import { createCase, createUser, today, traceBody, unique, useWorld } from './support/harness.ts';
 
 const PASSWORD = 'contraseña-de-prueba-2026';
@@ -39,6 +39,13 @@ async function open(locale = 'es-SV'): Promise<Session> {
   const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  const requests = watchRequests(page);
+  // A failing test leaves its page behind: a screenshot, the visible text and the last API answers.
+  onTestFailed(async ({ task }) => {
+    if (page.isClosed()) return;
+    const failures = (task.result?.errors ?? []).map((error) => `${error.message}\n${error.stack ?? ''}`);
+    await diagnose(page, task.name, requests, failures).catch(() => undefined);
+  });
   return { context, page, errors: watchErrors(page) };
 }
 
@@ -399,6 +406,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
 
     await signIn(page, people.investigator.email);
     await page.getByTestId('who').waitFor();
+    // The landing page's own requests must be answered first: one still in flight would meet the 401 before the reload.
+    await settledPage(page);
     const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token);
     expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
     // The next request the page makes answers 401; a reload makes one at once (a click could race a background refetch).

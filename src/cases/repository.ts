@@ -18,6 +18,20 @@ const toCase = (row: CaseRow): Case => ({
 
 const casesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'cases', 'agency_id', scope);
 
+/**
+ * The rule "a case of the agency" (with what a new trace in it needs: whether it is open, and its agency's review rule
+ * and region), as SQL for statements that check it inline: `agency` is a named binding, or omitted when the statement
+ * matches each row's own agency against `agency_id`.
+ */
+export const agencyCasesSql = (agency?: string) =>
+  `SELECT c.id, c.agency_id, c.status, a.review_required, a.region FROM cases c JOIN agencies a ON a.id = c.agency_id${agency ? ` WHERE c.agency_id = ${agency}` : ''}`;
+
+/** The case, if it is one of the agency's: its status tells open from closed. */
+export async function caseOfAgency(db: Queryable, agencyId: string, caseId: string): Promise<{ id: string; status: 'open' | 'closed' } | undefined> {
+  const { rows: [row] } = await db.raw(`SELECT id, status FROM (${agencyCasesSql(':agencyId')}) k WHERE k.id = :caseId`, { agencyId, caseId });
+  return row;
+}
+
 export async function insertCase(db: Queryable, agencyId: string, userId: string, body: CaseCreate): Promise<Case> {
   const [row] = await db('cases')
     .insert({ agency_id: agencyId, created_by: userId, case_number: body.caseNumber, title: body.title, offense: body.offense, opened_at: body.openedAt })

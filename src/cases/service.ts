@@ -1,5 +1,5 @@
 import { audit } from '../audit/audit-log.ts';
-import type { Queryable } from '../db/knex.ts';
+import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { conflict, notFound } from '../http/problem.ts';
 import { readScope, type RequestContext } from '../identity/actor.ts';
 import * as repo from './repository.ts';
@@ -7,8 +7,8 @@ import type { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schem
 
 export async function createCase(db: Queryable, ctx: RequestContext, body: CaseCreate): Promise<Case> {
   return db.transaction(async (trx) => {
-    const created = await trx.transaction((sp) => repo.insertCase(sp, ctx.actor.agency.id, ctx.actor.id, body)).catch((error: { constraint?: string }) => {
-      if (error.constraint === 'cases_agency_case_number_unique') {
+    const created = await trx.transaction((sp) => repo.insertCase(sp, ctx.actor.agency.id, ctx.actor.id, body)).catch((error: unknown) => {
+      if (uniqueViolation(error) === 'cases_agency_case_number_unique') {
         throw conflict('case-number-taken', `Case number ${body.caseNumber} already exists in your agency.`);
       }
       throw error;

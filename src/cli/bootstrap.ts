@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.ts';
 import { bodyValidator } from '../http/validation.ts';
-import { toAgency } from '../identity/repository.ts';
+import { toAgency, upsertAgencies } from '../identity/repository.ts';
 import { AgencyCreate, UserCreate } from '../identity/schemas.ts';
 import { createUserWithToken } from '../identity/service.ts';
 import { cliAudit } from './context.ts';
@@ -22,11 +22,8 @@ export async function bootstrap(db: Db, options: BootstrapOptions): Promise<{ ag
   const agencyBody = { code: options.agencyCode, name: options.agencyName, country: options.country, region: options.region };
   validateAgency(agencyBody);
   return db.transaction(async (trx) => {
-    const [row] = await trx('agencies')
-      .insert({ code: agencyBody.code, name: agencyBody.name, country: agencyBody.country, region: agencyBody.region })
-      .onConflict('code').merge(['updated_at'])
-      .returning('*');
-    const agency = toAgency(row);
+    const [row] = await upsertAgencies(trx, [agencyBody]);
+    const agency = toAgency(row!);
     const userBody = { name: options.adminName, email: options.adminEmail, role: 'admin' as const, agencyId: agency.id };
     validateUser(userBody);
     const { token } = await createUserWithToken(trx, userBody, (inner, user) => cliAudit(inner, 'user.created', 'user', user.id));

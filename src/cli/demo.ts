@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Role } from '../identity/actor.ts';
-import { revokeTokens, insertToken } from '../identity/repository.ts';
+import { insertToken, notifyIdentityChanged, revokeTokens, setPasswordHash, upsertAgencies, usersByEmail } from '../identity/repository.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { createUserWithToken } from '../identity/service.ts';
 import { API_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
@@ -49,11 +49,12 @@ export interface DemoUser {
 
 /** Seeds the demo data once; on later runs it only issues fresh tokens for the demo users. */
 export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUser[]; password: string }> {
-  const existing = await db('users').whereIn('email', USERS.map((u) => u.email)).select('id', 'email', 'role');
+  const existing = await usersByEmail(db, USERS.map((u) => u.email));
   if (existing.length === USERS.length) {
     const users = await db.transaction(async (trx) =>
-      Promise.all(existing.map(async (user: { id: string; email: string; role: Role }) => {
+      Promise.all(existing.map(async (user) => {
         await revokeTokens(trx, user.id, 'api');
+        await notifyIdentityChanged(trx, `user:${user.id}`);
         const { token, hash } = newToken(API_TOKEN_PREFIX);
         await insertToken(trx, user.id, hash);
         await cliAudit(trx, 'user.token_rotated', 'user', user.id);
@@ -66,12 +67,12 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: DemoUser[] = [];
   await db.transaction(async (trx) => {
-    const agencies = await trx('agencies').insert(AGENCIES).onConflict('code').merge(['updated_at']).returning(['id', 'code']);
-    const agencyId = (code: string) => agencies.find((a: { code: string }) => a.code === code).id as string;
+    const agencies = await upsertAgencies(trx, AGENCIES);
+    const agencyId = (code: string) => agencies.find((a) => a.code === code)!.id;
     for (const user of USERS) {
       const created = await createUserWithToken(trx, { name: user.name, email: user.email, role: user.role, agencyId: agencyId(user.agency) },
         async (inner, row) => {
-          await inner('users').where({ id: row.id }).update({ password_hash: passwordHash });
+          await setPasswordHash(inner, row.id, passwordHash);
           await cliAudit(inner, 'user.created', 'user', row.id);
         });
       users.push({ role: user.role, email: user.email, token: created.token });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
 import pg from 'pg';
@@ -63,6 +64,82 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!e) return false;
   return UNAVAILABLE_CODE.test(e.code ?? '') || e.name === 'KnexTimeoutError' || UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
+
+interface Compiled {
+  name: string;
+  text: string;
+  names: string[];
+}
+const compiled = new Map<string, Compiled>();
+
+/** `:name` bindings → `$n` (a `::type` cast is left alone), once per statement text. */
+function compile(sql: string): Compiled {
+  let found = compiled.get(sql);
+  if (found) return found;
+  const names: string[] = [];
+  const text = sql.replace(/::\w+|:(\w+)/g, (match, name: string | undefined) => {
+    if (!name) return match;
+    let index = names.indexOf(name);
+    if (index < 0) index = names.push(name) - 1;
+    return `$${index + 1}`;
+  });
+  found = { name: `rastreo_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text, names };
+  compiled.set(sql, found);
+  return found;
+}
+
+/**
+ * Runs one of the service's large statements (named bindings, `:name`) as a named prepared statement: PostgreSQL parses
+ * and plans it once per connection instead of on every call (planning alone cost more than executing the trace
+ * creation), and the named bindings are compiled once per statement text. In a transaction it runs as a plain
+ * statement on the transaction's connection.
+ */
+export async function runStatement<R = Record<string, unknown>>(db: Queryable, sql: string, bindings: Record<string, unknown>): Promise<{ rows: R[] }> {
+  if ((db as Knex.Transaction).isTransaction) return db.raw(sql, bindings as never) as unknown as Promise<{ rows: R[] }>;
+  const statement = compile(sql);
+  const values = statement.names.map((name) => {
+    if (!(name in bindings)) throw new Error(`statement binding :${name} has no value`);
+    return bindings[name] === undefined ? null : bindings[name];
+  });
+  const connection = (await db.client.acquireConnection()) as pg.PoolClient;
+  try {
+    announce(db, statement.text, values);
+    return await connection.query<R & pg.QueryResultRow>({ name: statement.name, text: statement.text, values });
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+/** Statements sent past knex still reach its `query` listeners (the query log, the benchmark's EXPLAIN capture). */
+const announce = (db: Queryable, sql: string, bindings: unknown[]) => {
+  if (db.listenerCount('query')) db.emit('query', { sql, bindings, method: 'prepared' });
+};
+
+/**
+ * Runs a query built with knex as a named prepared statement (see `runStatement`): the hot reads are planned once per
+ * connection and statement shape, not on every request.
+ */
+export async function runQuery<R = Record<string, unknown>>(db: Queryable, query: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
+  if ((db as Knex.Transaction).isTransaction) return (await query) as R[];
+  const native = query.toSQL().toNative();
+  const name = `rastreo_q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 24)}`;
+  const connection = (await db.client.acquireConnection()) as pg.PoolClient;
+  try {
+    announce(db, native.sql, native.bindings as unknown[]);
+    return (await connection.query<R & pg.QueryResultRow>({ name, text: native.sql, values: native.bindings as unknown[] })).rows;
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+/** The unique constraint a statement broke (SQLSTATE 23505), or undefined: the one way duplicates are told apart. */
+export function uniqueViolation(error: unknown): string | undefined {
+  const e = error as { code?: string; constraint?: string } | undefined;
+  return e?.code === '23505' ? e.constraint : undefined;
+}
+
+/** A round trip that proves the database answers (readiness). */
+export const ping = (db: Queryable) => db.raw('SELECT 1');
 
 /** Runs `work` on a connection to the server's `postgres` database, with the target database's name. */
 async function onServer(databaseUrl: string, work: (client: pg.Client, name: string) => Promise<void>): Promise<void> {

@@ -20,3 +20,12 @@ export function applyScope(query: Knex.QueryBuilder, agencyColumn: string, scope
       return query.whereIn(agencyColumn, (sub) => sub.select('id').from('agencies').where('region', scope.region));
   }
 }
+
+/**
+ * For tables that carry their agency's region (traces): a region scope filters on that column, so a region's rows are
+ * one range of an index that leads with it.
+ */
+export function scopedWithRegion(db: Queryable, table: string, alias: string, scope: Scope): Knex.QueryBuilder {
+  const from = db(`${table} as ${alias}`);
+  return scope.kind === 'region' ? from.where(`${alias}.region`, scope.region) : applyScope(from, `${alias}.agency_id`, scope);
+}

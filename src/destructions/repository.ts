@@ -93,3 +93,12 @@ export async function itemsOf(db: Queryable, scope: Scope, destructionId: string
     itemId: row.item_id, reference: row.item_reference, status: row.item_status, weapon: toWeapon(row), traces: byWeapon.get(row.id) ?? [],
   }));
 }
+
+/** Who signs a certificate: the agency, and the people who completed and verified the destruction. */
+export async function certificateParties(db: Queryable, agencyId: string, userIds: string[]) {
+  const [agency, people] = await Promise.all([
+    db('agencies').where({ id: agencyId }).first('name', 'code', 'country') as Promise<{ name: string; code: string; country: string }>,
+    db('users').whereIn('id', userIds).select('id', 'name', 'role') as Promise<{ id: string; name: string; role: string }[]>,
+  ]);
+  return { agency, people };
+}

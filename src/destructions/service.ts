@@ -91,11 +91,8 @@ export class DestructionService {
   async certificate(db: Queryable, ctx: RequestContext, id: string): Promise<{ reference: string; pdf: Buffer }> {
     const event = await this.get(db, ctx, id);
     if (event.status === 'planned') throw conflict('not-completed', 'A certificate exists once the destruction is completed.');
-    const [agency, people] = await Promise.all([
-      db('agencies').where({ id: event.agencyId }).first('name', 'code', 'country'),
-      db('users').whereIn('id', [event.completedBy, event.verifiedBy].filter((v): v is string => v !== null)).select('id', 'name', 'role'),
-    ]);
-    const person = (userId: string | null) => people.find((p: { id: string }) => p.id === userId) ?? null;
+    const { agency, people } = await repo.certificateParties(db, event.agencyId, [event.completedBy, event.verifiedBy].filter((v): v is string => v !== null));
+    const person = (userId: string | null) => people.find((p) => p.id === userId) ?? null;
     return { reference: event.reference, pdf: await renderCertificate(event, agency, person(event.completedBy), person(event.verifiedBy)) };
   }
 

@@ -2,10 +2,10 @@ import express, { type Request, type Response } from 'express';
 import type { Static, TSchema } from 'typebox';
 import type { Db, Queryable } from '../db/knex.ts';
 import type { RequestContext, Role } from '../identity/actor.ts';
-import { requestFingerprint, withIdempotency, type Reply } from './idempotency.ts';
+import { releaseClaim, replay, requestFingerprint, storeReply, withIdempotency, type IdempotencyClaim, type Reply } from './idempotency.ts';
 import { forbidden, invalidField, Problem } from './problem.ts';
 import { bodyValidator, pathSegment, queryValidator, type Validator } from './validation.ts';
-import { authenticate } from './authenticate.ts';
+import { admitted, authenticate } from './authenticate.ts';
 import { audit } from '../audit/audit-log.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -35,9 +35,15 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   rawBodyTypes?: string[];
   query?: Q;
   params?: P;
-  idempotent?: boolean;
+  /**
+   * `true`: the handler runs in a transaction that also holds the key. `in-statement`: the handler takes the key in its
+   * own creating statement (`call.claim`) and answers undefined when it was taken already; the answer is stored after.
+   */
+  idempotent?: boolean | 'in-statement';
+  /** For `in-statement` routes: the created resource as it is now, for a retry that comes before the answer was stored. */
+  renderResource?: (db: Queryable, ctx: RequestContext, id: string) => Promise<Reply | undefined>;
   responses: Record<number, ResponseSpec>;
-  handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply>;
+  handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply | undefined>;
 }
 
 export interface Call<B, Q, P> {
@@ -47,6 +53,8 @@ export interface Call<B, Q, P> {
   ctx: RequestContext;
   /** A transaction when the request carries an Idempotency-Key, so the stored reply commits with the work. */
   db: Queryable;
+  /** The Idempotency-Key claim, for `in-statement` routes given a key. */
+  claim?: IdempotencyClaim;
   req: Request;
   res: Response;
 }
@@ -87,6 +95,10 @@ export class Api {
     });
   }
 
+  private inStatement(spec: AnyRoute, ctx: RequestContext, claim: IdempotencyClaim, handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>) {
+    return inStatementIdempotency(this.db, spec, ctx, claim, handle);
+  }
+
   private async handle(
     spec: AnyRoute,
     req: Request,
@@ -102,23 +114,46 @@ export class Api {
     const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 
-    const run = (db: Queryable) => spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res });
+    const run = async (db: Queryable, claim?: IdempotencyClaim) => {
+      const reply = await spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res, claim });
+      if (!reply) throw new Error(`${spec.method} ${spec.path} answered nothing`);
+      return reply;
+    };
     const key = req.get('idempotency-key');
     let reply: Reply;
     if (spec.idempotent && key !== undefined && ctx) {
       if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
       const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
-      const result = await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
+      const result = spec.idempotent === 'in-statement'
+        ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) => spec.handler({ body, query, params, ctx, db: this.db, req, res, claim }))
+        : await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
       reply = result;
     } else {
-      reply = await run(this.db);
+      // A read ran while the rate limiter counted; it answers only once admitted.
+      [reply] = await Promise.all([run(this.db), admitted(res)]);
     }
     if (reply.headers) res.set(reply.headers);
     if (reply.body === undefined) res.status(reply.status).end();
     else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
     else res.status(reply.status).json(reply.body);
   }
+}
+
+/** Runs a handler that takes the key in its own statement; replays when the key was taken, stores the answer when not. */
+async function inStatementIdempotency(
+  db: Db, spec: AnyRoute, ctx: RequestContext, claim: IdempotencyClaim, handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>,
+): Promise<Reply & { replayed: boolean }> {
+  let reply: Reply | undefined;
+  try {
+    reply = await handle(claim);
+  } catch (error) {
+    await releaseClaim(db, claim).catch(() => undefined);
+    throw error;
+  }
+  if (!reply) return replay(db, claim, (id) => spec.renderResource?.(db, ctx, id) ?? Promise.resolve(undefined));
+  await storeReply(db, claim, reply);
+  return { ...reply, replayed: false };
 }
 
 function readBody(req: Request, rawTypes: string[] = []): unknown {

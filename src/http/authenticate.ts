@@ -3,6 +3,7 @@ import { writeAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/knex.ts';
 import type { Actor, RequestContext } from '../identity/actor.ts';
 import { findActorByTokenHash } from '../identity/repository.ts';
+import { tokenCacheOf } from '../identity/token-cache.ts';
 import { hashToken, tokenKind } from '../identity/tokens.ts';
 import { unauthenticated } from './problem.ts';
 import { ipKey, tokenKey, type RateLimiter } from './rate-limit.ts';
@@ -14,10 +15,21 @@ export const requestIdOf = (req: Request) => String(req.id ?? '');
 /** The bearer token of a request, when it has the shape of one of ours. */
 export const bearerToken = (req: Request) => BEARER.exec(req.get('authorization') ?? '')?.[1];
 
+/**
+ * Who a token belongs to. API tokens — what integrations send, request after request — come from the process's token
+ * cache when it knows them; web sessions are looked up every time, because each use extends their idle expiry.
+ */
 export async function actorOf(db: Db, token: string): Promise<Actor | undefined> {
-  const found = await findActorByTokenHash(db, hashToken(token), tokenKind(token));
+  const hash = hashToken(token);
+  const kind = tokenKind(token);
+  const cache = kind === 'api' ? tokenCacheOf(db) : undefined;
+  const key = hash.toString('base64');
+  const hit = cache?.get(key);
+  if (hit) return hit.actor;
+  const found = await findActorByTokenHash(db, hash, kind);
   if (!found) return undefined;
-  const { tokenId: _tokenId, ...actor } = found;
+  const { tokenId: _tokenId, expiresAt: _expiresAt, ...actor } = found;
+  cache?.set(key, actor);
   return actor;
 }
 
@@ -25,25 +37,32 @@ export async function actorOf(db: Db, token: string): Promise<Actor | undefined>
 const resolved = (res: Response) => res.locals.actor as Actor | null | undefined;
 
 /**
- * Admission, before the body is read: who is calling (the token's lookup) and how often (the rate-limit counter), the
- * two round trips in parallel. A request is counted under its token only when the token authenticates; otherwise —
- * no token, a made-up one, a revoked one — under its IP address with the anonymous limit, so inventing tokens never
- * buys a fresh allowance.
+ * Admission, before the body is read: who is calling (the token's lookup, usually from the token cache) and how often
+ * (the rate-limit counter, started at once). A request is counted under its token only when the token authenticates;
+ * otherwise — no token, a made-up one, a revoked one — under its IP address with the anonymous limit, so inventing
+ * tokens never buys a fresh allowance. A read goes on while the counter answers (the route waits for both before it
+ * answers); a write waits for the verdict first, since a write refused afterwards would already be done.
  */
 export function admission(db: Db, limiter: RateLimiter | undefined): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
-    const [actor, tokenCount] = token
-      ? await Promise.all([actorOf(db, token), limiter?.hit(tokenKey(token))])
-      : [undefined, undefined];
+    const tokenCount = token ? limiter?.hit(tokenKey(token)) : undefined;
+    const actor = token ? await actorOf(db, token) : undefined;
     res.locals.actor = actor ?? null;
     if (limiter) {
-      if (actor) limiter.admit(res, tokenCount, limiter.settings.max);
-      else limiter.admit(res, await limiter.hit(ipKey(req.ip)), limiter.settings.anonymousMax);
+      const verdict = actor
+        ? tokenCount!.then((count) => limiter.admit(res, count, limiter.settings.max))
+        : limiter.hit(ipKey(req.ip)).then((count) => limiter.admit(res, count, limiter.settings.anonymousMax));
+      verdict.catch(() => undefined);
+      res.locals.admitted = verdict;
+      if (req.method !== 'GET' && req.method !== 'HEAD') await verdict;
     }
     next();
   };
 }
+
+/** The rate limiter's verdict on this request (resolved at once when nothing counts). */
+export const admitted = (res: Response): Promise<void> => (res.locals.admitted as Promise<void> | undefined) ?? Promise.resolve();
 
 /** The caller of a route that needs a signed-in user; 401 (audited) when the request had no token that authenticates. */
 export async function authenticate(db: Db, req: Request): Promise<RequestContext> {
@@ -55,6 +74,7 @@ export async function authenticate(db: Db, req: Request): Promise<RequestContext
     res.locals.actor = actor;
   }
   if (!actor) {
+    await admitted(res);
     const header = req.get('authorization');
     await writeAudit(db, { component: 'api', requestId: requestIdOf(req), ip: req.ip ?? null }, {
       action: 'auth.failed',

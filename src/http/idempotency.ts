@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db, Tx } from '../db/knex.ts';
+import type { Db, Queryable, Tx } from '../db/knex.ts';
 import { conflict } from './problem.ts';
 
 export interface Reply {
@@ -46,4 +46,40 @@ export async function withIdempotency(
       .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null) });
     return { ...reply, replayed: false };
   });
+}
+
+/** The claim a creating statement takes for a request with an Idempotency-Key (see `idempotent: 'in-statement'`). */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  fingerprint: Buffer;
+}
+
+/** Stores the answer of a request whose creating statement took the key. */
+export async function storeReply(db: Queryable, claim: IdempotencyClaim, reply: Reply): Promise<void> {
+  await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key })
+    .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null) });
+}
+
+/** A refused request leaves no claim behind: its retry runs again, as a rolled-back transaction would. */
+export async function releaseClaim(db: Queryable, claim: IdempotencyClaim): Promise<void> {
+  await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key }).whereNull('status_code').delete();
+}
+
+/**
+ * The answer for a key that was taken already: 409 for another body; the stored answer; or, when the first request has
+ * not stored its answer yet (in flight, or its process died right after its statement), the resource it created as it
+ * is now, or 409 if there is none.
+ */
+export async function replay(
+  db: Queryable, claim: IdempotencyClaim, render: (resourceId: string) => Promise<Reply | undefined>,
+): Promise<Reply & { replayed: true }> {
+  const stored = await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key }).first();
+  if (!stored || !Buffer.from(stored.request_hash).equals(claim.fingerprint)) {
+    throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request.');
+  }
+  if (stored.status_code !== null) return { status: stored.status_code, body: stored.response, replayed: true };
+  const rendered = stored.resource_id ? await render(stored.resource_id) : undefined;
+  if (!rendered) throw conflict('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  return { ...rendered, replayed: true };
 }

@@ -3,6 +3,7 @@ import { applyScope } from '../db/scoped.ts';
 import { decodeCursor, decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Actor, Role, Scope } from './actor.ts';
 import { SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from './session-policy.ts';
+import { IDENTITY_CHANNEL } from './token-cache.ts';
 import type { Agency, AgencyCreate, AgencyPatch, User, UserQuery } from './schemas.ts';
 
 interface AgencyRow {
@@ -28,7 +29,7 @@ export const toUser = (row: UserRow): User => ({
 export type TokenKind = 'api' | 'session' | 'board';
 
 /** The active user a token of this kind belongs to; a token is only ever accepted as its own kind. */
-export async function findActorByTokenHash(db: Queryable, hash: Buffer, kind: TokenKind = 'api'): Promise<(Actor & { tokenId: string }) | undefined> {
+export async function findActorByTokenHash(db: Queryable, hash: Buffer, kind: TokenKind = 'api'): Promise<(Actor & { tokenId: string; expiresAt?: Date }) | undefined> {
   if (kind === 'session') return touchSession(db, hash);
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
@@ -49,14 +50,14 @@ export async function findActorByTokenHash(db: Queryable, hash: Buffer, kind: To
 }
 
 /** A session token's lookup also extends it: idle expiry moves on with each use, up to the session's maximum age. */
-async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string }) | undefined> {
+async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string; expiresAt: Date }) | undefined> {
   const { rows } = await db.raw(
     `WITH touched AS (
        UPDATE api_tokens SET last_used_at = now(),
               expires_at = LEAST(created_at + make_interval(hours => ?), now() + make_interval(mins => ?))
         WHERE token_hash = ? AND kind = 'session' AND revoked_at IS NULL AND expires_at > now()
-        RETURNING id, user_id)
-     SELECT t.id AS token_id, u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
+        RETURNING id, user_id, expires_at)
+     SELECT t.id AS token_id, t.expires_at, u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
        FROM touched t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
       WHERE u.active`,
     [SESSION_MAX_HOURS, SESSION_IDLE_MINUTES, hash],
@@ -64,9 +65,28 @@ async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tok
   const row = rows[0];
   if (!row) return undefined;
   return {
-    tokenId: row.token_id, id: row.id, name: row.name, email: row.email, role: row.role,
+    tokenId: row.token_id, expiresAt: row.expires_at, id: row.id, name: row.name, email: row.email, role: row.role,
     agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
   };
+}
+
+/** Creates agencies by code, or leaves an existing one (same code) as it is; returns them all. */
+export async function upsertAgencies(
+  db: Queryable, agencies: { code: string; name: string; country: string; region: string; review_required?: boolean }[],
+): Promise<AgencyRow[]> {
+  return db('agencies').insert(agencies).onConflict('code').merge(['updated_at']).returning('*');
+}
+
+export async function usersByEmail(db: Queryable, emails: string[]): Promise<{ id: string; email: string; role: Role }[]> {
+  return db('users').whereIn('email', emails).select('id', 'email', 'role');
+}
+
+export async function setPasswordHash(db: Queryable, userId: string, hash: string): Promise<void> {
+  await db('users').where({ id: userId }).update({ password_hash: hash, updated_at: db.fn.now() });
+}
+
+export async function agencyExists(db: Queryable, id: string): Promise<boolean> {
+  return Boolean(await db('agencies').where({ id }).first('id'));
 }
 
 export async function insertAgency(db: Queryable, body: AgencyCreate): Promise<Agency> {
@@ -76,15 +96,28 @@ export async function insertAgency(db: Queryable, body: AgencyCreate): Promise<A
   return toAgency(row);
 }
 
+/** Updates an agency; a new region moves its traces' region with it, in the same statement. */
 export async function updateAgency(db: Queryable, id: string, patch: AgencyPatch): Promise<Agency | undefined> {
-  const [row] = await db('agencies')
+  const update = db('agencies')
     .where({ id })
     .update({
       name: patch.name, country: patch.country, region: patch.region, review_required: patch.reviewRequired,
       updated_at: db.fn.now(),
     })
-    .returning('*');
+    .returning('*')
+    .toSQL();
+  const { rows: [row] } = await db.raw(
+    `WITH agency AS (${update.sql}),
+     moved AS (UPDATE traces t SET region = agency.region FROM agency WHERE t.agency_id = agency.id AND t.region <> agency.region)
+     SELECT * FROM agency`,
+    update.bindings,
+  );
   return row ? toAgency(row) : undefined;
+}
+
+/** Tells every API process that someone's identity changed (sent when the transaction commits). */
+export async function notifyIdentityChanged(db: Queryable, change: string): Promise<void> {
+  await db.raw(`SELECT pg_notify('${IDENTITY_CHANNEL}', ?)`, [change]);
 }
 
 export const agenciesInScope = (db: Queryable, scope: Scope) => applyScope(db('agencies'), 'id', scope);
@@ -177,6 +210,11 @@ export async function recordSignInFailure(db: Queryable, addressHash: Buffer, lo
     { hash: addressHash, after: lockAfter, minutes: lockMinutes },
   );
   return row.locked_until ?? undefined;
+}
+
+/** Revokes one web session by its token's hash; true when it was active. */
+export async function revokeSession(db: Queryable, hash: Buffer): Promise<boolean> {
+  return (await db('api_tokens').where({ token_hash: hash, kind: 'session' }).whereNull('revoked_at').update({ revoked_at: db.fn.now() })) > 0;
 }
 
 export async function clearSignInFailures(db: Queryable, addressHash: Buffer): Promise<void> {

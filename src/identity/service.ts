@@ -1,20 +1,31 @@
 import { audit } from '../audit/audit-log.ts';
-import type { Queryable } from '../db/knex.ts';
+import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { conflict, invalidField, notFound } from '../http/problem.ts';
 import { readScope, type RequestContext } from './actor.ts';
 import { hashPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 import type { Agency, AgencyCreate, AgencyPatch, User, UserCreate, UserPatch } from './schemas.ts';
+import { tokenCacheOf } from './token-cache.ts';
 import { API_TOKEN_PREFIX, newToken } from './tokens.ts';
 
-const isUniqueViolation = (error: unknown, constraint: string) =>
-  (error as { code?: string; constraint?: string }).code === '23505' &&
-  (error as { constraint?: string }).constraint === constraint;
+/**
+ * Runs a change to who someone is (tokens, role, activity, agency) and tells every API process to drop what it cached:
+ * the NOTIFY goes with the transaction, and this process drops its entries once it committed.
+ */
+async function changingIdentity<T>(db: Queryable, change: string, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  const result = await db.transaction(async (trx) => {
+    const value = await work(trx);
+    await repo.notifyIdentityChanged(trx, change);
+    return value;
+  });
+  tokenCacheOf(db)?.forget(change);
+  return result;
+}
 
 export async function createAgency(db: Queryable, ctx: RequestContext, body: AgencyCreate): Promise<Agency> {
   return db.transaction(async (trx) => {
     const agency = await repo.insertAgency(trx, body).catch((error: unknown) => {
-      if (isUniqueViolation(error, 'agencies_code_key')) throw conflict('agency-code-taken', `Agency code ${body.code} is already in use.`);
+      if (uniqueViolation(error) === 'agencies_code_key') throw conflict('agency-code-taken', `Agency code ${body.code} is already in use.`);
       throw error;
     });
     await audit(trx, ctx, { action: 'agency.created', entity: 'agency', entityId: agency.id, details: { code: agency.code } });
@@ -23,7 +34,7 @@ export async function createAgency(db: Queryable, ctx: RequestContext, body: Age
 }
 
 export async function updateAgency(db: Queryable, ctx: RequestContext, id: string, patch: AgencyPatch): Promise<Agency> {
-  return db.transaction(async (trx) => {
+  return changingIdentity(db, `agency:${id}`, async (trx) => {
     const agency = await repo.updateAgency(trx, id, patch);
     if (!agency) throw notFound('Agency');
     await audit(trx, ctx, { action: 'agency.updated', entity: 'agency', entityId: id, details: { fields: Object.keys(patch) } });
@@ -48,12 +59,11 @@ export async function createUserWithToken(
 ): Promise<{ user: User; token: string }> {
   const passwordHash = body.password ? await hashPassword(body.password) : null;
   return db.transaction(async (trx) => {
-    const agency = await trx('agencies').where({ id: body.agencyId }).first('id');
-    if (!agency) throw invalidField('/agencyId', 'is not a known agency');
+    if (!(await repo.agencyExists(trx, body.agencyId))) throw invalidField('/agencyId', 'is not a known agency');
     const user = await repo
       .insertUser(trx, { name: body.name, email: body.email.toLowerCase(), role: body.role, agencyId: body.agencyId, passwordHash })
       .catch((error: unknown) => {
-        if (isUniqueViolation(error, 'users_email_unique')) throw conflict('email-taken', 'A user with this email already exists.');
+        if (uniqueViolation(error) === 'users_email_unique') throw conflict('email-taken', 'A user with this email already exists.');
         throw error;
       });
     const { token, hash } = newToken(API_TOKEN_PREFIX);
@@ -70,7 +80,7 @@ export const createUser = (db: Queryable, ctx: RequestContext, body: UserCreate)
 
 export async function updateUser(db: Queryable, ctx: RequestContext, id: string, patch: UserPatch): Promise<User> {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-  return db.transaction(async (trx) => {
+  return changingIdentity(db, `user:${id}`, async (trx) => {
     const user = await repo.updateUser(trx, id, { name: patch.name, role: patch.role, passwordHash });
     if (!user) throw notFound('User');
     if (passwordHash) await repo.revokeTokens(trx, id, 'session');
@@ -80,7 +90,7 @@ export async function updateUser(db: Queryable, ctx: RequestContext, id: string,
 }
 
 export async function rotateToken(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
-  return db.transaction(async (trx) => {
+  return changingIdentity(db, `user:${id}`, async (trx) => {
     const user = await repo.findUser(trx, id);
     if (!user) throw notFound('User');
     if (!user.active) throw conflict('user-inactive', 'The user is deactivated.');
@@ -94,7 +104,7 @@ export async function rotateToken(db: Queryable, ctx: RequestContext, id: string
 
 export async function deactivateUser(db: Queryable, ctx: RequestContext, id: string): Promise<void> {
   if (id === ctx.actor.id) throw conflict('self-deactivation', 'You cannot deactivate your own account.');
-  await db.transaction(async (trx) => {
+  await changingIdentity(db, `user:${id}`, async (trx) => {
     const user = await repo.deactivateUser(trx, id);
     if (!user) throw notFound('User');
     await repo.revokeTokens(trx, id);

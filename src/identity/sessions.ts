@@ -3,7 +3,8 @@ import type { Queryable } from '../db/knex.ts';
 import { Problem, unauthenticated } from '../http/problem.ts';
 import type { RequestContext } from './actor.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { clearSignInFailures, insertToken, recordSignInFailure, signInCandidate, toUser } from './repository.ts';
+import { clearSignInFailures, insertToken, notifyIdentityChanged, recordSignInFailure, revokeSession, signInCandidate, toUser } from './repository.ts';
+import { tokenCacheOf } from './token-cache.ts';
 import type { User } from './schemas.ts';
 import { LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_IDLE_MINUTES } from './session-policy.ts';
 import { hashToken, newToken, SESSION_TOKEN_PREFIX } from './tokens.ts';
@@ -61,7 +62,9 @@ export async function signIn(db: Queryable, email: string, password: string, ori
 export async function signOut(db: Queryable, ctx: RequestContext, authorization: string | undefined): Promise<void> {
   const token = /^Bearer (rss_\S+)$/.exec(authorization ?? '')?.[1];
   if (!token) throw new Problem(409, 'not-a-session', 'This request was not made with a session token; API tokens are revoked by an admin.');
-  await db('api_tokens').where({ token_hash: hashToken(token), kind: 'session' }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
+  await revokeSession(db, hashToken(token));
+  await notifyIdentityChanged(db, `user:${ctx.actor.id}`);
+  tokenCacheOf(db)?.forget(`user:${ctx.actor.id}`);
   await writeAudit(db, { component: 'api', actorId: ctx.actor.id, role: ctx.actor.role, agencyId: ctx.actor.agency.id, requestId: ctx.requestId, ip: ctx.ip }, {
     action: 'session.ended', entity: 'user', entityId: ctx.actor.id,
   });

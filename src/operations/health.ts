@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/knex.ts';
+import { ping, type Db } from '../db/knex.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 
 const within = <T>(ms: number, work: Promise<T>) =>
@@ -23,7 +23,7 @@ export function healthRoutes(app: Express, db: Db, redis: Redis | undefined, shu
       }
     };
     await Promise.all([
-      run('postgres', () => db.raw('SELECT 1')),
+      run('postgres', () => ping(db)),
       run('redis', async () => {
         if (!redis) throw new Error('not configured');
         await redis.ping();

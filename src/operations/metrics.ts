@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/knex.ts';
+import { outboxState, tracesByStatus } from './repository.ts';
 import { TRACE_STATUSES } from '../traces/schemas.ts';
 
 /** One registry per process: the API serves it at /metrics; a worker alone serves it on WORKER_METRICS_PORT. */
@@ -37,16 +38,14 @@ export class Metrics {
     new Gauge({
       name: 'rastreo_traces', help: 'Traces by status', labelNames: ['status'] as const, registers: [this.registry],
       async collect() {
-        const rows: { status: string; n: number }[] = await db('traces').groupBy('status').select('status', db.raw('count(*)::int AS n'));
-        const counts = new Map(rows.map((r) => [r.status, r.n]));
+        const counts = await tracesByStatus(db);
         for (const status of TRACE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
       },
     });
     new Gauge({
       name: 'rastreo_trace_outbox_backlog', help: 'Outbox rows not yet relayed to BullMQ', registers: [this.registry],
       async collect() {
-        const [row] = await db('trace_outbox').count({ n: '*' });
-        this.set(Number(row?.n ?? 0));
+        this.set((await outboxState(db)).backlog);
       },
     });
     if (queue) {

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { isDatabaseUnavailable } from '../db/knex.ts';
+import { Notifications } from '../db/notifications.ts';
 import { throttledWarn } from '../logger.ts';
 import type { Db } from '../db/knex.ts';
 import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
@@ -49,7 +50,9 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     TRACE_QUEUE,
     async (job) => {
       try {
-        await processor.process(job.data, { number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+        await processor.process(job.data, {
+          number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), first: job.attemptsStarted <= 1,
+        });
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
         // Our own database is away: not the tracing center's fault, so not an attempt. Every worker holds off for a
@@ -71,10 +74,12 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
   worker.on('error', (error) => warn({ err: error }, 'worker error'));
   worker.on('failed', (job, error) => warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
 
-  const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS);
+  const notifications = new Notifications(db, logger);
+  const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS, notifications);
   const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
     (count) => metrics?.reconcilerRepairs.inc(count));
   await relay.start();
+  await notifications.start();
   reconciler.start();
   logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'trace worker started');
 
@@ -84,7 +89,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     pause: () => worker.pause(),
     resume: () => worker.resume(),
     async close() {
-      await Promise.all([relay.stop(), reconciler.stop()]);
+      await Promise.all([relay.stop(), reconciler.stop(), notifications.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS); });
       if ((await Promise.race([worker.close(), deadline])) === 'late') {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.ts';
 import type { TraceJob } from '../traces/pipeline/process-trace.ts';
-import { requeueIfUnchanged, staleOpenTraces } from './trace-queued.ts';
+import { requeueIfUnchanged, staleOpenTraces } from './outbox-repository.ts';
 import { traceJobId } from './trace-queue.ts';
 
 const LIVE_STATES = new Set(['waiting', 'prioritized', 'active', 'delayed', 'waiting-children']);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../db/knex.ts';
 import type { Scope } from '../identity/actor.ts';
-import { scopedFrom } from '../db/scoped.ts';
+import { scopedWithRegion } from '../db/scoped.ts';
 import type { GROUP_BY } from './schemas.ts';
 
 const OUTCOME = "coalesce(t.outcome, 'pending')";
@@ -25,7 +25,7 @@ export interface ReportFilter {
 
 /** The counted traces, one row each with its group key, outcome and time-to-crime. */
 function counted(db: Queryable, scope: Scope, filter: ReportFilter): Knex.QueryBuilder {
-  const query = scopedFrom(db, 'traces as t', 't.agency_id', scope)
+  const query = scopedWithRegion(db, 'traces', 't', scope)
     .whereBetween('t.recovery_date', [filter.from, filter.to])
     .whereNotIn('t.status', ['draft', 'cancelled'])
     .select(

@@ -1,5 +1,4 @@
-import type { Queryable } from '../db/knex.ts';
-import { applyScope } from '../db/scoped.ts';
+import { runQuery, runStatement, type Queryable } from '../db/knex.ts';
 import { decodeCursor } from '../http/pagination.ts';
 import { invalidField } from '../http/problem.ts';
 import type { Scope } from '../identity/actor.ts';
@@ -50,59 +49,55 @@ export async function listQueue(db: Queryable, scope: Scope, filter: QueueFilter
       q.orWhere((same) => same.where('urgent', urgent).whereRaw('(status_changed_at, id) > (?::timestamptz, ?::uuid)', [changedAt, id]));
     });
   }
-  return query;
+  return runQuery<QueueRow>(db, query);
 }
 
-export interface StatusCountRow {
-  agency_id: string;
-  code: string;
-  status: TraceStatus | null;
-  n: number;
-  urgent: number;
+export interface SummaryRow {
+  counts: { agency_id: string; code: string; status: TraceStatus | null; n: number; urgent: number }[];
   overdue: number;
   oldest_seconds: number | null;
+  completed_last_24h: number;
+  median_turnaround: number | null;
 }
 
 const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/**
- * Counts per agency and status over the scope (an index-only scan on (agency_id, status)), and urgent, overdue and
- * oldest wait computed over the open statuses alone (the partial queue index): finished traces are never read.
- */
-export async function statusCounts(db: Queryable, scope: Scope, now: Date, sla: { urgentSeconds: number; routineSeconds: number }): Promise<StatusCountRow[]> {
-  const agencies = applyScope(db('agencies as a'), 'a.id', scope).select('a.id', 'a.code');
-  const waited = 'extract(epoch FROM (CAST(:now AS timestamptz) - t.status_changed_at))';
-  const { rows } = await db.raw(
-    `WITH scoped AS (${agencies.toQuery()}),
-     counts AS (
-       SELECT a.id AS agency_id, c.status, c.n FROM scoped a
-       CROSS JOIN LATERAL (SELECT t.status, count(*)::int AS n FROM traces t WHERE t.agency_id = a.id GROUP BY t.status) c),
-     waiting AS (
-       SELECT t.agency_id, t.status,
-              count(*) FILTER (WHERE t.urgent)::int AS urgent,
-              count(*) FILTER (WHERE ${waited} > CASE WHEN t.urgent THEN CAST(:urgentSla AS numeric) ELSE CAST(:routineSla AS numeric) END)::int AS overdue,
-              floor(max(${waited}))::int AS oldest_seconds
-         FROM traces t
-        WHERE t.agency_id IN (SELECT id FROM scoped) AND t.status IN (${OPEN_SQL})
-        GROUP BY t.agency_id, t.status)
-     SELECT a.id AS agency_id, a.code, c.status, coalesce(c.n, 0) AS n, coalesce(w.urgent, 0) AS urgent,
-            coalesce(w.overdue, 0) AS overdue, w.oldest_seconds
-       FROM scoped a
-       LEFT JOIN counts c ON c.agency_id = a.id
-       LEFT JOIN waiting w ON w.agency_id = a.id AND w.status = c.status
-      ORDER BY a.code`,
-    { now: now.toISOString(), urgentSla: sla.urgentSeconds, routineSla: sla.routineSeconds },
-  );
-  return rows;
+/** The scope over traces, through their own region column (one range of the region indexes). */
+function traceScope(scope: Scope): { sql: string; value: string | null } {
+  if (scope.kind === 'region') return { sql: 't.region = :scopeValue', value: scope.region };
+  if (scope.kind === 'agency') return { sql: 't.agency_id = :scopeValue', value: scope.agencyId };
+  return { sql: 'TRUE', value: null };
 }
 
-export async function completionStats(db: Queryable, scope: Scope, now: Date) {
-  const row = await tracesInScope(db, scope)
-    .whereIn('status', ['completed', 'not_traceable'])
-    .where('completed_at', '>', db.raw("?::timestamptz - interval '30 days'", [now.toISOString()]))
-    .first(
-      db.raw("count(*) FILTER (WHERE completed_at > ?::timestamptz - interval '24 hours')::int AS completed_last_24h", [now.toISOString()]),
-      db.raw('percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - submitted_at)) AS median_turnaround'),
-    );
-  return { completedLast24h: row?.completed_last_24h ?? 0, medianTurnaroundSeconds: row?.median_turnaround ?? null };
+/**
+ * The queue summary in one statement, without counting the region's traces: counts by agency and status (and urgent
+ * ones) come from the maintained `trace_counts`; only what depends on the clock reads traces — overdue ones (ranges of
+ * the open-status index, urgent and routine), the oldest wait (the first entry of each range), and completions of the
+ * last 30 days (the completion index) for the median turnaround.
+ */
+export async function summaryRow(db: Queryable, scope: Scope, now: Date, sla: { urgentSeconds: number; routineSeconds: number }): Promise<SummaryRow> {
+  const traces = traceScope(scope);
+  const agencies = scope.kind === 'region' ? 'SELECT a.id, a.code FROM agencies a WHERE a.region = :scopeValue'
+    : scope.kind === 'agency' ? 'SELECT a.id, a.code FROM agencies a WHERE a.id = :scopeValue' : 'SELECT a.id, a.code FROM agencies a';
+  const open = `FROM traces t WHERE ${traces.sql} AND t.status IN (${OPEN_SQL})`;
+  const { rows: [row] } = await runStatement<SummaryRow>(db,
+    `WITH scoped AS (${agencies}),
+     counts AS (SELECT c.agency_id, c.status, sum(c.n)::int AS n, sum(c.urgent)::int AS urgent
+                  FROM trace_counts c WHERE c.agency_id IN (SELECT id FROM scoped) GROUP BY 1, 2 HAVING sum(c.n) <> 0),
+     done AS (SELECT t.completed_at, t.submitted_at FROM traces t
+               WHERE ${traces.sql} AND t.status IN ('completed', 'not_traceable')
+                 AND t.completed_at > CAST(:now AS timestamptz) - interval '30 days')
+     SELECT
+       (SELECT coalesce(json_agg(json_build_object('agency_id', a.id, 'code', a.code, 'status', c.status, 'n', coalesce(c.n, 0),
+                                                   'urgent', coalesce(c.urgent, 0)) ORDER BY a.code), '[]')
+          FROM scoped a LEFT JOIN counts c ON c.agency_id = a.id) AS counts,
+       (SELECT count(*) ${open} AND t.urgent AND t.status_changed_at < CAST(:now AS timestamptz) - make_interval(secs => :urgentSla))::int
+       + (SELECT count(*) ${open} AND NOT t.urgent AND t.status_changed_at < CAST(:now AS timestamptz) - make_interval(secs => :routineSla))::int AS overdue,
+       floor(extract(epoch FROM CAST(:now AS timestamptz) - least(
+         (SELECT min(t.status_changed_at) ${open} AND t.urgent), (SELECT min(t.status_changed_at) ${open} AND NOT t.urgent))))::int AS oldest_seconds,
+       (SELECT count(*) FROM done WHERE completed_at > CAST(:now AS timestamptz) - interval '24 hours')::int AS completed_last_24h,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - submitted_at)) FROM done) AS median_turnaround`,
+    { now: now.toISOString(), urgentSla: sla.urgentSeconds, routineSla: sla.routineSeconds, scopeValue: traces.value },
+  );
+  return row!;
 }

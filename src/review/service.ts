@@ -5,7 +5,7 @@ import { readScope, type RequestContext } from '../identity/actor.ts';
 import { presentTraces } from '../traces/presenter.ts';
 import { TRACE_STATUSES, type TraceStatus } from '../traces/schemas.ts';
 import * as repo from './repository.ts';
-import { DEFAULT_QUEUE_STATUSES, type QueueItem, type QueueQuery, type QueueSummary } from './schemas.ts';
+import { DEFAULT_QUEUE_STATUSES, OPEN_STATUSES, type QueueItem, type QueueQuery, type QueueSummary } from './schemas.ts';
 
 export interface Sla {
   urgentHours: number;
@@ -41,27 +41,21 @@ export class ReviewQueue {
   }
 
   async summary(db: Queryable, ctx: RequestContext): Promise<QueueSummary> {
-    const scope = readScope(ctx.actor);
-    const now = this.clock.now();
-    const [counts, completion] = await Promise.all([
-      repo.statusCounts(db, scope, now, this.slaSeconds),
-      repo.completionStats(db, scope, now),
-    ]);
+    const row = await repo.summaryRow(db, readScope(ctx.actor), this.clock.now(), this.slaSeconds);
     const byStatus = zeroByStatus();
     const byAgency = new Map<string, { agencyId: string; code: string; byStatus: Record<TraceStatus, number> }>();
     let urgent = 0;
-    let overdue = 0;
-    let oldest: number | null = null;
-    for (const row of counts) {
-      const agency = byAgency.get(row.agency_id) ?? { agencyId: row.agency_id, code: row.code, byStatus: zeroByStatus() };
-      byAgency.set(row.agency_id, agency);
-      if (!row.status) continue;
-      agency.byStatus[row.status] += row.n;
-      byStatus[row.status] += row.n;
-      urgent += row.urgent;
-      overdue += row.overdue;
-      if (row.oldest_seconds !== null) oldest = Math.max(oldest ?? 0, row.oldest_seconds);
+    for (const count of row.counts) {
+      const agency = byAgency.get(count.agency_id) ?? { agencyId: count.agency_id, code: count.code, byStatus: zeroByStatus() };
+      byAgency.set(count.agency_id, agency);
+      if (!count.status) continue;
+      agency.byStatus[count.status] += count.n;
+      byStatus[count.status] += count.n;
+      if ((OPEN_STATUSES as readonly string[]).includes(count.status)) urgent += count.urgent;
     }
-    return { byStatus, byAgency: [...byAgency.values()], urgent, overdue, oldestWaitingSeconds: oldest, ...completion };
+    return {
+      byStatus, byAgency: [...byAgency.values()], urgent, overdue: row.overdue, oldestWaitingSeconds: row.oldest_seconds === null ? null : Math.max(0, row.oldest_seconds),
+      completedLast24h: row.completed_last_24h, medianTurnaroundSeconds: row.median_turnaround,
+    };
   }
 }

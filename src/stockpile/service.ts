@@ -1,6 +1,7 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import type { Queryable } from '../db/knex.ts';
+import { uniqueViolation, type Queryable } from '../db/knex.ts';
+import { caseOfAgency } from '../cases/repository.ts';
 import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
 import { readScope, type RequestContext } from '../identity/actor.ts';
 import { findOrCreateWeapon, findWeapon, linkWeaponToCase } from '../weapons/repository.ts';
@@ -18,7 +19,7 @@ export class StockpileService {
 
     return db.transaction(async (trx) => {
       const agencyId = ctx.actor.agency.id;
-      if (body.caseId && !(await trx('cases').where({ id: body.caseId, agency_id: agencyId }).first('id'))) {
+      if (body.caseId && !(await caseOfAgency(trx, agencyId, body.caseId))) {
         throw invalidField('/caseId', 'is not a case of your agency');
       }
       let weaponId: string;
@@ -33,8 +34,8 @@ export class StockpileService {
         agency_id: agencyId, weapon_id: weaponId, case_id: body.caseId ?? null, source: body.source,
         intake_date: body.intakeDate, storage_location: body.storageLocation,
         evidence_hold: body.evidenceHold ?? body.caseId !== undefined, created_by: ctx.actor.id,
-      })).catch((error: { constraint?: string }) => {
-        if (error.constraint === 'stockpile_items_active_weapon') {
+      })).catch((error: unknown) => {
+        if (uniqueViolation(error) === 'stockpile_items_active_weapon') {
           throw conflict('already-in-custody', 'This weapon already has an active custody record.');
         }
         throw error;

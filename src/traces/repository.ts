@@ -1,10 +1,10 @@
-import type { Queryable } from '../db/knex.ts';
-import { scopedFrom } from '../db/scoped.ts';
+import { runQuery, type Queryable } from '../db/knex.ts';
+import { scopedWithRegion } from '../db/scoped.ts';
 import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../http/pagination.ts';
 import type { Role, Scope } from '../identity/actor.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
-import type { QualityFlag, Stage, Trace, TraceCreate, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
+import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
 
 export interface TraceRow {
   id: string; reference: string; agency_id: string; case_id: string; weapon_id: string; weapon: WeaponDescription;
@@ -14,7 +14,16 @@ export interface TraceRow {
   recovery_longitude: number | null; recovery_circumstance: Trace['recovery']['circumstance'];
   possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
   result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
-  submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number;
+  submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number; region: string;
+}
+
+const TIMESTAMPS = ['created_at', 'updated_at', 'status_changed_at', 'submitted_at', 'completed_at'] as const;
+
+/** A trace row that came back as JSON (to_jsonb in a statement): its timestamps as Dates again. */
+export function rowFromJson(json: Record<string, unknown>): TraceRow {
+  const row = { ...json } as Record<string, unknown>;
+  for (const column of TIMESTAMPS) if (typeof row[column] === 'string') row[column] = new Date(row[column]);
+  return row as unknown as TraceRow;
 }
 
 /** A stored trace as the fields a request would carry, for merging an edit into it (never a response). */
@@ -39,34 +48,12 @@ function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
 }
 
-export const tracesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'traces', 'agency_id', scope);
+/** Traces the scope may read: a region's through the trace's own region column (one range of the region indexes). */
+export const tracesInScope = (db: Queryable, scope: Scope) => scopedWithRegion(db, 'traces', 'traces', scope);
 
 export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
-  return tracesInScope(db, scope).where({ id }).first();
-}
-
-/** Inserts traces, skipping (not failing on) any that duplicates a live trace of the same weapon, case and recovery date. */
-export async function insertTracesUnlessDuplicate(db: Queryable, rows: Record<string, unknown>[]): Promise<TraceRow[]> {
-  const insert = db('traces').insert(rows).toSQL();
-  const { rows: inserted } = await db.raw(
-    `${insert.sql} ON CONFLICT (case_id, weapon_id, recovery_date) WHERE status <> 'cancelled' DO NOTHING RETURNING *`,
-    insert.bindings,
-  );
-  return inserted;
-}
-
-/** Updates a trace's fields only while it is still in `status`; undefined when it changed meanwhile. */
-export async function updateTraceWhileStatus(db: Queryable, id: string, status: TraceStatus, columns: Record<string, unknown>) {
-  const [row] = await db('traces').where({ id, status }).update({ ...columns, updated_at: db.fn.now() }).returning('*');
-  return row as TraceRow | undefined;
-}
-
-export async function findDuplicateId(db: Queryable, caseId: string, weaponId: string, recoveryDate: string) {
-  const row = await db('traces')
-    .where({ case_id: caseId, weapon_id: weaponId, recovery_date: recoveryDate })
-    .whereNot('status', 'cancelled')
-    .first('id');
-  return row?.id as string | undefined;
+  const [row] = await runQuery<TraceRow>(db, tracesInScope(db, scope).where({ id }).limit(1));
+  return row;
 }
 
 export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
@@ -89,7 +76,7 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
     });
   }
   if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM traces WHERE id = ?)', [after]);
-  return pageOf(await rows as TraceRow[], limit, (row) => [row.id], (row) => row);
+  return pageOf(await runQuery<TraceRow>(db, rows), limit, (row) => [row.id], (row) => row);
 }
 
 interface EventRow {
@@ -115,48 +102,9 @@ export async function listEvents(db: Queryable, traceId: string, limit: number, 
 }
 
 export async function tracesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
-  const rows = await tracesInScope(db, scope).where('weapon_id', weaponId).orderBy('created_at')
-    .select('id', 'reference', 'status', 'case_id', 'outcome');
+  const rows = await runQuery<{ id: string; reference: string; status: string; case_id: string; outcome: string | null }>(db,
+    tracesInScope(db, scope).where('weapon_id', weaponId).orderBy('created_at').select('id', 'reference', 'status', 'case_id', 'outcome'));
   return rows.map((r: { id: string; reference: string; status: string; case_id: string; outcome: string | null }) => ({
     id: r.id, reference: r.reference, status: r.status, outcome: r.outcome, caseId: r.case_id,
   }));
-}
-
-/** The columns a trace's request fields are stored in. */
-export function traceColumns(fields: TraceCreate, weapon: WeaponDescription, weaponId: string, flags: QualityFlag[]) {
-  const r = fields.recovery;
-  return {
-    case_id: fields.caseId,
-    weapon_id: weaponId,
-    weapon: JSON.stringify(weapon),
-    urgent: fields.urgent ?? false,
-    urgent_reason: fields.urgent ? fields.urgentReason : null,
-    quality_flags: flags,
-    recovery_date: r.date,
-    recovery_country: r.country ?? null,
-    recovery_department: r.department ?? null,
-    recovery_municipality: r.municipality ?? null,
-    recovery_address: r.address ?? null,
-    recovery_latitude: r.latitude ?? null,
-    recovery_longitude: r.longitude ?? null,
-    recovery_circumstance: r.circumstance,
-    possessor: fields.possessor ? JSON.stringify(fields.possessor) : null,
-    notes: fields.notes ?? null,
-  };
-}
-
-/** The columns of a trace being created in `status` by an investigator of `agencyId`. */
-export function newTraceColumns(
-  db: Queryable,
-  creation: { fields: TraceCreate; weapon: WeaponDescription; weaponId: string; flags: QualityFlag[]; status: TraceStatus; agencyId: string; userId: string },
-) {
-  return {
-    ...traceColumns(creation.fields, creation.weapon, creation.weaponId, creation.flags),
-    agency_id: creation.agencyId,
-    status: creation.status,
-    created_by: creation.userId,
-    submitted_at: creation.status === 'draft' ? null : db.fn.now(),
-    submitted_by: creation.status === 'draft' ? null : creation.userId,
-    queue_run: creation.status === 'queued' ? 1 : 0,
-  };
 }

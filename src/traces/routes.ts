@@ -48,9 +48,13 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces', tag: 'Traces', summary: 'Request a trace (submitted at once unless `draft`)',
     description: 'The weapon is found-or-created by normalized manufacturer and serial and linked to the case. ' +
       'A trace for the same weapon, case and recovery date that is not cancelled is refused with 409 and `duplicateOf`.',
-    roles: rolesFor('submit'), body: TraceCreate, idempotent: true, bodyExample: TRACE_EXAMPLE,
+    roles: rolesFor('submit'), body: TraceCreate, idempotent: 'in-statement', bodyExample: TRACE_EXAMPLE,
+    renderResource: async (db, ctx, id) => ({ status: 201, body: await traces.get(db, ctx, id) }),
     responses: { 201: { description: 'Created', schema: Trace } },
-    handler: async ({ db, ctx, body }) => ({ status: 201, body: await traces.create(db, ctx, body) }),
+    handler: async ({ db, ctx, body, claim }) => {
+      const created = await traces.create(db, ctx, body, claim);
+      return created && { status: 201, body: created };
+    },
   });
   api.add({
     method: 'post', path: '/traces/bulk', tag: 'Traces', summary: 'Request up to 500 traces at once (JSON array or CSV)',
@@ -58,9 +62,12 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
       'paths into that row (and `duplicateOf` for a duplicate). Rows are numbered from 0 (for CSV, the first row after the ' +
       `header). CSV columns (header row; empty cell = field absent): ${BULK_CSV_COLUMNS.join(', ')}.`,
     roles: rolesFor('submit'), body: BulkBody, documentedBody: Type.Array(TraceCreate, { minItems: 1, maxItems: BULK_LIMIT }),
-    rawBodyTypes: ['text/csv'], idempotent: true,
+    rawBodyTypes: ['text/csv'], idempotent: 'in-statement',
     responses: { 200: { description: 'Per-row outcome', schema: BulkResult } },
-    handler: async ({ db, ctx, body }) => ({ status: 200, body: await bulk.create(db, ctx, bulkRows(body)) }),
+    handler: async ({ db, ctx, body, claim }) => {
+      const result = await bulk.create(db, ctx, bulkRows(body), claim);
+      return result && { status: 200, body: result };
+    },
   });
   api.add({
     method: 'get', path: '/traces', tag: 'Traces', summary: 'Traces in scope, newest first', query: TraceQuery,
@@ -91,13 +98,13 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     description: 'Goes to `pending_review` when the agency requires review or the trace has a quality flag, else to `queued`.',
     roles: rolesFor('submit'), params: IdParams,
     responses: { 200: { description: 'Submitted', schema: Trace } },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.submit(db, ctx, params.id) }),
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'submit') }),
   });
   api.add({
     method: 'post', path: '/traces/:id/cancel', tag: 'Traces', summary: 'Cancel a trace', roles: rolesFor('cancel'),
     params: IdParams, body: ReasonBody,
     responses: { 200: { description: 'Cancelled', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', body.reason) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', { message: body.reason }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/approve', tag: 'Review', summary: 'Approve a trace pending review (it is queued)',
@@ -109,7 +116,7 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces/:id/return', tag: 'Review', summary: 'Return a trace to the investigator for more information',
     roles: rolesFor('return'), params: IdParams, body: MessageBody,
     responses: { 200: { description: 'Returned (needs_info)', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', body.message) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', { message: body.message }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/retry', tag: 'Review', summary: 'Queue a failed trace again',
@@ -121,13 +128,13 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces/:id/assign', tag: 'Review', summary: 'Assign the trace to an advisor of its region, or unassign it',
     roles: rolesFor('assign'), params: IdParams, body: AssignBody,
     responses: { 200: { description: 'Assigned', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.assign(db, ctx, params.id, body.userId) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'assign', { assignTo: body.userId }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/escalate', tag: 'Review', summary: 'Make the trace urgent, with a reason',
     description: 'A queued trace moves ahead of routine ones in the worker queue. An urgent trace answers 409.',
     roles: rolesFor('escalate'), params: IdParams, body: ReasonBody,
     responses: { 200: { description: 'Escalated', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.escalate(db, ctx, params.id, body.reason) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'escalate', { message: body.reason }) }),
   });
 }

@@ -35,3 +35,6 @@ export function qualityFlags(weapon: WeaponDescription, urgent: boolean): Qualit
 /** Review is needed when the agency requires it or the trace carries any quality flag. */
 export const needsReview = (agencyReviewRequired: boolean, flags: readonly QualityFlag[]) =>
   agencyReviewRequired || flags.length > 0;
+
+/** The same rule in SQL, for statements that decide inside the database (over `agencies.review_required` and `traces.quality_flags`). */
+export const needsReviewSql = (reviewRequired: string, flags: string) => `(${reviewRequired} OR cardinality(${flags}) > 0)`;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/knex.ts';
+import { runQuery, type Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../http/pagination.ts';
 import type { Scope } from '../identity/actor.ts';
@@ -90,7 +90,7 @@ const visibleWeapons = (db: Queryable, scope: Scope) =>
         applyScope(sub.select(1).from('stockpile_items as s').whereRaw('s.weapon_id = w.id'), 's.agency_id', scope)));
 
 export async function findWeapon(db: Queryable, scope: Scope, id: string): Promise<Weapon | undefined> {
-  const row = await visibleWeapons(db, scope).where('w.id', id).first('w.*');
+  const [row] = await runQuery<WeaponRow>(db, visibleWeapons(db, scope).where('w.id', id).select('w.*').limit(1));
   return row ? toWeapon(row) : undefined;
 }
 
@@ -106,12 +106,14 @@ export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuer
 interface CaseLinkRow { id: string; agency_id: string; case_number: string; title: string; offense: string; status: string }
 
 export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
-  const inScope: CaseLinkRow[] = await applyScope(
-    db('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').where('cw.weapon_id', weaponId),
-    'c.agency_id',
-    scope,
-  ).select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status').orderBy('c.created_at');
-  const [total] = await db('case_weapons').where('weapon_id', weaponId).count({ count: '*' });
+  const [inScope, [total]] = await Promise.all([
+    runQuery<CaseLinkRow>(db, applyScope(
+      db('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').where('cw.weapon_id', weaponId),
+      'c.agency_id',
+      scope,
+    ).select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status').orderBy('c.created_at')),
+    runQuery<{ count: number }>(db, db('case_weapons').where('weapon_id', weaponId).count({ count: '*' })),
+  ]);
   return {
     cases: inScope.map((row) => ({
       id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense, status: row.status,
@@ -120,13 +122,19 @@ export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: strin
   };
 }
 
+interface CustodyRow {
+  id: string; reference: string; status: string; evidence_hold: boolean; destruction_id: string | null;
+  destruction_reference: string; performed_at: Date | null; method: string; verified_at: Date | null;
+}
+
 /** The weapon's latest custody record in scope, with its destruction if any. */
 export async function custodyOf(db: Queryable, scope: Scope, weaponId: string): Promise<WeaponDetail['stockpile']> {
-  const row = await applyScope(db('stockpile_items as s').leftJoin('destruction_events as d', 'd.id', 's.destruction_id'), 's.agency_id', scope)
+  const [row] = await runQuery<CustodyRow>(db, applyScope(db('stockpile_items as s').leftJoin('destruction_events as d', 'd.id', 's.destruction_id'), 's.agency_id', scope)
     .where('s.weapon_id', weaponId)
     .orderBy('s.created_at', 'desc')
-    .first('s.id', 's.reference', 's.status', 's.evidence_hold', 'd.id as destruction_id', 'd.reference as destruction_reference',
-      'd.performed_at', 'd.method', 'd.verified_at');
+    .limit(1)
+    .select('s.id', 's.reference', 's.status', 's.evidence_hold', 'd.id as destruction_id', 'd.reference as destruction_reference',
+      'd.performed_at', 'd.method', 'd.verified_at'));
   if (!row) return null;
   return {
     itemId: row.id, reference: row.reference, status: row.status, evidenceHold: row.evidence_hold,

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { en } from '../../src/web/i18n/en.ts';
 import { es } from '../../src/web/i18n/es.ts';
@@ -51,4 +51,24 @@ const ENGLISH = leaves(en as Tree)
 export function englishIn(text: string): string[] {
   const found = [...new Set(ENGLISH.filter((fragment) => asWord(fragment).test(text)))];
   return [...found, ...(text.match(/\b[a-z]+_[a-z_]+\b/g) ?? [])];
+}
+
+/** The page's last API answers (method, path, status), for a failing test's report. */
+export function watchRequests(page: Page) {
+  const answers: string[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/')) answers.push(`${new Date().toISOString()} ${response.request().method()} ${url.pathname}${url.search} → ${response.status()}`);
+    if (answers.length > 40) answers.shift();
+  });
+  return answers;
+}
+
+/** Saves what a failing browser test saw: a screenshot, the visible text and the last API answers. */
+export async function diagnose(page: Page, testName: string, answers: string[], failures: string[] = []) {
+  const name = `failed-${testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  const text = await page.evaluate(() => document.body.innerText);
+  await writeFile(`${SCREENSHOTS}/${name}.txt`, `${page.url()}\n\n--- failure\n${failures.join('\n')}\n\n${text}\n\n--- last API answers\n${answers.join('\n')}\n`);
+  console.error(`browser test failed: see ${SCREENSHOTS}/${name}.png and .txt\n${page.url()}\n${answers.slice(-8).join('\n')}`);
 }

@@ -86,8 +86,8 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
-  const { app } = createApp({
-    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs,
+  const { app, stop } = createApp({
+    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs, tokenCacheMs: 5_000,
     webRoot: options.webUi ? inject('webRoot') : undefined,
     rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
   });
@@ -102,6 +102,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await stop();
       await queue.close().catch(() => undefined);
       const keys = await redis.keys(`${prefix}*`).catch(() => [] as string[]);
       if (keys.length) await redis.del(...keys).catch(() => undefined);

@@ -1,26 +1,31 @@
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
-import type { Db, Queryable } from '../../db/knex.ts';
-import type { Problem } from '../../http/problem.ts';
-import { transitionTrace, type TraceAction } from '../lifecycle.ts';
-import type { TraceRow } from '../repository.ts';
-import type { Stage, TraceResult } from '../schemas.ts';
+import type { Db } from '../../db/knex.ts';
+import { planTransition, type TraceAction } from '../lifecycle.ts';
+import type { Stage, TraceResult, TraceStatus } from '../schemas.ts';
+import { recordProgress, runState, type Progress } from '../writes/progress.ts';
 import { stagesFor, TransientAdapterError, type StageFacts, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
 
 export interface TraceJob {
   traceId: string;
   run: number;
+  /** What the tracing center is asked (no personal data), put in the job by the relay so a fresh job reads nothing first. */
+  request?: TraceRequest;
 }
 
 export interface Attempt {
-  /** 1-based try of this job. */
+  /** 1-based try of this job (rate-limited tries do not count). */
   number: number;
   /** No further try follows when this one fails. */
   last: boolean;
+  /** No earlier try of this job ever started: there is nothing of this run to resume. */
+  first: boolean;
 }
 
 const WORKER = { system: 'worker' } as const;
 const DAY_MS = 86_400_000;
+/** A tracing-center call that has not answered after this long gets the progress before it written while it waits. */
+export const WRITE_BEHIND_MS = 20;
 
 const endingAction = (outcome: Exclude<StageOutcome, { kind: 'continue' }>): TraceAction =>
   outcome.kind === 'needs_info' ? 'request_info' : outcome.status === 'completed' ? 'complete' : 'mark_not_traceable';
@@ -31,14 +36,22 @@ const withTimeToCrime = (result: TraceResult, recoveryDate: string): TraceResult
     ? { ...result, timeToCrimeDays: Math.round((Date.parse(recoveryDate) - Date.parse(result.saleDate)) / DAY_MS) }
     : result;
 
-const isConcurrentChange = (error: unknown) => (error as Problem).slug === 'concurrent-change';
+/** The trace left this run (cancelled, or another try or run finished it): the job has nothing more to do. */
+class Superseded extends Error {}
+
+type Unwritten = Pick<Progress, 'begin' | 'stages'>;
 
 /**
- * Runs one trace job: start (queued → in_progress), then one adapter call per stage not yet finished in this run,
- * each stage persisted as it finishes, then the final transition. A job that runs twice finds the stages and the final
- * status already written and adds nothing: the stage table's primary key and the conditional transitions guard it.
+ * Runs one trace job: one tracing-center call per stage not yet finished in this run, then the result. Progress is
+ * written behind: what is finished is written in the same statement as what follows it, or — when a call keeps the
+ * worker waiting longer than WRITE_BEHIND_MS — while it waits, so a worker that dies resumes from the last stage written
+ * and a call that took its time is never asked again. When the center answers at once, the whole run (start, every
+ * stage, the result) is one statement. A job that runs twice adds nothing: the stage table's primary key and the
+ * conditional UPDATE guard it.
  */
 export class TraceProcessor {
+  private readonly start = planTransition('start', WORKER);
+
   constructor(
     private readonly db: Db,
     private readonly adapter: TraceAdapter,
@@ -47,94 +60,83 @@ export class TraceProcessor {
   ) {}
 
   async process(job: TraceJob, attempt: Attempt): Promise<void> {
-    const trace = await this.begin(job);
-    if (!trace) return;
-    const request: TraceRequest = {
-      traceId: trace.id, reference: trace.reference, weapon: trace.weapon,
-      recoveryDate: trace.recovery_date, recoveryCountry: trace.recovery_country,
+    let request = job.request;
+    let finished: Partial<Record<Stage, StageFacts>> = {};
+    if (!attempt.first || !request) {
+      const state = await runState(this.db, job.traceId, job.run);
+      if (!state || !['queued', 'in_progress'].includes(state.status)) return;
+      finished = state.stages;
+      request ??= state.request;
+    }
+    let unwritten: Unwritten = { begin: true, stages: [] };
+    const take = (): Unwritten => {
+      const taken = unwritten;
+      unwritten = { begin: false, stages: [] };
+      return taken;
     };
-    const finished = await this.finishedStages(job);
+    const write = async (part: Unwritten, end?: Progress['end']) => {
+      if (!part.begin && !part.stages.length && !end) return;
+      const { applied } = await recordProgress(this.db, { traceId: job.traceId, run: job.run, start: this.start, ...part, end });
+      if (!applied) throw new Superseded();
+    };
     try {
-      for (const stage of stagesFor(trace.weapon)) {
+      for (const stage of stagesFor(request.weapon)) {
         if (finished[stage]) continue;
-        const end = this.stageDuration?.startTimer({ stage });
-        const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous: finished })
-          .catch((error: unknown) => {
-            end?.({ result: 'error' });
-            throw error;
-          });
-        end?.({ result: outcome.kind });
-        const ended = await this.record(job, request, stage, outcome);
-        if (ended) return;
+        let behind: Promise<void> | undefined;
+        const timer = setTimeout(() => {
+          behind = write(take());
+          behind.catch(() => undefined);
+        }, WRITE_BEHIND_MS);
+        let outcome: StageOutcome;
+        try {
+          outcome = await this.call(request, stage, attempt, finished);
+        } finally {
+          clearTimeout(timer);
+          await behind;
+        }
+        unwritten.stages.push({ stage, facts: outcome.facts });
+        if (outcome.kind !== 'continue') {
+          await write(take(), this.end(outcome, request));
+          return;
+        }
         finished[stage] = outcome.facts;
       }
     } catch (error) {
+      if (error instanceof Superseded) {
+        this.logger.info({ traceId: job.traceId, run: job.run }, 'trace already moved on; nothing to record');
+        return;
+      }
       if (!(error instanceof TransientAdapterError)) throw error;
-      if (!attempt.last) throw error;
-      await this.finish(job, 'fail', { message: `Tracing center unavailable after ${attempt.number} attempts: ${error.message}` });
-    }
-  }
-
-  /** Moves a queued trace of this run to in_progress; undefined when the job has nothing (more) to do. */
-  private async begin(job: TraceJob): Promise<TraceRow | undefined> {
-    return this.db.transaction(async (trx) => {
-      const trace: TraceRow | undefined = await trx('traces').where({ id: job.traceId, queue_run: job.run }).forUpdate().first();
-      if (!trace) return undefined;
-      if (trace.status === 'in_progress') {
-        const [row] = await trx('traces').where({ id: trace.id }).increment('attempts', 1).returning('*');
-        return row;
-      }
-      if (trace.status !== 'queued') return undefined;
-      return transitionTrace<TraceRow>(trx, {
-        traceId: trace.id, from: 'queued', action: 'start', performer: WORKER, set: { attempts: trx.raw('attempts + 1') },
-      });
-    });
-  }
-
-  private async finishedStages(job: TraceJob): Promise<Partial<Record<Stage, StageFacts>>> {
-    const rows: { stage: Stage; facts: StageFacts }[] = await this.db('trace_stages').where({ trace_id: job.traceId, run: job.run });
-    return Object.fromEntries(rows.map((row) => [row.stage, row.facts]));
-  }
-
-  /** Persists a finished stage (once) and, when the stage ends the trace, its final transition. True when ended. */
-  private async record(job: TraceJob, request: TraceRequest, stage: Stage, outcome: StageOutcome): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
-      const inserted = await trx('trace_stages')
-        .insert({ trace_id: job.traceId, run: job.run, stage, facts: JSON.stringify(outcome.facts) })
-        .onConflict(['trace_id', 'run', 'stage']).ignore()
-        .returning('stage');
-      if (inserted.length) {
-        const moved = await trx('traces').where({ id: job.traceId, status: 'in_progress', queue_run: job.run })
-          .update({ stage, updated_at: trx.fn.now() });
-        if (!moved) return true;
-        await trx('trace_events').insert({
-          trace_id: job.traceId, type: 'stage_completed', from_status: 'in_progress', to_status: 'in_progress', stage, run: job.run,
+      if (!attempt.last) {
+        await write(take()).catch((e: unknown) => {
+          if (!(e instanceof Superseded)) throw e;
         });
+        throw error;
       }
-      if (outcome.kind === 'continue') return false;
-      await this.transition(trx, job, endingAction(outcome), {
-        stage,
-        message: outcome.kind === 'needs_info' ? outcome.message : null,
-        set: outcome.kind === 'final' ? { result: JSON.stringify(withTimeToCrime(outcome.result, request.recoveryDate)) } : {},
+      await write(take(), {
+        plan: planTransition('fail', WORKER), status: 'failed',
+        message: `Tracing center unavailable after ${attempt.number} attempts: ${error.message}`,
+      }).catch((e: unknown) => {
+        if (!(e instanceof Superseded)) throw e;
       });
-      return true;
-    });
-  }
-
-  private async finish(job: TraceJob, action: TraceAction, extra: { message?: string }) {
-    await this.db.transaction((trx) => this.transition(trx, job, action, extra));
-  }
-
-  /** The final transition; another run of the same job that got there first leaves nothing to do. */
-  private async transition(trx: Queryable, job: TraceJob, action: TraceAction,
-    extra: { stage?: Stage; message?: string | null; set?: Record<string, unknown> }) {
-    try {
-      await trx.transaction((sp) => transitionTrace(sp, {
-        traceId: job.traceId, from: 'in_progress', action, performer: WORKER, stage: extra.stage, message: extra.message, set: extra.set,
-      }));
-    } catch (error) {
-      if (!isConcurrentChange(error)) throw error;
-      this.logger.info({ traceId: job.traceId, action }, 'trace already moved on; nothing to record');
     }
+  }
+
+  private async call(request: TraceRequest, stage: Stage, attempt: Attempt, previous: Partial<Record<Stage, StageFacts>>) {
+    const end = this.stageDuration?.startTimer({ stage });
+    try {
+      const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous });
+      end?.({ result: outcome.kind });
+      return outcome;
+    } catch (error) {
+      end?.({ result: 'error' });
+      throw error;
+    }
+  }
+
+  private end(outcome: Exclude<StageOutcome, { kind: 'continue' }>, request: TraceRequest): Progress['end'] {
+    const plan = planTransition(endingAction(outcome), WORKER);
+    if (outcome.kind === 'needs_info') return { plan, status: 'needs_info', message: outcome.message };
+    return { plan, status: outcome.status as TraceStatus, result: withTimeToCrime(outcome.result, request.recoveryDate) };
   }
 }

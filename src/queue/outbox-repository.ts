@@ -1,30 +1,15 @@
 import type { Queryable } from '../db/knex.ts';
-
-export const OUTBOX_CHANNEL = 'trace_outbox';
-
-export interface QueuedTrace {
-  id: string;
-  urgent: boolean;
-  queue_run: number;
-}
+import type { WeaponDescription } from '../weapons/schemas.ts';
 
 /**
- * The one place where a trace that has just become `queued` is handed to the trace pipeline: an outbox row written in
- * the statement of the transition, so it commits or rolls back with it. The relay moves it to BullMQ; NOTIFY (sent on
- * commit) wakes the relay at once instead of at its next poll.
+ * The trace outbox: a trace that becomes `queued` gets a row in the very statement of its transition (see the traces'
+ * write repository), so it commits or rolls back with it; the relay moves rows to BullMQ. NOTIFY (sent on commit) wakes
+ * the relay at once instead of at its next poll.
  */
-/** The outbox rows of newly queued traces, to run inside a statement that ends with NOTIFY_SELECT. */
-export const outboxInsert = (db: Queryable, traces: QueuedTrace[]) =>
-  db('trace_outbox').insert(traces.map((trace) => ({ trace_id: trace.id, kind: 'enqueue', run: trace.queue_run, urgent: trace.urgent })));
+export const OUTBOX_CHANNEL = 'trace_outbox';
 
-/** pg_notify as a SELECT, so the NOTIFY rides in the same statement (and round trip) as the outbox insert. */
-export const NOTIFY_SELECT = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
-
-/** Asks the relay to move an already queued job ahead (escalation to urgent). */
-export async function onTraceReprioritized(db: Queryable, trace: QueuedTrace): Promise<void> {
-  await db('trace_outbox').insert({ trace_id: trace.id, kind: 'reprioritize', run: trace.queue_run, urgent: trace.urgent });
-  await db.raw(`NOTIFY ${OUTBOX_CHANNEL}`);
-}
+/** pg_notify as a SELECT, so the NOTIFY rides in the same statement (and round trip) as the outbox insert that needs it. */
+export const NOTIFY_OUTBOX = `pg_notify('${OUTBOX_CHANNEL}', '')`;
 
 export interface StaleTrace {
   id: string;
@@ -57,8 +42,35 @@ export async function requeueIfUnchanged(db: Queryable, trace: StaleTrace): Prom
         WHERE t.id = ? AND t.queue_run = ? AND t.status IN ('queued', 'in_progress') AND t.status_changed_at = ?::timestamptz
           AND NOT EXISTS (SELECT 1 FROM trace_outbox o WHERE o.trace_id = t.id)
        RETURNING trace_id)
-     SELECT trace_id, pg_notify('${OUTBOX_CHANNEL}', '') FROM queued`,
+     SELECT trace_id, ${NOTIFY_OUTBOX} FROM queued`,
     [trace.id, trace.queue_run, trace.changed_at],
   );
   return rows.length > 0;
+}
+
+export interface OutboxRow {
+  id: number;
+  trace_id: string;
+  kind: 'enqueue' | 'reprioritize';
+  run: number;
+  urgent: boolean;
+  /** What the tracing center will be asked (no personal data): the job carries it. */
+  reference: string;
+  weapon: WeaponDescription;
+  recovery_date: string;
+  recovery_country: string | null;
+}
+
+/** The oldest outbox rows, with their traces' request data. */
+export async function pendingOutbox(db: Queryable, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.raw(
+    `SELECT o.id, o.trace_id, o.kind, o.run, o.urgent, t.reference, t.weapon, t.recovery_date, t.recovery_country
+       FROM trace_outbox o JOIN traces t ON t.id = o.trace_id ORDER BY o.id LIMIT ?`,
+    [limit],
+  );
+  return rows;
+}
+
+export async function deleteOutbox(db: Queryable, ids: number[]): Promise<void> {
+  await db('trace_outbox').whereIn('id', ids).delete();
 }
