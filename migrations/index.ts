@@ -7,6 +7,7 @@ import * as countsIndex from './20261129_005_counts_index.ts';
 import * as reportColumns from './20261129_006_report_columns.ts';
 import * as hardening from './20261130_007_hardening.ts';
 import * as scale from './20261130_008_scale.ts';
+import * as versions from './20261130_009_versions.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261129_006_report_columns': reportColumns,
   '20261130_007_hardening': hardening,
   '20261130_008_scale': scale,
+  '20261130_009_versions': versions,
 };

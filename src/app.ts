@@ -2,11 +2,11 @@ import type { Queue } from 'bullmq';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './queue/redis.ts';
 import type { Logger } from 'pino';
 import { auditRoutes } from './audit/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
 import type { Db } from './db/knex.ts';
 import { Notifications } from './db/notifications.ts';
 import { IDENTITY_CHANNEL, registerTokenCache, TokenCache } from './identity/token-cache.ts';
@@ -44,7 +44,7 @@ export interface AppDeps {
   clock?: Clock;
   sla?: Sla;
   /** The API's Redis (no offline queue): readiness, rate limiting and the queue board. */
-  redis?: Redis;
+  redis?: RedisConnection;
   queue?: Queue;
   metrics?: Metrics;
   rateLimit?: RateLimitSettings;
@@ -85,12 +85,13 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Prom
   identityRoutes(api);
   caseRoutes(api);
   weaponRoutes(api);
-  traceRoutes(api, new TraceService(clock), new TraceBulkImport(clock));
+  traceRoutes(api, new TraceService(clock, (action) => metrics.reviewActions.inc({ action })), new TraceBulkImport(clock));
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
   destructionRoutes(api, new DestructionService(clock));
   reportRoutes(api, new ReportService(clock));
   auditRoutes(api);
+  api.finish();
 
   metrics.watch(db, queue);
   healthRoutes(app, db, redis, deps.shuttingDown);

@@ -88,7 +88,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   }
 
   const metrics = new Metrics();
-  const redis = createRedis(config.REDIS_URL, 'producer');
+  const redis = createRedis(config, 'producer');
   redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const queue = createTraceQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));

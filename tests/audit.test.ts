@@ -14,7 +14,7 @@ describe('audit trail', () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const trace = (await inv().post('/traces', traceBody(kase.id, { possessor: undefined }))).body;
     await settle(trace.id, 'completed', {
-      outcome: 'purchaser_identified', sourceCountry: 'US', saleDate: '2025-01-01', timeToCrimeDays: 273,
+      outcome: 'purchaser_identified', dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' }, sourceCountry: 'US', saleDate: '2025-01-01', timeToCrimeDays: 273,
       purchaser: { firstName: 'Mary', lastName: 'Jones', dateOfBirth: '1970-01-01', city: 'Phoenix', state: 'AZ' },
     });
     const requestId = `audit-${unique()}`;

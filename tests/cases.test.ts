@@ -26,6 +26,36 @@ describe('cases', () => {
       { path: '/offense', message: expect.stringContaining('must be one of') },
     ]);
   });
+
+  it('embeds at most the 50 most recent traces and weapons, with totals; the lists page the rest', async () => {
+    const client = t.client.as(t.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const rows = Array.from({ length: 55 }, () => traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('CAP') } }));
+    const bulk = await client.post('/traces/bulk', rows);
+    expect(bulk.body.created).toBe(55);
+    const detail = (await client.get(`/cases/${kase.id}`)).body;
+    expect(detail.traces).toHaveLength(50);
+    expect(detail.tracesTotal).toBe(55);
+    expect(detail.weapons).toHaveLength(50);
+    expect(detail.weaponsTotal).toBe(55);
+    // Newest first, and the same 50 the case's trace list starts with.
+    const firstPage = (await client.get(`/traces?caseId=${kase.id}&limit=50`)).body;
+    expect(detail.traces.map((x: { id: string }) => x.id)).toEqual(firstPage.items.map((x: { id: string }) => x.id));
+    const rest = (await client.get(`/traces?caseId=${kase.id}&limit=50&cursor=${firstPage.nextCursor}`)).body;
+    expect(rest.items).toHaveLength(5);
+    expect(rest.nextCursor).toBeNull();
+    const weapons = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = (await client.get(`/weapons?caseId=${kase.id}&limit=20${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      weapons.push(...page.items.map((w) => w.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(weapons).size).toBe(55);
+    expect(weapons.slice(0, 50)).toEqual(detail.weapons.map((w: { id: string }) => w.id));
+    const empty = (await client.get(`/cases/${(await createCase(t.client, t.users.investigator.token)).id}`)).body;
+    expect(empty).toMatchObject({ traces: [], tracesTotal: 0, weapons: [], weaponsTotal: 0 });
+  });
 });
 
 describe('the database guards itself', () => {

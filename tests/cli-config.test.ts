@@ -31,6 +31,26 @@ describe('cli', () => {
 
   it('bootstrap refuses bad input with a clear message and exit code', async () => {
     await expect(cli('bootstrap', '--agency-code', 'x')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('missing: --agency-name') });
+    await expect(cli('bootstrap', '--agency-kode', 'x')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--agency-kode'") });
+    await expect(cli()).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run cli -- <command>') });
+    await expect(cli('destroy-everything')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command: destroy-everything') });
+  });
+
+  it('--help prints to stdout and exits 0 without creating or migrating a database, for every command', async () => {
+    // A database that does not exist: asking for help must leave it that way.
+    const name = `rastreo_test_help_${unique('').toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const url = inject('databaseUrl').replace(/\/[^/]+$/, `/${name}`);
+    const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' };
+    const help = (script: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', script, ...args], { env });
+    for (const args of [['--help'], ['-h'], ['help'], ['bootstrap', '--help'], ['bootstrap', '-h', '--agency-code', 'X'], ['demo', '--help']]) {
+      const { stdout, stderr } = await help('src/cli/index.ts', ...args);
+      expect(stdout, args.join(' ')).toMatch(/usage: npm run cli -- /);
+      expect(stderr).toBe('');
+    }
+    expect((await help('src/cli/index.ts', 'bootstrap', '--help')).stdout).toContain('--admin-email');
+    expect((await help('src/db/migrate-cli.ts', '--help')).stdout).toContain('usage: npm run migrate');
+    const { rows } = await t.db.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
+    expect(rows).toEqual([]);
   });
 
   it('demo seeds 3 agencies in 2 regions, one user per role and a dozen cases and traces; tokens walk a trace to queued', async () => {

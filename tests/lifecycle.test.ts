@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../src/identity/actor.ts';
+import type { Role } from '../src/shared/actor.ts';
 import { planTransition } from '../src/traces/lifecycle.ts';
 import { recordProgress } from '../src/traces/writes/progress.ts';
 import { TRACE_STATUSES, type Stage, type TraceStatus } from '../src/traces/schemas.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { stagesFor, type StageFacts, type StageOutcome, type TraceRequest } from '../src/traces/pipeline/adapter.ts';
+import type { StageFacts, StageOutcome, TraceRequest } from '../src/traces/pipeline/adapter.ts';
+import { stagesFor } from '../src/traces/rules.ts';
 import { MockTraceAdapter, SCENARIO_SHARES, scenarioFor } from '../src/traces/pipeline/mock-adapter.ts';
 import type { Stage } from '../src/traces/schemas.ts';
 

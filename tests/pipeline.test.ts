@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
 import { HoldingAdapter, startInProcessWorker } from './support/holding-adapter.ts';
-import { waitFor } from './support/processes.ts';
+import { freePort, waitFor } from './support/processes.ts';
 
 const t = useWorld({ privateDatabase: true, worker: { TRACE_MAX_ATTEMPTS: '3' } });
 
@@ -143,6 +143,28 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     const row = await t.db('traces').where({ id }).first();
     expect(row.status).toBe('completed');
     expect(t.worker!.output()).not.toMatch(/"level":(50|60)/);
+    await t.restartWorker({ TRACE_MAX_ATTEMPTS: '3' });
+  });
+
+  it("the worker's /metrics counts finished runs by status and outcome and tracing-center errors by kind, under Node's standard names", async () => {
+    const port = await freePort();
+    await t.restartWorker({ TRACE_MAX_ATTEMPTS: '3', WORKER_METRICS_PORT: String(port) });
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const ids = [];
+    for (const serial of ['TESTOK', 'TESTOK', 'TESTNOREC', 'TESTFLAKY', 'TESTDOWN']) ids.push((await submit(serial, 'US', kase.id)).id);
+    for (const id of ids) await settled(id);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    expect(value('rastreo_traces_finished_total{status="completed",outcome="purchaser_identified"}')).toBe(3);
+    expect(value('rastreo_traces_finished_total{status="not_traceable",outcome="not_traceable"}')).toBe(1);
+    expect(value('rastreo_traces_finished_total{status="failed",outcome="none"}')).toBe(1);
+    // TESTFLAKY fails its first two attempts; TESTDOWN every one of its 3.
+    expect(value('rastreo_adapter_errors_total{kind="transient"}')).toBe(5);
+    expect(value('rastreo_adapter_errors_total{kind="unexpected"}')).toBe(0);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toContain('rastreo_process_');
+    expect(text).toMatch(/^rastreo_trace_outbox_lag_seconds \d/m);
     await t.restartWorker({ TRACE_MAX_ATTEMPTS: '3' });
   });
 });

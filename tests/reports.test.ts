@@ -17,7 +17,7 @@ describe('GET /reports/traces', () => {
     const ttc = [100, 200, 300, 400, 2000];
     for (const [i, days] of ttc.entries()) {
       const id = await make({ recovery: { date: `2026-0${i + 1}-15`, department: i < 3 ? 'San Salvador' : 'Santa Ana', circumstance: 'seizure' } });
-      await settle(id, 'completed', { outcome: 'purchaser_identified', sourceCountry: 'US', sourceState: 'TX', timeToCrimeDays: days, saleDate: '2020-01-01' });
+      await settle(id, 'completed', { outcome: 'purchaser_identified', dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' }, sourceCountry: 'US', sourceState: 'TX', timeToCrimeDays: days, saleDate: '2020-01-01' });
     }
     const exporter = await make({ recovery: { date: '2026-03-02', department: '=HYPERLINK("http://x")', circumstance: 'found' } });
     await settle(exporter, 'completed', { outcome: 'exporter_identified', sourceCountry: 'US' });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/knex.ts';
-import type { RequestContext, Role } from '../identity/actor.ts';
+import type { RequestContext, Role } from '../shared/actor.ts';
 import { writeAudits } from './repository.ts';
 
 export type AuditOutcome = 'success' | 'denied' | 'failure';

@@ -1,5 +1,5 @@
 import { runQuery, type Queryable } from '../db/knex.ts';
-import { decodeSequenceCursor, pageOf } from '../http/pagination.ts';
+import { decodeSequenceCursor, pageOf } from '../db/pagination.ts';
 import type { AuditActor, AuditEntry as NewAuditEntry } from './audit-log.ts';
 import type { AuditEntry, AuditQuery } from './schemas.ts';
 

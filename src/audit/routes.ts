@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { Page } from '../http/schemas.ts';
+import { Page } from '../shared/schemas.ts';
 import { audit } from './audit-log.ts';
 import { listAudit } from './repository.ts';
 import { AuditEntry, AuditQuery } from './schemas.ts';

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, PageQuery, Timestamp, TimestampInput, Uuid } from '../http/schemas.ts';
-import { RoleSchema } from '../identity/actor.ts';
+import { component, Nullable, PageQuery, Timestamp, TimestampInput, Uuid } from '../shared/schemas.ts';
+import { RoleSchema } from '../shared/actor.ts';
 
 export const AuditQuery = Type.Object(
   {
@@ -30,7 +30,7 @@ export const AuditEntry = Type.Object({
   requestId: Nullable(Type.String()),
   ip: Nullable(Type.String()),
   details: Nullable(Type.Object({}, { additionalProperties: true })),
-});
+}, component('AuditEntry'));
 
 export type AuditQuery = Static<typeof AuditQuery>;
 export type AuditEntry = Static<typeof AuditEntry>;

@@ -1,20 +1,21 @@
-import type { Queryable } from '../db/knex.ts';
+import { runQuery, type Queryable } from '../db/knex.ts';
 import { scopedFrom } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../http/pagination.ts';
-import type { Scope } from '../identity/actor.ts';
-import { toWeapon } from '../weapons/repository.ts';
+import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import type { Scope } from '../shared/actor.ts';
+import { versioned, versionOf } from '../shared/versioned.ts';
+import { toWeapon, type WeaponRow } from '../weapons/repository.ts';
 import type { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schemas.ts';
 
 interface CaseRow {
   id: string; agency_id: string; case_number: string; title: string; offense: Case['offense']; status: Case['status'];
-  opened_at: string; created_by: string; created_at: Date; updated_at: Date;
+  opened_at: string; created_by: string; created_at: Date; updated_at: Date; version: number;
 }
 
-const toCase = (row: CaseRow): Case => ({
+const toCase = (row: CaseRow): Case => versioned({
   id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense,
   status: row.status, openedAt: row.opened_at, createdBy: row.created_by,
   createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
-});
+}, row.version);
 
 const casesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'cases', 'agency_id', scope);
 
@@ -44,10 +45,13 @@ export async function findCase(db: Queryable, scope: Scope, id: string): Promise
   return row ? toCase(row) : undefined;
 }
 
-export async function updateCase(db: Queryable, id: string, patch: CasePatch): Promise<Case> {
-  const [row] = await db('cases').where({ id }).update({ title: patch.title, status: patch.status, updated_at: db.fn.now() }).returning('*');
-  return toCase(row);
+/** The case's change, if it is still at `version` (undefined when it is not). */
+export async function updateCase(db: Queryable, id: string, version: number, patch: CasePatch): Promise<Case | undefined> {
+  const [row] = await db('cases').where({ id, version }).update({ title: patch.title, status: patch.status, updated_at: db.fn.now() }).returning('*');
+  return row ? toCase(row) : undefined;
 }
+
+export const caseVersion = (kase: Case) => versionOf(kase)!;
 
 export async function listCases(db: Queryable, scope: Scope, query: CaseQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
@@ -61,16 +65,24 @@ export async function listCases(db: Queryable, scope: Scope, query: CaseQuery, l
   return pageOf(await rows, limit, (row: CaseRow) => [row.id], toCase);
 }
 
-export async function caseContents(db: Queryable, caseId: string): Promise<Pick<CaseDetail, 'weapons' | 'traces'>> {
+/** How many of a case's traces and weapons its detail embeds, newest first; the lists page the rest. */
+export const CASE_EMBED_LIMIT = 50;
+
+export async function caseContents(db: Queryable, caseId: string): Promise<Pick<CaseDetail, 'weapons' | 'traces' | 'weaponsTotal' | 'tracesTotal'>> {
   const [weapons, traces] = await Promise.all([
-    db('case_weapons as cw').join('weapons as w', 'w.id', 'cw.weapon_id').where('cw.case_id', caseId).orderBy('cw.created_at').select('w.*'),
-    db('traces').where({ case_id: caseId }).orderBy([{ column: 'created_at' }, { column: 'id' }])
-      .select('id', 'reference', 'weapon_id', 'status', 'recovery_date', 'outcome'),
+    runQuery<WeaponRow & { total: string }>(db, db('case_weapons as cw').join('weapons as w', 'w.id', 'cw.weapon_id').where('cw.case_id', caseId)
+      .orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.id', order: 'desc' }]).limit(CASE_EMBED_LIMIT)
+      .select('w.*', db.raw('count(*) OVER () AS total'))),
+    runQuery<{ id: string; reference: string; weapon_id: string; status: string; outcome: string | null; recovery_date: string; total: string }>(db,
+      db('traces').where({ case_id: caseId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(CASE_EMBED_LIMIT)
+        .select('id', 'reference', 'weapon_id', 'status', 'recovery_date', 'outcome', db.raw('count(*) OVER () AS total'))),
   ]);
   return {
     weapons: weapons.map(toWeapon),
-    traces: traces.map((t: { id: string; reference: string; weapon_id: string; status: string; outcome: string | null; recovery_date: string }) => ({
+    weaponsTotal: Number(weapons[0]?.total ?? 0),
+    traces: traces.map((t) => ({
       id: t.id, reference: t.reference, weaponId: t.weapon_id, status: t.status, outcome: t.outcome, recoveryDate: t.recovery_date,
     })),
+    tracesTotal: Number(traces[0]?.total ?? 0),
   };
 }

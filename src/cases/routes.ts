@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../http/schemas.ts';
+import { IdParams, Page } from '../shared/schemas.ts';
 import { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schemas.ts';
 import * as service from './service.ts';
 
@@ -8,7 +8,7 @@ const investigator = ['investigator'] as const;
 export function caseRoutes(api: Api): void {
   api.add({
     method: 'post', path: '/cases', tag: 'Cases', summary: 'Open a case in your agency', roles: investigator,
-    body: CaseCreate, idempotent: true,
+    body: CaseCreate, idempotent: true, location: (body: { id: string }) => `/cases/${body.id}`,
     bodyExample: { caseNumber: 'PNC-DAE-2026-0412', title: 'Homicidio en Soyapango', offense: 'homicide', openedAt: '2026-10-03' },
     responses: { 201: { description: 'Created', schema: Case } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await service.createCase(db, ctx, body) }),
@@ -26,8 +26,8 @@ export function caseRoutes(api: Api): void {
   });
   api.add({
     method: 'patch', path: '/cases/:id', tag: 'Cases', summary: 'Rename, close or reopen a case', roles: investigator,
-    params: IdParams, body: CasePatch,
+    params: IdParams, body: CasePatch, conditional: true,
     responses: { 200: { description: 'Updated', schema: Case } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await service.updateCase(db, ctx, params.id, body) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await service.updateCase(db, ctx, params.id, body, precondition) }),
   });
 }

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
 export const OFFENSES = ['homicide', 'attempted_homicide', 'assault', 'robbery', 'extortion', 'drug_trafficking',
@@ -9,11 +9,11 @@ export const CaseStatus = Type.Enum(['open', 'closed']);
 
 export const CaseCreate = Type.Object(
   { caseNumber: Text(64), title: Text(300), offense: Offense, openedAt: Type.Optional(DateInput()) },
-  { additionalProperties: false },
+  { ...component('CaseCreate'), additionalProperties: false },
 );
 export const CasePatch = Type.Object(
   { title: Type.Optional(Text(300)), status: Type.Optional(CaseStatus) },
-  { additionalProperties: false, minProperties: 1 },
+  { ...component('CasePatch'), additionalProperties: false, minProperties: 1 },
 );
 export const CaseQuery = Type.Object(
   { status: Type.Optional(CaseStatus), q: Type.Optional(Text(100)), ...PageQuery },
@@ -31,12 +31,18 @@ export const Case = Type.Object({
   createdBy: Uuid,
   createdAt: Timestamp,
   updatedAt: Timestamp,
-});
+}, component('Case', { versioned: true }));
 export const CaseTrace = Type.Object({
   id: Uuid, reference: Type.String(), weaponId: Uuid, status: Type.String(), outcome: Nullable(Type.String()),
   recoveryDate: DateOnly,
-});
-export const CaseDetail = Type.Object({ ...Case.properties, weapons: Type.Array(Weapon), traces: Type.Array(CaseTrace) });
+}, component('CaseTrace'));
+export const CaseDetail = Type.Object({
+  ...Case.properties,
+  weapons: Type.Array(Weapon, { description: 'The 50 most recent weapons linked to the case; `GET /weapons?caseId=` pages them all' }),
+  weaponsTotal: Type.Integer({ minimum: 0, description: 'How many weapons the case has in all' }),
+  traces: Type.Array(CaseTrace, { description: 'The 50 most recent traces of the case; `GET /traces?caseId=` pages them all' }),
+  tracesTotal: Type.Integer({ minimum: 0, description: 'How many traces the case has in all' }),
+}, component('CaseDetail', { versioned: true }));
 
 export type Case = Static<typeof Case>;
 export type CaseCreate = Static<typeof CaseCreate>;

@@ -1,7 +1,8 @@
 import { audit } from '../audit/audit-log.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
-import { conflict, notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { conflict, notFound, preconditionFailed } from '../shared/problem.ts';
+import { satisfies, type Precondition } from '../shared/versioned.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import * as repo from './repository.ts';
 import type { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schemas.ts';
 
@@ -24,10 +25,14 @@ export async function getCase(db: Queryable, ctx: RequestContext, id: string): P
   return { ...found, ...(await repo.caseContents(db, id)) };
 }
 
-export async function updateCase(db: Queryable, ctx: RequestContext, id: string, patch: CasePatch): Promise<Case> {
+export async function updateCase(db: Queryable, ctx: RequestContext, id: string, patch: CasePatch, precondition?: Precondition): Promise<Case> {
   return db.transaction(async (trx) => {
-    if (!(await repo.findCase(trx, readScope(ctx.actor), id))) throw notFound('Case');
-    const updated = await repo.updateCase(trx, id, patch);
+    const current = await repo.findCase(trx, readScope(ctx.actor), id);
+    if (!current) throw notFound('Case');
+    const version = repo.caseVersion(current);
+    if (!satisfies(precondition, version)) throw preconditionFailed('Case', version);
+    const updated = await repo.updateCase(trx, id, version, patch);
+    if (!updated) throw conflict('concurrent-change', 'The case changed while you were changing it; reload it and try again.');
     await audit(trx, ctx, { action: 'case.updated', entity: 'case', entityId: id, details: patch });
     return updated;
   });

@@ -1,6 +1,6 @@
 import { writeAudit } from '../audit/audit-log.ts';
 import type { Db, Queryable } from '../db/knex.ts';
-import type { RequestContext } from '../identity/actor.ts';
+import type { RequestContext } from '../shared/actor.ts';
 import { findActorByTokenHash } from '../identity/repository.ts';
 import { hashToken } from '../identity/tokens.ts';
 

@@ -1,6 +1,6 @@
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../shared/clock.ts';
 import type { Db } from '../db/knex.ts';
-import type { Role } from '../identity/actor.ts';
+import type { Role } from '../shared/actor.ts';
 import { insertToken, notifyIdentityChanged, revokeTokens, setPasswordHash, upsertAgencies, usersByEmail } from '../identity/repository.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { createUserWithToken } from '../identity/service.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../identity/actor.ts';
+import type { Scope } from '../shared/actor.ts';
 import type { Queryable } from './knex.ts';
 
 /**

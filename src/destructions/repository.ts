@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/knex.ts';
 import { scopedFrom } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../http/pagination.ts';
-import type { Scope } from '../identity/actor.ts';
+import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import type { Scope } from '../shared/actor.ts';
+import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS } from './eligibility.ts';
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
@@ -11,19 +12,19 @@ export interface DestructionRow {
   method: Destruction['method']; location: string; performed_at: Date | null; witnesses: Destruction['witnesses'];
   certificate_number: string | null; notes: string | null; completed_by: string | null; completed_at: Date | null;
   verified_by: string | null; verified_at: Date | null; verification_notes: string | null; created_by: string;
-  created_at: Date; updated_at: Date; item_count: number;
+  created_at: Date; updated_at: Date; item_count: number; version: number;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export const toDestruction = (row: DestructionRow): Destruction => ({
+export const toDestruction = (row: DestructionRow): Destruction => versioned({
   id: row.id, reference: row.reference, agencyId: row.agency_id, status: row.status, plannedFor: row.planned_for,
   method: row.method, location: row.location, itemCount: row.item_count, performedAt: iso(row.performed_at),
   witnesses: row.witnesses, certificateNumber: row.certificate_number, notes: row.notes, completedBy: row.completed_by,
   completedAt: iso(row.completed_at), verifiedBy: row.verified_by, verifiedAt: iso(row.verified_at),
   verificationNotes: row.verification_notes, createdBy: row.created_by, createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
-});
+}, row.version);
 
 const destructionsInScope = (db: Queryable, scope: Scope) =>
   scopedFrom(db, 'destruction_events as d', 'd.agency_id', scope)
@@ -75,8 +76,9 @@ export async function moveItems(db: Queryable, where: { ids?: string[]; destruct
   return query.update({ ...set, updated_at: db.fn.now() }).returning('id');
 }
 
-export async function updateDestructionWhileStatus(db: Queryable, id: string, status: string, set: Record<string, unknown>) {
-  return db('destruction_events').where({ id, status }).update({ ...set, updated_at: db.fn.now() });
+/** Changes the event if it is still `status` at `version` (its version goes up, as with every change); false when not. */
+export async function updateDestructionWhileStatus(db: Queryable, id: string, status: string, version: number, set: Record<string, unknown> = {}) {
+  return (await db('destruction_events').where({ id, status, version }).update({ ...set, updated_at: db.fn.now() })) === 1;
 }
 
 /** The event's items with their weapons and, in scope, their traces: the link from destruction back to tracing. */

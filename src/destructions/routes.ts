@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { IdParams, Page, Uuid } from '../http/schemas.ts';
+import { IdParams, Page, Uuid } from '../shared/schemas.ts';
 import { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery, DestructionVerify } from './schemas.ts';
 import type { DestructionService } from './service.ts';
 
@@ -12,7 +12,7 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
     method: 'post', path: '/destructions', tag: 'Destruction', summary: 'Plan a destruction event; its items become scheduled',
     description: 'All or nothing: when any item is not eligible the answer is 409 with `items: [{itemId, reasons}]` ' +
       '(not_found, other_agency, not_in_custody, evidence_hold, open_trace).',
-    roles: managers, body: DestructionCreate, idempotent: true,
+    roles: managers, body: DestructionCreate, idempotent: true, location: (body: { id: string }) => `/destructions/${body.id}`,
     bodyExample: { plannedFor: '2026-12-10', method: 'smelting', location: 'Acería de Acajutla, Sonsonate', itemIds: ['9b2d6a4e-1f3c-4e5a-8b7d-0c1e2f3a4b5c'] },
     responses: { 201: { description: 'Planned', schema: Destruction } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await destructions.plan(db, ctx, body) }),
@@ -31,34 +31,36 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
   });
   api.add({
     method: 'delete', path: '/destructions/:id/items/:itemId', tag: 'Destruction', summary: 'Take an item out of a planned event (back to in_custody)',
-    roles: managers, params: Type.Object({ id: Uuid, itemId: Uuid }),
-    responses: { 204: { description: 'Removed' } },
-    handler: async ({ db, ctx, params }) => {
-      await destructions.removeItem(db, ctx, params.id, params.itemId);
-      return { status: 204 };
+    roles: managers, params: Type.Object({ id: Uuid, itemId: Uuid }), conditional: true,
+    responses: { 204: { description: 'Removed; `ETag` is the destruction event’s new version' } },
+    handler: async ({ db, ctx, params, precondition }) => {
+      const version = await destructions.removeItem(db, ctx, params.id, params.itemId, precondition);
+      return { status: 204, headers: { ETag: `"${version}"` } };
     },
   });
   api.add({
     method: 'post', path: '/destructions/:id/complete', tag: 'Destruction', summary: 'Record the destruction as done (≥ 2 witnesses)',
-    roles: managers, params: IdParams, body: DestructionComplete,
+    roles: managers, params: IdParams, body: DestructionComplete, conditional: true,
     bodyExample: {
       performedAt: '2026-12-10T09:30:00Z', certificateNumber: 'CD-2026-077',
       witnesses: [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' }, { name: 'John Miller', organization: 'US Embassy (INL)' }],
     },
     responses: { 200: { description: 'Completed; its items are destroyed', schema: Destruction } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await destructions.complete(db, ctx, params.id, body) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await destructions.complete(db, ctx, params.id, body, precondition) }),
   });
   api.add({
     method: 'post', path: '/destructions/:id/verify', tag: 'Destruction',
     summary: 'Verify a completed destruction (a second official: never the one who completed it)',
-    roles: ['stockpile_manager', 'advisor'], params: IdParams, body: DestructionVerify,
+    roles: ['stockpile_manager', 'advisor'], params: IdParams, body: DestructionVerify, conditional: true,
     responses: { 200: { description: 'Verified', schema: Destruction } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await destructions.verify(db, ctx, params.id, body.notes) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await destructions.verify(db, ctx, params.id, body.notes, precondition) }),
   });
   api.add({
     method: 'get', path: '/destructions/:id/certificate', tag: 'Destruction', summary: 'The certificate of a completed destruction (PDF)',
     roles: readers, params: IdParams,
-    responses: { 200: { description: 'The certificate', schema: Type.String({ contentMediaType: 'application/pdf' }), contentType: 'application/pdf' } },
+    responses: {
+      200: { description: 'The certificate', schema: Type.String({ contentMediaType: 'application/pdf' }), contentType: 'application/pdf', headers: ['Content-Disposition'] },
+    },
     handler: async ({ db, ctx, params }) => {
       const { reference, pdf } = await destructions.certificate(db, ctx, params.id);
       return { status: 200, body: pdf, contentType: 'application/pdf', headers: { 'Content-Disposition': `inline; filename="${reference}.pdf"` } };

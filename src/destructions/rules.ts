@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import type { FieldError } from '../http/problem.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { FieldError } from '../shared/problem.ts';
 import type { DestructionComplete } from './schemas.ts';
 
 /** The completion rule no JSON Schema expresses: a destruction is recorded after the fact. */

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, TimestampInput, Uuid } from '../http/schemas.ts';
+import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, TimestampInput, Uuid } from '../shared/schemas.ts';
 import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
@@ -7,7 +7,7 @@ export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning
 export const Method = Type.Enum(METHODS);
 export const DESTRUCTION_STATUSES = ['planned', 'completed', 'verified'] as const;
 export const DestructionStatus = Type.Enum(DESTRUCTION_STATUSES);
-export const Witness = Type.Object({ name: Text(200), organization: Text(200) }, { additionalProperties: false });
+export const Witness = Type.Object({ name: Text(200), organization: Text(200) }, { ...component('Witness'), additionalProperties: false });
 
 export const DestructionCreate = Type.Object(
   {
@@ -16,7 +16,7 @@ export const DestructionCreate = Type.Object(
     location: Text(300),
     itemIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 20_000, uniqueItems: true }),
   },
-  { additionalProperties: false },
+  { ...component('DestructionCreate'), additionalProperties: false },
 );
 
 export const DestructionComplete = Type.Object(
@@ -26,10 +26,10 @@ export const DestructionComplete = Type.Object(
     certificateNumber: Type.Optional(Text(100)),
     notes: Type.Optional(Text(4000)),
   },
-  { additionalProperties: false },
+  { ...component('DestructionComplete'), additionalProperties: false },
 );
 
-export const DestructionVerify = Type.Object({ notes: Type.Optional(Text(4000)) }, { additionalProperties: false });
+export const DestructionVerify = Type.Object({ notes: Type.Optional(Text(4000)) }, { ...component('DestructionVerify'), additionalProperties: false });
 
 export const DestructionQuery = Type.Object({ status: Type.Optional(DestructionStatus), ...PageQuery }, { additionalProperties: false });
 
@@ -56,7 +56,7 @@ export const Destruction = Type.Object({
   createdBy: Uuid,
   createdAt: Timestamp,
   updatedAt: Timestamp,
-});
+}, component('Destruction', { versioned: true }));
 
 export const DestructionItem = Type.Object({
   itemId: Uuid,
@@ -64,8 +64,8 @@ export const DestructionItem = Type.Object({
   status: Type.String(),
   weapon: Weapon,
   traces: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) })),
-});
-export const DestructionDetail = Type.Object({ ...Destruction.properties, items: Type.Array(DestructionItem) });
+}, component('DestructionItem'));
+export const DestructionDetail = Type.Object({ ...Destruction.properties, items: Type.Array(DestructionItem) }, component('DestructionDetail', { versioned: true }));
 
 export type DestructionCreate = Static<typeof DestructionCreate>;
 export type DestructionComplete = Static<typeof DestructionComplete>;

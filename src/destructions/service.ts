@@ -1,8 +1,9 @@
 import { audit } from '../audit/audit-log.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { conflict, invalid, notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { conflict, invalid, notFound, preconditionFailed } from '../shared/problem.ts';
+import { satisfies, type Precondition } from '../shared/versioned.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { insertItemEvents } from '../stockpile/repository.ts';
 import { renderCertificate } from './certificate.ts';
 import * as repo from './repository.ts';
@@ -31,25 +32,29 @@ export class DestructionService {
     });
   }
 
-  async removeItem(db: Queryable, ctx: RequestContext, id: string, itemId: string): Promise<void> {
-    await db.transaction(async (trx) => {
-      const event = await this.load(trx, ctx, id);
+  /** Takes the item out of the planned event; the event's new version. */
+  async removeItem(db: Queryable, ctx: RequestContext, id: string, itemId: string, precondition?: Precondition): Promise<number> {
+    return db.transaction(async (trx) => {
+      const event = await this.load(trx, ctx, id, precondition);
       if (event.status !== 'planned') throw conflict('not-planned', `The destruction is ${event.status}; its items can no longer change.`);
+      // The event's item count is part of it: taking an item out is a change of the event (its version goes up).
+      if (!(await repo.updateDestructionWhileStatus(trx, id, 'planned', event.version))) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
       const moved = await repo.moveItems(trx, { ids: [itemId], destructionId: id, from: 'scheduled' }, { status: 'in_custody', destruction_id: null });
       if (!moved.length) throw notFound('Item in this destruction');
       await insertItemEvents(trx, [itemId], 'unscheduled', ctx.actor.id, { destructionId: id });
       await audit(trx, ctx, { action: 'destruction.item_removed', entity: 'destruction', entityId: id, details: { itemId } });
+      return event.version + 1;
     });
   }
 
-  async complete(db: Queryable, ctx: RequestContext, id: string, body: DestructionComplete): Promise<Destruction> {
+  async complete(db: Queryable, ctx: RequestContext, id: string, body: DestructionComplete, precondition?: Precondition): Promise<Destruction> {
     const errors = completionRuleErrors(body, this.clock);
     if (errors.length) throw invalid(errors);
     return db.transaction(async (trx) => {
-      const event = await this.load(trx, ctx, id);
+      const event = await this.load(trx, ctx, id, precondition);
       if (event.status !== 'planned') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be completed.`);
       if (event.item_count === 0) throw conflict('no-items', 'The destruction has no items left.');
-      const changed = await repo.updateDestructionWhileStatus(trx, id, 'planned', {
+      const changed = await repo.updateDestructionWhileStatus(trx, id, 'planned', event.version, {
         status: 'completed', performed_at: body.performedAt, witnesses: JSON.stringify(body.witnesses),
         certificate_number: body.certificateNumber ?? null, notes: body.notes ?? null,
         completed_by: ctx.actor.id, completed_at: trx.fn.now(),
@@ -63,14 +68,14 @@ export class DestructionService {
   }
 
   /** Four eyes: a stockpile manager of the agency or an advisor of its region, never whoever completed it. */
-  async verify(db: Queryable, ctx: RequestContext, id: string, notes?: string): Promise<Destruction> {
+  async verify(db: Queryable, ctx: RequestContext, id: string, notes?: string, precondition?: Precondition): Promise<Destruction> {
     return db.transaction(async (trx) => {
-      const event = await this.load(trx, ctx, id);
+      const event = await this.load(trx, ctx, id, precondition);
       if (event.status !== 'completed') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be verified.`);
       if (event.completed_by === ctx.actor.id) {
         throw conflict('self-verification', 'The person who completed a destruction cannot verify it; ask a second official.');
       }
-      const changed = await repo.updateDestructionWhileStatus(trx, id, 'completed', {
+      const changed = await repo.updateDestructionWhileStatus(trx, id, 'completed', event.version, {
         status: 'verified', verified_by: ctx.actor.id, verified_at: trx.fn.now(), verification_notes: notes ?? null,
       });
       if (!changed) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
@@ -96,9 +101,11 @@ export class DestructionService {
     return { reference: event.reference, pdf: await renderCertificate(event, agency, person(event.completedBy), person(event.verifiedBy)) };
   }
 
-  private async load(db: Queryable, ctx: RequestContext, id: string): Promise<repo.DestructionRow> {
+  /** The event in scope (404), at a version If-Match accepts (412). */
+  private async load(db: Queryable, ctx: RequestContext, id: string, precondition?: Precondition): Promise<repo.DestructionRow> {
     const event = await repo.findDestruction(db, readScope(ctx.actor), id);
     if (!event) throw notFound('Destruction');
+    if (!satisfies(precondition, event.version)) throw preconditionFailed('Destruction', event.version);
     return event;
   }
 }

@@ -1,12 +1,14 @@
 import express, { type Request, type Response } from 'express';
 import type { Static, TSchema } from 'typebox';
 import type { Db, Queryable } from '../db/knex.ts';
-import type { RequestContext, Role } from '../identity/actor.ts';
+import type { RequestContext, Role } from '../shared/actor.ts';
 import { releaseClaim, replay, requestFingerprint, storeReply, withIdempotency, type IdempotencyClaim, type Reply } from './idempotency.ts';
-import { forbidden, invalidField, Problem } from './problem.ts';
-import { bodyValidator, pathSegment, queryValidator, type Validator } from './validation.ts';
+import { forbidden, invalidField, Problem } from '../shared/problem.ts';
+import { bodyValidator, queryValidator, type Validator } from './validation.ts';
+import { pathSegment } from '../shared/hostile-text.ts';
 import { admitted, authenticate } from './authenticate.ts';
 import { audit } from '../audit/audit-log.ts';
+import { versionOf, type Precondition } from '../shared/versioned.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -16,6 +18,8 @@ export interface ResponseSpec {
   contentType?: string;
   /** Other representations of the same response, chosen by the Accept header. */
   alternatives?: Record<string, TSchema>;
+  /** Response headers this answer carries besides the common ones, by their name in `components.headers`. */
+  headers?: string[];
 }
 
 export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
@@ -43,6 +47,10 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   /** For `in-statement` routes: the created resource as it is now, for a retry that comes before the answer was stored. */
   renderResource?: (db: Queryable, ctx: RequestContext, id: string) => Promise<Reply | undefined>;
   responses: Record<number, ResponseSpec>;
+  /** For a 201: the path of the created resource under the API base, sent as `Location`. */
+  location?: (body: never, params: Static<P>) => string;
+  /** The route changes a versioned record (traces, cases, stockpile items, destruction events): `If-Match` is honoured. */
+  conditional?: boolean;
   handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply | undefined>;
 }
 
@@ -55,6 +63,8 @@ export interface Call<B, Q, P> {
   db: Queryable;
   /** The Idempotency-Key claim, for `in-statement` routes given a key. */
   claim?: IdempotencyClaim;
+  /** The versions `If-Match` accepts (conditional routes only); undefined: no condition. */
+  precondition: Precondition;
   req: Request;
   res: Response;
 }
@@ -63,10 +73,27 @@ export interface Call<B, Q, P> {
 export type AnyRoute = RouteSpec<any, any, any>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e]*)"$/;
+
+/**
+ * `If-Match` as the versions it accepts: `*` sets no condition (the record exists, or the answer is 404 anyway); weak
+ * tags never match, because If-Match compares strongly (RFC 9110 13.1.1). A header that is no list of entity tags is a 400.
+ */
+export function parseIfMatch(header: string | undefined): Precondition {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const versions: number[] = [];
+  for (const tag of header.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = ENTITY_TAG.exec(tag);
+    if (!match) throw invalidField('/header/If-Match', 'must be * or a list of entity tags such as "3"');
+    if (!match[1] && /^[1-9]\d{0,9}$/.test(match[2]!)) versions.push(Number(match[2]));
+  }
+  return versions;
+}
 
 export class Api {
   readonly routes: AnyRoute[] = [];
   readonly router = express.Router();
+  private readonly methods = new Map<string, Method[]>();
 
   constructor(private readonly db: Db) {}
 
@@ -78,6 +105,7 @@ export class Api {
     const needsAuth = spec.roles !== 'public';
     const roles = Array.isArray(spec.roles) ? spec.roles : undefined;
 
+    this.methods.set(spec.path, [...(this.methods.get(spec.path) ?? []), spec.method]);
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const ctx = needsAuth ? await authenticate(this.db, req) : undefined;
       try {
@@ -93,6 +121,24 @@ export class Api {
         throw error;
       }
     });
+  }
+
+  /**
+   * After every route is added: a method a path does not support answers 405 with `Allow` (OPTIONS: 204 with `Allow`),
+   * instead of the 404 of a path that does not exist.
+   */
+  finish(): void {
+    for (const [path, methods] of this.methods) {
+      const allowed = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS']
+        .filter((m) => m === 'OPTIONS' || methods.includes((m === 'HEAD' ? 'get' : m.toLowerCase()) as Method)).join(', ');
+      this.router.all(path, (req: Request, res: Response) => {
+        if (req.method === 'OPTIONS') {
+          res.set('Allow', allowed).status(204).end();
+          return;
+        }
+        throw new Problem(405, 'method-not-allowed', `${req.method} is not supported here; this path supports ${allowed}.`, {}, { Allow: allowed });
+      });
+    }
   }
 
   private inStatement(spec: AnyRoute, ctx: RequestContext, claim: IdempotencyClaim, handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>) {
@@ -114,8 +160,9 @@ export class Api {
     const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 
+    const precondition = spec.conditional ? parseIfMatch(req.get('if-match')) : undefined;
     const run = async (db: Queryable, claim?: IdempotencyClaim) => {
-      const reply = await spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res, claim });
+      const reply = await spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res, claim, precondition });
       if (!reply) throw new Error(`${spec.method} ${spec.path} answered nothing`);
       return reply;
     };
@@ -125,7 +172,7 @@ export class Api {
       if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
       const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
       const result = spec.idempotent === 'in-statement'
-        ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) => spec.handler({ body, query, params, ctx, db: this.db, req, res, claim }))
+        ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) => spec.handler({ body, query, params, ctx, db: this.db, req, res, claim, precondition }))
         : await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
       reply = result;
@@ -134,6 +181,9 @@ export class Api {
       [reply] = await Promise.all([run(this.db), admitted(res)]);
     }
     if (reply.headers) res.set(reply.headers);
+    const version = versionOf(reply.body);
+    if (version !== undefined) res.set('ETag', `"${version}"`);
+    if (reply.status === 201 && spec.location && reply.body) res.set('Location', `${req.baseUrl}${spec.location(reply.body as never, params)}`);
     if (reply.body === undefined) res.status(reply.status).end();
     else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
     else res.status(reply.status).json(reply.body);

@@ -1,11 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { writeAudit } from '../audit/audit-log.ts';
 import type { Db } from '../db/knex.ts';
-import type { Actor, RequestContext } from '../identity/actor.ts';
+import type { Actor, RequestContext } from '../shared/actor.ts';
 import { findActorByTokenHash } from '../identity/repository.ts';
 import { tokenCacheOf } from '../identity/token-cache.ts';
 import { hashToken, tokenKind } from '../identity/tokens.ts';
-import { unauthenticated } from './problem.ts';
+import { unauthenticated } from '../shared/problem.ts';
 import { ipKey, tokenKey, type RateLimiter } from './rate-limit.ts';
 
 const BEARER = /^Bearer (rs[ts]_[A-Za-z0-9_-]{20,200})$/;

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/knex.ts';
-import { Problem } from './problem.ts';
+import { Problem } from '../shared/problem.ts';
 
 const send = (res: Parameters<RequestHandler>[1], problem: Problem) =>
   res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toJSON()));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable, Tx } from '../db/knex.ts';
-import { conflict } from './problem.ts';
+import { conflict } from '../shared/problem.ts';
+import { versioned, versionOf } from '../shared/versioned.ts';
 
 export interface Reply {
   status: number;
@@ -38,12 +39,10 @@ export async function withIdempotency(
       if (!Buffer.from(stored.request_hash).equals(fingerprint)) {
         throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request.');
       }
-      return { status: stored.status_code, body: stored.response, replayed: true };
+      return { ...storedReply(stored), replayed: true };
     }
     const reply = await create(trx);
-    await trx('idempotency_keys')
-      .where({ user_id: userId, key })
-      .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null) });
+    await storeReply(trx, { userId, key, fingerprint }, reply);
     return { ...reply, replayed: false };
   });
 }
@@ -58,7 +57,13 @@ export interface IdempotencyClaim {
 /** Stores the answer of a request whose creating statement took the key. */
 export async function storeReply(db: Queryable, claim: IdempotencyClaim, reply: Reply): Promise<void> {
   await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key })
-    .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null) });
+    .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null), version: versionOf(reply.body) ?? null });
+}
+
+/** A stored answer as it was first given: its body, and the version (ETag) of the record it showed then. */
+function storedReply(stored: { status_code: number; response: unknown; version: number | null }): Reply {
+  const body = stored.response;
+  return { status: stored.status_code, body: stored.version !== null && body !== null && typeof body === 'object' ? versioned(body, stored.version) : body };
 }
 
 /** A refused request leaves no claim behind: its retry runs again, as a rolled-back transaction would. */
@@ -78,7 +83,7 @@ export async function replay(
   if (!stored || !Buffer.from(stored.request_hash).equals(claim.fingerprint)) {
     throw conflict('idempotency-key-reused', 'This Idempotency-Key was already used with a different request.');
   }
-  if (stored.status_code !== null) return { status: stored.status_code, body: stored.response, replayed: true };
+  if (stored.status_code !== null) return { ...storedReply(stored), replayed: true };
   const rendered = stored.resource_id ? await render(stored.resource_id) : undefined;
   if (!rendered) throw conflict('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed; retry shortly.');
   return { ...rendered, replayed: true };

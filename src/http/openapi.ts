@@ -1,23 +1,34 @@
 import type { TSchema } from 'typebox';
-import type { AnyRoute } from './api.ts';
-import { ProblemSchema } from './schemas.ts';
+import type { AnyRoute, ResponseSpec } from './api.ts';
+import { exampleOf } from './openapi-examples.ts';
+import { ProblemSchema } from '../shared/schemas.ts';
+import { HEADERS, PARAMETERS, ROOT_PATHS } from './openapi-operations.ts';
 
 const PROBLEM_RESPONSES: Record<number, string> = {
-  400: 'The body or query fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
-    '(`/query/<name>` for a query parameter). Text containing U+0000 or an unpaired UTF-16 surrogate, and dates before ' +
-    '1900-01-01, are refused here too',
+  400: 'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
+    '(`/query/<name>` for a query parameter, `/header/<name>` for a header). Text containing U+0000 or an unpaired UTF-16 ' +
+    'surrogate, and dates before 1900-01-01, are refused here too',
   401: 'Missing, invalid or revoked token, or deactivated user',
   403: 'The caller’s role may not do this',
   404: 'Not found, or outside the caller’s scope',
   409: 'State or business-rule conflict',
+  412: '`If-Match` named other versions than the record’s: nothing changed; `ETag` is the current version',
   413: 'Body over 1 MiB',
   415: 'Unsupported request content type',
   429: 'Rate limited',
 };
 
-const problem = (description: string) => ({
+type Json = Record<string, unknown>;
+const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const headers = (...names: string[]) => Object.fromEntries(names.map((name) => [name, ref('headers', name)]));
+/** Every answer under the API base carries these. */
+const COMMON_HEADERS = ['X-Request-Id', 'Cache-Control', 'RateLimit', 'RateLimit-Policy'];
+
+const problem = (description: string, ...extra: string[]) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  headers: headers(...COMMON_HEADERS, ...extra),
+  content: { 'application/problem+json': { schema: ref('schemas', 'Problem') } },
 });
 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -29,16 +40,75 @@ function parameters(route: AnyRoute) {
   }
   const query = route.query as { properties?: Record<string, TSchema>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(query?.properties ?? {})) {
-    result.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
+    const { description } = schema as { description?: string };
+    result.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema, ...(description ? { description } : {}) });
   }
-  if (route.idempotent) {
-    result.push({
-      name: 'Idempotency-Key', in: 'header', required: false,
-      description: 'Same key + same user + same body within 24 h replays the first answer; a different body gets 409.',
-      schema: { type: 'string', maxLength: 255 },
-    });
-  }
+  if (route.idempotent) result.push(ref('parameters', 'IdempotencyKey'));
+  if (route.conditional) result.push(ref('parameters', 'IfMatch'));
   return result;
+}
+
+function success(route: AnyRoute, status: number, spec: ResponseSpec) {
+  const schema = spec.schema as Json | undefined;
+  const names = [...COMMON_HEADERS, ...(spec.headers ?? [])];
+  if (status === 201 && route.location) names.push('Location');
+  if (schema?.['x-versioned'] || (route.conditional && status < 300)) names.push('ETag');
+  if (route.idempotent) names.push('Idempotent-Replayed');
+  const content = Object.fromEntries([
+    ...(spec.schema ? [[spec.contentType ?? 'application/json', mediaType(spec.schema, spec.contentType)]] : []),
+    ...Object.entries(spec.alternatives ?? {}).map(([type, alternative]) => [type, { schema: alternative }]),
+  ]);
+  return { description: spec.description, headers: headers(...names), ...(Object.keys(content).length ? { content } : {}) };
+}
+
+/** A JSON body with a whole example drawn from its schema; other media types as they are. */
+function mediaType(schema: TSchema, contentType = 'application/json', given?: unknown) {
+  if (!contentType.includes('json')) return { schema };
+  return { schema, example: given ?? exampleOf(json(schema) as Json) };
+}
+
+function operationId(route: AnyRoute) {
+  const words = openApiPath(route.path).replace(/[{}]/g, '').split('/')
+    .map((s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()));
+  return `${route.method}${words.join('')}`;
+}
+
+function operation(route: AnyRoute, path: string) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, spec] of Object.entries(route.responses)) responses[status] = success(route, Number(status), spec);
+  const codes = [400, 401, 403, 404, 409, 412, 413, 415, 429].filter((code) => {
+    if (route.roles === 'public') return code === 400 || code === 429 || (code === 401 && path.endsWith('/sessions'));
+    if (code === 403) return Array.isArray(route.roles);
+    if (code === 404) return Boolean(route.params);
+    if (code === 409) return route.method !== 'get';
+    if (code === 412) return Boolean(route.conditional);
+    if (code === 413 || code === 415) return Boolean(route.body);
+    return true;
+  });
+  const extra: Record<number, string[]> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 429: ['Retry-After'] };
+  for (const code of codes) responses[code] ??= problem(PROBLEM_RESPONSES[code]!, ...(extra[code] ?? []));
+  responses.default = problem('Unexpected error (never carries a stack trace or SQL); 503 with `Retry-After` while PostgreSQL or Redis is away', 'Retry-After');
+  return {
+    operationId: operationId(route),
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(route.roles === 'public' ? { security: [] } : {}),
+    ...(Array.isArray(route.roles) ? { 'x-roles': route.roles } : {}),
+    parameters: parameters(route),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': mediaType(route.documentedBody ?? route.body, 'application/json', route.bodyExample),
+              ...Object.fromEntries((route.rawBodyTypes ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+            },
+          },
+        }
+      : {}),
+    responses,
+  };
 }
 
 /**
@@ -55,69 +125,51 @@ export function documented<T>(value: T): T {
   return { ...out, description: out.description ? `${String(out.description)} ${note}` : note, 'x-formatMinimum': formatMinimum } as T;
 }
 
+/**
+ * Every schema named with `component()` moves to `components.schemas` and is referred to by `$ref` wherever it is used.
+ * Two different schemas under one name would make generated clients lie, so that is an error at start-up.
+ */
+function hoistComponents(value: unknown, schemas: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((item) => hoistComponents(item, schemas));
+  if (value === null || typeof value !== 'object') return value;
+  const { 'x-component': name, 'x-versioned': _versioned, ...rest } = value as Json;
+  const inner = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, hoistComponents(item, schemas)]));
+  if (typeof name !== 'string') return inner;
+  const known = schemas[name];
+  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(inner)) throw new Error(`Two different schemas are named ${name}`);
+  schemas[name] = inner;
+  return ref('schemas', name);
+}
+
 export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const paths: Record<string, Record<string, unknown>> = json(ROOT_PATHS);
   for (const route of routes) {
     const path = basePath + openApiPath(route.path);
-    const responses: Record<string, unknown> = {};
-    for (const [status, spec] of Object.entries(route.responses)) {
-      const content = Object.fromEntries([
-        ...(spec.schema ? [[spec.contentType ?? 'application/json', { schema: spec.schema }]] : []),
-        ...Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [type, { schema }]),
-      ]);
-      responses[status] = Object.keys(content).length ? { description: spec.description, content } : { description: spec.description };
-    }
-    const codes = [400, 401, 403, 404, 409, 413, 415, 429].filter((code) => {
-      if (route.roles === 'public') return code === 400 || code === 429 || (code === 401 && path.endsWith('/sessions'));
-      if (code === 403) return Array.isArray(route.roles);
-      if (code === 404) return Boolean(route.params);
-      if (code === 409) return route.method !== 'get';
-      if (code === 413 || code === 415) return Boolean(route.body);
-      return true;
-    });
-    for (const code of codes) responses[code] ??= problem(PROBLEM_RESPONSES[code]!);
-    responses.default = problem('Unexpected error (never carries a stack trace or SQL)');
     paths[path] ??= {};
-    paths[path][route.method] = {
-      operationId: `${route.method}${openApiPath(route.path).replace(/[{}]/g, '').split('/').map((s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())).join('')}`,
-      summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
-      tags: [route.tag],
-      ...(route.roles === 'public' ? { security: [] } : {}),
-      ...(Array.isArray(route.roles) ? { 'x-roles': route.roles } : {}),
-      parameters: parameters(route),
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: {
-                'application/json': {
-                  schema: route.documentedBody ?? route.body,
-                  ...(route.bodyExample ? { examples: { example: { summary: 'Example', value: route.bodyExample } } } : {}),
-                },
-                ...Object.fromEntries((route.rawBodyTypes ?? []).map((type) => [type, { schema: { type: 'string' } }])),
-              },
-            },
-          }
-        : {}),
-      responses,
-    };
+    paths[path][route.method] = operation(route, path);
   }
-  return documented({
+  const schemas: Record<string, unknown> = {};
+  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema })), schemas) as { paths: unknown; parameters: unknown };
+  return {
     openapi: '3.1.0',
     info: {
       title: 'Rastreo API',
       version: '1.0.0',
-      description: 'Firearms trace request workflow. Errors are RFC 9457 problem details; lists are keyset-paginated.',
+      description: 'Firearms trace request workflow. Errors are RFC 9457 problem details; lists are keyset-paginated. ' +
+        'A method a path does not support answers 405 with `Allow`; `OPTIONS` answers 204 with `Allow`. Records with a ' +
+        'version (traces, cases, stockpile items, destruction events) carry a strong `ETag`; send it back in `If-Match` ' +
+        'on a change to get 412 instead of overwriting someone else’s change.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name, description: `${name} operations` })),
-    paths,
+    tags: [...new Set(['operations', ...routes.map((route) => route.tag)])].map((name) => ({ name, description: `${name} operations` })),
+    paths: hoisted.paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (rst_…) or a web session token (rss_…)' } },
-      schemas: { Problem: ProblemSchema },
+      schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+      parameters: hoisted.parameters,
+      headers: HEADERS,
     },
-  });
+  };
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { ipKeyGenerator, type Options as ExpressRateLimitOptions } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisConnection } from '../queue/redis.ts';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { Problem } from './problem.ts';
+import { Problem } from '../shared/problem.ts';
 
 export interface RateLimitSettings {
   windowMs: number;
@@ -19,18 +19,39 @@ export interface RateLimitSettings {
  * Answering SCRIPT LOAD with the script's SHA1 when Redis is away lets EVALSHA fail with NOSCRIPT later, which the
  * store handles by loading the script again, so counting resumes when Redis returns.
  */
-function tolerantSendCommand(redis: Redis) {
+function tolerantSendCommand(redis: RedisConnection) {
+  if (isCluster(redis)) return clusterSendCommand(redis);
   return async (command: string, ...args: string[]): Promise<RedisReply> => {
     if (command.toUpperCase() === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') {
       try {
         return (await redis.call(command, ...args)) as RedisReply;
       } catch {
-        return createHash('sha1').update(args[1] ?? '').digest('hex');
+        return sha1(args[1] ?? '');
       }
     }
     return redis.call(command, ...args) as Promise<RedisReply>;
   };
 }
+
+/**
+ * On a cluster, SCRIPT LOAD would reach one random node while EVALSHA goes to the node of the key's slot: the scripts
+ * are kept here instead and sent with EVAL, which the cluster client routes by its key.
+ */
+function clusterSendCommand(redis: RedisConnection) {
+  const scripts = new Map<string, string>();
+  return async (command: string, ...args: string[]): Promise<RedisReply> => {
+    const name = command.toUpperCase();
+    if (name === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') {
+      const sha = sha1(args[1] ?? '');
+      scripts.set(sha, args[1] ?? '');
+      return sha;
+    }
+    if (name === 'EVALSHA' && scripts.has(args[0]!)) return redis.call('EVAL', scripts.get(args[0]!)!, ...args.slice(1)) as Promise<RedisReply>;
+    return redis.call(command, ...args) as Promise<RedisReply>;
+  };
+}
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export interface Count {
   hits: number;
@@ -44,7 +65,7 @@ export interface Count {
 export class RateLimiter {
   private readonly store: RedisStore;
 
-  constructor(redis: Redis, readonly settings: RateLimitSettings) {
+  constructor(redis: RedisConnection, readonly settings: RateLimitSettings) {
     this.store = new RedisStore({ prefix: settings.prefix, sendCommand: tolerantSendCommand(redis) });
     void this.store.init({ windowMs: settings.windowMs } as ExpressRateLimitOptions);
   }

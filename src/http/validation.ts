@@ -1,19 +1,21 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { TSchema } from 'typebox';
-import { invalid, type FieldError } from './problem.ts';
+import { invalid, type FieldError } from '../shared/problem.ts';
+import { hostileTextErrors, pointerEscape } from '../shared/hostile-text.ts';
 
 function createAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes, useDefaults: false });
   addFormats.default(ajv);
   ajv.addKeyword({ keyword: 'example' });
+  ajv.addKeyword({ keyword: 'x-component' });
+  ajv.addKeyword({ keyword: 'x-versioned' });
   return ajv;
 }
 
 const bodyAjv = createAjv(false);
 const queryAjv = createAjv(true);
 
-const pointerEscape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function toFieldError(error: ErrorObject, prefix: string): FieldError {
   let path = error.instancePath;
@@ -42,34 +44,6 @@ function describe(errors: ErrorObject[], prefix: string): FieldError[] {
     result.push(fieldError);
   }
   return result;
-}
-
-/** U+0000 and unpaired UTF-16 surrogates: no person types them and PostgreSQL cannot store them. */
-/* eslint-disable no-control-regex -- matching U+0000 is the point */
-const HOSTILE = /[\u0000\p{Cs}]/u;
-const HOSTILE_ALL = /[\u0000\p{Cs}]/gu;
-/* eslint-enable no-control-regex */
-export const HOSTILE_MESSAGE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
-
-export const isHostileText = (text: string) => HOSTILE.test(text);
-
-/** A path segment safe to echo back: hostile characters in a field name become U+FFFD. */
-export const pathSegment = (name: string) => pointerEscape(name.replace(HOSTILE_ALL, '\ufffd'));
-
-/**
- * The one guard for text that enters the service: every string (and object key) of a body, query or CSV row is checked
- * here, and each offending one reported at its own JSON Pointer.
- */
-export function hostileTextErrors(value: unknown, path = ''): FieldError[] {
-  if (typeof value === 'string') return HOSTILE.test(value) ? [{ path, message: HOSTILE_MESSAGE }] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => hostileTextErrors(item, `${path}/${i}`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => {
-      const at = `${path}/${pathSegment(key)}`;
-      return HOSTILE.test(key) ? [{ path: at, message: 'is not a known field' }] : hostileTextErrors(item, at);
-    });
-  }
-  return [];
 }
 
 /** Guard errors first; schema errors for the paths the guard did not already name. */

@@ -1,8 +1,8 @@
 import type { Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeCursor, decodeIdCursor, pageOf } from '../http/pagination.ts';
-import type { Actor, Role, Scope } from './actor.ts';
-import { SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from './session-policy.ts';
+import { decodeCursor, decodeIdCursor, pageOf } from '../db/pagination.ts';
+import type { Actor, Role, Scope } from '../shared/actor.ts';
+import { SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from './rules.ts';
 import { IDENTITY_CHANNEL } from './token-cache.ts';
 import type { Agency, AgencyCreate, AgencyPatch, User, UserQuery } from './schemas.ts';
 

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
 import { requestIdOf } from '../http/authenticate.ts';
-import { IdParams, Page, PageQuery, ProblemSchema } from '../http/schemas.ts';
+import { IdParams, Page, PageQuery, ProblemSchema } from '../shared/schemas.ts';
 import { signIn, signOut } from './sessions.ts';
 import {
   Agency, AgencyCreate, AgencyPatch, Me, Session, SessionCreate, TokenReply, User, UserCreate, UserCreated, UserPatch, UserQuery,
@@ -17,7 +17,7 @@ export function identityRoutes(api: Api): void {
     method: 'post', path: '/sessions', tag: 'Identity', summary: 'Sign in with email and password (web UI)', roles: 'public',
     description: 'Wrong email or password: 401, the same answer for both. Five failures in a row lock the account for ' +
       'ten minutes: 401 `/problems/account-locked` with `lockedUntil` until then.',
-    body: SessionCreate,
+    body: SessionCreate, location: () => '/sessions/current',
     responses: { 201: { description: 'Signed in', schema: Session }, 401: { description: 'Wrong email or password, or account locked', schema: ProblemSchema, contentType: 'application/problem+json' } },
     handler: async ({ db, body, req }) => ({
       status: 201, body: await signIn(db, body.email, body.password, { requestId: requestIdOf(req), ip: req.ip ?? null }),
@@ -43,6 +43,7 @@ export function identityRoutes(api: Api): void {
 
   api.add({
     method: 'post', path: '/agencies', tag: 'Identity', summary: 'Create an agency', roles: admin, body: AgencyCreate,
+    location: (body: { id: string }) => `/agencies/${body.id}`,
     responses: { 201: { description: 'Created', schema: Agency } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await service.createAgency(db, ctx, body) }),
   });
@@ -66,6 +67,7 @@ export function identityRoutes(api: Api): void {
 
   api.add({
     method: 'post', path: '/users', tag: 'Identity', summary: 'Create a user and its first API token', roles: admin, body: UserCreate,
+    location: (body: { id: string }) => `/users/${body.id}`,
     responses: { 201: { description: 'Created; the token is shown only here', schema: UserCreated } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await service.createUser(db, ctx, body) }),
   });
@@ -87,8 +89,8 @@ export function identityRoutes(api: Api): void {
   });
   api.add({
     method: 'post', path: '/users/:id/tokens', tag: 'Identity', summary: 'Issue a new API token, revoking the user’s old ones',
-    roles: admin, params: IdParams,
-    responses: { 201: { description: 'The new token, shown only here', schema: TokenReply } },
+    roles: admin, params: IdParams, location: (_body, params) => `/users/${params.id}`,
+    responses: { 201: { description: 'The new token, shown only here; `Location` is its user (a token has no path of its own)', schema: TokenReply } },
     handler: async ({ db, ctx, params }) => ({ status: 201, body: { token: await service.rotateToken(db, ctx, params.id) } }),
   });
   api.add({

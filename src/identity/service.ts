@@ -1,7 +1,7 @@
 import { audit } from '../audit/audit-log.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
-import { conflict, invalidField, notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from './actor.ts';
+import { conflict, invalidField, notFound } from '../shared/problem.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { hashPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 import type { Agency, AgencyCreate, AgencyPatch, User, UserCreate, UserPatch } from './schemas.ts';

@@ -1,12 +1,12 @@
 import { writeAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
-import { Problem, unauthenticated } from '../http/problem.ts';
-import type { RequestContext } from './actor.ts';
+import { Problem, unauthenticated } from '../shared/problem.ts';
+import type { RequestContext } from '../shared/actor.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { clearSignInFailures, insertToken, notifyIdentityChanged, recordSignInFailure, revokeSession, signInCandidate, toUser } from './repository.ts';
 import { tokenCacheOf } from './token-cache.ts';
 import type { User } from './schemas.ts';
-import { LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_IDLE_MINUTES } from './session-policy.ts';
+import { LOCK_AFTER_FAILURES, LOCK_MINUTES, SESSION_IDLE_MINUTES } from './rules.ts';
 import { hashToken, newToken, SESSION_TOKEN_PREFIX } from './tokens.ts';
 
 const WRONG = 'Wrong email or password.';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/knex.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../shared/actor.ts';
 
 /** Channel of the NOTIFY sent with every change that must drop cached tokens: `user:<id>`, `agency:<id>`. */
 export const IDENTITY_CHANNEL = 'identity_changed';

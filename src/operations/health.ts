@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis.ts';
 import { ping, type Db } from '../db/knex.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 
@@ -7,7 +7,7 @@ const within = <T>(ms: number, work: Promise<T>) =>
   Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 
 /** /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not. */
-export function healthRoutes(app: Express, db: Db, redis: Redis | undefined, shuttingDown: () => boolean = () => false): void {
+export function healthRoutes(app: Express, db: Db, redis: RedisConnection | undefined, shuttingDown: () => boolean = () => false): void {
   let migrationsCurrent = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

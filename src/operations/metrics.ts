@@ -23,6 +23,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly tracesFinished = new Counter({
+    name: 'rastreo_traces_finished_total',
+    help: 'Trace runs the worker finished, by final status (completed, not_traceable, needs_info, failed) and outcome ("none" without a result)',
+    labelNames: ['status', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly adapterErrors = new Counter({
+    name: 'rastreo_adapter_errors_total',
+    help: 'Tracing-center calls that failed, by kind: transient (retried later) or unexpected (a bug or a broken answer)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly reviewActions = new Counter({
+    name: 'rastreo_review_actions_total',
+    help: 'Actions advisors and admins took on traces, by action (approve, return, retry, cancel, assign, escalate)',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   readonly reconcilerRepairs = new Counter({
     name: 'rastreo_reconciler_repairs_total',
     help: 'Traces the reconciler handed back to the pipeline because they had no live job (0 when nothing is lost)',
@@ -30,7 +49,8 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'rastreo_' });
+    // Node's own metrics keep their standard names (process_*, nodejs_*), so stock dashboards find them; ours carry rastreo_.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Gauges read at scrape time: traces by status, the outbox backlog and the BullMQ queue depth. */
@@ -42,10 +62,20 @@ export class Metrics {
         for (const status of TRACE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
       },
     });
+    // One read of the outbox per scrape, shared by its two gauges.
+    let outbox: ReturnType<typeof outboxState> | undefined;
+    const readOutbox = () => (outbox ??= outboxState(db).finally(() => setImmediate(() => (outbox = undefined))));
     new Gauge({
       name: 'rastreo_trace_outbox_backlog', help: 'Outbox rows not yet relayed to BullMQ', registers: [this.registry],
       async collect() {
-        this.set((await outboxState(db)).backlog);
+        this.set((await readOutbox()).backlog);
+      },
+    });
+    new Gauge({
+      name: 'rastreo_trace_outbox_lag_seconds', help: 'Age of the oldest outbox row not yet relayed (0 when the outbox is empty)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await readOutbox()).oldestSeconds);
       },
     });
     if (queue) {

@@ -33,8 +33,8 @@ export interface PipelineOptions {
 /** The trace worker: BullMQ worker, outbox relay and reconciler, sharing one database pool. */
 export async function startPipeline(config: Config, db: Db, logger: Logger, options: PipelineOptions = {}): Promise<Pipeline> {
   const { metrics } = options;
-  const producer = createRedis(config.REDIS_URL, 'producer');
-  const consumer = createRedis(config.REDIS_URL, 'worker');
+  const producer = createRedis(config, 'producer');
+  const consumer = createRedis(config, 'worker');
   for (const connection of [producer, consumer]) connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const queue = createTraceQueue(producer, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
@@ -43,7 +43,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     db,
     options.adapter ?? new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
     logger,
-    metrics?.stageDuration,
+    metrics ? { stageDuration: metrics.stageDuration, tracesFinished: metrics.tracesFinished, adapterErrors: metrics.adapterErrors } : {},
   );
   const warn = throttledWarn(logger);
   const worker = new Worker<TraceJob>(

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.ts';
 import type { TraceJob } from '../traces/pipeline/process-trace.ts';
 
 export const TRACE_QUEUE = 'traces';
@@ -27,5 +27,5 @@ export function traceJobOptions(job: TraceJob & { urgent: boolean }, settings: T
   };
 }
 
-export const createTraceQueue = (connection: Redis, prefix: string) =>
+export const createTraceQueue = (connection: RedisConnection, prefix: string) =>
   new Queue<TraceJob>(TRACE_QUEUE, { connection, prefix });

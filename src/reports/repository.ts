@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../db/knex.ts';
-import type { Scope } from '../identity/actor.ts';
+import type { Scope } from '../shared/actor.ts';
 import { scopedWithRegion } from '../db/scoped.ts';
 import type { GROUP_BY } from './schemas.ts';
 

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
+import { isoDate } from '../shared/clock.ts';
 import { ReportQuery, TraceReport } from './schemas.ts';
 import type { ReportService } from './service.ts';
 
@@ -10,14 +11,20 @@ export function reportRoutes(api: Api, reports: ReportService): void {
     description: 'With `Accept: text/csv` the groups come as CSV (columns: <groupBy>, count, completed, medianTimeToCrimeDays); ' +
       'cells starting with = + - @ are prefixed with a quote so spreadsheets do not run them.',
     responses: {
-      200: { description: 'The report', schema: TraceReport, alternatives: { 'text/csv': Type.String({ contentMediaType: 'text/csv' }) } },
+      200: {
+        description: 'The report; as CSV, `Content-Disposition` names the file', schema: TraceReport,
+        alternatives: { 'text/csv': Type.String({ contentMediaType: 'text/csv' }) }, headers: ['Content-Disposition', 'Vary'],
+      },
     },
     handler: async ({ db, ctx, query, req }) => {
       const report = await reports.traces(db, ctx, query);
+      // One URL, two representations: caches and clients must key on Accept.
+      const headers: Record<string, string> = { Vary: 'Accept' };
       if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-        return { status: 200, body: reports.toCsv(report), contentType: 'text/csv; charset=utf-8' };
+        headers['Content-Disposition'] = `attachment; filename="rastreo-traces-by-${report.groupBy}-${isoDate(new Date())}.csv"`;
+        return { status: 200, body: reports.toCsv(report), contentType: 'text/csv; charset=utf-8', headers };
       }
-      return { status: 200, body: report };
+      return { status: 200, body: report, headers };
     },
   });
 }

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateInput, Nullable, Uuid } from '../http/schemas.ts';
+import { component, DateInput, Nullable, Uuid } from '../shared/schemas.ts';
 
 export const GROUP_BY = ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month'] as const;
 export const OUTCOME_KEYS = ['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable', 'pending'] as const;
@@ -30,7 +30,7 @@ export const TraceReport = Type.Object({
     under3YearsShare: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Share under 1,095 days' })),
   }),
   groups: Type.Array(Type.Object({ key: Type.String(), count: Count, completed: Count, medianTimeToCrimeDays: Days })),
-}, { description: 'Traces whose recovery date lies in [from, to], every status but draft and cancelled; total = sum of groups[].count.' });
+}, { ...component('TraceReport'), description: 'Traces whose recovery date lies in [from, to], every status but draft and cancelled; total = sum of groups[].count.' });
 
 export type ReportQuery = Static<typeof ReportQuery>;
 export type TraceReport = Static<typeof TraceReport>;

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import { isoDate, type Clock } from '../clock.ts';
+import { isoDate, type Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { invalidField } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { invalidField } from '../shared/problem.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import * as repo from './repository.ts';
 import { OUTCOME_KEYS, type ReportQuery, type TraceReport } from './schemas.ts';
 

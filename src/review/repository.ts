@@ -1,7 +1,7 @@
 import { runQuery, runStatement, type Queryable } from '../db/knex.ts';
-import { decodeCursor } from '../http/pagination.ts';
-import { invalidField } from '../http/problem.ts';
-import type { Scope } from '../identity/actor.ts';
+import { decodeCursor } from '../db/pagination.ts';
+import { invalidField } from '../shared/problem.ts';
+import type { Scope } from '../shared/actor.ts';
 import { tracesInScope, type TraceRow } from '../traces/repository.ts';
 import type { TraceStatus } from '../traces/schemas.ts';
 import { OPEN_STATUSES } from './schemas.ts';

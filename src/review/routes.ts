@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { Page } from '../http/schemas.ts';
+import { Page } from '../shared/schemas.ts';
 import { QueueItem, QueueQuery, QueueSummary } from './schemas.ts';
 import type { ReviewQueue } from './service.ts';
 

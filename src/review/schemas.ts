@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Nullable, PageQuery, Uuid } from '../http/schemas.ts';
+import { component, Nullable, PageQuery, Uuid } from '../shared/schemas.ts';
 import { StatusList, Trace, TRACE_STATUSES } from '../traces/schemas.ts';
 import { OPEN_STATUSES } from '../traces/transitions.ts';
 
@@ -25,7 +25,7 @@ export const QueueItem = Type.Object({
   ...Trace.properties,
   waitingSeconds: Type.Integer({ minimum: 0, description: 'Since the last status change' }),
   overdue: Type.Boolean({ description: 'Waiting longer than the SLA: SLA_URGENT_HOURS for urgent traces, SLA_ROUTINE_DAYS for others' }),
-});
+}, component('QueueItem'));
 
 const ByStatus = Type.Object(Object.fromEntries(TRACE_STATUSES.map((s) => [s, Type.Integer({ minimum: 0 })])));
 
@@ -37,7 +37,7 @@ export const QueueSummary = Type.Object({
   oldestWaitingSeconds: Nullable(Type.Integer({ minimum: 0, description: 'Longest wait among open traces' })),
   completedLast24h: Type.Integer({ minimum: 0, description: 'Traces that reached completed or not_traceable in the last 24 h' }),
   medianTurnaroundSeconds: Nullable(Type.Number({ description: 'Submitted → completed/not_traceable, over traces finished in the last 30 days' })),
-});
+}, component('QueueSummary'));
 
 export type QueueQuery = Static<typeof QueueQuery>;
 export type QueueItem = Static<typeof QueueItem>;

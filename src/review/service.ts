@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { encodeCursor } from '../http/pagination.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { encodeCursor } from '../db/pagination.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { presentTraces } from '../traces/presenter.ts';
 import { TRACE_STATUSES, type TraceStatus } from '../traces/schemas.ts';
 import * as repo from './repository.ts';

@@ -1,8 +1,9 @@
 import type { Queryable } from '../db/knex.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from '../destructions/eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../http/pagination.ts';
-import type { Scope } from '../identity/actor.ts';
+import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import type { Scope } from '../shared/actor.ts';
+import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import type { ItemQuery, StockpileItem } from './schemas.ts';
 
@@ -18,12 +19,12 @@ export const itemsInScope = (db: Queryable, scope: Scope) =>
 interface ItemRow {
   id: string; reference: string; agency_id: string; weapon_id: string; case_id: string | null; source: StockpileItem['source'];
   intake_date: string; storage_location: string; status: StockpileItem['status']; evidence_hold: boolean;
-  destruction_id: string | null; created_by: string; created_at: Date; updated_at: Date;
+  destruction_id: string | null; created_by: string; created_at: Date; updated_at: Date; version: number;
   weapon_row: Parameters<typeof toWeapon>[0] & { created_at: string };
   open_trace: boolean; own_open_trace: { id: string; reference: string } | null;
 }
 
-export const toItem = (row: ItemRow): StockpileItem => ({
+export const toItem = (row: ItemRow): StockpileItem => versioned({
   id: row.id, reference: row.reference, agencyId: row.agency_id, weaponId: row.weapon_id,
   weapon: toWeapon({ ...row.weapon_row, created_at: new Date(row.weapon_row.created_at) }),
   caseId: row.case_id, source: row.source, intakeDate: row.intake_date, storageLocation: row.storage_location,
@@ -31,7 +32,7 @@ export const toItem = (row: ItemRow): StockpileItem => ({
   destructionBlockers: destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace }),
   openTrace: row.own_open_trace, createdBy: row.created_by,
   createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
-});
+}, row.version);
 
 export async function findItem(db: Queryable, scope: Scope, id: string): Promise<StockpileItem | undefined> {
   const row = await itemsInScope(db, scope).where('s.id', id).first();
@@ -52,9 +53,9 @@ export async function insertItem(db: Queryable, row: Record<string, unknown>): P
   return inserted.id;
 }
 
-/** Sets or clears the evidence hold of an item in custody; false when the item was not in the expected state. */
-export async function setHold(db: Queryable, id: string, hold: boolean): Promise<boolean> {
-  const changed = await db('stockpile_items').where({ id, status: 'in_custody', evidence_hold: !hold })
+/** Sets or clears the evidence hold of an item in custody at `version`; false when the item was not in that state. */
+export async function setHold(db: Queryable, id: string, version: number, hold: boolean): Promise<boolean> {
+  const changed = await db('stockpile_items').where({ id, version, status: 'in_custody', evidence_hold: !hold })
     .update({ evidence_hold: hold, updated_at: db.fn.now() });
   return changed === 1;
 }

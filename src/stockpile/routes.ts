@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../http/schemas.ts';
+import { IdParams, Page } from '../shared/schemas.ts';
 import { ReasonBody } from '../traces/schemas.ts';
 import { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
@@ -10,7 +10,7 @@ const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
 export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   api.add({
     method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: managers,
-    body: ItemCreate, idempotent: true,
+    body: ItemCreate, idempotent: true, location: (body: { id: string }) => `/stockpile/items/${body.id}`,
     bodyExample: {
       weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber: 'TBR55120', countryOfManufacture: 'BR', importer: 'Taurus International' },
       source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega central, estante 4', caseId: '3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10',
@@ -32,14 +32,14 @@ export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   });
   api.add({
     method: 'post', path: '/stockpile/items/:id/hold', tag: 'Stockpile', summary: 'Place an evidence hold (blocks destruction)',
-    roles: managers, params: IdParams, body: ReasonBody,
+    roles: managers, params: IdParams, body: ReasonBody, conditional: true,
     responses: { 200: { description: 'Held', schema: StockpileItem } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, true, body.reason) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, true, body.reason, precondition) }),
   });
   api.add({
     method: 'post', path: '/stockpile/items/:id/release-hold', tag: 'Stockpile', summary: 'Release an evidence hold, with the reason (e.g. the court order)',
-    roles: managers, params: IdParams, body: ReasonBody,
+    roles: managers, params: IdParams, body: ReasonBody, conditional: true,
     responses: { 200: { description: 'Released', schema: StockpileItem } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, false, body.reason) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, false, body.reason, precondition) }),
   });
 }

@@ -1,5 +1,5 @@
-import { isoDate, type Clock } from '../clock.ts';
-import type { FieldError } from '../http/problem.ts';
+import { isoDate, type Clock } from '../shared/clock.ts';
+import type { FieldError } from '../shared/problem.ts';
 import { weaponRuleErrors } from '../weapons/rules.ts';
 import type { ItemCreate } from './schemas.ts';
 

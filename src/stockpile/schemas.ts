@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
 
 export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
@@ -20,7 +20,7 @@ export const ItemCreate = Type.Object(
     caseId: Type.Optional(Uuid),
     evidenceHold: Type.Optional(Type.Boolean({ description: 'Defaults to true when caseId is given, else false' })),
   },
-  { additionalProperties: false, description: 'Exactly one of `weaponId` (a weapon in your scope) and `weapon` (found-or-created by identity).' },
+  { ...component('ItemCreate'), additionalProperties: false, description: 'Exactly one of `weaponId` (a weapon in your scope) and `weapon` (found-or-created by identity).' },
 );
 
 export const ItemQuery = Type.Object(
@@ -48,7 +48,7 @@ export const StockpileItem = Type.Object({
   createdBy: Uuid,
   createdAt: Timestamp,
   updatedAt: Timestamp,
-});
+}, component('StockpileItem', { versioned: true }));
 
 export type ItemCreate = Static<typeof ItemCreate>;
 export type DestructionBlocker = Static<typeof DestructionBlocker>;

@@ -1,9 +1,10 @@
 import { audit } from '../audit/audit-log.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { caseOfAgency } from '../cases/repository.ts';
-import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { conflict, invalid, invalidField, notFound, preconditionFailed } from '../shared/problem.ts';
+import { satisfies, versionOf, type Precondition } from '../shared/versioned.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { findOrCreateWeapon, findWeapon, linkWeaponToCase } from '../weapons/repository.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import * as repo from './repository.ts';
@@ -57,16 +58,21 @@ export class StockpileService {
   }
 
   /** Places (true) or releases (false) an evidence hold: a recorded decision with its reason. */
-  async setHold(db: Queryable, ctx: RequestContext, id: string, hold: boolean, reason: string): Promise<StockpileItem> {
+  async setHold(db: Queryable, ctx: RequestContext, id: string, hold: boolean, reason: string, precondition?: Precondition): Promise<StockpileItem> {
     return db.transaction(async (trx) => {
       const item = await this.get(trx, ctx, id);
+      const version = versionOf(item)!;
+      if (!satisfies(precondition, version)) throw preconditionFailed('Stockpile item', version);
       if (item.status !== 'in_custody') throw conflict('not-in-custody', `The item is ${item.status}; holds apply to items in custody.`);
-      if (!(await repo.setHold(trx, id, hold))) {
+      if (item.evidenceHold === hold) {
         throw conflict(hold ? 'already-held' : 'not-held', hold ? 'The item is already under evidence hold.' : 'The item is not under evidence hold.');
+      }
+      if (!(await repo.setHold(trx, id, version, hold))) {
+        throw conflict('concurrent-change', 'The item changed while you were changing it; reload it and try again.');
       }
       await repo.insertItemEvents(trx, [id], hold ? 'hold' : 'release_hold', ctx.actor.id, { reason });
       await audit(trx, ctx, { action: hold ? 'stockpile.hold' : 'stockpile.release_hold', entity: 'stockpile_item', entityId: id, details: { reason } });
-      return { ...item, evidenceHold: hold };
+      return (await repo.findItem(trx, readScope(ctx.actor), id))!;
     });
   }
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { invalid, invalidField } from '../http/problem.ts';
-import { HOSTILE_MESSAGE, isHostileText } from '../http/validation.ts';
+import { invalid, invalidField } from '../shared/problem.ts';
+import { HOSTILE_MESSAGE, isHostileText } from '../shared/hostile-text.ts';
 import { BULK_CSV_COLUMNS } from './schemas.ts';
 
 const BOOLEANS = new Set(['weapon.serialObliterated', 'urgent', 'draft']);

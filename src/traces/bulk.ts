@@ -1,8 +1,8 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import type { FieldError } from '../http/problem.ts';
+import type { FieldError } from '../shared/problem.ts';
 import { bodyChecker } from '../http/validation.ts';
-import type { RequestContext } from '../identity/actor.ts';
+import type { RequestContext } from '../shared/actor.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { planTransition } from './lifecycle.ts';
 import { fieldRuleErrors, qualityFlags } from './rules.ts';

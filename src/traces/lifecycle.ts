@@ -1,5 +1,6 @@
-import { conflict, forbidden, invalidField, notFound, type Problem } from '../http/problem.ts';
-import type { RequestContext } from '../identity/actor.ts';
+import { conflict, forbidden, invalidField, notFound, preconditionFailed, type Problem } from '../shared/problem.ts';
+import { satisfies, type Precondition } from '../shared/versioned.ts';
+import type { RequestContext } from '../shared/actor.ts';
 import type { TraceStatus } from './schemas.ts';
 import { TRANSITIONS, type TraceAction, type Transition } from './transitions.ts';
 
@@ -39,12 +40,14 @@ export interface RefusedState {
   created_by: string;
   submitted_by: string | null;
   urgent: boolean;
+  version: number;
   assignee_ok?: boolean;
 }
 
 /** Why a planned transition did not happen, from the trace's state at that moment (undefined: not found in scope). */
-export function refusal(plan: TransitionPlan, state: RefusedState | undefined, performer: Performer): Problem {
+export function refusal(plan: TransitionPlan, state: RefusedState | undefined, performer: Performer, precondition?: Precondition): Problem {
   if (!state) return notFound('Trace');
+  if (!satisfies(precondition, state.version)) return preconditionFailed('Trace', state.version);
   if (!plan.from.includes(state.status)) {
     return conflict('invalid-transition', `Cannot ${plan.action.replace('_', ' ')} a trace that is ${state.status}.`, { currentStatus: state.status });
   }

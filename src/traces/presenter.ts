@@ -1,8 +1,9 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
-import { seesPersonalData, type RequestContext } from '../identity/actor.ts';
+import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
 import type { TraceRow } from './repository.ts';
 import type { Trace } from './schemas.ts';
+import { versioned } from '../shared/versioned.ts';
 
 /**
  * Why traces are being shown: a `read`, which is audited whenever it shows possessor or purchaser data, or the
@@ -10,11 +11,11 @@ import type { Trace } from './schemas.ts';
  */
 export type Showing = 'read' | 'reply';
 
-const hasPersonalData = (row: TraceRow) => row.possessor !== null || Boolean(row.result?.purchaser);
+const hasPersonalData = (row: TraceRow) => row.possessor !== null || Boolean(row.result && 'purchaser' in row.result && row.result.purchaser);
 
 function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
   let result = row.result;
-  if (result && !withPersonalData) {
+  if (result && 'purchaser' in result && !withPersonalData) {
     const { purchaser: _removed, ...rest } = result;
     result = rest;
   }
@@ -22,7 +23,7 @@ function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
     ? { firstName: row.possessor.firstName, lastName: row.possessor.lastName, dateOfBirth: row.possessor.dateOfBirth ?? null,
         nationality: row.possessor.nationality ?? null, idNumber: row.possessor.idNumber ?? null }
     : null;
-  return {
+  return versioned({
     id: row.id, reference: row.reference, agencyId: row.agency_id, caseId: row.case_id, weaponId: row.weapon_id,
     weapon: row.weapon, status: row.status, stage: row.stage, urgent: row.urgent, urgentReason: row.urgent_reason,
     qualityFlags: row.quality_flags,
@@ -36,7 +37,7 @@ function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
     createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
     submittedAt: row.submitted_at?.toISOString() ?? null, completedAt: row.completed_at?.toISOString() ?? null,
     result,
-  };
+  }, row.version);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { scopedWithRegion } from '../db/scoped.ts';
-import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../http/pagination.ts';
-import type { Role, Scope } from '../identity/actor.ts';
+import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
+import type { Role, Scope } from '../shared/actor.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
 import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
@@ -15,6 +15,8 @@ export interface TraceRow {
   possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
   result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
   submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number; region: string;
+  /** Kept by the database: one more on every UPDATE (the ETag). */
+  version: number;
 }
 
 const TIMESTAMPS = ['created_at', 'updated_at', 'status_changed_at', 'submitted_at', 'completed_at'] as const;

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { invalidField } from '../http/problem.ts';
-import { IdParams, Page, PageQuery, Uuid } from '../http/schemas.ts';
+import { invalidField } from '../shared/problem.ts';
+import { IdParams, Page, PageQuery, Uuid } from '../shared/schemas.ts';
 import { BULK_LIMIT, type TraceBulkImport } from './bulk.ts';
 import { parseBulkCsv } from './bulk-csv.ts';
 import { rolesFor } from './lifecycle.ts';
@@ -48,7 +48,7 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces', tag: 'Traces', summary: 'Request a trace (submitted at once unless `draft`)',
     description: 'The weapon is found-or-created by normalized manufacturer and serial and linked to the case. ' +
       'A trace for the same weapon, case and recovery date that is not cancelled is refused with 409 and `duplicateOf`.',
-    roles: rolesFor('submit'), body: TraceCreate, idempotent: 'in-statement', bodyExample: TRACE_EXAMPLE,
+    roles: rolesFor('submit'), body: TraceCreate, idempotent: 'in-statement', bodyExample: TRACE_EXAMPLE, location: (body: { id: string }) => `/traces/${body.id}`,
     renderResource: async (db, ctx, id) => ({ status: 201, body: await traces.get(db, ctx, id) }),
     responses: { 201: { description: 'Created', schema: Trace } },
     handler: async ({ db, ctx, body, claim }) => {
@@ -89,52 +89,52 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
   });
   api.add({
     method: 'patch', path: '/traces/:id', tag: 'Traces', summary: 'Edit a draft or a trace returned for more information',
-    roles: ['investigator'], params: IdParams, body: TracePatch,
+    roles: ['investigator'], params: IdParams, body: TracePatch, conditional: true,
     responses: { 200: { description: 'Updated', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.patch(db, ctx, params.id, body) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await traces.patch(db, ctx, params.id, body, precondition) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/submit', tag: 'Traces', summary: 'Submit a draft or a needs_info trace',
     description: 'Goes to `pending_review` when the agency requires review or the trace has a quality flag, else to `queued`.',
-    roles: rolesFor('submit'), params: IdParams,
+    roles: rolesFor('submit'), params: IdParams, conditional: true,
     responses: { 200: { description: 'Submitted', schema: Trace } },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'submit') }),
+    handler: async ({ db, ctx, params, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'submit', { precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/cancel', tag: 'Traces', summary: 'Cancel a trace', roles: rolesFor('cancel'),
-    params: IdParams, body: ReasonBody,
+    params: IdParams, body: ReasonBody, conditional: true,
     responses: { 200: { description: 'Cancelled', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', { message: body.reason }) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'cancel', { message: body.reason, precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/approve', tag: 'Review', summary: 'Approve a trace pending review (it is queued)',
-    roles: rolesFor('approve'), params: IdParams,
+    roles: rolesFor('approve'), params: IdParams, conditional: true,
     responses: { 200: { description: 'Approved', schema: Trace } },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'approve') }),
+    handler: async ({ db, ctx, params, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'approve', { precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/return', tag: 'Review', summary: 'Return a trace to the investigator for more information',
-    roles: rolesFor('return'), params: IdParams, body: MessageBody,
+    roles: rolesFor('return'), params: IdParams, conditional: true, body: MessageBody,
     responses: { 200: { description: 'Returned (needs_info)', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', { message: body.message }) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'return', { message: body.message, precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/retry', tag: 'Review', summary: 'Queue a failed trace again',
-    roles: rolesFor('retry'), params: IdParams,
+    roles: rolesFor('retry'), params: IdParams, conditional: true,
     responses: { 200: { description: 'Queued again', schema: Trace } },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'retry') }),
+    handler: async ({ db, ctx, params, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'retry', { precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/assign', tag: 'Review', summary: 'Assign the trace to an advisor of its region, or unassign it',
-    roles: rolesFor('assign'), params: IdParams, body: AssignBody,
+    roles: rolesFor('assign'), params: IdParams, conditional: true, body: AssignBody,
     responses: { 200: { description: 'Assigned', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'assign', { assignTo: body.userId }) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'assign', { assignTo: body.userId, precondition }) }),
   });
   api.add({
     method: 'post', path: '/traces/:id/escalate', tag: 'Review', summary: 'Make the trace urgent, with a reason',
     description: 'A queued trace moves ahead of routine ones in the worker queue. An urgent trace answers 409.',
-    roles: rolesFor('escalate'), params: IdParams, body: ReasonBody,
+    roles: rolesFor('escalate'), params: IdParams, conditional: true, body: ReasonBody,
     responses: { 200: { description: 'Escalated', schema: Trace } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'escalate', { message: body.reason }) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await traces.act(db, ctx, params.id, 'escalate', { message: body.reason, precondition }) }),
   });
 }

@@ -1,8 +1,8 @@
-import { isoDate, type Clock } from '../clock.ts';
-import type { FieldError } from '../http/problem.ts';
+import { isoDate, type Clock } from '../shared/clock.ts';
+import type { FieldError } from '../shared/problem.ts';
 import { weaponRuleErrors } from '../weapons/rules.ts';
 import type { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
-import type { Possessor, QualityFlag } from './schemas.ts';
+import type { Possessor, QualityFlag, Stage } from './schemas.ts';
 
 export interface TraceFields {
   weapon: WeaponInput;
@@ -38,3 +38,7 @@ export const needsReview = (agencyReviewRequired: boolean, flags: readonly Quali
 
 /** The same rule in SQL, for statements that decide inside the database (over `agencies.review_required` and `traces.quality_flags`). */
 export const needsReviewSql = (reviewRequired: string, flags: string) => `(${reviewRequired} OR cardinality(${flags}) > 0)`;
+
+/** Stages a trace goes through: the importer only for guns made outside the US. */
+export const stagesFor = (weapon: WeaponDescription): Stage[] =>
+  weapon.countryOfManufacture === 'US' ? ['manufacturer', 'dealer', 'purchaser'] : ['manufacturer', 'importer', 'dealer', 'purchaser'];

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { CountryCode, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
-import { RoleSchema } from '../identity/actor.ts';
+import { component, CountryCode, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { RoleSchema } from '../shared/actor.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 
 export const TRACE_STATUSES = ['draft', 'pending_review', 'queued', 'in_progress', 'needs_info', 'completed',
@@ -40,7 +40,7 @@ export const Recovery = Type.Object(
     longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     circumstance: Type.Enum(CIRCUMSTANCES),
   },
-  { additionalProperties: false },
+  { ...component('Recovery'), additionalProperties: false },
 );
 
 export const Possessor = Type.Object(
@@ -51,7 +51,7 @@ export const Possessor = Type.Object(
     nationality: Type.Optional(CountryCode),
     idNumber: Type.Optional(Text(50)),
   },
-  { additionalProperties: false },
+  { ...component('Possessor'), additionalProperties: false },
 );
 
 const UrgentReason = Text(1000);
@@ -68,7 +68,7 @@ export const TraceCreate = Type.Object(
     notes: Type.Optional(Notes),
     draft: Type.Optional(Type.Boolean({ description: 'true: save as draft; otherwise submitted at once' })),
   },
-  { additionalProperties: false },
+  { ...component('TraceCreate'), additionalProperties: false },
 );
 
 export const TracePatch = Type.Object(
@@ -81,7 +81,7 @@ export const TracePatch = Type.Object(
     urgentReason: Type.Optional(Nullable(UrgentReason)),
     notes: Type.Optional(Nullable(Notes)),
   },
-  { additionalProperties: false, minProperties: 1, description: 'Top-level fields replace the stored ones; null clears an optional one.' },
+  { ...component('TracePatch'), additionalProperties: false, minProperties: 1, description: 'Top-level fields replace the stored ones; null clears an optional one.' },
 );
 
 export const StatusList = Type.String({
@@ -105,20 +105,47 @@ export const TraceQuery = Type.Object(
 export const Outcome = Type.Enum(['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable']);
 export const NotTraceableReason = Type.Enum(['obliterated_serial', 'pre_1968', 'no_record', 'foreign_no_us_record', 'records_unavailable']);
 
-export const TraceResult = Type.Object({
-  outcome: Outcome,
-  reason: Type.Optional(NotTraceableReason),
-  importer: Type.Optional(Type.String()),
-  dealer: Type.Optional(Type.Object({ name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() })),
-  purchaser: Type.Optional(Type.Object({
-    firstName: Type.String(), lastName: Type.String(), dateOfBirth: DateOnly, city: Type.String(), state: Type.String(),
-  }, { description: 'Removed for stockpile managers' })),
-  saleDate: Type.Optional(DateOnly),
-  timeToCrimeDays: Type.Optional(Type.Integer()),
+const Dealer = Type.Object(
+  { name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() },
+  { additionalProperties: false, ...component('Dealer') },
+);
+const Purchaser = Type.Object(
+  { firstName: Type.String(), lastName: Type.String(), dateOfBirth: DateOnly, city: Type.String(), state: Type.String() },
+  { additionalProperties: false, ...component('Purchaser'), description: 'The first retail purchaser; removed for stockpile managers' },
+);
+const Source = {
   sourceCountry: CountryCode,
-  sourceState: Type.Optional(Type.String()),
-});
+  sourceState: Type.Optional(Type.String({ description: 'The US state the gun was last traced to' })),
+};
+const Importer = Type.String({ description: 'The US importer of a foreign-made gun' });
+
+/** What each outcome guarantees: the result is one of these, told apart by `outcome`. */
+export const TraceResult = Type.Union([
+  Type.Object({
+    outcome: Type.Literal('purchaser_identified'), importer: Type.Optional(Importer), dealer: Dealer,
+    purchaser: Type.Optional(Purchaser), saleDate: DateOnly,
+    timeToCrimeDays: Type.Integer({ description: 'Days from the retail sale to the recovery' }), ...Source,
+  }, { additionalProperties: false, ...component('PurchaserIdentifiedResult') }),
+  Type.Object({
+    outcome: Type.Literal('dealer_identified'), importer: Type.Optional(Importer), dealer: Dealer,
+    saleDate: Type.Optional(DateOnly), timeToCrimeDays: Type.Optional(Type.Integer()), ...Source,
+  }, { additionalProperties: false, ...component('DealerIdentifiedResult') }),
+  Type.Object({
+    outcome: Type.Literal('importer_identified'), importer: Importer, ...Source,
+  }, { additionalProperties: false, ...component('ImporterIdentifiedResult') }),
+  Type.Object({
+    outcome: Type.Literal('exporter_identified'), importer: Type.Optional(Importer),
+    dealer: Type.Optional(Dealer), ...Source,
+  }, { additionalProperties: false, ...component('ExporterIdentifiedResult') }),
+  Type.Object({
+    outcome: Type.Literal('not_traceable'), reason: NotTraceableReason, ...Source,
+  }, { additionalProperties: false, ...component('NotTraceableResult') }),
+], { ...component('TraceResult'), discriminator: { propertyName: 'outcome' } });
 export type TraceResult = Static<typeof TraceResult>;
+export type NotTraceableReason = Static<typeof NotTraceableReason>;
+type WithoutTimeToCrime<T> = T extends unknown ? Omit<T, 'timeToCrimeDays'> : never;
+/** A result as the tracing center gives it: the time-to-crime is ours to compute. */
+export type CenterResult = WithoutTimeToCrime<TraceResult>;
 
 export const RecoveryOut = Type.Object({
   date: DateOnly,
@@ -129,7 +156,7 @@ export const RecoveryOut = Type.Object({
   latitude: Nullable(Type.Number()),
   longitude: Nullable(Type.Number()),
   circumstance: Type.Enum(CIRCUMSTANCES),
-});
+}, component('RecoveryOut'));
 
 export const Trace = Type.Object({
   id: Uuid,
@@ -147,7 +174,7 @@ export const Trace = Type.Object({
   possessor: Nullable(Type.Object({
     firstName: Type.String(), lastName: Type.String(), dateOfBirth: Nullable(DateOnly), nationality: Nullable(Type.String()),
     idNumber: Nullable(Type.String()),
-  }, { description: 'null when none was given, and always null for stockpile managers' })),
+  }, { ...component('PossessorRecord'), description: 'null when none was given, and always null for stockpile managers' })),
   notes: Nullable(Type.String()),
   assignedTo: Nullable(Uuid),
   attempts: Type.Integer({ minimum: 0 }),
@@ -157,11 +184,11 @@ export const Trace = Type.Object({
   submittedAt: Nullable(Timestamp),
   completedAt: Nullable(Timestamp),
   result: Nullable(TraceResult),
-});
+}, component('Trace', { versioned: true }));
 
-export const ReasonBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
-export const AssignBody = Type.Object({ userId: Nullable(Uuid) }, { additionalProperties: false });
-export const MessageBody = Type.Object({ message: Text(2000) }, { additionalProperties: false });
+export const ReasonBody = Type.Object({ reason: Text(1000) }, { ...component('ReasonBody'), additionalProperties: false });
+export const AssignBody = Type.Object({ userId: Nullable(Uuid) }, { ...component('AssignBody'), additionalProperties: false });
+export const MessageBody = Type.Object({ message: Text(2000) }, { ...component('MessageBody'), additionalProperties: false });
 
 export const TraceEvent = Type.Object({
   at: Timestamp,
@@ -174,11 +201,11 @@ export const TraceEvent = Type.Object({
     Type.Object({ system: Type.Literal('worker') }),
   ]),
   message: Type.Optional(Type.String()),
-});
+}, component('TraceEvent'));
 
 export const DuplicateProblem = Type.Object({
   type: Type.String(), title: Type.String(), status: Type.Literal(409), detail: Type.String(), duplicateOf: Uuid,
-});
+}, component('DuplicateProblem'));
 
 export type TraceCreate = Static<typeof TraceCreate>;
 export type TracePatch = Static<typeof TracePatch>;

@@ -1,7 +1,8 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
-import { conflict, invalid, invalidField, notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { conflict, invalid, invalidField, notFound, preconditionFailed } from '../shared/problem.ts';
+import { satisfies, type Precondition } from '../shared/versioned.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { planTransition, refusal, type TraceAction } from './lifecycle.ts';
 import { presentTrace, presentTraces } from './presenter.ts';
@@ -30,7 +31,8 @@ export const duplicateProblem = (duplicateOf: string | undefined) =>
   conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', { duplicateOf });
 
 export class TraceService {
-  constructor(private readonly clock: Clock) {}
+  /** `reviewed`: told of every action an advisor or admin took (for /metrics). */
+  constructor(private readonly clock: Clock, private readonly reviewed?: (action: TraceAction) => void) {}
 
   /**
    * One statement: case check, weapon, trace, event, audit and outbox — and the idempotency claim when the request has a
@@ -71,8 +73,9 @@ export class TraceService {
   }
 
   /** Merges the edit into the stored trace, checks the result as a whole, and writes it (one statement) if it is still that version. */
-  async patch(db: Queryable, ctx: RequestContext, id: string, patch: TracePatch): Promise<Trace> {
+  async patch(db: Queryable, ctx: RequestContext, id: string, patch: TracePatch, precondition?: Precondition): Promise<Trace> {
     const current = await this.load(db, ctx, id);
+    if (!satisfies(precondition, current.version)) throw preconditionFailed('Trace', current.version);
     if (!(EDITABLE as readonly string[]).includes(current.status)) {
       throw conflict('not-editable', `A trace that is ${current.status} cannot be edited; only draft and needs_info traces can.`);
     }
@@ -90,7 +93,7 @@ export class TraceService {
     if (errors.length) throw invalid(errors);
     const weapon = describeWeapon(merged.weapon);
     const result = await editTrace(db, {
-      traceId: id, seen: current.updated_at, editable: EDITABLE, caseId: merged.caseId, caseChanged: merged.caseId !== current.case_id,
+      traceId: id, seen: current.version, editable: EDITABLE, caseId: merged.caseId, caseChanged: merged.caseId !== current.case_id,
       weapon: patch.weapon ? weaponToPlace(weapon) : undefined,
       columns: traceColumns({ ...merged, possessor: merged.possessor ?? undefined, notes: merged.notes ?? undefined, urgentReason: merged.urgentReason ?? undefined } as TraceCreate, qualityFlags(weapon, merged.urgent ?? false)),
       author: authorOf(ctx), fields: Object.keys(patch),
@@ -102,15 +105,19 @@ export class TraceService {
   }
 
   /** Every action on an existing trace (submit, cancel, approve, return, retry, assign, escalate): one statement each. */
-  async act(db: Queryable, ctx: RequestContext, id: string, action: TraceAction, input: { message?: string; assignTo?: string | null } = {}): Promise<Trace> {
+  async act(
+    db: Queryable, ctx: RequestContext, id: string, action: TraceAction,
+    input: { message?: string; assignTo?: string | null; precondition?: Precondition } = {},
+  ): Promise<Trace> {
     const performer = { ctx };
     const plan = planTransition(action, performer);
     const { row, state } = await applyTransition(db, {
       traceId: id, scope: readScope(ctx.actor), plan, author: authorOf(ctx),
       message: action === 'escalate' ? input.message : input.message ?? null,
-      assignTo: input.assignTo, escalation: action === 'escalate' ? input.message : undefined,
+      assignTo: input.assignTo, escalation: action === 'escalate' ? input.message : undefined, precondition: input.precondition,
     });
-    if (!row) throw refusal(plan, state, performer);
+    if (!row) throw refusal(plan, state, performer, input.precondition);
+    if (ctx.actor.role === 'advisor' || ctx.actor.role === 'admin') this.reviewed?.(action);
     return presentTrace(db, ctx, row, 'reply');
   }
 

@@ -1,4 +1,4 @@
-import type { Role } from '../identity/actor.ts';
+import type { Role } from '../shared/actor.ts';
 import type { TraceStatus } from './schemas.ts';
 
 type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'

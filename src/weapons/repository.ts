@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../http/pagination.ts';
-import type { Scope } from '../identity/actor.ts';
+import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import type { Scope } from '../shared/actor.ts';
 import { normalizeManufacturer, normalizeSerial } from './identity.ts';
 import type { Weapon, WeaponDescription, WeaponDetail, WeaponQuery } from './schemas.ts';
 
-interface WeaponRow {
+export interface WeaponRow {
   id: string; manufacturer: string; model: string; caliber: string; type: Weapon['type'];
   serial_number: string | null; serial_obliterated: boolean; importer: string | null; country_of_manufacture: string;
   created_at: Date;
@@ -99,6 +99,7 @@ export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuer
   const rows = visibleWeapons(db, scope).select('w.*').orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.id', order: 'desc' }]).limit(limit + 1);
   if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
   if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
+  if (query.caseId) rows.whereIn('w.id', db('case_weapons').where('case_id', query.caseId).select('weapon_id'));
   if (after) rows.whereRaw('(w.created_at, w.id) < (SELECT created_at, id FROM weapons WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: WeaponRow) => [row.id], toWeapon);
 }

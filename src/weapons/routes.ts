@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../http/schemas.ts';
+import { IdParams, Page } from '../shared/schemas.ts';
 import { Weapon, WeaponDetail, WeaponQuery } from './schemas.ts';
 import * as service from './service.ts';
 

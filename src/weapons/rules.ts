@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/problem.ts';
+import type { FieldError } from '../shared/problem.ts';
 import type { WeaponDescription, WeaponInput } from './schemas.ts';
 
 /** The weapon rule no schema expresses, reported at `${base}/serialNumber`. */

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../http/schemas.ts';
+import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 
 export const WEAPON_TYPES = ['pistol', 'revolver', 'rifle', 'shotgun', 'submachine_gun', 'machine_gun', 'derringer',
   'receiver_frame', 'other'] as const;
@@ -16,7 +16,7 @@ export const WeaponInput = Type.Object(
     importer: Type.Optional(Text(200)),
     countryOfManufacture: CountryCode,
   },
-  {
+  { ...component('WeaponInput'),
     additionalProperties: false,
     description: '`serialNumber` is required unless `serialObliterated`; `importer` is expected when made outside the US.',
   },
@@ -31,21 +31,25 @@ export const WeaponDescription = Type.Object({
   serialObliterated: Type.Boolean(),
   importer: Nullable(Type.String()),
   countryOfManufacture: CountryCode,
-});
+}, component('WeaponDescription'));
 
-export const Weapon = Type.Object({ id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp });
+export const Weapon = Type.Object({ id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp }, component('Weapon'));
 
 export const WeaponQuery = Type.Object(
-  { serial: Type.Optional(Text(64)), manufacturer: Type.Optional(Text(120)), ...PageQuery },
+  {
+    serial: Type.Optional(Text(64)), manufacturer: Type.Optional(Text(120)),
+    caseId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the weapons linked to this case' })),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 
 export const WeaponCase = Type.Object({
   id: Uuid, agencyId: Uuid, caseNumber: Type.String(), title: Type.String(), offense: Type.String(), status: Type.String(),
-});
+}, component('WeaponCase'));
 export const WeaponTrace = Type.Object({
   id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()), caseId: Uuid,
-});
+}, component('WeaponTrace'));
 export const StockpileSummary = Nullable(
   Type.Object({
     itemId: Uuid, reference: Type.String(), status: Type.String(), evidenceHold: Type.Boolean(),
@@ -58,7 +62,7 @@ export const WeaponDetail = Type.Object({
   otherCasesOutsideScope: Type.Integer({ minimum: 0 }),
   traces: Type.Array(WeaponTrace),
   stockpile: StockpileSummary,
-});
+}, component('WeaponDetail'));
 
 export type WeaponInput = Static<typeof WeaponInput>;
 export type WeaponDescription = Static<typeof WeaponDescription>;

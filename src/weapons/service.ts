@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/knex.ts';
-import { notFound } from '../http/problem.ts';
-import { readScope, type RequestContext } from '../identity/actor.ts';
+import { notFound } from '../shared/problem.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
 import { tracesOfWeapon } from '../traces/repository.ts';
 import * as repo from './repository.ts';
 import type { WeaponDetail, WeaponQuery } from './schemas.ts';

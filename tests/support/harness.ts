@@ -1,16 +1,28 @@
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import type { Clock } from '../../src/clock.ts';
+import type { Clock } from '../../src/shared/clock.ts';
 import { createDb, type Db } from '../../src/db/knex.ts';
-import type { Role } from '../../src/identity/actor.ts';
+import type { Role } from '../../src/shared/actor.ts';
 import { createUserWithToken } from '../../src/identity/service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/queue/redis.ts';
 import { createTraceQueue } from '../../src/queue/trace-queue.ts';
 import type { Redis } from 'ioredis';
 import { privateDatabase, spawnWorker, type WorkerProcess } from './processes.ts';
+import { Contract } from './contract.ts';
+
+/** Every answer a test receives is checked against the document; useWorld() fails the file when one disagreed. */
+export const contractMismatches: string[] = [];
+let contract: Promise<Contract> | undefined;
+
+async function checkContract(baseUrl: string, method: string, url: string, reply: Reply) {
+  if (method === 'HEAD' || method === 'OPTIONS') return;
+  contract ??= fetch(`${baseUrl}/openapi.json`).then(async (res) => new Contract(await res.json()));
+  const mismatch = (await contract).check(method, url, reply.status, reply.headers.get('content-type'), reply.body);
+  if (mismatch) contractMismatches.push(mismatch);
+}
 
 export interface Reply<T = any> {
   status: number;
@@ -47,7 +59,9 @@ export class Client {
     } catch {
       // keep the raw text (PDF, CSV, HTML)
     }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    const reply = { status: res.status, body: parsed as T, headers: res.headers };
+    await checkContract(this.baseUrl, method, res.url, reply);
+    return reply;
   }
 
   get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
@@ -81,7 +95,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logger = options.logStream ? createLogger('info', options.logStream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { poolMax: 5, acquireTimeoutMs: options.dbAcquireTimeoutMs, logger });
   const prefix = `{rastreo-test-${randomBytes(4).toString('hex')}}`;
-  const redis = createRedis(options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
+  const redis = createRedis({ REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '' }, 'producer') as Redis;
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
@@ -239,6 +253,7 @@ export function useWorld(options: UseWorldOptions = {}): WorldApp {
     await env.worker?.kill('SIGTERM');
     await env.close?.();
     await drop?.();
+    expect([...new Set(contractMismatches)], 'answers that disagree with /openapi.json').toEqual([]);
   });
   return env;
 }

@@ -85,6 +85,56 @@ export class PrivateRedis {
   }
 }
 
+/**
+ * A Redis Cluster of the test's own: three masters on spare ports (`redis-server --cluster-enabled yes`), joined with
+ * `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`.
+ */
+export class PrivateRedisCluster {
+  private constructor(readonly ports: number[], private readonly children: ChildProcess[], private readonly dir: string) {}
+
+  static async start(masters = 3): Promise<PrivateRedisCluster> {
+    const dir = await mkdtemp(join(tmpdir(), 'rastreo-cluster-'));
+    const ports: number[] = [];
+    for (let i = 0; i < masters; i++) ports.push(await freePort());
+    const children = ports.map((port) => spawn('redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+      '--dir', dir, '--save', '', '--appendonly', 'no',
+    ], { stdio: 'ignore' }));
+    const cluster = new PrivateRedisCluster(ports, children, dir);
+    const info = async (port: number, ...command: string[]) => {
+      const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return String(await client.call(command[0]!, ...command.slice(1)));
+      } catch {
+        return '';
+      } finally {
+        client.disconnect();
+      }
+    };
+    for (const port of ports) await waitFor(async () => (await info(port, 'PING')) === 'PONG', `cluster node on ${port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { stdio: 'ignore' });
+    for (const port of ports) await waitFor(async () => (await info(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), `cluster state ok on ${port}`);
+    return cluster;
+  }
+
+  /** For REDIS_CLUSTER_NODES. */
+  get nodes() {
+    return this.ports.map((port) => `127.0.0.1:${port}`).join(',');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      return exited;
+    }));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
 export interface WorkerProcess {
   child: ChildProcess;
   output: () => string;

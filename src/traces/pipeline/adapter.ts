@@ -1,5 +1,5 @@
 import type { WeaponDescription } from '../../weapons/schemas.ts';
-import type { Stage, TraceResult } from '../schemas.ts';
+import type { CenterResult, Stage } from '../schemas.ts';
 
 /** What the tracing center is asked: ids and the weapon, never the possessor. */
 export interface TraceRequest {
@@ -14,7 +14,7 @@ export type StageFacts = Record<string, unknown>;
 
 export type StageOutcome =
   | { kind: 'continue'; facts: StageFacts }
-  | { kind: 'final'; status: 'completed' | 'not_traceable'; facts: StageFacts; result: TraceResult }
+  | { kind: 'final'; status: 'completed' | 'not_traceable'; facts: StageFacts; result: CenterResult }
   | { kind: 'needs_info'; facts: StageFacts; message: string };
 
 export interface StageContext {
@@ -30,7 +30,3 @@ export interface TraceAdapter {
 
 /** The center could not answer now (timeout, 5xx); the stage is tried again later. */
 export class TransientAdapterError extends Error {}
-
-/** Stages a trace goes through: the importer only for guns made outside the US. */
-export const stagesFor = (weapon: WeaponDescription): Stage[] =>
-  weapon.countryOfManufacture === 'US' ? ['manufacturer', 'dealer', 'purchaser'] : ['manufacturer', 'importer', 'dealer', 'purchaser'];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
-import type { Stage, TraceResult } from '../schemas.ts';
+import type { NotTraceableReason, Stage } from '../schemas.ts';
 import { TransientAdapterError, type StageContext, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
 import { DEALER_KINDS, DEALER_WORDS, EXPORTERS, FIRST_NAMES, LAST_NAMES, US_PLACES } from './mock-data.ts';
 
@@ -108,7 +108,7 @@ export class MockTraceAdapter implements TraceAdapter {
   }
 }
 
-function notTraceable(request: TraceRequest, reason: NonNullable<TraceResult['reason']>, facts: Record<string, unknown> = {}): StageOutcome {
+function notTraceable(request: TraceRequest, reason: NotTraceableReason, facts: Record<string, unknown> = {}): StageOutcome {
   return { kind: 'final', status: 'not_traceable', facts, result: { outcome: 'not_traceable', reason, sourceCountry: request.weapon.countryOfManufacture } };
 }
 

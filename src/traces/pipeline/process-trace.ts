@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { Histogram } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import type { Db } from '../../db/knex.ts';
 import { planTransition, type TraceAction } from '../lifecycle.ts';
-import type { Stage, TraceResult, TraceStatus } from '../schemas.ts';
+import type { CenterResult, Stage, TraceResult, TraceStatus } from '../schemas.ts';
 import { recordProgress, runState, type Progress } from '../writes/progress.ts';
-import { stagesFor, TransientAdapterError, type StageFacts, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
+import { stagesFor } from '../rules.ts';
+import { TransientAdapterError, type StageFacts, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
 
 export interface TraceJob {
   traceId: string;
@@ -22,6 +23,13 @@ export interface Attempt {
   first: boolean;
 }
 
+/** What the worker reports to /metrics (all optional: tests and tools run it without). */
+export interface PipelineMeters {
+  stageDuration?: Histogram<'stage' | 'result'>;
+  tracesFinished?: Counter<'status' | 'outcome'>;
+  adapterErrors?: Counter<'kind'>;
+}
+
 const WORKER = { system: 'worker' } as const;
 const DAY_MS = 86_400_000;
 /** A tracing-center call that has not answered after this long gets the progress before it written while it waits. */
@@ -31,10 +39,10 @@ const endingAction = (outcome: Exclude<StageOutcome, { kind: 'continue' }>): Tra
   outcome.kind === 'needs_info' ? 'request_info' : outcome.status === 'completed' ? 'complete' : 'mark_not_traceable';
 
 /** Time-to-crime is ours to compute: days from the retail sale to the recovery. */
-const withTimeToCrime = (result: TraceResult, recoveryDate: string): TraceResult =>
-  result.saleDate
-    ? { ...result, timeToCrimeDays: Math.round((Date.parse(recoveryDate) - Date.parse(result.saleDate)) / DAY_MS) }
-    : result;
+const withTimeToCrime = (result: CenterResult, recoveryDate: string): TraceResult =>
+  'saleDate' in result && result.saleDate
+    ? { ...result, timeToCrimeDays: Math.round((Date.parse(recoveryDate) - Date.parse(result.saleDate)) / DAY_MS) } as TraceResult
+    : result as TraceResult;
 
 /** The trace left this run (cancelled, or another try or run finished it): the job has nothing more to do. */
 class Superseded extends Error {}
@@ -56,7 +64,7 @@ export class TraceProcessor {
     private readonly db: Db,
     private readonly adapter: TraceAdapter,
     private readonly logger: Logger,
-    private readonly stageDuration?: Histogram<'stage' | 'result'>,
+    private readonly meters: PipelineMeters = {},
   ) {}
 
   async process(job: TraceJob, attempt: Attempt): Promise<void> {
@@ -78,6 +86,7 @@ export class TraceProcessor {
       if (!part.begin && !part.stages.length && !end) return;
       const { applied } = await recordProgress(this.db, { traceId: job.traceId, run: job.run, start: this.start, ...part, end });
       if (!applied) throw new Superseded();
+      if (end) this.meters.tracesFinished?.inc({ status: end.status, outcome: end.result?.outcome ?? 'none' });
     };
     try {
       for (const stage of stagesFor(request.weapon)) {
@@ -123,13 +132,14 @@ export class TraceProcessor {
   }
 
   private async call(request: TraceRequest, stage: Stage, attempt: Attempt, previous: Partial<Record<Stage, StageFacts>>) {
-    const end = this.stageDuration?.startTimer({ stage });
+    const end = this.meters.stageDuration?.startTimer({ stage });
     try {
       const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous });
       end?.({ result: outcome.kind });
       return outcome;
     } catch (error) {
       end?.({ result: 'error' });
+      this.meters.adapterErrors?.inc({ kind: error instanceof TransientAdapterError ? 'transient' : 'unexpected' });
       throw error;
     }
   }

@@ -8,8 +8,8 @@ import { duplicateOf, type NewTrace } from './create.ts';
 
 export interface TraceEdit {
   traceId: string;
-  /** The trace's `updated_at` when it was read: the edit applies only to that version. */
-  seen: Date;
+  /** The trace's version when it was read: the edit applies only to that version. */
+  seen: number;
   editable: readonly TraceStatus[];
   caseId: string;
   /** The edit moves the trace to another case, which must be an open case of the author's agency. */
@@ -32,7 +32,7 @@ export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditRes
   try {
     const { rows: [result] } = await runStatement<{ moved: Record<string, unknown> | null; found: boolean; case_status: string | null }>(db,
       `WITH cur AS (SELECT id, case_id, weapon_id, status FROM traces
-                     WHERE id = :traceId AND status = ANY(:editable::text[]) AND date_trunc('milliseconds', updated_at) = :seen FOR UPDATE),
+                     WHERE id = :traceId AND status = ANY(:editable::text[]) AND version = :seen FOR UPDATE),
        kase AS (SELECT id, status FROM (${agencyCasesSql(':agencyId')}) k WHERE k.id = :caseId),
        weapon AS (
          INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized,

@@ -1,5 +1,5 @@
 import { runStatement, type Queryable } from '../../db/knex.ts';
-import type { Scope } from '../../identity/actor.ts';
+import type { Scope } from '../../shared/actor.ts';
 import { NOTIFY_OUTBOX } from '../../queue/outbox-repository.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
 import { rowFromJson, type TraceRow } from '../repository.ts';
@@ -17,12 +17,14 @@ export interface TransitionRequest {
   assignTo?: string | null;
   /** escalate: why the trace becomes urgent. */
   escalation?: string;
+  /** If-Match: the versions the change may apply to. */
+  precondition?: readonly number[];
 }
 
 export interface TransitionResult {
   row?: TraceRow;
   /** The trace as it was, when nothing changed (undefined when it is not in scope). */
-  state?: { status: TraceStatus; created_by: string; submitted_by: string | null; urgent: boolean; assignee_ok?: boolean };
+  state?: { status: TraceStatus; created_by: string; submitted_by: string | null; urgent: boolean; version: number; assignee_ok?: boolean };
 }
 
 const scopeSql = (scope: Scope) =>
@@ -54,6 +56,7 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
   ];
   const conditions = [
     'n.status = ANY(:from::text[])',
+    '(:precondition::int[] IS NULL OR t.version = ANY(:precondition::int[]))',
     ...(plan.independent ? ['t.created_by <> :actorId', 't.submitted_by IS DISTINCT FROM :actorId'] : []),
     ...(plan.action === 'escalate' ? ['NOT t.urgent'] : []),
     ...(plan.action === 'assign' ? ['n.assignee_ok'] : []),
@@ -69,7 +72,7 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
     : "jsonb_build_object('from', from_status, 'to', status)";
   const { rows: [result] } = await runStatement<{ moved: Record<string, unknown> | null; state: TransitionResult['state'] | null }>(db,
     `WITH cur AS (
-       SELECT t.id, t.status, t.created_by, t.submitted_by, t.urgent, t.quality_flags, a.review_required${assignee}
+       SELECT t.id, t.status, t.created_by, t.submitted_by, t.urgent, t.version, t.quality_flags, a.review_required${assignee}
          FROM traces t JOIN agencies a ON a.id = t.agency_id
         WHERE t.id = :traceId AND ${scopeSql(request.scope)}
         FOR UPDATE OF t),
@@ -85,13 +88,13 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
             SELECT id, 'reprioritize', queue_run, urgent FROM moved WHERE :escalate AND status = 'queued' AND from_status = 'queued'
             RETURNING 1)
      SELECT (SELECT to_jsonb(m) FROM moved m) AS moved,
-            (SELECT jsonb_build_object('status', status, 'created_by', created_by, 'submitted_by', submitted_by, 'urgent', urgent
+            (SELECT jsonb_build_object('status', status, 'created_by', created_by, 'submitted_by', submitted_by, 'urgent', urgent, 'version', version
                                        ${plan.action === 'assign' ? ", 'assignee_ok', assignee_ok" : ''}) FROM cur) AS state,
             (SELECT ${NOTIFY_OUTBOX} FROM ob LIMIT 1) AS notified`,
     {
       ...authorBindings(request.author), traceId: request.traceId, scopeValue: scopeValue(request.scope), from: plan.from.filter((s) => s !== null),
       event: plan.event, audit: plan.audit, message: request.message ?? null, assignTo: request.assignTo ?? null,
-      escalation: request.escalation ?? null, escalate: plan.action === 'escalate',
+      escalation: request.escalation ?? null, escalate: plan.action === 'escalate', precondition: request.precondition ?? null,
     },
   );
   return { row: result?.moved ? rowFromJson(result.moved) : undefined, state: result?.state ?? undefined };

@@ -62,7 +62,7 @@ export function CasePage() {
             {item.traces.map((trace) => (
               <tr key={trace.id}>
                 <td><Link to={`/traces/${trace.id}`}>{trace.reference}</Link></td>
-                <td>{weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : '—'}</td>
+                <td><Link to={`/weapons/${trace.weaponId}`}>{weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : t('traces.weapon')}</Link></td>
                 <td><TraceStatusBadge status={trace.status as TraceStatus} /></td>
                 <td><OutcomeText outcome={trace.outcome} /></td>
                 <td>{format.date(trace.recoveryDate)}</td>
@@ -71,12 +71,18 @@ export function CasePage() {
           </tbody>
         </table>
       )}
+      {item.tracesTotal > item.traces.length && (
+        <p>{t('cases.showingRecent', { shown: item.traces.length, total: item.tracesTotal })} <Link to={`/traces?caseId=${id}`}>{t('cases.seeAllTraces')}</Link></p>
+      )}
 
       <h2>{t('cases.weapons')}</h2>
       {item.weapons.length === 0 ? <p>{t('cases.noWeapons')}</p> : (
         <ul className="plain">
           {item.weapons.map((weapon) => <li key={weapon.id}><Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link></li>)}
         </ul>
+      )}
+      {item.weaponsTotal > item.weapons.length && (
+        <p>{t('cases.showingRecent', { shown: item.weapons.length, total: item.weaponsTotal })} <Link to={`/weapons?caseId=${id}`}>{t('cases.seeAllWeapons')}</Link></p>
       )}
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </section>

@@ -109,6 +109,8 @@ export const en = {
     status: 'Status', caseNumber: 'Case number', caseTitle: 'Title', offense: 'Offense', openedAt: 'Opened on',
     none: 'No cases match.', caseHeading: 'Case {{number}}', traces: 'Traces', weapons: 'Weapons', noTraces: 'No traces yet.',
     noWeapons: 'No weapons yet.', close: 'Close case', reopen: 'Reopen case',
+    showingRecent: 'Showing the {{shown}} most recent of {{total}}.', seeAllTraces: 'See all of the case’s traces', seeAllWeapons: 'See all of the case’s weapons',
+    onlyOfCase: 'Only those of the selected case.', showAll: 'Show all',
     closeConfirm: 'A closed case accepts no new traces.', reopenConfirm: 'The case accepts new traces again.',
   },
   traces: {

@@ -111,6 +111,8 @@ export const es: Dictionary = {
     status: 'Estado', caseNumber: 'Número de caso', caseTitle: 'Título', offense: 'Delito', openedAt: 'Abierto el',
     none: 'Ningún caso coincide.', caseHeading: 'Caso {{number}}', traces: 'Rastreos', weapons: 'Armas', noTraces: 'Aún no hay rastreos.',
     noWeapons: 'Aún no hay armas.', close: 'Cerrar caso', reopen: 'Reabrir caso',
+    showingRecent: 'Se muestran los {{shown}} más recientes de {{total}}.', seeAllTraces: 'Ver todos los rastreos del caso', seeAllWeapons: 'Ver todas las armas del caso',
+    onlyOfCase: 'Solo los del caso seleccionado.', showAll: 'Mostrar todos',
     closeConfirm: 'Un caso cerrado no admite nuevos rastreos.', reopenConfirm: 'El caso vuelve a admitir rastreos.',
   },
   traces: {

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Me } from '../../identity/schemas.ts';
-import { SESSION_IDLE_MINUTES } from '../../identity/session-policy.ts';
+import { SESSION_IDLE_MINUTES } from '../../identity/rules.ts';
 import { bindSession, queueBoardSession, request } from '../api/client.ts';
 
 const STORAGE_KEY = 'rastreo.session';

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { stagesFor } from '../../traces/pipeline/adapter.ts';
+import { stagesFor } from '../../traces/rules.ts';
 import { FINAL_STATUSES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
 import { request } from '../api/client.ts';
 import type { en } from '../i18n/en.ts';

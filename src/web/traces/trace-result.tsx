@@ -2,9 +2,14 @@ import { useTranslation } from 'react-i18next';
 import type { TraceResult } from '../../traces/schemas.ts';
 import { useFormat } from '../ui/format.ts';
 
-export function TraceResultPanel({ result }: { result: TraceResult }) {
+type Of<O extends TraceResult['outcome']> = Extract<TraceResult, { outcome: O }>;
+/** Every field some outcome has, each optional: the panel shows those this result carries. */
+type AnyResultField = Partial<Pick<Of<'not_traceable'>, 'reason'> & Pick<Of<'purchaser_identified'>, 'importer' | 'dealer' | 'purchaser' | 'saleDate' | 'timeToCrimeDays'>>;
+
+export function TraceResultPanel({ result: given }: { result: TraceResult }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const result = given as TraceResult & AnyResultField;
   return (
     <dl className="facts" data-testid="trace-result">
       <dt>{t('traces.outcome')}</dt><dd data-outcome={result.outcome}>{t(`outcomes.${result.outcome}`)}</dd>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { TRACE_STATUSES, type Trace } from '../../traces/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
@@ -19,8 +19,10 @@ export function TracesPage() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
   const [urgent, setUrgent] = useState('');
-  const traces = usePagedList<Trace>(['traces', search, status, urgent],
-    (cursor) => `/traces${query({ q: search.trim(), status, urgent, cursor })}`);
+  const [params, setParams] = useSearchParams();
+  const caseId = params.get('caseId') ?? '';
+  const traces = usePagedList<Trace>(['traces', search, status, urgent, caseId],
+    (cursor) => `/traces${query({ q: search.trim(), status, urgent, caseId, cursor })}`);
 
   return (
     <section>
@@ -35,6 +37,7 @@ export function TracesPage() {
         <SelectField label={t('traces.urgent')} value={urgent} onChange={setUrgent} placeholder={t('common.all')}
           options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]} />
       </form>
+      {caseId && <p>{t('cases.onlyOfCase')} <button type="button" className="link" onClick={() => setParams({})}>{t('cases.showAll')}</button></p>}
       <ErrorNotice error={traces.error} />
       {traces.isPending ? <Loading /> : traces.items.length === 0 ? <p>{t('traces.none')}</p> : (
         <table>

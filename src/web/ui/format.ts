@@ -1,4 +1,4 @@
-import { isoDate, type Clock } from '../../clock.ts';
+import { isoDate, type Clock } from '../../shared/clock.ts';
 import { useTranslation } from 'react-i18next';
 
 const LOCALES: Record<string, string> = { es: 'es-419', en: 'en-US' };

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../identity/actor.ts';
+import type { Role } from '../../shared/actor.ts';
 import { useMe, useSession } from '../session/session.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { Weapon } from '../../weapons/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
@@ -12,8 +12,10 @@ export function WeaponsPage() {
   const { t } = useTranslation();
   const [serial, setSerial] = useState('');
   const [manufacturer, setManufacturer] = useState('');
-  const weapons = usePagedList<Weapon>(['weapons', serial, manufacturer],
-    (cursor) => `/weapons${query({ serial: serial.trim(), manufacturer: manufacturer.trim(), cursor })}`);
+  const [params, setParams] = useSearchParams();
+  const caseId = params.get('caseId') ?? '';
+  const weapons = usePagedList<Weapon>(['weapons', serial, manufacturer, caseId],
+    (cursor) => `/weapons${query({ serial: serial.trim(), manufacturer: manufacturer.trim(), caseId, cursor })}`);
   return (
     <section>
       <h1>{t('weapons.title')}</h1>
@@ -21,6 +23,7 @@ export function WeaponsPage() {
         <TextField label={t('weapons.serialNumber')} type="search" value={serial} onChange={setSerial} hint={t('weapons.serialSearchHint')} />
         <TextField label={t('weapons.manufacturer')} type="search" value={manufacturer} onChange={setManufacturer} />
       </form>
+      {caseId && <p>{t('cases.onlyOfCase')} <button type="button" className="link" onClick={() => setParams({})}>{t('cases.showAll')}</button></p>}
       <ErrorNotice error={weapons.error} />
       {weapons.isPending ? <Loading /> : weapons.items.length === 0 ? <p>{t('weapons.none')}</p> : (
         <ul className="plain">

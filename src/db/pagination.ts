@@ -1,5 +1,5 @@
-import { invalidField } from './problem.ts';
-import { hostileTextErrors } from './validation.ts';
+import { invalidField } from '../shared/problem.ts';
+import { hostileTextErrors } from '../shared/hostile-text.ts';
 
 export type CursorValues = (string | number | boolean | null)[];
 

@@ -8,7 +8,9 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -48,3 +50,6 @@ export const forbidden = (detail = 'Your role may not do this.') => new Problem(
 export const notFound = (what = 'Resource') => new Problem(404, 'not-found', `${what} not found.`);
 export const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) =>
   new Problem(409, slug, detail, extra);
+/** If-Match named other versions than the record's: nothing changed. The answer carries the record's current ETag. */
+export const preconditionFailed = (what: string, version: number) =>
+  new Problem(412, 'precondition-failed', `The ${what.toLowerCase()} changed since you read it (it is now version ${version}); reload it and try again.`, {}, { ETag: `"${version}"` });

@@ -1,5 +1,13 @@
 import Type, { type TSchema } from 'typebox';
 
+/**
+ * Options that name a schema: the OpenAPI document lists it once under `components.schemas` by that name and refers to
+ * it everywhere else, so generated clients have a type to import. Validation ignores the name. `versioned`: the record
+ * has a version, and an answer that is one such record carries it as a strong `ETag` (documented from this flag).
+ */
+export const component = (name: string, options: { versioned?: boolean } = {}) =>
+  ({ 'x-component': name, ...(options.versioned ? { 'x-versioned': true } : {}) });
+
 export const Uuid = Type.String({ format: 'uuid' });
 export const DateOnly = Type.String({ format: 'date', example: '2026-11-02' });
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -30,7 +38,9 @@ export const ProblemSchema = Type.Object({
   detail: Type.String(),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   duplicateOf: Type.Optional(Uuid),
+  currentStatus: Type.Optional(Type.String({ description: 'On a refused trace action: the status the trace is in' })),
+  lockedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'On /problems/account-locked: when sign-in opens again' })),
   items: Type.Optional(Type.Array(Type.Object({ itemId: Uuid, reasons: Type.Array(Type.String()) }))),
-});
+}, component('Problem'));
 
 export const IdParams = Type.Object({ id: Uuid });

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config.ts';
+
+/** No Docker engine runs here: the compose file and the image recipe are checked for what the operators rely on. */
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1]);
+
+describe('docker compose', () => {
+  it('builds one image, run by the api and the worker', () => {
+    const { api, worker } = compose.services;
+    expect(api.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
+    expect(worker.build).toBeUndefined();
+    expect(worker.image).toBe(api.image);
+    expect(worker.pull_policy).toBe('never');
+  });
+
+  it('gives each process longer to stop than it takes to drain, and checks readiness, not liveness', () => {
+    const { api, worker } = compose.services;
+    const apiConfig = loadConfig(api.environment);
+    const workerConfig = loadConfig(worker.environment);
+    expect(seconds(api.stop_grace_period) * 1000).toBeGreaterThan(apiConfig.SHUTDOWN_TIMEOUT_MS);
+    expect(seconds(worker.stop_grace_period) * 1000).toBeGreaterThan(workerConfig.WORKER_SHUTDOWN_MS);
+    expect(api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${apiConfig.PORT}/readyz`);
+    expect(worker.healthcheck.test.join(' ')).toContain(`127.0.0.1:${workerConfig.WORKER_METRICS_PORT}/metrics`);
+  });
+
+  it('sets only configuration the service knows', () => {
+    const known = Object.keys(loadConfig({}));
+    for (const name of ['api', 'worker']) {
+      for (const key of Object.keys(compose.services[name].environment)) expect(known, `${name}: ${key}`).toContain(key);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds in one stage and runs as a non-root user without dev dependencies in another', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).not.toMatch(/npm (ci|install)/);
+  });
+
+  it('never copies the host’s node_modules or build output into the image', () => {
+    const ignored = readFileSync('.dockerignore', 'utf8').split('\n').map((line) => line.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
+  });
+});
