@@ -8,6 +8,7 @@ import * as reportColumns from './20261129_006_report_columns.ts';
 import * as hardening from './20261130_007_hardening.ts';
 import * as scale from './20261130_008_scale.ts';
 import * as versions from './20261130_009_versions.ts';
+import * as registryAlerts from './20261201_010_registry_alerts.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261130_007_hardening': hardening,
   '20261130_008_scale': scale,
   '20261130_009_versions': versions,
+  '20261201_010_registry_alerts': registryAlerts,
 };

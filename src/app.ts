@@ -1,3 +1,7 @@
+import { alertRoutes } from './alerts/routes.ts';
+import { AlertService } from './alerts/service.ts';
+import { registryRoutes } from './registry/routes.ts';
+import { RegistryService } from './registry/service.ts';
 import type { Queue } from 'bullmq';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -90,6 +94,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Prom
   stockpileRoutes(api, new StockpileService(clock));
   destructionRoutes(api, new DestructionService(clock));
   reportRoutes(api, new ReportService(clock));
+  registryRoutes(api, new RegistryService(clock));
+  alertRoutes(api, new AlertService());
   auditRoutes(api);
   api.finish();
 

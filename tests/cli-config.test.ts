@@ -65,6 +65,11 @@ describe('cli', () => {
     expect(traces.length).toBeGreaterThanOrEqual(12);
     expect(new Set(traces.map((x: { status: string }) => x.status))).toEqual(new Set(['draft', 'queued', 'pending_review']));
 
+    // A new user sees both diversion alerts at once: a gun the custodian destroyed, and one reported stolen, recovered again.
+    const alerts = (await inv.get('/alerts')).body.items.map((a: { kind: string }) => a.kind);
+    expect(alerts.sort()).toEqual(['destroyed_weapon_recovered', 'stolen_match']);
+    expect((await t.client.as(tokens.stockpile_manager).get('/alerts/count')).body).toEqual({ open: 2, openCritical: 1 });
+
     const draft = traces.find((x: { status: string; qualityFlags: string[] }) => x.status === 'draft' && x.qualityFlags.length === 0);
     const submitted = await inv.post(`/traces/${draft.id}/submit`);
     expect(submitted.body.status).toBe('queued');

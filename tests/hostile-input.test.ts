@@ -18,7 +18,8 @@ interface Base {
   query?: Record<string, string>;
 }
 
-const ids = {} as Record<'caseId' | 'weaponId' | 'draftId' | 'pendingId' | 'itemId' | 'heldItemId' | 'destructionId' | 'plannedItemId' | 'spareUserId' | 'agencyId', string>;
+const ids = {} as Record<'caseId' | 'weaponId' | 'draftId' | 'pendingId' | 'itemId' | 'heldItemId' | 'destructionId' | 'plannedItemId' | 'spareUserId' | 'agencyId'
+  | 'reportId' | 'alertId', string>;
 let routes: AnyRoute[];
 let signInEmail: string;
 const PASSWORD = 'una contraseña cualquiera';
@@ -38,6 +39,10 @@ beforeAll(async () => {
   ids.spareUserId = (await createUser(t.db, t.home.id, 'investigator')).id;
   ids.agencyId = t.neighbour.id;
   signInEmail = (await createUser(t.db, t.home.id, 'investigator', PASSWORD)).email;
+  const stolen = weapon();
+  ids.reportId = (await inv.post('/stolen-reports', { weapon: stolen, kind: 'stolen', lostOn: '2026-09-01', sourceType: 'police_issue', circumstances: 'Robada' })).body.id;
+  const matched = (await inv.post('/traces', traceBody(ids.caseId, { weapon: stolen }))).body;
+  ids.alertId = (await t.db('alerts').where({ subject_id: matched.id }).first()).id;
 });
 
 const weapon = () => ({ manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: unique('FZ'), serialObliterated: false, importer: 'Glock Inc.', countryOfManufacture: 'AT' });
@@ -100,6 +105,21 @@ const BASE: Record<string, () => Base> = {
   'POST /destructions/:id/verify': () => ({ as: 'advisor', params: { id: ids.destructionId }, body: { notes: 'Visto' } }),
   'GET /destructions/:id/certificate': () => ({ as: 'stockpile', params: { id: ids.destructionId } }),
   'GET /reports/traces': () => ({ as: 'advisor', query: { from: '2026-01-01', to: '2026-11-30', agencyId: t.home.id, groupBy: 'month' } }),
+  'POST /stolen-reports': () => ({
+    as: 'investigator',
+    body: { weapon: weapon(), kind: 'stolen', lostOn: '2026-09-01', sourceType: 'agency_stockpile', circumstances: 'Faltante en inventario',
+      location: { country: 'SV', department: 'San Salvador', municipality: 'Soyapango' }, policeReportNumber: 'D-1' },
+  }),
+  'GET /stolen-reports': () => ({ as: 'investigator', query: { status: 'active', q: 'LS-2026', limit: '5' } }),
+  'GET /stolen-reports/:id': () => ({ as: 'investigator', params: { id: ids.reportId } }),
+  'POST /stolen-reports/:id/recovered': () => ({ as: 'investigator', params: { id: ids.reportId }, body: { note: 'Recuperada' } }),
+  'POST /stolen-reports/:id/withdraw': () => ({ as: 'investigator', params: { id: ids.reportId }, body: { reason: 'Error' } }),
+  'GET /registry/check': () => ({ as: 'stockpile', query: { manufacturer: 'Glock', serial: 'AB-123' } }),
+  'GET /alerts': () => ({ as: 'investigator', query: { status: 'open', kind: 'stolen_match', severity: 'warning', limit: '5' } }),
+  'GET /alerts/count': () => ({ as: 'investigator' }),
+  'GET /alerts/:id': () => ({ as: 'investigator', params: { id: ids.alertId } }),
+  'POST /alerts/:id/acknowledge': () => ({ as: 'investigator', params: { id: ids.alertId }, body: { note: 'Visto' } }),
+  'POST /alerts/:id/close': () => ({ as: 'investigator', params: { id: ids.alertId }, body: { note: 'Resuelto' } }),
   'GET /audit': () => ({ as: 'admin', query: { entity: 'trace', entityId: ids.draftId, actorId: t.users.investigator.id, action: 'trace.submit', outcome: 'success', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: '5' } }),
 };
 

@@ -29,7 +29,8 @@ beforeAll(async () => {
     processes.push(api);
     apis.push(api.url);
   }
-  for (let i = 0; i < 2; i++) processes.push(spawnWorker({ ...env, WORKER_CONCURRENCY: '4' }));
+  // Locks of the normal length: this test is about the cluster, not about taking over stalled jobs (pipeline-faults is).
+  for (let i = 0; i < 2; i++) processes.push(spawnWorker({ ...env, WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '30000', WORKER_STALLED_INTERVAL_MS: '30000' }));
   db = createDb(database.url, 2);
   world = await createWorld(db);
 }, 120_000);
@@ -79,8 +80,14 @@ describe('Redis Cluster', () => {
     const connection = new Cluster(cluster.nodes.split(',').map((node) => ({ host: '127.0.0.1', port: Number(node.split(':')[1]) })));
     const queue = createTraceQueue(connection, prefix);
     try {
-      const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
-      expect(counts).toMatchObject({ completed: TRACES, failed: 0, waiting: 0, active: 0, delayed: 0 });
+      // BullMQ marks a job completed just after the worker's last statement commits: wait for the marks, not the rows.
+      let last = {};
+      const counts = await waitFor(async () => {
+        const now = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        last = now;
+        return now.completed! + now.failed! >= TRACES && now;
+      }, 'every job marked in BullMQ', 120_000).catch((error: Error) => { throw new Error(`${error.message}: ${JSON.stringify(last)}`); });
+      expect(counts).toMatchObject({ completed: TRACES, failed: 0, waiting: 0, active: 0, delayed: 0, prioritized: 0 });
     } finally {
       await queue.close();
       connection.disconnect();

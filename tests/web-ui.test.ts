@@ -138,7 +138,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     const result = page.getByTestId('trace-result');
     await expect.poll(() => result.innerText()).toContain('Comprador identificado');
     expect(await result.innerText()).toMatch(/Tiempo hasta el delito\s+[\d.,]+ días/);
-    expect(await page.locator('.stage-done').count()).toBe(3);
+    // The stages come from the trace's events, a query of their own that may refresh a moment after the status.
+    await expect.poll(() => page.locator('.stage-done').count()).toBe(3);
     expect(await page.getByTestId('timeline').innerText()).toContain('Etapa completada');
     await expectSpanish(page);
     await screenshot(page, 'trace');
@@ -394,6 +395,75 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await context.close();
   }, 90_000);
 
+  it('a destroyed gun turns up: the critical alert is in the top bar and the inbox; a stolen report matches the next trace', async () => {
+    const manager = t.client.as(people.stockpile.token);
+    const serial = unique('DX');
+    const item = (await manager.post('/stockpile/items', {
+      weapon: { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: serial, importer: 'Beretta USA', countryOfManufacture: 'IT' },
+      source: 'seized', intakeDate: '2026-09-01', storageLocation: 'Bodega A-2',
+    })).body;
+    const plan = (await manager.post('/destructions', { plannedFor: '2026-10-01', method: 'cutting', location: 'Polígono', itemIds: [item.id] })).body;
+    expect((await manager.post(`/destructions/${plan.id}/complete`, {
+      performedAt: '2026-10-01T15:00:00Z', witnesses: [{ name: 'Ana Rivas', organization: 'FGR' }, { name: 'John Miller', organization: 'INL' }],
+    })).status).toBe(200);
+    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    const investigator = t.client.as(people.investigator.token);
+    const trace = (await investigator.post('/traces', traceBody(caseId, {
+      weapon: { manufacturer: 'BERETTA', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: serial.toLowerCase(), importer: 'Beretta USA', countryOfManufacture: 'IT' },
+    }))).body;
+
+    const { page, context, errors } = await open();
+    await signIn(page, people.investigator.email);
+    await page.getByTestId('critical-banner').waitFor();
+    expect(await page.getByTestId('alert-count').getAttribute('aria-label')).toMatch(/alertas? abiertas?, \d+ críticas?/);
+    await page.getByTestId('alert-count').click();
+    const row = page.getByTestId('alerts').locator('tr', { hasText: trace.reference });
+    await row.waitFor();
+    expect(await row.innerText()).toContain(`El arma de ${trace.reference} consta como destruida`);
+    expect(await row.innerText()).toContain('Crítica');
+    await expectSpanish(page);
+    await screenshot(page, 'alerts-inbox');
+    await page.getByRole('button', { name: `Tomar conocimiento ${trace.reference}` }).click();
+    await dialog(page).getByRole('button', { name: 'Tomar conocimiento' }).click();
+    await row.waitFor({ state: 'detached' });
+    await field(page, 'Estado').selectOption({ label: 'En revisión' });
+    await page.getByRole('button', { name: `Cerrar ${trace.reference}` }).click();
+    await dialog(page).getByLabel('Qué se hizo').fill('El acta de destrucción se corrigió: el arma fue sustituida.');
+    await dialog(page).getByRole('button', { name: 'Cerrar' }).click();
+    await page.getByTestId('alerts').locator('tr', { hasText: trace.reference }).waitFor({ state: 'detached' });
+    await field(page, 'Estado').selectOption({ label: 'Cerrada' });
+    expect(await page.getByTestId('alerts').locator('tr', { hasText: trace.reference }).innerText()).toContain('El acta de destrucción se corrigió');
+
+    // The registry: report a gun stolen; the next trace of it shows the match.
+    const stolen = unique('ST');
+    await page.getByRole('link', { name: 'Armas perdidas o robadas' }).click();
+    await page.getByRole('button', { name: 'Reportar un arma perdida o robada' }).click();
+    const form = page.getByRole('form', { name: 'Reportar un arma perdida o robada' });
+    const label = (text: string) => form.getByLabel(new RegExp(`^${escapeRegExp(text)}( \\*)?$`));
+    await label('Fabricante').fill('Smith & Wesson');
+    await label('Modelo').fill('M&P9');
+    await label('Calibre').fill('9mm');
+    await label('Tipo').selectOption({ label: 'Pistola' });
+    await label('Número de serie').fill(stolen);
+    await label('País de fabricación').fill('US');
+    await label('Perdida o robada').selectOption({ label: 'robada' });
+    await label('Fecha de la pérdida o el robo').fill('2026-09-20');
+    await label('Sustraída de').selectOption({ label: 'Dotación policial' });
+    await label('Circunstancias').fill('Sustraída del vehículo patrulla durante un operativo.');
+    await form.getByRole('button', { name: 'Registrar el reporte' }).click();
+    await page.getByText(/^Reporte LS-\d{4}-\d{6} registrado\.$/).waitFor();
+    await expectSpanish(page);
+    const matched = (await investigator.post('/traces', traceBody(caseId, {
+      weapon: { manufacturer: 'Smith & Wesson', model: 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: stolen, countryOfManufacture: 'US' },
+    }))).body;
+    await page.goto(`${t.client.baseUrl}/traces/${matched.id}`);
+    await page.getByTestId('registry-matches').waitFor();
+    expect(await page.getByTestId('registry-matches').innerText()).toMatch(/Reportada como robada por .+ — LS-\d{4}-\d{6}/);
+    await screenshot(page, 'trace-registry-match');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a locked-out account sees the lockout message; an expired session goes back to sign-in', async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
       expect((await t.client.post('/sessions', { email: people.locked.email, password: 'not the password' })).status).toBe(401);
@@ -410,7 +480,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await settledPage(page);
     const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token);
     expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
-    // The next request the page makes answers 401; a reload makes one at once (a click could race a background refetch).
+    // The next request the page makes answers 401 — a background refetch, or the reload's first one; either way the
+    // sign-in page says why, since the reason outlives a reload.
     await page.goto(`${t.client.baseUrl}/traces`);
     await page.getByText('Su sesión venció').waitFor();
     await page.getByRole('button', { name: 'Ingresar' }).waitFor();

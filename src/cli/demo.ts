@@ -6,6 +6,9 @@ import { hashPassword } from '../identity/passwords.ts';
 import { createUserWithToken } from '../identity/service.ts';
 import { API_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
 import { createCase } from '../cases/service.ts';
+import { DestructionService } from '../destructions/service.ts';
+import { RegistryService } from '../registry/service.ts';
+import { StockpileService } from '../stockpile/service.ts';
 import { TraceService } from '../traces/service.ts';
 import type { TraceCreate } from '../traces/schemas.ts';
 import { cliAudit, contextForToken } from './context.ts';
@@ -79,6 +82,7 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
     }
   });
 
+  await seedDiversion(db, await contextForToken(db, users.find((u) => u.role === 'stockpile_manager')!.token));
   const investigator = await contextForToken(db, users.find((u) => u.role === 'investigator')!.token);
   const traces = new TraceService(systemClock);
   const offenses = ['homicide', 'robbery', 'extortion', 'drug_trafficking', 'illegal_possession', 'arms_trafficking'] as const;
@@ -105,4 +109,27 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
     });
   }
   return { seeded: true, users, password: DEMO_PASSWORD };
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * What makes the alerts inbox worth opening on day one: the Bersa was destroyed by the custodian months ago and the
+ * Beretta was reported stolen from the armoury; the demo traces below recover both (a critical and a warning alert).
+ */
+async function seedDiversion(db: Db, custodian: Awaited<ReturnType<typeof contextForToken>>) {
+  const item = await new StockpileService(systemClock).intake(db, custodian, {
+    weapon: WEAPONS[8]!, source: 'seized', intakeDate: daysAgo(200), storageLocation: 'Bodega central, estante 2',
+  });
+  const destructions = new DestructionService(systemClock);
+  const plan = await destructions.plan(db, custodian, { plannedFor: daysAgo(150), method: 'cutting', location: 'Polígono de la PNC, San Salvador', itemIds: [item.id] });
+  await destructions.complete(db, custodian, plan.id, {
+    performedAt: `${daysAgo(150)}T15:00:00Z`,
+    witnesses: [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' }, { name: 'John Miller', organization: 'US Embassy (INL)' }],
+  });
+  await new RegistryService(systemClock).file(db, custodian, {
+    weapon: WEAPONS[6]!, kind: 'stolen', lostOn: daysAgo(120), sourceType: 'agency_stockpile',
+    circumstances: 'Faltante en el inventario trimestral del armero de la delegación Centro.', location: { country: 'SV', department: 'San Salvador' },
+    policeReportNumber: 'PNC-DAE-2026-0042',
+  });
 }

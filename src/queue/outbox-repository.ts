@@ -34,6 +34,13 @@ export async function staleOpenTraces(db: Queryable, afterMs: number, limit = 50
  * Hands a stale trace back to the pipeline — only if, under its row, it is still the same run in the same status since
  * the same moment and has no outbox row: a trace that finished (or moved on) after it was listed is left alone.
  */
+/** Whether the trace is still open in the same run, status and moment as when it was listed (the reconciler's re-check). */
+export async function isUnchanged(db: Queryable, trace: StaleTrace): Promise<boolean> {
+  const row = await db('traces').where({ id: trace.id, queue_run: trace.queue_run }).whereIn('status', ['queued', 'in_progress'])
+    .whereRaw('status_changed_at = ?::timestamptz', [trace.changed_at]).first('id');
+  return Boolean(row);
+}
+
 export async function requeueIfUnchanged(db: Queryable, trace: StaleTrace): Promise<boolean> {
   const { rows } = await db.raw(
     `WITH queued AS (

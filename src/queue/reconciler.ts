@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.ts';
 import type { TraceJob } from '../traces/pipeline/process-trace.ts';
-import { requeueIfUnchanged, staleOpenTraces } from './outbox-repository.ts';
+import { isUnchanged, requeueIfUnchanged, staleOpenTraces } from './outbox-repository.ts';
 import { traceJobId } from './trace-queue.ts';
 
 const LIVE_STATES = new Set(['waiting', 'prioritized', 'active', 'delayed', 'waiting-children']);
@@ -37,7 +37,10 @@ export class Reconciler {
     for (const trace of await staleOpenTraces(this.db, this.options.afterMs)) {
       const job = await this.queue.getJob(traceJobId(trace.id, trace.queue_run));
       if (job && LIVE_STATES.has(await job.getState())) continue;
-      // The old job (finished or failed) must go first, or the relay could not add the new one under the same id.
+      // A worker commits a trace's final state before BullMQ marks its job finished: a finished job whose trace is still
+      // open as listed will never finish it, but one whose trace moved on just did — its job record stays.
+      if (job && !(await isUnchanged(this.db, trace))) continue;
+      // The old job must go first, or the relay could not add the new one under the same id.
       if (job) await job.remove().catch(() => undefined);
       if (await requeueIfUnchanged(this.db, trace)) repaired++;
     }

@@ -1,3 +1,5 @@
+import { registryMatchesSql } from '../registry/repository.ts';
+import type { RegistryMatch } from '../shared/registry-match.ts';
 import type { Queryable } from '../db/knex.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from '../destructions/eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
@@ -14,14 +16,15 @@ const WEAPON_COLUMNS = ['id', 'manufacturer', 'model', 'caliber', 'type', 'seria
 export const itemsInScope = (db: Queryable, scope: Scope) =>
   applyScope(db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'), 's.agency_id', scope)
     .select('s.*', db.raw(`json_build_object(${WEAPON_COLUMNS.map((c) => `'${c}', w.${c}`).join(', ')}) AS weapon_row`),
-      db.raw(`${OPEN_TRACE_EXISTS} AS open_trace`), db.raw(`${OWN_OPEN_TRACE} AS own_open_trace`));
+      db.raw(`${OPEN_TRACE_EXISTS} AS open_trace`), db.raw(`${OWN_OPEN_TRACE} AS own_open_trace`),
+      db.raw(`${registryMatchesSql('s.weapon_id')} AS registry_matches`));
 
 interface ItemRow {
   id: string; reference: string; agency_id: string; weapon_id: string; case_id: string | null; source: StockpileItem['source'];
   intake_date: string; storage_location: string; status: StockpileItem['status']; evidence_hold: boolean;
   destruction_id: string | null; created_by: string; created_at: Date; updated_at: Date; version: number;
   weapon_row: Parameters<typeof toWeapon>[0] & { created_at: string };
-  open_trace: boolean; own_open_trace: { id: string; reference: string } | null;
+  open_trace: boolean; own_open_trace: { id: string; reference: string } | null; registry_matches: RegistryMatch[];
 }
 
 export const toItem = (row: ItemRow): StockpileItem => versioned({
@@ -30,7 +33,7 @@ export const toItem = (row: ItemRow): StockpileItem => versioned({
   caseId: row.case_id, source: row.source, intakeDate: row.intake_date, storageLocation: row.storage_location,
   status: row.status, evidenceHold: row.evidence_hold, destructionId: row.destruction_id,
   destructionBlockers: destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace }),
-  openTrace: row.own_open_trace, createdBy: row.created_by,
+  openTrace: row.own_open_trace, registryMatches: row.registry_matches, createdBy: row.created_by,
   createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
 }, row.version);
 

@@ -1,3 +1,4 @@
+import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
@@ -45,6 +46,7 @@ export const StockpileItem = Type.Object({
   openTrace: Nullable(Type.Object({ id: Uuid, reference: Type.String() }, {
     description: 'The oldest trace of the weapon by the item’s agency that is not final; `open_trace` also counts other agencies’ traces',
   })),
+  registryMatches: RegistryMatches,
   createdBy: Uuid,
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -1,3 +1,4 @@
+import { raiseForItem } from '../alerts/repository.ts';
 import { audit } from '../audit/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
@@ -5,8 +6,8 @@ import { caseOfAgency } from '../cases/repository.ts';
 import { conflict, invalid, invalidField, notFound, preconditionFailed } from '../shared/problem.ts';
 import { satisfies, versionOf, type Precondition } from '../shared/versioned.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
-import { findOrCreateWeapon, findWeapon, linkWeaponToCase } from '../weapons/repository.ts';
-import { describeWeapon } from '../weapons/rules.ts';
+import { linkWeaponToCase } from '../weapons/repository.ts';
+import { weaponOfRequest } from '../weapons/service.ts';
 import * as repo from './repository.ts';
 import { intakeRuleErrors } from './rules.ts';
 import type { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
@@ -23,13 +24,7 @@ export class StockpileService {
       if (body.caseId && !(await caseOfAgency(trx, agencyId, body.caseId))) {
         throw invalidField('/caseId', 'is not a case of your agency');
       }
-      let weaponId: string;
-      if (body.weaponId) {
-        if (!(await findWeapon(trx, readScope(ctx.actor), body.weaponId))) throw invalidField('/weaponId', 'is not a weapon in your scope');
-        weaponId = body.weaponId;
-      } else {
-        weaponId = await findOrCreateWeapon(trx, describeWeapon(body.weapon!));
-      }
+      const weaponId = await weaponOfRequest(trx, ctx, body);
       if (body.caseId) await linkWeaponToCase(trx, body.caseId, weaponId);
       const id = await trx.transaction((sp) => repo.insertItem(sp, {
         agency_id: agencyId, weapon_id: weaponId, case_id: body.caseId ?? null, source: body.source,
@@ -43,6 +38,7 @@ export class StockpileService {
       });
       await repo.insertItemEvents(trx, [id], 'intake', ctx.actor.id);
       await audit(trx, ctx, { action: 'stockpile.intake', entity: 'stockpile_item', entityId: id, details: { weaponId } });
+      await raiseForItem(trx, id);
       return (await repo.findItem(trx, readScope(ctx.actor), id))!;
     });
   }

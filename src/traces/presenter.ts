@@ -1,6 +1,8 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
+import { registryMatchesOf } from '../registry/repository.ts';
+import type { RegistryMatch } from '../registry/schemas.ts';
 import type { TraceRow } from './repository.ts';
 import type { Trace } from './schemas.ts';
 import { versioned } from '../shared/versioned.ts';
@@ -13,7 +15,7 @@ export type Showing = 'read' | 'reply';
 
 const hasPersonalData = (row: TraceRow) => row.possessor !== null || Boolean(row.result && 'purchaser' in row.result && row.result.purchaser);
 
-function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
+function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: RegistryMatch[]): Trace {
   let result = row.result;
   if (result && 'purchaser' in result && !withPersonalData) {
     const { purchaser: _removed, ...rest } = result;
@@ -37,6 +39,7 @@ function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
     createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
     submittedAt: row.submitted_at?.toISOString() ?? null, completedAt: row.completed_at?.toISOString() ?? null,
     result,
+    registryMatches,
   }, row.version);
 }
 
@@ -47,12 +50,14 @@ function toTrace(row: TraceRow, withPersonalData: boolean): Trace {
 export async function presentTraces(db: Queryable, ctx: RequestContext, rows: TraceRow[], showing: Showing): Promise<Trace[]> {
   const personal = seesPersonalData(ctx.actor);
   const shown = personal ? rows.filter(hasPersonalData).map((row) => row.id) : [];
-  if (showing === 'read' && shown.length) {
-    await audit(db, ctx, {
-      action: 'trace.personal_data_read', entity: 'trace', entityId: shown.length === 1 ? shown[0] : null, details: { traceIds: shown },
-    });
-  }
-  return rows.map((row) => toTrace(row, personal));
+  const unmatched = rows.filter((row) => row.registry_matches === undefined).map((row) => row.weapon_id);
+  const [matches] = await Promise.all([
+    unmatched.length ? registryMatchesOf(db, unmatched) : undefined,
+    showing === 'read' && shown.length
+      ? audit(db, ctx, { action: 'trace.personal_data_read', entity: 'trace', entityId: shown.length === 1 ? shown[0] : null, details: { traceIds: shown } })
+      : undefined,
+  ]);
+  return rows.map((row) => toTrace(row, personal, row.registry_matches ?? matches?.get(row.weapon_id) ?? []));
 }
 
 export const presentTrace = async (db: Queryable, ctx: RequestContext, row: TraceRow, showing: Showing): Promise<Trace> =>

@@ -2,6 +2,8 @@ import { runQuery, type Queryable } from '../db/knex.ts';
 import { scopedWithRegion } from '../db/scoped.ts';
 import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
 import type { Role, Scope } from '../shared/actor.ts';
+import { registryMatchesSql } from '../registry/repository.ts';
+import type { RegistryMatch } from '../registry/schemas.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
 import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
@@ -17,6 +19,8 @@ export interface TraceRow {
   submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number; region: string;
   /** Kept by the database: one more on every UPDATE (the ETag). */
   version: number;
+  /** The gun's active lost/stolen reports, when the query that read the row looked them up (else the presenter does). */
+  registry_matches?: RegistryMatch[];
 }
 
 const TIMESTAMPS = ['created_at', 'updated_at', 'status_changed_at', 'submitted_at', 'completed_at'] as const;
@@ -53,14 +57,18 @@ function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K
 /** Traces the scope may read: a region's through the trace's own region column (one range of the region indexes). */
 export const tracesInScope = (db: Queryable, scope: Scope) => scopedWithRegion(db, 'traces', 'traces', scope);
 
+/** Trace rows with their gun's registry matches, so reads need no second query for them. */
+const tracesWithMatches = (db: Queryable, scope: Scope) =>
+  tracesInScope(db, scope).select('traces.*', db.raw(`${registryMatchesSql('traces.weapon_id')} AS registry_matches`));
+
 export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
-  const [row] = await runQuery<TraceRow>(db, tracesInScope(db, scope).where({ id }).limit(1));
+  const [row] = await runQuery<TraceRow>(db, tracesWithMatches(db, scope).where({ id }).limit(1));
   return row;
 }
 
 export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = tracesInScope(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  const rows = tracesWithMatches(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
   if (query.status) rows.whereIn('status', query.status.split(','));
   if (query.caseId) rows.where('case_id', query.caseId);
   if (query.weaponId) rows.where('weapon_id', query.weaponId);

@@ -1,3 +1,4 @@
+import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { component, CountryCode, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
@@ -184,6 +185,7 @@ export const Trace = Type.Object({
   submittedAt: Nullable(Timestamp),
   completedAt: Nullable(Timestamp),
   result: Nullable(TraceResult),
+  registryMatches: RegistryMatches,
 }, component('Trace', { versioned: true }));
 
 export const ReasonBody = Type.Object({ reason: Text(1000) }, { ...component('ReasonBody'), additionalProperties: false });

@@ -1,3 +1,4 @@
+import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 
@@ -62,6 +63,7 @@ export const WeaponDetail = Type.Object({
   otherCasesOutsideScope: Type.Integer({ minimum: 0 }),
   traces: Type.Array(WeaponTrace),
   stockpile: StockpileSummary,
+  registryMatches: RegistryMatches,
 }, component('WeaponDetail'));
 
 export type WeaponInput = Static<typeof WeaponInput>;

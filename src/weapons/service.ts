@@ -1,18 +1,30 @@
+import { registryMatchesOf } from '../registry/repository.ts';
 import type { Queryable } from '../db/knex.ts';
-import { notFound } from '../shared/problem.ts';
+import { invalidField, notFound } from '../shared/problem.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
 import { tracesOfWeapon } from '../traces/repository.ts';
 import * as repo from './repository.ts';
-import type { WeaponDetail, WeaponQuery } from './schemas.ts';
+import { describeWeapon } from './rules.ts';
+import type { WeaponDetail, WeaponInput, WeaponQuery } from './schemas.ts';
+
+/**
+ * The weapon a request names: a known one in the caller's scope (`weaponId`), or the one its description identifies,
+ * found or created by identity. The request's rules have already said it gives exactly one of the two.
+ */
+export async function weaponOfRequest(db: Queryable, ctx: RequestContext, body: { weaponId?: string; weapon?: WeaponInput }): Promise<string> {
+  if (!body.weaponId) return repo.findOrCreateWeapon(db, describeWeapon(body.weapon!));
+  if (!(await repo.findWeapon(db, readScope(ctx.actor), body.weaponId))) throw invalidField('/weaponId', 'is not a weapon in your scope');
+  return body.weaponId;
+}
 
 export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: string): Promise<WeaponDetail> {
   const scope = readScope(ctx.actor);
   const weapon = await repo.findWeapon(db, scope, id);
   if (!weapon) throw notFound('Weapon');
-  const [cases, traces, stockpile] = await Promise.all([
-    repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id), repo.custodyOf(db, scope, id),
+  const [cases, traces, stockpile, matches] = await Promise.all([
+    repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id), repo.custodyOf(db, scope, id), registryMatchesOf(db, [id]),
   ]);
-  return { weapon, ...cases, traces, stockpile };
+  return { weapon, ...cases, traces, stockpile, registryMatches: matches.get(id) ?? [] };
 }
 
 export const listWeapons = (db: Queryable, ctx: RequestContext, query: WeaponQuery) =>

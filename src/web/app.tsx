@@ -1,11 +1,13 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AdministrationPage } from './admin/administration-page.tsx';
+import { AlertsPage } from './alerts/alerts-page.tsx';
 import { CasePage } from './cases/case-page.tsx';
 import { CasesPage } from './cases/cases-page.tsx';
 import { DestructionPage } from './destructions/destruction-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
+import { RegistryPage } from './registry/registry-page.tsx';
 import { QueuePage } from './review/queue-page.tsx';
 import { useSession } from './session/session.tsx';
 import { SignInPage } from './session/sign-in-page.tsx';
@@ -47,6 +49,8 @@ export function App() {
         <Route path="destructions/:id" element={<DestructionPage />} />
         <Route path="weapons" element={<WeaponsPage />} />
         <Route path="weapons/:id" element={<WeaponPage />} />
+        <Route path="registry" element={<RegistryPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
         <Route path="administration" element={<AdministrationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { agencyCasesSql } from '../../cases/repository.ts';
 import type { Batcher } from '../../db/batcher.ts';
 import { runStatement, type Queryable } from '../../db/knex.ts';
+import { raiseForTracesSql } from '../../alerts/repository.ts';
 import { NOTIFY_OUTBOX } from '../../queue/outbox-repository.ts';
+import { registryMatchesSql } from '../../registry/repository.ts';
 import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
 import type { WeaponDescription } from '../../weapons/schemas.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
@@ -147,8 +149,10 @@ export async function createTraces(
          FROM placed p CROSS JOIN LATERAL (SELECT ${status} AS status) s ORDER BY p.i
        ${DUPLICATE_CONFLICT} DO NOTHING
        RETURNING *),
-     made AS (SELECT t.id, t.status, t.queue_run, t.urgent, p.a_actor, p.a_role, p.a_agency, p.a_request, p.a_ip, p.i
+     made AS (SELECT t.id, t.status, t.queue_run, t.urgent, t.reference, t.weapon_id, t.recovery_date, p.a_actor, p.a_role, p.a_agency,
+                     p.a_request, p.a_ip, p.i
                 FROM trace t JOIN placed p ON p.id = t.id),
+     al AS (${raiseForTracesSql('(SELECT id AS subject_id, reference, a_agency AS agency_id, weapon_id, recovery_date FROM made)')}),
      ev AS (INSERT INTO trace_events (trace_id, type, from_status, to_status, actor_id, run)
             SELECT id, CASE WHEN status = 'draft' THEN :draftEvent ELSE :submitEvent END, NULL, status, a_actor, NULLIF(queue_run, 0)
               FROM made ORDER BY i),
@@ -160,7 +164,8 @@ export async function createTraces(
      SELECT r.i AS _index, k.status AS _case_status,
             CASE WHEN t.id IS NULL AND p.weapon_id IS NOT NULL
                  THEN coalesce(${duplicateOf('traces', 'p')}, ${duplicateOf('trace', 'p')}) END AS _duplicate_of,
-            (SELECT ${NOTIFY_OUTBOX} FROM ob LIMIT 1) AS _notified, t.*
+            (SELECT ${NOTIFY_OUTBOX} FROM ob LIMIT 1) AS _notified, t.*,
+            CASE WHEN t.id IS NOT NULL THEN ${registryMatchesSql('t.weapon_id')} END AS registry_matches
        FROM input r LEFT JOIN kase k ON k.id = r.case_id AND k.agency_id = r.a_agency LEFT JOIN placed p ON p.i = r.i
        LEFT JOIN trace t ON t.id = r.id
       ORDER BY r.i`,

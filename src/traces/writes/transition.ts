@@ -1,5 +1,6 @@
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import type { Scope } from '../../shared/actor.ts';
+import { raiseForTracesSql } from '../../alerts/repository.ts';
 import { NOTIFY_OUTBOX } from '../../queue/outbox-repository.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
 import { rowFromJson, type TraceRow } from '../repository.ts';
@@ -86,7 +87,8 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
             SELECT id, 'enqueue', queue_run, urgent FROM moved WHERE status = 'queued' AND from_status <> 'queued'
             UNION ALL
             SELECT id, 'reprioritize', queue_run, urgent FROM moved WHERE :escalate AND status = 'queued' AND from_status = 'queued'
-            RETURNING 1)
+            RETURNING 1)${plan.action === 'submit' ? `,
+     al AS (${raiseForTracesSql('(SELECT id AS subject_id, reference, agency_id, weapon_id, recovery_date FROM moved)')})` : ''}
      SELECT (SELECT to_jsonb(m) FROM moved m) AS moved,
             (SELECT jsonb_build_object('status', status, 'created_by', created_by, 'submitted_by', submitted_by, 'urgent', urgent, 'version', version
                                        ${plan.action === 'assign' ? ", 'assignee_ok', assignee_ok" : ''}) FROM cur) AS state,

@@ -1,18 +1,19 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { completionRuleErrors } from '../../destructions/rules.ts';
 import { DestructionComplete, type DestructionDetail } from '../../destructions/schemas.ts';
-import { ApiProblem, download, request } from '../api/client.ts';
+import { download, request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { Badge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { TextAreaField, TextField } from '../ui/form.tsx';
 import { clock, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
-import { fieldErrorsByPath, fieldMessage } from '../ui/problems.ts';
+import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 
 export function DestructionPage() {
@@ -112,10 +113,6 @@ function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknow
   const [witnesses, setWitnesses] = useState([{ name: '', organization: '' }, { name: '', organization: '' }]);
   const [certificateNumber, setCertificateNumber] = useState('');
   const [notes, setNotes] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
   const performedIso = performedAt ? new Date(performedAt).toISOString() : '';
   const body = {
@@ -126,26 +123,13 @@ function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknow
   };
   const errors = schemaErrors(t, DestructionComplete, body);
   if (performedIso) for (const rule of completionRuleErrors(body, clock)) errors[rule.path] ??= fieldMessage(t, rule.message);
-  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
   const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
     setWitnesses((current) => current.map((w, i) => (i === index ? { ...w, [field]: value } : w)));
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await request(`/destructions/${id}/complete`, { method: 'POST', body });
-      await onDone();
-    } catch (error) {
-      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
+    await request(`/destructions/${id}/complete`, { method: 'POST', body });
+    await onDone();
+  });
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">

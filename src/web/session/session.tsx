@@ -5,6 +5,8 @@ import { SESSION_IDLE_MINUTES } from '../../identity/rules.ts';
 import { bindSession, queueBoardSession, request } from '../api/client.ts';
 
 const STORAGE_KEY = 'rastreo.session';
+/** Why the last session ended, kept until the next sign-in: a reload right after an expiry still says what happened. */
+const NOTICE_KEY = 'rastreo.sessionNotice';
 /** The server's idle expiry: a session token dies this long after its last use. */
 const IDLE_MS = SESSION_IDLE_MINUTES * 60_000;
 
@@ -34,6 +36,16 @@ function load(): Stored | null {
   }
 }
 
+function loadNotice(): Notice {
+  const notice = sessionStorage.getItem(NOTICE_KEY);
+  return notice === 'expired' || notice === 'signed-out' ? notice : null;
+}
+
+function saveNotice(notice: Notice) {
+  if (notice) sessionStorage.setItem(NOTICE_KEY, notice);
+  else sessionStorage.removeItem(NOTICE_KEY);
+}
+
 function save(stored: Stored | null) {
   if (stored) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
   else sessionStorage.removeItem(STORAGE_KEY);
@@ -41,7 +53,7 @@ function save(stored: Stored | null) {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [stored, setStored] = useState<Stored | null>(load);
-  const [notice, setNotice] = useState<Notice>(null);
+  const [notice, setNotice] = useState<Notice>(() => (load() ? null : loadNotice()));
   const queryClient = useQueryClient();
 
   const end = useCallback((why: Notice) => {
@@ -49,6 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     bindSession({ token: null });
     queryClient.clear();
     setStored(null);
+    saveNotice(why);
     setNotice(why);
   }, [queryClient]);
 
@@ -81,6 +94,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const me = await request<Me>('/me');
       const next = { token: session.token, me, lastActivity: Date.now() };
       save(next);
+      saveNotice(null);
       setNotice(null);
       setStored(next);
     },

@@ -74,6 +74,9 @@ export function CustodyPage() {
                   <div className="badges">
                     {t(`itemStatus.${item.status}`)} {item.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
                     {item.destructionId && <Link to={`/destructions/${item.destructionId}`}>{t('custody.destruction')}</Link>}
+                    {item.registryMatches.length > 0 && (
+                      <Badge tone="danger">{t('registry.reportedAs', { kind: t(`lossKinds.${item.registryMatches[0]!.kind}`), reference: item.registryMatches[0]!.reference })}</Badge>
+                    )}
                   </div>
                 </td>
                 <td>

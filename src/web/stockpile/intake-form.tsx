@@ -1,16 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Case } from '../../cases/schemas.ts';
 import { intakeRuleErrors } from '../../stockpile/rules.ts';
 import { ITEM_SOURCES, ItemCreate, type ItemCreate as ItemCreateBody } from '../../stockpile/schemas.ts';
-import { WEAPON_TYPES, type Weapon } from '../../weapons/schemas.ts';
-import { ApiProblem, newIdempotencyKey, query, request, type Page } from '../api/client.ts';
+import type { Weapon } from '../../weapons/schemas.ts';
+import { newIdempotencyKey, query, request, type Page } from '../api/client.ts';
 import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
 import { clock, todayIso } from '../ui/format.ts';
 import { ErrorNotice } from '../ui/notice.tsx';
-import { fieldErrorsByPath, fieldMessage } from '../ui/problems.ts';
+import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
+import { useFormSubmit } from '../ui/use-form-submit.ts';
+import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 
 /** Intake of a weapon into custody: a weapon already known (found by serial) or a new description. */
@@ -20,16 +22,12 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
   const key = useRef(newIdempotencyKey());
   const [serialSearch, setSerialSearch] = useState('');
   const [weaponId, setWeaponId] = useState('');
-  const [weapon, setWeapon] = useState({ manufacturer: '', model: '', caliber: '', type: '', serialNumber: '', countryOfManufacture: '', importer: '' });
+  const [weapon, setWeapon] = useState(EMPTY_WEAPON);
   const [source, setSource] = useState('');
   const [intakeDate, setIntakeDate] = useState(todayIso());
   const [storageLocation, setStorageLocation] = useState('');
   const [caseId, setCaseId] = useState('');
   const [evidenceHold, setEvidenceHold] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const matches = useQuery({
     queryKey: ['weapons', serialSearch],
     queryFn: () => request<Page<Weapon>>(`/weapons${query({ serial: serialSearch.trim(), limit: 20 })}`),
@@ -38,10 +36,8 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
   const cases = useQuery({ queryKey: ['cases', 'for-intake'], queryFn: () => request<Page<Case>>('/cases?limit=200') });
 
   const body = useMemo(() => {
-    const described = Object.fromEntries(Object.entries(weapon).map(([name, value]) => [name, value.trim()]).filter(([, value]) => value !== ''));
-    if (described.countryOfManufacture) described.countryOfManufacture = String(described.countryOfManufacture).toUpperCase();
     return {
-      ...(weaponId ? { weaponId } : { weapon: described }),
+      ...(weaponId ? { weaponId } : { weapon: weaponBody(weapon) }),
       source, intakeDate, storageLocation: storageLocation.trim(),
       ...(caseId ? { caseId } : {}), evidenceHold,
     };
@@ -51,29 +47,11 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
     for (const rule of intakeRuleErrors(body as ItemCreateBody, clock)) found[rule.path] ??= fieldMessage(t, rule.message);
     return found;
   }, [t, body]);
-  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await request('/stockpile/items', { method: 'POST', idempotencyKey: key.current, body });
-      await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
-      onDone();
-    } catch (error) {
-      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const weaponField = (name: keyof typeof weapon, label: string, required = true) => (
-    <TextField label={label} name={name} value={weapon[name]} required={required} error={errorAt(`/weapon/${name}`)}
-      onChange={(value) => setWeapon((current) => ({ ...current, [name]: value }))} />
-  );
+  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
+    await request('/stockpile/items', { method: 'POST', idempotencyKey: key.current, body });
+    await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
+    onDone();
+  });
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="intake-title">
@@ -85,19 +63,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
           <SelectField label={t('custody.knownWeapon')} value={weaponId} onChange={setWeaponId} placeholder={t('custody.newWeapon')}
             options={(matches.data?.items ?? []).map((item) => ({ value: item.id, label: weaponLabel(t, item) }))} />
         )}
-        {!weaponId && (
-          <div className="grid">
-            {weaponField('manufacturer', t('weapons.manufacturer'))}
-            {weaponField('model', t('weapons.model'))}
-            {weaponField('caliber', t('weapons.caliber'))}
-            <SelectField label={t('weapons.type')} value={weapon.type} required error={errorAt('/weapon/type')} placeholder={t('common.choose')}
-              onChange={(value) => setWeapon((current) => ({ ...current, type: value }))}
-              options={WEAPON_TYPES.map((value) => ({ value, label: t(`weaponTypes.${value}`) }))} />
-            {weaponField('serialNumber', t('weapons.serialNumber'))}
-            {weaponField('countryOfManufacture', t('weapons.countryOfManufacture'))}
-            {weaponField('importer', t('weapons.importer'), false)}
-          </div>
-        )}
+        {!weaponId && <WeaponFields value={weapon} onChange={setWeapon} errorAt={errorAt} />}
       </fieldset>
       <div className="grid">
         <SelectField label={t('custody.source')} name="source" value={source} onChange={setSource} required error={errorAt('/source')}

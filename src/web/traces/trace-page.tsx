@@ -1,3 +1,4 @@
+import { RegistryMatches } from '../registry/registry-matches.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -62,6 +63,7 @@ export function TracePage() {
           </button>
         ))}
       </div>
+      <RegistryMatches matches={item.registryMatches} />
       {item.status === 'needs_info' && request_ && (
         <Notice tone="warning"><strong>{t('traces.infoRequested')}</strong> {request_.message}</Notice>
       )}

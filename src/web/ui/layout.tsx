@@ -3,15 +3,16 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../shared/actor.ts';
 import { useMe, useSession } from '../session/session.tsx';
+import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 
-type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'administration';
+type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'registry' | 'administration';
 
 const NAV: Record<Role, [NavKey, string][]> = {
-  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['reports', '/reports']],
-  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['weapons', '/weapons'], ['reports', '/reports']],
-  stockpile_manager: [['custody', '/stockpile'], ['destructions', '/destructions'], ['weapons', '/weapons']],
-  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['reports', '/reports']],
+  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
+  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
+  stockpile_manager: [['custody', '/stockpile'], ['destructions', '/destructions'], ['weapons', '/weapons'], ['registry', '/registry']],
+  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
 };
 
 export const HOME: Record<Role, string> = {
@@ -42,6 +43,7 @@ export function Layout() {
             ))}
           </ul>
         </nav>
+        <AlertCount />
         <div className="who" data-testid="who">
           <span className="who-name">{me.name}</span>
           <span className="who-detail">{t(`roles.${me.role}`)} · {me.agency.name} ({me.agency.code})</span>
@@ -49,6 +51,7 @@ export function Layout() {
         <LanguageSwitch />
         <button type="button" onClick={() => void signOut()}>{t('layout.signOut')}</button>
       </header>
+      <CriticalAlertBanner />
       <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>

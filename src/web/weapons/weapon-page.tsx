@@ -1,3 +1,4 @@
+import { RegistryMatches } from '../registry/registry-matches.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -20,10 +21,11 @@ export function WeaponPage() {
   const detail = useQuery({ queryKey: ['weapon', id], queryFn: () => request<WeaponDetail>(`/weapons/${id}`) });
   if (detail.isPending) return <Loading />;
   if (detail.error) return <ErrorNotice error={detail.error} />;
-  const { weapon, cases, traces, stockpile, otherCasesOutsideScope } = detail.data;
+  const { weapon, cases, traces, stockpile, otherCasesOutsideScope, registryMatches } = detail.data;
   return (
     <section>
       <h1>{weaponLabel(t, weapon)}</h1>
+      <RegistryMatches matches={registryMatches} />
       <dl className="facts">
         <dt>{t('weapons.manufacturer')}</dt><dd>{weapon.manufacturer}</dd>
         <dt>{t('weapons.model')}</dt><dd>{weapon.model}</dd>

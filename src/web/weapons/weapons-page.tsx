@@ -1,3 +1,4 @@
+import { RegistryCheck } from '../registry/registry-check.tsx';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -33,6 +34,7 @@ export function WeaponsPage() {
         </ul>
       )}
       <LoadMore list={weapons} />
+      <RegistryCheck />
     </section>
   );
 }

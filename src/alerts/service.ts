@@ -1,0 +1,44 @@
+import { audit } from '../audit/audit-log.ts';
+import type { Queryable } from '../db/knex.ts';
+import { readScope, type RequestContext } from '../shared/actor.ts';
+import { conflict, notFound } from '../shared/problem.ts';
+import * as repo from './repository.ts';
+import type { Alert, AlertQuery } from './schemas.ts';
+
+/** Which status each person's action on an alert starts from and leads to. */
+const ACTIONS = {
+  acknowledge: { from: ['open'], to: 'acknowledged' },
+  close: { from: ['open', 'acknowledged'], to: 'closed' },
+} as const;
+
+export class AlertService {
+  list(db: Queryable, ctx: RequestContext, query: AlertQuery) {
+    return repo.listAlerts(db, readScope(ctx.actor), query, query.limit ?? 50);
+  }
+
+  count(db: Queryable, ctx: RequestContext) {
+    return repo.countOpenAlerts(db, readScope(ctx.actor));
+  }
+
+  async get(db: Queryable, ctx: RequestContext, id: string): Promise<Alert> {
+    const alert = await repo.findAlert(db, readScope(ctx.actor), id);
+    if (!alert) throw notFound('Alert');
+    return alert;
+  }
+
+  /** Acknowledge or close, audited with the change; an alert the caller cannot see is a 404, one already past the step a 409. */
+  act(db: Queryable, ctx: RequestContext, id: string, action: keyof typeof ACTIONS, note: string | null): Promise<Alert> {
+    const { from, to } = ACTIONS[action];
+    return db.transaction(run);
+    async function run(trx: Queryable) {
+      const changed = await repo.changeAlert(trx, readScope(ctx.actor), id, { to, from, userId: ctx.actor.id, note });
+      if (!changed) {
+        const current = await repo.findAlert(trx, readScope(ctx.actor), id);
+        if (!current) throw notFound('Alert');
+        throw conflict('alert-state', `The alert is ${current.status}; it cannot be ${action === 'close' ? 'closed' : 'acknowledged'} now.`, { currentStatus: current.status });
+      }
+      await audit(trx, ctx, { action: `alert.${action}`, entity: 'alert', entityId: id, details: { kind: changed.kind, note } });
+      return changed;
+    }
+  }
+}

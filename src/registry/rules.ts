@@ -1,0 +1,15 @@
+import { isoDate, type Clock } from '../shared/clock.ts';
+import type { FieldError } from '../shared/problem.ts';
+import { weaponRuleErrors } from '../weapons/rules.ts';
+import type { StolenReportCreate } from './schemas.ts';
+
+/** The filing rules no JSON Schema expresses; each error names its field. */
+export function reportRuleErrors(body: StolenReportCreate, clock: Clock): FieldError[] {
+  const errors: FieldError[] = [];
+  if ((body.weaponId === undefined) === (body.weapon === undefined)) {
+    errors.push({ path: '/weaponId', message: 'give either weaponId or weapon, not both and not neither' });
+  }
+  if (body.weapon) errors.push(...weaponRuleErrors(body.weapon, '/weapon'));
+  if (body.lostOn > isoDate(clock.now())) errors.push({ path: '/lostOn', message: 'must not be in the future' });
+  return errors;
+}
