@@ -1,3 +1,8 @@
+import { eventRoutes } from './events/routes.ts';
+import { EventStreams } from './events/stream.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { WebhookService } from './webhooks/service.ts';
+import { DEVELOPMENT_SECRET_KEY } from './webhooks/secrets.ts';
 import { alertRoutes } from './alerts/routes.ts';
 import { AlertService } from './alerts/service.ts';
 import { registryRoutes } from './registry/routes.ts';
@@ -60,9 +65,15 @@ export interface AppDeps {
   shuttingDown?: () => boolean;
   /** Remember who a token belongs to for this long (0: look every token up); needs a LISTEN connection, closed by `stop`. */
   tokenCacheMs?: number;
+  /** Serve live event streams as events happen (a LISTEN connection, closed by `stop`); without it streams only replay. */
+  liveEvents?: boolean;
+  /** Webhook URLs may point at loopback, private and link-local addresses (development and tests). */
+  webhookAllowPrivateNetworks?: boolean;
+  /** The key that encrypts webhook secrets at rest (32 bytes). */
+  webhookSecretKey?: Buffer;
 }
 
-export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Promise<void> } {
+export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams(): void; stop(): Promise<void> } {
   const { db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 }, redis, queue } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
@@ -78,12 +89,15 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Prom
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
 
   let notifications: Notifications | undefined;
-  if (deps.tokenCacheMs) {
+  if (deps.tokenCacheMs || deps.liveEvents) notifications = new Notifications(db, logger);
+  if (notifications && deps.tokenCacheMs) {
     const cache = new TokenCache(deps.tokenCacheMs);
     registerTokenCache(db, cache);
-    notifications = new Notifications(db, logger).on(IDENTITY_CHANNEL, (change) => cache.forget(change)).onLost(() => cache.clear());
-    void notifications.start();
+    notifications.on(IDENTITY_CHANNEL, (change) => cache.forget(change)).onLost(() => cache.clear());
   }
+  const streams = new EventStreams(db, logger, (open) => metrics.openStreams.set(open));
+  if (notifications && deps.liveEvents) streams.listen(notifications);
+  void notifications?.start();
 
   const api = new Api(db);
   identityRoutes(api);
@@ -96,6 +110,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Prom
   reportRoutes(api, new ReportService(clock));
   registryRoutes(api, new RegistryService(clock));
   alertRoutes(api, new AlertService());
+  eventRoutes(api, streams);
+  webhookRoutes(api, new WebhookService({ allowPrivateNetworks: deps.webhookAllowPrivateNetworks ?? false, secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY }));
   auditRoutes(api);
   api.finish();
 
@@ -122,5 +138,12 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; stop(): Prom
   if (deps.webRoot && !webUiRoutes(app, deps.webRoot)) logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');
   app.use(unknownRoute);
   app.use(errorHandler);
-  return { app, api, stop: async () => notifications?.stop() };
+  return {
+    app, api,
+    closeStreams: () => streams.close(),
+    stop: async () => {
+      streams.close();
+      await notifications?.stop();
+    },
+  };
 }

@@ -39,6 +39,12 @@ const ConfigSchema = Type.Object({
   WORKER_METRICS_PORT: Port,
   WEB_ROOT: Type.String({ minLength: 1 }),
   TOKEN_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean(),
+  WEBHOOK_SECRET_KEY: Type.String({ pattern: '^([0-9a-fA-F]{64})?$' }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50 }),
+  WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  EVENT_RETENTION_HOURS: Type.Number({ minimum: 1 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -77,6 +83,12 @@ const DEFAULTS: Record<keyof Config, string> = {
   WORKER_METRICS_PORT: '9464',
   WEB_ROOT: 'dist/web',
   TOKEN_CACHE_MS: '5000',
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+  WEBHOOK_SECRET_KEY: '',
+  WEBHOOK_MAX_ATTEMPTS: '8',
+  WEBHOOK_BACKOFF_MS: '60000',
+  WEBHOOK_TIMEOUT_MS: '10000',
+  EVENT_RETENTION_HOURS: '24',
 };
 
 export class ConfigError extends Error {}
@@ -97,3 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return raw as Config;
 }
+
+/** The key that encrypts webhook secrets; a fixed development key (with a warning at start) when WEBHOOK_SECRET_KEY is unset. */
+export const webhookSecretKey = (config: Config): Buffer | undefined =>
+  config.WEBHOOK_SECRET_KEY ? Buffer.from(config.WEBHOOK_SECRET_KEY, 'hex') : undefined;

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, webhookSecretKey, type Config } from './config.ts';
 import { createDb, ensureDatabase, type Db } from './db/knex.ts';
 import { migrateToLatest, pendingMigrations } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
@@ -74,6 +74,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   const config = configOrExit(overrides);
   const roles = config.PROCESS_ROLES.split(',');
   const logger = createLogger(config.LOG_LEVEL);
+  if (!config.WEBHOOK_SECRET_KEY) logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the development key');
   const dbOptions = { poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS, logger };
   let db: Db;
   if (roles.includes('api')) {
@@ -99,10 +100,11 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   let server: Server;
   let http: ReturnType<typeof gracefulHttp> | undefined;
   let stopApi: (() => Promise<void>) | undefined;
+  let closeStreams: (() => void) | undefined;
   if (roles.includes('api')) {
     // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
     const { createApp } = await import('./app.ts');
-    const { app, stop: stopApp } = createApp({
+    const { app, stop: stopApp, closeStreams: closeAppStreams } = createApp({
       db, logger, redis, queue, metrics,
       sla: { urgentHours: config.SLA_URGENT_HOURS, routineDays: config.SLA_ROUTINE_DAYS },
       rateLimit: {
@@ -114,7 +116,11 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       webRoot: config.WEB_ROOT,
       shuttingDown: () => http?.closing ?? false,
       tokenCacheMs: config.TOKEN_CACHE_MS,
+      liveEvents: true,
+      webhookAllowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      webhookSecretKey: webhookSecretKey(config),
     });
+    closeStreams = closeAppStreams;
     stopApi = stopApp;
     server = app.listen(config.PORT);
     server.requestTimeout = config.REQUEST_TIMEOUT_MS + 5_000;
@@ -139,6 +145,8 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Live event streams never end by themselves: end them first (clients reconnect elsewhere with Last-Event-ID).
+    closeStreams?.();
     const closeHttp = http ? http.close(config.SHUTDOWN_TIMEOUT_MS) : new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([closeHttp, pipeline?.close()]);
     await stopApi?.();

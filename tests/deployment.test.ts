@@ -7,6 +7,9 @@ import { loadConfig } from '../src/config.ts';
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1]);
+/** The environment as compose passes it when nothing is set on the host: `${NAME:-default}` becomes its default. */
+const interpolated = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
 
 describe('docker compose', () => {
   it('builds one image, run by the api and the worker', () => {
@@ -19,8 +22,8 @@ describe('docker compose', () => {
 
   it('gives each process longer to stop than it takes to drain, and checks readiness, not liveness', () => {
     const { api, worker } = compose.services;
-    const apiConfig = loadConfig(api.environment);
-    const workerConfig = loadConfig(worker.environment);
+    const apiConfig = loadConfig(interpolated(api.environment));
+    const workerConfig = loadConfig(interpolated(worker.environment));
     expect(seconds(api.stop_grace_period) * 1000).toBeGreaterThan(apiConfig.SHUTDOWN_TIMEOUT_MS);
     expect(seconds(worker.stop_grace_period) * 1000).toBeGreaterThan(workerConfig.WORKER_SHUTDOWN_MS);
     expect(api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${apiConfig.PORT}/readyz`);

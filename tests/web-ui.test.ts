@@ -3,15 +3,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { diagnose, englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors, watchRequests } from './support/browser.ts';
 import { createCase, createUser, today, traceBody, unique, useWorld } from './support/harness.ts';
+import { startReceiver } from './support/receivers.ts';
 
 const PASSWORD = 'contraseña-de-prueba-2026';
-const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100' } });
+const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
 let browser: Browser;
-const people: Record<'investigator' | 'advisor' | 'stockpile' | 'verifier' | 'locked', { id: string; email: string; token: string }> = {} as never;
+const people: Record<'investigator' | 'advisor' | 'stockpile' | 'verifier' | 'locked' | 'admin', { id: string; email: string; token: string }> = {} as never;
 
 beforeAll(async () => {
   await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
   await t.db('agencies').where({ id: t.neighbour.id }).update({ name: 'Fiscalía General de la República' });
+  await t.db('agencies').where({ id: t.faraway.id }).update({ name: 'Policía Nacional de Honduras' });
   const named = async (key: keyof typeof people, role: Parameters<typeof createUser>[2], name: string) => {
     const user = await createUser(t.db, t.home.id, role, PASSWORD);
     await t.db('users').where({ id: user.id }).update({ name });
@@ -22,6 +24,7 @@ beforeAll(async () => {
   await named('stockpile', 'stockpile_manager', 'Rosa Aguilar');
   await named('verifier', 'stockpile_manager', 'Luis Portillo');
   await named('locked', 'investigator', 'Ana Rivas');
+  await named('admin', 'admin', 'Sofía Castro');
   browser = await launchBrowser();
 }, 120_000);
 
@@ -462,6 +465,40 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await screenshot(page, 'trace-registry-match');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('an administrator registers a webhook, sees its secret once, sends a test and reads the delivery log', async () => {
+    const inbox = await startReceiver();
+    try {
+      const { page, context, errors } = await open();
+      await signIn(page, people.admin.email);
+      await page.getByTestId('webhooks').waitFor();
+      const form = page.getByRole('form', { name: 'Nuevo webhook' });
+      await form.getByLabel(/^Institución/).selectOption({ index: 1 });
+      await form.getByLabel(/^URL del receptor/).fill(inbox.url);
+      await form.getByRole('button', { name: 'Registrar webhook' }).click();
+      const secret = await page.getByTestId('webhook-secret').innerText();
+      expect(secret).toMatch(/^whsec_/);
+      // The users table above lists test e-mail addresses (role_name-…@…): only the webhooks section is checked here.
+      const section = await page.locator('section[aria-labelledby="webhooks-title"]').evaluate((node) => {
+        const clone = node.cloneNode(true) as HTMLElement;
+        clone.querySelectorAll('code').forEach((code) => code.remove());
+        return clone.textContent ?? '';
+      });
+      expect(englishIn(section)).toEqual([]);
+      const row = page.getByTestId('webhooks').locator('tr', { hasText: inbox.url });
+      await row.getByRole('button', { name: 'Enviar una prueba' }).click();
+      await page.getByTestId('webhook-deliveries').getByText('Entregado').waitFor({ timeout: 30_000 });
+      expect(inbox.received.map((r) => r.event.type)).toContain('ping');
+      await screenshot(page, 'webhooks');
+      await page.reload();
+      await page.getByTestId('webhooks').waitFor();
+      expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await inbox.close();
+    }
   });
 
   it('a locked-out account sees the lockout message; an expired session goes back to sign-in', async () => {

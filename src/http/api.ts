@@ -51,6 +51,8 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   location?: (body: never, params: Static<P>) => string;
   /** The route changes a versioned record (traces, cases, stockpile items, destruction events): `If-Match` is honoured. */
   conditional?: boolean;
+  /** The handler writes a long-lived response itself (Server-Sent Events) once the request is admitted, and answers nothing. */
+  stream?: boolean;
   handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply | undefined>;
 }
 
@@ -161,6 +163,11 @@ export class Api {
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 
     const precondition = spec.conditional ? parseIfMatch(req.get('if-match')) : undefined;
+    if (spec.stream) {
+      await admitted(res);
+      await spec.handler({ body, query, params, ctx: ctx as RequestContext, db: this.db, req, res, precondition });
+      return;
+    }
     const run = async (db: Queryable, claim?: IdempotencyClaim) => {
       const reply = await spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res, claim, precondition });
       if (!reply) throw new Error(`${spec.method} ${spec.path} answered nothing`);

@@ -42,6 +42,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'rastreo_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by result: delivered, retried (to be tried again) or failed (the last attempt)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookLatency = new Histogram({
+    name: 'rastreo_webhook_delivery_seconds',
+    help: 'From the event to its delivery (2xx) to a webhook, retries included',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly openStreams = new Gauge({
+    name: 'rastreo_event_streams_open',
+    help: 'Live event streams (GET /api/v1/events/stream) open on this API process',
+    registers: [this.registry],
+  });
+
   readonly reconcilerRepairs = new Counter({
     name: 'rastreo_reconciler_repairs_total',
     help: 'Traces the reconciler handed back to the pipeline because they had no live job (0 when nothing is lost)',

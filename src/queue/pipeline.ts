@@ -1,6 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import { webhookSecretKey, type Config } from '../config.ts';
+import { WebhookDeliveries } from '../webhooks/delivery.ts';
+import { DEVELOPMENT_SECRET_KEY } from '../webhooks/secrets.ts';
 import { isDatabaseUnavailable } from '../db/knex.ts';
 import { Notifications } from '../db/notifications.ts';
 import { throttledWarn } from '../logger.ts';
@@ -75,6 +77,12 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
   worker.on('failed', (job, error) => warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
 
   const notifications = new Notifications(db, logger);
+  const webhooks = new WebhookDeliveries(db, producer, consumer, {
+    prefix: config.QUEUE_PREFIX, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    secretKey: webhookSecretKey(config) ?? DEVELOPMENT_SECRET_KEY, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.EVENT_RETENTION_HOURS,
+  }, logger, metrics);
+  webhooks.start(notifications);
   const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS, notifications);
   const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
     (count) => metrics?.reconcilerRepairs.inc(count));
@@ -89,7 +97,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     pause: () => worker.pause(),
     resume: () => worker.resume(),
     async close() {
-      await Promise.all([relay.stop(), reconciler.stop(), notifications.stop()]);
+      await Promise.all([relay.stop(), reconciler.stop(), notifications.stop(), webhooks.close()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS); });
       if ((await Promise.race([worker.close(), deadline])) === 'late') {

@@ -87,6 +87,8 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Serve the built web UI at `/`. */
   webUi?: boolean;
+  /** Webhook URLs may be loopback/private (the tests' receivers are local); false to test the refusal. */
+  webhookAllowPrivateNetworks?: boolean;
   /** How long a query waits for a connection before the request gets 503 (default 10 s). */
   dbAcquireTimeoutMs?: number;
 }
@@ -101,7 +103,8 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
   const { app, stop } = createApp({
-    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs, tokenCacheMs: 5_000,
+    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs, tokenCacheMs: 5_000, liveEvents: true,
+    webhookAllowPrivateNetworks: options.webhookAllowPrivateNetworks ?? true,
     webRoot: options.webUi ? inject('webRoot') : undefined,
     rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
   });

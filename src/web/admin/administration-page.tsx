@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Agency, User } from '../../identity/schemas.ts';
 import { queueBoardSession, request, type Page } from '../api/client.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { WebhooksSection } from '../webhooks/webhooks-section.tsx';
 
 /** What an administrator checks first: agencies and their people. Changes go through the API (see /docs). */
 export function AdministrationPage() {
@@ -47,6 +48,7 @@ export function AdministrationPage() {
           </tbody>
         </table>
       )}
+      <WebhooksSection agencies={agencies.data?.items ?? []} />
     </section>
   );
 }

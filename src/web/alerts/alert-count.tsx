@@ -1,17 +1,21 @@
+import { useLiveEvents } from '../events/live-events.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { request } from '../api/client.ts';
 
-/** How often the top bar asks for the count (until the live event stream replaces polling). */
+/** How often the top bar asks for the count when the live event stream cannot be opened. */
 const REFRESH_MS = 30_000;
 
 /** The top bar's link to the inbox: how many alerts are open, and — impossible to miss — how many are critical. */
-const useAlertCount = () => useQuery({
-  queryKey: ['alerts', 'count'],
-  queryFn: () => request<{ open: number; openCritical: number }>('/alerts/count'),
-  refetchInterval: REFRESH_MS,
-});
+const useAlertCount = () => {
+  const live = useLiveEvents();
+  return useQuery({
+    queryKey: ['alerts', 'count'],
+    queryFn: () => request<{ open: number; openCritical: number }>('/alerts/count'),
+    refetchInterval: live ? false : REFRESH_MS,
+  });
+};
 
 export function AlertCount() {
   const { t } = useTranslation();

@@ -125,3 +125,43 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export interface StreamMessage {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Reads the live event stream until it ends (EventSource cannot send a bearer token, so this is fetch and a small
+ * Server-Sent Events parser). `onOpen` when the server accepted it; resolves when the server ends it.
+ */
+export async function readEventStream(onMessage: (message: StreamMessage) => void, onOpen: () => void, lastEventId: string | undefined, signal: AbortSignal) {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (lastEventId) headers['last-event-id'] = lastEventId;
+  const response = await fetch(`${API_BASE}/events/stream`, { headers, signal });
+  if (!response.ok || !response.body) throw new ApiProblem(response.status, 'stream', response.statusText);
+  onOpen();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const fields = new Map<string, string>();
+      for (const line of buffer.slice(0, end).split('\n')) {
+        const at = line.indexOf(':');
+        if (at > 0) fields.set(line.slice(0, at), line.slice(at + 1).trimStart());
+      }
+      buffer = buffer.slice(end + 2);
+      const data = fields.get('data');
+      if (data) {
+        const event = JSON.parse(data) as { id: string; type: string; data: Record<string, unknown> };
+        onMessage({ id: event.id, type: event.type, data: event.data });
+      }
+    }
+  }
+}

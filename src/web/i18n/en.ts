@@ -253,4 +253,11 @@ export const en = {
     note: 'Note', closeTitle: 'Close this alert?', closeBody: 'Say what was done or found.', closingNote: 'What was done',
     acknowledgedBy: 'Acknowledged {{date}}', closedNote: 'Closed {{date}}: {{note}}', criticalOpen: 'Critical alerts are waiting for you.',
   },
+  webhooks: {
+    title: 'Webhooks', new: 'New webhook', agency: 'Agency', url: 'Receiver URL', events: 'Events', create: 'Register webhook',
+    secretOnce: 'Signing secret — shown only now; keep it in the receiver:', copy: 'Copy', copied: 'Copied', actions: 'Actions',
+    test: 'Send a test', log: 'Delivery log', event: 'Event', status: 'Status', attempts: 'Attempts', response: 'Answer', lastAttempt: 'Last attempt',
+  },
+  deliveryStatus: { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' },
+  webhookEvents: { trace_status_changed: 'A trace changes status', alert_created: 'An alert is raised', destruction_completed: 'A destruction is completed', destruction_verified: 'A destruction is verified' },
 };

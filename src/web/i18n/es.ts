@@ -255,4 +255,11 @@ export const es: Dictionary = {
     note: 'Nota', closeTitle: '¿Cerrar esta alerta?', closeBody: 'Indique qué se hizo o qué se encontró.', closingNote: 'Qué se hizo',
     acknowledgedBy: 'En revisión desde {{date}}', closedNote: 'Cerrada el {{date}}: {{note}}', criticalOpen: 'Hay alertas críticas esperándole.',
   },
+  webhooks: {
+    title: 'Webhooks', new: 'Nuevo webhook', agency: 'Institución', url: 'URL del receptor', events: 'Eventos', create: 'Registrar webhook',
+    secretOnce: 'Secreto de firma — se muestra solo ahora; guárdelo en el receptor:', copy: 'Copiar', copied: 'Copiado', actions: 'Acciones',
+    test: 'Enviar una prueba', log: 'Registro de entregas', event: 'Evento', status: 'Estado', attempts: 'Intentos', response: 'Respuesta', lastAttempt: 'Último intento',
+  },
+  deliveryStatus: { pending: 'Pendiente', delivered: 'Entregado', failed: 'Fallido' },
+  webhookEvents: { trace_status_changed: 'Un rastreo cambia de estado', alert_created: 'Se genera una alerta', destruction_completed: 'Se completa una destrucción', destruction_verified: 'Se verifica una destrucción' },
 };

@@ -1,3 +1,4 @@
+import { useLiveEvents } from '../events/live-events.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,8 +30,9 @@ export function QueuePage() {
   const agencies = useQuery({ queryKey: ['agencies'], queryFn: () => request<Page<Agency>>('/agencies?limit=200') });
   const agencyCode = new Map((agencies.data?.items ?? []).map((agency) => [agency.id, agency.code]));
   const status = (statuses.length ? statuses : DEFAULT_QUEUE_STATUSES).join(',');
+  const live = useLiveEvents();
   const queue = usePagedList<QueueItem>(['queue', status, agencyId, urgent, assignedTo],
-    (cursor) => `/queue${query({ status, agencyId, urgent, assignedTo, cursor })}`, 15_000);
+    (cursor) => `/queue${query({ status, agencyId, urgent, assignedTo, cursor })}`, live ? undefined : 15_000);
   const toggle = (value: TraceStatus) =>
     setStatuses((current) => (current.includes(value) ? current.filter((s) => s !== value) : [...current, value]));
 

@@ -1,3 +1,4 @@
+import { useLiveEvents } from '../events/live-events.tsx';
 import { RegistryMatches } from '../registry/registry-matches.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -18,8 +19,10 @@ import { TraceResultPanel } from './trace-result.tsx';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
 
 /** While the worker has the trace, poll every second; while a person has it, every 10 s; a final trace never changes. */
-function pollInterval(status: TraceStatus | undefined) {
+/** With the live stream open, status changes arrive by themselves; stages (no event of their own) still poll while running. */
+function pollInterval(status: TraceStatus | undefined, live: boolean) {
   if (!status || FINAL_STATUSES.includes(status)) return false;
+  if (live) return status === 'in_progress' ? 2_000 : false;
   return status === 'queued' || status === 'in_progress' ? 1_000 : 10_000;
 }
 
@@ -30,13 +33,14 @@ export function TracePage() {
   const me = useMe();
   const actionsFor = useTraceActions();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const live = useLiveEvents();
   const trace = useQuery({
     queryKey: ['trace', id],
     queryFn: () => request<Trace>(`/traces/${id}`),
-    refetchInterval: (query) => pollInterval(query.state.data?.status),
+    refetchInterval: (query) => pollInterval(query.state.data?.status, live),
   });
   const events = usePagedList<TraceEvent>(['trace-events', id], (cursor) => `/traces/${id}/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    pollInterval(trace.data?.status) || undefined);
+    pollInterval(trace.data?.status, live) || undefined);
   // The history is refetched as soon as the trace moves, so the last stages and the final event are never missed.
   const change = trace.data && `${trace.data.status}|${trace.data.stage}|${trace.data.updatedAt}`;
   const refetchEvents = events.refetch;

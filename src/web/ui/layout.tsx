@@ -1,3 +1,4 @@
+import { LiveEventsProvider } from '../events/live-events.tsx';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -32,7 +33,7 @@ export function Layout() {
     else main.current?.focus({ preventScroll: true });
   }, [pathname]);
   return (
-    <>
+    <LiveEventsProvider>
       <a className="skip-link" href="#main">{t('layout.skipToContent')}</a>
       <header className="top-bar">
         <div className="brand">Rastreo</div>
@@ -55,6 +56,6 @@ export function Layout() {
       <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
-    </>
+    </LiveEventsProvider>
   );
 }

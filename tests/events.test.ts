@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createCase, traceBody, useWorld } from './support/harness.ts';
+import { spawnApi, waitFor } from './support/processes.ts';
+import { openStream, type StreamMessage } from './support/receivers.ts';
+
+const t = useWorld({ privateDatabase: true, worker: { ADAPTER_LATENCY_MS: '20' } });
+
+const about = (messages: StreamMessage[], traceId: string) => messages.filter((m) => m.data.data.traceId === traceId);
+
+describe('GET /events/stream', () => {
+  it('delivers a trace’s transitions in order, to those who may read it and no one else', async () => {
+    const own = await openStream(t.client.baseUrl, t.users.investigator.token);
+    const advisor = await openStream(t.client.baseUrl, t.users.advisor.token);
+    const stranger = await openStream(t.client.baseUrl, t.users.farInvestigator.token);
+    expect(own.status).toBe(200);
+    expect(own.contentType).toContain('text/event-stream');
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const trace = (await t.as('investigator').post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: `TESTOK-${kase.id.slice(0, 8)}` } }))).body;
+
+    await waitFor(async () => about(own.messages, trace.id).some((m) => m.data.data.toStatus === 'completed'), 'completed on the stream');
+    const seen = about(own.messages, trace.id);
+    expect(seen.map((m) => [m.data.data.fromStatus, m.data.data.toStatus])).toEqual([[null, 'queued'], ['queued', 'in_progress'], ['in_progress', 'completed']]);
+    expect(seen.every((m) => m.event === 'trace.status_changed' && m.id === m.data.id)).toBe(true);
+    expect(seen.map((m) => Number(m.id))).toEqual([...seen.map((m) => Number(m.id))].sort((a, b) => a - b));
+    expect(seen.at(-1)!.data.data).toMatchObject({ traceId: trace.id, reference: trace.reference, agencyId: t.home.id, outcome: 'purchaser_identified' });
+    expect(JSON.stringify(seen)).not.toContain('Pérez');
+    await waitFor(async () => about(advisor.messages, trace.id).length === 3, 'the advisor of the region sees it too');
+    expect(about(stranger.messages, trace.id)).toEqual([]);
+    for (const stream of [own, advisor, stranger]) await stream.close();
+  });
+
+  it('replays what came after Last-Event-ID on a reconnect', async () => {
+    const first = await openStream(t.client.baseUrl, t.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const before = (await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true }))).body;
+    await waitFor(async () => about(first.messages, before.id).length > 0, 'the draft’s event');
+    const lastId = about(first.messages, before.id).at(-1)!.id;
+    await first.close();
+
+    // While disconnected: a submission and a new draft.
+    await t.as('investigator').post(`/traces/${before.id}/submit`);
+    const missed = (await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true }))).body;
+
+    // A Last-Event-ID that is no event id is ignored (the stream starts live), never a failure.
+    for (const hostile of ['abc', '-1', '1'.repeat(40), '\u0000']) {
+      const odd = await openStream(t.client.baseUrl, t.users.investigator.token, hostile).catch(() => undefined);
+      expect(odd?.status ?? 200, hostile).toBe(200);
+      await odd?.close();
+    }
+    const again = await openStream(t.client.baseUrl, t.users.investigator.token, lastId);
+    await waitFor(async () => about(again.messages, missed.id).length > 0, 'the missed events');
+    const ids = again.messages.map((m) => Number(m.id));
+    expect(Math.min(...ids)).toBeGreaterThan(Number(lastId));
+    expect(about(again.messages, before.id).map((m) => m.data.data.toStatus)[0]).toBe('queued');
+    expect(new Set(ids).size).toBe(ids.length);
+    await again.close();
+  });
+
+  it('serves events made through another API process; counts its open streams; ends them at once when shutting down', async () => {
+    const api = await spawnApi({ DATABASE_URL: t.databaseUrl, SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info' });
+    const stream = await openStream(api.url, t.users.investigator.token);
+    expect(stream.status).toBe(200);
+    expect(await (await fetch(`${api.url}/metrics`)).text()).toMatch(/^rastreo_event_streams_open 1$/m);
+    // The change goes through the in-process API; the other process hears of it from PostgreSQL.
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const draft = (await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true }))).body;
+    await waitFor(async () => about(stream.messages, draft.id).length === 1, 'the event on the other process’s stream');
+    await api.kill('SIGTERM');
+    await waitFor(async () => stream.ended, 'the stream to end');
+    expect(api.output()).not.toContain('connections still open at the shutdown deadline');
+    await stream.close();
+  });
+});

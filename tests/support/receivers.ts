@@ -1,0 +1,81 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  event: { id: string; type: string; occurredAt: string; data: Record<string, unknown> };
+  answered: number;
+}
+
+/** A webhook receiver on a local port that records every request and answers what `answer` says (200 by default). */
+export async function startReceiver(answer: (request: Received, index: number) => number = () => 200) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const request = { headers: req.headers, body, event: JSON.parse(body), answered: 0 };
+      request.answered = answer(request, received.length);
+      received.push(request);
+      res.writeHead(request.answered).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+export interface StreamMessage {
+  id: string;
+  event: string;
+  data: { id: string; type: string; occurredAt: string; data: Record<string, any> };
+}
+
+/** A live event stream read as a client would (fetch, since EventSource cannot send a bearer token). */
+export async function openStream(baseUrl: string, token: string, lastEventId?: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/api/v1/events/stream`, {
+    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal,
+  });
+  const messages: StreamMessage[] = [];
+  let ended = false;
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = Object.fromEntries(block.split('\n').filter((line) => line && !line.startsWith(':')).map((line) => {
+            const at = line.indexOf(':');
+            return [line.slice(0, at), line.slice(at + 1).trimStart()];
+          }));
+          if (fields.data) messages.push({ id: fields.id ?? '', event: fields.event ?? 'message', data: JSON.parse(fields.data) });
+        }
+      }
+    } catch {
+      // aborted
+    }
+    ended = true;
+  })();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    messages,
+    get ended() {
+      return ended;
+    },
+    async close() {
+      controller.abort();
+      await reading;
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCase, startApp, traceBody, useWorld } from './support/harness.ts';
+import { waitFor } from './support/processes.ts';
+import { startReceiver, type Received } from './support/receivers.ts';
+
+const t = useWorld({
+  privateDatabase: true,
+  worker: { ADAPTER_LATENCY_MS: '20', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_BACKOFF_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3' },
+});
+const admin = () => t.as('admin');
+const receivers: { close(): Promise<void> }[] = [];
+afterAll(async () => { for (const receiver of receivers) await receiver.close(); });
+
+async function receiver(answer?: Parameters<typeof startReceiver>[0]) {
+  const started = await startReceiver(answer);
+  receivers.push(started);
+  return started;
+}
+
+async function register(url: string, agencyId = t.home.id, events = ['trace.status_changed', 'alert.created']) {
+  const res = await admin().post('/webhooks', { agencyId, url, events, description: 'Case system' });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; secret: string };
+}
+
+async function traceWith(serial: string) {
+  const kase = await createCase(t.client, t.users.investigator.token);
+  return (await t.as('investigator').post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: serial } }))).body as { id: string; reference: string };
+}
+
+/** The documented check: HMAC-SHA256 with the secret over "<t>.<raw body>", hex, in `v1`. */
+function verified(secret: string, request: Received) {
+  const { t: at, v1 } = Object.fromEntries(String(request.headers['rastreo-signature']).split(',').map((part) => part.split('=')));
+  return createHmac('sha256', secret).update(`${at}.${request.body}`).digest('hex') === v1;
+}
+
+/** Waits for a delivery condition; on a timeout, says where the deliveries stand (BullMQ and the delivery rows). */
+async function until(check: () => Promise<unknown>, what: string) {
+  await waitFor(check as () => Promise<boolean>, what, 20_000).catch(async (error: Error) => {
+    const queue = new Queue('webhooks', { connection: t.redis, prefix: t.prefix });
+    const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized');
+    await queue.close();
+    const pending = await t.db('webhook_deliveries').where({ status: 'pending' }).select('event_id', 'attempts', 'parked');
+    throw new Error(`${error.message}: jobs ${JSON.stringify(counts)}, pending deliveries ${JSON.stringify(pending)}`);
+  });
+}
+
+const deliveries = async (id: string) => (await admin().get(`/webhooks/${id}/deliveries?limit=200`)).body.items as { eventId: string; attempts: number; status: string; lastResponseStatus: number | null }[];
+
+describe('webhooks', () => {
+  it('registers with a secret shown once (stored encrypted) and delivers signed events of the agency’s traces', async () => {
+    const inbox = await receiver();
+    const hook = await register(inbox.url);
+    expect(hook.secret).toMatch(/^whsec_/);
+    const read = await admin().get(`/webhooks/${hook.id}`);
+    expect(read.body).not.toHaveProperty('secret');
+    expect(JSON.stringify(await t.db('webhooks').where({ id: hook.id }).first())).not.toContain(hook.secret);
+
+    const trace = await traceWith(`TESTOK-W${hook.id.slice(0, 6)}`);
+    await until(async () => inbox.received.some((r) => r.event.data.traceId === trace.id && r.event.data.toStatus === 'completed'),
+      'completed delivered').catch(async (error) => {
+      throw new Error(`${error}: ${JSON.stringify(await deliveries(hook.id))} ${JSON.stringify(inbox.received.map((r) => r.event))} ${t.worker?.output().slice(-1500)}`);
+    });
+    const mine = inbox.received.filter((r) => r.event.data.traceId === trace.id);
+    expect(mine.map((r) => r.event.data.toStatus)).toEqual(['queued', 'in_progress', 'completed']);
+    for (const request of mine) {
+      expect(verified(hook.secret, request)).toBe(true);
+      expect(request.headers['rastreo-event-id']).toBe(request.event.id);
+      expect(request.headers['content-type']).toBe('application/json');
+    }
+    expect(verified('whsec_wrong', mine[0]!)).toBe(false);
+    expect(JSON.stringify(mine)).not.toContain('Pérez');
+  });
+
+  it('retries a receiver that answered 500, and the log shows both tries; one that stays down ends failed', async () => {
+    let refusedOnce = false;
+    const flaky = await receiver(() => (refusedOnce ? 200 : ((refusedOnce = true), 500)));
+    const down = await receiver(() => 503);
+    const flakyHook = await register(flaky.url);
+    const downHook = await register(down.url);
+    const trace = await traceWith(`TESTOK-R${flakyHook.id.slice(0, 6)}`);
+    await until(async () => (await deliveries(flakyHook.id)).filter((d) => d.status === 'delivered').length >= 3, 'flaky receiver served');
+    const first = (await deliveries(flakyHook.id)).at(-1)!;
+    expect(first).toMatchObject({ attempts: 2, status: 'delivered', lastResponseStatus: 200 });
+    const firstEvent = flaky.received.filter((r) => r.event.id === first.eventId);
+    expect(firstEvent.map((r) => r.answered)).toEqual([500, 200]);
+    expect(flaky.received.filter((r) => r.event.data.traceId === trace.id).map((r) => r.event.data.toStatus)).toContain('completed');
+
+    await until(async () => (await deliveries(downHook.id)).some((d) => d.status === 'failed'), 'a failed delivery');
+    expect((await deliveries(downHook.id)).find((d) => d.status === 'failed')).toMatchObject({ attempts: 3, lastResponseStatus: 503 });
+  });
+
+  it('keeps a record’s events in order for a receiver that was down, and never sends one agency’s events to another', async () => {
+    let up = false;
+    const late = await receiver(() => (up ? 200 : 500));
+    const elsewhere = await receiver();
+    const hook = await register(late.url);
+    await register(elsewhere.url, t.faraway.id);
+    const trace = await traceWith(`TESTOK-O${hook.id.slice(0, 6)}`);
+    await until(async () => late.received.filter((r) => r.event.data.traceId === trace.id).length >= 1, 'a first try');
+    up = true;
+    await until(async () => late.received.some((r) => r.answered === 200 && r.event.data.toStatus === 'completed' && r.event.data.traceId === trace.id), 'all delivered');
+    const accepted = late.received.filter((r) => r.answered === 200 && r.event.data.traceId === trace.id).map((r) => r.event.data.toStatus);
+    expect(accepted).toEqual(['queued', 'in_progress', 'completed']);
+    expect(elsewhere.received.filter((r) => r.event.data.traceId === trace.id)).toEqual([]);
+  });
+
+  it('sends a ping to the tested webhook only; lists and deletes', async () => {
+    const a = await receiver();
+    const b = await receiver();
+    const hookA = await register(a.url);
+    await register(b.url);
+    const test = await admin().post(`/webhooks/${hookA.id}/test`);
+    expect(test.status).toBe(202);
+    await until(async () => a.received.some((r) => r.event.type === 'ping'), 'the ping');
+    expect(a.received.find((r) => r.event.type === 'ping')!.event.data).toEqual({ webhookId: hookA.id, message: 'Test from Rastreo' });
+    expect(b.received.filter((r) => r.event.type === 'ping')).toEqual([]);
+    expect((await admin().get(`/webhooks?agencyId=${t.home.id}&limit=200`)).body.items.map((w: { id: string }) => w.id)).toContain(hookA.id);
+    expect((await admin().delete(`/webhooks/${hookA.id}`)).status).toBe(204);
+    expect((await admin().get(`/webhooks/${hookA.id}`)).status).toBe(404);
+    expect((await t.as('investigator').get('/webhooks')).status).toBe(403);
+  });
+});
+
+describe('webhook URLs', () => {
+  it('refuses loopback, private and link-local hosts unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set, and non-HTTP schemes always', async () => {
+    const app = await startApp({ webhookAllowPrivateNetworks: false, databaseUrl: t.databaseUrl });
+    try {
+      const strict = app.client.as(t.users.admin.token);
+      for (const url of ['http://127.0.0.1:8080/h', 'http://localhost/h', 'http://10.1.2.3/h', 'http://192.168.0.10/h', 'http://169.254.169.254/latest', 'http://[::1]/h', 'http://[::ffff:127.0.0.1]/h', 'ftp://example.org/h']) {
+        const res = await strict.post('/webhooks', { agencyId: t.home.id, url, events: ['alert.created'] });
+        expect(res.status, url).toBe(400);
+        expect(res.body.errors[0].path, url).toBe('/url');
+      }
+      expect((await t.as('admin').post('/webhooks', { agencyId: t.home.id, url: 'http://127.0.0.1:9/h', events: ['alert.created'] })).status).toBe(201);
+    } finally {
+      await app.close();
+    }
+  });
+});
