@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox';
 import type { AnyRoute, ResponseSpec } from './api.ts';
 import { exampleOf } from './openapi-examples.ts';
 import { ProblemSchema } from '../shared/schemas.ts';
-import { HEADERS, PARAMETERS, ROOT_PATHS } from './openapi-operations.ts';
+import { HEADERS, PARAMETERS, ROOT_PATHS, WEBHOOKS } from './openapi-operations.ts';
 
 const PROBLEM_RESPONSES: Record<number, string> = {
   400: 'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
@@ -149,7 +149,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
     paths[path][route.method] = operation(route, path);
   }
   const schemas: Record<string, unknown> = {};
-  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema })), schemas) as { paths: unknown; parameters: unknown };
+  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema, webhooks: WEBHOOKS })), schemas) as
+    { paths: unknown; parameters: unknown; webhooks: unknown };
   return {
     openapi: '3.1.0',
     info: {
@@ -165,6 +166,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
     security: [{ bearer: [] }],
     tags: [...new Set(['operations', ...routes.map((route) => route.tag)])].map((name) => ({ name, description: `${name} operations` })),
     paths: hoisted.paths,
+    webhooks: hoisted.webhooks,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (rst_…) or a web session token (rss_…)' } },
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
