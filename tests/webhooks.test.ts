@@ -135,6 +135,10 @@ describe('webhook URLs', () => {
         expect(res.body.errors[0].path, url).toBe('/url');
       }
       expect((await t.as('admin').post('/webhooks', { agencyId: t.home.id, url: 'http://127.0.0.1:9/h', events: ['alert.created'] })).status).toBe(201);
+      // Written as the URL parser writes it: an upper-case scheme or host is no reason for a refusal (nor a 500).
+      const shouting = await t.as('admin').post('/webhooks', { agencyId: t.home.id, url: 'HTTP://CASES.EXAMPLE.ORG/Hooks', events: ['alert.created'] });
+      expect(shouting.status).toBe(201);
+      expect(shouting.body.url).toBe('http://cases.example.org/Hooks');
     } finally {
       await app.close();
     }

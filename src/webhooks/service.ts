@@ -22,9 +22,11 @@ export class WebhookService {
     if (problem) throw invalidField('/url', problem);
     if (!(await agencyExists(db, body.agencyId))) throw invalidField('/agencyId', 'is not a known agency');
     const secret = newSecret();
+    // Stored as the URL parser writes it (scheme and host lower-cased), as it will be requested.
+    const normalized = { ...body, url: new URL(body.url).href };
     return db.transaction(async (trx) => {
-      const webhook = await repo.insertWebhook(trx, body, encryptSecret(this.settings.secretKey, secret), ctx.actor.id);
-      await audit(trx, ctx, { action: 'webhook.create', entity: 'webhook', entityId: webhook.id, details: { agencyId: body.agencyId, url: body.url, events: body.events } });
+      const webhook = await repo.insertWebhook(trx, normalized, encryptSecret(this.settings.secretKey, secret), ctx.actor.id);
+      await audit(trx, ctx, { action: 'webhook.create', entity: 'webhook', entityId: webhook.id, details: { agencyId: body.agencyId, url: webhook.url, events: body.events } });
       return { ...webhook, secret };
     });
   }
