@@ -39,6 +39,7 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     { serial: 'TESTINFO', country: 'AT', status: 'needs_info', steps: ['manufacturer'] },
     { serial: 'TESTFLAKY', country: 'US', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
     { serial: 'TESTDOWN', country: 'US', status: 'failed', steps: [] },
+    { serial: 'TESTSTRAW', country: 'AT', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'importer', 'dealer', 'purchaser'] },
   ];
 
   it.each(cases)('$serial ($country) → $status $outcome $reason with its stage events in order', async (expected) => {

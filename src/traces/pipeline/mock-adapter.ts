@@ -6,25 +6,29 @@ import { TransientAdapterError, type StageContext, type StageOutcome, type Trace
 import { DEALER_KINDS, DEALER_WORDS, EXPORTERS, FIRST_NAMES, LAST_NAMES, US_PLACES } from './mock-data.ts';
 
 /** How a mock trace ends. */
-export type Scenario = 'purchaser' | 'dealer' | 'exporter' | 'foreign' | 'no_record' | 'pre_1968' | 'records_unavailable'
-  | 'needs_info' | 'obliterated' | 'flaky' | 'down';
+export type Scenario = 'purchaser' | 'dealer' | 'exporter' | 'importer' | 'foreign' | 'no_record' | 'pre_1968' | 'records_unavailable'
+  | 'needs_info' | 'obliterated' | 'flaky' | 'down' | 'straw';
 
-/** Shares drawn for serials without a TEST prefix (El Salvador–like mix; see README). */
-export const SCENARIO_SHARES: readonly [Scenario, number][] = [
-  ['foreign', 0.5],
-  ['exporter', 0.2],
-  ['purchaser', 0.15],
-  ['needs_info', 0.06],
-  ['dealer', 0.04],
-  ['no_record', 0.02],
-  ['pre_1968', 0.02],
-  ['records_unavailable', 0.01],
-];
+/** Where a gun was made decides what its trace can find (README "The mock tracing center"). */
+export type Origin = 'us' | 'imported' | 'foreign_no_importer';
+
+/**
+ * Shares drawn for serials without a TEST prefix, by origin (an El Salvador–like mix). A US-made gun is never
+ * `foreign_no_us_record`; a foreign gun with no importer on record never reaches a US retail sale.
+ */
+export const SCENARIO_SHARES: Record<Origin, readonly [Scenario, number][]> = {
+  us: [['exporter', 0.35], ['purchaser', 0.34], ['dealer', 0.1], ['needs_info', 0.08], ['no_record', 0.05], ['pre_1968', 0.05], ['records_unavailable', 0.03]],
+  imported: [['foreign', 0.5], ['purchaser', 0.16], ['importer', 0.12], ['exporter', 0.08], ['needs_info', 0.06], ['dealer', 0.04], ['no_record', 0.02], ['records_unavailable', 0.02]],
+  foreign_no_importer: [['foreign', 0.75], ['importer', 0.1], ['needs_info', 0.08], ['no_record', 0.05], ['exporter', 0.02]],
+};
+
+export const originOf = (weapon: TraceRequest['weapon']): Origin =>
+  weapon.countryOfManufacture === 'US' ? 'us' : weapon.importer ? 'imported' : 'foreign_no_importer';
 
 /** Normalized-serial prefixes that force an outcome (the contract's table). */
 const FORCED: readonly [prefix: string, scenario: Scenario][] = [
   ['TESTOK', 'purchaser'], ['TESTDEALER', 'dealer'], ['TESTNOREC', 'no_record'], ['TESTPRE68', 'pre_1968'],
-  ['TESTINFO', 'needs_info'], ['TESTFLAKY', 'flaky'], ['TESTDOWN', 'down'],
+  ['TESTINFO', 'needs_info'], ['TESTFLAKY', 'flaky'], ['TESTDOWN', 'down'], ['TESTSTRAW', 'straw'],
 ];
 
 const DAY = 86_400_000;
@@ -52,12 +56,13 @@ export function scenarioFor(request: TraceRequest): Scenario {
   if (forced) return forced[1];
   if (request.weapon.serialObliterated && !serial) return 'obliterated';
   const draw = identitySeed(request).readUInt32LE(0) / 4294967296;
+  const shares = SCENARIO_SHARES[originOf(request.weapon)];
   let cumulative = 0;
-  for (const [scenario, share] of SCENARIO_SHARES) {
+  for (const [scenario, share] of shares) {
     cumulative += share;
     if (draw < cumulative) return scenario;
   }
-  return SCENARIO_SHARES[0]![0];
+  return shares[0]![0];
 }
 
 const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
@@ -76,11 +81,32 @@ function dealerOf(random: () => number) {
   return { name: `${pick(random, DEALER_WORDS)} ${pick(random, DEALER_KINDS)}`, licenseNumber: licenseNumber(random), city, state };
 }
 
-/** Retail sale before the recovery: a third within a year, most within a few years, some decades earlier. */
-function saleDateBefore(random: () => number, recoveryDate: string): string {
-  const days = 20 + Math.floor(random() ** 2 * 9000);
-  return isoDay(Date.parse(recoveryDate) - days * DAY);
+/** The last day a generated retail sale can fall on: sales are facts about the gun, fixed before any recovery we see. */
+const LATEST_SALE = Date.parse('2026-06-30');
+
+/**
+ * The gun's retail sale, from the weapon alone (a re-traced gun has the same sale): most in the last few years, some
+ * decades back. Only a recovery before that date (rare: data from before 2026) moves it to 20 days before the recovery.
+ */
+function saleDateOf(random: () => number, recoveryDate: string): string {
+  const sale = LATEST_SALE - Math.floor(random() ** 2 * 9000) * DAY;
+  return isoDay(Math.min(sale, Date.parse(recoveryDate) - 20 * DAY));
 }
+
+/** The straw purchaser behind every `TESTSTRAW` gun, and the dealer who sold them all. */
+const STRAW = {
+  dealer: { name: 'Frontier Guns & Pawn', licenseNumber: '5-74-141-01-6E-08217', city: 'Laredo', state: 'TX' },
+  purchaser: { firstName: 'Kevin', lastName: 'Morales', dateOfBirth: '1994-03-12', city: 'Laredo', state: 'TX' },
+};
+
+/** A few people who bought many of the generated guns (repeat purchasers, for the indicators to find in demo data). */
+const REPEAT_BUYERS = [
+  { firstName: 'Daniel', lastName: 'Ortega', dateOfBirth: '1989-07-21', city: 'Houston', state: 'TX' },
+  { firstName: 'Marisol', lastName: 'Reyes', dateOfBirth: '1992-11-02', city: 'Phoenix', state: 'AZ' },
+  { firstName: 'Brandon', lastName: 'Hill', dateOfBirth: '1985-01-30', city: 'Atlanta', state: 'GA' },
+];
+/** Share of generated retail sales made to one of the repeat purchasers. */
+export const REPEAT_BUYER_SHARE = 0.04;
 
 export interface MockAdapterOptions {
   latencyMs: number;
@@ -116,7 +142,6 @@ function notTraceable(request: TraceRequest, reason: NotTraceableReason, facts: 
 export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenario, context: StageContext): StageOutcome {
   const random = seededRandom(identitySeed(request));
   const { weapon } = request;
-  const foreign = weapon.countryOfManufacture !== 'US';
   switch (stage) {
     case 'manufacturer':
       if (scenario === 'needs_info') {
@@ -129,11 +154,18 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
       }
       if (scenario === 'obliterated') return notTraceable(request, 'obliterated_serial');
       if (scenario === 'pre_1968') return notTraceable(request, 'pre_1968', { manufacturedBefore: '1968-12-16' });
-      if (scenario === 'no_record' || (scenario === 'foreign' && !foreign)) return notTraceable(request, 'no_record');
+      if (scenario === 'no_record') return notTraceable(request, 'no_record');
       return { kind: 'continue', facts: { manufacturer: weapon.manufacturer, country: weapon.countryOfManufacture } };
-    case 'importer':
+    case 'importer': {
       if (scenario === 'foreign') return notTraceable(request, 'foreign_no_us_record', { importedIntoUs: false });
-      return { kind: 'continue', facts: { importer: weapon.importer ?? `${weapon.manufacturer} USA Inc.` } };
+      const importer = weapon.importer ?? `${weapon.manufacturer} USA Inc.`;
+      if (scenario === 'importer') {
+        // The trail ends at the importer: it has no record of the dealer it sold the gun to.
+        const [, state] = pick(random, US_PLACES);
+        return { kind: 'final', status: 'completed', facts: { importer }, result: { outcome: 'importer_identified', importer, sourceCountry: 'US', sourceState: state } };
+      }
+      return { kind: 'continue', facts: { importer } };
+    }
     case 'dealer': {
       if (scenario === 'records_unavailable') return notTraceable(request, 'records_unavailable', { dealerOutOfBusiness: true });
       const importer = context.previous.importer?.importer as string | undefined;
@@ -145,7 +177,7 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
           result: { outcome: 'exporter_identified', dealer: exporter, ...(importer ? { importer } : {}), sourceCountry: 'US', sourceState: state },
         };
       }
-      return { kind: 'continue', facts: { dealer: dealerOf(random) } };
+      return { kind: 'continue', facts: { dealer: scenario === 'straw' ? STRAW.dealer : dealerOf(random) } };
     }
     case 'purchaser': {
       const dealer = (context.previous.dealer?.dealer as ReturnType<typeof dealerOf> | undefined) ?? dealerOf(random);
@@ -154,11 +186,16 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
       if (scenario === 'dealer') {
         return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'dealer_identified', ...base } };
       }
+      if (scenario === 'straw') {
+        const saleDate = isoDay(Date.parse(request.recoveryDate) - 120 * DAY);
+        return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'purchaser_identified', ...base, purchaser: STRAW.purchaser, saleDate } };
+      }
       for (let i = 0; i < 8; i++) random();
-      const saleDate = saleDateBefore(random, request.recoveryDate);
+      const saleDate = saleDateOf(random, request.recoveryDate);
       const [city, state] = pick(random, US_PLACES);
       const age = 21 + Math.floor(random() * 40);
-      const purchaser = {
+      const repeat = random() < REPEAT_BUYER_SHARE ? pick(random, REPEAT_BUYERS) : undefined;
+      const purchaser = repeat ?? {
         firstName: pick(random, FIRST_NAMES), lastName: pick(random, LAST_NAMES),
         dateOfBirth: isoDay(Date.parse(saleDate) - age * 365.25 * DAY - Math.floor(random() * 365) * DAY), city, state,
       };
