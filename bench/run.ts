@@ -1,3 +1,4 @@
+import { sseMessages } from '../src/shared/sse.ts';
 // npm run bench [-- --quick]: Rastreo side by side with the bare limits of its own stack. See README, "Benchmarks".
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -108,13 +109,12 @@ async function watchStream(url: string, token: string) {
     let buffer = '';
     try {
       for await (const chunk of response.body!.pipeThrough(new TextDecoderStream()) as unknown as AsyncIterable<string>) {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data:'));
-          buffer = buffer.slice(end + 2);
+        const { messages, rest } = sseMessages(buffer + chunk);
+        buffer = rest;
+        for (const fields of messages) {
+          const data = fields.get('data');
           if (!data) continue;
-          const event = JSON.parse(data.slice(5)) as { occurredAt: string; data: { toStatus?: string } };
+          const event = JSON.parse(data) as { occurredAt: string; data: { toStatus?: string } };
           if (event.data.toStatus === 'completed' || event.data.toStatus === 'not_traceable') latencies.push(Date.now() - Date.parse(event.occurredAt));
         }
       }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { applyAgenciesScope } from '../db/scoped.ts';
 import type { Scope } from '../shared/actor.ts';
 import { ALERT_KINDS, SEVERITY, type Alert, type AlertQuery } from './schemas.ts';
 
@@ -77,13 +78,8 @@ export async function raiseForReport(db: Queryable, reportId: string): Promise<v
     ${ONE_OPEN}`, { reportId });
 }
 
-/** The alerts a scope sees: those that concern one of its agencies (`agency_ids` overlaps them). */
-function alertsInScope(db: Queryable, scope: Scope): Knex.QueryBuilder {
-  const from = db('alerts as al');
-  if (scope.kind === 'agency') return from.whereRaw('al.agency_ids @> ARRAY[?]::uuid[]', [scope.agencyId]);
-  if (scope.kind === 'region') return from.whereRaw('al.agency_ids && ARRAY(SELECT id FROM agencies WHERE region = ?)', [scope.region]);
-  return from;
-}
+/** The alerts a scope sees: those that concern one of its agencies. */
+const alertsInScope = (db: Queryable, scope: Scope): Knex.QueryBuilder => applyAgenciesScope(db('alerts as al'), 'al.agency_ids', scope);
 
 interface AlertRow {
   id: string; kind: Alert['kind']; severity: Alert['severity']; status: Alert['status']; created_at: Date; message: string;

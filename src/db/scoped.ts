@@ -29,3 +29,17 @@ export function scopedWithRegion(db: Queryable, table: string, alias: string, sc
   const from = db(`${table} as ${alias}`);
   return scope.kind === 'region' ? from.where(`${alias}.region`, scope.region) : applyScope(from, `${alias}.agency_id`, scope);
 }
+
+/**
+ * For records that concern several agencies (alerts, events: an `agency_ids` array): visible when one of those agencies
+ * is the caller's, or in the caller's region, or to everyone for `all`.
+ */
+export function applyAgenciesScope(query: Knex.QueryBuilder, agenciesColumn: string, scope: Scope): Knex.QueryBuilder {
+  if (scope.kind === 'agency') return query.whereRaw(`${agenciesColumn} @> ARRAY[?]::uuid[]`, [scope.agencyId]);
+  if (scope.kind === 'region') return query.whereRaw(`${agenciesColumn} && ARRAY(SELECT id FROM agencies WHERE region = ?)`, [scope.region]);
+  return query;
+}
+
+/** The same rule for a record already read, given its agencies and their regions (a live stream filtering what it sends). */
+export const concernsScope = (scope: Scope, agencyIds: readonly string[], regions: readonly string[]) =>
+  scope.kind === 'all' || (scope.kind === 'agency' ? agencyIds.includes(scope.agencyId) : regions.includes(scope.region));

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.ts';
 import type { Notifications } from '../db/notifications.ts';
+import { concernsScope } from '../db/scoped.ts';
 import type { Scope } from '../shared/actor.ts';
 import { eventsAfter, eventsBetween, latestEventId, toEvent, type EventRow } from './repository.ts';
 
@@ -17,8 +18,7 @@ interface Listener {
   pending?: EventRow[];
 }
 
-const sees = (scope: Scope, row: EventRow) =>
-  scope.kind === 'all' || (scope.kind === 'agency' ? row.agency_ids.includes(scope.agencyId) : row.regions.includes(scope.region));
+const sees = (scope: Scope, row: EventRow) => concernsScope(scope, row.agency_ids, row.regions);
 
 const frame = (row: EventRow) => `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toEvent(row))}\n\n`;
 

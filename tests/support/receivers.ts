@@ -1,3 +1,4 @@
+import { sseMessages } from '../../src/shared/sse.ts';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -49,16 +50,11 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
     let buffer = '';
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((line) => line && !line.startsWith(':')).map((line) => {
-            const at = line.indexOf(':');
-            return [line.slice(0, at), line.slice(at + 1).trimStart()];
-          }));
-          if (fields.data) messages.push({ id: fields.id ?? '', event: fields.event ?? 'message', data: JSON.parse(fields.data) });
+        const { messages: complete, rest } = sseMessages(buffer + decoder.decode(chunk, { stream: true }));
+        buffer = rest;
+        for (const fields of complete) {
+          const data = fields.get('data');
+          if (data) messages.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(data) });
         }
       }
     } catch {

@@ -1,3 +1,5 @@
+import { sseMessages } from '../../shared/sse.ts';
+
 export interface FieldError {
   path: string;
   message: string;
@@ -148,20 +150,13 @@ export async function readEventStream(onMessage: (message: StreamMessage) => voi
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const fields = new Map<string, string>();
-      for (const line of buffer.slice(0, end).split('\n')) {
-        const at = line.indexOf(':');
-        if (at > 0) fields.set(line.slice(0, at), line.slice(at + 1).trimStart());
-      }
-      buffer = buffer.slice(end + 2);
+    const { messages, rest } = sseMessages(buffer + value);
+    buffer = rest;
+    for (const fields of messages) {
       const data = fields.get('data');
-      if (data) {
-        const event = JSON.parse(data) as { id: string; type: string; data: Record<string, unknown> };
-        onMessage({ id: event.id, type: event.type, data: event.data });
-      }
+      if (!data) continue;
+      const event = JSON.parse(data) as { id: string; type: string; data: Record<string, unknown> };
+      onMessage({ id: event.id, type: event.type, data: event.data });
     }
   }
 }

@@ -5,6 +5,7 @@ import { query, request } from '../api/client.ts';
 import { TextField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice } from '../ui/notice.tsx';
+import { matchText } from './registry-matches.tsx';
 
 /** "Is this gun reported anywhere?": manufacturer and serial, answered across every agency in the short form. */
 export function RegistryCheck() {
@@ -38,10 +39,7 @@ export function RegistryCheck() {
         <ul className="plain" role="status" data-testid="registry-check-matches">
           {matches.map((match) => (
             <li key={match.reference}>
-              {t('registry.match', {
-                kind: t(`lossKinds.${match.kind}`), agency: match.agency.code, country: match.agency.country, date: format.date(match.lostOn),
-                reference: match.reference,
-              })} ({t('registry.checkStatus', { status: t(`reportStatus.${match.status}`) })})
+              {matchText(t, format, match)} ({t('registry.checkStatus', { status: t(`reportStatus.${match.status}`) })})
             </li>
           ))}
         </ul>
