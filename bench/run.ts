@@ -272,14 +272,20 @@ async function main() {
   const scaleAdvisor = await userOf(db, benchAgency.id, 'advisor');
   const sample = await db('traces').where({ agency_id: benchAgency.id }).orderByRaw('random()').limit(READS).select('id', 'weapon_id', 'weapon');
   const completed = await db('traces').where({ agency_id: benchAgency.id, status: 'completed' }).orderByRaw('random()').limit(READS).pluck('id');
+  const linked = await db('traces').where({ agency_id: benchAgency.id, status: 'completed' }).whereRaw("result->>'outcome' = 'purchaser_identified'")
+    .orderByRaw('random()').limit(READS).pluck('weapon_id');
+  const kinds = ['', '?kind=repeat_purchaser', '?kind=dealer_cluster', '?kind=serial_sequence', '?kind=short_time_to_crime', '?from=2026-01-01'];
   const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
-  const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'summary' | 'report' }[] = [
+  const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'c5' | 'summary' | 'report' }[] = [
     { name: 'GET /queue', who: scaleAdvisor.token, paths: ['/api/v1/queue', '/api/v1/queue?urgent=true', '/api/v1/queue?status=failed,needs_info', `/api/v1/queue?agencyId=${benchAgency.id}`], target: 'c3' },
     { name: 'GET /queue/summary', who: scaleAdvisor.token, paths: ['/api/v1/queue/summary'], target: 'summary' },
     { name: 'GET /traces (first page)', who: scaleInvestigator.token, paths: ['/api/v1/traces', '/api/v1/traces?status=completed', '/api/v1/traces?urgent=true'], target: 'c3' },
     { name: 'GET /traces?q=<serial>', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`), target: 'c3' },
     { name: 'GET /traces?status=…&cursor=… (deep pages)', who: scaleInvestigator.token, paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`), target: 'c3' },
     { name: 'GET /weapons/:id', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`), target: 'c3' },
+    { name: 'GET /weapons/:id/links', who: scaleInvestigator.token, paths: linked.map((id) => `/api/v1/weapons/${id}/links`), target: 'c3' },
+    { name: 'GET /intelligence/indicators (advisor)', who: scaleAdvisor.token, paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`), target: 'c5' },
+    { name: 'GET /intelligence/indicators (investigator)', who: scaleInvestigator.token, paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`), target: 'c5' },
     { name: 'GET /reports/traces?groupBy=month', who: scaleAdvisor.token, paths: ['/api/v1/reports/traces?groupBy=month'], target: 'report' },
   ];
   // (c) the read reference, driven exactly like the reads; (d) the SQL floor of the summary and the report
@@ -302,8 +308,9 @@ async function main() {
     const result = await load(plan);
     if (result.non2xx) log(`  warning: ${read.name}: ${result.non2xx} non-2xx`);
     record({ scenario: '3 scale', metric: `${read.name} p50 (ms)`, rastreo: result.p50Ms, target: '' });
-    if (read.target === 'c3') {
-      record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, reference: readReference.p99Ms, ratio: round(result.p99Ms / c, 2), target: '≤ 3× (c)', met: result.p99Ms <= 3 * c });
+    if (read.target === 'c3' || read.target === 'c5') {
+      const times = read.target === 'c3' ? 3 : 5;
+      record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, reference: readReference.p99Ms, ratio: round(result.p99Ms / c, 2), target: `≤ ${times}× (c)`, met: result.p99Ms <= times * c });
     } else {
       const d = Math.max(1, read.target === 'summary' ? floor.summary : floor.report);
       record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, reference: d, ratio: round(result.p99Ms / d, 2), target: '≤ 1.5× (d)', met: result.p99Ms <= 1.5 * d });

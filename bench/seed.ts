@@ -45,14 +45,23 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
       SELECT id, agency_id, 'BENCH-' || case_idx, 'Bench case ' || case_idx,
              (ARRAY['homicide','robbery','extortion','drug_trafficking','illegal_possession'])[1 + case_idx % 5], created_by, current_date
       FROM bench_cases;`);
+  // Most guns: a serial no other gun of its make shares a batch with (the last digit picks the make). Three in every
+  // 500 come from one batch of one make and model (a serial sequence); sale, dealer and purchaser belong to the gun.
   await step('weapons', `
     CREATE TEMP TABLE bench_weapons AS
-      SELECT g AS idx, gen_random_uuid() AS id, (${sqlArray(MAKERS)})[1 + g % ${MAKERS.length}] AS manufacturer,
-             (${sqlArray(COUNTRIES)})[1 + g % ${COUNTRIES.length}] AS country, 'BSN' || g AS serial
-      FROM generate_series(0, ${size.weapons - 1}) g;
+      SELECT g AS idx, gen_random_uuid() AS id, b.batch,
+             (${sqlArray(MAKERS)})[1 + coalesce(b.batch, g) % ${MAKERS.length}] AS manufacturer,
+             'M' || (coalesce(b.batch, g) % 20) AS model,
+             (${sqlArray(COUNTRIES)})[1 + coalesce(b.batch, g) % ${COUNTRIES.length}] AS country,
+             CASE WHEN b.batch IS NULL THEN 'BSN' || g || 'X' ELSE 'SQ' || lpad(b.batch::text, 6, '0') || lpad((g % 500)::text, 2, '0') END AS serial,
+             current_date - 30 - (g * 37) % 4000 AS sold_on,
+             CASE WHEN g % 10 < 3 THEN '9-99-' || lpad((g % ${Math.max(1, Math.floor(size.weapons / 200))})::text, 5, '0') ELSE '5-' || g END AS licence,
+             CASE WHEN g % 50 = 0 THEN 'Repetido' || ((g / 50) % ${Math.max(1, Math.floor(size.weapons / 500))}) ELSE 'Bench ' || g END AS buyer
+      FROM generate_series(0, ${size.weapons - 1}) g
+      CROSS JOIN LATERAL (SELECT CASE WHEN g % 500 < 3 THEN g / 500 END AS batch) b;
     CREATE UNIQUE INDEX ON bench_weapons (idx);
     INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, importer, country_of_manufacture)
-      SELECT id, manufacturer, upper(regexp_replace(manufacturer, '[^A-Za-z0-9&]+', ' ', 'g')), 'M' || (idx % 20), '9mm', 'pistol',
+      SELECT id, manufacturer, upper(regexp_replace(manufacturer, '[^A-Za-z0-9&]+', ' ', 'g')), model, '9mm', 'pistol',
              serial, serial, CASE WHEN country <> 'US' THEN manufacturer || ' USA' END, country
       FROM bench_weapons;`);
   // Status shares per mille: draft 20, pending_review 40, queued 10, in_progress 5, needs_info 30, failed 5,
@@ -62,7 +71,7 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
                         recovery_date, recovery_country, recovery_department, recovery_circumstance, possessor, created_by,
                         created_at, updated_at, status_changed_at, submitted_at, completed_at, result, queue_run)
     SELECT 'TR-2025-' || lpad(g::text, 7, '0'), c.agency_id, c.region, c.id, w.id,
-           jsonb_build_object('manufacturer', w.manufacturer, 'model', 'M', 'caliber', '9mm', 'type', 'pistol', 'serialNumber', w.serial,
+           jsonb_build_object('manufacturer', w.manufacturer, 'model', w.model, 'caliber', '9mm', 'type', 'pistol', 'serialNumber', w.serial,
                               'serialObliterated', false, 'importer', NULL, 'countryOfManufacture', w.country),
            s.status, CASE WHEN s.status IN ('completed', 'not_traceable') THEN 'purchaser' END,
            s.urgent, CASE WHEN s.urgent THEN 'Suspect in custody' END, CASE WHEN s.urgent THEN ARRAY['urgent'] ELSE '{}' END,
@@ -71,9 +80,12 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
            t.created, t.changed, t.changed, CASE WHEN s.status <> 'draft' THEN t.created END,
            CASE WHEN s.status IN ('completed', 'not_traceable', 'cancelled') THEN t.changed END,
            CASE s.status
-             WHEN 'completed' THEN jsonb_build_object('outcome', CASE WHEN g % 7 < 3 THEN 'purchaser_identified' ELSE 'exporter_identified' END,
-                                                      'sourceCountry', 'US', 'sourceState', 'TX',
-                                                      'saleDate', (t.created::date - (30 + g % 4000))::text, 'timeToCrimeDays', 30 + g % 4000 - g % 20)
+             WHEN 'completed' THEN CASE WHEN g % 7 < 3
+               THEN jsonb_build_object('outcome', 'purchaser_identified', 'sourceCountry', 'US', 'sourceState', 'TX',
+                      'dealer', jsonb_build_object('name', 'Armería ' || w.licence, 'licenseNumber', w.licence, 'city', 'Houston', 'state', 'TX'),
+                      'purchaser', jsonb_build_object('firstName', 'Carlos', 'lastName', w.buyer, 'dateOfBirth', '1990-01-01', 'city', 'Houston', 'state', 'TX'),
+                      'saleDate', sale.day::text, 'timeToCrimeDays', (t.created::date - (g % 20)) - sale.day)
+               ELSE jsonb_build_object('outcome', 'exporter_identified', 'sourceCountry', 'US', 'sourceState', 'TX') END
              WHEN 'not_traceable' THEN jsonb_build_object('outcome', 'not_traceable', 'reason', 'foreign_no_us_record', 'sourceCountry', w.country)
            END,
            CASE WHEN s.status = 'draft' THEN 0 ELSE 1 END
@@ -88,8 +100,11 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     CROSS JOIN LATERAL (SELECT t0.created AS created, LEAST(now(), t0.created + make_interval(hours => (g % 240))) AS changed) t
     JOIN bench_cases c ON c.agency_idx = g % ${size.agencies} AND c.case_idx = (g / ${size.agencies}) % ${size.casesPerAgency}
     JOIN bench_weapons w ON w.idx = (g::bigint * 7919) % ${size.weapons}
+    CROSS JOIN LATERAL (SELECT LEAST(w.sold_on, t.created::date - (g % 20) - 20) AS day) sale
     ON CONFLICT DO NOTHING;`);
   await step('case links', 'INSERT INTO case_weapons (case_id, weapon_id) SELECT DISTINCT case_id, weapon_id FROM traces ON CONFLICT DO NOTHING');
+  // What the worker's completions would have recorded: the trafficking indicators of the completed traces.
+  await step('indicators', "SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at))");
   // What autovacuum would have done on a live system: visibility map (index-only scans) and statistics.
   await step('vacuum analyze', 'VACUUM ANALYZE');
 }

@@ -44,6 +44,7 @@ import { TraceBulkImport } from './traces/bulk.ts';
 import { traceRoutes } from './traces/routes.ts';
 import { TraceService } from './traces/service.ts';
 import { weaponRoutes } from './weapons/routes.ts';
+import { intelligenceRoutes } from './intelligence/routes.ts';
 
 export const API_BASE = '/api/v1';
 
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   reportRoutes(api, new ReportService(clock));
   registryRoutes(api, new RegistryService(clock));
   alertRoutes(api, new AlertService());
+  intelligenceRoutes(api);
   eventRoutes(api, streams);
   webhookRoutes(api, new WebhookService({ allowPrivateNetworks: deps.webhookAllowPrivateNetworks ?? false, secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY }));
   auditRoutes(api);

@@ -19,7 +19,7 @@ interface Base {
 }
 
 const ids = {} as Record<'caseId' | 'weaponId' | 'draftId' | 'pendingId' | 'itemId' | 'heldItemId' | 'destructionId' | 'plannedItemId' | 'spareUserId' | 'agencyId'
-  | 'reportId' | 'alertId' | 'webhookId' | 'doomedWebhookId', string>;
+  | 'reportId' | 'alertId' | 'matchedWeaponId' | 'webhookId' | 'doomedWebhookId', string>;
 let routes: AnyRoute[];
 let signInEmail: string;
 const PASSWORD = 'una contraseña cualquiera';
@@ -44,6 +44,7 @@ beforeAll(async () => {
   ids.reportId = (await inv.post('/stolen-reports', { weapon: stolen, kind: 'stolen', lostOn: '2026-09-01', sourceType: 'police_issue', circumstances: 'Robada' })).body.id;
   const matched = (await inv.post('/traces', traceBody(ids.caseId, { weapon: stolen }))).body;
   ids.alertId = (await t.db('alerts').where({ subject_id: matched.id }).first()).id;
+  ids.matchedWeaponId = matched.weaponId;
   const hook = () => t.as('admin').post('/webhooks', { agencyId: t.home.id, url: 'http://127.0.0.1:9/hooks', events: ['alert.created'] });
   ids.webhookId = (await hook()).body.id;
   ids.doomedWebhookId = (await hook()).body.id;
@@ -75,6 +76,8 @@ const BASE: Record<string, () => Base> = {
   'PATCH /cases/:id': () => ({ as: 'investigator', params: { id: ids.caseId }, body: { title: 'Homicidio', status: 'open' } }),
   'GET /weapons': () => ({ as: 'investigator', query: { serial: 'AB-123', manufacturer: 'Glock', limit: '5' } }),
   'GET /weapons/:id': () => ({ as: 'investigator', params: { id: ids.weaponId } }),
+  'GET /weapons/:id/links': () => ({ as: 'investigator', params: { id: ids.matchedWeaponId } }),
+  'GET /intelligence/indicators': () => ({ as: 'advisor', query: { kind: 'repeat_purchaser', from: '2026-01-01', to: '2026-11-30', limit: '5' } }),
   'POST /traces': () => ({ as: 'investigator', body: fullTrace() }),
   'POST /traces/bulk': () => ({ as: 'investigator', body: [fullTrace()] }),
   'GET /traces': () => ({ as: 'investigator', query: { status: 'draft,queued', caseId: ids.caseId, weaponId: ids.caseId, urgent: 'false', q: 'TR-2026', limit: '5' } }),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { StageFacts, StageOutcome, TraceRequest } from '../src/traces/pipeline/adapter.ts';
 import { stagesFor } from '../src/traces/rules.ts';
-import { MockTraceAdapter, originOf, REPEAT_BUYER_SHARE, SCENARIO_SHARES, scenarioFor, type Origin } from '../src/traces/pipeline/mock-adapter.ts';
+import { BUSY_DEALER_SHARE, MockTraceAdapter, originOf, REPEAT_BUYER_SHARE, SCENARIO_SHARES, scenarioFor, type Origin } from '../src/traces/pipeline/mock-adapter.ts';
 import type { Stage } from '../src/traces/schemas.ts';
 
 const MAKERS: [string, string][] = [['Glock', 'AT'], ['Taurus', 'BR'], ['Smith & Wesson', 'US'], ['Ruger', 'US'], ['Beretta', 'IT'], ['Norinco', 'CN'], ['Bersa', 'AR'], ['Colt', 'US']];
@@ -72,9 +72,10 @@ describe('mock trace adapter', () => {
     }
   });
 
-  it('ties sale, dealer and purchaser to the gun, not to its recovery; a few buyers come back again and again', async () => {
+  it('ties sale, dealer and purchaser to the gun, not to its recovery; a few buyers and dealers come back again and again', async () => {
     const adapter = new MockTraceAdapter({ latencyMs: 0, transientErrorRate: 0 });
     const repeatBuyers = new Map<string, number>();
+    const dealers = new Map<string, number>();
     let purchases = 0;
     for (let i = 0; i < 3_000; i++) {
       const req = request(i, 'us');
@@ -86,7 +87,11 @@ describe('mock trace adapter', () => {
       expect(first.result.saleDate < req.recoveryDate).toBe(true);
       const name = `${first.result.purchaser!.firstName} ${first.result.purchaser!.lastName} ${first.result.purchaser!.dateOfBirth}`;
       repeatBuyers.set(name, (repeatBuyers.get(name) ?? 0) + 1);
+      dealers.set(first.result.dealer.licenseNumber, (dealers.get(first.result.dealer.licenseNumber) ?? 0) + 1);
     }
+    const busy = [...dealers.values()].filter((count) => count >= 5).reduce((sum, count) => sum + count, 0);
+    expect(busy / purchases).toBeGreaterThan(BUSY_DEALER_SHARE / 2);
+    expect(busy / purchases).toBeLessThan(BUSY_DEALER_SHARE * 2);
     const repeated = [...repeatBuyers.values()].filter((count) => count >= 5).reduce((sum, count) => sum + count, 0);
     expect(repeated / purchases).toBeGreaterThan(REPEAT_BUYER_SHARE / 2);
     expect(repeated / purchases).toBeLessThan(REPEAT_BUYER_SHARE * 2);

@@ -38,7 +38,7 @@ describe('GET /reports/traces', () => {
     expect(res.body).toMatchObject({
       from: '2026-01-01', to: '2026-06-30', groupBy: 'outcome', total: 8,
       byOutcome: { purchaser_identified: 5, dealer_identified: 0, importer_identified: 0, exporter_identified: 1, not_traceable: 1, pending: 1 },
-      timeToCrime: { count: 5, medianDays: 300, p25Days: 200, p75Days: 400, under3YearsShare: 0.8 },
+      timeToCrime: { count: 5, medianDays: 300, p25Days: 200, p75Days: 400, under3YearsShare: 0.8, buckets: { underOneYear: 3, oneToThreeYears: 1, overThreeYears: 1 } },
     });
     expect(res.body.groups).toEqual([
       { key: 'purchaser_identified', count: 5, completed: 5, medianTimeToCrimeDays: 300 },
@@ -51,12 +51,16 @@ describe('GET /reports/traces', () => {
   it('total equals the sum of the groups for every groupBy, and the count from the trace list', async () => {
     const listed = (await inv().get(`/traces?caseId=${caseId}&status=pending_review,queued,in_progress,needs_info,completed,not_traceable,failed&limit=200`)).body.items
       .filter((x: { recovery: { date: string } }) => x.recovery.date >= '2026-01-01' && x.recovery.date <= '2026-06-30');
-    for (const groupBy of ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month']) {
+    for (const groupBy of ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month', 'dealer']) {
       const res = await report(`groupBy=${groupBy}`);
       expect(res.body.total, groupBy).toBe(res.body.groups.reduce((sum: number, g: { count: number }) => sum + g.count, 0));
       expect(res.body.total, groupBy).toBe(listed.length);
     }
     expect((await report('groupBy=month')).body.groups.map((g: { key: string }) => g.key).sort()).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05']);
+    expect((await report('groupBy=dealer')).body.groups).toEqual([
+      { key: '5-74-113-01-2C-04123', count: 5, completed: 5, medianTimeToCrimeDays: 300 },
+      { key: 'unknown', count: 3, completed: 1, medianTimeToCrimeDays: null },
+    ]);
     expect((await report('groupBy=sourceCountry')).body.groups).toContainEqual({ key: 'US', count: 6, completed: 6, medianTimeToCrimeDays: 300 });
   });
 

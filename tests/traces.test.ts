@@ -284,13 +284,37 @@ describe('POST /traces/bulk', () => {
     expect(res.body.results[499].errors).toEqual([{ path: '/urgentReason', message: 'is required when urgent is true' }]);
   });
 
-  it('reads the documented example file', async () => {
-    const kase = await createCase(t.client, t.users.investigator.token);
-    const example = readFileSync(new URL('./fixtures/bulk-example.csv', import.meta.url), 'utf8').replaceAll('3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10', kase.id);
+  it('reads the documented example file, whose rows name their case by its number (the demo\'s first case)', async () => {
+    const kase = (await inv().post('/cases', { caseNumber: 'PNC-DAE-2026-0101', title: 'Homicidio en Soyapango', offense: 'homicide' })).body;
+    const example = readFileSync(new URL('./fixtures/bulk-example.csv', import.meta.url), 'utf8');
     const res = await inv().request('POST', '/traces/bulk', example, { 'content-type': 'text/csv' });
     expect(res.body).toMatchObject({ created: 3, failed: 0 });
     const traces = (await inv().get(`/traces?caseId=${kase.id}`)).body.items;
     expect(traces.map((x: any) => x.qualityFlags).sort()).toEqual([['obliterated_serial'], ['urgent'], []].sort());
+  });
+
+  it('a case number another agency has, or none has, or that contradicts caseId, fails its row only', async () => {
+    const mine = await createCase(t.client, t.users.investigator.token);
+    const number = (await t.as('investigator').get(`/cases/${mine.id}`)).body.caseNumber as string;
+    const theirs = (await t.as('farInvestigator').post('/cases', { caseNumber: unique('FAR-'), title: 'Robo', offense: 'robbery' })).body;
+    const other = await createCase(t.client, t.users.investigator.token);
+    const { caseId: _, ...row } = traceBody(mine.id);
+    const res = await inv().post('/traces/bulk', [
+      { ...row, caseNumber: number },
+      { ...row, caseNumber: theirs.caseNumber, weapon: { ...row.weapon, serialNumber: unique('SN') } },
+      { ...row, caseNumber: 'NO-SUCH-CASE', weapon: { ...row.weapon, serialNumber: unique('SN') } },
+      { ...row, caseNumber: number, caseId: other.id, weapon: { ...row.weapon, serialNumber: unique('SN') } },
+      { ...row, caseNumber: 42, weapon: { ...row.weapon, serialNumber: unique('SN') } },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.created).toBe(1);
+    expect((await t.as('investigator').get(`/traces/${res.body.results[0].traceId}`)).body.caseId).toBe(mine.id);
+    expect(res.body.results.slice(1).map((r: { errors: { path: string; message: string }[] }) => r.errors)).toEqual([
+      [{ path: '/caseNumber', message: 'is not a case number of your agency' }],
+      [{ path: '/caseNumber', message: 'is not a case number of your agency' }],
+      [{ path: '/caseNumber', message: 'names another case than caseId' }],
+      [{ path: '/caseNumber', message: 'must be string' }],
+    ]);
   });
 
   it('refuses more than 500 rows and an empty body', async () => {

@@ -1,88 +1,28 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { diagnose, englishIn, escapeRegExp, launchBrowser, screenshot, watchErrors, watchRequests } from './support/browser.ts';
-import { createCase, createUser, today, traceBody, unique, useWorld } from './support/harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { englishIn, escapeRegExp, screenshot } from './support/browser.ts';
+import { createCase, today, traceBody, unique, useWorld } from './support/harness.ts';
 import { startReceiver } from './support/receivers.ts';
+import { dialog, expectSpanish, field, PASSWORD, settledPage, useBrowser } from './support/web-session.ts';
 
-const PASSWORD = 'contraseña-de-prueba-2026';
 const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
-let browser: Browser;
-const people: Record<'investigator' | 'advisor' | 'stockpile' | 'verifier' | 'locked' | 'admin', { id: string; email: string; token: string }> = {} as never;
+const { people, open, signIn, browser } = useBrowser(t, {
+  investigator: ['investigator', 'Marta Hernández'],
+  advisor: ['advisor', 'Carlos Méndez'],
+  stockpile: ['stockpile_manager', 'Rosa Aguilar'],
+  verifier: ['stockpile_manager', 'Luis Portillo'],
+  locked: ['investigator', 'Ana Rivas'],
+  admin: ['admin', 'Sofía Castro'],
+});
 
 beforeAll(async () => {
   await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
   await t.db('agencies').where({ id: t.neighbour.id }).update({ name: 'Fiscalía General de la República' });
   await t.db('agencies').where({ id: t.faraway.id }).update({ name: 'Policía Nacional de Honduras' });
-  const named = async (key: keyof typeof people, role: Parameters<typeof createUser>[2], name: string) => {
-    const user = await createUser(t.db, t.home.id, role, PASSWORD);
-    await t.db('users').where({ id: user.id }).update({ name });
-    people[key] = user;
-  };
-  await named('investigator', 'investigator', 'Marta Hernández');
-  await named('advisor', 'advisor', 'Carlos Méndez');
-  await named('stockpile', 'stockpile_manager', 'Rosa Aguilar');
-  await named('verifier', 'stockpile_manager', 'Luis Portillo');
-  await named('locked', 'investigator', 'Ana Rivas');
-  await named('admin', 'admin', 'Sofía Castro');
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function open(locale = 'es-SV'): Promise<Session> {
-  const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const requests = watchRequests(page);
-  // A failing test leaves its page behind: a screenshot, the visible text and the last API answers.
-  onTestFailed(async ({ task }) => {
-    if (page.isClosed()) return;
-    const failures = (task.result?.errors ?? []).map((error) => `${error.message}\n${error.stack ?? ''}`);
-    await diagnose(page, task.name, requests, failures).catch(() => undefined);
-  });
-  return { context, page, errors: watchErrors(page) };
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto(`${t.client.baseUrl}/`);
-  await page.getByLabel('Correo electrónico').fill(email);
-  await page.getByLabel('Contraseña').fill(password);
-  await page.getByRole('button', { name: 'Ingresar' }).click();
-}
-
-/** Waits until nothing on the page is still loading (pages that poll never go network-idle). */
-async function settledPage(page: Page) {
-  await expect.poll(() => page.locator('.loading').count()).toBe(0);
-}
-
-/** The page's visible text holds no English UI string and no raw enum value. */
-async function expectSpanish(page: Page) {
-  await settledPage(page);
-  // <code> holds literal formats (CSV column names), not UI language.
-  const text = await page.evaluate(() => {
-    const body = document.body.cloneNode(true) as HTMLElement;
-    body.querySelectorAll('code').forEach((code) => code.remove());
-    document.body.append(body);
-    const visible = body.innerText;
-    body.remove();
-    return visible;
-  });
-  expect(englishIn(text), page.url()).toEqual([]);
-}
-
-/** A form control by its exact label (a required field's label ends with an asterisk). */
-const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
 const statusOf = (page: Page) => page.locator('[data-testid=trace-status] [data-status]').getAttribute('data-status');
-const dialog = (page: Page) => page.getByRole('dialog');
 
 describe('web UI, in a real Chromium against the real app, worker, PostgreSQL and Redis', () => {
   it('an investigator creates a case and a trace, and watches it reach completed with its result', async () => {
@@ -201,20 +141,27 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
 
   it('an investigator uploads a CSV and sees the result of each row', async () => {
     const { page, context, errors } = await open();
-    const caseId = (await createCase(t.client, people.investigator.token)).id;
+    const caseNumber = unique('PNC-');
+    await t.client.as(people.investigator.token).post('/cases', { caseNumber, title: 'Tráfico de armas', offense: 'arms_trafficking' });
     await signIn(page, people.investigator.email);
     await page.getByRole('link', { name: 'Carga masiva' }).click();
+    // The columns section says how to name the case and lists the codes with their meaning.
+    await page.getByText('Columnas', { exact: true }).click();
+    expect(await page.getByTestId('codes-weapon.type').innerText()).toMatch(/submachine_gun\s+Subametralladora/);
+    expect(await page.getByTestId('codes-recovery.circumstance').innerText()).toMatch(/crime_scene\s+Escena del crimen/);
     const csv = [
-      'caseId,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.countryOfManufacture,recovery.date,recovery.circumstance',
-      `${caseId},Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
-      `${caseId},,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
+      'caseNumber,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.countryOfManufacture,recovery.date,recovery.circumstance',
+      `${caseNumber},Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
+      `${caseNumber},,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
+      `NO-EXISTE,Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
     ].join('\n');
     await page.getByLabel('Archivo CSV').setInputFiles({ name: 'rastreos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Subir' }).click();
-    await page.getByText('1 creados, 1 con errores.').waitFor();
+    await page.getByText('1 creados, 2 con errores.').waitFor();
     const rows = page.getByTestId('bulk-results').locator('tbody tr');
     expect(await rows.nth(0).innerText()).toMatch(/TR-\d{4}-\d{6}/);
     expect(await rows.nth(1).innerText()).toContain('Columna weapon.manufacturer: Obligatorio.');
+    expect(await rows.nth(2).innerText()).toContain('Columna caseNumber: Ningún caso de su institución tiene este número.');
     await expectSpanish(page);
     await screenshot(page, 'bulk-upload');
     expect(errors).toEqual([]);
@@ -373,7 +320,14 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     expect(await page.getByLabel('Testigo 2: institución').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Testigo 2: institución').fill('Procuraduría para la Defensa de los Derechos Humanos');
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
+    // Irreversible: a confirmation says so, and cancelling it records nothing.
+    expect(await dialog(page).innerText()).toContain('No se puede deshacer: 2 elementos quedarán registrados como destruidos');
+    await dialog(page).getByRole('button', { name: 'Cancelar' }).click();
+    expect(await page.getByTestId('destruction-status').innerText()).toBe('Planificada');
+    await page.getByRole('button', { name: 'Registrar como realizada' }).click();
+    await dialog(page).getByRole('button', { name: 'Registrar como realizada' }).click();
     await expect.poll(() => page.getByTestId('destruction-status').innerText()).toBe('Realizada');
+    expect(await page.getByTestId('completed-by').innerText()).toBe('Rosa Aguilar (Encargado de custodia)');
     await page.getByText('otra persona debe verificarla').waitFor();
     expect(await page.getByRole('button', { name: 'Verificar' }).count()).toBe(0);
     await expectSpanish(page);
@@ -394,6 +348,7 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('button', { name: 'Verificar' }).click();
     await dialog(page).getByRole('button', { name: 'Verificar' }).click();
     await expect.poll(() => page.getByTestId('destruction-status').innerText()).toBe('Verificada');
+    expect(await page.getByTestId('verified-by').innerText()).toBe('Luis Portillo (Encargado de custodia)');
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
@@ -526,7 +481,7 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   }, 60_000);
 
   it('fits a tablet: no page scrolls sideways, wide tables scroll inside themselves', async () => {
-    const context = await browser.newContext({ locale: 'es-SV', viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const context = await browser().newContext({ locale: 'es-SV', viewport: { width: 768, height: 1024 }, hasTouch: true });
     const page = await context.newPage();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await signIn(page, people.advisor.email);

@@ -78,8 +78,14 @@ export async function raiseForReport(db: Queryable, reportId: string): Promise<v
     ${ONE_OPEN}`, { reportId });
 }
 
-/** The alerts a scope sees: those that concern one of its agencies. */
-const alertsInScope = (db: Queryable, scope: Scope): Knex.QueryBuilder => applyAgenciesScope(db('alerts as al'), 'al.agency_ids', scope);
+/** Who reads alerts: their scope, and whether trafficking-indicator alerts are for them. */
+export interface AlertReader { scope: Scope; intelligence: boolean }
+
+/** The alerts a reader sees: those that concern one of its agencies (indicator alerts only for intelligence readers). */
+function alertsInScope(db: Queryable, reader: AlertReader): Knex.QueryBuilder {
+  const query = applyAgenciesScope(db('alerts as al'), 'al.agency_ids', reader.scope);
+  return reader.intelligence ? query : query.whereNot('al.kind', 'trafficking_indicator');
+}
 
 interface AlertRow {
   id: string; kind: Alert['kind']; severity: Alert['severity']; status: Alert['status']; created_at: Date; message: string;
@@ -94,9 +100,9 @@ const toAlert = (row: AlertRow): Alert => ({
   closedBy: row.closed_by, closedAt: row.closed_at?.toISOString() ?? null, closingNote: row.closing_note,
 });
 
-export async function listAlerts(db: Queryable, scope: Scope, query: AlertQuery, limit: number) {
+export async function listAlerts(db: Queryable, reader: AlertReader, query: AlertQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = alertsInScope(db, scope).select('al.*')
+  const rows = alertsInScope(db, reader).select('al.*')
     .orderBy([{ column: 'al.created_at', order: 'desc' }, { column: 'al.id', order: 'desc' }]).limit(limit + 1);
   if (query.status) rows.where('al.status', query.status);
   if (query.kind) rows.where('al.kind', query.kind);
@@ -105,26 +111,26 @@ export async function listAlerts(db: Queryable, scope: Scope, query: AlertQuery,
   return pageOf(await runQuery<AlertRow>(db, rows), limit, (row) => [row.id], toAlert);
 }
 
-export async function countOpenAlerts(db: Queryable, scope: Scope) {
-  const [row] = await runQuery<{ open: string; critical: string }>(db, alertsInScope(db, scope).where('al.status', 'open')
+export async function countOpenAlerts(db: Queryable, reader: AlertReader) {
+  const [row] = await runQuery<{ open: string; critical: string }>(db, alertsInScope(db, reader).where('al.status', 'open')
     .select(db.raw('count(*) AS open'), db.raw("count(*) FILTER (WHERE al.severity = 'critical') AS critical")));
   return { open: Number(row?.open ?? 0), openCritical: Number(row?.critical ?? 0) };
 }
 
-export async function findAlert(db: Queryable, scope: Scope, id: string): Promise<Alert | undefined> {
-  const [row] = await runQuery<AlertRow>(db, alertsInScope(db, scope).where('al.id', id).select('al.*').limit(1));
+export async function findAlert(db: Queryable, reader: AlertReader, id: string): Promise<Alert | undefined> {
+  const [row] = await runQuery<AlertRow>(db, alertsInScope(db, reader).where('al.id', id).select('al.*').limit(1));
   return row ? toAlert(row) : undefined;
 }
 
 /** Acknowledges (open → acknowledged) or closes (open or acknowledged → closed) an alert in scope; undefined when it was not in a `from` status. */
 export async function changeAlert(
-  db: Queryable, scope: Scope, id: string, change: { to: 'acknowledged' | 'closed'; from: readonly string[]; userId: string; note: string | null },
+  db: Queryable, reader: AlertReader, id: string, change: { to: 'acknowledged' | 'closed'; from: readonly string[]; userId: string; note: string | null },
 ): Promise<Alert | undefined> {
   const sets = change.to === 'acknowledged'
     ? { status: 'acknowledged', acknowledged_by: change.userId, acknowledged_at: db.fn.now(), acknowledging_note: change.note }
     : { status: 'closed', closed_by: change.userId, closed_at: db.fn.now(), closing_note: change.note };
   const [row] = await runQuery<AlertRow>(db, db('alerts').update(sets)
-    .whereIn('id', alertsInScope(db, scope).where('al.id', id).select('al.id'))
+    .whereIn('id', alertsInScope(db, reader).where('al.id', id).select('al.id'))
     .whereIn('status', [...change.from]).returning('*'));
   return row ? toAlert(row) : undefined;
 }

@@ -1,9 +1,11 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
-import { readScope, type RequestContext } from '../shared/actor.ts';
+import { readScope, seesIntelligence, type RequestContext } from '../shared/actor.ts';
 import { conflict, notFound } from '../shared/problem.ts';
 import * as repo from './repository.ts';
 import type { Alert, AlertQuery } from './schemas.ts';
+
+const readerOf = (ctx: RequestContext): repo.AlertReader => ({ scope: readScope(ctx.actor), intelligence: seesIntelligence(ctx.actor) });
 
 /** Which status each person's action on an alert starts from and leads to. */
 const ACTIONS = {
@@ -13,15 +15,15 @@ const ACTIONS = {
 
 export class AlertService {
   list(db: Queryable, ctx: RequestContext, query: AlertQuery) {
-    return repo.listAlerts(db, readScope(ctx.actor), query, query.limit ?? 50);
+    return repo.listAlerts(db, readerOf(ctx), query, query.limit ?? 50);
   }
 
   count(db: Queryable, ctx: RequestContext) {
-    return repo.countOpenAlerts(db, readScope(ctx.actor));
+    return repo.countOpenAlerts(db, readerOf(ctx));
   }
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<Alert> {
-    const alert = await repo.findAlert(db, readScope(ctx.actor), id);
+    const alert = await repo.findAlert(db, readerOf(ctx), id);
     if (!alert) throw notFound('Alert');
     return alert;
   }
@@ -31,9 +33,9 @@ export class AlertService {
     const { from, to } = ACTIONS[action];
     return db.transaction(run);
     async function run(trx: Queryable) {
-      const changed = await repo.changeAlert(trx, readScope(ctx.actor), id, { to, from, userId: ctx.actor.id, note });
+      const changed = await repo.changeAlert(trx, readerOf(ctx), id, { to, from, userId: ctx.actor.id, note });
       if (!changed) {
-        const current = await repo.findAlert(trx, readScope(ctx.actor), id);
+        const current = await repo.findAlert(trx, readerOf(ctx), id);
         if (!current) throw notFound('Alert');
         throw conflict('alert-state', `The alert is ${current.status}; it cannot be ${action === 'close' ? 'closed' : 'acknowledged'} now.`, { currentStatus: current.status });
       }

@@ -33,6 +33,12 @@ export async function caseOfAgency(db: Queryable, agencyId: string, caseId: stri
   return row;
 }
 
+/** The ids of an agency's cases by their case numbers (those that exist). */
+export async function caseIdsByNumber(db: Queryable, agencyId: string, numbers: string[]): Promise<Map<string, string>> {
+  const rows = await runQuery<{ id: string; case_number: string }>(db, db('cases').where('agency_id', agencyId).whereIn('case_number', numbers).select('id', 'case_number'));
+  return new Map(rows.map((row) => [row.case_number, row.id]));
+}
+
 export async function insertCase(db: Queryable, agencyId: string, userId: string, body: CaseCreate): Promise<Case> {
   const [row] = await db('cases')
     .insert({ agency_id: agencyId, created_by: userId, case_number: body.caseNumber, title: body.title, offense: body.offense, opened_at: body.openedAt })

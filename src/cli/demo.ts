@@ -44,6 +44,14 @@ const WEAPONS: TraceCreate['weapon'][] = [
   { manufacturer: 'IMI', model: 'Uzi', caliber: '9mm', type: 'submachine_gun', serialNumber: 'UZI-44120', countryOfManufacture: 'IL', importer: 'Action Arms Ltd.' },
 ];
 
+/**
+ * One straw purchaser's guns (the mock tracing center gives every TESTSTRAW gun the same buyer and dealer, sold 120
+ * days before the recovery), from one batch: the intelligence page has a repeat purchaser, a dealer cluster, short
+ * times-to-crime and a serial sequence to show once the worker has traced them.
+ */
+const STRAW_WEAPONS = ['TESTSTRAW-88101', 'TESTSTRAW-88102', 'TESTSTRAW-88117'].map((serialNumber) => (
+  { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber, countryOfManufacture: 'US' } as const));
+
 export interface DemoUser {
   role: Role;
   email: string;
@@ -106,6 +114,13 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
       urgent: i === 0 || i === 6,
       urgentReason: i === 0 || i === 6 ? 'Sospechoso detenido; audiencia en 72 horas' : undefined,
       draft: i >= 10,
+    });
+  }
+  const straw = await createCase(db, investigator, { caseNumber: 'PNC-DAE-2026-0201', title: 'Tráfico de armas: pistolas de un mismo comprador', offense: 'arms_trafficking' });
+  for (const [i, weapon] of STRAW_WEAPONS.entries()) {
+    await traces.create(db, investigator, {
+      caseId: straw.id, weapon,
+      recovery: { date: daysAgo(3 + i * 11), country: 'SV', department: DEPARTMENTS[(i + 3) % DEPARTMENTS.length], circumstance: 'seizure' },
     });
   }
   return { seeded: true, users, password: DEMO_PASSWORD };

@@ -65,7 +65,13 @@ export const DestructionItem = Type.Object({
   weapon: Weapon,
   traces: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) })),
 }, component('DestructionItem'));
-export const DestructionDetail = Type.Object({ ...Destruction.properties, items: Type.Array(DestructionItem) }, component('DestructionDetail', { versioned: true }));
+const Person = Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { ...component('DestructionPerson'), additionalProperties: false });
+export const DestructionDetail = Type.Object({
+  ...Destruction.properties,
+  completedByUser: Type.Union([Person, Type.Null()], { description: 'Who completed it' }),
+  verifiedByUser: Type.Union([Person, Type.Null()], { description: 'Who verified it' }),
+  items: Type.Array(DestructionItem),
+}, component('DestructionDetail', { versioned: true }));
 
 export type DestructionCreate = Static<typeof DestructionCreate>;
 export type DestructionComplete = Static<typeof DestructionComplete>;

@@ -86,7 +86,12 @@ export class DestructionService {
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<DestructionDetail> {
     const event = await this.load(db, ctx, id);
-    return { ...repo.toDestruction(event), items: await repo.itemsOf(db, readScope(ctx.actor), id) };
+    const [items, { people }] = await Promise.all([
+      repo.itemsOf(db, readScope(ctx.actor), id),
+      repo.certificateParties(db, event.agency_id, [event.completed_by, event.verified_by].filter((v): v is string => v !== null)),
+    ]);
+    const person = (userId: string | null) => people.find((p) => p.id === userId) ?? null;
+    return { ...repo.toDestruction(event), completedByUser: person(event.completed_by), verifiedByUser: person(event.verified_by), items };
   }
 
   list(db: Queryable, ctx: RequestContext, query: DestructionQuery) {
@@ -96,9 +101,8 @@ export class DestructionService {
   async certificate(db: Queryable, ctx: RequestContext, id: string): Promise<{ reference: string; pdf: Buffer }> {
     const event = await this.get(db, ctx, id);
     if (event.status === 'planned') throw conflict('not-completed', 'A certificate exists once the destruction is completed.');
-    const { agency, people } = await repo.certificateParties(db, event.agencyId, [event.completedBy, event.verifiedBy].filter((v): v is string => v !== null));
-    const person = (userId: string | null) => people.find((p) => p.id === userId) ?? null;
-    return { reference: event.reference, pdf: await renderCertificate(event, agency, person(event.completedBy), person(event.verifiedBy)) };
+    const { agency } = await repo.certificateParties(db, event.agencyId, []);
+    return { reference: event.reference, pdf: await renderCertificate(event, agency, event.completedByUser, event.verifiedByUser) };
   }
 
   /** The event in scope (404), at a version If-Match accepts (412). */

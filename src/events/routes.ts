@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { readScope } from '../shared/actor.ts';
+import { readScope, seesIntelligence } from '../shared/actor.ts';
 import type { EventStreams } from './stream.ts';
 
 const LAST_EVENT_ID = /^\d{1,19}$/;
@@ -15,7 +15,7 @@ export function eventRoutes(api: Api, streams: EventStreams): void {
     responses: { 200: { description: 'The stream', schema: Type.String({ contentMediaType: 'text/event-stream' }), contentType: 'text/event-stream' } },
     handler: async ({ ctx, req, res }) => {
       const last = req.get('last-event-id');
-      await streams.serve(res, readScope(ctx.actor), last && LAST_EVENT_ID.test(last) ? last : undefined);
+      await streams.serve(res, readScope(ctx.actor), seesIntelligence(ctx.actor), last && LAST_EVENT_ID.test(last) ? last : undefined);
       return undefined;
     },
   });

@@ -14,11 +14,15 @@ const REMEMBERED = 20_000;
 interface Listener {
   res: Response;
   scope: Scope;
+  /** Whether trafficking-indicator alerts are for this reader (see seesIntelligence). */
+  intelligence: boolean;
   /** Live events that arrived while the replay was being written. */
   pending?: EventRow[];
 }
 
-const sees = (scope: Scope, row: EventRow) => concernsScope(scope, row.agency_ids, row.regions);
+const sees = (listener: Pick<Listener, 'scope' | 'intelligence'>, row: EventRow) =>
+  concernsScope(listener.scope, row.agency_ids, row.regions)
+  && (listener.intelligence || row.type !== 'alert.created' || (row.data as { kind?: string }).kind !== 'trafficking_indicator');
 
 const frame = (row: EventRow) => `id: ${row.id}\nevent: ${row.type}\ndata: ${JSON.stringify(toEvent(row))}\n\n`;
 
@@ -55,11 +59,11 @@ export class EventStreams {
   }
 
   /** Serves one stream: headers at once, then the events after `lastEventId` (if given), then live events. */
-  async serve(res: Response, scope: Scope, lastEventId: string | undefined): Promise<void> {
+  async serve(res: Response, scope: Scope, intelligence: boolean, lastEventId: string | undefined): Promise<void> {
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.write(': connected\n\n');
-    const listener: Listener = { res, scope, ...(lastEventId ? { pending: [] } : {}) };
+    const listener: Listener = { res, scope, intelligence, ...(lastEventId ? { pending: [] } : {}) };
     this.listeners.add(listener);
     this.onCount?.(this.listeners.size);
     res.once('close', () => {
@@ -69,10 +73,10 @@ export class EventStreams {
     if (!lastEventId) return;
     let replayed = lastEventId;
     for (const row of await eventsAfter(this.db, lastEventId, REPLAY_LIMIT)) {
-      if (sees(scope, row)) res.write(frame(row));
+      if (sees(listener, row)) res.write(frame(row));
       replayed = row.id;
     }
-    for (const row of listener.pending ?? []) if (BigInt(row.id) > BigInt(replayed) && sees(scope, row)) res.write(frame(row));
+    for (const row of listener.pending ?? []) if (BigInt(row.id) > BigInt(replayed) && sees(listener, row)) res.write(frame(row));
     delete listener.pending;
   }
 
@@ -92,7 +96,7 @@ export class EventStreams {
         this.remember(row.id);
         for (const listener of this.listeners) {
           if (listener.pending) listener.pending.push(row);
-          else if (sees(listener.scope, row)) listener.res.write(frame(row));
+          else if (sees(listener, row)) listener.res.write(frame(row));
         }
       }
     }).catch((error: unknown) => this.logger.warn({ err: error }, 'could not read new events for the live streams'));

@@ -14,6 +14,7 @@ const KEYS: Record<(typeof GROUP_BY)[number], string> = {
   sourceCountry: "coalesce(t.result->>'sourceCountry', 'unknown')",
   agency: 'a.code',
   month: "to_char(t.recovery_date, 'YYYY-MM')",
+  dealer: "coalesce(t.result->'dealer'->>'licenseNumber', 'unknown')",
 };
 
 export interface ReportFilter {
@@ -52,6 +53,8 @@ export interface ReportRow {
   p75: number | null;
   under3: number | null;
   ttc_count: number;
+  under1_count: number;
+  under3_count: number;
 }
 
 /** Groups, outcomes and the time-to-crime figures in one pass over the counted traces (GROUPING SETS). */
@@ -68,5 +71,7 @@ export async function reportRows(db: Queryable, scope: Scope, filter: ReportFilt
       db.raw('percentile_cont(0.75) WITHIN GROUP (ORDER BY ttc) AS p75'),
       db.raw('avg((ttc < 1095)::int) AS under3'),
       db.raw('count(ttc)::int AS ttc_count'),
+      db.raw('count(*) FILTER (WHERE ttc < 365)::int AS under1_count'),
+      db.raw('count(*) FILTER (WHERE ttc < 1095)::int AS under3_count'),
     ) as Promise<ReportRow[]>;
 }

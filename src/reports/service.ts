@@ -32,6 +32,11 @@ export class ReportService {
         count: total?.ttc_count ?? 0,
         medianDays: round(total?.median ?? null), p25Days: round(total?.p25 ?? null), p75Days: round(total?.p75 ?? null),
         under3YearsShare: total?.under3 == null ? null : Math.round(total.under3 * 1000) / 1000,
+        buckets: {
+          underOneYear: total?.under1_count ?? 0,
+          oneToThreeYears: (total?.under3_count ?? 0) - (total?.under1_count ?? 0),
+          overThreeYears: (total?.ttc_count ?? 0) - (total?.under3_count ?? 0),
+        },
       },
       groups: groups.map((g) => ({ key: g.key ?? 'unknown', count: g.count, completed: g.completed, medianTimeToCrimeDays: round(g.median) })),
     };

@@ -32,6 +32,9 @@ export function readScope(actor: Actor): Scope {
   return { kind: 'agency', agencyId: actor.agency.id };
 }
 
+/** Who reads trafficking intelligence (indicators and their alerts): everyone but stockpile managers. */
+export const seesIntelligence = (actor: Actor) => actor.role !== 'stockpile_manager';
+
 /** Stockpile managers see cases and traces without possessor and purchaser data. */
 export const seesPersonalData = (actor: Actor) => actor.role !== 'stockpile_manager';
 

@@ -8,6 +8,7 @@ import { planTransition } from './lifecycle.ts';
 import { fieldRuleErrors, qualityFlags } from './rules.ts';
 import { TraceCreate } from './schemas.ts';
 import { authorOf, caseProblem } from './service.ts';
+import { caseIdsByNumber } from '../cases/repository.ts';
 import { createTraces, newTrace, type Claim } from './writes/create.ts';
 
 export const BULK_LIMIT = 500;
@@ -28,6 +29,28 @@ export interface BulkResult {
 
 const checkRow = bodyChecker(TraceCreate);
 
+type Numbered = { row: unknown } | { caseNumberError: FieldError };
+
+/**
+ * Rows may name their case by its number (`caseNumber`, what people know) instead of its id: each number is looked up
+ * among the caller's agency's cases (one query for the upload) and replaced by the id before the row is checked.
+ */
+async function byCaseNumber(db: Queryable, ctx: RequestContext, rows: unknown[]): Promise<Numbered[]> {
+  const numberOf = (row: unknown) => (row && typeof row === 'object' && 'caseNumber' in row ? (row as { caseNumber: unknown }).caseNumber : undefined);
+  const numbers = [...new Set(rows.map(numberOf).filter((n): n is string => typeof n === 'string'))];
+  const ids = numbers.length ? await caseIdsByNumber(db, ctx.actor.agency.id, numbers) : new Map<string, string>();
+  return rows.map((row) => {
+    const number = numberOf(row);
+    if (number === undefined) return { row };
+    const { caseNumber: _, ...rest } = row as Record<string, unknown>;
+    if (typeof number !== 'string') return { caseNumberError: { path: '/caseNumber', message: 'must be string' } };
+    const id = ids.get(number);
+    if (!id) return { caseNumberError: { path: '/caseNumber', message: 'is not a case number of your agency' } };
+    if (rest.caseId !== undefined && rest.caseId !== id) return { caseNumberError: { path: '/caseNumber', message: 'names another case than caseId' } };
+    return { row: { ...rest, caseId: id } };
+  });
+}
+
 /**
  * Creates many traces, each row standing or failing alone: rows are validated one by one, then the good ones are
  * written by the same one statement as a single creation (case check, weapons, links, traces, events, audit, outbox).
@@ -38,7 +61,13 @@ export class TraceBulkImport {
   /** Undefined when the request's idempotency key was taken already (the caller replays). */
   async create(db: Queryable, ctx: RequestContext, rows: unknown[], claim?: Claim): Promise<BulkResult | undefined> {
     const results: BulkRowResult[] = rows.map((_, index) => ({ index }));
-    const valid = rows.flatMap((row, index) => {
+    const numbered = await byCaseNumber(db, ctx, rows);
+    const valid = numbered.flatMap((numberedRow, index) => {
+      if ('caseNumberError' in numberedRow) {
+        results[index]!.errors = [numberedRow.caseNumberError];
+        return [];
+      }
+      const { row } = numberedRow;
       const errors = checkRow(row);
       if (!errors.length) errors.push(...fieldRuleErrors(row as TraceCreate, this.clock));
       if (errors.length) {

@@ -68,7 +68,8 @@ export async function findTraceRow(db: Queryable, scope: Scope, id: string): Pro
 
 export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = tracesWithMatches(db, scope).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  const order = query.sort === 'createdAt' ? 'asc' : 'desc';
+  const rows = tracesWithMatches(db, scope).orderBy([{ column: 'created_at', order }, { column: 'id', order }]).limit(limit + 1);
   if (query.status) rows.whereIn('status', query.status.split(','));
   if (query.caseId) rows.where('case_id', query.caseId);
   if (query.weaponId) rows.where('weapon_id', query.weaponId);
@@ -85,7 +86,7 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
       }
     });
   }
-  if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM traces WHERE id = ?)', [after]);
+  if (after) rows.whereRaw(`(created_at, id) ${order === 'desc' ? '<' : '>'} (SELECT created_at, id FROM traces WHERE id = ?)`, [after]);
   return pageOf(await runQuery<TraceRow>(db, rows), limit, (row) => [row.id], (row) => row);
 }
 

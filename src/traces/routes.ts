@@ -60,7 +60,8 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     method: 'post', path: '/traces/bulk', tag: 'Traces', summary: 'Request up to 500 traces at once (JSON array or CSV)',
     description: 'Each row stands or fails alone: `results[i]` has `traceId` and `reference`, or `errors` with JSON-Pointer ' +
       'paths into that row (and `duplicateOf` for a duplicate). Rows are numbered from 0 (for CSV, the first row after the ' +
-      `header). CSV columns (header row; empty cell = field absent): ${BULK_CSV_COLUMNS.join(', ')}.`,
+      'header). A row may name its case by `caseNumber` (one of the caller\'s agency\'s case numbers) instead of `caseId`. ' +
+      `CSV columns (header row; empty cell = field absent): ${BULK_CSV_COLUMNS.join(', ')}.`,
     roles: rolesFor('submit'), body: BulkBody, documentedBody: Type.Array(TraceCreate, { minItems: 1, maxItems: BULK_LIMIT }),
     rawBodyTypes: ['text/csv'], idempotent: 'in-statement',
     responses: { 200: { description: 'Per-row outcome', schema: BulkResult } },

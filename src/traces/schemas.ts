@@ -21,7 +21,7 @@ export const CIRCUMSTANCES = ['crime_scene', 'seizure', 'search_warrant', 'traff
 
 /** The CSV columns of a bulk submission: each header is the JSON path of the field it fills. */
 export const BULK_CSV_COLUMNS = [
-  'caseId',
+  'caseId', 'caseNumber',
   'weapon.manufacturer', 'weapon.model', 'weapon.caliber', 'weapon.type', 'weapon.serialNumber', 'weapon.serialObliterated',
   'weapon.importer', 'weapon.countryOfManufacture',
   'recovery.date', 'recovery.country', 'recovery.department', 'recovery.municipality', 'recovery.address',
@@ -98,6 +98,9 @@ export const TraceQuery = Type.Object(
     weaponId: Type.Optional(Uuid),
     urgent: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A trace reference, or the start of a serial number' })),
+    sort: Type.Optional(Type.Enum(['-createdAt', 'createdAt'], {
+      default: '-createdAt', description: 'By creation: newest first (`-createdAt`, the default) or oldest first; traces created together keep their reference order',
+    })),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -106,11 +109,11 @@ export const TraceQuery = Type.Object(
 export const Outcome = Type.Enum(['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable']);
 export const NotTraceableReason = Type.Enum(['obliterated_serial', 'pre_1968', 'no_record', 'foreign_no_us_record', 'records_unavailable']);
 
-const Dealer = Type.Object(
+export const Dealer = Type.Object(
   { name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() },
   { additionalProperties: false, ...component('Dealer') },
 );
-const Purchaser = Type.Object(
+export const Purchaser = Type.Object(
   { firstName: Type.String(), lastName: Type.String(), dateOfBirth: DateOnly, city: Type.String(), state: Type.String() },
   { additionalProperties: false, ...component('Purchaser'), description: 'The first retail purchaser; removed for stockpile managers' },
 );

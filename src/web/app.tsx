@@ -7,6 +7,7 @@ import { CasesPage } from './cases/cases-page.tsx';
 import { DestructionPage } from './destructions/destruction-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
+import { IntelligencePage } from './intelligence/intelligence-page.tsx';
 import { RegistryPage } from './registry/registry-page.tsx';
 import { QueuePage } from './review/queue-page.tsx';
 import { useSession } from './session/session.tsx';
@@ -51,6 +52,7 @@ export function App() {
         <Route path="weapons/:id" element={<WeaponPage />} />
         <Route path="registry" element={<RegistryPage />} />
         <Route path="alerts" element={<AlertsPage />} />
+        <Route path="intelligence" element={<IntelligencePage />} />
         <Route path="administration" element={<AdministrationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -76,7 +76,16 @@ export function licenseNumber(random: () => number): string {
   return `${region}-${digits(random, 2)}-${digits(random, 3)}-${pick(random, ['01', '02', '07'])}-${expiry}-${digits(random, 5)}`;
 }
 
+/** A few dealers behind many of the generated sales (dealer clusters, for the indicators to find in demo data). */
+const BUSY_DEALERS = [
+  { name: 'Gulf Coast Guns & Ammo', licenseNumber: '5-76-201-01-7K-11842', city: 'Houston', state: 'TX' },
+  { name: 'Desert Sportsman Supply', licenseNumber: '9-86-013-01-8B-20417', city: 'Phoenix', state: 'AZ' },
+];
+/** Share of generated retail sales made by one of the busy dealers. */
+export const BUSY_DEALER_SHARE = 0.05;
+
 function dealerOf(random: () => number) {
+  if (random() < BUSY_DEALER_SHARE) return pick(random, BUSY_DEALERS);
   const [city, state] = pick(random, US_PLACES);
   return { name: `${pick(random, DEALER_WORDS)} ${pick(random, DEALER_KINDS)}`, licenseNumber: licenseNumber(random), city, state };
 }

@@ -140,12 +140,14 @@ export async function createTraces(
        INSERT INTO traces (id, agency_id, region, case_id, weapon_id, weapon, status, urgent, urgent_reason, quality_flags,
                            recovery_date, recovery_country, recovery_department, recovery_municipality, recovery_address,
                            recovery_latitude, recovery_longitude, recovery_circumstance, possessor, notes, created_by,
-                           submitted_at, submitted_by, queue_run)
+                           submitted_at, submitted_by, queue_run, created_at)
        SELECT p.id, p.a_agency, p.region, p.case_id, p.weapon_id, p.weapon, s.status, p.urgent, p.urgent_reason, p.quality_flags,
               p.recovery_date, p.recovery_country, p.recovery_department, p.recovery_municipality, p.recovery_address,
               p.recovery_latitude, p.recovery_longitude, p.recovery_circumstance, p.possessor, p.notes, p.a_actor,
               CASE WHEN s.status <> 'draft' THEN now() END, CASE WHEN s.status <> 'draft' THEN p.a_actor END,
-              CASE WHEN s.status = 'queued' THEN 1 ELSE 0 END
+              CASE WHEN s.status = 'queued' THEN 1 ELSE 0 END,
+              -- Per row, in the rows' order: traces created together list in their reference order, not by their random ids.
+              clock_timestamp()
          FROM placed p CROSS JOIN LATERAL (SELECT ${status} AS status) s ORDER BY p.i
        ${DUPLICATE_CONFLICT} DO NOTHING
        RETURNING *),

@@ -13,6 +13,7 @@ export function subjectPath(alert: Pick<Alert, 'subject'>) {
     case 'trace': return `/traces/${alert.subject.id}`;
     case 'stockpile_item': return '/stockpile';
     case 'weapon': return `/weapons/${alert.subject.id}`;
+    case 'indicator': return '/intelligence';
     default: return '/registry';
   }
 }

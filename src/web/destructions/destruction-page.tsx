@@ -19,6 +19,7 @@ import { weaponLabel } from '../weapons/weapon-label.ts';
 export function DestructionPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const personLabel = (person: { name: string; role: string }) => `${person.name} (${t(`roles.${person.role as 'advisor'}`)})`;
   const format = useFormat();
   const me = useMe();
   const queryClient = useQueryClient();
@@ -79,9 +80,11 @@ export function DestructionPage() {
         {event.performedAt && (<><dt>{t('destructions.performedAt')}</dt><dd>{format.dateTime(event.performedAt)}</dd></>)}
         {event.witnesses && (<><dt>{t('destructions.witnesses')}</dt><dd>{event.witnesses.map((w) => `${w.name} (${w.organization})`).join('; ')}</dd></>)}
         {event.certificateNumber && (<><dt>{t('destructions.certificateNumber')}</dt><dd>{event.certificateNumber}</dd></>)}
+        {event.completedByUser && (<><dt>{t('destructions.completedBy')}</dt><dd data-testid="completed-by">{personLabel(event.completedByUser)}</dd></>)}
         {event.verifiedAt && (<><dt>{t('destructions.verifiedAt')}</dt><dd>{format.dateTime(event.verifiedAt)}</dd></>)}
+        {event.verifiedByUser && (<><dt>{t('destructions.verifiedBy')}</dt><dd data-testid="verified-by">{personLabel(event.verifiedByUser)}</dd></>)}
       </dl>
-      {event.status === 'planned' && manager && <CompleteForm id={id} onDone={refresh} />}
+      {event.status === 'planned' && manager && <CompleteForm id={id} itemCount={event.itemCount} onDone={refresh} />}
       <h2>{t('destructions.items')}</h2>
       <table data-testid="destruction-items">
         <thead><tr><th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.status')}</th><th>{t('cases.traces')}</th><th /></tr></thead>
@@ -107,8 +110,9 @@ export function DestructionPage() {
 }
 
 /** Completion: when and how it was done, and at least two witnesses who sign the certificate. */
-function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknown> }) {
+function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number; onDone: () => Promise<unknown> }) {
   const { t } = useTranslation();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [performedAt, setPerformedAt] = useState('');
   const [witnesses, setWitnesses] = useState([{ name: '', organization: '' }, { name: '', organization: '' }]);
   const [certificateNumber, setCertificateNumber] = useState('');
@@ -126,12 +130,20 @@ function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknow
   const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
     setWitnesses((current) => current.map((w, i) => (i === index ? { ...w, [field]: value } : w)));
 
-  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
-    await request(`/destructions/${id}/complete`, { method: 'POST', body });
-    await onDone();
-  });
+  // Recording a destruction cannot be undone: the valid form asks once more, saying what it will do.
+  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => setConfirm({
+    title: t('destructions.completeTitle'),
+    body: t('destructions.completeBody', { count: itemCount }),
+    confirmLabel: t('destructions.completeSubmit'),
+    danger: true,
+    onConfirm: async () => {
+      await request(`/destructions/${id}/complete`, { method: 'POST', body });
+      await onDone();
+    },
+  }));
 
   return (
+    <>
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
       <h2 id="complete-title">{t('destructions.complete')}</h2>
       <TextField label={t('destructions.performedAt')} name="performedAt" type="datetime-local" value={performedAt} onChange={setPerformedAt}
@@ -162,5 +174,7 @@ function CompleteForm({ id, onDone }: { id: string; onDone: () => Promise<unknow
         <button type="submit" className="primary" disabled={busy}>{t('destructions.completeSubmit')}</button>
       </div>
     </form>
+    <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </>
   );
 }

@@ -1,7 +1,7 @@
 /** English. The keys are the source of truth: Spanish (es.ts) must have exactly these. */
 export const en = {
   common: {
-    loading: 'Loading…', loadMore: 'Load more', cancel: 'Cancel', all: 'All', choose: 'Choose…', yes: 'Yes', no: 'No', home: 'Go to the home page',
+    loading: 'Loading…', loadMore: 'Load more', cancel: 'Cancel', all: 'All', choose: 'Choose…', yes: 'Yes', no: 'No', home: 'Go to the home page', dismiss: 'Dismiss',
   },
   languages: { es: 'Spanish', en: 'English' },
   layout: { language: 'Language', signOut: 'Sign out', skipToContent: 'Skip to content', mainNavigation: 'Main navigation' },
@@ -9,13 +9,14 @@ export const en = {
     registry: 'Lost and stolen', alerts: 'Alerts',
     cases: 'Cases', traces: 'Traces', bulk: 'Bulk upload', queue: 'Review queue', dashboard: 'Dashboard', reports: 'Reports',
     custody: 'Custody register', destructions: 'Destructions', weapons: 'Weapons', administration: 'Administration',
+    intelligence: 'Intelligence',
   },
   roles: { investigator: 'Investigator', advisor: 'Regional firearms advisor', stockpile_manager: 'Stockpile manager', admin: 'Administrator' },
   signIn: {
     lead: 'Firearms trace requests. Sign in with your work email.',
     email: 'Email', password: 'Password', submit: 'Sign in',
     wrongCredentials: 'The email or the password is not correct.',
-    locked: 'Too many failed attempts: this account is locked until {{until}}.',
+    locked: 'Too many failed attempts: this account is locked until {{until}} (your local time)',
     expired: 'Your session expired after 30 minutes without activity. Sign in again.',
     signedOut: 'You have signed out.',
   },
@@ -54,7 +55,7 @@ export const en = {
     tooFewItems: 'At least {{min}} are required.', date: 'Enter a valid date.', dateTime: 'Enter a valid date and time.',
     countryCode: 'Two-letter country code (for example SV, US).', choose: 'Choose one of the options.',
     outOfRange: 'Out of range.', future: 'Cannot be in the future.', fromAfterTo: 'Must not be after the end date.',
-    unknownCase: 'Not a case of your agency.', unknownAgency: 'Unknown agency.', invalid: 'Invalid value.',
+    unknownCase: 'Not a case of your agency.', unknownCaseNumber: 'No case of your agency has this number.', caseNumberMismatch: 'The case number and the case id name different cases.', unknownAgency: 'Unknown agency.', invalid: 'Invalid value.',
   },
   badges: { urgent: 'Urgent', overdue: 'Overdue' },
   traceStatus: {
@@ -94,16 +95,17 @@ export const en = {
   },
   traceActions: {
     edit: 'Edit',
-    submit: { label: 'Submit', title: 'Submit {{reference}}?', body: 'The trace goes to review or straight to the tracing center.', textLabel: '' },
-    approve: { label: 'Approve', title: 'Approve {{reference}}?', body: 'The trace is sent to the tracing center.', textLabel: '' },
+    submit: { label: 'Submit', title: 'Submit {{reference}}?', body: 'The trace goes to review or straight to the tracing center.', textLabel: '', done: '{{reference}} was submitted.' },
+    approve: { label: 'Approve', title: 'Approve {{reference}}?', body: 'The trace is sent to the tracing center.', textLabel: '', done: '{{reference}} was approved and sent to the tracing center.' },
     return: {
       label: 'Return', title: 'Return {{reference}} to the investigator?', body: 'Say what is missing: the investigator sees your message.',
-      textLabel: 'Message to the investigator',
+      textLabel: 'Message to the investigator', done: '{{reference}} was returned to the investigator.',
     },
-    retry: { label: 'Retry', title: 'Retry {{reference}}?', body: 'The trace is queued again from its last finished stage.', textLabel: '' },
-    escalate: { label: 'Escalate', title: 'Escalate {{reference}} to urgent?', body: 'Urgent traces are worked before the others.', textLabel: 'Reason' },
-    cancel: { label: 'Cancel trace', title: 'Cancel {{reference}}?', body: 'A cancelled trace cannot be reopened.', textLabel: 'Reason' },
+    retry: { label: 'Retry', title: 'Retry {{reference}}?', body: 'The trace is queued again from its last finished stage.', textLabel: '', done: '{{reference}} was queued again.' },
+    escalate: { label: 'Escalate', title: 'Escalate {{reference}} to urgent?', body: 'Urgent traces are worked before the others.', textLabel: 'Reason', done: '{{reference}} is now urgent.' },
+    cancel: { label: 'Cancel trace', title: 'Cancel {{reference}}?', body: 'A cancelled trace cannot be reopened.', textLabel: 'Reason', done: '{{reference}} was cancelled.' },
     assign: { label: 'Assign to me', title: 'Assign {{reference}} to yourself?', body: 'Other advisors see that you are handling it.' },
+    openTrace: 'Open {{reference}}',
     unassign: { label: 'Unassign', title: 'Unassign {{reference}}?', body: 'The trace goes back to the unassigned ones.' },
   },
   cases: {
@@ -122,6 +124,8 @@ export const en = {
     place: 'Place', submittedAt: 'Submitted', attempts: 'Attempts', stages: 'Stages', result: 'Result',
     noResultYet: 'No result yet: it appears here as soon as the trace ends.', timeline: 'History', systemActor: 'System (trace worker)',
     infoRequested: 'Information requested:', qualityFlags: 'Quality flags',
+    sort: 'Order', newestFirst: 'Newest first', oldestFirst: 'Oldest first',
+    sortedNewest: 'Sorted by creation, newest first.', sortedOldest: 'Sorted by creation, oldest first.',
   },
   traceForm: {
     newTitle: 'New trace request', editTitle: 'Edit trace {{reference}}', case: 'Case', weapon: 'Weapon', recovery: 'Recovery',
@@ -142,10 +146,13 @@ export const en = {
     title: 'Bulk upload', lead: 'Upload a CSV file with one trace per row (up to 500). Each row stands or fails on its own.',
     columns: 'Columns', template: 'Download an empty template', file: 'CSV file', fileHint: 'UTF-8, comma-separated, with a header row.',
     upload: 'Upload', uploading: 'Uploading…', summary: '{{created}} created, {{failed}} failed.', row: 'Row', outcome: 'Result', column: 'Column',
+    caseColumns: 'Name the case by its number in the caseNumber column (as shown on the case page), or by caseId.',
+    codesLead: 'Columns that take a code accept these values:', code: 'Code', meaning: 'Meaning', booleans: 'Yes/no columns (weapon.serialObliterated, urgent, draft): true or false.',
   },
   queue: {
     title: 'Review queue', statuses: 'Statuses', agency: 'Agency', assigned: 'Assigned', assignedMe: 'To me', assignedNone: 'Unassigned',
     assignedOther: 'Another advisor', waiting: 'Waiting', actions: 'Actions', empty: 'Nothing is waiting in the queue.',
+    why: 'Why it needs review', urgentBecause: 'urgent: {{reason}}',
   },
   dashboard: {
     title: 'Regional dashboard', openQueue: 'Open the queue', urgent: 'Urgent open traces', overdue: 'Overdue',
@@ -157,11 +164,12 @@ export const en = {
     under3Years: 'Time-to-crime under 3 years', withTimeToCrime: 'With a known sale date', outcomes: 'Outcomes',
     timeToCrime: 'Time-to-crime (days): quartiles', p25: '25th percentile', median: 'Median', p75: '75th percentile',
     topManufacturers: 'Top manufacturers', byDepartment: 'By department', byMonth: 'By month of recovery',
+    buckets: 'Time-to-crime', underOneYear: 'Under 1 year', oneToThreeYears: '1 to 3 years', overThreeYears: 'Over 3 years',
     groupsBy: 'By {{groupBy}}', downloadCsv: 'Download CSV', count: 'Traces', completed: 'Completed', unknown: '(not given)',
   },
   groupBy: {
     outcome: 'outcome', manufacturer: 'manufacturer', type: 'weapon type', department: 'department', sourceCountry: 'source country',
-    agency: 'agency', month: 'month',
+    agency: 'agency', month: 'month', dealer: 'dealer (licence)',
   },
   result: {
     reason: 'Reason', dealer: 'Dealer', license: 'license {{number}}', purchaser: 'Purchaser', saleDate: 'Sale date',
@@ -208,6 +216,9 @@ export const en = {
     certificateNumber: 'Certificate number', notes: 'Notes', certificate: 'Download the certificate (PDF)',
     verify: 'Verify', verifyTitle: 'Verify destruction {{reference}}?', verifyBody: 'You confirm, as a second person, that these weapons were destroyed as recorded.',
     otherMustVerify: 'You recorded this destruction: another person must verify it.', verifiedAt: 'Verified at',
+    completedBy: 'Recorded by', verifiedBy: 'Verified by', completeTitle: 'Record this destruction as completed?',
+    completeBody_one: 'This cannot be undone: {{count}} item will be recorded as destroyed, and the record can never be changed again.',
+    completeBody_other: 'This cannot be undone: {{count}} items will be recorded as destroyed, and the record can never be changed again.',
     verifiedOn: 'verified {{date}}',
   },
   administration: {
@@ -244,7 +255,7 @@ export const en = {
     stolen_match: 'The gun of {{subject}} is reported lost or stolen by {{agency}} ({{related}}).',
     destroyed_weapon_recovered: 'The gun of {{subject}} was recorded as destroyed by {{agency}} ({{related}}).',
     custody_weapon_recovered: 'The gun of {{subject}} is in the custody of {{agency}} ({{related}}).',
-    trafficking_indicator: 'A trafficking indicator involves {{subject}}.',
+    trafficking_indicator: 'Trafficking indicator {{subject}}: trace {{related}} ({{agency}}) is one of its traces.',
   },
   alerts: {
     title: 'Alerts', none: 'No alerts.', status: 'Status', kind: 'Kind', severity: 'Severity', raised: 'Raised', what: 'What happened',
@@ -253,6 +264,24 @@ export const en = {
     note: 'Note', closeTitle: 'Close this alert?', closeBody: 'Say what was done or found.', closingNote: 'What was done',
     acknowledgedBy: 'Acknowledged {{date}}', closedNote: 'Closed {{date}}: {{note}}', criticalOpen: 'Critical alerts are waiting for you.',
   },
+  intelligence: {
+    title: 'Trafficking intelligence',
+    lead: 'Patterns across completed traces: the same purchaser or dealer behind several guns, guns recovered soon after their sale, guns from one batch.',
+    kind: 'Kind', from: 'Active since', to: 'First seen by', none: 'No indicators match.', severity: 'Severity', what: 'What the traces share',
+    traces: 'Traces', lastSeen: 'Last activity', outside_one: '+ {{count}} trace outside your agency or region', outside_other: '+ {{count}} traces outside your agency or region',
+    showTraces_one: '{{count}} trace', showTraces_other: '{{count}} traces',
+    purchaser: '{{name}}, born {{date}}', dealer: '{{name}} — licence {{licence}}', shortTime: 'Trace {{reference}}: {{days}} days from sale to recovery',
+    sequence: '{{manufacturer}} {{model}}, serials {{prefix}}··',
+  },
+  indicatorKinds: { repeat_purchaser: 'Repeat purchaser', short_time_to_crime: 'Short time-to-crime', dealer_cluster: 'Dealer cluster', serial_sequence: 'Serial sequence' },
+  indicatorSeverity: { medium: 'Medium', high: 'High' },
+  links: {
+    title: 'Links to other guns', lead: 'Guns in your scope tied to this one by purchaser, dealer, case or serial sequence.',
+    none: 'No other gun in your scope is tied to this one.', graph: 'Link graph', graphLabel: 'Graph: this gun, {{purchaser}}, {{dealer}} and {{count}} linked guns. The same links are listed below.',
+    list: 'Linked guns', via: 'Tie', trace: 'Trace', gun: 'Gun', thisGun: 'This gun', purchaser: 'Purchaser', dealer: 'Dealer',
+    noPurchaser: 'no purchaser', noDealer: 'no dealer', open: 'Open the gun of {{reference}}',
+  },
+  linkVia: { purchaser: 'Same purchaser', dealer: 'Same dealer', case: 'Same case', serial_sequence: 'Serial sequence' },
   webhooks: {
     title: 'Webhooks', new: 'New webhook', agency: 'Agency', url: 'Receiver URL', events: 'Events', create: 'Register webhook',
     secretOnce: 'Signing secret — shown only now; keep it in the receiver:', copy: 'Copy', copied: 'Copied', actions: 'Actions',

@@ -3,7 +3,7 @@ import type { Dictionary } from './types.ts';
 /** Español (Centroamérica): las mismas claves que en.ts. */
 export const es: Dictionary = {
   common: {
-    loading: 'Cargando…', loadMore: 'Cargar más', cancel: 'Cancelar', all: 'Todos', choose: 'Elija…', yes: 'Sí', no: 'No', home: 'Ir a la página de inicio',
+    loading: 'Cargando…', loadMore: 'Cargar más', cancel: 'Cancelar', all: 'Todos', choose: 'Elija…', yes: 'Sí', no: 'No', home: 'Ir a la página de inicio', dismiss: 'Cerrar el aviso',
   },
   languages: { es: 'Español', en: 'Inglés' },
   layout: { language: 'Idioma', signOut: 'Cerrar sesión', skipToContent: 'Saltar al contenido', mainNavigation: 'Navegación principal' },
@@ -11,13 +11,14 @@ export const es: Dictionary = {
     registry: 'Armas perdidas o robadas', alerts: 'Alertas',
     cases: 'Casos', traces: 'Rastreos', bulk: 'Carga masiva', queue: 'Cola de revisión', dashboard: 'Panel', reports: 'Informes',
     custody: 'Registro de custodia', destructions: 'Destrucciones', weapons: 'Armas', administration: 'Administración',
+    intelligence: 'Inteligencia',
   },
   roles: { investigator: 'Investigador', advisor: 'Asesor regional de armas de fuego', stockpile_manager: 'Encargado de custodia', admin: 'Administrador' },
   signIn: {
     lead: 'Solicitudes de rastreo de armas de fuego. Ingrese con su correo institucional.',
     email: 'Correo electrónico', password: 'Contraseña', submit: 'Ingresar',
     wrongCredentials: 'El correo o la contraseña no son correctos.',
-    locked: 'Demasiados intentos fallidos: esta cuenta está bloqueada hasta el {{until}}.',
+    locked: 'Demasiados intentos fallidos: esta cuenta está bloqueada hasta el {{until}} (hora local)',
     expired: 'Su sesión venció tras 30 minutos sin actividad. Ingrese de nuevo.',
     signedOut: 'Ha cerrado la sesión.',
   },
@@ -56,7 +57,7 @@ export const es: Dictionary = {
     tooFewItems: 'Se necesitan al menos {{min}}.', date: 'Ingrese una fecha válida.', dateTime: 'Ingrese una fecha y hora válidas.',
     countryCode: 'Código de país de dos letras (por ejemplo SV, US).', choose: 'Elija una de las opciones.',
     outOfRange: 'Fuera de rango.', future: 'No puede ser una fecha futura.', fromAfterTo: 'No puede ser posterior a la fecha final.',
-    unknownCase: 'No es un caso de su institución.', unknownAgency: 'Institución desconocida.', invalid: 'Valor no válido.',
+    unknownCase: 'No es un caso de su institución.', unknownCaseNumber: 'Ningún caso de su institución tiene este número.', caseNumberMismatch: 'El número de caso y el identificador del caso no coinciden.', unknownAgency: 'Institución desconocida.', invalid: 'Valor no válido.',
   },
   badges: { urgent: 'Urgente', overdue: 'Atrasado' },
   traceStatus: {
@@ -96,16 +97,17 @@ export const es: Dictionary = {
   },
   traceActions: {
     edit: 'Editar',
-    submit: { label: 'Enviar', title: '¿Enviar {{reference}}?', body: 'El rastreo pasa a revisión o directamente al centro de rastreo.', textLabel: '' },
-    approve: { label: 'Aprobar', title: '¿Aprobar {{reference}}?', body: 'El rastreo se envía al centro de rastreo.', textLabel: '' },
+    submit: { label: 'Enviar', title: '¿Enviar {{reference}}?', body: 'El rastreo pasa a revisión o directamente al centro de rastreo.', textLabel: '', done: '{{reference}} fue enviado.' },
+    approve: { label: 'Aprobar', title: '¿Aprobar {{reference}}?', body: 'El rastreo se envía al centro de rastreo.', textLabel: '', done: '{{reference}} fue aprobado y enviado al centro de rastreo.' },
     return: {
       label: 'Devolver', title: '¿Devolver {{reference}} al investigador?', body: 'Indique qué falta: el investigador verá su mensaje.',
-      textLabel: 'Mensaje para el investigador',
+      textLabel: 'Mensaje para el investigador', done: '{{reference}} fue devuelto al investigador.',
     },
-    retry: { label: 'Reintentar', title: '¿Reintentar {{reference}}?', body: 'El rastreo vuelve a la cola desde la última etapa terminada.', textLabel: '' },
-    escalate: { label: 'Elevar a urgente', title: '¿Elevar {{reference}} a urgente?', body: 'Los rastreos urgentes se atienden antes que los demás.', textLabel: 'Motivo' },
-    cancel: { label: 'Cancelar rastreo', title: '¿Cancelar {{reference}}?', body: 'Un rastreo cancelado no se puede reabrir.', textLabel: 'Motivo' },
+    retry: { label: 'Reintentar', title: '¿Reintentar {{reference}}?', body: 'El rastreo vuelve a la cola desde la última etapa terminada.', textLabel: '', done: '{{reference}} volvió a la cola.' },
+    escalate: { label: 'Elevar a urgente', title: '¿Elevar {{reference}} a urgente?', body: 'Los rastreos urgentes se atienden antes que los demás.', textLabel: 'Motivo', done: '{{reference}} ahora es urgente.' },
+    cancel: { label: 'Cancelar rastreo', title: '¿Cancelar {{reference}}?', body: 'Un rastreo cancelado no se puede reabrir.', textLabel: 'Motivo', done: '{{reference}} fue cancelado.' },
     assign: { label: 'Asignarme', title: '¿Asignarse {{reference}}?', body: 'Los demás asesores verán que usted lo atiende.' },
+    openTrace: 'Abrir {{reference}}',
     unassign: { label: 'Quitar asignación', title: '¿Quitar la asignación de {{reference}}?', body: 'El rastreo vuelve a los no asignados.' },
   },
   cases: {
@@ -124,6 +126,8 @@ export const es: Dictionary = {
     place: 'Lugar', submittedAt: 'Enviado', attempts: 'Intentos', stages: 'Etapas', result: 'Resultado',
     noResultYet: 'Aún sin resultado: aparecerá aquí en cuanto termine el rastreo.', timeline: 'Historial', systemActor: 'Sistema (procesador de rastreos)',
     infoRequested: 'Se solicitó información:', qualityFlags: 'Alertas de calidad',
+    sort: 'Orden', newestFirst: 'Más recientes primero', oldestFirst: 'Más antiguos primero',
+    sortedNewest: 'Ordenados por fecha de creación, los más recientes primero.', sortedOldest: 'Ordenados por fecha de creación, los más antiguos primero.',
   },
   traceForm: {
     newTitle: 'Nueva solicitud de rastreo', editTitle: 'Editar rastreo {{reference}}', case: 'Caso', weapon: 'Arma', recovery: 'Recuperación',
@@ -144,10 +148,13 @@ export const es: Dictionary = {
     title: 'Carga masiva', lead: 'Suba un archivo CSV con un rastreo por fila (hasta 500). Cada fila se acepta o se rechaza por separado.',
     columns: 'Columnas', template: 'Descargar una plantilla vacía', file: 'Archivo CSV', fileHint: 'UTF-8, separado por comas, con una fila de encabezados.',
     upload: 'Subir', uploading: 'Subiendo…', summary: '{{created}} creados, {{failed}} con errores.', row: 'Fila', outcome: 'Resultado', column: 'Columna',
+    caseColumns: 'Indique el caso por su número en la columna caseNumber (como aparece en la página del caso), o por caseId.',
+    codesLead: 'Las columnas que llevan un código aceptan estos valores:', code: 'Código', meaning: 'Significado', booleans: 'Columnas de sí/no (weapon.serialObliterated, urgent, draft): true o false.',
   },
   queue: {
     title: 'Cola de revisión', statuses: 'Estados', agency: 'Institución', assigned: 'Asignado', assignedMe: 'A mí', assignedNone: 'Sin asignar',
     assignedOther: 'Otro asesor', waiting: 'Espera', actions: 'Acciones', empty: 'No hay nada pendiente en la cola.',
+    why: 'Por qué requiere revisión', urgentBecause: 'urgente: {{reason}}',
   },
   dashboard: {
     title: 'Panel regional', openQueue: 'Abrir la cola', urgent: 'Rastreos urgentes abiertos', overdue: 'Atrasados',
@@ -159,11 +166,12 @@ export const es: Dictionary = {
     under3Years: 'Tiempo hasta el delito menor de 3 años', withTimeToCrime: 'Con fecha de venta conocida', outcomes: 'Resultados',
     timeToCrime: 'Tiempo hasta el delito (días): cuartiles', p25: 'Percentil 25', median: 'Mediana', p75: 'Percentil 75',
     topManufacturers: 'Principales fabricantes', byDepartment: 'Por departamento', byMonth: 'Por mes de recuperación',
+    buckets: 'Tiempo hasta el delito', underOneYear: 'Menos de 1 año', oneToThreeYears: 'De 1 a 3 años', overThreeYears: 'Más de 3 años',
     groupsBy: 'Por {{groupBy}}', downloadCsv: 'Descargar CSV', count: 'Rastreos', completed: 'Completados', unknown: '(sin dato)',
   },
   groupBy: {
     outcome: 'resultado', manufacturer: 'fabricante', type: 'tipo de arma', department: 'departamento', sourceCountry: 'país de origen',
-    agency: 'institución', month: 'mes',
+    agency: 'institución', month: 'mes', dealer: 'armería (licencia)',
   },
   result: {
     reason: 'Motivo', dealer: 'Armería', license: 'licencia {{number}}', purchaser: 'Comprador', saleDate: 'Fecha de venta',
@@ -210,6 +218,9 @@ export const es: Dictionary = {
     certificateNumber: 'Número de acta', notes: 'Notas', certificate: 'Descargar el acta (PDF)',
     verify: 'Verificar', verifyTitle: '¿Verificar la destrucción {{reference}}?', verifyBody: 'Usted confirma, como segunda persona, que estas armas se destruyeron como se registró.',
     otherMustVerify: 'Usted registró esta destrucción: otra persona debe verificarla.', verifiedAt: 'Verificada el',
+    completedBy: 'Registrada por', verifiedBy: 'Verificada por', completeTitle: '¿Registrar esta destrucción como realizada?',
+    completeBody_one: 'No se puede deshacer: {{count}} elemento quedará registrado como destruido y el registro no podrá modificarse nunca más.',
+    completeBody_other: 'No se puede deshacer: {{count}} elementos quedarán registrados como destruidos y el registro no podrá modificarse nunca más.',
     verifiedOn: 'verificada el {{date}}',
   },
   administration: {
@@ -246,7 +257,7 @@ export const es: Dictionary = {
     stolen_match: 'El arma de {{subject}} está reportada como perdida o robada por {{agency}} ({{related}}).',
     destroyed_weapon_recovered: 'El arma de {{subject}} consta como destruida por {{agency}} ({{related}}).',
     custody_weapon_recovered: 'El arma de {{subject}} está bajo custodia de {{agency}} ({{related}}).',
-    trafficking_indicator: 'Un indicador de tráfico incluye {{subject}}.',
+    trafficking_indicator: 'Indicador de tráfico {{subject}}: el rastreo {{related}} ({{agency}}) es uno de sus rastreos.',
   },
   alerts: {
     title: 'Alertas', none: 'No hay alertas.', status: 'Estado', kind: 'Tipo', severity: 'Gravedad', raised: 'Generada', what: 'Qué ocurrió',
@@ -255,6 +266,24 @@ export const es: Dictionary = {
     note: 'Nota', closeTitle: '¿Cerrar esta alerta?', closeBody: 'Indique qué se hizo o qué se encontró.', closingNote: 'Qué se hizo',
     acknowledgedBy: 'En revisión desde {{date}}', closedNote: 'Cerrada el {{date}}: {{note}}', criticalOpen: 'Hay alertas críticas esperándole.',
   },
+  intelligence: {
+    title: 'Inteligencia sobre tráfico',
+    lead: 'Patrones entre rastreos completados: el mismo comprador o la misma armería detrás de varias armas, armas recuperadas poco después de su venta, armas de un mismo lote.',
+    kind: 'Tipo', from: 'Con actividad desde', to: 'Detectado hasta', none: 'Ningún indicador coincide.', severity: 'Gravedad', what: 'Qué comparten los rastreos',
+    traces: 'Rastreos', lastSeen: 'Última actividad', outside_one: '+ {{count}} rastreo fuera de su institución o región', outside_other: '+ {{count}} rastreos fuera de su institución o región',
+    showTraces_one: '{{count}} rastreo', showTraces_other: '{{count}} rastreos',
+    purchaser: '{{name}}, nacido el {{date}}', dealer: '{{name}} — licencia {{licence}}', shortTime: 'Rastreo {{reference}}: {{days}} días de la venta a la recuperación',
+    sequence: '{{manufacturer}} {{model}}, series {{prefix}}··',
+  },
+  indicatorKinds: { repeat_purchaser: 'Comprador recurrente', short_time_to_crime: 'Tiempo corto hasta el delito', dealer_cluster: 'Concentración en una armería', serial_sequence: 'Secuencia de series' },
+  indicatorSeverity: { medium: 'Media', high: 'Alta' },
+  links: {
+    title: 'Vínculos con otras armas', lead: 'Armas de su ámbito ligadas a esta por comprador, armería, caso o secuencia de series.',
+    none: 'Ninguna otra arma de su ámbito está ligada a esta.', graph: 'Grafo de vínculos', graphLabel: 'Grafo: esta arma, {{purchaser}}, {{dealer}} y {{count}} armas vinculadas. Los mismos vínculos se listan abajo.',
+    list: 'Armas vinculadas', via: 'Vínculo', trace: 'Rastreo', gun: 'Arma', thisGun: 'Esta arma', purchaser: 'Comprador', dealer: 'Armería',
+    noPurchaser: 'sin comprador', noDealer: 'sin armería', open: 'Abrir el arma de {{reference}}',
+  },
+  linkVia: { purchaser: 'Mismo comprador', dealer: 'Misma armería', case: 'Mismo caso', serial_sequence: 'Secuencia de series' },
   webhooks: {
     title: 'Webhooks', new: 'Nuevo webhook', agency: 'Institución', url: 'URL del receptor', events: 'Eventos', create: 'Registrar webhook',
     secretOnce: 'Secreto de firma — se muestra solo ahora; guárdelo en el receptor:', copy: 'Copiar', copied: 'Copiado', actions: 'Acciones',

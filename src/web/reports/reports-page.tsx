@@ -93,6 +93,12 @@ export function ReportsPage() {
                 values={[main.data.timeToCrime.p25Days ?? 0, main.data.timeToCrime.medianDays ?? 0, main.data.timeToCrime.p75Days ?? 0]} />
             </figure>
             <figure>
+              <figcaption>{t('reports.buckets')}</figcaption>
+              <SimpleChart label={t('reports.buckets')} locale={format.locale}
+                labels={[t('reports.underOneYear'), t('reports.oneToThreeYears'), t('reports.overThreeYears')]}
+                values={[main.data.timeToCrime.buckets.underOneYear, main.data.timeToCrime.buckets.oneToThreeYears, main.data.timeToCrime.buckets.overThreeYears]} />
+            </figure>
+            <figure>
               <figcaption>{t('reports.topManufacturers')}</figcaption>
               <SimpleChart label={t('reports.topManufacturers')} locale={format.locale} kind="horizontal" {...top(byManufacturer.data, 'manufacturer')} />
             </figure>

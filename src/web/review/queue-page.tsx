@@ -70,7 +70,15 @@ export function QueuePage() {
                 <td><Link to={`/traces/${item.id}`}>{item.reference}</Link></td>
                 <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
                 <td><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></td>
-                <td><div className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</div></td>
+                <td>
+                  <div className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</div>
+                  {(item.qualityFlags.some((flag) => flag !== 'urgent') || item.urgentReason) && (
+                    <ul className="why" aria-label={t('queue.why')}>
+                      {item.qualityFlags.filter((flag) => flag !== 'urgent').map((flag) => <li key={flag}>{t(`qualityFlags.${flag}`)}</li>)}
+                      {item.urgentReason && <li>{t('queue.urgentBecause', { reason: item.urgentReason })}</li>}
+                    </ul>
+                  )}
+                </td>
                 <td>{format.duration(item.waitingSeconds)}</td>
                 <td>{item.assignedTo === null ? '—' : item.assignedTo === me.id ? t('queue.assignedMe') : t('queue.assignedOther')}</td>
                 <td>

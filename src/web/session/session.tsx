@@ -37,6 +37,11 @@ function load(): Stored | null {
 }
 
 function loadNotice(): Notice {
+  // A session left idle past its limit while the page was closed or asleep ends here, on the next load: say so.
+  if (sessionStorage.getItem(STORAGE_KEY) && !load()) {
+    save(null);
+    saveNotice('expired');
+  }
   const notice = sessionStorage.getItem(NOTICE_KEY);
   return notice === 'expired' || notice === 'signed-out' ? notice : null;
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api/client.ts';
 import { LanguageSwitch } from '../ui/language-switch.tsx';
@@ -16,6 +16,11 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  // The button was disabled while signing in, which drops focus: a failure puts it on the message, read out at once.
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -50,7 +55,7 @@ export function SignInPage() {
           <TextField label={t('signIn.email')} type="email" name="email" autoComplete="username" value={email} onChange={setEmail} required />
           <TextField label={t('signIn.password')} type="password" name="password" autoComplete="current-password" value={password}
             onChange={setPassword} required />
-          {error && <p className="notice notice-error" role="alert">{error}</p>}
+          {error && <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} data-testid="sign-in-error">{error}</p>}
           <button type="submit" className="primary" disabled={busy || !email || !password}>{t('signIn.submit')}</button>
         </form>
       </div>

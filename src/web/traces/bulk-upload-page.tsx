@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { BULK_CSV_COLUMNS } from '../../traces/schemas.ts';
+import { BULK_CSV_COLUMNS, CIRCUMSTANCES } from '../../traces/schemas.ts';
+import { WEAPON_TYPES } from '../../weapons/schemas.ts';
 import { ApiProblem, newIdempotencyKey, request, saveFile } from '../api/client.ts';
 import { Field } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
@@ -48,6 +49,20 @@ export function BulkUploadPage() {
       <details>
         <summary>{t('bulk.columns')}</summary>
         <p><code>{BULK_CSV_COLUMNS.join(', ')}</code></p>
+        <p>{t('bulk.caseColumns')}</p>
+        <p>{t('bulk.booleans')}</p>
+        <p>{t('bulk.codesLead')}</p>
+        <div className="columns">
+          {([['weapon.type', WEAPON_TYPES, 'weaponTypes'], ['recovery.circumstance', CIRCUMSTANCES, 'circumstances']] as const).map(([column, codes, key]) => (
+            <table key={column} data-testid={`codes-${column}`}>
+              <caption><code>{column}</code></caption>
+              <thead><tr><th>{t('bulk.code')}</th><th>{t('bulk.meaning')}</th></tr></thead>
+              <tbody>
+                {codes.map((code) => <tr key={code}><td><code>{code}</code></td><td>{t(`${key}.${code}` as 'weaponTypes.pistol')}</td></tr>)}
+              </tbody>
+            </table>
+          ))}
+        </div>
         <button type="button" onClick={() => saveFile(new Blob([`${BULK_CSV_COLUMNS.join(',')}\n`], { type: 'text/csv' }), 'rastreo-traces.csv')}>
           {t('bulk.template')}
         </button>

@@ -5,6 +5,7 @@ import { allows, EDITABLE, type TraceAction } from '../../traces/transitions.ts'
 import { request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import type { ConfirmRequest } from '../ui/confirm-dialog.tsx';
+import { useToast } from '../ui/toast.tsx';
 
 type ReviewAction = Extract<TraceAction, 'submit' | 'approve' | 'return' | 'retry' | 'escalate' | 'cancel'>;
 const ORDER: ReviewAction[] = ['submit', 'approve', 'return', 'retry', 'escalate', 'cancel'];
@@ -25,6 +26,7 @@ export function useTraceActions() {
   const { t } = useTranslation();
   const me = useMe();
   const queryClient = useQueryClient();
+  const toast = useToast();
   const done = () => queryClient.invalidateQueries();
 
   return (trace: Trace): OfferedAction[] => {
@@ -45,6 +47,8 @@ export function useTraceActions() {
           onConfirm: async (text) => {
             await request(`/traces/${trace.id}/${action}`, { method: 'POST', body: field ? { [field]: text } : undefined });
             await done();
+            // The row may leave the page (a queue that no longer lists it): say what happened, and where the trace is.
+            toast({ text: t(`traceActions.${action}.done`, { reference: trace.reference }), link: { to: `/traces/${trace.id}`, label: t('traceActions.openTrace', { reference: trace.reference }) } });
           },
         },
       });

@@ -85,5 +85,7 @@ export function traceFormErrors(t: TFunction, form: TraceFormState): Record<stri
 /** The quality flags the API will set: any of them sends the trace to an advisor for review. */
 export function expectedFlags(form: TraceFormState): QualityFlag[] {
   const weapon = traceBodyOf(form).weapon as WeaponInput;
-  return qualityFlags({ ...weapon, serialNumber: weapon.serialNumber ?? null, importer: weapon.importer ?? null, serialObliterated: Boolean(weapon.serialObliterated) }, form.urgent);
+  const flags = qualityFlags({ ...weapon, serialNumber: weapon.serialNumber ?? null, importer: weapon.importer ?? null, serialObliterated: Boolean(weapon.serialObliterated) }, form.urgent);
+  // Until a country is entered, the gun is not known to be foreign: no warning about its importer yet.
+  return /^[A-Z]{2}$/.test(form.countryOfManufacture.trim().toUpperCase()) ? flags : flags.filter((flag) => flag !== 'missing_importer');
 }

@@ -15,6 +15,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
+import type { CaseDetail } from '../../cases/schemas.ts';
 import { TraceResultPanel } from './trace-result.tsx';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
 
@@ -85,7 +86,7 @@ export function TracePage() {
             <dt>{t('weapons.type')}</dt><dd>{t(`weaponTypes.${item.weapon.type}`)}</dd>
             <dt>{t('weapons.countryOfManufacture')}</dt><dd>{item.weapon.countryOfManufacture}</dd>
             <dt>{t('weapons.importer')}</dt><dd>{item.weapon.importer ?? '—'}</dd>
-            <dt>{t('traces.case')}</dt><dd><Link to={`/cases/${item.caseId}`}>{t('traces.openCase')}</Link></dd>
+            <dt>{t('traces.case')}</dt><dd><CaseLink caseId={item.caseId} /></dd>
             <dt>{t('traces.recoveryDate')}</dt><dd>{format.date(item.recovery.date)}</dd>
             <dt>{t('traceForm.circumstance')}</dt><dd>{t(`circumstances.${item.recovery.circumstance}`)}</dd>
             <dt>{t('traces.place')}</dt>
@@ -152,4 +153,11 @@ function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }
       ))}
     </ol>
   );
+}
+
+/** The trace's case by its number and title (the same query as the case page, so it is cached both ways). */
+function CaseLink({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const kase = useQuery({ queryKey: ['case', caseId], queryFn: () => request<CaseDetail>(`/cases/${caseId}`) });
+  return <Link to={`/cases/${caseId}`}>{kase.data ? `${kase.data.caseNumber} — ${kase.data.title}` : t('traces.openCase')}</Link>;
 }

@@ -19,10 +19,11 @@ export function TracesPage() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
   const [urgent, setUrgent] = useState('');
+  const [sort, setSort] = useState<'-createdAt' | 'createdAt'>('-createdAt');
   const [params, setParams] = useSearchParams();
   const caseId = params.get('caseId') ?? '';
-  const traces = usePagedList<Trace>(['traces', search, status, urgent, caseId],
-    (cursor) => `/traces${query({ q: search.trim(), status, urgent, caseId, cursor })}`);
+  const traces = usePagedList<Trace>(['traces', search, status, urgent, caseId, sort],
+    (cursor) => `/traces${query({ q: search.trim(), status, urgent, caseId, sort, cursor })}`);
 
   return (
     <section>
@@ -36,11 +37,14 @@ export function TracesPage() {
           options={TRACE_STATUSES.map((value) => ({ value, label: t(`traceStatus.${value}`) }))} />
         <SelectField label={t('traces.urgent')} value={urgent} onChange={setUrgent} placeholder={t('common.all')}
           options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]} />
+        <SelectField label={t('traces.sort')} value={sort} onChange={(value) => setSort(value as typeof sort)}
+          options={[{ value: '-createdAt', label: t('traces.newestFirst') }, { value: 'createdAt', label: t('traces.oldestFirst') }]} />
       </form>
       {caseId && <p>{t('cases.onlyOfCase')} <button type="button" className="link" onClick={() => setParams({})}>{t('cases.showAll')}</button></p>}
       <ErrorNotice error={traces.error} />
       {traces.isPending ? <Loading /> : traces.items.length === 0 ? <p>{t('traces.none')}</p> : (
-        <table>
+        <table data-testid="traces">
+          <caption className="hint">{t(sort === 'createdAt' ? 'traces.sortedOldest' : 'traces.sortedNewest')}</caption>
           <thead>
             <tr><th>{t('traces.reference')}</th><th>{t('traces.weapon')}</th><th>{t('traces.status')}</th><th>{t('traces.outcome')}</th><th>{t('traces.recoveryDate')}</th></tr>
           </thead>

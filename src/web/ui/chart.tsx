@@ -38,7 +38,11 @@ export function SimpleChart({ label, labels, values, kind = 'bar', locale }: Cha
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { display: false } },
-        scales: { [kind === 'horizontal' ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: {
+          [kind === 'horizontal' ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0 } },
+          // Every category keeps its label (chart.js would skip every other one when they crowd).
+          [kind === 'horizontal' ? 'y' : 'x']: { ticks: { autoSkip: false } },
+        },
       },
     });
     return () => chart.destroy();

@@ -6,14 +6,15 @@ import type { Role } from '../../shared/actor.ts';
 import { useMe, useSession } from '../session/session.tsx';
 import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
+import { ToastProvider } from './toast.tsx';
 
-type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'registry' | 'administration';
+type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'registry' | 'intelligence' | 'administration';
 
 const NAV: Record<Role, [NavKey, string][]> = {
-  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
-  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
+  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
+  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['destructions', '/destructions'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
   stockpile_manager: [['custody', '/stockpile'], ['destructions', '/destructions'], ['weapons', '/weapons'], ['registry', '/registry']],
-  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['reports', '/reports']],
+  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
 };
 
 export const HOME: Record<Role, string> = {
@@ -34,6 +35,7 @@ export function Layout() {
   }, [pathname]);
   return (
     <LiveEventsProvider>
+      <ToastProvider>
       <a className="skip-link" href="#main">{t('layout.skipToContent')}</a>
       <header className="top-bar">
         <div className="brand">Rastreo</div>
@@ -56,6 +58,7 @@ export function Layout() {
       <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
+      </ToastProvider>
     </LiveEventsProvider>
   );
 }

@@ -37,6 +37,8 @@ const RULES: [RegExp, (t: TFunction, match: RegExpMatchArray) => string][] = [
   [/^must not be in the future/, (t) => t('fieldErrors.future')],
   [/^must not be after to/, (t) => t('fieldErrors.fromAfterTo')],
   [/^is not a case of your agency/, (t) => t('fieldErrors.unknownCase')],
+  [/^is not a case number of your agency/, (t) => t('fieldErrors.unknownCaseNumber')],
+  [/^names another case than caseId/, (t) => t('fieldErrors.caseNumberMismatch')],
   [/^is not a known agency/, (t) => t('fieldErrors.unknownAgency')],
 ];
 

@@ -10,6 +10,7 @@ import { Badge, TraceStatusBadge } from '../ui/badges.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { OutcomeText } from '../traces/outcome-text.tsx';
+import { WeaponLinks } from '../intelligence/weapon-links.tsx';
 import { weaponLabel } from './weapon-label.ts';
 
 /** One physical firearm across the system: its cases, traces, custody and destruction. */
@@ -86,6 +87,8 @@ export function WeaponPage() {
           )}
         </dl>
       )}
+
+      <WeaponLinks weaponId={weapon.id} />
     </section>
   );
 }

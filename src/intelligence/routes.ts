@@ -1,0 +1,21 @@
+import type { Api } from '../http/api.ts';
+import { IdParams, Page } from '../shared/schemas.ts';
+import { Indicator, IndicatorQuery, WeaponLinks } from './schemas.ts';
+import * as service from './service.ts';
+
+export function intelligenceRoutes(api: Api): void {
+  api.add({
+    method: 'get', path: '/intelligence/indicators', tag: 'Intelligence', query: IndicatorQuery,
+    roles: ['investigator', 'advisor', 'admin'],
+    summary: 'Trafficking indicators over completed traces, newest activity first: those with a trace in the caller\'s scope '
+      + '(agency for investigators, region for advisors, all for admins), listing only the traces in scope and counting the others',
+    responses: { 200: { description: 'A page of indicators', schema: Page(Indicator) } },
+    handler: async ({ db, ctx, query }) => ({ status: 200, body: await service.listIndicators(db, ctx, query) }),
+  });
+  api.add({
+    method: 'get', path: '/weapons/:id/links', tag: 'Intelligence', params: IdParams,
+    summary: 'The other guns in scope tied to this one by purchaser, dealer, case or serial sequence',
+    responses: { 200: { description: 'The gun and its links', schema: WeaponLinks } },
+    handler: async ({ db, ctx, params }) => ({ status: 200, body: await service.weaponLinks(db, ctx, params.id) }),
+  });
+}

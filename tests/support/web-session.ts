@@ -1,0 +1,80 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, onTestFailed } from 'vitest';
+import { diagnose, englishIn, escapeRegExp, launchBrowser, watchErrors, watchRequests } from './browser.ts';
+import { createUser, type WorldApp } from './harness.ts';
+
+export const PASSWORD = 'contraseña-de-prueba-2026';
+export type Person = { id: string; email: string; token: string };
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/** A form control by its exact label (a required field's label ends with an asterisk). */
+export const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
+export const dialog = (page: Page) => page.getByRole('dialog');
+
+/** Waits until nothing on the page is still loading (pages that poll never go network-idle). */
+export async function settledPage(page: Page) {
+  await expect.poll(() => page.locator('.loading').count()).toBe(0);
+}
+
+/** The page's visible text holds no English UI string and no raw enum value. */
+export async function expectSpanish(page: Page) {
+  await settledPage(page);
+  // <code> holds literal formats (CSV column names), not UI language.
+  const text = await page.evaluate(() => {
+    const body = document.body.cloneNode(true) as HTMLElement;
+    body.querySelectorAll('code').forEach((code) => code.remove());
+    document.body.append(body);
+    const visible = body.innerText;
+    body.remove();
+    return visible;
+  });
+  expect(englishIn(text), page.url()).toEqual([]);
+}
+
+/**
+ * A browser for a test file (launched before its tests, closed after), with named people of the world's home agency
+ * who sign in with a password, and helpers to open a page and sign in.
+ */
+export function useBrowser<K extends string>(t: WorldApp, named: Record<K, [Parameters<typeof createUser>[2], string]>) {
+  let browser: Browser;
+  const people = {} as Record<K, Person>;
+  beforeAll(async () => {
+    for (const [key, [role, name]] of Object.entries(named) as [K, [Parameters<typeof createUser>[2], string]][]) {
+      const user = await createUser(t.db, t.home.id, role, PASSWORD);
+      await t.db('users').where({ id: user.id }).update({ name });
+      people[key] = user;
+    }
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(locale = 'es-SV', viewport = { width: 1280, height: 900 }): Promise<Session> {
+    const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const requests = watchRequests(page);
+    // A failing test leaves its page behind: a screenshot, the visible text and the last API answers.
+    onTestFailed(async ({ task }) => {
+      if (page.isClosed()) return;
+      const failures = (task.result?.errors ?? []).map((error) => `${error.message}\n${error.stack ?? ''}`);
+      await diagnose(page, task.name, requests, failures).catch(() => undefined);
+    });
+    return { context, page, errors: watchErrors(page) };
+  }
+
+  async function signIn(page: Page, email: string, password = PASSWORD) {
+    await page.goto(`${t.client.baseUrl}/`);
+    await page.getByLabel('Correo electrónico').fill(email);
+    await page.getByLabel('Contraseña').fill(password);
+    await page.getByRole('button', { name: 'Ingresar' }).click();
+  }
+
+  return { people, open, signIn, browser: () => browser };
+}
