@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 
 /**
- * Trafficking indicators, kept as traces complete: a trigger on the trace events a completion writes hands the
- * completed traces to `record_indicators`, in the same statement (never lost, never counted for a change that rolled
- * back). Every completed trace is a member of the candidate indicators it belongs to (its purchaser, its dealer, its
+ * Trafficking indicators, kept as traces complete: a trigger on the trace events a completion writes puts the completed
+ * traces in `indicator_outbox`, in the same statement (never lost, never queued for a change that rolled back), and
+ * the worker drains it in batches through `record_indicators` (a completion never waits on, or locks, an indicator
+ * that other completions share). Every completed trace is a member of the candidate indicators it belongs to (its purchaser, its dealer, its
  * serial's batch, its own short time-to-crime); a candidate becomes an indicator when it reaches its threshold. The same
  * memberships answer `GET /weapons/:id/links`.
  */
@@ -56,6 +57,13 @@ export async function up(knex: Knex): Promise<void> {
     CREATE INDEX indicator_scopes_newest ON indicator_scopes (scope, last_seen DESC, indicator_id DESC);
     CREATE INDEX indicator_scopes_kind ON indicator_scopes (scope, kind, last_seen DESC, indicator_id DESC);
 
+    -- Completed traces whose indicators are not recorded yet.
+    CREATE TABLE indicator_outbox (
+      trace_id uuid PRIMARY KEY REFERENCES traces(id) ON DELETE CASCADE,
+      queued_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX indicator_outbox_queued ON indicator_outbox (queued_at);
+
     -- The candidate indicators of completed traces, one row per trace and candidate.
     CREATE FUNCTION indicator_candidates(ids uuid[]) RETURNS TABLE (
       kind text, key text, details jsonb, qualifies boolean, trace_id uuid, weapon_id uuid, agency_id uuid, region text, seen_at timestamptz
@@ -91,8 +99,9 @@ export async function up(knex: Knex): Promise<void> {
 
     -- Adds completed traces to their indicators. The first statement creates or locks each candidate (in key order, so
     -- two workers never deadlock); what follows, with a fresh snapshot, counts only memberships that are new, so a trace
-    -- recorded twice is counted once. A candidate that reaches its threshold, or an indicator that gains a trace,
-    -- raises one trafficking_indicator alert (related to the newest trace it gained) for the agencies involved.
+    -- recorded twice is counted once. A candidate that reaches its threshold raises a trafficking_indicator alert for
+    -- the agencies involved; one that gains a trace raises one too, unless its alert is still open — then that alert is
+    -- brought up to date (its newest trace, the agencies now involved): one open alert per indicator.
     CREATE FUNCTION record_indicators(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
       IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
@@ -100,8 +109,11 @@ export async function up(knex: Knex): Promise<void> {
       SELECT DISTINCT ON (c.kind, c.key) c.kind, c.key, c.details FROM indicator_candidates(ids) c ORDER BY c.kind, c.key
       ON CONFLICT (kind, key) DO UPDATE SET kind = EXCLUDED.kind;
 
+      -- Every lookup below is a LATERAL probe of an index: the inputs are a statement's few completions, the tables
+      -- grow with every trace, and a hash join would read them whole each time.
       WITH cand AS (SELECT c.*, i.id AS indicator_id, i.detected_at IS NOT NULL AS was_detected
-                      FROM indicator_candidates(ids) c JOIN indicators i ON i.kind = c.kind AND i.key = c.key),
+                      FROM indicator_candidates(ids) c
+                      CROSS JOIN LATERAL (SELECT i.id, i.detected_at FROM indicators i WHERE i.kind = c.kind AND i.key = c.key) i),
       added AS (
         INSERT INTO indicator_traces (indicator_id, weapon_id, trace_id, agency_id, region, qualifies, seen_at)
         SELECT indicator_id, weapon_id, trace_id, agency_id, region, qualifies, seen_at FROM cand
@@ -127,7 +139,8 @@ export async function up(knex: Knex): Promise<void> {
         RETURNING i.id, i.kind, i.reference, i.trace_count, i.last_seen, i.detected_at IS NOT NULL AS detected, g.was_detected, g.newest_trace),
       members AS (
         -- An indicator just detected shows all its qualifying traces; one already shown, the traces it gained.
-        SELECT s.id, x.agency_id, x.region FROM shown s JOIN indicator_traces x ON x.indicator_id = s.id AND x.qualifies
+        SELECT s.id, x.agency_id, x.region FROM shown s
+          CROSS JOIN LATERAL (SELECT x.agency_id, x.region FROM indicator_traces x WHERE x.indicator_id = s.id AND x.qualifies) x
          WHERE s.detected AND NOT s.was_detected
         UNION
         SELECT a.indicator_id, a.agency_id, a.region FROM added a JOIN shown s ON s.id = a.indicator_id WHERE s.detected AND a.qualifies),
@@ -135,32 +148,52 @@ export async function up(knex: Knex): Promise<void> {
         SELECT s.id, 'all' AS scope FROM shown s WHERE s.detected
         UNION SELECT m.id, 'agency:' || m.agency_id FROM members m
         UNION SELECT m.id, 'region:' || m.region FROM members m
-        UNION SELECT x.indicator_id, x.scope FROM indicator_scopes x JOIN shown s ON s.id = x.indicator_id WHERE s.detected),
+        UNION SELECT s.id, x.scope FROM shown s CROSS JOIN LATERAL (SELECT x.scope FROM indicator_scopes x WHERE x.indicator_id = s.id) x
+         WHERE s.detected),
       scopes AS (
         INSERT INTO indicator_scopes (indicator_id, scope, kind, last_seen)
         SELECT r.id, r.scope, s.kind, s.last_seen FROM scope_rows r JOIN shown s ON s.id = r.id
         ON CONFLICT (indicator_id, scope) DO UPDATE SET last_seen = EXCLUDED.last_seen),
       involved AS (
         SELECT r.id, array_agg(substr(r.scope, 8)::uuid) AS agency_ids FROM scope_rows r WHERE r.scope LIKE 'agency:%' GROUP BY r.id)
-      INSERT INTO alerts (kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
+      INSERT INTO alerts AS al (kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
       SELECT 'trafficking_indicator', 'warning',
              CASE s.kind WHEN 'repeat_purchaser' THEN 'One purchaser is behind ' || s.trace_count || ' traced guns'
                          WHEN 'short_time_to_crime' THEN 'Short time-to-crime: trace ' || t.reference || ' was recovered within a year of its retail sale'
                          WHEN 'dealer_cluster' THEN 'One dealer sold ' || s.trace_count || ' traced guns recovered within 3 years'
                          ELSE s.trace_count || ' guns from one serial sequence were recovered' END
                || ' (' || s.reference || CASE WHEN s.kind <> 'short_time_to_crime' THEN ', newest: ' || t.reference ELSE '' END || ').',
-             'indicator', s.id, s.reference, t.id,
+             'indicator', s.id, s.reference, s.id,
              jsonb_build_array(jsonb_build_object('type', 'trace', 'reference', t.reference, 'agency', jsonb_build_object('code', ta.code, 'country', ta.country))),
              v.agency_ids
-        FROM shown s JOIN involved v ON v.id = s.id JOIN traces t ON t.id = s.newest_trace JOIN agencies ta ON ta.id = t.agency_id
+        FROM shown s JOIN involved v ON v.id = s.id
+        CROSS JOIN LATERAL (SELECT t.id, t.reference, t.agency_id FROM traces t WHERE t.id = s.newest_trace) t
+        CROSS JOIN LATERAL (SELECT a.code, a.country FROM agencies a WHERE a.id = t.agency_id) ta
        WHERE s.detected
-      ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed' DO NOTHING;
+      ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed'
+      DO UPDATE SET message = EXCLUDED.message, related = EXCLUDED.related, agency_ids = EXCLUDED.agency_ids;
+    END $$;
+
+    -- The worker's batch: takes up to \`batch\` queued completions (SKIP LOCKED: several workers share the outbox) and
+    -- records them, in one transaction; how many it took.
+    CREATE FUNCTION record_indicator_outbox(batch int) RETURNS int LANGUAGE plpgsql AS $$
+    DECLARE ids uuid[];
+    BEGIN
+      WITH taken AS (
+        DELETE FROM indicator_outbox WHERE trace_id IN (
+          SELECT trace_id FROM indicator_outbox ORDER BY queued_at, trace_id LIMIT batch FOR UPDATE SKIP LOCKED)
+        RETURNING trace_id)
+      SELECT array_agg(trace_id) INTO ids FROM taken;
+      PERFORM record_indicators(ids);
+      RETURN coalesce(cardinality(ids), 0);
     END $$;
 
     CREATE FUNCTION record_completed_traces() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      PERFORM record_indicators(ARRAY(SELECT DISTINCT trace_id FROM new_rows
-                                       WHERE to_status = 'completed' AND from_status IS DISTINCT FROM 'completed'));
+      INSERT INTO indicator_outbox (trace_id)
+        SELECT DISTINCT trace_id FROM new_rows WHERE to_status = 'completed' AND from_status IS DISTINCT FROM 'completed'
+        ON CONFLICT DO NOTHING;
+      IF FOUND THEN PERFORM pg_notify('rastreo_indicator_outbox', ''); END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER trace_events_indicators AFTER INSERT ON trace_events REFERENCING NEW TABLE AS new_rows
@@ -173,8 +206,8 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     DROP TRIGGER trace_events_indicators ON trace_events;
-    DROP FUNCTION record_completed_traces(), record_indicators(uuid[]), indicator_met(text, int, int), indicator_candidates(uuid[]);
+    DROP FUNCTION record_completed_traces(), record_indicator_outbox(int), record_indicators(uuid[]), indicator_met(text, int, int), indicator_candidates(uuid[]);
     DELETE FROM alerts WHERE kind = 'trafficking_indicator';
-    DROP TABLE indicator_scopes, indicator_traces, indicators;
+    DROP TABLE indicator_outbox, indicator_scopes, indicator_traces, indicators;
   `);
 }

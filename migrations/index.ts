@@ -11,6 +11,7 @@ import * as versions from './20261130_009_versions.ts';
 import * as registryAlerts from './20261201_010_registry_alerts.ts';
 import * as eventsWebhooks from './20261201_011_events_webhooks.ts';
 import * as intelligence from './20261201_012_intelligence.ts';
+import * as eventMessageCodes from './20261201_013_event_message_codes.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_010_registry_alerts': registryAlerts,
   '20261201_011_events_webhooks': eventsWebhooks,
   '20261201_012_intelligence': intelligence,
+  '20261201_013_event_message_codes': eventMessageCodes,
 };

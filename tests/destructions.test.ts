@@ -180,11 +180,27 @@ describe('destruction', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
     expect(Buffer.from(pdf.body).subarray(0, 5).toString()).toBe('%PDF-');
+    const bytes = new Uint8Array(pdf.body).slice(); // (parsing hands the buffer over: keep a copy for the second look)
     const text = await pdfText(pdf.body);
     expect(text).toContain(plan.body.reference);
     expect(text).toContain('Acería de Acajutla');
     expect(text).toContain('Cap. Rosa Mejía');
-    expect(text).toContain('smelting');
+    // Words, not codes; local time with its zone (the agency is in El Salvador, UTC−6); who completed and verified it.
+    expect(text).toContain('Fundición / Smelting');
+    expect(text).not.toMatch(/\bsmelting\b/);
+    expect(text).not.toContain('(stockpile_manager)'); // (the test users' names hold their role: only the parenthesis is the code)
+    expect(text).toContain('2026-11-25 03:00 (UTC−06:00, America/El_Salvador)');
+    expect(text.replace(/\s+/g, ' '), text.slice(0, 1500)).toContain('Encargado de custodia / Stockpile manager');
+    // PDF/A-2b for records kept ten years and more: its identification, title, subject and language, fonts embedded.
+    const parser = new PDFParse({ data: bytes.slice() });
+    const { info, metadata } = await parser.getInfo();
+    expect(info).toMatchObject({ Title: expect.stringContaining(plan.body.reference), Subject: expect.stringContaining(`${n} firearms`) });
+    const raw = Buffer.from(bytes).toString('latin1');
+    expect(raw).toMatch(/\/Lang \(es\)/);
+    expect(raw).not.toMatch(/\/BaseFont \/Helvetica/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSans/);
+    const xmp = String((metadata as unknown as { getRaw?(): string } | undefined)?.getRaw?.() ?? '');
+    expect(xmp + raw).toMatch(/pdfaid:part>2</);
     const serials = new Set(text.match(new RegExp(`${tag}-\\d+`, 'g')));
     expect(serials.size).toBe(n);
   }, 120_000);

@@ -99,6 +99,7 @@ const BASE: Record<string, () => Base> = {
   'POST /stockpile/items': () => ({ as: 'stockpile', body: { weapon: weapon(), source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega', caseId: ids.caseId, evidenceHold: false } }),
   'GET /stockpile/items': () => ({ as: 'stockpile', query: { status: 'in_custody', evidenceHold: 'false', limit: '5' } }),
   'GET /stockpile/items/:id': () => ({ as: 'stockpile', params: { id: ids.itemId } }),
+  'GET /stockpile/items/:id/events': () => ({ as: 'stockpile', params: { id: ids.itemId }, query: { limit: '5' } }),
   'POST /stockpile/items/:id/hold': () => ({ as: 'stockpile', params: { id: ids.itemId }, body: { reason: 'Orden judicial' } }),
   'POST /stockpile/items/:id/release-hold': () => ({ as: 'stockpile', params: { id: ids.heldItemId }, body: { reason: 'Orden judicial' } }),
   'POST /destructions': () => ({ as: 'stockpile', body: { plannedFor: '2026-12-20', method: 'smelting', location: 'Acería', itemIds: [ids.itemId] } }),

@@ -4,7 +4,7 @@ import { MockTraceAdapter } from '../src/traces/pipeline/mock-adapter.ts';
 import type { Stage } from '../src/traces/schemas.ts';
 import { createCase, traceBody, unique, useWorld, type WorldUser } from './support/harness.ts';
 import { startInProcessWorker } from './support/holding-adapter.ts';
-import { waitFor } from './support/processes.ts';
+import { indicatorsRecorded, waitFor } from './support/processes.ts';
 import { openStream, type StreamMessage } from './support/receivers.ts';
 
 interface Sale { purchaser?: { firstName: string; lastName: string; dateOfBirth: string }; licence: string; saleDate: string }
@@ -48,10 +48,12 @@ async function trace(who: WorldUser, sale: Sale | undefined, options: { caseId?:
   const weapon = { manufacturer: 'Smith & Wesson', model: options.model ?? 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
   const created = await t.as(who).post('/traces', traceBody(caseId, { weapon, recovery: { date: RECOVERED, country: 'SV', circumstance: 'seizure' } }));
   expect(created.status).toBe(201);
-  return waitFor(async () => {
+  const done = await waitFor(async () => {
     const res = await t.as(who).get(`/traces/${created.body.id}`);
     return ['completed', 'not_traceable', 'needs_info', 'failed'].includes(res.body.status) && res.body as Traced;
   }, `trace ${created.body.reference} to finish`);
+  await indicatorsRecorded(t.db);
+  return done;
 }
 
 interface Listed {
@@ -66,7 +68,7 @@ const indicators = async (who: WorldUser, query = '') => {
 const indicatorOf = async (who: WorldUser, kind: string, traceId: string) =>
   (await indicators(who, `&kind=${kind}`)).find((i) => i.traces.some((tr) => tr.id === traceId));
 const indicatorAlerts = async (who: WorldUser, indicatorId: string) =>
-  ((await t.as(who).get('/alerts?kind=trafficking_indicator&limit=200')).body.items as { subject: { id: string }; related: { reference: string }[] }[])
+  ((await t.as(who).get('/alerts?kind=trafficking_indicator&limit=200')).body.items as { id: string; subject: { id: string }; related: { reference: string }[] }[])
     .filter((a) => a.subject.id === indicatorId);
 
 describe('repeat purchasers', () => {
@@ -108,13 +110,21 @@ describe('repeat purchasers', () => {
     const [alert] = await indicatorAlerts('advisor', seenHome!.id);
     expect(JSON.stringify(alert)).not.toContain(buyer.lastName);
 
-    // Gaining a trace raises another alert, about that trace; the severity grows with the guns.
+    // Gaining a trace while its alert is open brings that alert up to date (one open alert per indicator); the
+    // severity grows with the guns.
     const third = await trace('investigator', { purchaser: buyer, licence: unique('L-'), saleDate: daysBefore(1900) });
     const grown = await indicatorOf('investigator', 'repeat_purchaser', third.id);
     expect(grown).toMatchObject({ id: seenHome!.id, traceCount: 3, severity: 'high', tracesOutsideScope: 1 });
     expect(grown!.traces.map((x) => x.id)).toEqual([third.id, home.id]);
-    const alerts = await indicatorAlerts('investigator', seenHome!.id);
-    expect(alerts.map((a) => a.related[0]!.reference).sort()).toEqual([far.reference, third.reference].sort());
+    const [open] = await indicatorAlerts('investigator', seenHome!.id);
+    expect(await indicatorAlerts('investigator', seenHome!.id)).toHaveLength(1);
+    expect(open!.related[0]!.reference).toBe(third.reference);
+    // Once it is closed, the next trace the indicator gains raises a new alert.
+    expect((await t.as('advisor').post(`/alerts/${open!.id}/close`, { note: 'Remitido a la unidad de tráfico de armas' })).status).toBe(200);
+    const fourth = await trace('farInvestigator', { purchaser: buyer, licence: unique('L-'), saleDate: daysBefore(1800) });
+    const again = (await t.as('farAdvisor').get('/alerts?kind=trafficking_indicator&status=open&limit=200')).body.items
+      .filter((a: { subject: { id: string } }) => a.subject.id === seenHome!.id);
+    expect(again).toMatchObject([{ related: [{ reference: fourth.reference }] }]);
   });
 
   it('recording a completed trace again (a worker that crashed after the write) never counts it twice', async () => {

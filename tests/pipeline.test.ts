@@ -26,6 +26,7 @@ const settled = (id: string) =>
 
 const eventsOf = async (id: string) => (await inv().get(`/traces/${id}/events?limit=200`)).body.items as {
   type: string; stage?: string; fromStatus: string | null; toStatus: string; message?: string; actor: unknown;
+  messageCode?: string; messageParams?: Record<string, unknown>;
 }[];
 const steps = (events: Awaited<ReturnType<typeof eventsOf>>) => events.map((e) => (e.type === 'stage_completed' ? `stage:${e.stage}` : e.type));
 
@@ -69,11 +70,15 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
       expect(result.sourceCountry).toBe('US');
       if (expected.country !== 'US') expect(result.importer).toBe('Glock Inc.');
     }
-    if (expected.status === 'needs_info') expect(events.at(-1)!.message).toMatch(/serial number/);
+    if (expected.status === 'needs_info') {
+      expect(events.at(-1)!.message).toMatch(/serial number/);
+      expect(events.at(-1)).toMatchObject({ messageCode: 'no_serial_record', messageParams: { manufacturer: 'Glock', model: '19', caliber: '9mm', serial: trace.weapon.serialNumber } });
+    }
     if (expected.serial === 'TESTFLAKY') expect(trace.attempts).toBe(3);
     if (expected.serial === 'TESTDOWN') {
       expect(trace.attempts).toBe(3);
       expect(events.at(-1)!.message).toMatch(/unavailable after 3 attempts/);
+      expect(events.at(-1)).toMatchObject({ messageCode: 'center_unavailable', messageParams: { attempts: 3 } });
     }
   });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './support/browser.ts';
 import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
-import { waitFor } from './support/processes.ts';
+import { indicatorsRecorded, waitFor } from './support/processes.ts';
 import { expectSpanish, field, PASSWORD, useBrowser } from './support/web-session.ts';
 
 const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '20', OUTBOX_POLL_MS: '100' } });
@@ -29,6 +29,7 @@ async function strawGuns() {
   for (const trace of traces) {
     await waitFor(async () => (await investigator.get(`/traces/${trace.id}`)).body.status === 'completed', `${trace.reference} to complete`);
   }
+  await indicatorsRecorded(t.db);
   return traces;
 }
 

@@ -84,6 +84,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     // The stages come from the trace's events, a query of their own that may refresh a moment after the status.
     await expect.poll(() => page.locator('.stage-done').count()).toBe(3);
     expect(await page.getByTestId('timeline').innerText()).toContain('Etapa completada');
+    // The case by its number and title, not "Abrir el caso".
+    await page.getByRole('link', { name: `${caseNumber} — Homicidio en Soyapango` }).waitFor();
     await expectSpanish(page);
     await screenshot(page, 'trace');
 
@@ -181,6 +183,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await signIn(page, people.advisor.email);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/dashboard');
     await page.getByTestId('summary-cards').waitFor();
+    // Every status bar keeps its label (chart.js skipped every other one): the chart says how many it drew.
+    await expect.poll(() => page.locator('canvas[data-labels-shown]').first().getAttribute('data-labels-shown')).toBe('9');
     await expectSpanish(page);
     await screenshot(page, 'dashboard');
 
@@ -188,12 +192,19 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     const urgentRow = page.locator(`tr[data-reference="${urgent.reference}"]`);
     await urgentRow.waitFor();
     expect(await urgentRow.innerText()).toContain('Urgente');
+    // Each row says why it needs review: the urgent reason, the quality flags.
+    expect(await urgentRow.innerText()).toContain('urgente: Sospechoso prófugo');
+    expect(await page.locator(`tr[data-reference="${other.reference}"]`).innerText()).toContain('fabricada fuera de EE. UU. sin importador');
     await expectSpanish(page);
     await screenshot(page, 'queue');
 
     await page.getByRole('button', { name: `Aprobar ${urgent.reference}` }).click();
     await dialog(page).getByRole('button', { name: 'Aprobar' }).click();
     await expect.poll(() => urgentRow.count()).toBe(0);
+    // The row leaves the queue; a toast says what happened and links to the trace.
+    const toast = page.getByTestId('toasts');
+    await toast.getByText(`${urgent.reference} fue aprobado y enviado al centro de rastreo.`).waitFor();
+    expect(await toast.getByRole('link', { name: `Abrir ${urgent.reference}` }).getAttribute('href')).toBe(`/traces/${urgent.id}`);
     expect((await inv.get(`/traces/${urgent.id}`)).body.status).not.toBe('pending_review');
 
     await page.getByRole('button', { name: `Devolver ${other.reference}` }).click();
@@ -210,7 +221,14 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await expectSpanish(page);
     await screenshot(page, 'reports');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Descargar CSV' }).click()]);
-    expect((await readFile((await csv.path())!, 'utf8')).split('\n')[0]).toMatch(/manufacturer,count,completed,medianTimeToCrimeDays$/);
+    const lines = (await readFile((await csv.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('fabricante,Rastreos,Completados,Mediana del tiempo hasta el delito');
+    await field(page, 'Agrupar por').selectOption({ label: 'resultado' });
+    await expect.poll(() => page.getByTestId('report-groups').innerText()).toContain('Aún sin resultado');
+    const [byOutcome] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Descargar CSV' }).click()]);
+    const outcomeCsv = await readFile((await byOutcome.path())!, 'utf8');
+    expect(outcomeCsv).toContain('resultado,Rastreos');
+    expect(outcomeCsv).not.toMatch(/pending|purchaser_identified/);
     expect(errors).toEqual([]);
     await context.close();
 
@@ -242,6 +260,13 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByTestId('who').waitFor();
     await page.goto(`${t.client.baseUrl}/traces/${sent.id}`);
     await expect.poll(() => statusOf(page)).toBe('needs_info');
+    // Stages not reached are set apart without being struck through (that reads as "cancelled").
+    const notReached = page.locator('.stage-not-reached').first();
+    await notReached.waitFor();
+    expect(await notReached.evaluate((element) => getComputedStyle(element).textDecorationLine)).toBe('none');
+    // The tracing center's request, in Spanish (the API also keeps its English text).
+    await page.getByText(/^Beretta no tiene registro de la serie TESTINFO-\w+ para un 92FS calibre 9mm\./).first().waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('has no record of serial');
     await page.getByRole('link', { name: 'Editar' }).click();
     await field(page, 'Número de serie').fill(unique('TESTOK-'));
     await page.getByRole('button', { name: 'Guardar y reenviar' }).click();

@@ -1,4 +1,19 @@
+import { createRequire } from 'node:module';
+import { localDateTime, timeZoneOf } from '../shared/time-zones.ts';
+import { en } from '../web/i18n/en.ts';
+import { es } from '../web/i18n/es.ts';
 import type { DestructionDetail } from './schemas.ts';
+
+const require = createRequire(import.meta.url);
+// PDF/A keeps records readable for decades: every font is embedded (Noto Sans, Latin), none of the 14 standard ones.
+const FONTS = {
+  regular: require.resolve('@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff'),
+  bold: require.resolve('@fontsource/noto-sans/files/noto-sans-latin-700-normal.woff'),
+};
+
+/** A code in both of the certificate's languages, from the web UI's words for it. */
+const both = (group: 'methods' | 'roles', code: string) =>
+  `${(es[group] as Record<string, string>)[code] ?? code} / ${(en[group] as Record<string, string>)[code] ?? code}`;
 
 interface Person {
   name: string;
@@ -26,36 +41,47 @@ export async function renderCertificate(
 ): Promise<Buffer> {
   // pdfkit and its fonts are loaded on the first certificate, not at start: most API processes never print one.
   const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Certificate of destruction ${event.reference}`, Author: 'Rastreo' } });
+  const doc = new PDFDocument({
+    size: 'A4', margin: MARGIN, subset: 'PDF/A-2b', pdfVersion: '1.7', lang: 'es', displayTitle: true, font: FONTS.regular,
+    info: {
+      Title: `Acta de destrucción ${event.reference} / Certificate of destruction ${event.reference}`,
+      Subject: `Destrucción de ${event.items.length} armas de fuego, ${agency.name} / Destruction of ${event.items.length} firearms`,
+      Author: agency.name, Creator: 'Rastreo', Keywords: `${event.reference} ${agency.code}`,
+    },
+  });
+  doc.registerFont('regular', FONTS.regular);
+  doc.registerFont('bold', FONTS.bold);
+  const zone = timeZoneOf(agency.country);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
-  doc.font('Helvetica-Bold').fontSize(16).text('Certificado de destrucción de armas de fuego', { align: 'center' });
-  doc.font('Helvetica').fontSize(11).text('Certificate of destruction of firearms', { align: 'center' }).moveDown();
+  doc.font('bold').fontSize(16).text('Certificado de destrucción de armas de fuego', { align: 'center' });
+  doc.font('regular').fontSize(11).text('Certificate of destruction of firearms', { align: 'center' }).moveDown();
 
   const field = (label: string, value: string) => {
-    doc.font('Helvetica-Bold').fontSize(10).text(`${label}: `, { continued: true }).font('Helvetica').text(value);
+    doc.font('bold').fontSize(10).text(`${label}: `, { continued: true }).font('regular').text(value);
   };
   field('Referencia / Reference', event.reference);
   if (event.certificateNumber) field('Certificado N.º / Certificate No.', event.certificateNumber);
   field('Institución / Agency', `${agency.name} (${agency.code}, ${agency.country})`);
-  field('Fecha / Date', event.performedAt ? new Date(event.performedAt).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+  field('Fecha / Date', event.performedAt ? localDateTime(event.performedAt, zone) : '—');
   field('Lugar / Place', event.location);
-  field('Método / Method', event.method);
+  field('Método / Method', both('methods', event.method));
   field('Armas destruidas / Weapons destroyed', String(event.items.length));
-  doc.moveDown(0.5).font('Helvetica-Bold').text('Testigos / Witnesses');
-  for (const witness of event.witnesses ?? []) doc.font('Helvetica').text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
+  doc.moveDown(0.5).font('bold').text('Testigos / Witnesses');
+  for (const witness of event.witnesses ?? []) doc.font('regular').text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
   doc.moveDown(0.5);
-  field('Ejecutó / Completed by', completedBy ? `${completedBy.name} (${completedBy.role})` : '—');
-  field('Verificó / Verified by', verifiedBy ? `${verifiedBy.name} (${verifiedBy.role}), ${event.verifiedAt?.slice(0, 10)}` : 'pendiente / pending');
+  field('Ejecutó / Completed by', completedBy ? `${completedBy.name} (${both('roles', completedBy.role)})` : '—');
+  field('Verificó / Verified by', verifiedBy
+    ? `${verifiedBy.name} (${both('roles', verifiedBy.role)}), ${event.verifiedAt ? localDateTime(event.verifiedAt, zone) : ''}` : 'pendiente / pending');
   if (event.notes) field('Notas / Notes', event.notes);
   doc.moveDown();
 
   const header = () => {
     const y = doc.y;
     let x = MARGIN;
-    doc.font('Helvetica-Bold').fontSize(8);
+    doc.font('bold').fontSize(8);
     for (const column of COLUMNS) {
       doc.text(column.title, x, y, { width: column.width - 4, lineBreak: false, ellipsis: true });
       x += column.width;
@@ -65,12 +91,12 @@ export async function renderCertificate(
     doc.y = y + ROW;
   };
   header();
-  doc.font('Helvetica').fontSize(8);
+  doc.font('regular').fontSize(8);
   event.items.forEach((item, index) => {
     if (doc.y + ROW > doc.page.height - MARGIN) {
       doc.addPage();
       header();
-      doc.font('Helvetica').fontSize(8);
+      doc.font('regular').fontSize(8);
     }
     const y = doc.y;
     let x = MARGIN;

@@ -85,3 +85,9 @@ export async function linkedWeapons(db: Queryable, scope: Scope, weaponId: strin
       .orderBy([{ column: 'k.via' }, { column: 'k.at', order: 'desc' }]).select('k.weapon_id', 'tr.reference', 'k.via'));
   return rows.map((row) => ({ weaponId: row.weapon_id, reference: row.reference, via: row.via }));
 }
+
+/** Records the indicators of up to `batch` queued completions (see migration 012); how many it took. */
+export async function recordQueuedIndicators(db: Queryable, batch: number): Promise<number> {
+  const { rows: [row] } = await db.raw('SELECT record_indicator_outbox(?) AS n', [batch]);
+  return Number(row.n);
+}

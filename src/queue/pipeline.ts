@@ -5,6 +5,7 @@ import { WebhookDeliveries } from '../webhooks/delivery.ts';
 import { DEVELOPMENT_SECRET_KEY } from '../webhooks/secrets.ts';
 import { isDatabaseUnavailable } from '../db/knex.ts';
 import { Notifications } from '../db/notifications.ts';
+import { IndicatorRelay } from '../intelligence/indicator-relay.ts';
 import { throttledWarn } from '../logger.ts';
 import type { Db } from '../db/knex.ts';
 import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
@@ -83,6 +84,8 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     secretKey: webhookSecretKey(config) ?? DEVELOPMENT_SECRET_KEY, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.EVENT_RETENTION_HOURS,
   }, logger, metrics);
   webhooks.start(notifications);
+  const indicators = new IndicatorRelay(db, logger, config.OUTBOX_POLL_MS);
+  indicators.start(notifications);
   const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS, notifications);
   const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
     (count) => metrics?.reconcilerRepairs.inc(count));
@@ -97,7 +100,7 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     pause: () => worker.pause(),
     resume: () => worker.resume(),
     async close() {
-      await Promise.all([relay.stop(), reconciler.stop(), notifications.stop(), webhooks.close()]);
+      await Promise.all([relay.stop(), reconciler.stop(), notifications.stop(), webhooks.close(), indicators.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS); });
       if ((await Promise.race([worker.close(), deadline])) === 'late') {

@@ -3,13 +3,11 @@ import { isoDate, type Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { invalidField } from '../shared/problem.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
+import { neutralizeFormula } from '../shared/csv.ts';
 import * as repo from './repository.ts';
 import { OUTCOME_KEYS, type ReportQuery, type TraceReport } from './schemas.ts';
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
-
-/** Spreadsheets run cells that start with = + - @ (or a tab/CR) as formulas; a leading quote keeps them text. */
-export const neutralizeFormula = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 export class ReportService {
   constructor(private readonly clock: Clock) {}

@@ -1,13 +1,13 @@
 import { registryMatchesSql } from '../registry/repository.ts';
 import type { RegistryMatch } from '../shared/registry-match.ts';
-import type { Queryable } from '../db/knex.ts';
+import { runQuery, type Queryable } from '../db/knex.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from '../destructions/eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
-import type { ItemQuery, StockpileItem } from './schemas.ts';
+import type { ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
 
 const WEAPON_COLUMNS = ['id', 'manufacturer', 'model', 'caliber', 'type', 'serial_number', 'serial_obliterated', 'importer',
   'country_of_manufacture', 'created_at'];
@@ -61,6 +61,24 @@ export async function setHold(db: Queryable, id: string, version: number, hold: 
   const changed = await db('stockpile_items').where({ id, version, status: 'in_custody', evidence_hold: !hold })
     .update({ evidence_hold: hold, updated_at: db.fn.now() });
   return changed === 1;
+}
+
+interface ItemEventRow {
+  id: string; at: Date; type: ItemEvent['type']; actor_id: string | null; actor_name: string | null; actor_role: string | null;
+  reason: string | null; destruction_id: string | null;
+}
+
+/** An item's custody history, oldest first: intake, holds placed and released, scheduling, destruction. */
+export async function itemEvents(db: Queryable, itemId: string, limit: number, cursor?: string) {
+  const after = decodeSequenceCursor(cursor);
+  const rows = db('stockpile_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.item_id', itemId)
+    .orderBy('e.id').limit(limit + 1).select('e.*', 'u.name as actor_name', 'u.role as actor_role');
+  if (after !== undefined) rows.where('e.id', '>', after);
+  return pageOf(await runQuery<ItemEventRow>(db, rows), limit, (row) => [Number(row.id)], (row): ItemEvent => ({
+    at: row.at.toISOString(), type: row.type,
+    actor: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? '', role: row.actor_role ?? '' } : null,
+    reason: row.reason, destructionId: row.destruction_id,
+  }));
 }
 
 export type ItemEventType = 'intake' | 'hold' | 'release_hold' | 'scheduled' | 'unscheduled' | 'destroyed';

@@ -1,7 +1,8 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../shared/schemas.ts';
+import Type from 'typebox';
+import { IdParams, Page, PageQuery } from '../shared/schemas.ts';
 import { ReasonBody } from '../traces/schemas.ts';
-import { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
+import { ItemCreate, ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
 
 const managers = ['stockpile_manager'] as const;
@@ -29,6 +30,13 @@ export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
     method: 'get', path: '/stockpile/items/:id', tag: 'Stockpile', summary: 'One stockpile item', roles: readers, params: IdParams,
     responses: { 200: { description: 'The item', schema: StockpileItem } },
     handler: async ({ db, ctx, params }) => ({ status: 200, body: await stockpile.get(db, ctx, params.id) }),
+  });
+  api.add({
+    method: 'get', path: '/stockpile/items/:id/events', tag: 'Stockpile', roles: readers, params: IdParams,
+    query: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+    summary: 'The item\'s custody history, oldest first: intake, each evidence hold placed or released with its reason, scheduling, destruction',
+    responses: { 200: { description: 'A page of events', schema: Page(ItemEvent) } },
+    handler: async ({ db, ctx, params, query }) => ({ status: 200, body: await stockpile.events(db, ctx, params.id, query) }),
   });
   api.add({
     method: 'post', path: '/stockpile/items/:id/hold', tag: 'Stockpile', summary: 'Place an evidence hold (blocks destruction)',

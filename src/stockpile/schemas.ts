@@ -52,6 +52,15 @@ export const StockpileItem = Type.Object({
   updatedAt: Timestamp,
 }, component('StockpileItem', { versioned: true }));
 
+export const ItemEvent = Type.Object({
+  at: Timestamp,
+  type: Type.Enum(['intake', 'hold', 'release_hold', 'scheduled', 'unscheduled', 'destroyed']),
+  actor: Nullable(Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { additionalProperties: false })),
+  reason: Nullable(Type.String({ description: 'Why a hold was placed or released' })),
+  destructionId: Nullable(Uuid),
+}, { ...component('StockpileItemEvent'), additionalProperties: false });
+
+export type ItemEvent = Static<typeof ItemEvent>;
 export type ItemCreate = Static<typeof ItemCreate>;
 export type DestructionBlocker = Static<typeof DestructionBlocker>;
 export type ItemQuery = Static<typeof ItemQuery>;

@@ -49,6 +49,12 @@ export class StockpileService {
     return item;
   }
 
+  /** The item's history (404 outside scope). */
+  async events(db: Queryable, ctx: RequestContext, id: string, query: { limit?: number; cursor?: string }) {
+    await this.get(db, ctx, id);
+    return repo.itemEvents(db, id, query.limit ?? 50, query.cursor);
+  }
+
   list(db: Queryable, ctx: RequestContext, query: ItemQuery) {
     return repo.listItems(db, readScope(ctx.actor), query, query.limit ?? 50);
   }

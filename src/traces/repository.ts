@@ -92,7 +92,8 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
 
 interface EventRow {
   id: number; at: Date; type: string; from_status: TraceStatus | null; to_status: TraceStatus; stage: Stage | null;
-  message: string | null; actor_id: string | null; actor_name: string | null; actor_role: Role | null;
+  message: string | null; message_code: string | null; message_params: Record<string, string | number> | null;
+  actor_id: string | null; actor_name: string | null; actor_role: Role | null;
 }
 
 export async function listEvents(db: Queryable, traceId: string, limit: number, cursor?: string) {
@@ -109,6 +110,7 @@ export async function listEvents(db: Queryable, traceId: string, limit: number, 
     ...(row.stage ? { stage: row.stage } : {}),
     actor: row.actor_id ? { id: row.actor_id, name: row.actor_name!, role: row.actor_role! } : { system: 'worker' },
     ...(row.message ? { message: row.message } : {}),
+    ...(row.message_code ? { messageCode: row.message_code, messageParams: row.message_params ?? {} } : {}),
   }));
 }
 

@@ -206,6 +206,11 @@ export const TraceEvent = Type.Object({
     Type.Object({ system: Type.Literal('worker') }),
   ]),
   message: Type.Optional(Type.String()),
+  messageCode: Type.Optional(Type.String({
+    description: 'For messages of the tracing center and the worker: a stable code a client words in its own language with '
+      + '`messageParams` (`no_serial_record`: manufacturer, serial, model, caliber; `center_unavailable`: attempts). `message` keeps the English text.',
+  })),
+  messageParams: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
 }, component('TraceEvent'));
 
 export const DuplicateProblem = Type.Object({

@@ -7,12 +7,14 @@ import { CasesPage } from './cases/cases-page.tsx';
 import { DestructionPage } from './destructions/destruction-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
+import { HelpPage } from './help/help-page.tsx';
 import { IntelligencePage } from './intelligence/intelligence-page.tsx';
 import { RegistryPage } from './registry/registry-page.tsx';
 import { QueuePage } from './review/queue-page.tsx';
 import { useSession } from './session/session.tsx';
 import { SignInPage } from './session/sign-in-page.tsx';
 import { CustodyPage } from './stockpile/custody-page.tsx';
+import { StockItemPage } from './stockpile/item-page.tsx';
 import { BulkUploadPage } from './traces/bulk-upload-page.tsx';
 import { EditTracePage, NewTracePage } from './traces/trace-form-page.tsx';
 import { TracePage } from './traces/trace-page.tsx';
@@ -45,6 +47,7 @@ export function App() {
         <Route path="dashboard" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
         <Route path="reports" element={<Suspense fallback={<Loading />}><ReportsPage /></Suspense>} />
         <Route path="stockpile" element={<CustodyPage />} />
+        <Route path="stockpile/:id" element={<StockItemPage />} />
         <Route path="destructions" element={<DestructionsPage />} />
         <Route path="destructions/new" element={<PlanDestructionPage />} />
         <Route path="destructions/:id" element={<DestructionPage />} />
@@ -53,6 +56,7 @@ export function App() {
         <Route path="registry" element={<RegistryPage />} />
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="intelligence" element={<IntelligencePage />} />
+        <Route path="help" element={<HelpPage />} />
         <Route path="administration" element={<AdministrationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -10,6 +10,7 @@ import type { RedisConnection } from '../queue/redis.ts';
 import { deliveryWork, earlierPending, fanOutEvents, park, recordAttempt, takeUnparked } from './repository.ts';
 import { decryptSecret, signature } from './secrets.ts';
 import { webhookUrlProblem } from './url-guard.ts';
+import { singleFlight } from '../shared/single-flight.ts';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 /** Sent when events that some webhook wants are in the outbox (most events have none and wake nothing). */
@@ -41,9 +42,8 @@ export class WebhookDeliveries {
   private worker?: Worker<DeliveryJob>;
   private timer?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private readonly warn: ReturnType<typeof throttledWarn>;
+  private readonly pass = singleFlight(() => this.fanOut(), (error) => this.warn({ err: error }, 'webhook relay waits: events stay in the outbox'));
 
   constructor(
     private readonly db: Db, producer: RedisConnection, private readonly consumer: RedisConnection,
@@ -68,27 +68,21 @@ export class WebhookDeliveries {
 
   /** Moves committed events to deliveries until the outbox is empty; runs once at a time, again if asked meanwhile. */
   relay(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        let moved: number;
-        do {
-          moved = await this.db.transaction(async (trx) => {
-            const deliveries = await fanOutEvents(trx, FAN_OUT_BATCH);
-            // A parked delivery is sent again under a new job id (its first job finished when it was parked).
-            const unparked = await takeUnparked(trx, FAN_OUT_BATCH);
-            const jobs = [...deliveries.map((d) => [d.id, d.id]), ...unparked.map((id) => [id, `${id}.${Date.now()}`])];
-            if (jobs.length) await this.queue.addBulk(jobs.map(([id, jobId]) => ({ name: 'deliver', data: { deliveryId: id! }, opts: this.jobOptions(jobId!) })));
-            return jobs.length;
-          });
-        } while (moved > 0);
-      } while (this.again);
-    })().catch((error: unknown) => this.warn({ err: error }, 'webhook relay waits: events stay in the outbox'))
-      .finally(() => { this.running = undefined; });
+    this.pass.run();
+  }
+
+  private async fanOut(): Promise<void> {
+    let moved: number;
+    do {
+      moved = await this.db.transaction(async (trx) => {
+        const deliveries = await fanOutEvents(trx, FAN_OUT_BATCH);
+        // A parked delivery is sent again under a new job id (its first job finished when it was parked).
+        const unparked = await takeUnparked(trx, FAN_OUT_BATCH);
+        const jobs = [...deliveries.map((d) => [d.id, d.id]), ...unparked.map((id) => [id, `${id}.${Date.now()}`])];
+        if (jobs.length) await this.queue.addBulk(jobs.map(([id, jobId]) => ({ name: 'deliver', data: { deliveryId: id! }, opts: this.jobOptions(jobId!) })));
+        return jobs.length;
+      });
+    } while (moved > 0);
   }
 
   private jobOptions(jobId: string) {
@@ -151,7 +145,7 @@ export class WebhookDeliveries {
   async close(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.purgeTimer);
-    await this.running;
+    await this.pass.settled();
     await this.worker?.close();
     await this.queue.close();
   }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { createDb, dropDatabase, ensureDatabase } from '../../src/db/knex.ts';
+import { createDb, dropDatabase, ensureDatabase, type Db } from '../../src/db/knex.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
@@ -21,6 +21,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
     await sleep(50);
   }
 }
+
+/** Until the worker has recorded the indicators of every completed trace (its outbox is empty). */
+export const indicatorsRecorded = (db: Db) =>
+  waitFor(async () => Number((await db('indicator_outbox').count({ n: '*' }))[0]!.n) === 0, 'the indicators to be recorded');
 
 /** A database of its own, for tests whose worker must not see other tests' traces. */
 export async function privateDatabase(server = SERVER): Promise<{ url: string; drop(): Promise<void> }> {

@@ -55,8 +55,9 @@ export function useBrowser<K extends string>(t: WorldApp, named: Record<K, [Para
     await browser?.close();
   });
 
-  async function open(locale = 'es-SV', viewport = { width: 1280, height: 900 }): Promise<Session> {
-    const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport });
+  /** A new page; `bypassCSP` only for tools the test injects (axe-core), never to make the app itself work. */
+  async function open(locale = 'es-SV', viewport = { width: 1280, height: 900 }, bypassCSP = false): Promise<Session> {
+    const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport, bypassCSP });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const requests = watchRequests(page);

@@ -15,7 +15,13 @@ export type StageFacts = Record<string, unknown>;
 export type StageOutcome =
   | { kind: 'continue'; facts: StageFacts }
   | { kind: 'final'; status: 'completed' | 'not_traceable'; facts: StageFacts; result: CenterResult }
-  | { kind: 'needs_info'; facts: StageFacts; message: string };
+  | { kind: 'needs_info'; facts: StageFacts; message: string; code?: MessageCode };
+
+/** A message's code and the values it names: what a client words in its own language (the English message stays). */
+export interface MessageCode {
+  code: string;
+  params: Record<string, string | number>;
+}
 
 export interface StageContext {
   /** 1 for the first try of this run, 2 after one transient error, … */

@@ -159,6 +159,10 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
           facts: {},
           message: `${weapon.manufacturer} has no record of serial ${weapon.serialNumber ?? '(none)'} for a ${weapon.model} in ${weapon.caliber}. ` +
             'Check the serial number on the frame or receiver, the model and the caliber (send a photo of the markings) and resubmit.',
+          code: {
+            code: 'no_serial_record',
+            params: { manufacturer: weapon.manufacturer, serial: weapon.serialNumber ?? '—', model: weapon.model, caliber: weapon.caliber },
+          },
         };
       }
       if (scenario === 'obliterated') return notTraceable(request, 'obliterated_serial');

@@ -125,6 +125,7 @@ export class TraceProcessor {
       await write(take(), {
         plan: planTransition('fail', WORKER), status: 'failed',
         message: `Tracing center unavailable after ${attempt.number} attempts: ${error.message}`,
+        code: { code: 'center_unavailable', params: { attempts: attempt.number } },
       }).catch((e: unknown) => {
         if (!(e instanceof Superseded)) throw e;
       });
@@ -146,7 +147,7 @@ export class TraceProcessor {
 
   private end(outcome: Exclude<StageOutcome, { kind: 'continue' }>, request: TraceRequest): Progress['end'] {
     const plan = planTransition(endingAction(outcome), WORKER);
-    if (outcome.kind === 'needs_info') return { plan, status: 'needs_info', message: outcome.message };
+    if (outcome.kind === 'needs_info') return { plan, status: 'needs_info', message: outcome.message, code: outcome.code };
     return { plan, status: outcome.status as TraceStatus, result: withTimeToCrime(outcome.result, request.recoveryDate) };
   }
 }

@@ -1,7 +1,7 @@
 import type { Batcher } from '../../db/batcher.ts';
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
-import type { TraceRequest } from '../pipeline/adapter.ts';
+import type { MessageCode, TraceRequest } from '../pipeline/adapter.ts';
 import type { Stage, TraceResult, TraceStatus } from '../schemas.ts';
 import { batcherFor, FINAL } from './common.ts';
 
@@ -13,7 +13,7 @@ export interface Progress {
   /** This try of the job began: counts one attempt, and moves a queued trace to in_progress (`started`). */
   begin: boolean;
   stages: { stage: Stage; facts: Record<string, unknown> }[];
-  end?: { plan: TransitionPlan; status: TraceStatus; result?: TraceResult; message?: string };
+  end?: { plan: TransitionPlan; status: TraceStatus; result?: TraceResult; message?: string; code?: MessageCode };
   /** The start's plan (queued → in_progress). */
   start: TransitionPlan;
 }
@@ -42,9 +42,12 @@ function progressRows(progress: Progress, p: number) {
     },
     stages: progress.stages.map((s, n) => ({ p, n, stage: s.stage, facts: s.facts })),
     events: [
-      ...(progress.begin ? [{ p, n: 0, kind: 'started', type: progress.start.event, from_status: 'queued', to_status: 'in_progress', stage: null, message: null }] : []),
-      ...progress.stages.map((s, i) => ({ p, n: 1 + i, kind: 'stage', type: 'stage_completed', from_status: 'in_progress', to_status: 'in_progress', stage: s.stage, message: null })),
-      ...(end ? [{ p, n: 100, kind: 'end', type: end.plan.event, from_status: 'in_progress', to_status: end.status, stage: lastStage, message: end.message ?? null }] : []),
+      ...(progress.begin ? [{ p, n: 0, kind: 'started', type: progress.start.event, from_status: 'queued', to_status: 'in_progress', stage: null }] : []),
+      ...progress.stages.map((s, i) => ({ p, n: 1 + i, kind: 'stage', type: 'stage_completed', from_status: 'in_progress', to_status: 'in_progress', stage: s.stage })),
+      ...(end ? [{
+        p, n: 100, kind: 'end', type: end.plan.event, from_status: 'in_progress', to_status: end.status, stage: lastStage,
+        message: end.message ?? null, message_code: end.code?.code ?? null, message_params: end.code?.params ?? null,
+      }] : []),
     ],
     audits: [
       ...(progress.begin ? [{ p, n: 0, kind: 'started', action: progress.start.audit, from_status: 'queued', to_status: 'in_progress' }] : []),
@@ -85,11 +88,11 @@ export async function recordProgresses(db: Queryable, progresses: Progress[]): P
          FROM cur JOIN pi ON pi.p = cur.p
         WHERE t.id = cur.id AND cur.status = ANY(pi.allowed)
        RETURNING t.id, t.status, cur.status AS from_status, pi.p, pi.begin, pi.run),
-     ev AS (INSERT INTO trace_events (trace_id, type, from_status, to_status, stage, message, run)
+     ev AS (INSERT INTO trace_events (trace_id, type, from_status, to_status, stage, message, message_code, message_params, run)
             SELECT m.id, e.type, CASE WHEN e.kind = 'end' AND NOT m.begin THEN m.from_status ELSE e.from_status END,
-                   e.to_status, e.stage, e.message, m.run
+                   e.to_status, e.stage, e.message, e.message_code, e.message_params, m.run
               FROM jsonb_to_recordset(:events::jsonb)
-                     AS e(p int, n int, kind text, type text, from_status text, to_status text, stage text, message text)
+                     AS e(p int, n int, kind text, type text, from_status text, to_status text, stage text, message text, message_code text, message_params jsonb)
               JOIN moved m ON m.p = e.p
              WHERE e.kind = 'end' OR (e.kind = 'started' AND m.from_status = 'queued')
                 OR (e.kind = 'stage' AND EXISTS (SELECT 1 FROM st WHERE st.trace_id = m.id AND st.stage = e.stage))

@@ -10,6 +10,7 @@ import { SelectField, TextField } from '../ui/form.tsx';
 import { todayIso, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { fieldErrorsByPath } from '../ui/problems.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function CasesPage() {
   const { t } = useTranslation();
@@ -99,6 +100,7 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="new-case-title">
+      <ErrorSummary />
       <h2 id="new-case-title">{t('cases.new')}</h2>
       <div className="grid">
         <TextField label={t('cases.caseNumber')} name="caseNumber" value={caseNumber} onChange={setCaseNumber} required maxLength={64} error={errors['/caseNumber']} />

@@ -15,6 +15,7 @@ import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function DestructionPage() {
   const { id = '' } = useParams();
@@ -145,6 +146,7 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
   return (
     <>
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
+      <ErrorSummary />
       <h2 id="complete-title">{t('destructions.complete')}</h2>
       <TextField label={t('destructions.performedAt')} name="performedAt" type="datetime-local" value={performedAt} onChange={setPerformedAt}
         required error={errorAt('/performedAt')} />

@@ -12,6 +12,7 @@ import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { fieldErrorsByPath } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function PlanDestructionPage() {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ export function PlanDestructionPage() {
     <section>
       <h1>{t('destructions.plan')}</h1>
       <form onSubmit={submit} noValidate>
+        <ErrorSummary />
         <div className="grid">
           <TextField label={t('destructions.plannedFor')} name="plannedFor" type="date" value={plannedFor} onChange={setPlannedFor} required error={errorAt('/plannedFor')} />
           <SelectField label={t('destructions.method')} name="method" value={method} onChange={setMethod} required error={errorAt('/method')}

@@ -11,6 +11,7 @@ import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 /** Reporting a gun lost or stolen: the gun as described, when and how it went missing. */
 export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void }) {
@@ -42,6 +43,7 @@ export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="report-title">
+      <ErrorSummary />
       <h2 id="report-title">{t('registry.new')}</h2>
       <fieldset>
         <legend>{t('registry.weapon')}</legend>

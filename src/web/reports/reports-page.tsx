@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agency } from '../../identity/schemas.ts';
 import { GROUP_BY, OUTCOME_KEYS, type TraceReport } from '../../reports/schemas.ts';
-import { download, query, request, type Page } from '../api/client.ts';
+import { csvLine } from '../../shared/csv.ts';
+import { query, request, saveFile, type Page } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { SimpleChart } from '../ui/chart.tsx';
 import { SelectField, TextField } from '../ui/form.tsx';
@@ -25,7 +26,6 @@ export function ReportsPage() {
   const [to, setTo] = useState(todayIso());
   const [agencyId, setAgencyId] = useState('');
   const [groupBy, setGroupBy] = useState<GroupBy>('manufacturer');
-  const [downloadError, setDownloadError] = useState<unknown>(null);
   const agencies = useQuery({ queryKey: ['agencies'], queryFn: () => request<Page<Agency>>('/agencies?limit=200'), enabled: me.role !== 'investigator' });
   const filters = { from, to, agencyId };
   const report = (by: GroupBy) => ({
@@ -49,13 +49,14 @@ export function ReportsPage() {
     return { labels: groups.map((group) => groupLabel(by, group.key)), values: groups.map((group) => group.count) };
   };
   const months = [...(byMonth.data?.groups ?? [])].sort((a, b) => a.key.localeCompare(b.key));
-  const csv = async () => {
-    setDownloadError(null);
-    try {
-      await download(`/reports/traces${query({ ...filters, groupBy })}`, 'text/csv', `rastreo-${groupBy}-${from}-${to}.csv`);
-    } catch (error) {
-      setDownloadError(error);
-    }
+  // The download is in the page's language, as the table shows it (the API's CSV keeps codes and English headers for machines).
+  const csv = () => {
+    if (!main.data) return;
+    const lines = [
+      csvLine([t(`groupBy.${groupBy}`), t('reports.count'), t('reports.completed'), t('reports.medianTimeToCrime')]),
+      ...main.data.groups.map((group) => csvLine([groupLabel(groupBy, group.key), group.count, group.completed, group.medianTimeToCrimeDays])),
+    ];
+    saveFile(new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), `rastreo-${t(`groupBy.${groupBy}`)}-${from}-${to}.csv`);
   };
 
   return (
@@ -114,9 +115,8 @@ export function ReportsPage() {
           </div>
           <div className="page-header">
             <h2>{t('reports.groupsBy', { groupBy: t(`groupBy.${groupBy}`) })}</h2>
-            <button type="button" onClick={() => void csv()}>{t('reports.downloadCsv')}</button>
+            <button type="button" onClick={csv}>{t('reports.downloadCsv')}</button>
           </div>
-          <ErrorNotice error={downloadError} />
           <table data-testid="report-groups">
             <thead><tr><th>{t(`groupBy.${groupBy}`)}</th><th>{t('reports.count')}</th><th>{t('reports.completed')}</th><th>{t('reports.medianTimeToCrime')}</th></tr></thead>
             <tbody>

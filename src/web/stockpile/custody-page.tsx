@@ -2,40 +2,27 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ITEM_STATUSES, type StockpileItem } from '../../stockpile/schemas.ts';
-import { query, request } from '../api/client.ts';
+import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
-import { useQueryClient } from '@tanstack/react-query';
 import { Badge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { SelectField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
+import { useHoldAction } from './hold-action.ts';
 import { IntakeForm } from './intake-form.tsx';
 
 export function CustodyPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState('in_custody');
   const [hold, setHold] = useState('');
   const [intake, setIntake] = useState(false);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const items = usePagedList<StockpileItem>(['stockpile', status, hold], (cursor) => `/stockpile/items${query({ status, evidenceHold: hold, cursor })}`);
 
-  const holdAction = (item: StockpileItem) => {
-    const action = item.evidenceHold ? 'release' : 'hold';
-    setConfirm({
-      title: t(`custody.${action}Title`, { reference: item.reference }),
-      body: t(`custody.${action}Body`),
-      confirmLabel: t(`custody.${action}`),
-      textLabel: t('custody.reason'),
-      onConfirm: async (reason) => {
-        await request(`/stockpile/items/${item.id}/${item.evidenceHold ? 'release-hold' : 'hold'}`, { method: 'POST', body: { reason } });
-        await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
-      },
-    });
-  };
+  const holdAction = useHoldAction(setConfirm);
 
   return (
     <section>
@@ -65,7 +52,7 @@ export function CustodyPage() {
           <tbody>
             {items.items.map((item) => (
               <tr key={item.id} data-reference={item.reference}>
-                <td>{item.reference}</td>
+                <td><Link to={`/stockpile/${item.id}`}>{item.reference}</Link></td>
                 <td><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></td>
                 <td>{t(`itemSources.${item.source}`)}</td>
                 <td>{format.date(item.intakeDate)}</td>

@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Case } from '../../cases/schemas.ts';
 import { intakeRuleErrors } from '../../stockpile/rules.ts';
 import { ITEM_SOURCES, ItemCreate, type ItemCreate as ItemCreateBody } from '../../stockpile/schemas.ts';
-import type { Weapon } from '../../weapons/schemas.ts';
+import type { Weapon, WeaponDetail } from '../../weapons/schemas.ts';
 import { newIdempotencyKey, query, request, type Page } from '../api/client.ts';
 import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
 import { clock, todayIso } from '../ui/format.ts';
@@ -14,6 +14,7 @@ import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 /** Intake of a weapon into custody: a weapon already known (found by serial) or a new description. */
 export function IntakeForm({ onDone }: { onDone: () => void }) {
@@ -34,6 +35,27 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
     enabled: serialSearch.trim().length >= 2,
   });
   const cases = useQuery({ queryKey: ['cases', 'for-intake'], queryFn: () => request<Page<Case>>('/cases?limit=200') });
+  const chosen = useQuery({ queryKey: ['weapon', weaponId], queryFn: () => request<WeaponDetail>(`/weapons/${weaponId}`), enabled: Boolean(weaponId) });
+  const openCases = (chosen.data?.cases ?? []).filter((item) => item.status === 'open');
+  // A gun that belongs to an open case comes in under that case, held as evidence (the user can still change both).
+  useEffect(() => {
+    const open = (chosen.data?.cases ?? []).filter((item) => item.status === 'open');
+    if (open.length === 1) {
+      setCaseId(open[0]!.id);
+      setEvidenceHold(true);
+    }
+  }, [chosen.data]);
+  const choose = (id: string) => {
+    setWeaponId(id);
+    if (!id) {
+      setCaseId('');
+      setEvidenceHold(false);
+    }
+  };
+  const caseOptions = [
+    ...openCases.map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title} (${t('custody.weaponsCase')})` })),
+    ...(cases.data?.items ?? []).filter((item) => !openCases.some((open) => open.id === item.id)).map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` })),
+  ];
 
   const body = useMemo(() => {
     return {
@@ -55,15 +77,36 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="intake-title">
+      <ErrorSummary />
       <h2 id="intake-title">{t('custody.intake')}</h2>
       <fieldset>
         <legend>{t('traceForm.weapon')}</legend>
-        <TextField label={t('custody.findBySerial')} type="search" value={serialSearch} onChange={setSerialSearch} hint={t('custody.findBySerialHint')} />
-        {(matches.data?.items.length ?? 0) > 0 && (
-          <SelectField label={t('custody.knownWeapon')} value={weaponId} onChange={setWeaponId} placeholder={t('custody.newWeapon')}
-            options={(matches.data?.items ?? []).map((item) => ({ value: item.id, label: weaponLabel(t, item) }))} />
+        {weaponId && chosen.data ? (
+          <div className="chosen" data-testid="chosen-weapon">
+            <p><strong>{t('custody.knownWeapon')}:</strong> {weaponLabel(t, chosen.data.weapon)}</p>
+            {openCases.length > 0 && <p className="hint">{t('custody.weaponCases', { cases: openCases.map((item) => item.caseNumber).join(', ') })}</p>}
+            <button type="button" className="small" onClick={() => choose('')}>{t('custody.otherWeapon')}</button>
+          </div>
+        ) : (
+          <>
+            {/* Enter searches; it never sends the whole form. */}
+            <TextField label={t('custody.findBySerial')} type="search" value={serialSearch} onChange={setSerialSearch} hint={t('custody.findBySerialHint')}
+              onKeyDown={(event) => { if (event.key === 'Enter') event.preventDefault(); }} />
+            {serialSearch.trim().length >= 2 && matches.data && (
+              matches.data.items.length === 0 ? <p className="hint" role="status">{t('custody.noMatch')}</p> : (
+                <ul className="plain matches" aria-label={t('custody.matches')} data-testid="weapon-matches">
+                  {matches.data.items.map((item) => (
+                    <li key={item.id}>
+                      {weaponLabel(t, item)}{' '}
+                      <button type="button" className="small" onClick={() => choose(item.id)}>{t('custody.useWeapon')}</button>
+                    </li>
+                  ))}
+                </ul>
+              )
+            )}
+            <WeaponFields value={weapon} onChange={setWeapon} errorAt={errorAt} />
+          </>
         )}
-        {!weaponId && <WeaponFields value={weapon} onChange={setWeapon} errorAt={errorAt} />}
       </fieldset>
       <div className="grid">
         <SelectField label={t('custody.source')} name="source" value={source} onChange={setSource} required error={errorAt('/source')}
@@ -72,8 +115,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
         <TextField label={t('custody.location')} name="storageLocation" value={storageLocation} onChange={setStorageLocation} required
           maxLength={200} error={errorAt('/storageLocation')} />
         <SelectField label={t('custody.case')} name="caseId" value={caseId} placeholder={t('custody.noCase')}
-          onChange={(value) => { setCaseId(value); setEvidenceHold(Boolean(value)); }}
-          options={(cases.data?.items ?? []).map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` }))} />
+          onChange={(value) => { setCaseId(value); setEvidenceHold(Boolean(value)); }} options={caseOptions} />
         <CheckboxField label={t('custody.evidenceHold')} checked={evidenceHold} onChange={setEvidenceHold} hint={t('custody.evidenceHoldHint')} />
       </div>
       <ErrorNotice error={failure} />

@@ -11,6 +11,7 @@ import { CheckboxField, SelectField, TextAreaField, TextField } from '../ui/form
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { fieldErrorsByPath } from '../ui/problems.ts';
 import { emptyTraceForm, expectedFlags, traceBodyOf, traceFormErrors, traceFormFrom, type TraceFormState } from './trace-form-model.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function NewTracePage() {
   const [params] = useSearchParams();
@@ -79,10 +80,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
     setSubmitted(true);
     setFailure(null);
     setDuplicateOf(null);
-    if (Object.keys(errors).length) {
-      document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-      return;
-    }
+    if (Object.keys(errors).length) return;
     setBusy(true);
     try {
       const body = traceBodyOf(form);
@@ -119,6 +117,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
     <section>
       <h1>{trace ? t('traceForm.editTitle', { reference: trace.reference }) : t('traceForm.newTitle')}</h1>
       <form onSubmit={onSubmit} noValidate className="trace-form">
+        <ErrorSummary />
         {!trace && (
           <SelectField label={t('traceForm.case')} name="caseId" value={form.caseId} onChange={set('caseId')} onBlur={touch('caseId')} required
             error={errorOf('caseId')} placeholder={t('common.choose')}

@@ -17,6 +17,7 @@ import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import type { CaseDetail } from '../../cases/schemas.ts';
 import { TraceResultPanel } from './trace-result.tsx';
+import { eventMessage } from './event-message.ts';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
 
 /** While the worker has the trace, poll every second; while a person has it, every 10 s; a final trace never changes. */
@@ -70,7 +71,7 @@ export function TracePage() {
       </div>
       <RegistryMatches matches={item.registryMatches} />
       {item.status === 'needs_info' && request_ && (
-        <Notice tone="warning"><strong>{t('traces.infoRequested')}</strong> {request_.message}</Notice>
+        <Notice tone="warning"><strong>{t('traces.infoRequested')}</strong> {eventMessage(t, request_)}</Notice>
       )}
       {item.urgent && item.urgentReason && <p><strong>{t('traceForm.urgentReason')}:</strong> {item.urgentReason}</p>}
       {item.qualityFlags.length > 0 && (
@@ -120,7 +121,7 @@ export function TracePage() {
             {event.stage && <> · {t(`stages.${event.stage}`)}</>}
             {event.fromStatus !== event.toStatus && <> · {event.fromStatus ? `${t(`traceStatus.${event.fromStatus}`)} → ` : ''}{t(`traceStatus.${event.toStatus}`)}</>}
             {' · '}{'system' in event.actor ? t('traces.systemActor') : `${event.actor.name} (${t(`roles.${event.actor.role}`)})`}
-            {event.message && <p className="event-message">{event.message}</p>}
+            {event.message && <p className="event-message">{eventMessage(t, event)}</p>}
           </li>
         ))}
       </ol>

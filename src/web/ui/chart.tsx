@@ -45,6 +45,8 @@ export function SimpleChart({ label, labels, values, kind = 'bar', locale }: Cha
         },
       },
     });
+    // How many category labels chart.js drew (it skips some when they crowd, unless told not to): for the browser tests.
+    canvas.current.dataset.labelsShown = String(chart.scales[kind === 'horizontal' ? 'y' : 'x']?.ticks.length ?? 0);
     return () => chart.destroy();
   }, [label, labels, values, kind, locale]);
   return (

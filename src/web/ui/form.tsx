@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type KeyboardEvent, type ReactNode } from 'react';
 
 interface ControlProps {
   id: string;
@@ -42,13 +42,14 @@ export function TextField(props: Common & {
   maxLength?: number;
   autoComplete?: string;
   placeholder?: string;
+  onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
 }) {
-  const { value, onChange, type = 'text', name, onBlur, disabled, maxLength, autoComplete, placeholder, ...field } = props;
+  const { value, onChange, type = 'text', name, onBlur, disabled, maxLength, autoComplete, placeholder, onKeyDown, ...field } = props;
   return (
     <Field {...field}>
       {(control) => (
         <input {...control} name={name} type={type} value={value} disabled={disabled} maxLength={maxLength}
-          autoComplete={autoComplete} placeholder={placeholder} required={field.required}
+          autoComplete={autoComplete} placeholder={placeholder} required={field.required} onKeyDown={onKeyDown}
           onChange={(event) => onChange(event.target.value)} onBlur={onBlur} />
       )}
     </Field>

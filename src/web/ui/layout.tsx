@@ -51,6 +51,7 @@ export function Layout() {
           <span className="who-name">{me.name}</span>
           <span className="who-detail">{t(`roles.${me.role}`)} · {me.agency.name} ({me.agency.code})</span>
         </div>
+        <NavLink to="/help" className="help-link">{t('nav.help')}</NavLink>
         <LanguageSwitch />
         <button type="button" onClick={() => void signOut()}>{t('layout.signOut')}</button>
       </header>

@@ -10,6 +10,7 @@ import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
+import { ErrorSummary } from '../ui/error-summary.tsx';
 
 /** Webhooks for administrators: register one (its secret is shown once), see them, send a test, read a delivery log. */
 export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
@@ -41,6 +42,7 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
     <section aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">{t('webhooks.title')}</h2>
       <form className="panel" onSubmit={submit} noValidate aria-label={t('webhooks.new')}>
+        <ErrorSummary />
         <div className="grid">
           <SelectField label={t('webhooks.agency')} value={agencyId} onChange={setAgencyId} required error={errorAt('/agencyId')} placeholder={t('common.choose')}
             options={agencies.map((agency) => ({ value: agency.id, label: `${agency.code} — ${agency.name}` }))} />

@@ -1,0 +1,73 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import type { ItemEvent, StockpileItem } from '../../stockpile/schemas.ts';
+import { request } from '../api/client.ts';
+import { LoadMore, usePagedList } from '../api/paged.tsx';
+import { RegistryMatches } from '../registry/registry-matches.tsx';
+import { useMe } from '../session/session.tsx';
+import { Badge } from '../ui/badges.tsx';
+import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
+import { useFormat } from '../ui/format.ts';
+import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { weaponLabel } from '../weapons/weapon-label.ts';
+import { useHoldAction } from './hold-action.ts';
+
+/** One stockpile item: where it is, whether it is held as evidence, and its whole custody history with the reasons. */
+export function StockItemPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const me = useMe();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const holdAction = useHoldAction(setConfirm);
+  const item = useQuery({ queryKey: ['stockpile', 'item', id], queryFn: () => request<StockpileItem>(`/stockpile/items/${id}`) });
+  const history = usePagedList<ItemEvent>(['stockpile', 'item', id, 'events'], (cursor) => `/stockpile/items/${id}/events${cursor ? `?cursor=${cursor}` : ''}`);
+  if (item.isPending) return <Loading />;
+  if (item.error) return <ErrorNotice error={item.error} />;
+  const it = item.data;
+  const action = it.evidenceHold ? 'release' : 'hold';
+  return (
+    <section>
+      <div className="page-header">
+        <h1>{t('custody.itemHeading', { reference: it.reference })}</h1>
+        <div className="badges">
+          <Badge tone={it.status === 'destroyed' ? 'neutral' : 'info'}>{t(`itemStatus.${it.status}`)}</Badge>
+          {it.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
+        </div>
+      </div>
+      {me.role === 'stockpile_manager' && it.status === 'in_custody' && (
+        <div className="actions"><button type="button" onClick={() => holdAction(it)}>{t(`custody.${action}`)}</button></div>
+      )}
+      <RegistryMatches matches={it.registryMatches} />
+      <dl className="facts">
+        <dt>{t('traces.weapon')}</dt><dd><Link to={`/weapons/${it.weaponId}`}>{weaponLabel(t, it.weapon)}</Link></dd>
+        <dt>{t('custody.source')}</dt><dd>{t(`itemSources.${it.source}`)}</dd>
+        <dt>{t('custody.intakeDate')}</dt><dd>{format.date(it.intakeDate)}</dd>
+        <dt>{t('custody.location')}</dt><dd>{it.storageLocation}</dd>
+        <dt>{t('traces.case')}</dt><dd>{it.caseId ? <Link to={`/cases/${it.caseId}`}>{t('traces.openCase')}</Link> : '—'}</dd>
+        {it.destructionId && (<><dt>{t('custody.destruction')}</dt><dd><Link to={`/destructions/${it.destructionId}`}>{t('custody.destruction')}</Link></dd></>)}
+      </dl>
+      <h2>{t('custody.history')}</h2>
+      <ErrorNotice error={history.error} />
+      {history.isPending ? <Loading /> : (
+        <table data-testid="item-history">
+          <thead><tr><th>{t('custody.when')}</th><th>{t('custody.what')}</th><th>{t('custody.who')}</th><th>{t('custody.reason')}</th></tr></thead>
+          <tbody>
+            {history.items.map((event, index) => (
+              <tr key={index}>
+                <td>{format.dateTime(event.at)}</td>
+                <td>{t(`itemEvents.${event.type}`)}</td>
+                <td>{event.actor ? `${event.actor.name} (${t(`roles.${event.actor.role as 'advisor'}`)})` : '—'}</td>
+                <td>{event.reason ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore list={history} />
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </section>
+  );
+}
