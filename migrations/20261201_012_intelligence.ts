@@ -199,7 +199,9 @@ export async function up(knex: Knex): Promise<void> {
     CREATE TRIGGER trace_events_indicators AFTER INSERT ON trace_events REFERENCING NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION record_completed_traces();
 
-    SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at));
+    -- Traces completed before this migration are queued like new completions: the worker records them in batches
+    -- after the deploy, instead of one long statement here.
+    INSERT INTO indicator_outbox (trace_id, queued_at) SELECT id, coalesce(completed_at, now()) FROM traces WHERE status = 'completed';
   `);
 }
 
