@@ -400,7 +400,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByTestId('critical-banner').waitFor();
     expect(await page.getByTestId('alert-count').getAttribute('aria-label')).toMatch(/alertas? abiertas?, \d+ críticas?/);
     await page.getByTestId('alert-count').click();
-    const row = page.getByTestId('alerts').locator('tr', { hasText: trace.reference });
+    // (The trace may also join a trafficking indicator, whose alert names it too: this is the destruction's alert.)
+    const destroyed = `El arma de ${trace.reference} consta como destruida`;
+    const row = page.getByTestId('alerts').locator('tr', { hasText: destroyed });
     await row.waitFor();
     expect(await row.innerText()).toContain(`El arma de ${trace.reference} consta como destruida`);
     expect(await row.innerText()).toContain('Crítica');
@@ -413,9 +415,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('button', { name: `Cerrar ${trace.reference}` }).click();
     await dialog(page).getByLabel('Qué se hizo').fill('El acta de destrucción se corrigió: el arma fue sustituida.');
     await dialog(page).getByRole('button', { name: 'Cerrar' }).click();
-    await page.getByTestId('alerts').locator('tr', { hasText: trace.reference }).waitFor({ state: 'detached' });
+    await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).waitFor({ state: 'detached' });
     await field(page, 'Estado').selectOption({ label: 'Cerrada' });
-    expect(await page.getByTestId('alerts').locator('tr', { hasText: trace.reference }).innerText()).toContain('El acta de destrucción se corrigió');
+    expect(await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).innerText()).toContain('El acta de destrucción se corrigió');
 
     // The registry: report a gun stolen; the next trace of it shows the match.
     const stolen = unique('ST');

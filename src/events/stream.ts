@@ -16,6 +16,11 @@ interface Listener {
   scope: Scope;
   /** Whether trafficking-indicator alerts are for this reader (see seesIntelligence). */
   intelligence: boolean;
+  /**
+   * Events the replay wrote: a live read may still bring one of them (it committed while the replay ran, and its
+   * NOTIFY was read after): it is not written twice.
+   */
+  replayed?: Set<string>;
   /** Live events that arrived while the replay was being written. */
   pending?: EventRow[];
 }
@@ -72,12 +77,16 @@ export class EventStreams {
     });
     if (!lastEventId) return;
     let replayed = lastEventId;
+    listener.replayed = new Set();
     for (const row of await eventsAfter(this.db, lastEventId, REPLAY_LIMIT)) {
       if (sees(listener, row)) res.write(frame(row));
+      listener.replayed.add(row.id);
       replayed = row.id;
     }
     for (const row of listener.pending ?? []) if (BigInt(row.id) > BigInt(replayed) && sees(listener, row)) res.write(frame(row));
     delete listener.pending;
+    // A late NOTIFY comes within moments; the ids are not kept for the stream's whole life.
+    setTimeout(() => { delete listener.replayed; }, 60_000).unref();
   }
 
   /** Ends every stream (shutdown): clients reconnect elsewhere with their Last-Event-ID. */
@@ -96,6 +105,7 @@ export class EventStreams {
         this.remember(row.id);
         for (const listener of this.listeners) {
           if (listener.pending) listener.pending.push(row);
+          else if (listener.replayed?.delete(row.id)) continue;
           else if (sees(listener, row)) listener.res.write(frame(row));
         }
       }
