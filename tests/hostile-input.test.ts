@@ -205,6 +205,21 @@ describe('hostile input, from the route registry', () => {
     }
   });
 
+  it('answers 403 to every role a route does not admit, from the route registry, and the refusal writes nothing', async () => {
+    const userOf = { investigator: 'investigator', advisor: 'advisor', stockpile_manager: 'stockpile', admin: 'admin' } as const;
+    let checked = 0;
+    for (const route of routes) {
+      if (!Array.isArray(route.roles)) continue;
+      for (const [role, who] of Object.entries(userOf)) {
+        if ((route.roles as readonly string[]).includes(role)) continue;
+        const res = await expectSafe(route, { ...BASE[keyOf(route)]!(), as: who });
+        expect(res.status, `${keyOf(route)} as ${role}`).toBe(403);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it('refuses U+0000 and unpaired surrogates in every body field, query parameter and CSV cell with 400 at its path', async () => {
     for (const route of routes) {
       const base = BASE[keyOf(route)]!();

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import type { ItemEvent, StockpileItem } from '../../stockpile/schemas.ts';
 import { request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
+import { CaseLink } from '../cases/case-link.tsx';
 import { RegistryMatches } from '../registry/registry-matches.tsx';
 import { useMe } from '../session/session.tsx';
 import { Badge } from '../ui/badges.tsx';
@@ -46,7 +47,7 @@ export function StockItemPage() {
         <dt>{t('custody.source')}</dt><dd>{t(`itemSources.${it.source}`)}</dd>
         <dt>{t('custody.intakeDate')}</dt><dd>{format.date(it.intakeDate)}</dd>
         <dt>{t('custody.location')}</dt><dd>{it.storageLocation}</dd>
-        <dt>{t('traces.case')}</dt><dd>{it.caseId ? <Link to={`/cases/${it.caseId}`}>{t('traces.openCase')}</Link> : '—'}</dd>
+        <dt>{t('traces.case')}</dt><dd>{it.caseId ? <CaseLink caseId={it.caseId} /> : '—'}</dd>
         {it.destructionId && (<><dt>{t('custody.destruction')}</dt><dd><Link to={`/destructions/${it.destructionId}`}>{t('custody.destruction')}</Link></dd></>)}
       </dl>
       <h2>{t('custody.history')}</h2>

@@ -15,7 +15,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
-import type { CaseDetail } from '../../cases/schemas.ts';
+import { CaseLink } from '../cases/case-link.tsx';
 import { TraceResultPanel } from './trace-result.tsx';
 import { eventMessage } from './event-message.ts';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
@@ -154,11 +154,4 @@ function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }
       ))}
     </ol>
   );
-}
-
-/** The trace's case by its number and title (the same query as the case page, so it is cached both ways). */
-function CaseLink({ caseId }: { caseId: string }) {
-  const { t } = useTranslation();
-  const kase = useQuery({ queryKey: ['case', caseId], queryFn: () => request<CaseDetail>(`/cases/${caseId}`) });
-  return <Link to={`/cases/${caseId}`}>{kase.data ? `${kase.data.caseNumber} — ${kase.data.title}` : t('traces.openCase')}</Link>;
 }
