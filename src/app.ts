@@ -24,6 +24,7 @@ import { DestructionService } from './destructions/service.ts';
 import { Api } from './http/api.ts';
 import { errorHandler, requestTimeout, unknownRoute } from './http/errors.ts';
 import { staticHeaders } from './http/static-headers.ts';
+import { verifyJsonShape } from './http/json-shape.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { admission } from './http/authenticate.ts';
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
     next();
   });
   app.use(API_BASE, admission(db, redis && deps.rateLimit ? new RateLimiter(redis, deps.rateLimit) : undefined));
-  app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonShape }));
   app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);
   if (deps.webRoot && !webUiRoutes(app, deps.webRoot)) logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');

@@ -272,4 +272,25 @@ describe('who reads intelligence', () => {
     expect((await t.as('farInvestigator').get(`/weapons/${gun.weaponId}/links`)).status).toBe(404);
     expect((await t.as('investigator').get('/weapons/00000000-0000-4000-8000-000000000001/links')).status).toBe(404);
   });
+
+  it('links: no tie through another agency\'s trace of the gun, so its purchaser and dealer cannot be inferred', async () => {
+    const buyer = person();
+    const licence = unique('L-');
+    const serial = unique('TESTOK');
+    const theirs = await trace('farInvestigator', { purchaser: buyer, licence, saleDate: daysBefore(900) }, { serial });
+    // The home agency holds the same gun in a case of its own (a draft), so it may read the weapon.
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const weapon = { manufacturer: 'Smith & Wesson', model: 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
+    const draft = await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true, weapon }));
+    expect(draft.body.weaponId).toBe(theirs.weaponId);
+    const mine = await trace('investigator', { purchaser: buyer, licence, saleDate: daysBefore(950) });
+
+    const links = await t.as('investigator').get(`/weapons/${theirs.weaponId}/links`);
+    expect(links.status).toBe(200);
+    expect(links.body.purchaser).toBeNull();
+    expect(links.body.dealer).toBeNull();
+    expect(links.body.related.some((l: { weaponId: string }) => l.weaponId === mine.weaponId)).toBe(false);
+    const admin = await t.as('admin').get(`/weapons/${theirs.weaponId}/links`);
+    expect(admin.body.related).toEqual(expect.arrayContaining([expect.objectContaining({ weaponId: mine.weaponId, via: 'purchaser' })]));
+  });
 });

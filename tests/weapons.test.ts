@@ -29,4 +29,22 @@ describe('weapons', () => {
     expect(stranger.status).toBe(404);
     expect((await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons?serial=${serial}`)).body.items).toEqual([]);
   });
+
+  it('answers ?caseId= of a case outside the caller\'s scope exactly like an unknown case (404)', async () => {
+    const serial = unique('W');
+    const weapon = { manufacturer: 'Colt', model: '1911', caliber: '.45 ACP', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
+    const homeCase = await createCase(t.client, t.users.investigator.token);
+    const farCase = await createCase(t.client, t.users.farInvestigator.token);
+    await t.as('investigator').post('/traces', traceBody(homeCase.id, { weapon }));
+    await t.as('farInvestigator').post('/traces', traceBody(farCase.id, { weapon }));
+    const own = await t.as('investigator').get(`/weapons?caseId=${homeCase.id}`);
+    expect(own.status).toBe(200);
+    expect(own.body.items).toHaveLength(1);
+    const other = await t.as('investigator').get(`/weapons?caseId=${farCase.id}`);
+    const unknown = await t.as('investigator').get('/weapons?caseId=00000000-0000-4000-8000-000000000001');
+    expect([other.status, unknown.status]).toEqual([404, 404]);
+    expect(other.body.detail).toBe(unknown.body.detail);
+    expect((await t.as('admin').get(`/weapons?caseId=${farCase.id}`)).body.items).toHaveLength(1);
+    expect((await t.as('advisor').get(`/weapons?caseId=${farCase.id}`)).status).toBe(404);
+  });
 });

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { TSchema } from 'typebox';
 import { invalid, type FieldError } from '../shared/problem.ts';
 import { hostileTextErrors, pointerEscape } from '../shared/hostile-text.ts';
+import { trimText, VISIBLE_MESSAGE, VISIBLE_PATTERN } from '../shared/schemas.ts';
 
 function createAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes, useDefaults: false });
@@ -10,6 +11,14 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
   ajv.addKeyword({ keyword: 'example' });
   ajv.addKeyword({ keyword: 'x-component' });
   ajv.addKeyword({ keyword: 'x-versioned' });
+  // Trims a string in place before its length and pattern are checked (see `Text`): what is stored is what was checked.
+  ajv.addKeyword({
+    keyword: 'x-trim', type: 'string', modifying: true, schemaType: 'boolean', before: 'maxLength', errors: false,
+    validate: (trim: boolean, data: string, _schema?: unknown, at?: { parentData: Record<string | number, unknown>; parentDataProperty: string | number }) => {
+      if (trim && at?.parentData) at.parentData[at.parentDataProperty] = trimText(data);
+      return true;
+    },
+  });
   return ajv;
 }
 
@@ -26,6 +35,8 @@ function toFieldError(error: ErrorObject, prefix: string): FieldError {
   } else if (error.keyword === 'additionalProperties') {
     path += `/${pointerEscape(String(error.params.additionalProperty))}`;
     message = 'is not a known field';
+  } else if ((error.keyword === 'pattern' && error.params.pattern === VISIBLE_PATTERN) || (error.keyword === 'minLength' && error.params.limit === 1)) {
+    message = VISIBLE_MESSAGE;
   } else if (error.keyword === 'enum') {
     message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
   }

@@ -66,7 +66,9 @@ const VIA_OF_KIND = { repeat_purchaser: 'purchaser', dealer_cluster: 'dealer', s
  */
 export async function linkedWeapons(db: Queryable, scope: Scope, weaponId: string, throughPurchaser: boolean): Promise<WeaponLinks['related']> {
   const kinds = Object.keys(VIA_OF_KIND).filter((k) => throughPurchaser || k !== 'repeat_purchaser');
-  const mine = db('indicator_traces as m').join('indicators as i', 'i.id', 'm.indicator_id')
+  // Only this gun's own traces in scope lead anywhere: a tie found through another agency's trace of it would tell the
+  // caller that agency's purchaser or dealer.
+  const mine = scopedWithRegion(db, 'indicator_traces', 'm', scope).join('indicators as i', 'i.id', 'm.indicator_id')
     .where('m.weapon_id', weaponId).whereIn('i.kind', kinds).distinct('m.indicator_id', 'i.kind');
   const viaIndicator = scopedWithRegion(db, 'indicator_traces', 'o', scope).join(mine.as('mine'), 'mine.indicator_id', 'o.indicator_id')
     .whereNot('o.weapon_id', weaponId)

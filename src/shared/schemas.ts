@@ -21,7 +21,19 @@ export const DateInput = (description?: string) =>
 export const TimestampInput = (description?: string) =>
   Type.String({ format: 'date-time', formatMinimum: `${EARLIEST_DATE}T00:00:00Z`, ...(description ? { description } : {}) });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-export const Text = (maxLength: number, minLength = 1) => Type.String({ minLength, maxLength });
+/** At least one character that is neither white space nor a format character. */
+export const VISIBLE_PATTERN = '[^\\p{White_Space}\\p{Cf}]';
+export const VISIBLE_MESSAGE = 'must contain a visible character';
+const TRIMMED_DESCRIPTION = 'Trimmed of white space and format characters; must contain a visible character';
+const EDGES = /^[\p{White_Space}\p{Cf}]+|[\p{White_Space}\p{Cf}]+$/gu;
+export const trimText = (text: string) => text.replace(EDGES, '');
+/**
+ * Text a person types. Trimmed of Unicode white space and format characters (U+00A0, U+200B, U+3000, U+FEFF…) before it
+ * is stored or matched, and refused when nothing visible is left — the rule the database's CHECKs rely on, stated here
+ * once: the validator trims (`x-trim`), the pattern refuses blank text, and the document shows both.
+ */
+export const Text = (maxLength: number, minLength = 1) =>
+  Type.String({ minLength, maxLength, pattern: VISIBLE_PATTERN, 'x-trim': true, description: TRIMMED_DESCRIPTION });
 export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2', example: 'SV' });
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 50 });
@@ -36,6 +48,8 @@ export const ProblemSchema = Type.Object({
   title: Type.String(),
   status: Type.Integer(),
   detail: Type.String(),
+  instance: Type.Optional(Type.String({ description: 'The path of the request this problem answers', example: '/api/v1/traces' })),
+  requestId: Type.Optional(Type.String({ description: 'The request id, as in X-Request-Id and the logs' })),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
   duplicateOf: Type.Optional(Uuid),
   currentStatus: Type.Optional(Type.String({ description: 'On a refused trace action: the status the trace is in' })),

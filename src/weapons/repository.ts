@@ -99,7 +99,12 @@ export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuer
   const rows = visibleWeapons(db, scope).select('w.*').orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.id', order: 'desc' }]).limit(limit + 1);
   if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
   if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
-  if (query.caseId) rows.whereIn('w.id', db('case_weapons').where('case_id', query.caseId).select('weapon_id'));
+  if (query.caseId) {
+    // A case the caller may not read is answered as an unknown one (404), so the list never tells that it exists.
+    const kase = await runQuery(db, applyScope(db('cases').where('id', query.caseId), 'agency_id', scope).select('id').limit(1));
+    if (!kase.length) return undefined;
+    rows.whereIn('w.id', db('case_weapons').where('case_id', query.caseId).select('weapon_id'));
+  }
   if (after) rows.whereRaw('(w.created_at, w.id) < (SELECT created_at, id FROM weapons WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: WeaponRow) => [row.id], toWeapon);
 }

@@ -1,5 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../shared/schemas.ts';
+import { IdParams, Page, ProblemSchema } from '../shared/schemas.ts';
 import { Weapon, WeaponDetail, WeaponQuery } from './schemas.ts';
 import * as service from './service.ts';
 
@@ -7,7 +7,10 @@ export function weaponRoutes(api: Api): void {
   api.add({
     method: 'get', path: '/weapons', tag: 'Weapons', query: WeaponQuery,
     summary: 'Weapons linked to a case in scope; `serial` is matched normalized',
-    responses: { 200: { description: 'A page of weapons', schema: Page(Weapon) } },
+    responses: {
+      200: { description: 'A page of weapons', schema: Page(Weapon) },
+      404: { description: '`caseId` names a case that does not exist or that you may not read (the two are not told apart)', schema: ProblemSchema, contentType: 'application/problem+json' },
+    },
     handler: async ({ db, ctx, query }) => ({ status: 200, body: await service.listWeapons(db, ctx, query) }),
   });
   api.add({

@@ -8,14 +8,14 @@ export function weaponRuleErrors(weapon: WeaponInput, base: string): FieldError[
     : [];
 }
 
-/** The stored description of a submitted weapon: trimmed, with absent optional fields as null. */
+/** The stored description of a submitted weapon (validation trimmed its text), with absent optional fields as null. */
 export const describeWeapon = (weapon: WeaponInput): WeaponDescription => ({
-  manufacturer: weapon.manufacturer.trim(),
-  model: weapon.model.trim(),
-  caliber: weapon.caliber.trim(),
+  manufacturer: weapon.manufacturer,
+  model: weapon.model,
+  caliber: weapon.caliber,
   type: weapon.type,
-  serialNumber: weapon.serialNumber?.trim() || null,
+  serialNumber: weapon.serialNumber ?? null,
   serialObliterated: weapon.serialObliterated ?? false,
-  importer: weapon.importer?.trim() || null,
+  importer: weapon.importer ?? null,
   countryOfManufacture: weapon.countryOfManufacture,
 });

@@ -27,5 +27,8 @@ export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: st
   return { weapon, ...cases, traces, stockpile, registryMatches: matches.get(id) ?? [] };
 }
 
-export const listWeapons = (db: Queryable, ctx: RequestContext, query: WeaponQuery) =>
-  repo.listWeapons(db, readScope(ctx.actor), query, query.limit ?? 50);
+export async function listWeapons(db: Queryable, ctx: RequestContext, query: WeaponQuery) {
+  const page = await repo.listWeapons(db, readScope(ctx.actor), query, query.limit ?? 50);
+  if (!page) throw notFound('Case');
+  return page;
+}
