@@ -12,6 +12,7 @@ import * as registryAlerts from './20261201_010_registry_alerts.ts';
 import * as eventsWebhooks from './20261201_011_events_webhooks.ts';
 import * as intelligence from './20261201_012_intelligence.ts';
 import * as eventMessageCodes from './20261201_013_event_message_codes.ts';
+import * as commitOrderAndRepair from './20261205_014_commit_order_and_repair.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_011_events_webhooks': eventsWebhooks,
   '20261201_012_intelligence': intelligence,
   '20261201_013_event_message_codes': eventMessageCodes,
+  '20261205_014_commit_order_and_repair': commitOrderAndRepair,
 };

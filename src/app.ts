@@ -128,13 +128,14 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   docsRoutes(app);
-  if (queue) queueBoardRoutes(app, db, queue);
+  const limiter = redis && deps.rateLimit ? new RateLimiter(redis, deps.rateLimit) : undefined;
+  if (queue) queueBoardRoutes(app, db, queue, limiter);
 
   app.use(API_BASE, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(API_BASE, admission(db, redis && deps.rateLimit ? new RateLimiter(redis, deps.rateLimit) : undefined));
+  app.use(API_BASE, admission(db, limiter));
   app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonShape }));
   app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);

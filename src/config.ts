@@ -107,6 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = error.instancePath.slice(1);
     throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name])} ${error.message}`);
   }
+  // Without a key of its own, webhook secrets would be encrypted with the development key that is in the source.
+  if (env.NODE_ENV === 'production' && !raw.WEBHOOK_SECRET_KEY) {
+    throw new ConfigError('invalid configuration: WEBHOOK_SECRET_KEY is required with NODE_ENV=production (64 hex characters: openssl rand -hex 32)');
+  }
   return raw as Config;
 }
 

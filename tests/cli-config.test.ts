@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it, inject } from 'vitest';
 import { loadConfig } from '../src/config.ts';
+import { spawnService } from './support/processes.ts';
 import { unique, useWorld } from './support/harness.ts';
 
 const t = useWorld();
@@ -13,6 +14,15 @@ const cli = (...args: string[]) =>
 describe('configuration', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({ PORT: 3000, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rastreo', REDIS_URL: 'redis://127.0.0.1:6379' });
+  });
+  it('refuses to start in production without a webhook secret key of its own (API and worker alike)', async () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required with NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: 'ab'.repeat(32) }).WEBHOOK_SECRET_KEY).toBe('ab'.repeat(32));
+    for (const script of ['src/main.ts', 'workers/trace-worker.ts']) {
+      const started = spawnService(script, { NODE_ENV: 'production', WEBHOOK_SECRET_KEY: '', PORT: '0', WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info' });
+      expect(await started.exited, script).not.toBe(0);
+      expect(started.output()).toContain('WEBHOOK_SECRET_KEY is required');
+    }
   });
   it('stops with a one-line message naming the bad setting', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^invalid configuration: PORT="eighty"/);

@@ -7,9 +7,14 @@ import { loadConfig } from '../src/config.ts';
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1]);
-/** The environment as compose passes it when nothing is set on the host: `${NAME:-default}` becomes its default. */
+/**
+ * The environment as compose passes it when only what it requires is set on the host: `${NAME:-default}` becomes its
+ * default, `${NAME:?message}` (compose refuses to start without it) a value of the right form.
+ */
+const REQUIRED_STAND_IN: Record<string, string> = { WEBHOOK_SECRET_KEY: 'ab'.repeat(32) };
 const interpolated = (env: Record<string, string>) =>
-  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)
+    .replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name: string) => REQUIRED_STAND_IN[name] ?? '')]));
 
 describe('docker compose', () => {
   it('builds one image, run by the api and the worker', () => {
@@ -28,6 +33,11 @@ describe('docker compose', () => {
     expect(seconds(worker.stop_grace_period) * 1000).toBeGreaterThan(workerConfig.WORKER_SHUTDOWN_MS);
     expect(api.healthcheck.test.join(' ')).toContain(`127.0.0.1:${apiConfig.PORT}/readyz`);
     expect(worker.healthcheck.test.join(' ')).toContain(`127.0.0.1:${workerConfig.WORKER_METRICS_PORT}/metrics`);
+  });
+
+  it('requires a webhook secret key, since the image runs with NODE_ENV=production', () => {
+    expect(dockerfile).toMatch(/ENV NODE_ENV=production/);
+    for (const name of ['api', 'worker']) expect(compose.services[name].environment.WEBHOOK_SECRET_KEY).toMatch(/^\$\{WEBHOOK_SECRET_KEY:\?/);
   });
 
   it('sets only configuration the service knows', () => {

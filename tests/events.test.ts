@@ -8,6 +8,13 @@ const t = useWorld({ privateDatabase: true, worker: { ADAPTER_LATENCY_MS: '20' }
 const about = (messages: StreamMessage[], traceId: string) => messages.filter((m) => m.data.data.traceId === traceId);
 
 describe('GET /events/stream', () => {
+  it('tells the client how long to wait before reconnecting (retry:) in its first message', async () => {
+    const stream = await openStream(t.client.baseUrl, t.users.investigator.token);
+    await waitFor(async () => stream.retry !== undefined, 'the retry field');
+    expect(Number(stream.retry)).toBeGreaterThan(0);
+    await stream.close();
+  });
+
   it('delivers a trace’s transitions in order, to those who may read it and no one else', async () => {
     const own = await openStream(t.client.baseUrl, t.users.investigator.token);
     const advisor = await openStream(t.client.baseUrl, t.users.advisor.token);
@@ -41,11 +48,11 @@ describe('GET /events/stream', () => {
     await t.as('investigator').post(`/traces/${before.id}/submit`);
     const missed = (await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true }))).body;
 
-    // A Last-Event-ID that is no event id is ignored (the stream starts live), never a failure.
-    for (const hostile of ['abc', '-1', '1'.repeat(40), '\u0000']) {
-      const odd = await openStream(t.client.baseUrl, t.users.investigator.token, hostile).catch(() => undefined);
-      expect(odd?.status ?? 200, hostile).toBe(200);
-      await odd?.close();
+    // A Last-Event-ID that is malformed or names no stored event is refused with 400 (never a silent, dead stream).
+    for (const hostile of ['abc', '-1', '01', '1'.repeat(40), '18446744073709551617', '9223372036854775807', '0']) {
+      const odd = await t.as('investigator').get('/events/stream', { 'last-event-id': hostile });
+      expect(odd.status, hostile).toBe(400);
+      expect(odd.body.errors).toEqual([expect.objectContaining({ path: '/header/Last-Event-ID' })]);
     }
     const again = await openStream(t.client.baseUrl, t.users.investigator.token, lastId);
     await waitFor(async () => about(again.messages, missed.id).length > 0, 'the missed events');

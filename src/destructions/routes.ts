@@ -1,11 +1,12 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
+import { DESTRUCTION_READERS } from '../shared/actor.ts';
 import { IdParams, Page, Uuid } from '../shared/schemas.ts';
 import { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery, DestructionVerify } from './schemas.ts';
 import type { DestructionService } from './service.ts';
 
 const managers = ['stockpile_manager'] as const;
-const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
+const readers = DESTRUCTION_READERS;
 
 export function destructionRoutes(api: Api, destructions: DestructionService): void {
   api.add({

@@ -18,9 +18,32 @@ export async function eventsBetween(db: Queryable, lo: string, hi: string): Prom
   return rows;
 }
 
-/** What came after `afterId`, for a reconnecting stream (events are kept `EVENT_RETENTION_HOURS`). */
+/** What came after `afterId` by id, for a live reader that lost its notifications for a while. */
 export async function eventsAfter(db: Queryable, afterId: string, limit: number): Promise<EventRow[]> {
   const { rows } = await db.raw(`${SELECT} WHERE e.id > ? AND e.type <> 'ping' ORDER BY e.id LIMIT ?`, [afterId, limit]) as { rows: EventRow[] };
+  return rows;
+}
+
+/** Whether an event with this id is stored (a reconnect's Last-Event-ID must name one; events are kept `EVENT_RETENTION_HOURS`). */
+export async function eventExists(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.raw('SELECT 1 FROM events WHERE id = ?', [id]) as { rows: unknown[] };
+  return rows.length > 0;
+}
+
+/**
+ * What a stream that last received event `lastId` has not seen: every event committed after it. Ids are taken at insert,
+ * not at commit, so besides the larger ids this includes a smaller id whose transaction was still open when `lastId` was
+ * written (its transaction is not older than that event's oldest open one, and not its own) — it may have committed
+ * after. Such an event that had in fact committed before is sent again: readers dedupe by id.
+ */
+export async function eventsCommittedAfter(db: Queryable, lastId: string, limit: number): Promise<EventRow[]> {
+  const { rows } = await db.raw(
+    `${SELECT}, (SELECT id, tx, tx_xmin, occurred_at FROM events WHERE id = :lastId) l
+      WHERE e.type <> 'ping'
+        AND (e.id > l.id OR (e.id < l.id AND e.tx >= l.tx_xmin AND e.tx <> l.tx AND e.occurred_at > l.occurred_at - interval '10 minutes'))
+      ORDER BY e.id LIMIT :limit`,
+    { lastId, limit },
+  ) as { rows: EventRow[] };
   return rows;
 }
 

@@ -49,6 +49,27 @@ export async function findActorByTokenHash(db: Queryable, hash: Buffer, kind: To
   };
 }
 
+/**
+ * Who each of these tokens (any kind) belongs to now, without extending a session: a live stream re-checks its caller
+ * with it. A token that no longer authenticates (revoked, rotated, expired, its user deactivated) is absent.
+ */
+export async function actorsOfTokens(db: Queryable, hashes: Buffer[]): Promise<Map<string, Actor>> {
+  if (!hashes.length) return new Map();
+  const { rows } = await db.raw(
+    `SELECT encode(t.token_hash, 'base64') AS key, u.id, u.name, u.email, u.role,
+            a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
+       FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
+      WHERE t.token_hash = ANY(?::bytea[]) AND t.revoked_at IS NULL AND u.active
+        AND (t.expires_at IS NULL OR t.expires_at > now())
+        AND (t.kind <> 'session' OR t.created_at > now() - make_interval(hours => ?))`,
+    [hashes, SESSION_MAX_HOURS],
+  ) as { rows: { key: string; id: string; name: string; email: string; role: Actor['role']; agency_id: string; code: string; agency_name: string; country: string; region: string }[] };
+  return new Map(rows.map((row) => [row.key, {
+    id: row.id, name: row.name, email: row.email, role: row.role,
+    agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
+  }]));
+}
+
 /** A session token's lookup also extends it: idle expiry moves on with each use, up to the session's maximum age. */
 async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tokenId: string; expiresAt: Date }) | undefined> {
   const { rows } = await db.raw(
@@ -56,11 +77,12 @@ async function touchSession(db: Queryable, hash: Buffer): Promise<(Actor & { tok
        UPDATE api_tokens SET last_used_at = now(),
               expires_at = LEAST(created_at + make_interval(hours => ?), now() + make_interval(mins => ?))
         WHERE token_hash = ? AND kind = 'session' AND revoked_at IS NULL AND expires_at > now()
+          AND created_at > now() - make_interval(hours => ?)
         RETURNING id, user_id, expires_at)
      SELECT t.id AS token_id, t.expires_at, u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
        FROM touched t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
       WHERE u.active`,
-    [SESSION_MAX_HOURS, SESSION_IDLE_MINUTES, hash],
+    [SESSION_MAX_HOURS, SESSION_IDLE_MINUTES, hash, SESSION_MAX_HOURS],
   );
   const row = rows[0];
   if (!row) return undefined;

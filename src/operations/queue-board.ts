@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type Request, type Router } from 'express';
 import type { Db } from '../db/knex.ts';
-import { actorOf, authenticate } from '../http/authenticate.ts';
+import { actorOf, authenticate, bearerToken } from '../http/authenticate.ts';
+import { ipKey, type RateLimiter } from '../http/rate-limit.ts';
 import { forbidden, unauthenticated } from '../shared/problem.ts';
 import type { Actor } from '../shared/actor.ts';
 import { insertToken } from '../identity/repository.ts';
@@ -25,7 +26,7 @@ const cookieAttributes = (req: Request, maxAge: number) =>
  * admin's bearer token): HttpOnly, SameSite=Strict, path /admin, Secure over HTTPS, holding a token of its own kind
  * that expires after 15 minutes and that nothing else accepts. API clients may send their bearer token instead.
  */
-export function queueBoardRoutes(app: Express, db: Db, queue: Queue): void {
+export function queueBoardRoutes(app: Express, db: Db, queue: Queue, limiter?: RateLimiter): void {
   let board: Promise<Router> | undefined;
   // bull-board and its UI are loaded on an admin's first visit, not at start.
   const load = async (): Promise<Router> => {
@@ -58,9 +59,14 @@ export function queueBoardRoutes(app: Express, db: Db, queue: Queue): void {
   app.use(`${QUEUE_BOARD_PATH}/session`, sessions);
 
   app.use(QUEUE_BOARD_PATH, async (req, res, next) => {
-    const fromCookie = req.get('authorization') ? undefined : cookieToken(req);
-    const actor = fromCookie ? await actorOf(db, fromCookie) : (await authenticate(db, req)).actor;
-    if (!actor) throw unauthenticated('Open the job queues from the administration page again: the board’s sign-in expired.');
+    const token = req.get('authorization') ? bearerToken(req) : cookieToken(req);
+    const actor = token ? await actorOf(db, token) : undefined;
+    if (!actor) {
+      // Anonymous: counted against the per-IP anonymous limit (429 past it) and refused without an audit row, so
+      // hammering the board neither floods the audit log nor costs more than a counter.
+      if (limiter) limiter.admit(res, await limiter.hit(ipKey(req.ip)), limiter.settings.anonymousMax);
+      throw unauthenticated('Open the job queues from the administration page again: the board’s sign-in expired.');
+    }
     admin(actor);
     res.set('Cache-Control', 'no-store');
     next();

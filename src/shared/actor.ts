@@ -35,6 +35,10 @@ export function readScope(actor: Actor): Scope {
 /** Who reads trafficking intelligence (indicators and their alerts): everyone but stockpile managers. */
 export const seesIntelligence = (actor: Actor) => actor.role !== 'stockpile_manager';
 
+/** Who reads destruction events (the /destructions routes, and their events on the live stream). */
+export const DESTRUCTION_READERS = ['stockpile_manager', 'advisor', 'admin'] as const satisfies readonly Role[];
+export const seesDestructions = (actor: Actor) => (DESTRUCTION_READERS as readonly Role[]).includes(actor.role);
+
 /** Stockpile managers see cases and traces without possessor and purchaser data. */
 export const seesPersonalData = (actor: Actor) => actor.role !== 'stockpile_manager';
 

@@ -75,6 +75,8 @@ export interface TestApp {
   client: Client;
   redis: Redis;
   prefix: string;
+  /** Ends the live streams and refuses new ones, as a shutdown does. */
+  closeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
-  const { app, stop } = createApp({
+  const { app, stop, closeStreams } = createApp({
     db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs, tokenCacheMs: 5_000, liveEvents: true,
     webhookAllowPrivateNetworks: options.webhookAllowPrivateNetworks ?? true,
     webRoot: options.webUi ? inject('webRoot') : undefined,
@@ -116,6 +118,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
     redis,
     prefix,
     client: new Client(`http://127.0.0.1:${port}`),
+    closeStreams,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

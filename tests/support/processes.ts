@@ -147,7 +147,7 @@ export interface WorkerProcess {
 }
 
 /** One of the service's own processes, from its TypeScript sources, with its output kept. */
-function spawnService(script: string, env: Record<string, string>): WorkerProcess {
+export function spawnService(script: string, env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

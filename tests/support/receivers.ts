@@ -44,6 +44,8 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
     headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal,
   });
   const messages: StreamMessage[] = [];
+  /** The `retry:` field of the stream, once read. */
+  let retry: string | undefined;
   let ended = false;
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -53,6 +55,7 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
         const { messages: complete, rest } = sseMessages(buffer + decoder.decode(chunk, { stream: true }));
         buffer = rest;
         for (const fields of complete) {
+          retry ??= fields.get('retry');
           const data = fields.get('data');
           if (data) messages.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(data) });
         }
@@ -66,6 +69,9 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
     status: response.status,
     contentType: response.headers.get('content-type'),
     messages,
+    get retry() {
+      return retry;
+    },
     get ended() {
       return ended;
     },

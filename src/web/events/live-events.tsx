@@ -42,7 +42,9 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
             setOpen(true);
             delay = 1_000;
           }, last, controller.signal);
-        } catch {
+        } catch (error) {
+          // A last id the server no longer keeps (400): start afresh (the pages refresh when the stream opens).
+          if ((error as { status?: number }).status === 400) last = undefined;
           // closed, refused or unreachable: poll meanwhile, try again shortly
         }
         setOpen(false);
