@@ -126,12 +126,30 @@ describe('webhooks', () => {
   });
 });
 
+describe('webhooks per agency', () => {
+  it('allows 20 webhooks per agency; the 21st is 409, and deleting one makes room', async () => {
+    const agency = t.neighbour.id;
+    const made: string[] = [];
+    const existing = (await admin().get(`/webhooks?agencyId=${agency}&limit=200`)).body.items.length as number;
+    for (let i = existing; i < 20; i++) made.push((await register('http://127.0.0.1:9/h', agency)).id);
+    const over = await admin().post('/webhooks', { agencyId: agency, url: 'http://127.0.0.1:9/h', events: ['alert.created'] });
+    expect(over.status).toBe(409);
+    expect(over.body.type).toMatch(/webhook-limit$/);
+    // Another agency is not affected.
+    expect((await admin().post('/webhooks', { agencyId: t.faraway.id, url: 'http://127.0.0.1:9/h', events: ['alert.created'] })).status).toBe(201);
+    expect((await admin().delete(`/webhooks/${made[0]}`)).status).toBe(204);
+    expect((await admin().post('/webhooks', { agencyId: agency, url: 'http://127.0.0.1:9/h', events: ['alert.created'] })).status).toBe(201);
+  });
+});
+
 describe('webhook URLs', () => {
   it('refuses loopback, private and link-local hosts unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set, and non-HTTP schemes always', async () => {
     const app = await startApp({ webhookAllowPrivateNetworks: false, databaseUrl: t.databaseUrl });
     try {
       const strict = app.client.as(t.users.admin.token);
-      for (const url of ['http://127.0.0.1:8080/h', 'http://localhost/h', 'http://10.1.2.3/h', 'http://192.168.0.10/h', 'http://169.254.169.254/latest', 'http://[::1]/h', 'http://[::ffff:127.0.0.1]/h', 'ftp://example.org/h']) {
+      for (const url of ['http://127.0.0.1:8080/h', 'http://localhost/h', 'http://10.1.2.3/h', 'http://192.168.0.10/h', 'http://169.254.169.254/latest', 'http://[::1]/h', 'http://[::ffff:127.0.0.1]/h', 'ftp://example.org/h',
+        'http://[::7f00:1]/h', 'http://[fec0::1]/h', 'http://[100::1]/h', 'http://[::ffff:7f00:1]/h', 'http://[64:ff9b::a00:1]/h', 'http://[2002:7f00:1::1]/h',
+        'http://100.64.0.1/h', 'http://192.0.2.10/h', 'http://0.0.0.0/h', 'http://[fe80::1]/h', 'http://[fd00::1]/h']) {
         const res = await strict.post('/webhooks', { agencyId: t.home.id, url, events: ['alert.created'] });
         expect(res.status, url).toBe(400);
         expect(res.body.errors[0].path, url).toBe('/url');
@@ -144,5 +162,17 @@ describe('webhook URLs', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('the address guard', () => {
+  it('accepts only globally routable unicast, judging IPv4-mapped and -compatible forms as their IPv4 address', async () => {
+    const { isGloballyRoutable } = await import('../src/webhooks/url-guard.ts');
+    const allowed = ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001::1'];
+    const refused = ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '255.255.255.255', '224.0.0.1',
+      '192.0.2.1', '198.18.0.1', '240.0.0.1', '::1', '::', '::7f00:1', '::ffff:7f00:1', '::ffff:10.0.0.1', 'fec0::1', '100::1', 'fe80::1', 'fc00::1',
+      'fd12:3456::1', 'ff02::1', '2001:db8::1', '2002:7f00:1::1', '64:ff9b::7f00:1', '2001::1', '3fff::1', 'not an address'];
+    expect(allowed.filter((address) => !isGloballyRoutable(address))).toEqual([]);
+    expect(refused.filter((address) => isGloballyRoutable(address))).toEqual([]);
   });
 });

@@ -62,7 +62,8 @@ export class Metrics {
 
   readonly reconcilerRepairs = new Counter({
     name: 'rastreo_reconciler_repairs_total',
-    help: 'Traces the reconciler handed back to the pipeline because they had no live job (0 when nothing is lost)',
+    help: 'Records (kind: trace, webhook_delivery) the reconciler gave a job back to because they had none live (0 when nothing is lost)',
+    labelNames: ['kind'] as const,
     registers: [this.registry],
   });
 

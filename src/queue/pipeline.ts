@@ -14,6 +14,7 @@ import { TraceProcessor, type TraceJob } from '../traces/pipeline/process-trace.
 import type { Metrics } from '../operations/metrics.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { Reconciler } from './reconciler.ts';
+import { traceRepair } from './trace-repair.ts';
 import { createRedis } from './redis.ts';
 import { createTraceQueue, TRACE_QUEUE } from './trace-queue.ts';
 
@@ -82,13 +83,17 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     prefix: config.QUEUE_PREFIX, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     secretKey: webhookSecretKey(config) ?? DEVELOPMENT_SECRET_KEY, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.EVENT_RETENTION_HOURS,
+    lockMs: config.WORKER_LOCK_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   }, logger, metrics);
   webhooks.start(notifications);
   const indicators = new IndicatorRelay(db, logger, config.OUTBOX_POLL_MS);
   indicators.start(notifications);
   const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS, notifications);
-  const reconciler = new Reconciler(db, queue, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
-    (count) => metrics?.reconcilerRepairs.inc(count));
+  // Everything that must have a live job while it is open is repaired by the one reconciler.
+  const reconciler = new Reconciler(db, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
+    (kind, count) => metrics?.reconcilerRepairs.inc({ kind }, count))
+    .register(traceRepair(queue))
+    .register(webhooks.repairable());
   await relay.start();
   await notifications.start();
   reconciler.start();

@@ -1,28 +1,48 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.ts';
-import type { TraceJob } from '../traces/pipeline/process-trace.ts';
-import { isUnchanged, requeueIfUnchanged, staleOpenTraces } from './outbox-repository.ts';
-import { traceJobId } from './trace-queue.ts';
 
 const LIVE_STATES = new Set(['waiting', 'prioritized', 'active', 'delayed', 'waiting-children']);
 
 /**
- * The safety net behind the outbox: a trace that has been queued or in progress for a while, with no outbox row and
- * no live job in Redis (Redis lost its data, a job was removed by hand, a job failed for a reason we did not foresee),
- * gets its job back.
+ * One kind of record that must have a live job in Redis while it is open (a queued trace, a pending webhook delivery).
+ * Every such kind registers here, so whatever rides on the queue inherits the same repair: Redis losing its data, a job
+ * removed by hand, a job failed or stalled for a reason nobody foresaw.
+ */
+export interface Repairable<T> {
+  /** What the log and the metric call these records. */
+  name: string;
+  queue: Queue;
+  /** Records open for longer than `afterMs` that should have a live job (none handed over in an outbox row meanwhile). */
+  stale(db: Db, afterMs: number): Promise<T[]>;
+  jobId(record: T): string;
+  /** Whether the record is still open as listed: a finished job whose record moved on is not lost, it just finished. */
+  unchanged(db: Db, record: T): Promise<boolean>;
+  /** Hands the record back to the queue, only if it is still as listed (re-checked under its row); true when it did. */
+  requeue(db: Db, record: T): Promise<boolean>;
+}
+
+/**
+ * The safety net behind every outbox: each pass lists every kind's stale records and gives a job back to each one that
+ * has no live job. One reconciler per worker process; several may run (each requeue is conditional on the row).
  */
 export class Reconciler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly kinds: Repairable<any>[] = [];
 
   constructor(
     private readonly db: Db,
-    private readonly queue: Queue<TraceJob>,
     private readonly logger: Logger,
     private readonly options: { intervalMs: number; afterMs: number },
-    private readonly onRepaired?: (count: number) => void,
+    private readonly onRepaired?: (kind: string, count: number) => void,
   ) {}
+
+  register<T>(kind: Repairable<T>): this {
+    this.kinds.push(kind);
+    return this;
+  }
 
   start(): void {
     this.timer = setInterval(() => {
@@ -32,21 +52,30 @@ export class Reconciler {
     }, this.options.intervalMs);
   }
 
+  /** One pass over every kind; how many records got their job back. */
   async runOnce(): Promise<number> {
-    let repaired = 0;
-    for (const trace of await staleOpenTraces(this.db, this.options.afterMs)) {
-      const job = await this.queue.getJob(traceJobId(trace.id, trace.queue_run));
-      if (job && LIVE_STATES.has(await job.getState())) continue;
-      // A worker commits a trace's final state before BullMQ marks its job finished: a finished job whose trace is still
-      // open as listed will never finish it, but one whose trace moved on just did — its job record stays.
-      if (job && !(await isUnchanged(this.db, trace))) continue;
-      // The old job must go first, or the relay could not add the new one under the same id.
-      if (job) await job.remove().catch(() => undefined);
-      if (await requeueIfUnchanged(this.db, trace)) repaired++;
+    let total = 0;
+    for (const kind of this.kinds) {
+      const repaired = await this.repair(kind);
+      if (!repaired) continue;
+      total += repaired;
+      this.logger.warn({ kind: kind.name, repaired }, 'reconciler gave jobs back to records that had no live job');
+      this.onRepaired?.(kind.name, repaired);
     }
-    if (repaired) {
-      this.logger.warn({ repaired }, 'reconciler re-enqueued traces that had no live job');
-      this.onRepaired?.(repaired);
+    return total;
+  }
+
+  private async repair<T>(kind: Repairable<T>): Promise<number> {
+    let repaired = 0;
+    for (const record of await kind.stale(this.db, this.options.afterMs)) {
+      const job = await kind.queue.getJob(kind.jobId(record));
+      if (job && LIVE_STATES.has(await job.getState())) continue;
+      // A worker commits a record's new state before BullMQ marks its job finished: a finished job whose record is still
+      // open as listed will never finish it, but one whose record moved on just did — its job record stays.
+      if (job && !(await kind.unchanged(this.db, record))) continue;
+      // The old job must go first, or the new one could not be added under the same id.
+      if (job) await job.remove().catch(() => undefined);
+      if (await kind.requeue(this.db, record)) repaired++;
     }
     return repaired;
   }

@@ -75,7 +75,7 @@ export async function listDeliveries(db: Queryable, webhookId: string, limit: nu
  * its own webhook) and removes the outbox rows. Returns every delivery of those events, new or already there, so a
  * relay that died after creating them re-adds their jobs (job ids are the delivery ids: adding twice adds once).
  */
-export async function fanOutEvents(db: Queryable, limit: number): Promise<{ id: string; eventId: string }[]> {
+export async function fanOutEvents(db: Queryable, limit: number): Promise<(DeliveryRun & { eventId: string })[]> {
   const { rows } = await db.raw(
     `WITH taken AS (SELECT o.event_id FROM event_outbox o ORDER BY o.event_id LIMIT :limit FOR UPDATE SKIP LOCKED),
           gone AS (DELETE FROM event_outbox o USING taken WHERE o.event_id = taken.event_id RETURNING o.event_id),
@@ -87,20 +87,20 @@ export async function fanOutEvents(db: Queryable, limit: number): Promise<{ id: 
                 AND (CASE WHEN e.type = 'ping' THEN w.id = (e.data->>'webhookId')::uuid ELSE e.type = ANY(w.events) END)
              ORDER BY e.id
             ON CONFLICT (webhook_id, event_id) DO UPDATE SET type = EXCLUDED.type
-            RETURNING id, event_id)
-     SELECT id, event_id::text AS "eventId" FROM made ORDER BY event_id`, { limit },
-  ) as { rows: { id: string; eventId: string }[] };
+            RETURNING id, event_id, run)
+     SELECT id, run, event_id::text AS "eventId" FROM made ORDER BY event_id`, { limit },
+  ) as { rows: (DeliveryRun & { eventId: string })[] };
   return rows;
 }
 
 export interface DeliveryWork {
-  id: string; status: Delivery['status']; attempts: number; subjectId: string; webhookId: string; eventId: string;
+  id: string; status: Delivery['status']; attempts: number; run: number; parked: boolean; subjectId: string; webhookId: string; eventId: string;
   url: string; secretEncrypted: string; deleted: boolean; event: Event;
 }
 
 export async function deliveryWork(db: Queryable, id: string): Promise<DeliveryWork | undefined> {
   const { rows: [row] } = await db.raw(
-    `SELECT d.id, d.status, d.attempts, d.subject_id AS "subjectId", d.webhook_id AS "webhookId", d.event_id::text AS "eventId",
+    `SELECT d.id, d.status, d.attempts, d.run, d.parked, d.subject_id AS "subjectId", d.webhook_id AS "webhookId", d.event_id::text AS "eventId",
             w.url, w.secret_encrypted AS "secretEncrypted", w.deleted_at IS NOT NULL AS deleted,
             jsonb_build_object('id', e.id::text, 'type', e.type, 'occurredAt', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data) AS event
        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN events e ON e.id = d.event_id
@@ -109,32 +109,68 @@ export async function deliveryWork(db: Queryable, id: string): Promise<DeliveryW
   return row;
 }
 
-/** Whether an earlier event about the same record still waits for this webhook (its order must hold). */
+/** Whether an earlier event still waits for this webhook: deliveries to one webhook are made in event order. */
 export async function earlierPending(db: Queryable, work: DeliveryWork): Promise<boolean> {
-  const row = await db('webhook_deliveries').where({ webhook_id: work.webhookId, subject_id: work.subjectId, status: 'pending' })
+  const row = await db('webhook_deliveries').where({ webhook_id: work.webhookId, status: 'pending' })
     .where('event_id', '<', work.eventId).first('id');
   return Boolean(row);
 }
 
-/** Sets a delivery aside until the earlier ones about its record have been delivered or have failed. */
-export async function park(db: Queryable, id: string): Promise<void> {
-  await db('webhook_deliveries').where({ id, status: 'pending' }).update({ parked: true });
+/** Sets a delivery aside (this run of it) until the earlier ones of its webhook have been delivered or have failed. */
+export async function park(db: Queryable, work: DeliveryWork): Promise<void> {
+  await db('webhook_deliveries').where({ id: work.id, run: work.run, status: 'pending' }).update({ parked: true });
+}
+
+export interface DeliveryRun {
+  id: string;
+  run: number;
 }
 
 /**
- * Takes the parked deliveries whose turn has come (no earlier delivery of their record still pending for their webhook),
- * in the caller's transaction, so each is sent on exactly once.
+ * Takes the parked deliveries whose turn has come (no earlier delivery still pending for their webhook), in the caller's
+ * transaction, each with a new run (so a new job id), so each is sent on exactly once.
  */
-export async function takeUnparked(db: Queryable, limit: number): Promise<string[]> {
+export async function takeUnparked(db: Queryable, limit: number): Promise<DeliveryRun[]> {
   const { rows } = await db.raw(
-    `UPDATE webhook_deliveries d SET parked = false
-      WHERE d.id IN (SELECT p.id FROM webhook_deliveries p WHERE p.parked
-                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = p.webhook_id AND e.subject_id = p.subject_id
+    `UPDATE webhook_deliveries d SET parked = false, run = d.run + 1
+      WHERE d.id IN (SELECT p.id FROM webhook_deliveries p WHERE p.parked AND p.status = 'pending'
+                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = p.webhook_id
                                          AND e.status = 'pending' AND e.event_id < p.event_id)
                      ORDER BY p.event_id LIMIT ? FOR UPDATE SKIP LOCKED)
-      RETURNING d.id`, [limit],
-  ) as { rows: { id: string }[] };
-  return rows.map((row) => row.id);
+      RETURNING d.id, d.run`, [limit],
+  ) as { rows: DeliveryRun[] };
+  return rows;
+}
+
+/**
+ * Pending deliveries that should have a live job: not parked, and untouched for longer than `afterMs` (a delivery being
+ * retried is touched at each attempt). The reconciler's candidates; the oldest first.
+ */
+export async function stalePendingDeliveries(db: Queryable, afterMs: number, limit = 500): Promise<DeliveryRun[]> {
+  const { rows } = await db.raw(
+    `SELECT d.id, d.run FROM webhook_deliveries d
+      WHERE d.status = 'pending' AND NOT d.parked
+        AND coalesce(d.last_attempt_at, d.created_at) < now() - make_interval(secs => ?)
+      ORDER BY d.event_id LIMIT ?`, [afterMs / 1000, limit],
+  ) as { rows: DeliveryRun[] };
+  return rows;
+}
+
+export async function deliveryUnchanged(db: Queryable, delivery: DeliveryRun): Promise<boolean> {
+  return Boolean(await db('webhook_deliveries').where({ id: delivery.id, run: delivery.run, status: 'pending', parked: false }).first('id'));
+}
+
+/** The next run of a delivery that lost its job, only if it is still pending in the same run; undefined otherwise. */
+export async function nextRun(db: Queryable, delivery: DeliveryRun): Promise<DeliveryRun | undefined> {
+  const [row] = await db('webhook_deliveries').where({ id: delivery.id, run: delivery.run, status: 'pending', parked: false })
+    .update({ run: db.raw('run + 1') }).returning(['id', 'run']) as DeliveryRun[];
+  return row;
+}
+
+/** Webhooks an agency has (not deleted). */
+export async function webhookCount(db: Queryable, agencyId: string): Promise<number> {
+  const [row] = await live(db).where({ agency_id: agencyId }).count({ n: '*' });
+  return Number(row?.n ?? 0);
 }
 
 export async function recordAttempt(db: Queryable, id: string, outcome: { status: Delivery['status']; responseStatus: number | null; error: string | null }) {

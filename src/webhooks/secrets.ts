@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /**
  * Webhook secrets must be readable to sign deliveries, so they are encrypted at rest rather than hashed: AES-256-GCM with
@@ -6,7 +7,8 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
  */
 export const DEVELOPMENT_SECRET_KEY = createHash('sha256').update('rastreo development webhook key — set WEBHOOK_SECRET_KEY').digest();
 
-export const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+/** `whsec_` and 32 random bytes in standard base64: the form Standard Webhooks libraries take as it is shown. */
+export const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 export function encryptSecret(key: Buffer, secret: string): string {
   const iv = randomBytes(12);
@@ -26,4 +28,19 @@ export function decryptSecret(key: Buffer, stored: string): string {
 export function signature(secret: string, body: string, at = new Date()): string {
   const t = Math.floor(at.getTime() / 1000);
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+/**
+ * The Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 over
+ * "<id>.<timestamp>.<body>">`), keyed by the secret's bytes after `whsec_` as that specification reads them (secrets made
+ * before it was supported are base64url, which Node reads alike).
+ */
+export function standardSignature(secret: string, eventId: string, body: string, at = new Date()): Record<string, string> {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const seconds = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  return {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(seconds.getTime() / 1000),
+    'webhook-signature': new Webhook(key, { format: 'raw' }).sign(eventId, seconds, body),
+  };
 }

@@ -1,12 +1,14 @@
 import { audit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import type { RequestContext } from '../shared/actor.ts';
-import { invalidField, notFound } from '../shared/problem.ts';
+import { conflict, invalidField, notFound } from '../shared/problem.ts';
 import { agencyExists } from '../identity/repository.ts';
 import * as repo from './repository.ts';
 import type { WebhookCreate, WebhookQuery } from './schemas.ts';
 import { encryptSecret, newSecret } from './secrets.ts';
 import { webhookUrlProblem } from './url-guard.ts';
+
+export const MAX_WEBHOOKS_PER_AGENCY = 20;
 
 export interface WebhookSettings {
   allowPrivateNetworks: boolean;
@@ -25,6 +27,11 @@ export class WebhookService {
     // Stored as the URL parser writes it (scheme and host lower-cased), as it will be requested.
     const normalized = { ...body, url: new URL(body.url).href };
     return db.transaction(async (trx) => {
+      // Counted under the agency's row lock, so two creations at once cannot both take the last place.
+      await trx('agencies').where({ id: body.agencyId }).forUpdate().first('id');
+      if ((await repo.webhookCount(trx, body.agencyId)) >= MAX_WEBHOOKS_PER_AGENCY) {
+        throw conflict('webhook-limit', `An agency has at most ${MAX_WEBHOOKS_PER_AGENCY} webhooks; delete one first.`);
+      }
       const webhook = await repo.insertWebhook(trx, normalized, encryptSecret(this.settings.secretKey, secret), ctx.actor.id);
       await audit(trx, ctx, { action: 'webhook.create', entity: 'webhook', entityId: webhook.id, details: { agencyId: body.agencyId, url: webhook.url, events: body.events } });
       return { ...webhook, secret };
