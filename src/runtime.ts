@@ -128,7 +128,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     await once(server, 'listening');
     logger.info({ port: config.PORT }, 'rastreo api listening');
   } else {
-    metrics.watch(db, queue);
+    // A worker-only process reports its own metrics; the database- and queue-wide gauges come from the API processes.
     server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();

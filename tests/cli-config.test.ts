@@ -46,6 +46,7 @@ describe('cli', () => {
     await expect(cli('destroy-everything')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command: destroy-everything') });
   });
 
+  // Eight Node processes, each loading TypeScript: on a busy 2-core machine that takes far longer than one test usually may.
   it('--help prints to stdout and exits 0 without creating or migrating a database, for every command', async () => {
     // A database that does not exist: asking for help must leave it that way.
     const name = `rastreo_test_help_${unique('').toLowerCase().replace(/[^a-z0-9]/g, '')}`;
@@ -61,7 +62,7 @@ describe('cli', () => {
     expect((await help('src/db/migrate-cli.ts', '--help')).stdout).toContain('usage: npm run migrate');
     const { rows } = await t.db.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
     expect(rows).toEqual([]);
-  });
+  }, 180_000);
 
   it('demo seeds 3 agencies in 2 regions, one user per role and a dozen cases and traces; tokens walk a trace to queued', async () => {
     const { stdout } = await cli('demo');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Client, createCase, intakeItem, traceBody, useWorld } from './support/harness.ts';
+import { waitFor } from './support/processes.ts';
 
 const t = useWorld();
 const inv = () => t.as('investigator');
@@ -171,7 +172,33 @@ describe('ETag and If-Match', () => {
     expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
   });
+
+  it('a PATCH with If-Match that loses a race with /submit answers 412 (not 409), and changes nothing', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const draft = (await inv().post('/traces', traceBody(kase.id, { draft: true }))).body;
+    const etag = (await inv().get(`/traces/${draft.id}`)).headers.get('etag')!;
+    const racer = await t.db.transaction();
+    try {
+      // The submit holds the row: the PATCH reads the draft at its version, then its write waits for the row.
+      await racer('traces').where({ id: draft.id }).forUpdate().first('id');
+      const patching = inv().patch(`/traces/${draft.id}`, { notes: 'Editado' }, { 'if-match': etag });
+      await waitForLockWaiter(t.db);
+      await racer('traces').where({ id: draft.id }).update({ status: 'pending_review', version: t.db.raw('version + 1') });
+      await racer.commit();
+      const patched = await patching;
+      expect(patched.status).toBe(412);
+      expect(patched.body.type).toMatch(/precondition-failed$/);
+      expect(patched.headers.get('etag')).not.toBe(etag);
+      expect((await inv().get(`/traces/${draft.id}`)).body.notes).not.toBe('Editado');
+    } finally {
+      if (!racer.isCompleted()) await racer.rollback();
+    }
+  });
 });
+
+/** Until some statement of this database waits for a row lock. */
+const waitForLockWaiter = (db: typeof t.db) => waitFor(async () =>
+  (await db.raw("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows.length > 0, 'a statement waiting for the row');
 
 describe('Location, Allow, WWW-Authenticate, Cache-Control, Content-Disposition', () => {
   it('every 201 names the created resource in Location, and it can be read there', async () => {

@@ -180,13 +180,37 @@ describe('web sessions', () => {
     expect((await t.client.as(res.body.token).get('/me')).status).toBe(401);
   });
 
+  it('a session past its 12-hour cap does not work, not even for one more request', async () => {
+    const user = await person();
+    const token = (await t.client.post('/sessions', { email: user.email, password: PASSWORD })).body.token as string;
+    // Its idle expiry still ahead (set at its last use), but signed in more than 12 hours ago.
+    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' })
+      .update({ created_at: t.db.raw("now() - interval '12 hours 1 minute'"), expires_at: t.db.raw("now() + interval '20 minutes'") });
+    expect((await t.client.as(token).get('/me')).status).toBe(401);
+  });
+
+  it('hashes new passwords with OWASP-strength scrypt and upgrades a weaker stored hash at the next sign-in', async () => {
+    const user = await person();
+    expect((await t.db('users').where({ id: user.id }).first()).password_hash).toMatch(/^scrypt\$32768\$8\$3\$/);
+    const { scrypt, randomBytes } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const key = await new Promise<Buffer>((resolve, reject) => scrypt(PASSWORD, salt, 32, { N: 2 ** 14, r: 8, p: 1 }, (e, k) => (e ? reject(e) : resolve(k))));
+    await t.db('users').where({ id: user.id }).update({ password_hash: `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}` });
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+    const upgraded = (await t.db('users').where({ id: user.id }).first()).password_hash as string;
+    expect(upgraded).toMatch(/^scrypt\$32768\$8\$3\$/);
+    expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
+  });
+
   it('answers wrong email and wrong password alike', async () => {
     const user = await person();
     const wrongPassword = await t.client.post('/sessions', { email: user.email, password: 'nope nope nope' });
     const wrongEmail = await t.client.post('/sessions', { email: 'nobody@example.org', password: PASSWORD });
     expect(wrongPassword.status).toBe(401);
     expect(wrongEmail.status).toBe(401);
-    expect(wrongPassword.body).toEqual(wrongEmail.body);
+    const { requestId: _a, ...one } = wrongPassword.body;
+    const { requestId: _b, ...other } = wrongEmail.body;
+    expect(one).toEqual(other);
     expect((await t.client.post('/sessions', { email: user.email })).status).toBe(400);
   });
 

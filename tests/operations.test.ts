@@ -56,11 +56,17 @@ describe('health and metrics', () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const trace = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id));
     await t.client.as(t.users.investigator.token).get(`/traces/${trace.body.id}`);
+    // A refused request is counted under its full template too (not the router's path alone).
+    expect((await t.client.as(t.users.investigator.token).get('/traces/00000000-0000-4000-8000-000000000001')).status).toBe(404);
+    expect((await t.client.as(t.users.investigator.token).post('/traces', { caseId: 'x' })).status).toBe(400);
     const res = await fetch(`${t.client.baseUrl}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toContain('text/plain');
     expect(text).toContain('rastreo_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/traces/:id",status="200"}');
     expect(text).not.toContain(trace.body.id);
+    expect(text).toContain('method="GET",route="/api/v1/traces/:id",status="404"}');
+    expect(text).toContain('method="POST",route="/api/v1/traces",status="400"}');
+    expect(text).not.toMatch(/route="\/traces/);
     expect(text).toMatch(/rastreo_traces\{status="queued"\} [1-9]/);
     expect(text).toMatch(/rastreo_trace_outbox_backlog [1-9]/);
     expect(text).toMatch(/rastreo_trace_queue_jobs\{state="waiting"\} \d+/);

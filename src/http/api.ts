@@ -109,6 +109,7 @@ export class Api {
 
     this.methods.set(spec.path, [...(this.methods.get(spec.path) ?? []), spec.method]);
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
+      res.locals.route = `${req.baseUrl}${spec.path}`;
       const ctx = needsAuth ? await authenticate(this.db, req) : undefined;
       try {
         if (ctx && roles && !roles.includes(ctx.actor.role)) throw forbidden();

@@ -7,7 +7,8 @@ import { HEADERS, PARAMETERS, ROOT_PATHS, WEBHOOKS } from './openapi-operations.
 const PROBLEM_RESPONSES: Record<number, string> = {
   400: 'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
     '(`/query/<name>` for a query parameter, `/header/<name>` for a header). Text containing U+0000 or an unpaired UTF-16 ' +
-    'surrogate, and dates before 1900-01-01, are refused here too',
+    'surrogate, text that is blank once trimmed of white space and format characters, dates before 1900-01-01, and a JSON ' +
+    'body nested deeper than 32 levels or with more than 10,000 values (or 10,000 objects and arrays) are refused here too',
   401: 'Missing, invalid or revoked token, or deactivated user',
   403: 'The caller’s role may not do this',
   404: 'Not found, or outside the caller’s scope',
@@ -159,7 +160,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
       description: 'Firearms trace request workflow. Errors are RFC 9457 problem details; lists are keyset-paginated. ' +
         'A method a path does not support answers 405 with `Allow`; `OPTIONS` answers 204 with `Allow`. Records with a ' +
         'version (traces, cases, stockpile items, destruction events) carry a strong `ETag`; send it back in `If-Match` ' +
-        'on a change to get 412 instead of overwriting someone else’s change.',
+        'on a change to get 412 instead of overwriting someone else’s change. Text a person types is trimmed of white space and ' +
+        'format characters before it is stored or matched. One request\'s bad data never fails another\'s: a value the ' +
+        'database would refuse is refused by validation first (400 at its field), and a row that still fails a statement ' +
+        'shared by several requests is retried alone, so only its own request gets the error (400 or 409). Every problem ' +
+        'carries `instance` (the request path) and `requestId`.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/' }],

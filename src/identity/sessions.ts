@@ -2,7 +2,7 @@ import { writeAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { Problem, unauthenticated } from '../shared/problem.ts';
 import type { RequestContext } from '../shared/actor.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { clearSignInFailures, insertToken, notifyIdentityChanged, recordSignInFailure, revokeSession, signInCandidate, toUser } from './repository.ts';
 import { tokenCacheOf } from './token-cache.ts';
 import type { User } from './schemas.ts';
@@ -50,8 +50,10 @@ export async function signIn(db: Queryable, email: string, password: string, ori
   }
   const { token, hash } = newToken(SESSION_TOKEN_PREFIX);
   const expiresAt = new Date(Date.now() + SESSION_IDLE_MINUTES * 60_000);
+  const rehashed = needsRehash(row.password_hash!) ? await hashPassword(password) : undefined;
   await db.transaction(async (trx) => {
     await clearSignInFailures(trx, addressHash);
+    if (rehashed) await trx('users').where({ id: row.id, password_hash: row.password_hash }).update({ password_hash: rehashed });
     await insertToken(trx, row.id, hash, 'session', expiresAt);
     await writeAudit(trx, who, { action: 'session.created', entity: 'user', entityId: row.id });
   });

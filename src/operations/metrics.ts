@@ -72,7 +72,11 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Gauges read at scrape time: traces by status, the outbox backlog and the BullMQ queue depth. */
+  /**
+   * Gauges read at scrape time: traces by status, the outbox backlog and the BullMQ queue depth. They describe the
+   * database and the queue, not the process, so only API processes report them, each the same value: aggregate them
+   * across replicas with max(), never sum().
+   */
   watch(db: Db, queue?: Queue): void {
     new Gauge({
       name: 'rastreo_traces', help: 'Traces by status', labelNames: ['status'] as const, registers: [this.registry],
@@ -114,7 +118,8 @@ export class Metrics {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        // An API route records its template when it matches (by the time an error is answered, the router's base is gone).
+        const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
         end({ method: req.method, route, status: String(res.statusCode) });
       });
       next();

@@ -100,7 +100,11 @@ export class TraceService {
     });
     if ('row' in result) return presentTrace(db, ctx, result.row, 'reply');
     if (result.problem === 'duplicate') throw duplicateProblem(result.duplicateOf ?? undefined);
-    if (result.problem === 'changed') throw conflict('concurrent-change', 'The trace changed while you were editing it; reload it and try again.');
+    if (result.problem === 'changed') {
+      // The trace moved on between the read and the write: with If-Match that is a failed precondition like any other.
+      if (precondition !== undefined) throw preconditionFailed('Trace', (await this.load(db, ctx, id)).version);
+      throw conflict('concurrent-change', 'The trace changed while you were editing it; reload it and try again.');
+    }
     throw caseProblem(result.problem === 'case-closed' ? 'closed' : null)!;
   }
 
