@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
@@ -27,7 +31,7 @@ export default tseslint.config(
         { type: 'server', pattern: 'src/*' },
       ],
       'boundaries/files': [
-        { category: 'contract', pattern: ['src/shared/*.ts', 'src/*/schemas.ts', 'src/*/rules.ts', 'src/*/transitions.ts'] },
+        { category: 'contract', pattern: ['src/shared/*.ts', 'src/i18n/*.ts', 'src/*/schemas.ts', 'src/*/rules.ts', 'src/*/transitions.ts'] },
       ],
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },
     },

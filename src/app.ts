@@ -11,7 +11,7 @@ import type { Queue } from 'bullmq';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { RedisConnection } from './queue/redis.ts';
+import type { RedisConnection } from './platform/redis.ts';
 import type { Logger } from 'pino';
 import { auditRoutes } from './audit/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
@@ -27,7 +27,8 @@ import { staticHeaders } from './http/static-headers.ts';
 import { verifyJsonShape } from './http/json-shape.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { admission } from './http/authenticate.ts';
+import { WEBHOOKS } from './webhooks/openapi.ts';
+import { admission, authenticate } from './identity/authenticate.ts';
 import { RateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { docsRoutes } from './operations/docs.ts';
@@ -101,7 +102,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   if (notifications && deps.liveEvents) streams.listen(notifications);
   void notifications?.start();
 
-  const api = new Api(db);
+  const api = new Api(db, authenticate);
   identityRoutes(api);
   caseRoutes(api);
   weaponRoutes(api);
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
 
   metrics.watch(db, queue);
   healthRoutes(app, db, redis, deps.shuttingDown);
-  const openapi = buildOpenApi(api.routes, API_BASE);
+  const openapi = buildOpenApi(api.routes, API_BASE, WEBHOOKS);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

@@ -8,9 +8,9 @@ import { createDb, ensureDatabase, type Db } from './db/knex.ts';
 import { migrateToLatest, pendingMigrations } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { Metrics } from './operations/metrics.ts';
-import { startPipeline, type Pipeline } from './queue/pipeline.ts';
-import { createRedis } from './queue/redis.ts';
-import { createTraceQueue } from './queue/trace-queue.ts';
+import { startPipeline, type Pipeline } from './worker/pipeline.ts';
+import { createRedis } from './platform/redis.ts';
+import { createTraceQueue } from './traces/pipeline/queue.ts';
 
 function configOrExit(overrides: Partial<NodeJS.ProcessEnv>): Config {
   try {

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/knex.ts';
-import { createTraceQueue } from '../src/queue/trace-queue.ts';
+import { createTraceQueue } from '../src/traces/pipeline/queue.ts';
 import { Client, createCase, createWorld, traceBody, type World } from './support/harness.ts';
 import { PrivateRedisCluster, privateDatabase, spawnApi, spawnWorker, uniquePrefix, waitFor, type WorkerProcess } from './support/processes.ts';
 

@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { readScope, seesIntelligence, type RequestContext } from '../shared/actor.ts';
 import { conflict, notFound } from '../shared/problem.ts';

@@ -1,6 +1,5 @@
-import { runQuery, type Queryable } from '../db/knex.ts';
+import type { Queryable } from '../db/knex.ts';
 import { decodeSequenceCursor, pageOf } from '../db/pagination.ts';
-import type { AuditActor, AuditEntry as NewAuditEntry } from './audit-log.ts';
 import type { AuditEntry, AuditQuery } from './schemas.ts';
 
 interface AuditRow {
@@ -30,20 +29,3 @@ export async function listAudit(db: Queryable, query: AuditQuery, limit: number)
   return pageOf(await rows, limit, (row: AuditRow) => [row.id], toEntry);
 }
 
-/** Several entries by one actor, in one statement. */
-export async function writeAudits(db: Queryable, who: AuditActor, entries: NewAuditEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await runQuery(db, db('audit_log').insert(entries.map((entry) => ({
-    component: who.component,
-    actor_id: who.actorId ?? null,
-    role: who.role ?? null,
-    agency_id: who.agencyId ?? null,
-    request_id: who.requestId ?? null,
-    ip: who.ip ?? null,
-    action: entry.action,
-    entity: entry.entity ?? null,
-    entity_id: entry.entityId ?? null,
-    outcome: entry.outcome ?? 'success',
-    details: entry.details ? JSON.stringify(entry.details) : null,
-  }))));
-}

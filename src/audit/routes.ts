@@ -1,6 +1,6 @@
 import type { Api } from '../http/api.ts';
 import { Page } from '../shared/schemas.ts';
-import { audit } from './audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import { listAudit } from './repository.ts';
 import { AuditEntry, AuditQuery } from './schemas.ts';
 

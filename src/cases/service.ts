@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { conflict, notFound, preconditionFailed } from '../shared/problem.ts';
 import { satisfies, type Precondition } from '../shared/versioned.ts';

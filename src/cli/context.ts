@@ -1,4 +1,4 @@
-import { writeAudit } from '../audit/audit-log.ts';
+import { writeAudit } from '../db/audit-log.ts';
 import type { Db, Queryable } from '../db/knex.ts';
 import type { RequestContext } from '../shared/actor.ts';
 import { findActorByTokenHash } from '../identity/repository.ts';

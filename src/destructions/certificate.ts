@@ -1,6 +1,6 @@
 import { localDateTime, timeZoneOf } from '../shared/time-zones.ts';
-import { en } from '../web/i18n/en.ts';
-import { es } from '../web/i18n/es.ts';
+import { en } from '../i18n/en.ts';
+import { es } from '../i18n/es.ts';
 import { certificateFonts } from './fonts.ts';
 import type { DestructionDetail } from './schemas.ts';
 

@@ -4,7 +4,7 @@ import { decodeIdCursor, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
-import { destructionBlockers, OPEN_TRACE_EXISTS } from './eligibility.ts';
+import { destructionBlockers, OPEN_TRACE_EXISTS } from '../stockpile/eligibility.ts';
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
 
 export interface DestructionRow {

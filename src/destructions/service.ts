@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { conflict, invalid, notFound, preconditionFailed } from '../shared/problem.ts';

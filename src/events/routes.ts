@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { bearerToken } from '../http/authenticate.ts';
+import { bearerToken } from '../http/credentials.ts';
 import { hashToken } from '../identity/tokens.ts';
 import { invalidField } from '../shared/problem.ts';
 import { MAX_STREAMS_PER_USER, RECONNECT_MS, type EventStreams } from './stream.ts';

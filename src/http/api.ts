@@ -6,8 +6,8 @@ import { releaseClaim, replay, requestFingerprint, storeReply, withIdempotency, 
 import { forbidden, invalidField, Problem } from '../shared/problem.ts';
 import { bodyValidator, queryValidator, type Validator } from './validation.ts';
 import { pathSegment } from '../shared/hostile-text.ts';
-import { admitted, authenticate } from './authenticate.ts';
-import { audit } from '../audit/audit-log.ts';
+import { admitted } from './credentials.ts';
+import { audit } from '../db/audit-log.ts';
 import { versionOf, type Precondition } from '../shared/versioned.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -92,12 +92,15 @@ export function parseIfMatch(header: string | undefined): Precondition {
   return versions;
 }
 
+/** Who made a request (401 when nothing authenticates): the API composition gives identity's. */
+export type Authenticate = (db: Db, req: Request) => Promise<RequestContext>;
+
 export class Api {
   readonly routes: AnyRoute[] = [];
   readonly router = express.Router();
   private readonly methods = new Map<string, Method[]>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly authenticate: Authenticate) {}
 
   add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): void {
     this.routes.push(spec);
@@ -110,7 +113,7 @@ export class Api {
     this.methods.set(spec.path, [...(this.methods.get(spec.path) ?? []), spec.method]);
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       res.locals.route = `${req.baseUrl}${spec.path}`;
-      const ctx = needsAuth ? await authenticate(this.db, req) : undefined;
+      const ctx = needsAuth ? await this.authenticate(this.db, req) : undefined;
       try {
         if (ctx && roles && !roles.includes(ctx.actor.role)) throw forbidden();
         await this.handle(spec, req, res, ctx, { validateBody, validateQuery, validateParams });

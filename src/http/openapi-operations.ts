@@ -1,5 +1,3 @@
-import { Event } from '../events/schemas.ts';
-import { exampleOf } from './openapi-examples.ts';
 /** The parts of the OpenAPI document that no API route declares: shared headers, parameters and the root operations. */
 
 const header = (description: string, schema: Record<string, unknown> = { type: 'string' }, example?: string) =>
@@ -91,28 +89,6 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getOpenapi', summary: 'This document', tags: ['operations'], security: [],
       responses: { ...UNREADABLE, 200: plain('OpenAPI 3.1', { type: 'object' }, { openapi: '3.1.0' }) },
-    },
-  },
-};
-
-/** What Rastreo sends to a registered webhook (OpenAPI 3.1 `webhooks`): the event, signed. */
-export const WEBHOOKS = {
-  event: {
-    post: {
-      operationId: 'receiveEvent', summary: 'An event, POSTed to each webhook that subscribed to its type', tags: ['Webhooks'], security: [],
-      description: 'Verify `Rastreo-Signature` before trusting the body: `t=<unix seconds>,v1=<hex HMAC-SHA256 with the webhook secret over ' +
-        '"<t>.<raw body>">`. Answer 2xx within 10 s; anything else is retried with exponential backoff, then the delivery is `failed`. ' +
-        'Delivery is at least once: dedupe by the event id.',
-      parameters: [
-        { name: 'Rastreo-Event-Id', in: 'header', required: true, schema: { type: 'string' }, example: '1042', description: 'The event id' },
-        { name: 'Rastreo-Signature', in: 'header', required: true, schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' },
-          example: 't=1796091200,v1=5f1c9d0e0b7a6c3d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809', description: 'The signature' },
-      ],
-      requestBody: { required: true, content: { 'application/json': { schema: Event, example: exampleOf(JSON.parse(JSON.stringify(Event))) } } },
-      responses: {
-        '2XX': { description: 'Received: the delivery is done' },
-        '4XX': { description: 'Refused (a bad signature, say): retried like any failure' },
-      },
     },
   },
 };

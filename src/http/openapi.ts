@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox';
 import type { AnyRoute, ResponseSpec } from './api.ts';
 import { exampleOf } from './openapi-examples.ts';
 import { ProblemSchema } from '../shared/schemas.ts';
-import { HEADERS, PARAMETERS, ROOT_PATHS, WEBHOOKS } from './openapi-operations.ts';
+import { HEADERS, PARAMETERS, ROOT_PATHS } from './openapi-operations.ts';
 
 const PROBLEM_RESPONSES: Record<number, string> = {
   400: 'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
@@ -142,7 +142,8 @@ function hoistComponents(value: unknown, schemas: Record<string, unknown>): unkn
   return ref('schemas', name);
 }
 
-export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
+/** The document; `webhooks`: what the service sends out (OpenAPI 3.1 `webhooks`), described by the domain that sends it. */
+export function buildOpenApi(routes: readonly AnyRoute[], basePath: string, webhooks: Record<string, unknown> = {}) {
   const paths: Record<string, Record<string, unknown>> = json(ROOT_PATHS);
   for (const route of routes) {
     const path = basePath + openApiPath(route.path);
@@ -150,7 +151,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string) {
     paths[path][route.method] = operation(route, path);
   }
   const schemas: Record<string, unknown> = {};
-  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema, webhooks: WEBHOOKS })), schemas) as
+  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema, webhooks })), schemas) as
     { paths: unknown; parameters: unknown; webhooks: unknown };
   return {
     openapi: '3.1.0',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { ipKeyGenerator, type Options as ExpressRateLimitOptions } from 'express-rate-limit';
-import { isCluster, type RedisConnection } from '../queue/redis.ts';
+import { isCluster, type RedisConnection } from '../platform/redis.ts';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { Problem } from '../shared/problem.ts';
 

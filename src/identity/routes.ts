@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
-import { requestIdOf } from '../http/authenticate.ts';
+import { requestIdOf } from '../http/credentials.ts';
 import { IdParams, Page, PageQuery, ProblemSchema } from '../shared/schemas.ts';
 import { signIn, signOut } from './sessions.ts';
 import {

@@ -1,4 +1,4 @@
-import { writeAudit } from '../audit/audit-log.ts';
+import { writeAudit } from '../db/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { Problem, unauthenticated } from '../shared/problem.ts';
 import type { RequestContext } from '../shared/actor.ts';

@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { readScope, seesPersonalData, type RequestContext } from '../shared/actor.ts';
 import { notFound } from '../shared/problem.ts';

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { RedisConnection } from '../queue/redis.ts';
+import type { RedisConnection } from '../platform/redis.ts';
 import { ping, type Db } from '../db/knex.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 

@@ -1,13 +1,14 @@
 import type { Queue } from 'bullmq';
 import express, { type Express, type Request, type Router } from 'express';
 import type { Db } from '../db/knex.ts';
-import { actorOf, authenticate, bearerToken } from '../http/authenticate.ts';
+import { actorOf, authenticate } from '../identity/authenticate.ts';
+import { bearerToken } from '../http/credentials.ts';
 import { ipKey, type RateLimiter } from '../http/rate-limit.ts';
 import { forbidden, unauthenticated } from '../shared/problem.ts';
 import type { Actor } from '../shared/actor.ts';
 import { insertToken } from '../identity/repository.ts';
 import { BOARD_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
-import { writeAudit } from '../audit/audit-log.ts';
+import { writeAudit } from '../db/audit-log.ts';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'rastreo_board';

@@ -1,6 +1,5 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page } from '../shared/schemas.ts';
-import { ReasonBody } from '../traces/schemas.ts';
+import { IdParams, Page, ReasonBody } from '../shared/schemas.ts';
 import { RecoveredBody, RegistryCheck, RegistryCheckQuery, StolenReport, StolenReportCreate, StolenReportQuery } from './schemas.ts';
 import type { RegistryService } from './service.ts';
 

@@ -1,5 +1,5 @@
 import { raiseForReport } from '../alerts/repository.ts';
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
 import type { Clock } from '../shared/clock.ts';

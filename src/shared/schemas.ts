@@ -58,3 +58,6 @@ export const ProblemSchema = Type.Object({
 }, component('Problem'));
 
 export const IdParams = Type.Object({ id: Uuid });
+
+/** `{reason}`: why an action was taken (cancel a trace, withdraw a report, …). */
+export const ReasonBody = Type.Object({ reason: Text(1000) }, { ...component('ReasonBody'), additionalProperties: false });

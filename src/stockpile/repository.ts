@@ -1,7 +1,7 @@
 import { registryMatchesSql } from '../registry/repository.ts';
 import type { RegistryMatch } from '../shared/registry-match.ts';
 import { runQuery, type Queryable } from '../db/knex.ts';
-import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from '../destructions/eligibility.ts';
+import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from './eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';

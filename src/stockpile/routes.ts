@@ -1,7 +1,6 @@
 import type { Api } from '../http/api.ts';
 import Type from 'typebox';
-import { IdParams, Page, PageQuery } from '../shared/schemas.ts';
-import { ReasonBody } from '../traces/schemas.ts';
+import { IdParams, Page, PageQuery, ReasonBody } from '../shared/schemas.ts';
 import { ItemCreate, ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
 

@@ -1,5 +1,5 @@
 import { raiseForItem } from '../alerts/repository.ts';
-import { audit } from '../audit/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { caseOfAgency } from '../cases/repository.ts';

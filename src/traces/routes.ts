@@ -1,11 +1,11 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
 import { invalidField } from '../shared/problem.ts';
-import { IdParams, Page, PageQuery, Uuid } from '../shared/schemas.ts';
+import { IdParams, Page, PageQuery, Uuid, ReasonBody } from '../shared/schemas.ts';
 import { BULK_LIMIT, type TraceBulkImport } from './bulk.ts';
 import { parseBulkCsv } from './bulk-csv.ts';
 import { rolesFor } from './lifecycle.ts';
-import { AssignBody, BULK_CSV_COLUMNS, ReasonBody, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
+import { AssignBody, BULK_CSV_COLUMNS, MessageBody, Trace, TraceCreate, TraceEvent, TracePatch, TraceQuery } from './schemas.ts';
 import type { TraceService } from './service.ts';
 
 const EventQuery = Type.Object(PageQuery, { additionalProperties: false });

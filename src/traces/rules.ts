@@ -32,11 +32,10 @@ export function qualityFlags(weapon: WeaponDescription, urgent: boolean): Qualit
   return flags;
 }
 
-/** Review is needed when the agency requires it or the trace carries any quality flag. */
-export const needsReview = (agencyReviewRequired: boolean, flags: readonly QualityFlag[]) =>
-  agencyReviewRequired || flags.length > 0;
-
-/** The same rule in SQL, for statements that decide inside the database (over `agencies.review_required` and `traces.quality_flags`). */
+/**
+ * Review is needed when the agency requires it or the trace carries any quality flag — decided inside the statement that
+ * makes the change (over `agencies.review_required` and `traces.quality_flags`).
+ */
 export const needsReviewSql = (reviewRequired: string, flags: string) => `(${reviewRequired} OR cardinality(${flags}) > 0)`;
 
 /** Stages a trace goes through: the importer only for guns made outside the US. */

@@ -191,7 +191,6 @@ export const Trace = Type.Object({
   registryMatches: RegistryMatches,
 }, component('Trace', { versioned: true }));
 
-export const ReasonBody = Type.Object({ reason: Text(1000) }, { ...component('ReasonBody'), additionalProperties: false });
 export const AssignBody = Type.Object({ userId: Nullable(Uuid) }, { ...component('AssignBody'), additionalProperties: false });
 export const MessageBody = Type.Object({ message: Text(2000) }, { ...component('MessageBody'), additionalProperties: false });
 

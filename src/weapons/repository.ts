@@ -67,16 +67,6 @@ export async function linkWeaponsToCases(db: Queryable, links: { caseId: string;
   if (unique.size) await db('case_weapons').insert([...unique.values()]).onConflict(['case_id', 'weapon_id']).ignore();
 }
 
-/** Removes a case's link to a weapon that none of the case's traces or custody records is about any more. */
-export async function unlinkWeaponIfUnused(db: Queryable, caseId: string, weaponId: string): Promise<void> {
-  await db.raw(
-    `DELETE FROM case_weapons cw WHERE cw.case_id = ? AND cw.weapon_id = ?
-        AND NOT EXISTS (SELECT 1 FROM traces t WHERE t.case_id = cw.case_id AND t.weapon_id = cw.weapon_id)
-        AND NOT EXISTS (SELECT 1 FROM stockpile_items s WHERE s.case_id = cw.case_id AND s.weapon_id = cw.weapon_id)`,
-    [caseId, weaponId],
-  );
-}
-
 export const linkWeaponToCase = (db: Queryable, caseId: string, weaponId: string) => linkWeaponsToCases(db, [{ caseId, weaponId }]);
 
 /** A weapon is visible when one of its cases, or one of its custody records, is in scope. */

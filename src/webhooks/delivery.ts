@@ -5,9 +5,9 @@ import type { Db } from '../db/knex.ts';
 import type { Notifications } from '../db/notifications.ts';
 import { purgeEvents } from '../events/repository.ts';
 import { throttledWarn } from '../logger.ts';
-import type { Metrics } from '../operations/metrics.ts';
-import type { RedisConnection } from '../queue/redis.ts';
-import type { Repairable } from '../queue/reconciler.ts';
+import type { Counter, Histogram } from 'prom-client';
+import type { RedisConnection } from '../platform/redis.ts';
+import type { Repairable } from '../platform/reconciler.ts';
 import {
   deliveryUnchanged, deliveryWork, earlierPending, fanOutEvents, nextRun, park, recordAttempt, stalePendingDeliveries, takeUnparked,
   type DeliveryRun,
@@ -35,6 +35,12 @@ export interface DeliverySettings {
   stalledIntervalMs: number;
 }
 
+/** What deliveries count (the worker's metrics registry provides them). */
+export interface DeliveryMetrics {
+  webhookDeliveries: Counter<'result'>;
+  webhookLatency: Histogram;
+}
+
 interface DeliveryJob {
   deliveryId: string;
   /** The run of the delivery this job is for: a job of an earlier run (superseded by a repair) does nothing. */
@@ -59,7 +65,7 @@ export class WebhookDeliveries {
 
   constructor(
     private readonly db: Db, producer: RedisConnection, private readonly consumer: RedisConnection,
-    private readonly settings: DeliverySettings, private readonly logger: Logger, private readonly metrics?: Metrics,
+    private readonly settings: DeliverySettings, private readonly logger: Logger, private readonly metrics?: DeliveryMetrics,
   ) {
     this.queue = new Queue<DeliveryJob>(WEBHOOK_QUEUE, { connection: producer, prefix: settings.prefix });
     this.queue.on('error', () => undefined);

@@ -2,7 +2,7 @@ import type { Db } from '../../src/db/knex.ts';
 import { createDb } from '../../src/db/knex.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startPipeline, type Pipeline } from '../../src/queue/pipeline.ts';
+import { startPipeline, type Pipeline } from '../../src/worker/pipeline.ts';
 import type { StageContext, TraceAdapter, TraceRequest } from '../../src/traces/pipeline/adapter.ts';
 import { MockTraceAdapter } from '../../src/traces/pipeline/mock-adapter.ts';
 import type { Stage } from '../../src/traces/schemas.ts';

@@ -3,7 +3,7 @@ import { agencyCasesSql } from '../../cases/repository.ts';
 import type { Batcher } from '../../db/batcher.ts';
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import { raiseForTracesSql } from '../../alerts/repository.ts';
-import { NOTIFY_OUTBOX } from '../../queue/outbox-repository.ts';
+import { NOTIFY_OUTBOX } from '../outbox/repository.ts';
 import { registryMatchesSql } from '../../registry/repository.ts';
 import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
 import type { WeaponDescription } from '../../weapons/schemas.ts';

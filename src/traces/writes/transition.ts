@@ -1,7 +1,7 @@
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import type { Scope } from '../../shared/actor.ts';
 import { raiseForTracesSql } from '../../alerts/repository.ts';
-import { NOTIFY_OUTBOX } from '../../queue/outbox-repository.ts';
+import { NOTIFY_OUTBOX } from '../outbox/repository.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
 import { rowFromJson, type TraceRow } from '../repository.ts';
 import type { TraceStatus } from '../schemas.ts';

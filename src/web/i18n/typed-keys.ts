@@ -1,4 +1,4 @@
-import type { en } from './en.ts';
+import type { en } from '../../i18n/en.ts';
 
 // Every t('…') key is checked against the English dictionary at compile time.
 declare module 'i18next' {

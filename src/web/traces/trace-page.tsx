@@ -7,7 +7,7 @@ import { Link, useParams } from 'react-router';
 import { stagesFor } from '../../traces/rules.ts';
 import { FINAL_STATUSES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
 import { request } from '../api/client.ts';
-import type { en } from '../i18n/en.ts';
+import type { en } from '../../i18n/en.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
 import { TraceStatusBadge, UrgentBadge } from '../ui/badges.tsx';

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { ApiProblem } from '../api/client.ts';
-import { en } from '../i18n/en.ts';
+import { en } from '../../i18n/en.ts';
 
 type Conflict = keyof typeof en.conflicts;
 /** The 409 problem types the UI has its own words for: the keys of the conflicts dictionary. */

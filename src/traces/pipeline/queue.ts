@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { RedisConnection } from './redis.ts';
-import type { TraceJob } from '../traces/pipeline/process-trace.ts';
+import type { RedisConnection } from '../../platform/redis.ts';
+import type { TraceJob } from './process-trace.ts';
 
 export const TRACE_QUEUE = 'traces';
 

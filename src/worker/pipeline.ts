@@ -12,11 +12,11 @@ import { MockTraceAdapter } from '../traces/pipeline/mock-adapter.ts';
 import type { TraceAdapter } from '../traces/pipeline/adapter.ts';
 import { TraceProcessor, type TraceJob } from '../traces/pipeline/process-trace.ts';
 import type { Metrics } from '../operations/metrics.ts';
-import { OutboxRelay } from './outbox-relay.ts';
-import { Reconciler } from './reconciler.ts';
-import { traceRepair } from './trace-repair.ts';
-import { createRedis } from './redis.ts';
-import { createTraceQueue, TRACE_QUEUE } from './trace-queue.ts';
+import { OutboxRelay } from '../traces/outbox/relay.ts';
+import { Reconciler } from '../platform/reconciler.ts';
+import { traceRepair } from '../traces/outbox/repair.ts';
+import { createRedis } from '../platform/redis.ts';
+import { createTraceQueue, TRACE_QUEUE } from '../traces/pipeline/queue.ts';
 
 export interface Pipeline {
   relay: OutboxRelay;

@@ -1,4 +1,4 @@
-import type { DestructionBlocker } from '../stockpile/schemas.ts';
+import type { DestructionBlocker } from './schemas.ts';
 import { FINAL_STATUSES } from '../traces/schemas.ts';
 
 const NOT_FINAL = `t.status NOT IN (${FINAL_STATUSES.map((status) => `'${status}'`).join(', ')})`;

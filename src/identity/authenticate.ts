@@ -1,19 +1,14 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { writeAudit } from '../audit/audit-log.ts';
+import { writeAudit } from '../db/audit-log.ts';
 import type { Db } from '../db/knex.ts';
 import type { Actor, RequestContext } from '../shared/actor.ts';
-import { findActorByTokenHash } from '../identity/repository.ts';
-import { tokenCacheOf } from '../identity/token-cache.ts';
-import { hashToken, tokenKind } from '../identity/tokens.ts';
+import { findActorByTokenHash } from './repository.ts';
+import { tokenCacheOf } from './token-cache.ts';
+import { hashToken, tokenKind } from './tokens.ts';
 import { unauthenticated } from '../shared/problem.ts';
-import { ipKey, tokenKey, type RateLimiter } from './rate-limit.ts';
+import { ipKey, tokenKey, type RateLimiter } from '../http/rate-limit.ts';
+import { admitted, bearerToken, requestIdOf } from '../http/credentials.ts';
 
-const BEARER = /^Bearer (rs[ts]_[A-Za-z0-9_-]{20,200})$/;
-
-export const requestIdOf = (req: Request) => String(req.id ?? '');
-
-/** The bearer token of a request, when it has the shape of one of ours. */
-export const bearerToken = (req: Request) => BEARER.exec(req.get('authorization') ?? '')?.[1];
 
 /**
  * Who a token belongs to. API tokens — what integrations send, request after request — come from the process's token
@@ -61,8 +56,6 @@ export function admission(db: Db, limiter: RateLimiter | undefined): RequestHand
   };
 }
 
-/** The rate limiter's verdict on this request (resolved at once when nothing counts). */
-export const admitted = (res: Response): Promise<void> => (res.locals.admitted as Promise<void> | undefined) ?? Promise.resolve();
 
 /** The caller of a route that needs a signed-in user; 401 (audited) when the request had no token that authenticates. */
 export async function authenticate(db: Db, req: Request): Promise<RequestContext> {

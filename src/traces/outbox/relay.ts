@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Db } from '../db/knex.ts';
-import type { Notifications } from '../db/notifications.ts';
-import type { TraceJob } from '../traces/pipeline/process-trace.ts';
-import { throttledWarn } from '../logger.ts';
-import { deleteOutbox, OUTBOX_CHANNEL, pendingOutbox, type OutboxRow } from './outbox-repository.ts';
-import { traceJobId, traceJobOptions, URGENT_PRIORITY, type TraceQueueSettings } from './trace-queue.ts';
+import type { Db } from '../../db/knex.ts';
+import type { Notifications } from '../../db/notifications.ts';
+import type { TraceJob } from '../pipeline/process-trace.ts';
+import { throttledWarn } from '../../logger.ts';
+import { deleteOutbox, OUTBOX_CHANNEL, pendingOutbox, type OutboxRow } from './repository.ts';
+import { traceJobId, traceJobOptions, URGENT_PRIORITY, type TraceQueueSettings } from '../pipeline/queue.ts';
 
 const BATCH = 500;
 

@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/knex.ts';
-import type { WeaponDescription } from '../weapons/schemas.ts';
+import type { Queryable } from '../../db/knex.ts';
+import type { WeaponDescription } from '../../weapons/schemas.ts';
 
 /**
  * The trace outbox: a trace that becomes `queued` gets a row in the very statement of its transition (see the traces'
