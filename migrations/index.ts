@@ -13,6 +13,7 @@ import * as eventsWebhooks from './20261201_011_events_webhooks.ts';
 import * as intelligence from './20261201_012_intelligence.ts';
 import * as eventMessageCodes from './20261201_013_event_message_codes.ts';
 import * as commitOrderAndRepair from './20261205_014_commit_order_and_repair.ts';
+import * as databaseCode from './20261205_015_database_code.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_012_intelligence': intelligence,
   '20261201_013_event_message_codes': eventMessageCodes,
   '20261205_014_commit_order_and_repair': commitOrderAndRepair,
+  '20261205_015_database_code': databaseCode,
 };

@@ -411,6 +411,14 @@ CREATE TABLE public.cases (
     CONSTRAINT cases_version_check CHECK ((version >= 1))
 );
 
+CREATE TABLE public.database_code (
+    only_row boolean DEFAULT true NOT NULL,
+    hash text NOT NULL,
+    loaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT database_code_hash_check CHECK ((hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT database_code_only_row_check CHECK (only_row)
+);
+
 CREATE TABLE public.destruction_events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     reference text DEFAULT public.next_reference('DE'::text, 4) NOT NULL,
@@ -879,6 +887,9 @@ ALTER TABLE ONLY public.cases
 
 ALTER TABLE ONLY public.cases
     ADD CONSTRAINT cases_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.database_code
+    ADD CONSTRAINT database_code_pkey PRIMARY KEY (only_row);
 
 ALTER TABLE ONLY public.destruction_events
     ADD CONSTRAINT destruction_events_pkey PRIMARY KEY (id);

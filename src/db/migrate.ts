@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { migrations } from '../../migrations/index.ts';
+import { loadDatabaseCode } from './database-code.ts';
 
 const source: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(migrations).sort(),
@@ -9,8 +10,10 @@ const source: Knex.MigrationSource<string> = {
 
 export const migrationConfig: Knex.MigratorConfig = { migrationSource: source, tableName: 'knex_migrations' };
 
+/** Applies the pending migrations, then (re)loads the database code they leave to `src/<domain>/sql` (see database-code.ts). */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
+  await loadDatabaseCode(db);
   return applied;
 }
 
