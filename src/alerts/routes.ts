@@ -2,9 +2,9 @@ import type { Api } from '../http/api.ts';
 import { IdParams, Page } from '../shared/schemas.ts';
 import { AcknowledgeBody, Alert, AlertCount, AlertQuery, CloseBody } from './schemas.ts';
 import type { AlertService } from './service.ts';
+import { ALERT_LIFECYCLE } from './transitions.ts';
+import { rolesOf } from '../shared/lifecycle.ts';
 
-/** Everyone who is concerned acts on alerts; admins only read them. */
-const actors = ['investigator', 'advisor', 'stockpile_manager'] as const;
 
 export function alertRoutes(api: Api, alerts: AlertService): void {
   api.add({
@@ -25,13 +25,13 @@ export function alertRoutes(api: Api, alerts: AlertService): void {
     handler: async ({ db, ctx, params }) => ({ status: 200, body: await alerts.get(db, ctx, params.id) }),
   });
   api.add({
-    method: 'post', path: '/alerts/:id/acknowledge', tag: 'Alerts', roles: actors, params: IdParams, body: AcknowledgeBody,
+    method: 'post', path: '/alerts/:id/acknowledge', tag: 'Alerts', roles: rolesOf(ALERT_LIFECYCLE, 'acknowledge'), params: IdParams, body: AcknowledgeBody,
     summary: 'Acknowledge an open alert (someone is looking at it); audited',
     responses: { 200: { description: 'Acknowledged', schema: Alert } },
     handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await alerts.act(db, ctx, params.id, 'acknowledge', body.note ?? null) }),
   });
   api.add({
-    method: 'post', path: '/alerts/:id/close', tag: 'Alerts', roles: actors, params: IdParams, body: CloseBody,
+    method: 'post', path: '/alerts/:id/close', tag: 'Alerts', roles: rolesOf(ALERT_LIFECYCLE, 'close'), params: IdParams, body: CloseBody,
     summary: 'Close an open or acknowledged alert, saying what was done; audited',
     responses: { 200: { description: 'Closed', schema: Alert } },
     handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await alerts.act(db, ctx, params.id, 'close', body.note) }),

@@ -4,14 +4,11 @@ import { readScope, seesIntelligence, type RequestContext } from '../shared/acto
 import { conflict, notFound } from '../shared/problem.ts';
 import * as repo from './repository.ts';
 import type { Alert, AlertQuery } from './schemas.ts';
+import { ALERT_LIFECYCLE, type AlertAction } from './transitions.ts';
+import { startsFrom } from '../shared/lifecycle.ts';
 
 const readerOf = (ctx: RequestContext): repo.AlertReader => ({ scope: readScope(ctx.actor), intelligence: seesIntelligence(ctx.actor) });
 
-/** Which status each person's action on an alert starts from and leads to. */
-const ACTIONS = {
-  acknowledge: { from: ['open'], to: 'acknowledged' },
-  close: { from: ['open', 'acknowledged'], to: 'closed' },
-} as const;
 
 export class AlertService {
   list(db: Queryable, ctx: RequestContext, query: AlertQuery) {
@@ -29,8 +26,9 @@ export class AlertService {
   }
 
   /** Acknowledge or close, audited with the change; an alert the caller cannot see is a 404, one already past the step a 409. */
-  act(db: Queryable, ctx: RequestContext, id: string, action: keyof typeof ACTIONS, note: string | null): Promise<Alert> {
-    const { from, to } = ACTIONS[action];
+  act(db: Queryable, ctx: RequestContext, id: string, action: Exclude<AlertAction, 'raise'>, note: string | null): Promise<Alert> {
+    const { to } = ALERT_LIFECYCLE.steps[action];
+    const from = startsFrom(ALERT_LIFECYCLE, action);
     return db.transaction(run);
     async function run(trx: Queryable) {
       const changed = await repo.changeAlert(trx, readerOf(ctx), id, { to, from, userId: ctx.actor.id, note });

@@ -76,9 +76,9 @@ export async function moveItems(db: Queryable, where: { ids?: string[]; destruct
   return query.update({ ...set, updated_at: db.fn.now() }).returning('id');
 }
 
-/** Changes the event if it is still `status` at `version` (its version goes up, as with every change); false when not. */
-export async function updateDestructionWhileStatus(db: Queryable, id: string, status: string, version: number, set: Record<string, unknown> = {}) {
-  return (await db('destruction_events').where({ id, status, version }).update({ ...set, updated_at: db.fn.now() })) === 1;
+/** Changes the event if it is still in one of `statuses` at `version` (its version goes up, as with every change); false when not. */
+export async function updateDestructionWhileStatus(db: Queryable, id: string, statuses: readonly string[], version: number, set: Record<string, unknown> = {}) {
+  return (await db('destruction_events').where({ id, version }).whereIn('status', [...statuses]).update({ ...set, updated_at: db.fn.now() })) === 1;
 }
 
 /** The event's items with their weapons and, in scope, their traces: the link from destruction back to tracing. */

@@ -7,6 +7,8 @@ import { readScope, type RequestContext } from '../shared/actor.ts';
 import { insertItemEvents } from '../stockpile/repository.ts';
 import { renderCertificate } from './certificate.ts';
 import * as repo from './repository.ts';
+import { DESTRUCTION_LIFECYCLE } from './transitions.ts';
+import { mayTake, startsFrom } from '../shared/lifecycle.ts';
 import { completionRuleErrors } from './rules.ts';
 import type { Destruction, DestructionComplete, DestructionCreate, DestructionDetail, DestructionQuery } from './schemas.ts';
 
@@ -36,9 +38,9 @@ export class DestructionService {
   async removeItem(db: Queryable, ctx: RequestContext, id: string, itemId: string, precondition?: Precondition): Promise<number> {
     return db.transaction(async (trx) => {
       const event = await this.load(trx, ctx, id, precondition);
-      if (event.status !== 'planned') throw conflict('not-planned', `The destruction is ${event.status}; its items can no longer change.`);
+      if (!mayTake(DESTRUCTION_LIFECYCLE, 'remove_item', event.status, ctx.actor.role)) throw conflict('not-planned', `The destruction is ${event.status}; its items can no longer change.`);
       // The event's item count is part of it: taking an item out is a change of the event (its version goes up).
-      if (!(await repo.updateDestructionWhileStatus(trx, id, 'planned', event.version))) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
+      if (!(await repo.updateDestructionWhileStatus(trx, id, startsFrom(DESTRUCTION_LIFECYCLE, 'remove_item'), event.version))) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
       const moved = await repo.moveItems(trx, { ids: [itemId], destructionId: id, from: 'scheduled' }, { status: 'in_custody', destruction_id: null });
       if (!moved.length) throw notFound('Item in this destruction');
       await insertItemEvents(trx, [itemId], 'unscheduled', ctx.actor.id, { destructionId: id });
@@ -52,10 +54,10 @@ export class DestructionService {
     if (errors.length) throw invalid(errors);
     return db.transaction(async (trx) => {
       const event = await this.load(trx, ctx, id, precondition);
-      if (event.status !== 'planned') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be completed.`);
+      if (!mayTake(DESTRUCTION_LIFECYCLE, 'complete', event.status, ctx.actor.role)) throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be completed.`);
       if (event.item_count === 0) throw conflict('no-items', 'The destruction has no items left.');
-      const changed = await repo.updateDestructionWhileStatus(trx, id, 'planned', event.version, {
-        status: 'completed', performed_at: body.performedAt, witnesses: JSON.stringify(body.witnesses),
+      const changed = await repo.updateDestructionWhileStatus(trx, id, startsFrom(DESTRUCTION_LIFECYCLE, 'complete'), event.version, {
+        status: DESTRUCTION_LIFECYCLE.steps.complete.to, performed_at: body.performedAt, witnesses: JSON.stringify(body.witnesses),
         certificate_number: body.certificateNumber ?? null, notes: body.notes ?? null,
         completed_by: ctx.actor.id, completed_at: trx.fn.now(),
       });
@@ -71,12 +73,12 @@ export class DestructionService {
   async verify(db: Queryable, ctx: RequestContext, id: string, notes?: string, precondition?: Precondition): Promise<Destruction> {
     return db.transaction(async (trx) => {
       const event = await this.load(trx, ctx, id, precondition);
-      if (event.status !== 'completed') throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be verified.`);
+      if (!mayTake(DESTRUCTION_LIFECYCLE, 'verify', event.status, ctx.actor.role)) throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be verified.`);
       if (event.completed_by === ctx.actor.id) {
         throw conflict('self-verification', 'The person who completed a destruction cannot verify it; ask a second official.');
       }
-      const changed = await repo.updateDestructionWhileStatus(trx, id, 'completed', event.version, {
-        status: 'verified', verified_by: ctx.actor.id, verified_at: trx.fn.now(), verification_notes: notes ?? null,
+      const changed = await repo.updateDestructionWhileStatus(trx, id, startsFrom(DESTRUCTION_LIFECYCLE, 'verify'), event.version, {
+        status: DESTRUCTION_LIFECYCLE.steps.verify.to, verified_by: ctx.actor.id, verified_at: trx.fn.now(), verification_notes: notes ?? null,
       });
       if (!changed) throw conflict('concurrent-change', 'The destruction changed meanwhile; reload it.');
       await audit(trx, ctx, { action: 'destruction.verified', entity: 'destruction', entityId: id });

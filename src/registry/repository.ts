@@ -91,8 +91,10 @@ export async function activeReportOf(db: Queryable, weaponId: string): Promise<s
 }
 
 /** Closes an active report of the agency (recovered or withdrawn); false when it was not active. */
-export async function closeReport(db: Queryable, agencyId: string, id: string, status: 'recovered' | 'withdrawn', userId: string, note: string | null) {
-  const changed = await db('stolen_reports').where({ id, agency_id: agencyId, status: 'active' })
-    .update({ status, closed_by: userId, closed_at: db.fn.now(), closing_note: note });
+export async function closeReport(
+  db: Queryable, agencyId: string, id: string, change: { from: readonly string[]; to: 'recovered' | 'withdrawn' }, userId: string, note: string | null,
+) {
+  const changed = await db('stolen_reports').where({ id, agency_id: agencyId }).whereIn('status', [...change.from])
+    .update({ status: change.to, closed_by: userId, closed_at: db.fn.now(), closing_note: note });
   return changed === 1;
 }

@@ -2,12 +2,13 @@ import type { Api } from '../http/api.ts';
 import { IdParams, Page, ReasonBody } from '../shared/schemas.ts';
 import { RecoveredBody, RegistryCheck, RegistryCheckQuery, StolenReport, StolenReportCreate, StolenReportQuery } from './schemas.ts';
 import type { RegistryService } from './service.ts';
+import { STOLEN_REPORT_LIFECYCLE } from './transitions.ts';
+import { rolesOf } from '../shared/lifecycle.ts';
 
-const reporters = ['investigator', 'stockpile_manager'] as const;
 
 export function registryRoutes(api: Api, registry: RegistryService): void {
   api.add({
-    method: 'post', path: '/stolen-reports', tag: 'Registry', roles: reporters, body: StolenReportCreate, idempotent: true,
+    method: 'post', path: '/stolen-reports', tag: 'Registry', roles: rolesOf(STOLEN_REPORT_LIFECYCLE, 'file'), body: StolenReportCreate, idempotent: true,
     summary: 'Report a firearm lost or stolen (own agency); matched at once against the gun’s traces and custody records',
     bodyExample: {
       weapon: { manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: 'BXK-4471', countryOfManufacture: 'AT', importer: 'Glock Inc.' },
@@ -31,16 +32,16 @@ export function registryRoutes(api: Api, registry: RegistryService): void {
     handler: async ({ db, ctx, params }) => ({ status: 200, body: await registry.get(db, ctx, params.id) }),
   });
   api.add({
-    method: 'post', path: '/stolen-reports/:id/recovered', tag: 'Registry', roles: reporters, params: IdParams, body: RecoveredBody,
+    method: 'post', path: '/stolen-reports/:id/recovered', tag: 'Registry', roles: rolesOf(STOLEN_REPORT_LIFECYCLE, 'recover'), params: IdParams, body: RecoveredBody,
     summary: 'Mark the gun recovered (the reporting agency)',
     responses: { 200: { description: 'Recovered', schema: StolenReport } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await registry.close(db, ctx, params.id, 'recovered', body.note ?? null) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await registry.close(db, ctx, params.id, 'recover', body.note ?? null) }),
   });
   api.add({
-    method: 'post', path: '/stolen-reports/:id/withdraw', tag: 'Registry', roles: reporters, params: IdParams, body: ReasonBody,
+    method: 'post', path: '/stolen-reports/:id/withdraw', tag: 'Registry', roles: rolesOf(STOLEN_REPORT_LIFECYCLE, 'withdraw'), params: IdParams, body: ReasonBody,
     summary: 'Withdraw a report filed in error (the reporting agency)',
     responses: { 200: { description: 'Withdrawn', schema: StolenReport } },
-    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await registry.close(db, ctx, params.id, 'withdrawn', body.reason) }),
+    handler: async ({ db, ctx, params, body }) => ({ status: 200, body: await registry.close(db, ctx, params.id, 'withdraw', body.reason) }),
   });
   api.add({
     method: 'get', path: '/registry/check', tag: 'Registry', query: RegistryCheckQuery,

@@ -7,6 +7,8 @@ import { conflict, invalid, notFound } from '../shared/problem.ts';
 import { normalizeManufacturer, normalizeSerial } from '../weapons/identity.ts';
 import { weaponOfRequest } from '../weapons/service.ts';
 import * as repo from './repository.ts';
+import { STOLEN_REPORT_LIFECYCLE } from './transitions.ts';
+import { startsFrom } from '../shared/lifecycle.ts';
 import { reportRuleErrors } from './rules.ts';
 import type { StolenReport, StolenReportCreate, StolenReportQuery } from './schemas.ts';
 
@@ -44,14 +46,15 @@ export class RegistryService {
   }
 
   /** Recovered or withdrawn, by the reporting agency only (another agency's report is a 404); 409 when no longer active. */
-  close(db: Queryable, ctx: RequestContext, id: string, status: 'recovered' | 'withdrawn', note: string | null): Promise<StolenReport> {
+  close(db: Queryable, ctx: RequestContext, id: string, action: 'recover' | 'withdraw', note: string | null): Promise<StolenReport> {
+    const change = { from: startsFrom(STOLEN_REPORT_LIFECYCLE, action), to: STOLEN_REPORT_LIFECYCLE.steps[action].to };
     return db.transaction(async (trx) => {
-      if (!(await repo.closeReport(trx, ctx.actor.agency.id, id, status, ctx.actor.id, note))) {
+      if (!(await repo.closeReport(trx, ctx.actor.agency.id, id, change, ctx.actor.id, note))) {
         const current = await repo.findReport(trx, { kind: 'agency', agencyId: ctx.actor.agency.id }, id);
         if (!current) throw notFound('Report');
         throw conflict('report-closed', `The report is ${current.status} already.`, { currentStatus: current.status });
       }
-      await audit(trx, ctx, { action: `stolen_report.${status === 'recovered' ? 'recover' : 'withdraw'}`, entity: 'stolen_report', entityId: id, details: { note } });
+      await audit(trx, ctx, { action: `stolen_report.${action}`, entity: 'stolen_report', entityId: id, details: { note } });
       return (await repo.findReport(trx, readScope(ctx.actor), id))!;
     });
   }

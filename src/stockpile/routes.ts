@@ -3,13 +3,14 @@ import Type from 'typebox';
 import { IdParams, Page, PageQuery, ReasonBody } from '../shared/schemas.ts';
 import { ItemCreate, ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
+import { HOLD_LIFECYCLE, ITEM_LIFECYCLE } from './transitions.ts';
+import { rolesOf } from '../shared/lifecycle.ts';
 
-const managers = ['stockpile_manager'] as const;
 const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
 
 export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   api.add({
-    method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: managers,
+    method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: rolesOf(ITEM_LIFECYCLE, 'intake'),
     body: ItemCreate, idempotent: true, location: (body: { id: string }) => `/stockpile/items/${body.id}`,
     bodyExample: {
       weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber: 'TBR55120', countryOfManufacture: 'BR', importer: 'Taurus International' },
@@ -39,13 +40,13 @@ export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   });
   api.add({
     method: 'post', path: '/stockpile/items/:id/hold', tag: 'Stockpile', summary: 'Place an evidence hold (blocks destruction)',
-    roles: managers, params: IdParams, body: ReasonBody, conditional: true,
+    roles: rolesOf(HOLD_LIFECYCLE, 'hold'), params: IdParams, body: ReasonBody, conditional: true,
     responses: { 200: { description: 'Held', schema: StockpileItem } },
     handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, true, body.reason, precondition) }),
   });
   api.add({
     method: 'post', path: '/stockpile/items/:id/release-hold', tag: 'Stockpile', summary: 'Release an evidence hold, with the reason (e.g. the court order)',
-    roles: managers, params: IdParams, body: ReasonBody, conditional: true,
+    roles: rolesOf(HOLD_LIFECYCLE, 'release_hold'), params: IdParams, body: ReasonBody, conditional: true,
     responses: { 200: { description: 'Released', schema: StockpileItem } },
     handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, false, body.reason, precondition) }),
   });

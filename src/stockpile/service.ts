@@ -9,6 +9,8 @@ import { readScope, type RequestContext } from '../shared/actor.ts';
 import { linkWeaponToCase } from '../weapons/repository.ts';
 import { weaponOfRequest } from '../weapons/service.ts';
 import * as repo from './repository.ts';
+import { HOLD_LIFECYCLE, holdStateOf } from './transitions.ts';
+import { mayTake } from '../shared/lifecycle.ts';
 import { intakeRuleErrors } from './rules.ts';
 import type { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
 
@@ -66,7 +68,7 @@ export class StockpileService {
       const version = versionOf(item)!;
       if (!satisfies(precondition, version)) throw preconditionFailed('Stockpile item', version);
       if (item.status !== 'in_custody') throw conflict('not-in-custody', `The item is ${item.status}; holds apply to items in custody.`);
-      if (item.evidenceHold === hold) {
+      if (!mayTake(HOLD_LIFECYCLE, hold ? 'hold' : 'release_hold', holdStateOf(item), ctx.actor.role)) {
         throw conflict(hold ? 'already-held' : 'not-held', hold ? 'The item is already under evidence hold.' : 'The item is not under evidence hold.');
       }
       if (!(await repo.setHold(trx, id, version, hold))) {

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATUSES, type Alert } from '../../alerts/schemas.ts';
+import { ALERT_LIFECYCLE } from '../../alerts/transitions.ts';
+import { mayTake, rolesOf } from '../../shared/lifecycle.ts';
 import { query, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
@@ -24,7 +26,7 @@ export function AlertsPage() {
   const [severity, setSeverity] = useState('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const alerts = usePagedList<Alert>(['alerts', 'list', status, kind, severity], (cursor) => `/alerts${query({ status, kind, severity, cursor })}`);
-  const acts = me.role !== 'admin';
+  const acts = rolesOf(ALERT_LIFECYCLE, 'close').includes(me.role);
 
   const act = (alert: Alert, action: 'acknowledge' | 'close') => setConfirm({
     title: t(action === 'close' ? 'alerts.closeTitle' : 'alerts.acknowledgeTitle'),
@@ -71,12 +73,12 @@ export function AlertsPage() {
                 <td>{t(`alertStatus.${alert.status}`)}</td>
                 {acts && (
                   <td className="actions">
-                    {alert.status === 'open' && (
+                    {mayTake(ALERT_LIFECYCLE, 'acknowledge', alert.status, me.role) && (
                       <button type="button" aria-label={`${t('alerts.acknowledge')} ${alert.subject.reference}`} onClick={() => act(alert, 'acknowledge')}>
                         {t('alerts.acknowledge')}
                       </button>
                     )}
-                    {alert.status !== 'closed' && (
+                    {mayTake(ALERT_LIFECYCLE, 'close', alert.status, me.role) && (
                       <button type="button" aria-label={`${t('alerts.close')} ${alert.subject.reference}`} onClick={() => act(alert, 'close')}>{t('alerts.close')}</button>
                     )}
                   </td>

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { completionRuleErrors } from '../../destructions/rules.ts';
+import { DESTRUCTION_LIFECYCLE } from '../../destructions/transitions.ts';
+import { mayTake } from '../../shared/lifecycle.ts';
 import { DestructionComplete, type DestructionDetail } from '../../destructions/schemas.ts';
 import { download, request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
@@ -31,8 +33,8 @@ export function DestructionPage() {
   if (detail.error) return <ErrorNotice error={detail.error} />;
   const event = detail.data;
   const refresh = () => queryClient.invalidateQueries();
-  const manager = me.role === 'stockpile_manager';
-  const canVerify = event.status === 'completed' && (manager || me.role === 'advisor');
+  const may = (action: keyof typeof DESTRUCTION_LIFECYCLE.steps) => mayTake(DESTRUCTION_LIFECYCLE, action, event.status, me.role);
+  const canVerify = may('verify');
 
   const removeItem = (itemId: string, reference: string) => setConfirm({
     title: t('destructions.removeTitle', { reference }),
@@ -85,7 +87,7 @@ export function DestructionPage() {
         {event.verifiedAt && (<><dt>{t('destructions.verifiedAt')}</dt><dd>{format.dateTime(event.verifiedAt)}</dd></>)}
         {event.verifiedByUser && (<><dt>{t('destructions.verifiedBy')}</dt><dd data-testid="verified-by">{personLabel(event.verifiedByUser)}</dd></>)}
       </dl>
-      {event.status === 'planned' && manager && <CompleteForm id={id} itemCount={event.itemCount} onDone={refresh} />}
+      {may('complete') && <CompleteForm id={id} itemCount={event.itemCount} onDone={refresh} />}
       <h2>{t('destructions.items')}</h2>
       <table data-testid="destruction-items">
         <thead><tr><th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.status')}</th><th>{t('cases.traces')}</th><th /></tr></thead>
@@ -97,7 +99,7 @@ export function DestructionPage() {
               <td>{t(`itemStatus.${item.status as 'in_custody'}`)}</td>
               <td>{item.traces.map((trace) => <Link key={trace.id} to={`/traces/${trace.id}`}>{trace.reference}</Link>)}</td>
               <td>
-                {event.status === 'planned' && manager && (
+                {may('remove_item') && (
                   <button type="button" className="small" onClick={() => removeItem(item.itemId, item.reference)}>{t('destructions.remove')}</button>
                 )}
               </td>

@@ -2,6 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REPORT_STATUSES, type StolenReport } from '../../registry/schemas.ts';
+import { STOLEN_REPORT_LIFECYCLE } from '../../registry/transitions.ts';
+import { mayTake, rolesOf } from '../../shared/lifecycle.ts';
 import { query, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
@@ -19,7 +21,7 @@ export function RegistryPage() {
   const format = useFormat();
   const me = useMe();
   const queryClient = useQueryClient();
-  const reporter = me.role === 'investigator' || me.role === 'stockpile_manager';
+  const reporter = rolesOf(STOLEN_REPORT_LIFECYCLE, 'file').includes(me.role);
   const [status, setStatus] = useState('active');
   const [search, setSearch] = useState('');
   const [filing, setFiling] = useState(false);
@@ -73,7 +75,7 @@ export function RegistryPage() {
                 <td>{t(`reportStatus.${report.status}`)}</td>
                 {reporter && (
                   <td className="actions">
-                    {report.status === 'active' && report.agencyId === me.agency.id && (
+                    {mayTake(STOLEN_REPORT_LIFECYCLE, 'recover', report.status, me.role) && report.agencyId === me.agency.id && (
                       <>
                         <button type="button" aria-label={`${t('registry.markRecovered')} ${report.reference}`} onClick={() => close(report, 'recovered')}>
                           {t('registry.markRecovered')}

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { ItemEvent, StockpileItem } from '../../stockpile/schemas.ts';
+import { HOLD_LIFECYCLE, holdStateOf } from '../../stockpile/transitions.ts';
+import { mayTake } from '../../shared/lifecycle.ts';
 import { request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { CaseLink } from '../cases/case-link.tsx';
@@ -38,7 +40,7 @@ export function StockItemPage() {
           {it.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
         </div>
       </div>
-      {me.role === 'stockpile_manager' && it.status === 'in_custody' && (
+      {it.status === 'in_custody' && mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
         <div className="actions"><button type="button" onClick={() => holdAction(it)}>{t(`custody.${action}`)}</button></div>
       )}
       <RegistryMatches matches={it.registryMatches} />
