@@ -176,3 +176,25 @@ describe('the address guard', () => {
     expect(refused.filter((address) => isGloballyRoutable(address))).toEqual([]);
   });
 });
+
+describe('the delivery connection', () => {
+  it('goes to the addresses that were checked, not to what the name resolves to a moment later (DNS rebinding)', async () => {
+    const { guardedTarget } = await import('../src/webhooks/url-guard.ts');
+    const rx = await receiver();
+    const port = new URL(rx.url).port;
+    // The check sees 127.0.0.1 (allowed here: private networks are on); the name itself resolves nowhere, so a connection
+    // that looked the name up again would fail — one pinned to the checked address reaches the receiver.
+    let lookups = 0;
+    const target = await guardedTarget(`http://rebinding.invalid:${port}/hooks`, true, async () => {
+      lookups++;
+      return [{ address: '127.0.0.1', family: 4 }];
+    });
+    if ('problem' in target) throw new Error(target.problem);
+    const body = JSON.stringify({ id: '1', type: 'ping', occurredAt: new Date().toISOString(), data: {} });
+    expect(await target.post(body, { 'Content-Type': 'application/json' }, 5_000)).toBe(200);
+    expect(lookups).toBe(1);
+    expect(rx.received.at(-1)!.headers.host).toBe(`rebinding.invalid:${port}`);
+    // Without private networks, the same checked address is refused before anything is sent.
+    expect(await guardedTarget(`http://rebinding.invalid:${port}/hooks`, false, async () => [{ address: '127.0.0.1', family: 4 }])).toMatchObject({ problem: expect.any(String) });
+  });
+});

@@ -28,11 +28,15 @@ export function isGloballyRoutable(address: string): boolean {
 
 interface Resolved {
   url: URL;
-  /** Every address the host resolved to (checked), the one connected to first; none when private networks are allowed. */
+  /** Every address the host resolved to (checked), the one connected to first; none when it did not resolve (development). */
   addresses?: { address: string; family: number }[];
 }
 
-async function resolve(url: string, allowPrivateNetworks: boolean): Promise<Resolved | { problem: string }> {
+/** How a host name becomes addresses (the system resolver; a test may give another). */
+export type ResolveHost = (host: string) => Promise<{ address: string; family: number }[]>;
+const systemResolver: ResolveHost = (host) => lookup(host, { all: true });
+
+async function resolve(url: string, allowPrivateNetworks: boolean, resolveHost: ResolveHost): Promise<Resolved | { problem: string }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -41,16 +45,16 @@ async function resolve(url: string, allowPrivateNetworks: boolean): Promise<Reso
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'must be an http: or https: URL' };
   if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
-  if (allowPrivateNetworks) return { url: parsed };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string; family: number }[];
+  let addresses: { address: string; family: number }[] = [];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }] : await lookup(host, { all: true });
+    addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }] : await resolveHost(host);
   } catch {
-    return { problem: 'has a host that does not resolve' };
+    // With private networks allowed (development), a name that does not resolve yet is no reason to refuse the webhook.
+    return allowPrivateNetworks ? { url: parsed } : { problem: 'has a host that does not resolve' };
   }
-  if (!addresses.length) return { problem: 'has a host that does not resolve' };
-  if (!addresses.every((entry) => isGloballyRoutable(entry.address))) {
+  if (!addresses.length) return allowPrivateNetworks ? { url: parsed } : { problem: 'has a host that does not resolve' };
+  if (!allowPrivateNetworks && !addresses.every((entry) => isGloballyRoutable(entry.address))) {
     return { problem: 'resolves to an address that is not globally routable (loopback, private, link-local, reserved…)' };
   }
   return { url: parsed, addresses };
@@ -61,8 +65,8 @@ async function resolve(url: string, allowPrivateNetworks: boolean): Promise<Reso
  * networks are allowed — every address its host resolves to globally routable. Checked when the webhook is created and
  * again before every delivery (a name may resolve elsewhere later).
  */
-export async function webhookUrlProblem(url: string, allowPrivateNetworks: boolean): Promise<string | undefined> {
-  const resolved = await resolve(url, allowPrivateNetworks);
+export async function webhookUrlProblem(url: string, allowPrivateNetworks: boolean, resolveHost = systemResolver): Promise<string | undefined> {
+  const resolved = await resolve(url, allowPrivateNetworks, resolveHost);
   return 'problem' in resolved ? resolved.problem : undefined;
 }
 
@@ -76,8 +80,8 @@ export interface Target {
  * checked (the request's own DNS lookup answers with them), so a name that resolves elsewhere a moment later — DNS
  * rebinding — cannot send the delivery to an address that was not checked. TLS still verifies the name in the URL.
  */
-export async function guardedTarget(url: string, allowPrivateNetworks: boolean): Promise<Target | { problem: string }> {
-  const resolved = await resolve(url, allowPrivateNetworks);
+export async function guardedTarget(url: string, allowPrivateNetworks: boolean, resolveHost = systemResolver): Promise<Target | { problem: string }> {
+  const resolved = await resolve(url, allowPrivateNetworks, resolveHost);
   if ('problem' in resolved) return resolved;
   const { addresses } = resolved;
   const pinned: LookupFunction | undefined = addresses && ((_hostname, options, callback) => {
