@@ -1,4 +1,5 @@
 import type { Db } from '../src/db/knex.ts';
+import { indicatorRulesJson } from '../src/intelligence/rules.ts';
 
 export interface ScaleSize {
   traces: number;
@@ -104,7 +105,7 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     ON CONFLICT DO NOTHING;`);
   await step('case links', 'INSERT INTO case_weapons (case_id, weapon_id) SELECT DISTINCT case_id, weapon_id FROM traces ON CONFLICT DO NOTHING');
   // What the worker's completions would have recorded: the trafficking indicators of the completed traces.
-  await step('indicators', "SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at))");
+  await step('indicators', `SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at), '${indicatorRulesJson()}'::jsonb)`);
   // What autovacuum would have done on a live system: visibility map (index-only scans) and statistics.
   await step('vacuum analyze', 'VACUUM ANALYZE');
 }

@@ -14,6 +14,7 @@ import * as intelligence from './20261201_012_intelligence.ts';
 import * as eventMessageCodes from './20261201_013_event_message_codes.ts';
 import * as commitOrderAndRepair from './20261205_014_commit_order_and_repair.ts';
 import * as databaseCode from './20261205_015_database_code.ts';
+import * as indicatorRules from './20261205_016_indicator_rules.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_013_event_message_codes': eventMessageCodes,
   '20261205_014_commit_order_and_repair': commitOrderAndRepair,
   '20261205_015_database_code': databaseCode,
+  '20261205_016_indicator_rules': indicatorRules,
 };

@@ -33,7 +33,7 @@ CREATE FUNCTION public.count_updated_traces() RETURNS trigger
       RETURN NULL;
     END $$;
 
-CREATE FUNCTION public.indicator_candidates(ids uuid[]) RETURNS TABLE(kind text, key text, details jsonb, qualifies boolean, trace_id uuid, weapon_id uuid, agency_id uuid, region text, seen_at timestamp with time zone)
+CREATE FUNCTION public.indicator_candidates(ids uuid[], rules jsonb) RETURNS TABLE(kind text, key text, details jsonb, qualifies boolean, trace_id uuid, weapon_id uuid, agency_id uuid, region text, seen_at timestamp with time zone)
     LANGUAGE sql STABLE
     AS $$
       SELECT c.kind, c.key, c.details, c.qualifies, t.id, t.weapon_id, t.agency_id, coalesce(t.region, a.region), coalesce(t.completed_at, now())
@@ -47,24 +47,23 @@ CREATE FUNCTION public.indicator_candidates(ids uuid[]) RETURNS TABLE(kind text,
                                                                     'dateOfBirth', r.purchaser->>'dateOfBirth')), true
            WHERE r.purchaser->>'lastName' IS NOT NULL AND r.purchaser->>'dateOfBirth' IS NOT NULL
           UNION ALL
-          SELECT 'dealer_cluster', upper(trim(r.dealer->>'licenseNumber')), jsonb_build_object('dealer', r.dealer), coalesce(r.ttc < 1095, false)
+          SELECT 'dealer_cluster', upper(trim(r.dealer->>'licenseNumber')), jsonb_build_object('dealer', r.dealer), coalesce(r.ttc < (rules->'dealer_cluster'->>'maxDays')::int, false)
            WHERE r.dealer->>'licenseNumber' IS NOT NULL
           UNION ALL
           SELECT 'short_time_to_crime', t.reference, jsonb_build_object('timeToCrimeDays', r.ttc, 'saleDate', t.result->>'saleDate'), true
-           WHERE r.ttc < 365
+           WHERE r.ttc < (rules->'short_time_to_crime'->>'maxDays')::int
           UNION ALL
-          SELECT 'serial_sequence', w.manufacturer_normalized || ' | ' || upper(trim(w.model)) || ' | ' || left(w.serial_normalized, -2),
-                 jsonb_build_object('manufacturer', w.manufacturer, 'model', w.model, 'serialPrefix', left(w.serial_normalized, -2)), true
+          SELECT 'serial_sequence', w.manufacturer_normalized || ' | ' || upper(trim(w.model)) || ' | ' || left(w.serial_normalized, -(rules->'serial_sequence'->>'serialTail')::int),
+                 jsonb_build_object('manufacturer', w.manufacturer, 'model', w.model, 'serialPrefix', left(w.serial_normalized, -(rules->'serial_sequence'->>'serialTail')::int)), true
            WHERE length(w.serial_normalized) >= 5
         ) c(kind, key, details, qualifies)
        WHERE t.id = ANY(ids) AND t.status = 'completed' AND t.result IS NOT NULL
     $$;
 
-CREATE FUNCTION public.indicator_met(kind text, traces integer, weapons integer) RETURNS boolean
+CREATE FUNCTION public.indicator_met(kind text, traces integer, weapons integer, rules jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $$
-      SELECT CASE kind WHEN 'repeat_purchaser' THEN traces >= 2 WHEN 'short_time_to_crime' THEN traces >= 1
-                       WHEN 'dealer_cluster' THEN weapons >= 3 ELSE weapons >= 2 END
+      SELECT traces >= (rules->kind->>'minTraces')::int AND weapons >= (rules->kind->>'minWeapons')::int
     $$;
 
 CREATE FUNCTION public.next_reference(prefix text, width integer) RETURNS text
@@ -178,7 +177,7 @@ CREATE FUNCTION public.record_destruction_events() RETURNS trigger
       RETURN NULL;
     END $$;
 
-CREATE FUNCTION public.record_indicator_outbox(batch integer) RETURNS integer
+CREATE FUNCTION public.record_indicator_outbox(batch integer, rules jsonb) RETURNS integer
     LANGUAGE plpgsql
     AS $$
     DECLARE ids uuid[];
@@ -188,23 +187,23 @@ CREATE FUNCTION public.record_indicator_outbox(batch integer) RETURNS integer
           SELECT trace_id FROM indicator_outbox ORDER BY queued_at, trace_id LIMIT batch FOR UPDATE SKIP LOCKED)
         RETURNING trace_id)
       SELECT array_agg(trace_id) INTO ids FROM taken;
-      PERFORM record_indicators(ids);
+      PERFORM record_indicators(ids, rules);
       RETURN coalesce(cardinality(ids), 0);
     END $$;
 
-CREATE FUNCTION public.record_indicators(ids uuid[]) RETURNS void
+CREATE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RETURNS void
     LANGUAGE plpgsql
     AS $$
     BEGIN
       IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
       INSERT INTO indicators AS i (kind, key, details)
-      SELECT DISTINCT ON (c.kind, c.key) c.kind, c.key, c.details FROM indicator_candidates(ids) c ORDER BY c.kind, c.key
+      SELECT DISTINCT ON (c.kind, c.key) c.kind, c.key, c.details FROM indicator_candidates(ids, rules) c ORDER BY c.kind, c.key
       ON CONFLICT (kind, key) DO UPDATE SET kind = EXCLUDED.kind;
 
       -- Every lookup below is a LATERAL probe of an index: the inputs are a statement's few completions, the tables
       -- grow with every trace, and a hash join would read them whole each time.
       WITH cand AS (SELECT c.*, i.id AS indicator_id, i.detected_at IS NOT NULL AS was_detected
-                      FROM indicator_candidates(ids) c
+                      FROM indicator_candidates(ids, rules) c
                       CROSS JOIN LATERAL (SELECT i.id, i.detected_at FROM indicators i WHERE i.kind = c.kind AND i.key = c.key) i),
       added AS (
         INSERT INTO indicator_traces (indicator_id, weapon_id, trace_id, agency_id, region, qualifies, seen_at)
@@ -223,9 +222,9 @@ CREATE FUNCTION public.record_indicators(ids uuid[]) RETURNS void
         UPDATE indicators i
            SET trace_count = i.trace_count + g.traces, weapon_count = i.weapon_count + g.weapons,
                first_seen = least(i.first_seen, g.first_seen), last_seen = greatest(i.last_seen, g.last_seen),
-               detected_at = CASE WHEN i.detected_at IS NULL AND indicator_met(i.kind, i.trace_count + g.traces, i.weapon_count + g.weapons)
+               detected_at = CASE WHEN i.detected_at IS NULL AND indicator_met(i.kind, i.trace_count + g.traces, i.weapon_count + g.weapons, rules)
                                   THEN now() ELSE i.detected_at END,
-               reference = CASE WHEN i.reference IS NULL AND indicator_met(i.kind, i.trace_count + g.traces, i.weapon_count + g.weapons)
+               reference = CASE WHEN i.reference IS NULL AND indicator_met(i.kind, i.trace_count + g.traces, i.weapon_count + g.weapons, rules)
                                 THEN next_reference('IN', 6) ELSE i.reference END
           FROM gained g WHERE i.id = g.indicator_id
         RETURNING i.id, i.kind, i.reference, i.trace_count, i.last_seen, i.detected_at IS NOT NULL AS detected, g.was_detected, g.newest_trace),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageContext, StageOutcome, TraceAdapter, TraceRequest } from '../src/traces/pipeline/adapter.ts';
 import { MockTraceAdapter } from '../src/traces/pipeline/mock-adapter.ts';
+import { indicatorRulesJson } from '../src/intelligence/rules.ts';
 import type { Stage } from '../src/traces/schemas.ts';
 import { createCase, traceBody, unique, useWorld, type WorldUser } from './support/harness.ts';
 import { startInProcessWorker } from './support/holding-adapter.ts';
@@ -133,8 +134,8 @@ describe('repeat purchasers', () => {
     const second = await trace('investigator', { purchaser: buyer, licence: unique('L-'), saleDate: daysBefore(3000) });
     const before = await indicatorOf('admin', 'repeat_purchaser', first.id);
     const alertsBefore = await t.db('alerts').count('* as n').first();
-    await t.db.raw('SELECT record_indicators(?::uuid[])', [[first.id, second.id, first.id]]);
-    await t.db.raw('SELECT record_indicators(?::uuid[])', [[second.id]]);
+    await t.db.raw('SELECT record_indicators(?::uuid[], ?::jsonb)', [[first.id, second.id, first.id], indicatorRulesJson()]);
+    await t.db.raw('SELECT record_indicators(?::uuid[], ?::jsonb)', [[second.id], indicatorRulesJson()]);
     expect(await indicatorOf('admin', 'repeat_purchaser', first.id)).toEqual(before);
     expect(await t.db('alerts').count('* as n').first()).toEqual(alertsBefore);
     expect(Number((await t.db('indicator_traces').where({ trace_id: first.id }).count('* as n').first())!.n)).toBe(4);
@@ -201,7 +202,7 @@ describe('time-to-crime, dealers and serial sequences', () => {
     const weapon = { manufacturer: 'Ruger', model: 'LCP', caliber: '.380', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
     const draft = await t.as('investigator').post('/traces', traceBody(kase.id, { weapon, draft: true }));
     await t.as('investigator').post(`/traces/${draft.body.id}/cancel`, { reason: 'entered by mistake' });
-    await t.db.raw('SELECT record_indicators(?::uuid[])', [[draft.body.id]]);
+    await t.db.raw('SELECT record_indicators(?::uuid[], ?::jsonb)', [[draft.body.id], indicatorRulesJson()]);
     expect(await t.db('indicator_traces').where({ trace_id: draft.body.id })).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { indicatorRulesJson } from './rules.ts';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { decodeIdCursor, pageOf } from '../db/pagination.ts';
 import { scopedWithRegion } from '../db/scoped.ts';
@@ -90,6 +91,6 @@ export async function linkedWeapons(db: Queryable, scope: Scope, weaponId: strin
 
 /** Records the indicators of up to `batch` queued completions (see migration 012); how many it took. */
 export async function recordQueuedIndicators(db: Queryable, batch: number): Promise<number> {
-  const { rows: [row] } = await db.raw('SELECT record_indicator_outbox(?) AS n', [batch]);
+  const { rows: [row] } = await db.raw('SELECT record_indicator_outbox(?, ?::jsonb) AS n', [batch, indicatorRulesJson()]);
   return Number(row.n);
 }
