@@ -46,7 +46,7 @@ async function resolve(url: string, allowPrivateNetworks: boolean, resolveHost: 
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'must be an http: or https: URL' };
   if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string; family: number }[] = [];
+  let addresses: { address: string; family: number }[];
   try {
     addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }] : await resolveHost(host);
   } catch {
