@@ -8,7 +8,7 @@ import { createCase, createUser, intakeItem, stockWeapon, traceBody, unique, use
  * route that takes a weapon, a shared statement that still fails is split until only the guilty rows fail, and JSON too
  * deep or too large is refused before anything walks it.
  */
-const t = useWorld();
+const t = useWorld({ privateDatabase: true });
 
 const BLANKS = [' ', '\t', '\u00a0', '\u3000', '\u200b', '\ufeff', ' \u2003\u00a0 '];
 const WEAPON_FIELDS = ['manufacturer', 'model', 'caliber', 'serialNumber', 'importer'] as const;
