@@ -41,6 +41,8 @@ describe('health and metrics', () => {
       }, 'readyz 503');
       expect(down.headers.get('content-type')).toContain('application/problem+json');
       expect(down.body.detail).toBe('Not ready: redis.');
+      expect(down.headers.get('retry-after')).toBe('5');
+      expect(down.body).toMatchObject({ instance: '/readyz', requestId: down.headers.get('x-request-id') });
       expect(down.body.checks).toMatchObject({ postgres: 'ok', migrations: 'ok', redis: expect.stringMatching(/^failing/) });
       // The API itself keeps answering without Redis.
       expect((await app.client.as(t.users.investigator.token).get('/me')).status).toBe(200);

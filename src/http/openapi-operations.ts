@@ -60,11 +60,12 @@ export const ROOT_PATHS = {
           { status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } }),
         503: {
           description: 'Not ready; `checks` names what is failing',
+          headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
           content: {
             'application/problem+json': {
               schema: {
                 type: 'object', required: ['type', 'title', 'status', 'detail', 'checks'],
-                properties: { type: { const: '/problems/not-ready' }, title: { type: 'string' }, status: { const: 503 }, detail: { type: 'string' }, checks: Checks },
+                properties: { type: { const: '/problems/not-ready' }, title: { type: 'string' }, status: { const: 503 }, detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' }, checks: Checks },
               },
               example: { type: '/problems/not-ready', title: 'Service Unavailable', status: 503, detail: 'Not ready: redis.', checks: { postgres: 'ok', redis: 'failing: connect ECONNREFUSED', migrations: 'ok' } },
             },

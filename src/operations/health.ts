@@ -12,7 +12,7 @@ export function healthRoutes(app: Express, db: Db, redis: RedisConnection | unde
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     const checks: Record<string, string> = shuttingDown() ? { process: 'failing: shutting down' } : {};
     const run = async (name: string, check: () => Promise<unknown>) => {
       try {
@@ -40,9 +40,10 @@ export function healthRoutes(app: Express, db: Db, redis: RedisConnection | unde
       res.json({ status: 'ready', checks });
       return;
     }
-    res.status(503).type('application/problem+json').send(JSON.stringify({
+    // Like every 503: when to ask again, and which request this answers.
+    res.status(503).set('Retry-After', '5').type('application/problem+json').send(JSON.stringify({
       type: '/problems/not-ready', title: 'Service Unavailable', status: 503,
-      detail: `Not ready: ${failing.join(', ')}.`, checks,
+      detail: `Not ready: ${failing.join(', ')}.`, instance: req.path, requestId: String(req.id ?? ''), checks,
     }));
   });
 }
