@@ -8,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -31,20 +34,26 @@ export default tseslint.config(
         { type: 'server', pattern: 'src/*' },
       ],
       'boundaries/files': [
-        { category: 'contract', pattern: ['src/shared/*.ts', 'src/i18n/*.ts', 'src/*/schemas.ts', 'src/*/rules.ts', 'src/*/transitions.ts'] },
+        {
+          category: 'contract',
+          pattern: ['src/shared/*.ts', 'src/i18n/*.ts', 'src/*/schemas.ts', 'src/*/rules.ts', 'src/*/transitions.ts'],
+        },
       ],
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },
     },
     rules: {
-      'boundaries/dependencies': ['error', {
-        default: 'allow',
-        policies: [
-          { from: { element: { type: 'web' } }, disallow: { to: { element: { type: 'server' } } } },
-          { from: { element: { type: 'web' } }, allow: { to: { file: { categories: 'contract' } } } },
-          { from: { file: { categories: 'contract' } }, disallow: { to: { element: { type: 'server' } } } },
-          { from: { file: { categories: 'contract' } }, allow: { to: { file: { categories: 'contract' } } } },
-        ],
-      }],
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            { from: { element: { type: 'web' } }, disallow: { to: { element: { type: 'server' } } } },
+            { from: { element: { type: 'web' } }, allow: { to: { file: { categories: 'contract' } } } },
+            { from: { file: { categories: 'contract' } }, disallow: { to: { element: { type: 'server' } } } },
+            { from: { file: { categories: 'contract' } }, allow: { to: { file: { categories: 'contract' } } } },
+          ],
+        },
+      ],
     },
   },
 );

@@ -39,16 +39,22 @@ const result = await autocannon({
   ...(plan.overallRate ? { overallRate: plan.overallRate } : {}),
   method: plan.method,
   headers: plan.headers,
-  requests: [{
-    setupRequest: (request) => {
-      n += 1;
-      if (plan.paths) request.path = plan.paths[n % plan.paths.length]!;
-      // Unique serials in a scattered order (n × an odd constant, modulo 2³², is a bijection): counting up in base 36 made
-      // every 1,296 guns of a run one serial sequence of one make and model, a batch no real recovery looks like.
-      if (plan.bodyTemplate) request.body = plan.bodyTemplate.replaceAll('__UNIQUE__', `BN${run}${(Math.imul(n, 2654435761) >>> 0).toString(36).toUpperCase()}`);
-      return request;
+  requests: [
+    {
+      setupRequest: (request) => {
+        n += 1;
+        if (plan.paths) request.path = plan.paths[n % plan.paths.length]!;
+        // Unique serials in a scattered order (n × an odd constant, modulo 2³², is a bijection): counting up in base 36 made
+        // every 1,296 guns of a run one serial sequence of one make and model, a batch no real recovery looks like.
+        if (plan.bodyTemplate)
+          request.body = plan.bodyTemplate.replaceAll(
+            '__UNIQUE__',
+            `BN${run}${(Math.imul(n, 2654435761) >>> 0).toString(36).toUpperCase()}`,
+          );
+        return request;
+      },
     },
-  }],
+  ],
 });
 const summary: LoadResult = {
   requests: result.requests.total,

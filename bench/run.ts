@@ -45,7 +45,9 @@ interface Row {
 const rows: Row[] = [];
 const record = (row: Row) => {
   rows.push(row);
-  log(`  ${row.scenario} · ${row.metric}: ${row.rastreo}${row.reference !== undefined ? ` (reference ${row.reference}, ratio ${row.ratio})` : ''}`);
+  log(
+    `  ${row.scenario} · ${row.metric}: ${row.rastreo}${row.reference !== undefined ? ` (reference ${row.reference}, ratio ${row.ratio})` : ''}`,
+  );
 };
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -55,7 +57,10 @@ const SERVICE_FLAGS = ['--max-old-space-size=160'];
 /** Rastreo runs from its build (dist/, as `npm start` runs it); the reference servers from their TypeScript. */
 function start(script: string, env: Record<string, string>): ChildProcess {
   const args = script.startsWith('dist/') ? [...SERVICE_FLAGS, script] : ['--import', 'tsx', script];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -69,7 +74,13 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function waitUntilUp(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${url} did not come up`);
@@ -77,15 +88,22 @@ async function waitUntilUp(url: string): Promise<void> {
 
 function load(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(plan)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load generator exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!))
+        : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
 /** Peak resident set size of a process so far, in MB (Linux VmHWM). */
-const peakRssMb = (pid: number) => round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 0);
+const peakRssMb = (pid: number) =>
+  round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024, 0);
 
 const freePort = async () => {
   const { createServer } = await import('node:net');
@@ -108,14 +126,17 @@ async function watchStream(url: string, token: string) {
   const reading = (async () => {
     let buffer = '';
     try {
-      for await (const chunk of response.body!.pipeThrough(new TextDecoderStream()) as unknown as AsyncIterable<string>) {
+      for await (const chunk of response.body!.pipeThrough(
+        new TextDecoderStream(),
+      ) as unknown as AsyncIterable<string>) {
         const { messages, rest } = sseMessages(buffer + chunk);
         buffer = rest;
         for (const fields of messages) {
           const data = fields.get('data');
           if (!data) continue;
           const event = JSON.parse(data) as { occurredAt: string; data: { toStatus?: string } };
-          if (event.data.toStatus === 'completed' || event.data.toStatus === 'not_traceable') latencies.push(Date.now() - Date.parse(event.occurredAt));
+          if (event.data.toStatus === 'completed' || event.data.toStatus === 'not_traceable')
+            latencies.push(Date.now() - Date.parse(event.occurredAt));
         }
       }
     } catch {
@@ -141,168 +162,452 @@ async function userOf(db: Db, agencyId: string, role: 'investigator' | 'advisor'
   return createUserWithToken(db, { name: `Bench ${role}`, email, role, agencyId }, async () => {});
 }
 
-const traceBody = (caseId: string) => JSON.stringify({
-  caseId,
-  weapon: { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: '__UNIQUE__', importer: 'Glock Inc.', countryOfManufacture: 'AT' },
-  recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure' },
-  possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
-  notes: 'Benchmark trace',
-});
+const traceBody = (caseId: string) =>
+  JSON.stringify({
+    caseId,
+    weapon: {
+      manufacturer: 'Glock',
+      model: '19',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber: '__UNIQUE__',
+      importer: 'Glock Inc.',
+      countryOfManufacture: 'AT',
+    },
+    recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure' },
+    possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
+    notes: 'Benchmark trace',
+  });
 
 /** Completions per second and submit→final latency of the traces of one case (Rastreo) or of the reference table. */
 async function pipelineStats(db: Db, sql: string, bindings: unknown[]) {
-  const { rows: [stats] } = await db.raw(sql, bindings as never);
-  return { perSecond: round(stats.n / stats.span, 0), p50: round(stats.p50 * 1000, 0), p99: round(stats.p99 * 1000, 0) };
+  const {
+    rows: [stats],
+  } = await db.raw(sql, bindings as never);
+  return {
+    perSecond: round(stats.n / stats.span, 0),
+    p50: round(stats.p50 * 1000, 0),
+    p99: round(stats.p99 * 1000, 0),
+  };
 }
 
-const rastreoPipelineStats = (db: Db, caseId: string) => pipelineStats(db, `
+const rastreoPipelineStats = (db: Db, caseId: string) =>
+  pipelineStats(
+    db,
+    `
     SELECT count(*) AS n, extract(epoch FROM max(status_changed_at) - min(submitted_at)) AS span,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM status_changed_at - submitted_at)) AS p50,
            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM status_changed_at - submitted_at)) AS p99
-      FROM traces WHERE case_id = ? AND ${settled}`, [caseId]);
+      FROM traces WHERE case_id = ? AND ${settled}`,
+    [caseId],
+  );
 
 /** Reference (b): its server and worker, driven by `plan(port)`, from an empty table; submit→final as for Rastreo. */
 async function referencePipelineRun(db: Db, url: string, plan: (port: number) => LoadPlan) {
   await db.raw('TRUNCATE bench_reference');
   const port = await freePort();
-  const server = start('bench/reference/pipeline.ts', { ROLE: 'server', PORT: String(port), DATABASE_URL: url, REDIS_URL });
-  const worker = start('bench/reference/pipeline.ts', { ROLE: 'worker', DATABASE_URL: url, REDIS_URL, CONCURRENCY: '16' });
+  const server = start('bench/reference/pipeline.ts', {
+    ROLE: 'server',
+    PORT: String(port),
+    DATABASE_URL: url,
+    REDIS_URL,
+  });
+  const worker = start('bench/reference/pipeline.ts', {
+    ROLE: 'worker',
+    DATABASE_URL: url,
+    REDIS_URL,
+    CONCURRENCY: '16',
+  });
   await waitUntilUp(`http://127.0.0.1:${port}/nothing`);
   await load(plan(port));
   await settle(db, "SELECT count(*) AS n FROM bench_reference WHERE status <> 'done'");
-  const stats = await pipelineStats(db, `
+  const stats = await pipelineStats(
+    db,
+    `
     SELECT count(*) AS n, extract(epoch FROM max(completed_at) - min(created_at)) AS span,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) AS p50,
            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at)) AS p99
-      FROM bench_reference WHERE status = 'done'`, []);
+      FROM bench_reference WHERE status = 'done'`,
+    [],
+  );
   await Promise.all([stop(server), stop(worker)]);
   return stats;
 }
 
 async function main() {
-  log(`Rastreo benchmarks (${quick ? 'quick' : 'full'}) — database ${databaseUrl.split('/').at(-1)}, Redis db ${REDIS_DB}`);
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  log(
+    `Rastreo benchmarks (${quick ? 'quick' : 'full'}) — database ${databaseUrl.split('/').at(-1)}, Redis db ${REDIS_DB}`,
+  );
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
   await ensureDatabase(databaseUrl);
   const db = createDb(databaseUrl, 4);
   await migrateToLatest(db);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
 
-  const [agency] = await db('agencies').insert({ code: 'BENCH', name: 'Bench agency', country: 'SV', region: 'bench' }).returning('id');
+  const [agency] = await db('agencies')
+    .insert({ code: 'BENCH', name: 'Bench agency', country: 'SV', region: 'bench' })
+    .returning('id');
   const investigator = await userOf(db, agency.id, 'investigator');
-  const [kase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-1', title: 'Bench', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const [kase] = await db('cases')
+    .insert({
+      agency_id: agency.id,
+      case_number: 'BENCH-1',
+      title: 'Bench',
+      offense: 'other',
+      created_by: investigator.user.id,
+    })
+    .returning('id');
   const auth = { authorization: `Bearer ${investigator.token}`, 'content-type': 'application/json' };
 
   // 1. submit, against reference (a)
   log('1. submit');
   const apiPort = await freePort();
   const api = start('dist/src/main.js', {
-    PROCESS_ROLES: 'api', PORT: String(apiPort), DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}',
-    LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', RATE_LIMIT_ANONYMOUS_MAX: '100000000', DB_POOL_MAX: '20',
+    PROCESS_ROLES: 'api',
+    PORT: String(apiPort),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: '{rastreo-bench}',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000',
+    RATE_LIMIT_ANONYMOUS_MAX: '100000000',
+    DB_POOL_MAX: '20',
   });
   const base = `http://127.0.0.1:${apiPort}`;
   await waitUntilUp(`${base}/healthz`);
   const refPort = await freePort();
   const refA = start('bench/reference/insert-server.ts', { PORT: String(refPort), DATABASE_URL: databaseUrl });
   await waitUntilUp(`http://127.0.0.1:${refPort}/nothing`);
-  const submitPlan = (url: string): LoadPlan => ({ url, method: 'POST', headers: auth, connections: 50, durationSeconds: SUBMIT_SECONDS, bodyTemplate: traceBody(kase.id) });
+  const submitPlan = (url: string): LoadPlan => ({
+    url,
+    method: 'POST',
+    headers: auth,
+    connections: 50,
+    durationSeconds: SUBMIT_SECONDS,
+    bodyTemplate: traceBody(kase.id),
+  });
   const reference = await load(submitPlan(`http://127.0.0.1:${refPort}/traces`));
   const submit = await load(submitPlan(`${base}/api/v1/traces`));
   await stop(refA);
   if (submit.non2xx || submit.errors) log(`  warning: ${submit.non2xx} non-2xx, ${submit.errors} errors`);
-  record({ scenario: '1 submit', metric: 'req/s at 50 connections', rastreo: submit.requestsPerSecond, reference: reference.requestsPerSecond, ratio: round(submit.requestsPerSecond / reference.requestsPerSecond, 2), target: '≥ 0.5× (a)', met: submit.requestsPerSecond >= 0.5 * reference.requestsPerSecond });
-  record({ scenario: '1 submit', metric: 'p50 latency (ms)', rastreo: submit.p50Ms, reference: reference.p50Ms, target: '' });
-  record({ scenario: '1 submit', metric: 'p99 latency (ms)', rastreo: submit.p99Ms, reference: reference.p99Ms, ratio: round(submit.p99Ms / reference.p99Ms, 2), target: '≤ 1.5× (a)', met: submit.p99Ms <= 1.5 * reference.p99Ms });
+  record({
+    scenario: '1 submit',
+    metric: 'req/s at 50 connections',
+    rastreo: submit.requestsPerSecond,
+    reference: reference.requestsPerSecond,
+    ratio: round(submit.requestsPerSecond / reference.requestsPerSecond, 2),
+    target: '≥ 0.5× (a)',
+    met: submit.requestsPerSecond >= 0.5 * reference.requestsPerSecond,
+  });
+  record({
+    scenario: '1 submit',
+    metric: 'p50 latency (ms)',
+    rastreo: submit.p50Ms,
+    reference: reference.p50Ms,
+    target: '',
+  });
+  record({
+    scenario: '1 submit',
+    metric: 'p99 latency (ms)',
+    rastreo: submit.p99Ms,
+    reference: reference.p99Ms,
+    ratio: round(submit.p99Ms / reference.p99Ms, 2),
+    target: '≤ 1.5× (a)',
+    met: submit.p99Ms <= 1.5 * reference.p99Ms,
+  });
   // The submit scenario leaves queued traces; the pipeline scenario starts from an empty queue.
-  await db.raw("DELETE FROM trace_outbox; UPDATE traces SET status = 'cancelled', completed_at = now() WHERE status = 'queued'");
+  await db.raw(
+    "DELETE FROM trace_outbox; UPDATE traces SET status = 'cancelled', completed_at = now() WHERE status = 'queued'",
+  );
 
   // 2. pipeline, against reference (b)
   log(`2. pipeline (${PIPELINE_TRACES} traces)`);
   const worker = start('dist/workers/trace-worker.js', {
-    DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}', LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0',
-    WORKER_CONCURRENCY: '16', OUTBOX_POLL_MS: '200', WORKER_METRICS_PORT: '0', DB_POOL_MAX: '20',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: '{rastreo-bench}',
+    LOG_LEVEL: 'warn',
+    ADAPTER_LATENCY_MS: '0',
+    WORKER_CONCURRENCY: '16',
+    OUTBOX_POLL_MS: '200',
+    WORKER_METRICS_PORT: '0',
+    DB_POOL_MAX: '20',
   });
   await sleep(2_000);
-  const [pipelineCase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-2', title: 'Pipeline', offense: 'other', created_by: investigator.user.id }).returning('id');
-  const pipelineLoad = await load({ url: `${base}/api/v1/traces`, method: 'POST', headers: auth, connections: 50, amount: PIPELINE_TRACES, bodyTemplate: traceBody(pipelineCase.id) });
+  const [pipelineCase] = await db('cases')
+    .insert({
+      agency_id: agency.id,
+      case_number: 'BENCH-2',
+      title: 'Pipeline',
+      offense: 'other',
+      created_by: investigator.user.id,
+    })
+    .returning('id');
+  const pipelineLoad = await load({
+    url: `${base}/api/v1/traces`,
+    method: 'POST',
+    headers: auth,
+    connections: 50,
+    amount: PIPELINE_TRACES,
+    bodyTemplate: traceBody(pipelineCase.id),
+  });
   await settle(db, `SELECT count(*) AS n FROM traces WHERE case_id = '${pipelineCase.id}' AND NOT ${settled}`);
   const rastreoPipeline = await rastreoPipelineStats(db, pipelineCase.id);
   const memory = { api: peakRssMb(api.pid!), worker: peakRssMb(worker.pid!) };
   await stop(worker);
 
   const referencePipeline = await referencePipelineRun(db, databaseUrl, (port) => ({
-    url: `http://127.0.0.1:${port}/traces`, method: 'POST', headers: auth, connections: 50, amount: PIPELINE_TRACES, bodyTemplate: traceBody(pipelineCase.id),
+    url: `http://127.0.0.1:${port}/traces`,
+    method: 'POST',
+    headers: auth,
+    connections: 50,
+    amount: PIPELINE_TRACES,
+    bodyTemplate: traceBody(pipelineCase.id),
   }));
   if (pipelineLoad.non2xx) log(`  warning: ${pipelineLoad.non2xx} submissions were not 2xx`);
-  record({ scenario: '2 pipeline', metric: 'completions/s', rastreo: rastreoPipeline.perSecond, reference: referencePipeline.perSecond, ratio: round(rastreoPipeline.perSecond / referencePipeline.perSecond, 2), target: '≥ 0.5× (b)', met: rastreoPipeline.perSecond >= 0.5 * referencePipeline.perSecond });
-  record({ scenario: '2 pipeline', metric: 'submit→final p50 (ms)', rastreo: rastreoPipeline.p50, reference: referencePipeline.p50, target: '' });
-  record({ scenario: '2 pipeline', metric: 'submit→final p99 (ms)', rastreo: rastreoPipeline.p99, reference: referencePipeline.p99, target: '' });
+  record({
+    scenario: '2 pipeline',
+    metric: 'completions/s',
+    rastreo: rastreoPipeline.perSecond,
+    reference: referencePipeline.perSecond,
+    ratio: round(rastreoPipeline.perSecond / referencePipeline.perSecond, 2),
+    target: '≥ 0.5× (b)',
+    met: rastreoPipeline.perSecond >= 0.5 * referencePipeline.perSecond,
+  });
+  record({
+    scenario: '2 pipeline',
+    metric: 'submit→final p50 (ms)',
+    rastreo: rastreoPipeline.p50,
+    reference: referencePipeline.p50,
+    target: '',
+  });
+  record({
+    scenario: '2 pipeline',
+    metric: 'submit→final p99 (ms)',
+    rastreo: rastreoPipeline.p99,
+    reference: referencePipeline.p99,
+    target: '',
+  });
 
   // 2b. paced: latency, not throughput — 100 traces/s with an adapter that answers at once, beside (b) paced alike
   log(`2b. paced ${PACED_RATE}/s for ${PACED_SECONDS} s`);
   const pacedWorker = start('dist/workers/trace-worker.js', {
-    DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: '{rastreo-bench}', LOG_LEVEL: 'warn', ADAPTER_LATENCY_MS: '0',
-    WORKER_CONCURRENCY: '16', OUTBOX_POLL_MS: '200', WORKER_METRICS_PORT: '0', DB_POOL_MAX: '20',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: '{rastreo-bench}',
+    LOG_LEVEL: 'warn',
+    ADAPTER_LATENCY_MS: '0',
+    WORKER_CONCURRENCY: '16',
+    OUTBOX_POLL_MS: '200',
+    WORKER_METRICS_PORT: '0',
+    DB_POOL_MAX: '20',
   });
   await waitForWorker(db);
-  const [pacedCase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-PACED', title: 'Paced', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const [pacedCase] = await db('cases')
+    .insert({
+      agency_id: agency.id,
+      case_number: 'BENCH-PACED',
+      title: 'Paced',
+      offense: 'other',
+      created_by: investigator.user.id,
+    })
+    .returning('id');
   const stream = await watchStream(`${base}/api/v1/events/stream`, investigator.token);
-  await load({ url: `${base}/api/v1/traces`, method: 'POST', headers: auth, connections: 10, durationSeconds: PACED_SECONDS, overallRate: PACED_RATE, bodyTemplate: traceBody(pacedCase.id) });
+  await load({
+    url: `${base}/api/v1/traces`,
+    method: 'POST',
+    headers: auth,
+    connections: 10,
+    durationSeconds: PACED_SECONDS,
+    overallRate: PACED_RATE,
+    bodyTemplate: traceBody(pacedCase.id),
+  });
   await settle(db, `SELECT count(*) AS n FROM traces WHERE case_id = '${pacedCase.id}' AND NOT ${settled}`);
   await stream.close();
   const pacedRastreo = await rastreoPipelineStats(db, pacedCase.id);
   memory.worker = Math.max(memory.worker, peakRssMb(pacedWorker.pid!));
   await stop(pacedWorker);
   const pacedReference = await referencePipelineRun(db, databaseUrl, (port) => ({
-    url: `http://127.0.0.1:${port}/traces`, method: 'POST', headers: auth, connections: 10, durationSeconds: PACED_SECONDS, overallRate: PACED_RATE, bodyTemplate: traceBody(pacedCase.id),
+    url: `http://127.0.0.1:${port}/traces`,
+    method: 'POST',
+    headers: auth,
+    connections: 10,
+    durationSeconds: PACED_SECONDS,
+    overallRate: PACED_RATE,
+    bodyTemplate: traceBody(pacedCase.id),
   }));
-  record({ scenario: '2b paced', metric: `submit→final p50 (ms), ${PACED_RATE}/s`, rastreo: pacedRastreo.p50, reference: pacedReference.p50, target: '' });
+  record({
+    scenario: '2b paced',
+    metric: `submit→final p50 (ms), ${PACED_RATE}/s`,
+    rastreo: pacedRastreo.p50,
+    reference: pacedReference.p50,
+    target: '',
+  });
   const streamP99 = percentile(stream.latencies, 0.99);
-  record({ scenario: '2b paced', metric: `final event on an open stream, after the transition: p50 (ms), ${stream.latencies.length} traces`, rastreo: percentile(stream.latencies, 0.5), target: '' });
-  record({ scenario: '2b paced', metric: 'final event on an open stream, after the transition: p99 (ms)', rastreo: streamP99, target: '≤ 1,000 ms', met: streamP99 <= 1_000 });
-  record({ scenario: '2b paced', metric: `submit→final p99 (ms), ${PACED_RATE}/s`, rastreo: pacedRastreo.p99, reference: pacedReference.p99, ratio: round(pacedRastreo.p99 / Math.max(1, pacedReference.p99), 2), target: '≤ 5× (b) paced', met: pacedRastreo.p99 <= 5 * Math.max(1, pacedReference.p99) });
+  record({
+    scenario: '2b paced',
+    metric: `final event on an open stream, after the transition: p50 (ms), ${stream.latencies.length} traces`,
+    rastreo: percentile(stream.latencies, 0.5),
+    target: '',
+  });
+  record({
+    scenario: '2b paced',
+    metric: 'final event on an open stream, after the transition: p99 (ms)',
+    rastreo: streamP99,
+    target: '≤ 1,000 ms',
+    met: streamP99 <= 1_000,
+  });
+  record({
+    scenario: '2b paced',
+    metric: `submit→final p99 (ms), ${PACED_RATE}/s`,
+    rastreo: pacedRastreo.p99,
+    reference: pacedReference.p99,
+    ratio: round(pacedRastreo.p99 / Math.max(1, pacedReference.p99), 2),
+    target: '≤ 5× (b) paced',
+    met: pacedRastreo.p99 <= 5 * Math.max(1, pacedReference.p99),
+  });
 
   // 3. scale
   log(`3. scale: seeding ${SIZE.traces.toLocaleString('en')} traces`);
   const seedStarted = Date.now();
   await seedScale(db, SIZE, log);
-  record({ scenario: '3 scale', metric: `seed ${SIZE.traces.toLocaleString('en')} traces (s)`, rastreo: round((Date.now() - seedStarted) / 1000), target: 'a few minutes' });
+  record({
+    scenario: '3 scale',
+    metric: `seed ${SIZE.traces.toLocaleString('en')} traces (s)`,
+    rastreo: round((Date.now() - seedStarted) / 1000),
+    target: 'a few minutes',
+  });
   const benchAgency = await db('agencies').where({ code: 'BA-001' }).first('id', 'region');
   const scaleInvestigator = await userOf(db, benchAgency.id, 'investigator');
   const scaleAdvisor = await userOf(db, benchAgency.id, 'advisor');
-  const sample = await db('traces').where({ agency_id: benchAgency.id }).orderByRaw('random()').limit(READS).select('id', 'weapon_id', 'weapon');
-  const completed = await db('traces').where({ agency_id: benchAgency.id, status: 'completed' }).orderByRaw('random()').limit(READS).pluck('id');
-  const linked = await db('traces').where({ agency_id: benchAgency.id, status: 'completed' }).whereRaw("result->>'outcome' = 'purchaser_identified'")
-    .orderByRaw('random()').limit(READS).pluck('weapon_id');
-  const kinds = ['', '?kind=repeat_purchaser', '?kind=dealer_cluster', '?kind=serial_sequence', '?kind=short_time_to_crime', '?from=2026-01-01'];
+  const sample = await db('traces')
+    .where({ agency_id: benchAgency.id })
+    .orderByRaw('random()')
+    .limit(READS)
+    .select('id', 'weapon_id', 'weapon');
+  const completed = await db('traces')
+    .where({ agency_id: benchAgency.id, status: 'completed' })
+    .orderByRaw('random()')
+    .limit(READS)
+    .pluck('id');
+  const linked = await db('traces')
+    .where({ agency_id: benchAgency.id, status: 'completed' })
+    .whereRaw("result->>'outcome' = 'purchaser_identified'")
+    .orderByRaw('random()')
+    .limit(READS)
+    .pluck('weapon_id');
+  const kinds = [
+    '',
+    '?kind=repeat_purchaser',
+    '?kind=dealer_cluster',
+    '?kind=serial_sequence',
+    '?kind=short_time_to_crime',
+    '?from=2026-01-01',
+  ];
   const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
   const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'c5' | 'summary' | 'report' }[] = [
-    { name: 'GET /queue', who: scaleAdvisor.token, paths: ['/api/v1/queue', '/api/v1/queue?urgent=true', '/api/v1/queue?status=failed,needs_info', `/api/v1/queue?agencyId=${benchAgency.id}`], target: 'c3' },
+    {
+      name: 'GET /queue',
+      who: scaleAdvisor.token,
+      paths: [
+        '/api/v1/queue',
+        '/api/v1/queue?urgent=true',
+        '/api/v1/queue?status=failed,needs_info',
+        `/api/v1/queue?agencyId=${benchAgency.id}`,
+      ],
+      target: 'c3',
+    },
     { name: 'GET /queue/summary', who: scaleAdvisor.token, paths: ['/api/v1/queue/summary'], target: 'summary' },
-    { name: 'GET /traces (first page)', who: scaleInvestigator.token, paths: ['/api/v1/traces', '/api/v1/traces?status=completed', '/api/v1/traces?urgent=true'], target: 'c3' },
-    { name: 'GET /traces?q=<serial>', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`), target: 'c3' },
-    { name: 'GET /traces?status=…&cursor=… (deep pages)', who: scaleInvestigator.token, paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`), target: 'c3' },
-    { name: 'GET /weapons/:id', who: scaleInvestigator.token, paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`), target: 'c3' },
-    { name: 'GET /weapons/:id/links', who: scaleInvestigator.token, paths: linked.map((id) => `/api/v1/weapons/${id}/links`), target: 'c3' },
-    { name: 'GET /intelligence/indicators (advisor)', who: scaleAdvisor.token, paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`), target: 'c5' },
-    { name: 'GET /intelligence/indicators (investigator)', who: scaleInvestigator.token, paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`), target: 'c5' },
-    { name: 'GET /reports/traces?groupBy=month', who: scaleAdvisor.token, paths: ['/api/v1/reports/traces?groupBy=month'], target: 'report' },
+    {
+      name: 'GET /traces (first page)',
+      who: scaleInvestigator.token,
+      paths: ['/api/v1/traces', '/api/v1/traces?status=completed', '/api/v1/traces?urgent=true'],
+      target: 'c3',
+    },
+    {
+      name: 'GET /traces?q=<serial>',
+      who: scaleInvestigator.token,
+      paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`),
+      target: 'c3',
+    },
+    {
+      name: 'GET /traces?status=…&cursor=… (deep pages)',
+      who: scaleInvestigator.token,
+      paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`),
+      target: 'c3',
+    },
+    {
+      name: 'GET /weapons/:id',
+      who: scaleInvestigator.token,
+      paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`),
+      target: 'c3',
+    },
+    {
+      name: 'GET /weapons/:id/links',
+      who: scaleInvestigator.token,
+      paths: linked.map((id) => `/api/v1/weapons/${id}/links`),
+      target: 'c3',
+    },
+    {
+      name: 'GET /intelligence/indicators (advisor)',
+      who: scaleAdvisor.token,
+      paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
+      target: 'c5',
+    },
+    {
+      name: 'GET /intelligence/indicators (investigator)',
+      who: scaleInvestigator.token,
+      paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
+      target: 'c5',
+    },
+    {
+      name: 'GET /reports/traces?groupBy=month',
+      who: scaleAdvisor.token,
+      paths: ['/api/v1/reports/traces?groupBy=month'],
+      target: 'report',
+    },
   ];
   // (c) the read reference, driven exactly like the reads; (d) the SQL floor of the summary and the report
   const readRefPort = await freePort();
-  const readRef = start('bench/reference/read-server.ts', { PORT: String(readRefPort), DATABASE_URL: databaseUrl, DB_POOL_MAX: '20' });
+  const readRef = start('bench/reference/read-server.ts', {
+    PORT: String(readRefPort),
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: '20',
+  });
   await waitUntilUp(`http://127.0.0.1:${readRefPort}/traces/${sample[0]!.id}`);
-  const readPlan: LoadPlan = { url: `http://127.0.0.1:${readRefPort}/traces/${sample[0]!.id}`, method: 'GET', headers: {}, connections: 1, amount: READS, paths: sample.map((t) => `/traces/${t.id}`) };
+  const readPlan: LoadPlan = {
+    url: `http://127.0.0.1:${readRefPort}/traces/${sample[0]!.id}`,
+    method: 'GET',
+    headers: {},
+    connections: 1,
+    amount: READS,
+    paths: sample.map((t) => `/traces/${t.id}`),
+  };
   await load({ ...readPlan, amount: WARM_UP });
   const readReference = await load(readPlan);
   await stop(readRef);
-  record({ scenario: '3 scale', metric: '(c) read reference: PK SELECT through Express p99 (ms)', rastreo: readReference.p99Ms, target: '' });
+  record({
+    scenario: '3 scale',
+    metric: '(c) read reference: PK SELECT through Express p99 (ms)',
+    rastreo: readReference.p99Ms,
+    target: '',
+  });
   const floor = await sqlFloor(db, benchAgency.region);
   record({ scenario: '3 scale', metric: '(d) SQL floor: summary p99 (ms)', rastreo: floor.summary, target: '' });
   record({ scenario: '3 scale', metric: '(d) SQL floor: monthly report p99 (ms)', rastreo: floor.report, target: '' });
   const c = Math.max(1, readReference.p99Ms);
   for (const read of reads) {
-    const plan: LoadPlan = { url: `${base}${read.paths[0]}`, method: 'GET', headers: { authorization: `Bearer ${read.who}` }, connections: 1, amount: READS, paths: read.paths };
+    const plan: LoadPlan = {
+      url: `${base}${read.paths[0]}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${read.who}` },
+      connections: 1,
+      amount: READS,
+      paths: read.paths,
+    };
     // Each read, like the reference, is measured warm: a first pass compiles its code paths and fills its caches.
     await load({ ...plan, amount: WARM_UP });
     const result = await load(plan);
@@ -310,18 +615,54 @@ async function main() {
     record({ scenario: '3 scale', metric: `${read.name} p50 (ms)`, rastreo: result.p50Ms, target: '' });
     if (read.target === 'c3' || read.target === 'c5') {
       const times = read.target === 'c3' ? 3 : 5;
-      record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, reference: readReference.p99Ms, ratio: round(result.p99Ms / c, 2), target: `≤ ${times}× (c)`, met: result.p99Ms <= times * c });
+      record({
+        scenario: '3 scale',
+        metric: `${read.name} p99 (ms)`,
+        rastreo: result.p99Ms,
+        reference: readReference.p99Ms,
+        ratio: round(result.p99Ms / c, 2),
+        target: `≤ ${times}× (c)`,
+        met: result.p99Ms <= times * c,
+      });
     } else {
       const d = Math.max(1, read.target === 'summary' ? floor.summary : floor.report);
-      record({ scenario: '3 scale', metric: `${read.name} p99 (ms)`, rastreo: result.p99Ms, reference: d, ratio: round(result.p99Ms / d, 2), target: '≤ 1.5× (d)', met: result.p99Ms <= 1.5 * d });
-      if (read.target === 'summary') record({ scenario: '3 scale', metric: `${read.name} p99 vs (c)`, rastreo: result.p99Ms, reference: readReference.p99Ms, ratio: round(result.p99Ms / c, 2), target: '≤ 5× (c)', met: result.p99Ms <= 5 * c });
+      record({
+        scenario: '3 scale',
+        metric: `${read.name} p99 (ms)`,
+        rastreo: result.p99Ms,
+        reference: d,
+        ratio: round(result.p99Ms / d, 2),
+        target: '≤ 1.5× (d)',
+        met: result.p99Ms <= 1.5 * d,
+      });
+      if (read.target === 'summary')
+        record({
+          scenario: '3 scale',
+          metric: `${read.name} p99 vs (c)`,
+          rastreo: result.p99Ms,
+          reference: readReference.p99Ms,
+          ratio: round(result.p99Ms / c, 2),
+          target: '≤ 5× (c)',
+          met: result.p99Ms <= 5 * c,
+        });
     }
   }
-  await explainReads(db, reads.map((read) => ({ name: read.name, path: read.paths[0]!, token: read.who })));
+  await explainReads(
+    db,
+    reads.map((read) => ({ name: read.name, path: read.paths[0]!, token: read.who })),
+  );
 
   // 4. bulk
   log('4. bulk');
-  const [bulkCase] = await db('cases').insert({ agency_id: agency.id, case_number: 'BENCH-3', title: 'Bulk', offense: 'other', created_by: investigator.user.id }).returning('id');
+  const [bulkCase] = await db('cases')
+    .insert({
+      agency_id: agency.id,
+      case_number: 'BENCH-3',
+      title: 'Bulk',
+      offense: 'other',
+      created_by: investigator.user.id,
+    })
+    .returning('id');
   const bulkStarted = Date.now();
   for (let batch = 0; batch < 20; batch++) {
     const body = `[${Array.from({ length: 500 }, (_, i) => traceBody(bulkCase.id).replace('__UNIQUE__', `BULK${batch}X${i}`)).join(',')}]`;
@@ -332,34 +673,93 @@ async function main() {
   const bulkSeconds = (Date.now() - bulkStarted) / 1000;
   const insertFloor = await insertFloorRowsPerSecond(db, agency.id, bulkCase.id, investigator.user.id);
   const bulkRate = round(10_000 / bulkSeconds, 0);
-  record({ scenario: '4 bulk', metric: 'rows/s, 10,000 rows in 20 × 500', rastreo: bulkRate, reference: insertFloor, ratio: round(bulkRate / insertFloor, 2), target: '≥ 0.3× (e)', met: bulkRate >= 0.3 * insertFloor });
+  record({
+    scenario: '4 bulk',
+    metric: 'rows/s, 10,000 rows in 20 × 500',
+    rastreo: bulkRate,
+    reference: insertFloor,
+    ratio: round(bulkRate / insertFloor, 2),
+    target: '≥ 0.3× (e)',
+    met: bulkRate >= 0.3 * insertFloor,
+  });
 
   // 5. destruction
   log('5. destruction');
   const manager = await userOf(db, agency.id, 'stockpile_manager');
   const verifier = await userOf(db, agency.id, 'stockpile_manager');
-  const itemIds: string[] = (await db.raw(`
+  const itemIds: string[] = (
+    await db.raw(
+      `
     WITH w AS (INSERT INTO weapons (manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, country_of_manufacture)
                SELECT 'Norinco', 'NORINCO', 'Type 54', '7.62x25', 'pistol', 'DSN' || g, 'DSN' || g, 'CN' FROM generate_series(1, 5000) g RETURNING id)
     INSERT INTO stockpile_items (agency_id, weapon_id, source, intake_date, storage_location, created_by)
-    SELECT ?, id, 'surplus', '2026-01-10', 'Arsenal', ? FROM w RETURNING id`, [agency.id, manager.user.id])).rows.map((r: { id: string }) => r.id);
+    SELECT ?, id, 'surplus', '2026-01-10', 'Arsenal', ? FROM w RETURNING id`,
+      [agency.id, manager.user.id],
+    )
+  ).rows.map((r: { id: string }) => r.id);
   const as = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const destructionStarted = Date.now();
-  const planned = await (await fetch(`${base}/api/v1/destructions`, { method: 'POST', headers: as(manager.token), body: JSON.stringify({ plannedFor: '2026-12-10', method: 'smelting', location: 'Acería', itemIds }) })).json() as { id: string };
-  await fetch(`${base}/api/v1/destructions/${planned.id}/complete`, { method: 'POST', headers: as(manager.token), body: JSON.stringify({ performedAt: new Date().toISOString(), witnesses: [{ name: 'A', organization: 'B' }, { name: 'C', organization: 'D' }] }) });
-  const verified = await fetch(`${base}/api/v1/destructions/${planned.id}/verify`, { method: 'POST', headers: as(verifier.token), body: '{}' });
+  const planned = (await (
+    await fetch(`${base}/api/v1/destructions`, {
+      method: 'POST',
+      headers: as(manager.token),
+      body: JSON.stringify({ plannedFor: '2026-12-10', method: 'smelting', location: 'Acería', itemIds }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${base}/api/v1/destructions/${planned.id}/complete`, {
+    method: 'POST',
+    headers: as(manager.token),
+    body: JSON.stringify({
+      performedAt: new Date().toISOString(),
+      witnesses: [
+        { name: 'A', organization: 'B' },
+        { name: 'C', organization: 'D' },
+      ],
+    }),
+  });
+  const verified = await fetch(`${base}/api/v1/destructions/${planned.id}/verify`, {
+    method: 'POST',
+    headers: as(verifier.token),
+    body: '{}',
+  });
   const destructionSeconds = round((Date.now() - destructionStarted) / 1000, 2);
   if (verified.status !== 200) log(`  warning: verification answered ${verified.status}`);
   const certificateStarted = Date.now();
-  const certificate = await fetch(`${base}/api/v1/destructions/${planned.id}/certificate`, { headers: as(manager.token) });
+  const certificate = await fetch(`${base}/api/v1/destructions/${planned.id}/certificate`, {
+    headers: as(manager.token),
+  });
   const pdfBytes = (await certificate.arrayBuffer()).byteLength;
   const certificateSeconds = round((Date.now() - certificateStarted) / 1000, 2);
-  record({ scenario: '5 destruction', metric: 'plan + complete + verify 5,000 items (s)', rastreo: destructionSeconds, target: '≤ 5 s', met: destructionSeconds <= 5 });
-  record({ scenario: '5 destruction', metric: `certificate PDF, ${Math.round(pdfBytes / 1024)} KiB (s)`, rastreo: certificateSeconds, target: '≤ 3 s', met: certificateSeconds <= 3 });
+  record({
+    scenario: '5 destruction',
+    metric: 'plan + complete + verify 5,000 items (s)',
+    rastreo: destructionSeconds,
+    target: '≤ 5 s',
+    met: destructionSeconds <= 5,
+  });
+  record({
+    scenario: '5 destruction',
+    metric: `certificate PDF, ${Math.round(pdfBytes / 1024)} KiB (s)`,
+    rastreo: certificateSeconds,
+    target: '≤ 3 s',
+    met: certificateSeconds <= 3,
+  });
 
   // 6. memory
-  record({ scenario: '6 memory', metric: 'API peak RSS during 1–2 (MB)', rastreo: memory.api, target: '≤ 200 MB', met: memory.api <= 200 });
-  record({ scenario: '6 memory', metric: 'worker peak RSS during 2–2b (MB)', rastreo: memory.worker, target: '≤ 200 MB', met: memory.worker <= 200 });
+  record({
+    scenario: '6 memory',
+    metric: 'API peak RSS during 1–2 (MB)',
+    rastreo: memory.api,
+    target: '≤ 200 MB',
+    met: memory.api <= 200,
+  });
+  record({
+    scenario: '6 memory',
+    metric: 'worker peak RSS during 2–2b (MB)',
+    rastreo: memory.worker,
+    target: '≤ 200 MB',
+    met: memory.worker <= 200,
+  });
 
   await stop(api);
   await redis.flushdb();
@@ -372,7 +772,9 @@ const settled = "status IN ('completed', 'not_traceable', 'needs_info', 'failed'
 /** Waits (up to 5 minutes) until a count query answers 0. */
 async function settle(db: Db, countSql: string) {
   for (let i = 0; i < 1200; i++) {
-    const { rows: [row] } = await db.raw(countSql);
+    const {
+      rows: [row],
+    } = await db.raw(countSql);
     if (Number(row?.n) === 0) return;
     await sleep(250);
   }
@@ -434,19 +836,34 @@ async function insertFloorRowsPerSecond(db: Db, agencyId: string, caseId: string
   const tag = randomBytes(3).toString('hex').toUpperCase();
   try {
     const started = process.hrtime.bigint();
-    await client.query(`CREATE TEMP TABLE floor_rows AS SELECT g, gen_random_uuid() AS weapon_id, gen_random_uuid() AS trace_id FROM generate_series(1, ${n}) g`);
+    await client.query(
+      `CREATE TEMP TABLE floor_rows AS SELECT g, gen_random_uuid() AS weapon_id, gen_random_uuid() AS trace_id FROM generate_series(1, ${n}) g`,
+    );
     await client.query(`INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, importer, country_of_manufacture)
       SELECT weapon_id, 'Glock', 'GLOCK', '19', '9mm', 'pistol', 'FLOOR${tag}' || g, 'FLOOR${tag}' || g, 'Glock Inc.', 'AT' FROM floor_rows`);
     await client.query(`INSERT INTO case_weapons (case_id, weapon_id) SELECT $1, weapon_id FROM floor_rows`, [caseId]);
-    await client.query(`INSERT INTO traces (id, agency_id, region, case_id, weapon_id, weapon, status, quality_flags, recovery_date, recovery_country,
+    await client.query(
+      `INSERT INTO traces (id, agency_id, region, case_id, weapon_id, weapon, status, quality_flags, recovery_date, recovery_country,
         recovery_department, recovery_circumstance, possessor, notes, created_by, submitted_at, submitted_by, queue_run)
       SELECT trace_id, $1, 'bench', $2, weapon_id, '{"manufacturer":"Glock","model":"19"}', 'queued', '{}', '2026-10-01', 'SV', 'San Salvador',
-             'seizure', '{"firstName":"Juan","lastName":"Pérez"}', 'Benchmark trace', $3, now(), $3, 1 FROM floor_rows`, [agencyId, caseId, userId]);
-    await client.query(`INSERT INTO trace_events (trace_id, type, to_status, actor_id, run) SELECT trace_id, 'submitted', 'queued', $1, 1 FROM floor_rows`, [userId]);
-    await client.query(`INSERT INTO audit_log (component, actor_id, action, entity, entity_id) SELECT 'api', $1, 'trace.submit', 'trace', trace_id::text FROM floor_rows`, [userId]);
-    await client.query(`INSERT INTO trace_outbox (trace_id, kind, run, urgent) SELECT trace_id, 'enqueue', 1, false FROM floor_rows`);
+             'seizure', '{"firstName":"Juan","lastName":"Pérez"}', 'Benchmark trace', $3, now(), $3, 1 FROM floor_rows`,
+      [agencyId, caseId, userId],
+    );
+    await client.query(
+      `INSERT INTO trace_events (trace_id, type, to_status, actor_id, run) SELECT trace_id, 'submitted', 'queued', $1, 1 FROM floor_rows`,
+      [userId],
+    );
+    await client.query(
+      `INSERT INTO audit_log (component, actor_id, action, entity, entity_id) SELECT 'api', $1, 'trace.submit', 'trace', trace_id::text FROM floor_rows`,
+      [userId],
+    );
+    await client.query(
+      `INSERT INTO trace_outbox (trace_id, kind, run, urgent) SELECT trace_id, 'enqueue', 1, false FROM floor_rows`,
+    );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await client.query(`DELETE FROM trace_outbox WHERE trace_id IN (SELECT trace_id FROM floor_rows); DROP TABLE floor_rows`);
+    await client.query(
+      `DELETE FROM trace_outbox WHERE trace_id IN (SELECT trace_id FROM floor_rows); DROP TABLE floor_rows`,
+    );
     return round(n / seconds, 0);
   } finally {
     await db.client.destroyRawConnection(client);
@@ -471,7 +888,9 @@ async function explainReads(db: Db, reads: { name: string; path: string; token: 
       sections.push(`## ${read.name}\n\n\`${read.path.slice(0, 160)}\`\n`);
       for (const query of captured.filter((q) => /^\s*(select|with)/i.test(q.sql))) {
         const { rows: plan } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.bindings);
-        sections.push(`\`\`\`sql\n${query.sql}\n\`\`\`\n\`\`\`\n${plan.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+        sections.push(
+          `\`\`\`sql\n${query.sql}\n\`\`\`\n\`\`\`\n${plan.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`,
+        );
       }
     }
   } finally {
@@ -484,7 +903,10 @@ async function explainReads(db: Db, reads: { name: string; path: string; token: 
 
 function report() {
   const machine = {
-    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 0), node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 0),
+    node: process.version,
   };
   const date = new Date().toISOString();
   const table = [
@@ -492,11 +914,17 @@ function report() {
     '',
     '| scenario | metric | Rastreo | reference | ratio | target | met |',
     '|---|---|---:|---:|---:|---|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${r.rastreo} | ${r.reference ?? ''} | ${r.ratio ?? ''} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.metric} | ${r.rastreo} | ${r.reference ?? ''} | ${r.ratio ?? ''} | ${r.target} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
+    ),
   ].join('\n');
   process.stdout.write(`${table}\n`);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/${quick ? 'latest-quick' : 'latest'}.json`, `${JSON.stringify({ date, quick, machine, size: SIZE, rows }, null, 2)}\n`);
+  writeFileSync(
+    `bench/results/${quick ? 'latest-quick' : 'latest'}.json`,
+    `${JSON.stringify({ date, quick, machine, size: SIZE, rows }, null, 2)}\n`,
+  );
   writeFileSync(`bench/results/${quick ? 'latest-quick' : 'latest'}.md`, `${table}\n`);
 }
 

@@ -9,10 +9,35 @@ export interface ScaleSize {
   casesPerAgency: number;
 }
 
-const MAKERS = ['Glock', 'Smith & Wesson', 'Taurus', 'Beretta', 'Ruger', 'Colt', 'Norinco', 'Bersa', 'Jennings', 'Hi-Point'];
+const MAKERS = [
+  'Glock',
+  'Smith & Wesson',
+  'Taurus',
+  'Beretta',
+  'Ruger',
+  'Colt',
+  'Norinco',
+  'Bersa',
+  'Jennings',
+  'Hi-Point',
+];
 const COUNTRIES = ['AT', 'US', 'BR', 'IT', 'US', 'US', 'CN', 'AR', 'US', 'US'];
-const DEPARTMENTS = ['Ahuachapán', 'Cabañas', 'Chalatenango', 'Cuscatlán', 'La Libertad', 'La Paz', 'La Unión', 'Morazán',
-  'San Miguel', 'San Salvador', 'San Vicente', 'Santa Ana', 'Sonsonate', 'Usulután'];
+const DEPARTMENTS = [
+  'Ahuachapán',
+  'Cabañas',
+  'Chalatenango',
+  'Cuscatlán',
+  'La Libertad',
+  'La Paz',
+  'La Unión',
+  'Morazán',
+  'San Miguel',
+  'San Salvador',
+  'San Vicente',
+  'Santa Ana',
+  'Sonsonate',
+  'Usulután',
+];
 
 const sqlArray = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
 
@@ -27,13 +52,18 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     log(`  seed: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
   await db.raw('SET synchronous_commit = off');
-  await step('agencies and users', `
+  await step(
+    'agencies and users',
+    `
     INSERT INTO agencies (code, name, country, region)
       SELECT 'BA-' || lpad(g::text, 3, '0'), 'Bench agency ' || g, 'SV', 'bench-region-' || (g % ${size.regions})
       FROM generate_series(0, ${size.agencies - 1}) g;
     INSERT INTO users (agency_id, name, email, role)
-      SELECT id, 'Investigator ' || code, lower(code) || '@bench.example', 'investigator' FROM agencies WHERE code LIKE 'BA-%';`);
-  await step('cases', `
+      SELECT id, 'Investigator ' || code, lower(code) || '@bench.example', 'investigator' FROM agencies WHERE code LIKE 'BA-%';`,
+  );
+  await step(
+    'cases',
+    `
     CREATE TEMP TABLE bench_cases AS
       SELECT row_number() OVER () - 1 AS idx, a.idx AS agency_idx, g AS case_idx, a.id AS agency_id, a.region, u.id AS created_by
       FROM (SELECT id, region, substring(code from 4)::int AS idx FROM agencies WHERE code LIKE 'BA-%') a
@@ -45,10 +75,13 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     INSERT INTO cases (id, agency_id, case_number, title, offense, created_by, opened_at)
       SELECT id, agency_id, 'BENCH-' || case_idx, 'Bench case ' || case_idx,
              (ARRAY['homicide','robbery','extortion','drug_trafficking','illegal_possession'])[1 + case_idx % 5], created_by, current_date
-      FROM bench_cases;`);
+      FROM bench_cases;`,
+  );
   // Most guns: a serial no other gun of its make shares a batch with (the last digit picks the make). Three in every
   // 500 come from one batch of one make and model (a serial sequence); sale, dealer and purchaser belong to the gun.
-  await step('weapons', `
+  await step(
+    'weapons',
+    `
     CREATE TEMP TABLE bench_weapons AS
       SELECT g AS idx, gen_random_uuid() AS id, b.batch,
              (${sqlArray(MAKERS)})[1 + coalesce(b.batch, g) % ${MAKERS.length}] AS manufacturer,
@@ -64,10 +97,13 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized, importer, country_of_manufacture)
       SELECT id, manufacturer, upper(regexp_replace(manufacturer, '[^A-Za-z0-9&]+', ' ', 'g')), model, '9mm', 'pistol',
              serial, serial, CASE WHEN country <> 'US' THEN manufacturer || ' USA' END, country
-      FROM bench_weapons;`);
+      FROM bench_weapons;`,
+  );
   // Status shares per mille: draft 20, pending_review 40, queued 10, in_progress 5, needs_info 30, failed 5,
   // cancelled 40, completed 350, not_traceable 500.
-  await step('traces', `
+  await step(
+    'traces',
+    `
     INSERT INTO traces (reference, agency_id, region, case_id, weapon_id, weapon, status, stage, urgent, urgent_reason, quality_flags,
                         recovery_date, recovery_country, recovery_department, recovery_circumstance, possessor, created_by,
                         created_at, updated_at, status_changed_at, submitted_at, completed_at, result, queue_run)
@@ -102,10 +138,17 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
     JOIN bench_cases c ON c.agency_idx = g % ${size.agencies} AND c.case_idx = (g / ${size.agencies}) % ${size.casesPerAgency}
     JOIN bench_weapons w ON w.idx = (g::bigint * 7919) % ${size.weapons}
     CROSS JOIN LATERAL (SELECT LEAST(w.sold_on, t.created::date - (g % 20) - 20) AS day) sale
-    ON CONFLICT DO NOTHING;`);
-  await step('case links', 'INSERT INTO case_weapons (case_id, weapon_id) SELECT DISTINCT case_id, weapon_id FROM traces ON CONFLICT DO NOTHING');
+    ON CONFLICT DO NOTHING;`,
+  );
+  await step(
+    'case links',
+    'INSERT INTO case_weapons (case_id, weapon_id) SELECT DISTINCT case_id, weapon_id FROM traces ON CONFLICT DO NOTHING',
+  );
   // What the worker's completions would have recorded: the trafficking indicators of the completed traces.
-  await step('indicators', `SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at), '${indicatorRulesJson()}'::jsonb)`);
+  await step(
+    'indicators',
+    `SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at), '${indicatorRulesJson()}'::jsonb)`,
+  );
   // What autovacuum would have done on a live system: visibility map (index-only scans) and statistics.
   await step('vacuum analyze', 'VACUUM ANALYZE');
 }

@@ -3,17 +3,60 @@ import type { Knex } from 'knex';
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 const ROLES = ['investigator', 'advisor', 'stockpile_manager', 'admin'];
-const OFFENSES = ['homicide', 'attempted_homicide', 'assault', 'robbery', 'extortion', 'drug_trafficking',
-  'arms_trafficking', 'illegal_possession', 'found_firearm', 'other'];
-const WEAPON_TYPES = ['pistol', 'revolver', 'rifle', 'shotgun', 'submachine_gun', 'machine_gun', 'derringer',
-  'receiver_frame', 'other'];
-const TRACE_STATUSES = ['draft', 'pending_review', 'queued', 'in_progress', 'needs_info', 'completed',
-  'not_traceable', 'failed', 'cancelled'];
+const OFFENSES = [
+  'homicide',
+  'attempted_homicide',
+  'assault',
+  'robbery',
+  'extortion',
+  'drug_trafficking',
+  'arms_trafficking',
+  'illegal_possession',
+  'found_firearm',
+  'other',
+];
+const WEAPON_TYPES = [
+  'pistol',
+  'revolver',
+  'rifle',
+  'shotgun',
+  'submachine_gun',
+  'machine_gun',
+  'derringer',
+  'receiver_frame',
+  'other',
+];
+const TRACE_STATUSES = [
+  'draft',
+  'pending_review',
+  'queued',
+  'in_progress',
+  'needs_info',
+  'completed',
+  'not_traceable',
+  'failed',
+  'cancelled',
+];
 const STAGES = ['manufacturer', 'importer', 'dealer', 'purchaser'];
 const CIRCUMSTANCES = ['crime_scene', 'seizure', 'search_warrant', 'traffic_stop', 'found', 'surrendered', 'other'];
 const QUALITY_FLAGS = ['urgent', 'obliterated_serial', 'missing_importer'];
-const EVENT_TYPES = ['created', 'updated', 'submitted', 'approved', 'returned', 'started', 'stage_completed',
-  'completed', 'not_traceable', 'needs_info', 'failed', 'retried', 'cancelled', 'assigned', 'escalated'];
+const EVENT_TYPES = [
+  'created',
+  'updated',
+  'submitted',
+  'approved',
+  'returned',
+  'started',
+  'stage_completed',
+  'completed',
+  'not_traceable',
+  'needs_info',
+  'failed',
+  'retried',
+  'cancelled',
+  'assigned',
+  'escalated',
+];
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

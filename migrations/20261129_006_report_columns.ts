@@ -17,5 +17,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP INDEX traces_default_queue, traces_report; ALTER TABLE traces DROP COLUMN outcome, DROP COLUMN time_to_crime_days');
+  await knex.raw(
+    'DROP INDEX traces_default_queue, traces_report; ALTER TABLE traces DROP COLUMN outcome, DROP COLUMN time_to_crime_days',
+  );
 }

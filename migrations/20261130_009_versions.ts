@@ -15,9 +15,11 @@ export async function up(knex: Knex): Promise<void> {
     END $$;
     -- A stored idempotent answer keeps the version its record had then, for the replay's ETag.
     ALTER TABLE idempotency_keys ADD COLUMN version integer;
-    ${VERSIONED.map((table) => `
+    ${VERSIONED.map(
+      (table) => `
     ALTER TABLE ${table} ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1);
-    CREATE TRIGGER ${table}_version BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION next_version();`).join('')}
+    CREATE TRIGGER ${table}_version BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION next_version();`,
+    ).join('')}
   `);
 }
 

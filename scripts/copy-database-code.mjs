@@ -4,5 +4,6 @@ import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 for (const folder of readdirSync('src')) {
   if (!existsSync(`src/${folder}/sql`)) continue;
   mkdirSync(`dist/src/${folder}/sql`, { recursive: true });
-  for (const file of readdirSync(`src/${folder}/sql`)) if (file.endsWith('.sql')) cpSync(`src/${folder}/sql/${file}`, `dist/src/${folder}/sql/${file}`);
+  for (const file of readdirSync(`src/${folder}/sql`))
+    if (file.endsWith('.sql')) cpSync(`src/${folder}/sql/${file}`, `dist/src/${folder}/sql/${file}`);
 }

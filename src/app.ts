@@ -88,7 +88,8 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   app.use(metrics.httpMiddleware());
   // No upgrade-insecure-requests: the web UI is also served over plain HTTP inside agency networks (behind no TLS proxy).
   app.use(staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
-  if (deps.corsOrigins?.length) app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
+  if (deps.corsOrigins?.length)
+    app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
 
   let notifications: Notifications | undefined;
@@ -106,7 +107,11 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   identityRoutes(api);
   caseRoutes(api);
   weaponRoutes(api);
-  traceRoutes(api, new TraceService(clock, (action) => metrics.reviewActions.inc({ action })), new TraceBulkImport(clock));
+  traceRoutes(
+    api,
+    new TraceService(clock, (action) => metrics.reviewActions.inc({ action })),
+    new TraceBulkImport(clock),
+  );
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
   destructionRoutes(api, new DestructionService(clock));
@@ -115,7 +120,13 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   alertRoutes(api, new AlertService());
   intelligenceRoutes(api);
   eventRoutes(api, streams);
-  webhookRoutes(api, new WebhookService({ allowPrivateNetworks: deps.webhookAllowPrivateNetworks ?? false, secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY }));
+  webhookRoutes(
+    api,
+    new WebhookService({
+      allowPrivateNetworks: deps.webhookAllowPrivateNetworks ?? false,
+      secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY,
+    }),
+  );
   auditRoutes(api);
   api.finish();
 
@@ -137,14 +148,19 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
     next();
   });
   app.use(API_BASE, admission(db, limiter));
-  app.use(API_BASE, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonShape }));
+  app.use(
+    API_BASE,
+    express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: verifyJsonShape }),
+  );
   app.use(API_BASE, express.text({ limit: '1mb', type: ['text/csv'] }));
   app.use(API_BASE, api.router);
-  if (deps.webRoot && !webUiRoutes(app, deps.webRoot)) logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');
+  if (deps.webRoot && !webUiRoutes(app, deps.webRoot))
+    logger.warn({ webRoot: deps.webRoot }, 'web UI not built: run npm run build');
   app.use(unknownRoute);
   app.use(errorHandler);
   return {
-    app, api,
+    app,
+    api,
     closeStreams: () => streams.close(),
     stop: async () => {
       streams.close();

@@ -109,7 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // Without a key of its own, webhook secrets would be encrypted with the development key that is in the source.
   if (env.NODE_ENV === 'production' && !raw.WEBHOOK_SECRET_KEY) {
-    throw new ConfigError('invalid configuration: WEBHOOK_SECRET_KEY is required with NODE_ENV=production (64 hex characters: openssl rand -hex 32)');
+    throw new ConfigError(
+      'invalid configuration: WEBHOOK_SECRET_KEY is required with NODE_ENV=production (64 hex characters: openssl rand -hex 32)',
+    );
   }
   return raw as Config;
 }

@@ -74,8 +74,14 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   const config = configOrExit(overrides);
   const roles = config.PROCESS_ROLES.split(',');
   const logger = createLogger(config.LOG_LEVEL);
-  if (!config.WEBHOOK_SECRET_KEY) logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the development key');
-  const dbOptions = { poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS, logger };
+  if (!config.WEBHOOK_SECRET_KEY)
+    logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with the development key');
+  const dbOptions = {
+    poolMax: config.DB_POOL_MAX,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    logger,
+  };
   let db: Db;
   if (roles.includes('api')) {
     await ensureDatabase(config.DATABASE_URL);
@@ -104,11 +110,21 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   if (roles.includes('api')) {
     // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
     const { createApp } = await import('./app.ts');
-    const { app, stop: stopApp, closeStreams: closeAppStreams } = createApp({
-      db, logger, redis, queue, metrics,
+    const {
+      app,
+      stop: stopApp,
+      closeStreams: closeAppStreams,
+    } = createApp({
+      db,
+      logger,
+      redis,
+      queue,
+      metrics,
       sla: { urgentHours: config.SLA_URGENT_HOURS, routineDays: config.SLA_ROUTINE_DAYS },
       rateLimit: {
-        windowMs: config.RATE_LIMIT_WINDOW_MS, max: config.RATE_LIMIT_MAX, anonymousMax: config.RATE_LIMIT_ANONYMOUS_MAX,
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+        max: config.RATE_LIMIT_MAX,
+        anonymousMax: config.RATE_LIMIT_ANONYMOUS_MAX,
         prefix: `${config.QUEUE_PREFIX}:rate-limit:`,
       },
       corsOrigins: config.CORS_ORIGINS ? config.CORS_ORIGINS.split(',') : [],
@@ -134,7 +150,9 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
         res.writeHead(404).end();
         return;
       }
-      void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+      void metrics.registry
+        .metrics()
+        .then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
     }).listen(config.WORKER_METRICS_PORT);
     await once(server, 'listening');
     logger.info({ port: config.WORKER_METRICS_PORT }, 'worker metrics listening');
@@ -147,7 +165,9 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     logger.info({ signal }, 'shutting down');
     // Live event streams never end by themselves: end them first (clients reconnect elsewhere with Last-Event-ID).
     closeStreams?.();
-    const closeHttp = http ? http.close(config.SHUTDOWN_TIMEOUT_MS) : new Promise<void>((resolve) => server.close(() => resolve()));
+    const closeHttp = http
+      ? http.close(config.SHUTDOWN_TIMEOUT_MS)
+      : new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([closeHttp, pipeline?.close()]);
     await stopApi?.();
     await queue.close().catch(() => undefined);

@@ -4,28 +4,49 @@ import { createCase, intakeItem, stockWeapon, traceBody, useWorld, type WorldUse
 const t = useWorld();
 const inv = () => t.as('investigator');
 const mgr = () => t.as('stockpile');
-const WITNESSES = [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General' }, { name: 'John Miller', organization: 'US Embassy (INL)' }];
+const WITNESSES = [
+  { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
+  { name: 'John Miller', organization: 'US Embassy (INL)' },
+];
 
 async function destroyedItem() {
   const item = await intakeItem(t.client, t.users.stockpile.token);
-  const plan = await mgr().post('/destructions', { plannedFor: '2026-11-01', method: 'cutting', location: 'Bodega central', itemIds: [item.id] });
-  expect((await mgr().post(`/destructions/${plan.body.id}/complete`, { performedAt: '2026-11-02T10:00:00Z', witnesses: WITNESSES })).status).toBe(200);
+  const plan = await mgr().post('/destructions', {
+    plannedFor: '2026-11-01',
+    method: 'cutting',
+    location: 'Bodega central',
+    itemIds: [item.id],
+  });
+  expect(
+    (
+      await mgr().post(`/destructions/${plan.body.id}/complete`, {
+        performedAt: '2026-11-02T10:00:00Z',
+        witnesses: WITNESSES,
+      })
+    ).status,
+  ).toBe(200);
   return item;
 }
 
 const alertsAbout = async (who: WorldUser, subjectId: string) =>
-  (await t.as(who).get('/alerts?limit=200')).body.items.filter((a: { subject: { id: string } }) => a.subject.id === subjectId);
+  (await t.as(who).get('/alerts?limit=200')).body.items.filter(
+    (a: { subject: { id: string } }) => a.subject.id === subjectId,
+  );
 
 describe('diversion alerts', () => {
   it('a gun recorded as destroyed, recovered in another region, raises a critical alert for both agencies and their advisors', async () => {
     const item = await destroyedItem();
     const kase = await createCase(t.client, t.users.farInvestigator.token);
-    const trace = await t.as('farInvestigator').post('/traces', traceBody(kase.id, { weapon: stockWeapon(item.weapon.serialNumber) }));
+    const trace = await t
+      .as('farInvestigator')
+      .post('/traces', traceBody(kase.id, { weapon: stockWeapon(item.weapon.serialNumber) }));
     expect(trace.status).toBe(201);
     for (const who of ['farInvestigator', 'farAdvisor', 'stockpile', 'investigator', 'advisor', 'admin'] as const) {
       const [alert] = await alertsAbout(who, trace.body.id);
       expect(alert, who).toMatchObject({
-        kind: 'destroyed_weapon_recovered', severity: 'critical', status: 'open',
+        kind: 'destroyed_weapon_recovered',
+        severity: 'critical',
+        status: 'open',
         subject: { type: 'trace', reference: trace.body.reference },
         related: [{ type: 'stockpile_item', reference: item.reference, agency: { country: expect.any(String) } }],
       });
@@ -34,17 +55,35 @@ describe('diversion alerts', () => {
     }
     expect(await alertsAbout('neighbourInvestigator', trace.body.id)).toEqual([]);
     // Taken into custody again: the intake is the subject this time.
-    const again = await intakeItem(t.client, t.users.stockpile.token, { weapon: stockWeapon(item.weapon.serialNumber) });
-    expect(await alertsAbout('stockpile', again.id)).toMatchObject([{ kind: 'destroyed_weapon_recovered', subject: { type: 'stockpile_item' } }]);
+    const again = await intakeItem(t.client, t.users.stockpile.token, {
+      weapon: stockWeapon(item.weapon.serialNumber),
+    });
+    expect(await alertsAbout('stockpile', again.id)).toMatchObject([
+      { kind: 'destroyed_weapon_recovered', subject: { type: 'stockpile_item' } },
+    ]);
   });
 
   it('a gun in custody recovered after its intake raises custody_weapon_recovered; one recovered before the intake does not', async () => {
     const item = await intakeItem(t.client, t.users.stockpile.token, { intakeDate: '2026-10-15' });
     const kase = await createCase(t.client, t.users.investigator.token);
-    const before = await inv().post('/traces', traceBody(kase.id, { weapon: stockWeapon(item.weapon.serialNumber), recovery: { date: '2026-10-01', country: 'SV', circumstance: 'seizure' } }));
+    const before = await inv().post(
+      '/traces',
+      traceBody(kase.id, {
+        weapon: stockWeapon(item.weapon.serialNumber),
+        recovery: { date: '2026-10-01', country: 'SV', circumstance: 'seizure' },
+      }),
+    );
     expect(await alertsAbout('investigator', before.body.id)).toEqual([]);
-    const after = await inv().post('/traces', traceBody(kase.id, { weapon: stockWeapon(item.weapon.serialNumber), recovery: { date: '2026-11-01', country: 'SV', circumstance: 'seizure' } }));
-    expect(await alertsAbout('stockpile', after.body.id)).toMatchObject([{ kind: 'custody_weapon_recovered', severity: 'critical', related: [{ reference: item.reference }] }]);
+    const after = await inv().post(
+      '/traces',
+      traceBody(kase.id, {
+        weapon: stockWeapon(item.weapon.serialNumber),
+        recovery: { date: '2026-11-01', country: 'SV', circumstance: 'seizure' },
+      }),
+    );
+    expect(await alertsAbout('stockpile', after.body.id)).toMatchObject([
+      { kind: 'custody_weapon_recovered', severity: 'critical', related: [{ reference: item.reference }] },
+    ]);
   });
 });
 
@@ -63,17 +102,36 @@ describe('the alerts inbox', () => {
     expect(countBefore.openCritical).toBeGreaterThan(0);
     const ack = await inv().post(`/alerts/${alert.id}/acknowledge`, { note: 'Looking into it with the armoury' });
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: t.users.investigator.id, acknowledgedAt: expect.any(String) });
-    expect((await inv().get('/alerts/count')).body).toEqual({ open: countBefore.open - 1, openCritical: countBefore.openCritical - 1 });
+    expect(ack.body).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: t.users.investigator.id,
+      acknowledgedAt: expect.any(String),
+    });
+    expect((await inv().get('/alerts/count')).body).toEqual({
+      open: countBefore.open - 1,
+      openCritical: countBefore.openCritical - 1,
+    });
     const twice = await mgr().post(`/alerts/${alert.id}/acknowledge`, {});
     expect(twice.status).toBe(409);
     expect(twice.body.currentStatus).toBe('acknowledged');
     expect((await mgr().post(`/alerts/${alert.id}/close`, {})).status).toBe(400);
-    const closed = await mgr().post(`/alerts/${alert.id}/close`, { note: 'Destruction record corrected: the item was swapped' });
-    expect(closed.body).toMatchObject({ status: 'closed', closedBy: t.users.stockpile.id, closingNote: 'Destruction record corrected: the item was swapped' });
+    const closed = await mgr().post(`/alerts/${alert.id}/close`, {
+      note: 'Destruction record corrected: the item was swapped',
+    });
+    expect(closed.body).toMatchObject({
+      status: 'closed',
+      closedBy: t.users.stockpile.id,
+      closingNote: 'Destruction record corrected: the item was swapped',
+    });
     expect((await mgr().post(`/alerts/${alert.id}/close`, { note: 'again' })).status).toBe(409);
-    expect(await t.db('audit_log').where({ entity: 'alert', entity_id: alert.id }).orderBy('id').pluck('action')).toEqual(['alert.acknowledge', 'alert.close']);
-    expect((await inv().get(`/alerts?status=closed&kind=destroyed_weapon_recovered&severity=critical&limit=200`)).body.items.map((a: { id: string }) => a.id)).toContain(alert.id);
+    expect(
+      await t.db('audit_log').where({ entity: 'alert', entity_id: alert.id }).orderBy('id').pluck('action'),
+    ).toEqual(['alert.acknowledge', 'alert.close']);
+    expect(
+      (
+        await inv().get(`/alerts?status=closed&kind=destroyed_weapon_recovered&severity=critical&limit=200`)
+      ).body.items.map((a: { id: string }) => a.id),
+    ).toContain(alert.id);
   });
 
   it('an admin reads but does not act; someone the alert does not concern gets 404; an unknown id 404', async () => {

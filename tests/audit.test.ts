@@ -6,7 +6,10 @@ const t = useWorld();
 const inv = () => t.client.as(t.users.investigator.token);
 
 async function settle(id: string, status: string, result: Record<string, unknown> | null) {
-  await t.db('traces').where({ id }).update({ status, result: result ? JSON.stringify(result) : null });
+  await t
+    .db('traces')
+    .where({ id })
+    .update({ status, result: result ? JSON.stringify(result) : null });
 }
 
 describe('audit trail', () => {
@@ -14,25 +17,55 @@ describe('audit trail', () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const trace = (await inv().post('/traces', traceBody(kase.id, { possessor: undefined }))).body;
     await settle(trace.id, 'completed', {
-      outcome: 'purchaser_identified', dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' }, sourceCountry: 'US', saleDate: '2025-01-01', timeToCrimeDays: 273,
+      outcome: 'purchaser_identified',
+      dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' },
+      sourceCountry: 'US',
+      saleDate: '2025-01-01',
+      timeToCrimeDays: 273,
       purchaser: { firstName: 'Mary', lastName: 'Jones', dateOfBirth: '1970-01-01', city: 'Phoenix', state: 'AZ' },
     });
     const requestId = `audit-${unique()}`;
     await t.client.as(t.users.advisor.token).get(`/traces/${trace.id}`, { 'x-request-id': requestId });
-    expect(await t.client.get('/me', { authorization: 'Bearer rst_nottherealtokennottherealtoken', 'x-request-id': `${requestId}-login` })).toMatchObject({ status: 401 });
-    expect((await t.client.as(t.users.farInvestigator.token).get(`/traces/${trace.id}`, { 'x-request-id': `${requestId}-cross` })).status).toBe(404);
+    expect(
+      await t.client.get('/me', {
+        authorization: 'Bearer rst_nottherealtokennottherealtoken',
+        'x-request-id': `${requestId}-login`,
+      }),
+    ).toMatchObject({ status: 401 });
+    expect(
+      (
+        await t.client
+          .as(t.users.farInvestigator.token)
+          .get(`/traces/${trace.id}`, { 'x-request-id': `${requestId}-cross` })
+      ).status,
+    ).toBe(404);
 
     const admin = t.client.as(t.users.admin.token);
     const read = await admin.get(`/audit?entity=trace&entityId=${trace.id}&action=trace.personal_data_read`);
     expect(read.body.items[0]).toMatchObject({
-      component: 'api', action: 'trace.personal_data_read', outcome: 'success', actorId: t.users.advisor.id, role: 'advisor',
-      agencyId: t.home.id, entity: 'trace', entityId: trace.id, requestId, ip: expect.stringContaining('127.0.0.1'),
+      component: 'api',
+      action: 'trace.personal_data_read',
+      outcome: 'success',
+      actorId: t.users.advisor.id,
+      role: 'advisor',
+      agencyId: t.home.id,
+      entity: 'trace',
+      entityId: trace.id,
+      requestId,
+      ip: expect.stringContaining('127.0.0.1'),
     });
     const failed = await admin.get('/audit?action=auth.failed&outcome=failure&limit=200');
-    expect(failed.body.items.find((e: any) => e.requestId === `${requestId}-login`)).toMatchObject({ actorId: null, component: 'api', ip: expect.any(String) });
+    expect(failed.body.items.find((e: any) => e.requestId === `${requestId}-login`)).toMatchObject({
+      actorId: null,
+      component: 'api',
+      ip: expect.any(String),
+    });
     const refused = await admin.get(`/audit?actorId=${t.users.farInvestigator.id}&action=access.refused`);
     expect(refused.body.items[0]).toMatchObject({
-      outcome: 'denied', role: 'investigator', agencyId: t.faraway.id, requestId: `${requestId}-cross`,
+      outcome: 'denied',
+      role: 'investigator',
+      agencyId: t.faraway.id,
+      requestId: `${requestId}-cross`,
       details: { status: 404, method: 'GET', path: `/api/v1/traces/${trace.id}` },
     });
 
@@ -46,12 +79,16 @@ describe('audit trail', () => {
     const trace = (await inv().post('/traces', traceBody(kase.id, { urgent: true, urgentReason: 'Audiencia' }))).body;
     expect(trace.status).toBe('pending_review');
     const reads = async (actorId: string) =>
-      (await t.db('audit_log').where({ action: 'trace.personal_data_read', actor_id: actorId })).filter((row) => row.details.traceIds.includes(trace.id)).length;
+      (await t.db('audit_log').where({ action: 'trace.personal_data_read', actor_id: actorId })).filter((row) =>
+        row.details.traceIds.includes(trace.id),
+      ).length;
     const before = await reads(t.users.advisor.id);
     const advisor = t.client.as(t.users.advisor.token);
     expect((await advisor.get(`/traces/${trace.id}`)).body.possessor).not.toBeNull();
     expect((await advisor.get(`/traces?caseId=${kase.id}`)).body.items[0].possessor).not.toBeNull();
-    const queued = (await advisor.get('/queue?limit=200')).body.items.find((item: { id: string }) => item.id === trace.id);
+    const queued = (await advisor.get('/queue?limit=200')).body.items.find(
+      (item: { id: string }) => item.id === trace.id,
+    );
     expect(queued.possessor).toMatchObject({ firstName: 'Juan' });
     expect(await reads(t.users.advisor.id)).toBe(before + 3);
     // A stockpile manager sees the trace without personal data, so nothing personal was read.

@@ -54,12 +54,17 @@ describe('authorization matrix', () => {
         const listed = (await client.get(`/traces?caseId=${caseId}`)).body.items.map((x: { id: string }) => x.id);
         expect(listed.includes(traceId)).toBe(READ[who][place] === 200);
 
-        expect((await client.patch(`/cases/${caseId}`, { title: `Renamed by ${who}` })).status).toBe(CASE_WRITE[who][place]);
+        expect((await client.patch(`/cases/${caseId}`, { title: `Renamed by ${who}` })).status).toBe(
+          CASE_WRITE[who][place],
+        );
         const fresh = await recordIn(place);
-        expect((await client.post(`/traces/${fresh.traceId}/cancel`, { reason: 'matrix' })).status).toBe(TRACE_CANCEL[who][place]);
+        expect((await client.post(`/traces/${fresh.traceId}/cancel`, { reason: 'matrix' })).status).toBe(
+          TRACE_CANCEL[who][place],
+        );
         const editable = await recordIn(place);
-        expect((await client.patch(`/traces/${editable.traceId}`, { notes: 'x' })).status)
-          .toBe(who === 'investigator' ? CASE_WRITE[who][place] : 403);
+        expect((await client.patch(`/traces/${editable.traceId}`, { notes: 'x' })).status).toBe(
+          who === 'investigator' ? CASE_WRITE[who][place] : 403,
+        );
       });
     }
   }
@@ -74,14 +79,21 @@ describe('authorization matrix', () => {
 
   it('removes possessor and purchaser data for stockpile managers, and audits reads of it by others', async () => {
     const { traceId } = records.own;
-    await t.db('traces').where({ id: traceId }).update({
-      status: 'completed',
-      result: JSON.stringify({
-        outcome: 'purchaser_identified', sourceCountry: 'US', sourceState: 'TX', saleDate: '2024-01-02', timeToCrimeDays: 638,
-        dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-013-01-4A-12345', city: 'Houston', state: 'TX' },
-        purchaser: { firstName: 'John', lastName: 'Doe', dateOfBirth: '1980-01-01', city: 'Houston', state: 'TX' },
-      }),
-    });
+    await t
+      .db('traces')
+      .where({ id: traceId })
+      .update({
+        status: 'completed',
+        result: JSON.stringify({
+          outcome: 'purchaser_identified',
+          sourceCountry: 'US',
+          sourceState: 'TX',
+          saleDate: '2024-01-02',
+          timeToCrimeDays: 638,
+          dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-013-01-4A-12345', city: 'Houston', state: 'TX' },
+          purchaser: { firstName: 'John', lastName: 'Doe', dateOfBirth: '1980-01-01', city: 'Houston', state: 'TX' },
+        }),
+      });
     const redacted = await t.client.as(t.users.stockpile.token).get(`/traces/${traceId}`);
     expect(redacted.body.possessor).toBeNull();
     expect(redacted.body.result).not.toHaveProperty('purchaser');
@@ -93,7 +105,9 @@ describe('authorization matrix', () => {
     const full = await t.client.as(t.users.advisor.token).get(`/traces/${traceId}`);
     expect(full.body.possessor.lastName).toBe('Pérez');
     expect(full.body.result.purchaser.lastName).toBe('Doe');
-    const audit = await t.db('audit_log').where({ action: 'trace.personal_data_read', entity_id: traceId, actor_id: t.users.advisor.id });
+    const audit = await t
+      .db('audit_log')
+      .where({ action: 'trace.personal_data_read', entity_id: traceId, actor_id: t.users.advisor.id });
     expect(audit.length).toBeGreaterThanOrEqual(1);
     expect(audit[0]).toMatchObject({ role: 'advisor', agency_id: t.home.id, component: 'api', outcome: 'success' });
     expect(audit[0].request_id).toBeTruthy();

@@ -17,7 +17,14 @@ const t = useWorld({
   privateDatabase: { server: () => postgres.url },
   dbAcquireTimeoutMs: 1_000,
   // The reconciler waits ten minutes: a trace that completes here was not rescued by it.
-  worker: { ADAPTER_LATENCY_MS: '200', TRACE_MAX_ATTEMPTS: '2', TRACE_BACKOFF_MS: '20', RECONCILE_AFTER_MS: '600000', WORKER_DB_RETRY_MS: '200', DB_ACQUIRE_TIMEOUT_MS: '500' },
+  worker: {
+    ADAPTER_LATENCY_MS: '200',
+    TRACE_MAX_ATTEMPTS: '2',
+    TRACE_BACKOFF_MS: '20',
+    RECONCILE_AFTER_MS: '600000',
+    WORKER_DB_RETRY_MS: '200',
+    DB_ACQUIRE_TIMEOUT_MS: '500',
+  },
 });
 
 const OPEN = ['queued', 'in_progress'];
@@ -30,7 +37,14 @@ describe('PostgreSQL restarts under the API and the worker', () => {
     let stop = false;
     const client = async (write: boolean) => {
       while (!stop) {
-        replies.push(write ? await inv.post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('PG') } })) : await inv.get('/traces?limit=5'));
+        replies.push(
+          write
+            ? await inv.post(
+                '/traces',
+                traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('PG') } }),
+              )
+            : await inv.get('/traces?limit=5'),
+        );
       }
     };
     const clients = [client(true), client(true), client(false), client(false)];
@@ -39,7 +53,10 @@ describe('PostgreSQL restarts under the API and the worker', () => {
     await waitFor(async () => replies.some((r) => r.status === 503), 'a 503 while the database is away');
     await postgres.start();
     const before = replies.length;
-    await waitFor(async () => replies.slice(before).filter((r) => r.status === 201).length >= 10, 'traces after the restart');
+    await waitFor(
+      async () => replies.slice(before).filter((r) => r.status === 201).length >= 10,
+      'traces after the restart',
+    );
     stop = true;
     await Promise.all(clients);
     const refused = replies.filter((r) => r.status >= 300);
@@ -55,10 +72,20 @@ describe('PostgreSQL restarts under the API and the worker', () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const weapon = { manufacturer: 'Ruger', model: 'LCP', caliber: '.380 ACP', type: 'pistol', serialNumber: unique('TESTOK'), countryOfManufacture: 'US' };
+      const weapon = {
+        manufacturer: 'Ruger',
+        model: 'LCP',
+        caliber: '.380 ACP',
+        type: 'pistol',
+        serialNumber: unique('TESTOK'),
+        countryOfManufacture: 'US',
+      };
       ids.push((await t.as('investigator').post('/traces', traceBody(kase.id, { weapon }))).body.id);
     }
-    await waitFor(async () => (await t.db('traces').whereIn('id', ids).where({ status: 'in_progress' })).length > 0, 'traces in progress');
+    await waitFor(
+      async () => (await t.db('traces').whereIn('id', ids).where({ status: 'in_progress' })).length > 0,
+      'traces in progress',
+    );
     const logStart = t.worker!.output().length;
     await postgres.stop();
     // Far more tries than TRACE_MAX_ATTEMPTS fall on the outage before the database is back.
@@ -70,7 +97,11 @@ describe('PostgreSQL restarts under the API and the worker', () => {
     }, 'a job tried more often than it may fail');
     await queue.close();
     await postgres.start();
-    await waitFor(async () => (await t.db('traces').whereIn('id', ids).whereIn('status', OPEN)).length === 0, 'every trace to finish', 60_000);
+    await waitFor(
+      async () => (await t.db('traces').whereIn('id', ids).whereIn('status', OPEN)).length === 0,
+      'every trace to finish',
+      60_000,
+    );
     const rows = await t.db('traces').whereIn('id', ids).select('status');
     expect(rows.map((r) => r.status)).toEqual(ids.map(() => 'completed'));
     expect(await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'failed' })).toEqual([]);

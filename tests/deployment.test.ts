@@ -13,8 +13,14 @@ const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)?.[1]);
  */
 const REQUIRED_STAND_IN: Record<string, string> = { WEBHOOK_SECRET_KEY: 'ab'.repeat(32) };
 const interpolated = (env: Record<string, string>) =>
-  Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)
-    .replace(/\$\{\w+:-([^}]*)\}/g, '$1').replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name: string) => REQUIRED_STAND_IN[name] ?? '')]));
+  Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [
+      key,
+      String(value)
+        .replace(/\$\{\w+:-([^}]*)\}/g, '$1')
+        .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name: string) => REQUIRED_STAND_IN[name] ?? ''),
+    ]),
+  );
 
 describe('docker compose', () => {
   it('builds one image, run by the api and the worker', () => {
@@ -37,13 +43,15 @@ describe('docker compose', () => {
 
   it('requires a webhook secret key, since the image runs with NODE_ENV=production', () => {
     expect(dockerfile).toMatch(/ENV NODE_ENV=production/);
-    for (const name of ['api', 'worker']) expect(compose.services[name].environment.WEBHOOK_SECRET_KEY).toMatch(/^\$\{WEBHOOK_SECRET_KEY:\?/);
+    for (const name of ['api', 'worker'])
+      expect(compose.services[name].environment.WEBHOOK_SECRET_KEY).toMatch(/^\$\{WEBHOOK_SECRET_KEY:\?/);
   });
 
   it('sets only configuration the service knows', () => {
     const known = Object.keys(loadConfig({}));
     for (const name of ['api', 'worker']) {
-      for (const key of Object.keys(compose.services[name].environment)) expect(known, `${name}: ${key}`).toContain(key);
+      for (const key of Object.keys(compose.services[name].environment))
+        expect(known, `${name}: ${key}`).toContain(key);
     }
   });
 });
@@ -58,7 +66,9 @@ describe('Dockerfile', () => {
   });
 
   it('never copies the host’s node_modules or build output into the image', () => {
-    const ignored = readFileSync('.dockerignore', 'utf8').split('\n').map((line) => line.trim());
+    const ignored = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
   });
 });

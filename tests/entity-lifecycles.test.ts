@@ -6,7 +6,16 @@ import { mayTake, type Step } from '../src/shared/lifecycle.ts';
 import { ROLES, type Role } from '../src/shared/actor.ts';
 import { HOLD_LIFECYCLE, ITEM_LIFECYCLE } from '../src/stockpile/transitions.ts';
 import { DELIVERY_LIFECYCLE } from '../src/webhooks/transitions.ts';
-import { createUser, intakeItem, stockWeapon, traceBody, createCase, unique, useWorld, type Reply } from './support/harness.ts';
+import {
+  createUser,
+  intakeItem,
+  stockWeapon,
+  traceBody,
+  createCase,
+  unique,
+  useWorld,
+  type Reply,
+} from './support/harness.ts';
 
 /**
  * Every status × action × role of each entity's lifecycle table, over HTTP: the table says 200, the route says 403 for a
@@ -16,9 +25,17 @@ import { createUser, intakeItem, stockWeapon, traceBody, createCase, unique, use
 const t = useWorld();
 
 type Caller = Role;
-const as = (role: Caller) => t.client.as(({
-  investigator: t.users.investigator, advisor: t.users.advisor, stockpile_manager: t.users.stockpile, admin: t.users.admin,
-} as const)[role].token);
+const as = (role: Caller) =>
+  t.client.as(
+    (
+      {
+        investigator: t.users.investigator,
+        advisor: t.users.advisor,
+        stockpile_manager: t.users.stockpile,
+        admin: t.users.admin,
+      } as const
+    )[role].token,
+  );
 
 /** The expected answer for a person (not the system) taking `action` from `status`. */
 function expected<S extends string>(step: Step<S>, status: S, role: Role): number {
@@ -29,8 +46,12 @@ function expected<S extends string>(step: Step<S>, status: S, role: Role): numbe
 describe('every lifecycle table matches its schema and its database', () => {
   it('lists exactly the statuses the schema and the CHECK constraint allow', async () => {
     const checks = async (table: string) =>
-      (await t.db.raw(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%status%ANY%'`, [table])).rows
-        .map((r: { def: string }) => [...r.def.matchAll(/'(\w+)'::text/g)].map((m) => m[1]).sort());
+      (
+        await t.db.raw(
+          `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ?::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%status%ANY%'`,
+          [table],
+        )
+      ).rows.map((r: { def: string }) => [...r.def.matchAll(/'(\w+)'::text/g)].map((m) => m[1]).sort());
     expect(await checks('alerts')).toContainEqual([...ALERT_LIFECYCLE.states].sort());
     expect(await checks('stolen_reports')).toContainEqual([...STOLEN_REPORT_LIFECYCLE.states].sort());
     expect(await checks('destruction_events')).toContainEqual([...DESTRUCTION_LIFECYCLE.states].sort());
@@ -51,12 +72,23 @@ describe('every lifecycle table matches its schema and its database', () => {
 /** An alert about a gun reported stolen by another region's agency and traced here: it concerns every role of home. */
 async function alertIn(status: 'open' | 'acknowledged' | 'closed') {
   const weapon = stockWeapon(unique('LC'));
-  expect((await t.as('farInvestigator').post('/stolen-reports', { weapon, kind: 'stolen', lostOn: '2026-09-01', sourceType: 'civilian', circumstances: 'Robada' })).status).toBe(201);
+  expect(
+    (
+      await t.as('farInvestigator').post('/stolen-reports', {
+        weapon,
+        kind: 'stolen',
+        lostOn: '2026-09-01',
+        sourceType: 'civilian',
+        circumstances: 'Robada',
+      })
+    ).status,
+  ).toBe(201);
   const kase = await createCase(t.client, t.users.investigator.token);
   const trace = (await t.as('investigator').post('/traces', traceBody(kase.id, { weapon }))).body;
   const alert = await t.db('alerts').where({ subject_id: trace.id, kind: 'stolen_match' }).first();
   if (status !== 'open') expect((await as('advisor').post(`/alerts/${alert.id}/acknowledge`, {})).status).toBe(200);
-  if (status === 'closed') expect((await as('advisor').post(`/alerts/${alert.id}/close`, { note: 'Revisada' })).status).toBe(200);
+  if (status === 'closed')
+    expect((await as('advisor').post(`/alerts/${alert.id}/close`, { note: 'Revisada' })).status).toBe(200);
   return alert.id as string;
 }
 
@@ -79,9 +111,21 @@ describe('alerts: every status × action × role', () => {
 
 describe('stolen reports: every status × action × role', () => {
   const reportIn = async (status: 'active' | 'recovered' | 'withdrawn') => {
-    const id = (await as('investigator').post('/stolen-reports', { weapon: stockWeapon(unique('LR')), kind: 'lost', lostOn: '2026-09-01', sourceType: 'police_issue', circumstances: 'Extraviada' })).body.id as string;
-    if (status === 'recovered') expect((await as('investigator').post(`/stolen-reports/${id}/recovered`, {})).status).toBe(200);
-    if (status === 'withdrawn') expect((await as('investigator').post(`/stolen-reports/${id}/withdraw`, { reason: 'Duplicado' })).status).toBe(200);
+    const id = (
+      await as('investigator').post('/stolen-reports', {
+        weapon: stockWeapon(unique('LR')),
+        kind: 'lost',
+        lostOn: '2026-09-01',
+        sourceType: 'police_issue',
+        circumstances: 'Extraviada',
+      })
+    ).body.id as string;
+    if (status === 'recovered')
+      expect((await as('investigator').post(`/stolen-reports/${id}/recovered`, {})).status).toBe(200);
+    if (status === 'withdrawn')
+      expect((await as('investigator').post(`/stolen-reports/${id}/withdraw`, { reason: 'Duplicado' })).status).toBe(
+        200,
+      );
     return id;
   };
   const paths = { recover: ['recovered', {}], withdraw: ['withdraw', { reason: 'Error de registro' }] } as const;
@@ -94,32 +138,63 @@ describe('stolen reports: every status × action × role', () => {
           const reply = await as(role).post(`/stolen-reports/${id}/${path}`, body);
           const want = expected(STOLEN_REPORT_LIFECYCLE.steps[action], status, role);
           expect(reply.status, role).toBe(want);
-          expect((await t.db('stolen_reports').where({ id }).first()).status, role).toBe(want === 200 ? STOLEN_REPORT_LIFECYCLE.steps[action].to : status);
+          expect((await t.db('stolen_reports').where({ id }).first()).status, role).toBe(
+            want === 200 ? STOLEN_REPORT_LIFECYCLE.steps[action].to : status,
+          );
         }
       });
     }
   }
-  it('another agency\'s report is not found, whatever its status (the guard: the reporting agency)', async () => {
+  it("another agency's report is not found, whatever its status (the guard: the reporting agency)", async () => {
     const id = await reportIn('active');
     expect((await t.as('neighbourInvestigator').post(`/stolen-reports/${id}/recovered`, {})).status).toBe(404);
   });
 });
 
 describe('destructions: every status × action × role', () => {
-  const witnesses = [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General' }, { name: 'John Miller', organization: 'US Embassy (INL)' }];
+  const witnesses = [
+    { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
+    { name: 'John Miller', organization: 'US Embassy (INL)' },
+  ];
   let completer: Awaited<ReturnType<typeof createUser>> | undefined;
   /** Completed by a second manager, so the home manager and the advisor are independent verifiers. */
   const destructionIn = async (status: 'planned' | 'completed' | 'verified') => {
     completer ??= await createUser(t.db, t.home.id, 'stockpile_manager');
-    const items = [await intakeItem(t.client, t.users.stockpile.token), await intakeItem(t.client, t.users.stockpile.token)];
-    const plan = (await as('stockpile_manager').post('/destructions', { plannedFor: '2026-12-20', method: 'cutting', location: 'Bodega', itemIds: items.map((i) => i.id) })).body;
-    if (status !== 'planned') expect((await t.client.as(completer.token).post(`/destructions/${plan.id}/complete`, { performedAt: '2026-11-20T10:00:00Z', witnesses })).status).toBe(200);
-    if (status === 'verified') expect((await as('advisor').post(`/destructions/${plan.id}/verify`, {})).status).toBe(200);
+    const items = [
+      await intakeItem(t.client, t.users.stockpile.token),
+      await intakeItem(t.client, t.users.stockpile.token),
+    ];
+    const plan = (
+      await as('stockpile_manager').post('/destructions', {
+        plannedFor: '2026-12-20',
+        method: 'cutting',
+        location: 'Bodega',
+        itemIds: items.map((i) => i.id),
+      })
+    ).body;
+    if (status !== 'planned')
+      expect(
+        (
+          await t.client
+            .as(completer.token)
+            .post(`/destructions/${plan.id}/complete`, { performedAt: '2026-11-20T10:00:00Z', witnesses })
+        ).status,
+      ).toBe(200);
+    if (status === 'verified')
+      expect((await as('advisor').post(`/destructions/${plan.id}/verify`, {})).status).toBe(200);
     return { id: plan.id as string, itemId: items[0]!.id };
   };
-  const send = (role: Role, action: 'complete' | 'verify' | 'remove_item', d: { id: string; itemId: string }): Promise<Reply> =>
-    action === 'remove_item' ? as(role).delete(`/destructions/${d.id}/items/${d.itemId}`)
-      : as(role).post(`/destructions/${d.id}/${action}`, action === 'complete' ? { performedAt: '2026-11-21T10:00:00Z', witnesses } : {});
+  const send = (
+    role: Role,
+    action: 'complete' | 'verify' | 'remove_item',
+    d: { id: string; itemId: string },
+  ): Promise<Reply> =>
+    action === 'remove_item'
+      ? as(role).delete(`/destructions/${d.id}/items/${d.itemId}`)
+      : as(role).post(
+          `/destructions/${d.id}/${action}`,
+          action === 'complete' ? { performedAt: '2026-11-21T10:00:00Z', witnesses } : {},
+        );
   for (const status of DESTRUCTION_LIFECYCLE.states) {
     for (const action of ['complete', 'verify', 'remove_item'] as const) {
       it(`${action} a destruction that is ${status}`, async () => {
@@ -128,7 +203,9 @@ describe('destructions: every status × action × role', () => {
           const reply = await send(role, action, d);
           const want = expected(DESTRUCTION_LIFECYCLE.steps[action], status, role);
           expect(reply.status, role).toBe(want === 200 && action === 'remove_item' ? 204 : want);
-          expect((await t.db('destruction_events').where({ id: d.id }).first()).status, role).toBe(want === 200 ? DESTRUCTION_LIFECYCLE.steps[action].to : status);
+          expect((await t.db('destruction_events').where({ id: d.id }).first()).status, role).toBe(
+            want === 200 ? DESTRUCTION_LIFECYCLE.steps[action].to : status,
+          );
         }
       });
     }
@@ -145,7 +222,10 @@ describe('evidence holds: every state × action × role', () => {
       it(`${action} on an item that is ${state}`, async () => {
         for (const role of ROLES) {
           const item = await intakeItem(t.client, t.users.stockpile.token, { evidenceHold: state === 'held' });
-          const reply = await as(role).post(`/stockpile/items/${item.id}/${action === 'hold' ? 'hold' : 'release-hold'}`, { reason: 'Orden judicial 123-2026' });
+          const reply = await as(role).post(
+            `/stockpile/items/${item.id}/${action === 'hold' ? 'hold' : 'release-hold'}`,
+            { reason: 'Orden judicial 123-2026' },
+          );
           const want = expected(HOLD_LIFECYCLE.steps[action], state, role);
           expect(reply.status, role).toBe(want);
           const held = (await t.db('stockpile_items').where({ id: item.id }).first()).evidence_hold;

@@ -22,14 +22,33 @@ describe('GET /events/stream', () => {
     expect(own.status).toBe(200);
     expect(own.contentType).toContain('text/event-stream');
     const kase = await createCase(t.client, t.users.investigator.token);
-    const trace = (await t.as('investigator').post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: `TESTOK-${kase.id.slice(0, 8)}` } }))).body;
+    const trace = (
+      await t.as('investigator').post(
+        '/traces',
+        traceBody(kase.id, {
+          weapon: { ...traceBody(kase.id).weapon, serialNumber: `TESTOK-${kase.id.slice(0, 8)}` },
+        }),
+      )
+    ).body;
 
-    await waitFor(async () => about(own.messages, trace.id).some((m) => m.data.data.toStatus === 'completed'), 'completed on the stream');
+    await waitFor(
+      async () => about(own.messages, trace.id).some((m) => m.data.data.toStatus === 'completed'),
+      'completed on the stream',
+    );
     const seen = about(own.messages, trace.id);
-    expect(seen.map((m) => [m.data.data.fromStatus, m.data.data.toStatus])).toEqual([[null, 'queued'], ['queued', 'in_progress'], ['in_progress', 'completed']]);
+    expect(seen.map((m) => [m.data.data.fromStatus, m.data.data.toStatus])).toEqual([
+      [null, 'queued'],
+      ['queued', 'in_progress'],
+      ['in_progress', 'completed'],
+    ]);
     expect(seen.every((m) => m.event === 'trace.status_changed' && m.id === m.data.id)).toBe(true);
     expect(seen.map((m) => Number(m.id))).toEqual([...seen.map((m) => Number(m.id))].sort((a, b) => a - b));
-    expect(seen.at(-1)!.data.data).toMatchObject({ traceId: trace.id, reference: trace.reference, agencyId: t.home.id, outcome: 'purchaser_identified' });
+    expect(seen.at(-1)!.data.data).toMatchObject({
+      traceId: trace.id,
+      reference: trace.reference,
+      agencyId: t.home.id,
+      outcome: 'purchaser_identified',
+    });
     expect(JSON.stringify(seen)).not.toContain('Pérez');
     await waitFor(async () => about(advisor.messages, trace.id).length === 3, 'the advisor of the region sees it too');
     expect(about(stranger.messages, trace.id)).toEqual([]);

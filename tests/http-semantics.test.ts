@@ -20,12 +20,20 @@ async function traceIn(status: string, draft = false) {
 async function plannedDestruction(items = 2) {
   const ids = [];
   for (let i = 0; i < items; i++) ids.push((await intakeItem(t.client, t.users.stockpile.token)).id);
-  const plan = await mgr().post('/destructions', { plannedFor: '2026-12-01', method: 'cutting', location: 'Bodega central', itemIds: ids });
+  const plan = await mgr().post('/destructions', {
+    plannedFor: '2026-12-01',
+    method: 'cutting',
+    location: 'Bodega central',
+    itemIds: ids,
+  });
   expect(plan.status).toBe(201);
   return { id: plan.body.id as string, itemIds: ids };
 }
 
-const WITNESSES = [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General' }, { name: 'John Miller', organization: 'US Embassy (INL)' }];
+const WITNESSES = [
+  { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
+  { name: 'John Miller', organization: 'US Embassy (INL)' },
+];
 
 interface Target {
   /** Where the record is read (its ETag). */
@@ -40,11 +48,23 @@ interface Target {
 const CONDITIONAL: Record<string, () => Promise<Target>> = {
   'PATCH /cases/:id': async () => {
     const kase = await createCase(t.client, t.users.investigator.token);
-    return { read: `/cases/${kase.id}`, method: 'patch', path: `/cases/${kase.id}`, body: { title: 'Robo agravado' }, client: inv };
+    return {
+      read: `/cases/${kase.id}`,
+      method: 'patch',
+      path: `/cases/${kase.id}`,
+      body: { title: 'Robo agravado' },
+      client: inv,
+    };
   },
   'PATCH /traces/:id': async () => {
     const id = await traceIn('draft', true);
-    return { read: `/traces/${id}`, method: 'patch', path: `/traces/${id}`, body: { recovery: { date: '2026-10-02', country: 'SV', department: 'La Libertad', circumstance: 'seizure' } }, client: inv };
+    return {
+      read: `/traces/${id}`,
+      method: 'patch',
+      path: `/traces/${id}`,
+      body: { recovery: { date: '2026-10-02', country: 'SV', department: 'La Libertad', circumstance: 'seizure' } },
+      client: inv,
+    };
   },
   'POST /traces/:id/submit': async () => {
     const id = await traceIn('draft', true);
@@ -52,7 +72,13 @@ const CONDITIONAL: Record<string, () => Promise<Target>> = {
   },
   'POST /traces/:id/cancel': async () => {
     const id = await traceIn('queued');
-    return { read: `/traces/${id}`, method: 'post', path: `/traces/${id}/cancel`, body: { reason: 'Duplicated by mistake' }, client: inv };
+    return {
+      read: `/traces/${id}`,
+      method: 'post',
+      path: `/traces/${id}/cancel`,
+      body: { reason: 'Duplicated by mistake' },
+      client: inv,
+    };
   },
   'POST /traces/:id/approve': async () => {
     const id = await traceIn('pending_review');
@@ -60,7 +86,13 @@ const CONDITIONAL: Record<string, () => Promise<Target>> = {
   },
   'POST /traces/:id/return': async () => {
     const id = await traceIn('pending_review');
-    return { read: `/traces/${id}`, method: 'post', path: `/traces/${id}/return`, body: { message: 'Check the serial' }, client: adv };
+    return {
+      read: `/traces/${id}`,
+      method: 'post',
+      path: `/traces/${id}/return`,
+      body: { message: 'Check the serial' },
+      client: adv,
+    };
   },
   'POST /traces/:id/retry': async () => {
     const id = await traceIn('failed');
@@ -68,44 +100,96 @@ const CONDITIONAL: Record<string, () => Promise<Target>> = {
   },
   'POST /traces/:id/assign': async () => {
     const id = await traceIn('pending_review');
-    return { read: `/traces/${id}`, method: 'post', path: `/traces/${id}/assign`, body: { userId: t.users.advisor.id }, client: adv };
+    return {
+      read: `/traces/${id}`,
+      method: 'post',
+      path: `/traces/${id}/assign`,
+      body: { userId: t.users.advisor.id },
+      client: adv,
+    };
   },
   'POST /traces/:id/escalate': async () => {
     const id = await traceIn('pending_review');
-    return { read: `/traces/${id}`, method: 'post', path: `/traces/${id}/escalate`, body: { reason: 'Suspect in custody' }, client: adv };
+    return {
+      read: `/traces/${id}`,
+      method: 'post',
+      path: `/traces/${id}/escalate`,
+      body: { reason: 'Suspect in custody' },
+      client: adv,
+    };
   },
   'POST /stockpile/items/:id/hold': async () => {
     const item = await intakeItem(t.client, t.users.stockpile.token);
-    return { read: `/stockpile/items/${item.id}`, method: 'post', path: `/stockpile/items/${item.id}/hold`, body: { reason: 'Orden del juzgado' }, client: mgr };
+    return {
+      read: `/stockpile/items/${item.id}`,
+      method: 'post',
+      path: `/stockpile/items/${item.id}/hold`,
+      body: { reason: 'Orden del juzgado' },
+      client: mgr,
+    };
   },
   'POST /stockpile/items/:id/release-hold': async () => {
     const item = await intakeItem(t.client, t.users.stockpile.token, { evidenceHold: true });
-    return { read: `/stockpile/items/${item.id}`, method: 'post', path: `/stockpile/items/${item.id}/release-hold`, body: { reason: 'Sentencia firme' }, client: mgr };
+    return {
+      read: `/stockpile/items/${item.id}`,
+      method: 'post',
+      path: `/stockpile/items/${item.id}/release-hold`,
+      body: { reason: 'Sentencia firme' },
+      client: mgr,
+    };
   },
   'DELETE /destructions/:id/items/:itemId': async () => {
     const plan = await plannedDestruction();
-    return { read: `/destructions/${plan.id}`, method: 'delete', path: `/destructions/${plan.id}/items/${plan.itemIds[0]}`, client: mgr };
+    return {
+      read: `/destructions/${plan.id}`,
+      method: 'delete',
+      path: `/destructions/${plan.id}/items/${plan.itemIds[0]}`,
+      client: mgr,
+    };
   },
   'POST /destructions/:id/complete': async () => {
     const plan = await plannedDestruction(1);
-    return { read: `/destructions/${plan.id}`, method: 'post', path: `/destructions/${plan.id}/complete`, body: { performedAt: '2026-11-20T10:00:00Z', witnesses: WITNESSES }, client: mgr };
+    return {
+      read: `/destructions/${plan.id}`,
+      method: 'post',
+      path: `/destructions/${plan.id}/complete`,
+      body: { performedAt: '2026-11-20T10:00:00Z', witnesses: WITNESSES },
+      client: mgr,
+    };
   },
   'POST /destructions/:id/verify': async () => {
     const plan = await plannedDestruction(1);
-    expect((await mgr().post(`/destructions/${plan.id}/complete`, { performedAt: '2026-11-20T10:00:00Z', witnesses: WITNESSES })).status).toBe(200);
-    return { read: `/destructions/${plan.id}`, method: 'post', path: `/destructions/${plan.id}/verify`, body: {}, client: adv };
+    expect(
+      (
+        await mgr().post(`/destructions/${plan.id}/complete`, {
+          performedAt: '2026-11-20T10:00:00Z',
+          witnesses: WITNESSES,
+        })
+      ).status,
+    ).toBe(200);
+    return {
+      read: `/destructions/${plan.id}`,
+      method: 'post',
+      path: `/destructions/${plan.id}/verify`,
+      body: {},
+      client: adv,
+    };
   },
 };
 
 const send = (target: Target, headers: Record<string, string> = {}) => {
   const client = target.client();
-  return target.method === 'delete' ? client.delete(target.path, headers) : client[target.method](target.path, target.body ?? {}, headers);
+  return target.method === 'delete'
+    ? client.delete(target.path, headers)
+    : client[target.method](target.path, target.body ?? {}, headers);
 };
 
 describe('ETag and If-Match', () => {
   it('covers every route that declares itself conditional', () => {
     const { api } = createApp({ db: t.db, logger: createLogger('silent') });
-    const conditional = api.routes.filter((route) => route.conditional).map((route) => `${route.method.toUpperCase()} ${route.path}`);
+    const conditional = api.routes
+      .filter((route) => route.conditional)
+      .map((route) => `${route.method.toUpperCase()} ${route.path}`);
     expect(conditional.sort()).toEqual(Object.keys(CONDITIONAL).sort());
   });
 
@@ -183,7 +267,9 @@ describe('ETag and If-Match', () => {
       await racer('traces').where({ id: draft.id }).forUpdate().first('id');
       const patching = inv().patch(`/traces/${draft.id}`, { notes: 'Editado' }, { 'if-match': etag });
       await waitForLockWaiter(t.db);
-      await racer('traces').where({ id: draft.id }).update({ status: 'pending_review', version: t.db.raw('version + 1') });
+      await racer('traces')
+        .where({ id: draft.id })
+        .update({ status: 'pending_review', version: t.db.raw('version + 1') });
       await racer.commit();
       const patched = await patching;
       expect(patched.status).toBe(412);
@@ -197,8 +283,13 @@ describe('ETag and If-Match', () => {
 });
 
 /** Until some statement of this database waits for a row lock. */
-const waitForLockWaiter = (db: typeof t.db) => waitFor(async () =>
-  (await db.raw("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows.length > 0, 'a statement waiting for the row');
+const waitForLockWaiter = (db: typeof t.db) =>
+  waitFor(
+    async () =>
+      (await db.raw("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+        .rows.length > 0,
+    'a statement waiting for the row',
+  );
 
 describe('Location, Allow, WWW-Authenticate, Cache-Control, Content-Disposition', () => {
   it('every 201 names the created resource in Location, and it can be read there', async () => {
@@ -206,8 +297,34 @@ describe('Location, Allow, WWW-Authenticate, Cache-Control, Content-Disposition'
     const created: [Client, string, unknown][] = [
       [inv(), '/cases', { caseNumber: `LOC-${kase.id.slice(0, 8)}`, title: 'Homicidio', offense: 'homicide' }],
       [inv(), '/traces', traceBody(kase.id)],
-      [mgr(), '/stockpile/items', { weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber: `LOC${kase.id.slice(0, 6)}`, countryOfManufacture: 'BR', importer: 'Taurus Intl' }, source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega' }],
-      [t.as('admin'), '/agencies', { code: `LOC-${kase.id.slice(0, 6).toUpperCase()}`, name: 'Policía de prueba', country: 'SV', region: t.region }],
+      [
+        mgr(),
+        '/stockpile/items',
+        {
+          weapon: {
+            manufacturer: 'Taurus',
+            model: 'PT92',
+            caliber: '9mm',
+            type: 'pistol',
+            serialNumber: `LOC${kase.id.slice(0, 6)}`,
+            countryOfManufacture: 'BR',
+            importer: 'Taurus Intl',
+          },
+          source: 'seized',
+          intakeDate: '2026-10-15',
+          storageLocation: 'Bodega',
+        },
+      ],
+      [
+        t.as('admin'),
+        '/agencies',
+        {
+          code: `LOC-${kase.id.slice(0, 6).toUpperCase()}`,
+          name: 'Policía de prueba',
+          country: 'SV',
+          region: t.region,
+        },
+      ],
     ];
     for (const [client, path, body] of created) {
       const res = await client.post(path, body);
@@ -245,9 +362,13 @@ describe('Location, Allow, WWW-Authenticate, Cache-Control, Content-Disposition'
   });
 
   it('the CSV report downloads as a named attachment and varies by Accept', async () => {
-    const csv = await adv().get('/reports/traces?from=2026-01-01&to=2026-12-31&groupBy=outcome', { accept: 'text/csv' });
+    const csv = await adv().get('/reports/traces?from=2026-01-01&to=2026-12-31&groupBy=outcome', {
+      accept: 'text/csv',
+    });
     expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="rastreo-traces-by-outcome-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="rastreo-traces-by-outcome-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     expect(csv.headers.get('vary')).toContain('Accept');
     const json = await adv().get('/reports/traces?from=2026-01-01&to=2026-12-31&groupBy=outcome');
     expect(json.headers.get('content-disposition')).toBeNull();

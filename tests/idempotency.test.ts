@@ -34,8 +34,12 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys per user: another user with the same key creates its own record', async () => {
     const key = unique('key-');
-    const mine = await t.client.as(t.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
-    const theirs = await t.client.as(t.users.neighbourInvestigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
+    const mine = await t.client
+      .as(t.users.investigator.token)
+      .post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
+    const theirs = await t.client
+      .as(t.users.neighbourInvestigator.token)
+      .post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'robbery' }, { 'idempotency-key': key });
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
@@ -52,17 +56,28 @@ describe('Idempotency-Key', () => {
     const client = t.client.as(t.users.investigator.token);
     const key = unique('key-');
     const body = traceBody(caseId);
-    const replies = await Promise.all(Array.from({ length: 20 }, () => client.post('/traces', body, { 'idempotency-key': key })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => client.post('/traces', body, { 'idempotency-key': key })),
+    );
     const created = replies.filter((r) => r.status === 201);
     expect(created.length + replies.filter((r) => r.status === 409).length).toBe(20);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
-    const rows = await t.db('traces as t').join('weapons as w', 'w.id', 't.weapon_id').where('w.serial_number', body.weapon.serialNumber);
+    const rows = await t
+      .db('traces as t')
+      .join('weapons as w', 'w.id', 't.weapon_id')
+      .where('w.serial_number', body.weapon.serialNumber);
     expect(rows).toHaveLength(1);
   });
 
   it('rejects a malformed key', async () => {
-    const res = await t.client.as(t.users.investigator.token).post('/cases', { caseNumber: unique('K-'), title: 't', offense: 'other' }, { 'idempotency-key': 'x'.repeat(256) });
+    const res = await t.client
+      .as(t.users.investigator.token)
+      .post(
+        '/cases',
+        { caseNumber: unique('K-'), title: 't', offense: 'other' },
+        { 'idempotency-key': 'x'.repeat(256) },
+      );
     expect(res.status).toBe(400);
   });
 });

@@ -26,7 +26,9 @@ describe('identity', () => {
       const advisor = await createUser(t.db, t.neighbour.id, 'advisor');
       expect((await other.client.as(advisor.token).get('/me')).body.agency.region).toBe(t.region);
       expect((await t.as('admin').patch(`/agencies/${t.neighbour.id}`, { region: 'moved-region' })).status).toBe(200);
-      await expect.poll(async () => (await other.client.as(advisor.token).get('/me')).body.agency.region).toBe('moved-region');
+      await expect
+        .poll(async () => (await other.client.as(advisor.token).get('/me')).body.agency.region)
+        .toBe('moved-region');
       await t.as('admin').patch(`/agencies/${t.neighbour.id}`, { region: t.region });
     } finally {
       await other.close();
@@ -57,7 +59,12 @@ describe('identity', () => {
   it('lets an admin create agencies and users; a token is rst_ + ≥ 32 random bytes and stored only as SHA-256', async () => {
     const admin = t.client.as(t.users.admin.token);
     const code = unique('NEW-');
-    const agency = await admin.post('/agencies', { code, name: 'Fiscalía General', country: 'SV', region: 'central-america' });
+    const agency = await admin.post('/agencies', {
+      code,
+      name: 'Fiscalía General',
+      country: 'SV',
+      region: 'central-america',
+    });
     expect(agency.status).toBe(201);
     expect(agency.body).toMatchObject({ code, reviewRequired: false, country: 'SV' });
     expect((await admin.post('/agencies', { code, name: 'Again', country: 'SV', region: 'x' })).status).toBe(409);
@@ -72,8 +79,15 @@ describe('identity', () => {
     expect(JSON.stringify(stored)).not.toContain(created.body.token.slice(4));
     expect((await t.client.as(created.body.token).get('/me')).body.agency.code).toBe(code);
 
-    expect((await admin.post('/users', { name: 'Dup', email, role: 'advisor', agencyId: agency.body.id })).status).toBe(409);
-    const badAgency = await admin.post('/users', { name: 'X', email: 'x@example.org', role: 'advisor', agencyId: '00000000-0000-4000-8000-000000000000' });
+    expect((await admin.post('/users', { name: 'Dup', email, role: 'advisor', agencyId: agency.body.id })).status).toBe(
+      409,
+    );
+    const badAgency = await admin.post('/users', {
+      name: 'X',
+      email: 'x@example.org',
+      role: 'advisor',
+      agencyId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(badAgency.status).toBe(400);
     expect(badAgency.body.errors).toEqual([{ path: '/agencyId', message: 'is not a known agency' }]);
   });
@@ -99,9 +113,18 @@ describe('identity', () => {
 
   it('PATCH /users/:id changes name, role and password (stored as a slow hash, never returned)', async () => {
     const admin = t.client.as(t.users.admin.token);
-    const created = await admin.post('/users', { name: 'Pat', email: `${unique('pat').toLowerCase()}@example.org`, role: 'investigator', agencyId: t.home.id });
+    const created = await admin.post('/users', {
+      name: 'Pat',
+      email: `${unique('pat').toLowerCase()}@example.org`,
+      role: 'investigator',
+      agencyId: t.home.id,
+    });
     expect(created.body.user.hasPassword).toBe(false);
-    const patched = await admin.patch(`/users/${created.body.user.id}`, { name: 'Patricia', role: 'advisor', password: 'correct horse battery' });
+    const patched = await admin.patch(`/users/${created.body.user.id}`, {
+      name: 'Patricia',
+      role: 'advisor',
+      password: 'correct horse battery',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Patricia', role: 'advisor', hasPassword: true });
     expect(JSON.stringify(patched.body)).not.toContain('horse');
@@ -117,14 +140,17 @@ describe('identity', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string; agencyId: string }[]; nextCursor: string | null } } =
-        await admin.get(`/users?agencyId=${t.home.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { body: { items: { id: string; agencyId: string }[]; nextCursor: string | null } } = await admin.get(
+        `/users?agencyId=${t.home.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...res.body.items.map((u) => u.id));
       expect(res.body.items.every((u) => u.agencyId === t.home.id)).toBe(true);
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen).toEqual(expect.arrayContaining([t.users.investigator.id, t.users.advisor.id, t.users.stockpile.id, t.users.admin.id]));
+    expect(seen).toEqual(
+      expect.arrayContaining([t.users.investigator.id, t.users.advisor.id, t.users.stockpile.id, t.users.admin.id]),
+    );
     expect((await admin.get('/users?cursor=garbage')).body.errors[0].path).toBe('/query/cursor');
   });
 
@@ -142,7 +168,10 @@ describe('identity', () => {
     const investigator = t.client.as(t.users.investigator.token);
     expect((await investigator.get(`/agencies/${t.neighbour.id}`)).status).toBe(404);
     expect((await investigator.patch(`/agencies/${t.home.id}`, { reviewRequired: true })).status).toBe(403);
-    expect((await investigator.post('/users', { name: 'x', email: 'y@example.org', role: 'admin', agencyId: t.home.id })).status).toBe(403);
+    expect(
+      (await investigator.post('/users', { name: 'x', email: 'y@example.org', role: 'admin', agencyId: t.home.id }))
+        .status,
+    ).toBe(403);
   });
 });
 
@@ -166,17 +195,26 @@ describe('web sessions', () => {
     expect((await t.client.as(res.body.token).get('/me')).body.id).toBe(user.id);
 
     // Each use extends the idle expiry…
-    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ expires_at: t.db.raw("now() + interval '1 minute'") });
+    await t
+      .db('api_tokens')
+      .where({ user_id: user.id, kind: 'session' })
+      .update({ expires_at: t.db.raw("now() + interval '1 minute'") });
     await t.client.as(res.body.token).get('/me');
     const extended = await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).first();
     expect(extended.expires_at.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
     // …but never past 12 hours after sign-in…
-    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ created_at: t.db.raw("now() - interval '11 hours 55 minutes'") });
+    await t
+      .db('api_tokens')
+      .where({ user_id: user.id, kind: 'session' })
+      .update({ created_at: t.db.raw("now() - interval '11 hours 55 minutes'") });
     await t.client.as(res.body.token).get('/me');
     const capped = await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).first();
     expect(capped.expires_at.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000 + 1000);
     // …and an idle session stops working.
-    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ expires_at: t.db.raw("now() - interval '1 second'") });
+    await t
+      .db('api_tokens')
+      .where({ user_id: user.id, kind: 'session' })
+      .update({ expires_at: t.db.raw("now() - interval '1 second'") });
     expect((await t.client.as(res.body.token).get('/me')).status).toBe(401);
   });
 
@@ -184,8 +222,13 @@ describe('web sessions', () => {
     const user = await person();
     const token = (await t.client.post('/sessions', { email: user.email, password: PASSWORD })).body.token as string;
     // Its idle expiry still ahead (set at its last use), but signed in more than 12 hours ago.
-    await t.db('api_tokens').where({ user_id: user.id, kind: 'session' })
-      .update({ created_at: t.db.raw("now() - interval '12 hours 1 minute'"), expires_at: t.db.raw("now() + interval '20 minutes'") });
+    await t
+      .db('api_tokens')
+      .where({ user_id: user.id, kind: 'session' })
+      .update({
+        created_at: t.db.raw("now() - interval '12 hours 1 minute'"),
+        expires_at: t.db.raw("now() + interval '20 minutes'"),
+      });
     expect((await t.client.as(token).get('/me')).status).toBe(401);
   });
 
@@ -194,8 +237,13 @@ describe('web sessions', () => {
     expect((await t.db('users').where({ id: user.id }).first()).password_hash).toMatch(/^scrypt\$32768\$8\$3\$/);
     const { scrypt, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
-    const key = await new Promise<Buffer>((resolve, reject) => scrypt(PASSWORD, salt, 32, { N: 2 ** 14, r: 8, p: 1 }, (e, k) => (e ? reject(e) : resolve(k))));
-    await t.db('users').where({ id: user.id }).update({ password_hash: `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}` });
+    const key = await new Promise<Buffer>((resolve, reject) =>
+      scrypt(PASSWORD, salt, 32, { N: 2 ** 14, r: 8, p: 1 }, (e, k) => (e ? reject(e) : resolve(k))),
+    );
+    await t
+      .db('users')
+      .where({ id: user.id })
+      .update({ password_hash: `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}` });
     expect((await t.client.post('/sessions', { email: user.email, password: PASSWORD })).status).toBe(201);
     const upgraded = (await t.db('users').where({ id: user.id }).first()).password_hash as string;
     expect(upgraded).toMatch(/^scrypt\$32768\$8\$3\$/);
@@ -217,9 +265,13 @@ describe('web sessions', () => {
   it('locks an address for 10 minutes at the 5th failure in a row, audited; then lets it in again', async () => {
     const user = await person();
     const failures = [];
-    for (let i = 0; i < 5; i++) failures.push(await t.client.post('/sessions', { email: user.email, password: `wrong ${i} password` }));
+    for (let i = 0; i < 5; i++)
+      failures.push(await t.client.post('/sessions', { email: user.email, password: `wrong ${i} password` }));
     expect(failures.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
-    expect(failures.map((r) => r.body.type)).toEqual([...Array(4).fill('/problems/unauthenticated'), '/problems/account-locked']);
+    expect(failures.map((r) => r.body.type)).toEqual([
+      ...Array(4).fill('/problems/unauthenticated'),
+      '/problems/account-locked',
+    ]);
     const locked = await t.client.post('/sessions', { email: user.email, password: PASSWORD });
     expect(locked.status).toBe(401);
     expect(locked.headers.get('www-authenticate')).toBe('Bearer');
@@ -240,8 +292,15 @@ describe('web sessions', () => {
     const unknown = `${unique('nadie').toLowerCase()}@example.org`;
     const answers = async (email: string) => {
       const replies = [];
-      for (let i = 0; i < 6; i++) replies.push(await t.client.post('/sessions', { email, password: 'not the password' }));
-      return replies.map((r) => ({ status: r.status, type: r.body.type, title: r.body.title, detail: r.body.detail.replace(/locked until .*/, 'locked until …'), keys: Object.keys(r.body).sort() }));
+      for (let i = 0; i < 6; i++)
+        replies.push(await t.client.post('/sessions', { email, password: 'not the password' }));
+      return replies.map((r) => ({
+        status: r.status,
+        type: r.body.type,
+        title: r.body.title,
+        detail: r.body.detail.replace(/locked until .*/, 'locked until …'),
+        keys: Object.keys(r.body).sort(),
+      }));
     };
     expect(await answers(unknown)).toEqual(await answers(known.email));
     // Locked, the known address refuses even the right password, exactly as the unknown one refuses any.
@@ -250,7 +309,10 @@ describe('web sessions', () => {
       await t.client.post('/sessions', { email: unknown.toUpperCase(), password: PASSWORD }),
     ];
     expect(Object.keys(knownLocked.body).sort()).toEqual(Object.keys(unknownLocked.body).sort());
-    expect([knownLocked.body.type, unknownLocked.body.type]).toEqual(['/problems/account-locked', '/problems/account-locked']);
+    expect([knownLocked.body.type, unknownLocked.body.type]).toEqual([
+      '/problems/account-locked',
+      '/problems/account-locked',
+    ]);
     // Stored as a hash of the address, not the address a stranger typed.
     expect(JSON.stringify(await t.db('sign_in_failures').select('*'))).not.toContain(unknown);
   });

@@ -25,19 +25,31 @@ function inlined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(inlined);
   if (value === null || typeof value !== 'object') return value;
   const { $ref, 'x-component': _name, 'x-versioned': _versioned, ...rest } = value as Json;
-  if (typeof $ref === 'string') return inlined($ref.split('/').slice(1).reduce((node: Json, key) => node[key], doc));
+  if (typeof $ref === 'string')
+    return inlined(
+      $ref
+        .split('/')
+        .slice(1)
+        .reduce((node: Json, key) => node[key], doc),
+    );
   return Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, inlined(item)]));
 }
 
-const operations = () => Object.entries(doc.paths as Record<string, Json>)
-  .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation: operation as Json })));
+const operations = () =>
+  Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ path, method, operation: operation as Json })),
+  );
 
 describe('/openapi.json', () => {
   it('documents every route the Express router serves, with the body schema the route validates', async () => {
     expect(doc.openapi).toBe('3.1.0');
     const { api } = createApp({ db: t.db, logger: createLogger('silent') });
-    const served = (api.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
-      .flatMap((layer) => Object.keys(layer.route?.methods ?? {}).filter((m) => m !== '_all').map((method) => [method, layer.route!.path] as const));
+    const served = (api.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap(
+      (layer) =>
+        Object.keys(layer.route?.methods ?? {})
+          .filter((m) => m !== '_all')
+          .map((method) => [method, layer.route!.path] as const),
+    );
     expect(served.length).toBeGreaterThan(40);
     for (const [method, path] of served) {
       const operation = doc.paths[`/api/v1${path.replace(/:([A-Za-z]+)/g, '{$1}')}`]?.[method];
@@ -47,32 +59,57 @@ describe('/openapi.json', () => {
     for (const route of api.routes) {
       const operation = doc.paths[`/api/v1${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`][route.method];
       if (route.body) {
-        expect(inlined(operation.requestBody.content['application/json'].schema), `${route.method} ${route.path}`)
-          .toEqual(inlined(documented(JSON.parse(JSON.stringify(route.documentedBody ?? route.body)))));
+        expect(
+          inlined(operation.requestBody.content['application/json'].schema),
+          `${route.method} ${route.path}`,
+        ).toEqual(inlined(documented(JSON.parse(JSON.stringify(route.documentedBody ?? route.body)))));
       }
-      if (route.roles !== 'public') expect(operation.responses['401'].content).toHaveProperty('application/problem+json');
+      if (route.roles !== 'public')
+        expect(operation.responses['401'].content).toHaveProperty('application/problem+json');
     }
-    for (const root of ['/healthz', '/readyz', '/metrics', '/openapi.json']) expect(doc.paths[root]?.get, root).toBeDefined();
+    for (const root of ['/healthz', '/readyz', '/metrics', '/openapi.json'])
+      expect(doc.paths[root]?.get, root).toBeDefined();
   });
 
   it('names its schemas: records are components, referred to by $ref, and a trace result is a union by outcome', () => {
     const schemas = doc.components.schemas as Json;
-    for (const name of ['Trace', 'Case', 'CaseDetail', 'Weapon', 'StockpileItem', 'Destruction', 'Problem', 'TraceCreate', 'TraceResult']) {
+    for (const name of [
+      'Trace',
+      'Case',
+      'CaseDetail',
+      'Weapon',
+      'StockpileItem',
+      'Destruction',
+      'Problem',
+      'TraceCreate',
+      'TraceResult',
+    ]) {
       expect(schemas, name).toHaveProperty(name);
     }
-    expect(doc.paths['/api/v1/traces/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Trace' });
+    expect(doc.paths['/api/v1/traces/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Trace',
+    });
     const result = schemas.TraceResult;
     expect(result.discriminator.propertyName).toBe('outcome');
-    const outcomes = (result.anyOf ?? result.oneOf).map((branch: Json) => inlined(branch) as Json)
+    const outcomes = (result.anyOf ?? result.oneOf)
+      .map((branch: Json) => inlined(branch) as Json)
       .map((branch: Json) => branch.properties.outcome.const);
-    expect(outcomes.sort()).toEqual(['dealer_identified', 'exporter_identified', 'importer_identified', 'not_traceable', 'purchaser_identified']);
+    expect(outcomes.sort()).toEqual([
+      'dealer_identified',
+      'exporter_identified',
+      'importer_identified',
+      'not_traceable',
+      'purchaser_identified',
+    ]);
     expect(JSON.stringify(doc)).not.toContain('x-component');
   });
 
   it('documents the HTTP semantics: Location, ETag, If-Match → 412, WWW-Authenticate, Retry-After, Content-Disposition', () => {
     const headersOf = (response: Json) => Object.keys(response.headers ?? {});
     const create = doc.paths['/api/v1/traces'].post;
-    expect(headersOf(create.responses['201'])).toEqual(expect.arrayContaining(['Location', 'ETag', 'X-Request-Id', 'Cache-Control', 'Idempotent-Replayed']));
+    expect(headersOf(create.responses['201'])).toEqual(
+      expect.arrayContaining(['Location', 'ETag', 'X-Request-Id', 'Cache-Control', 'Idempotent-Replayed']),
+    );
     const patch = doc.paths['/api/v1/traces/{id}'].patch;
     expect(patch.parameters).toContainEqual({ $ref: '#/components/parameters/IfMatch' });
     expect(headersOf(patch.responses['412'])).toContain('ETag');
@@ -80,7 +117,9 @@ describe('/openapi.json', () => {
     expect(headersOf(patch.responses['429'])).toContain('Retry-After');
     expect(headersOf(doc.paths['/api/v1/traces/{id}'].get.responses['200'])).toContain('ETag');
     expect(headersOf(doc.paths['/api/v1/reports/traces'].get.responses['200'])).toContain('Content-Disposition');
-    expect(headersOf(doc.paths['/api/v1/destructions/{id}/certificate'].get.responses['200'])).toContain('Content-Disposition');
+    expect(headersOf(doc.paths['/api/v1/destructions/{id}/certificate'].get.responses['200'])).toContain(
+      'Content-Disposition',
+    );
     for (const { path, method, operation } of operations()) {
       if (!path.startsWith('/api/v1/')) continue;
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
@@ -96,7 +135,9 @@ describe('/openapi.json', () => {
     for (const { path, method, operation } of operations()) {
       const media = [
         ...Object.entries(operation.requestBody?.content ?? {}),
-        ...Object.values(operation.responses as Record<string, Json>).flatMap((response) => Object.entries(response.content ?? {})),
+        ...Object.values(operation.responses as Record<string, Json>).flatMap((response) =>
+          Object.entries(response.content ?? {}),
+        ),
       ].filter(([type]) => type.includes('json')) as [string, Json][];
       for (const [type, { schema, example }] of media) {
         if (type === 'application/problem+json' && example === undefined) continue;
@@ -115,18 +156,29 @@ describe('/openapi.json', () => {
     const trace = (await t.as('investigator').get('/traces?limit=1')).body.items[0] ?? undefined;
     const page = { items: trace ? [trace] : [], nextCursor: null };
     expect(contract.check('GET', '/api/v1/traces', 200, 'application/json', page)).toBeUndefined();
-    expect(contract.check('GET', '/api/v1/traces', 200, 'application/json', { ...page, total: 3 })).toMatch(/additional/);
+    expect(contract.check('GET', '/api/v1/traces', 200, 'application/json', { ...page, total: 3 })).toMatch(
+      /additional/,
+    );
     expect(contract.check('GET', '/api/v1/traces', 200, 'application/json', { items: [] })).toMatch(/nextCursor/);
-    expect(contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 404, 'application/problem+json', { type: 1 })).toMatch(/must be string/);
-    expect(contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 200, 'text/html', '<p>')).toMatch(/text\/html/);
+    expect(
+      contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 404, 'application/problem+json', {
+        type: 1,
+      }),
+    ).toMatch(/must be string/);
+    expect(
+      contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 200, 'text/html', '<p>'),
+    ).toMatch(/text\/html/);
     expect(contract.check('PUT', '/api/v1/nothing-here', 200, 'application/json', {})).toMatch(/no such operation/);
   });
 
   it('passes `redocly lint` with the recommended-strict ruleset: no errors, no warnings', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rastreo-openapi-')), 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
-    const { stdout } = await promisify(execFile)('node_modules/.bin/redocly', ['lint', file, '--extends=recommended-strict', '--format=json'], { timeout: 60_000 })
-      .catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await promisify(execFile)(
+      'node_modules/.bin/redocly',
+      ['lint', file, '--extends=recommended-strict', '--format=json'],
+      { timeout: 60_000 },
+    ).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
     const report = JSON.parse(stdout.slice(stdout.indexOf('{')));
     expect(report.problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });

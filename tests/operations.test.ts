@@ -43,7 +43,11 @@ describe('health and metrics', () => {
       expect(down.body.detail).toBe('Not ready: redis.');
       expect(down.headers.get('retry-after')).toBe('5');
       expect(down.body).toMatchObject({ instance: '/readyz', requestId: down.headers.get('x-request-id') });
-      expect(down.body.checks).toMatchObject({ postgres: 'ok', migrations: 'ok', redis: expect.stringMatching(/^failing/) });
+      expect(down.body.checks).toMatchObject({
+        postgres: 'ok',
+        migrations: 'ok',
+        redis: expect.stringMatching(/^failing/),
+      });
       // The API itself keeps answering without Redis.
       expect((await app.client.as(t.users.investigator.token).get('/me')).status).toBe(200);
       await redis.start();
@@ -59,12 +63,16 @@ describe('health and metrics', () => {
     const trace = await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id));
     await t.client.as(t.users.investigator.token).get(`/traces/${trace.body.id}`);
     // A refused request is counted under its full template too (not the router's path alone).
-    expect((await t.client.as(t.users.investigator.token).get('/traces/00000000-0000-4000-8000-000000000001')).status).toBe(404);
+    expect(
+      (await t.client.as(t.users.investigator.token).get('/traces/00000000-0000-4000-8000-000000000001')).status,
+    ).toBe(404);
     expect((await t.client.as(t.users.investigator.token).post('/traces', { caseId: 'x' })).status).toBe(400);
     const res = await fetch(`${t.client.baseUrl}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(text).toContain('rastreo_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/traces/:id",status="200"}');
+    expect(text).toContain(
+      'rastreo_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/traces/:id",status="200"}',
+    );
     expect(text).not.toContain(trace.body.id);
     expect(text).toContain('method="GET",route="/api/v1/traces/:id",status="404"}');
     expect(text).toContain('method="POST",route="/api/v1/traces",status="400"}');
@@ -85,15 +93,36 @@ describe('health and metrics', () => {
   it('/metrics counts the review actions advisors and admins take, by action, and not the investigators’', async () => {
     const scrape = async () => {
       const text = await (await fetch(`${t.client.baseUrl}/metrics`)).text();
-      return (action: string) => Number(new RegExp(`^rastreo_review_actions_total\\{action="${action}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      return (action: string) =>
+        Number(new RegExp(`^rastreo_review_actions_total\\{action="${action}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     };
     const before = await scrape();
     const kase = await createCase(t.client, t.users.investigator.token);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await t.client.as(t.users.investigator.token).post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('MET') } }))).body.id);
-    expect((await t.client.as(t.users.advisor.token).post(`/traces/${ids[0]}/cancel`, { reason: 'Entered twice' })).status).toBe(200);
-    expect((await t.client.as(t.users.advisor.token).post(`/traces/${ids[1]}/escalate`, { reason: 'Weapon used in a police killing' })).status).toBe(200);
-    expect((await t.client.as(t.users.investigator.token).post(`/traces/${ids[2]}/cancel`, { reason: 'Wrong case' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await t.client
+            .as(t.users.investigator.token)
+            .post(
+              '/traces',
+              traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('MET') } }),
+            )
+        ).body.id,
+      );
+    expect(
+      (await t.client.as(t.users.advisor.token).post(`/traces/${ids[0]}/cancel`, { reason: 'Entered twice' })).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.client
+          .as(t.users.advisor.token)
+          .post(`/traces/${ids[1]}/escalate`, { reason: 'Weapon used in a police killing' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.client.as(t.users.investigator.token).post(`/traces/${ids[2]}/cancel`, { reason: 'Wrong case' })).status,
+    ).toBe(200);
     const after = await scrape();
     expect(after('cancel') - before('cancel')).toBe(1);
     expect(after('escalate') - before('escalate')).toBe(1);
@@ -111,8 +140,14 @@ describe('protection', () => {
     await new Promise((r) => server.once('listening', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`;
-      expect((await fetch(url, { headers: { origin: 'https://ui.rastreo.example' } })).headers.get('access-control-allow-origin')).toBe('https://ui.rastreo.example');
-      expect((await fetch(url, { headers: { origin: 'https://evil.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+      expect(
+        (await fetch(url, { headers: { origin: 'https://ui.rastreo.example' } })).headers.get(
+          'access-control-allow-origin',
+        ),
+      ).toBe('https://ui.rastreo.example');
+      expect(
+        (await fetch(url, { headers: { origin: 'https://evil.example' } })).headers.get('access-control-allow-origin'),
+      ).toBeNull();
     } finally {
       server.close();
     }
@@ -145,7 +180,13 @@ describe('protection', () => {
       const madeUp = () => `rst_${randomBytes(32).toString('base64url')}`;
       const signIns = [];
       for (let i = 0; i < 5; i++) {
-        signIns.push(await app.client.post('/sessions', { email: 'x@example.org', password: 'guess guess guess' }, { authorization: `Bearer ${madeUp()}` }));
+        signIns.push(
+          await app.client.post(
+            '/sessions',
+            { email: 'x@example.org', password: 'guess guess guess' },
+            { authorization: `Bearer ${madeUp()}` },
+          ),
+        );
       }
       expect(signIns.map((r) => r.status)).toEqual([401, 401, 401, 429, 429]);
       expect((await app.client.as(madeUp()).get('/me')).status).toBe(429);
@@ -163,12 +204,24 @@ describe('protection', () => {
       const ids = Array.from({ length: 6 }, () => `board-${unique().toLowerCase()}`);
       const statuses: number[] = [];
       for (const id of ids) {
-        statuses.push((await fetch(`${app.client.baseUrl}/admin/queues/api/queues`, { headers: { cookie: 'rastreo_board=rsb_made-up-token-0123456789', 'x-request-id': id } })).status);
+        statuses.push(
+          (
+            await fetch(`${app.client.baseUrl}/admin/queues/api/queues`, {
+              headers: { cookie: 'rastreo_board=rsb_made-up-token-0123456789', 'x-request-id': id },
+            })
+          ).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
       expect(await app.db('audit_log').whereIn('request_id', ids).count({ n: '*' }).first()).toEqual({ n: 0 });
       // An admin still gets in: the allowance is the anonymous one of that address only.
-      expect((await fetch(`${app.client.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${t.users.admin.token}` } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${app.client.baseUrl}/admin/queues`, {
+            headers: { authorization: `Bearer ${t.users.admin.token}` },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await app.close();
     }
@@ -177,30 +230,53 @@ describe('protection', () => {
   it('shows the BullMQ board to admins only, through a short-lived HttpOnly cookie the server sets', async () => {
     const base = t.client.baseUrl;
     expect((await fetch(`${base}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${base}/admin/queues`, { headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${base}/admin/queues`, { headers: { authorization: `Bearer ${t.users.investigator.token}` } }))
+        .status,
+    ).toBe(403);
     const board = await fetch(`${base}/admin/queues`, { headers: { authorization: `Bearer ${t.users.admin.token}` } });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
 
-    expect((await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.investigator.token}` } })).status).toBe(403);
-    const opened = await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.admin.token}` } });
+    expect(
+      (
+        await fetch(`${base}/admin/queues/session`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.users.investigator.token}` },
+        })
+      ).status,
+    ).toBe(403);
+    const opened = await fetch(`${base}/admin/queues/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.users.admin.token}` },
+    });
     expect(opened.status).toBe(204);
     const cookie = opened.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^rastreo_board=rsb_[\w-]+; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=900$/);
     const value = cookie.split(';')[0]!;
     // Behind a TLS-terminating proxy (X-Forwarded-Proto from a trusted hop) the cookie is Secure too.
-    const overHttps = await fetch(`${base}/admin/queues/session`, { method: 'POST', headers: { authorization: `Bearer ${t.users.admin.token}`, 'x-forwarded-proto': 'https' } });
+    const overHttps = await fetch(`${base}/admin/queues/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.users.admin.token}`, 'x-forwarded-proto': 'https' },
+    });
     expect(overHttps.headers.get('set-cookie')).toMatch(/; Secure$/);
     const viaCookie = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: value } });
     expect(viaCookie.status).toBe(200);
     expect(JSON.stringify(await viaCookie.json())).toContain('traces');
     // The board's token is good for nothing else, and an API token in the cookie is not taken.
     expect((await t.client.get('/me', { authorization: `Bearer ${value.split('=')[1]}` })).status).toBe(401);
-    expect((await fetch(`${base}/admin/queues`, { headers: { cookie: `rastreo_board=${t.users.admin.token}` } })).status).toBe(401);
-    await t.db('api_tokens').where({ kind: 'board' }).update({ expires_at: t.db.raw("now() - interval '1 second'") });
+    expect(
+      (await fetch(`${base}/admin/queues`, { headers: { cookie: `rastreo_board=${t.users.admin.token}` } })).status,
+    ).toBe(401);
+    await t
+      .db('api_tokens')
+      .where({ kind: 'board' })
+      .update({ expires_at: t.db.raw("now() - interval '1 second'") });
     expect((await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie: value } })).status).toBe(401);
     const closed = await fetch(`${base}/admin/queues/session`, { method: 'DELETE' });
-    expect(closed.headers.get('set-cookie')).toContain('rastreo_board=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0');
+    expect(closed.headers.get('set-cookie')).toContain(
+      'rastreo_board=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0',
+    );
   });
 
   it('marks every API answer Cache-Control: no-store, and every 401 WWW-Authenticate: Bearer', async () => {
@@ -213,9 +289,9 @@ describe('protection', () => {
     ];
     expect(answers.map((r) => r.status)).toEqual([200, 401, 401, 404, 400]);
     for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
-    for (const answer of answers.filter((r) => r.status === 401)) expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+    for (const answer of answers.filter((r) => r.status === 401))
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
   });
-
 });
 
 describe('logs', () => {
@@ -229,12 +305,18 @@ describe('logs', () => {
       const kase = await createCase(app.client, t.users.investigator.token);
       await inv.post('/traces', traceBody(kase.id), { 'x-request-id': 'req-log-test-1' });
       await inv.get('/traces?limit=5', { 'x-request-id': 'req-log-test-2' });
-      await app.client.get('/me', { authorization: `Bearer ${t.users.advisor.token.slice(0, -2)}xx`, 'x-request-id': 'req-log-test-3' });
+      await app.client.get('/me', {
+        authorization: `Bearer ${t.users.advisor.token.slice(0, -2)}xx`,
+        'x-request-id': 'req-log-test-3',
+      });
       await inv.get('/traces/not-a-uuid');
     } finally {
       await app.close();
     }
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const requestLines = lines.filter((line) => line.req);
     expect(requestLines.length).toBeGreaterThanOrEqual(5);
     for (const line of requestLines) expect(line.req.id).toMatch(/\S/);
@@ -250,7 +332,11 @@ describe('logs', () => {
 
 describe('graceful shutdown', () => {
   it('SIGTERM under load: no request sent is cut off, every trace created got its 201, and the process leaves before the deadline', async () => {
-    const api = await spawnApi({ DATABASE_URL: inject('databaseUrl'), SHUTDOWN_TIMEOUT_MS: '20000', RATE_LIMIT_MAX: '1000000' });
+    const api = await spawnApi({
+      DATABASE_URL: inject('databaseUrl'),
+      SHUTDOWN_TIMEOUT_MS: '20000',
+      RATE_LIMIT_MAX: '1000000',
+    });
     try {
       const kase = await createCase(t.client, t.users.investigator.token);
       const created = new Set<string>();
@@ -259,18 +345,27 @@ describe('graceful shutdown', () => {
       const headers = { authorization: `Bearer ${t.users.investigator.token}`, 'content-type': 'application/json' };
       const agent = new HttpAgent({ keepAlive: true, maxSockets: 20 });
       const post = (body: string) =>
-        new Promise<{ status: number; body: string } | { error: NodeJS.ErrnoException; freshConnection: boolean }>((resolve) => {
-          const req = httpRequest(`${api.url}/api/v1/traces`, { method: 'POST', headers, agent }, (res) => {
-            let text = '';
-            res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: text }));
-          });
-          req.on('error', (error) => resolve({ error, freshConnection: !req.reusedSocket }));
-          req.end(body);
-        });
+        new Promise<{ status: number; body: string } | { error: NodeJS.ErrnoException; freshConnection: boolean }>(
+          (resolve) => {
+            const req = httpRequest(`${api.url}/api/v1/traces`, { method: 'POST', headers, agent }, (res) => {
+              let text = '';
+              res
+                .setEncoding('utf8')
+                .on('data', (chunk: string) => (text += chunk))
+                .on('end', () => resolve({ status: res.statusCode!, body: text }));
+            });
+            req.on('error', (error) => resolve({ error, freshConnection: !req.reusedSocket }));
+            req.end(body);
+          },
+        );
       // Keep-alive clients posting back to back, as a busy agency system would, until the server stops taking connections.
       const client = async () => {
         for (;;) {
-          const answer = await post(JSON.stringify(traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('SIG') } })));
+          const answer = await post(
+            JSON.stringify(
+              traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('SIG') } }),
+            ),
+          );
           if ('status' in answer) {
             if (answer.status === 201) created.add((JSON.parse(answer.body) as { id: string }).id);
             else failures.push(`status ${answer.status}`);
@@ -318,7 +413,14 @@ describe('graceful shutdown', () => {
       }, 'the PATCH to wait on the row lock');
       void api.kill('SIGTERM');
       // Shutting down: no new connections, while the PATCH in flight keeps the process alive.
-      await waitFor(async () => (await fetch(`${api.url}/healthz`).then(() => false, () => true)), 'the listener to close');
+      await waitFor(
+        async () =>
+          await fetch(`${api.url}/healthz`).then(
+            () => false,
+            () => true,
+          ),
+        'the listener to close',
+      );
       expect(api.child.exitCode).toBeNull();
       await trx.commit();
       const res = await slow;

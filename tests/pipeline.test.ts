@@ -10,8 +10,13 @@ const inv = () => t.client.as(t.users.investigator.token);
 
 async function submit(serialPrefix: string, country: string, caseId: string, extra: Record<string, unknown> = {}) {
   const weapon = {
-    manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: unique(serialPrefix),
-    countryOfManufacture: country, ...(country === 'US' ? {} : { importer: 'Glock Inc.' }),
+    manufacturer: 'Glock',
+    model: '19',
+    caliber: '9mm',
+    type: 'pistol',
+    serialNumber: unique(serialPrefix),
+    countryOfManufacture: country,
+    ...(country === 'US' ? {} : { importer: 'Glock Inc.' }),
   };
   const res = await inv().post('/traces', traceBody(caseId, { weapon, ...extra }));
   expect(res.status).toBe(201);
@@ -24,23 +29,82 @@ const settled = (id: string) =>
     return FINAL.includes(res.body.status) && res.body;
   }, `trace ${id} to settle`);
 
-const eventsOf = async (id: string) => (await inv().get(`/traces/${id}/events?limit=200`)).body.items as {
-  type: string; stage?: string; fromStatus: string | null; toStatus: string; message?: string; actor: unknown;
-  messageCode?: string; messageParams?: Record<string, unknown>;
-}[];
-const steps = (events: Awaited<ReturnType<typeof eventsOf>>) => events.map((e) => (e.type === 'stage_completed' ? `stage:${e.stage}` : e.type));
+const eventsOf = async (id: string) =>
+  (await inv().get(`/traces/${id}/events?limit=200`)).body.items as {
+    type: string;
+    stage?: string;
+    fromStatus: string | null;
+    toStatus: string;
+    message?: string;
+    actor: unknown;
+    messageCode?: string;
+    messageParams?: Record<string, unknown>;
+  }[];
+const steps = (events: Awaited<ReturnType<typeof eventsOf>>) =>
+  events.map((e) => (e.type === 'stage_completed' ? `stage:${e.stage}` : e.type));
 
 describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () => {
-  const cases: { serial: string; country: string; status: string; outcome?: string; reason?: string; steps: string[] }[] = [
-    { serial: 'TESTOK', country: 'US', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
-    { serial: 'TESTOK', country: 'AT', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'importer', 'dealer', 'purchaser'] },
-    { serial: 'TESTDEALER', country: 'US', status: 'completed', outcome: 'dealer_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
-    { serial: 'TESTNOREC', country: 'US', status: 'not_traceable', outcome: 'not_traceable', reason: 'no_record', steps: ['manufacturer'] },
-    { serial: 'TESTPRE68', country: 'US', status: 'not_traceable', outcome: 'not_traceable', reason: 'pre_1968', steps: ['manufacturer'] },
+  const cases: {
+    serial: string;
+    country: string;
+    status: string;
+    outcome?: string;
+    reason?: string;
+    steps: string[];
+  }[] = [
+    {
+      serial: 'TESTOK',
+      country: 'US',
+      status: 'completed',
+      outcome: 'purchaser_identified',
+      steps: ['manufacturer', 'dealer', 'purchaser'],
+    },
+    {
+      serial: 'TESTOK',
+      country: 'AT',
+      status: 'completed',
+      outcome: 'purchaser_identified',
+      steps: ['manufacturer', 'importer', 'dealer', 'purchaser'],
+    },
+    {
+      serial: 'TESTDEALER',
+      country: 'US',
+      status: 'completed',
+      outcome: 'dealer_identified',
+      steps: ['manufacturer', 'dealer', 'purchaser'],
+    },
+    {
+      serial: 'TESTNOREC',
+      country: 'US',
+      status: 'not_traceable',
+      outcome: 'not_traceable',
+      reason: 'no_record',
+      steps: ['manufacturer'],
+    },
+    {
+      serial: 'TESTPRE68',
+      country: 'US',
+      status: 'not_traceable',
+      outcome: 'not_traceable',
+      reason: 'pre_1968',
+      steps: ['manufacturer'],
+    },
     { serial: 'TESTINFO', country: 'AT', status: 'needs_info', steps: ['manufacturer'] },
-    { serial: 'TESTFLAKY', country: 'US', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'dealer', 'purchaser'] },
+    {
+      serial: 'TESTFLAKY',
+      country: 'US',
+      status: 'completed',
+      outcome: 'purchaser_identified',
+      steps: ['manufacturer', 'dealer', 'purchaser'],
+    },
     { serial: 'TESTDOWN', country: 'US', status: 'failed', steps: [] },
-    { serial: 'TESTSTRAW', country: 'AT', status: 'completed', outcome: 'purchaser_identified', steps: ['manufacturer', 'importer', 'dealer', 'purchaser'] },
+    {
+      serial: 'TESTSTRAW',
+      country: 'AT',
+      status: 'completed',
+      outcome: 'purchaser_identified',
+      steps: ['manufacturer', 'importer', 'dealer', 'purchaser'],
+    },
   ];
 
   it.each(cases)('$serial ($country) → $status $outcome $reason with its stage events in order', async (expected) => {
@@ -50,7 +114,9 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     expect(trace.status).toBe(expected.status);
     const events = await eventsOf(id);
     const stageSteps = expected.steps.map((s) => `stage:${s}`);
-    const last = { completed: 'completed', not_traceable: 'not_traceable', needs_info: 'needs_info', failed: 'failed' }[expected.status]!;
+    const last = { completed: 'completed', not_traceable: 'not_traceable', needs_info: 'needs_info', failed: 'failed' }[
+      expected.status
+    ]!;
     expect(steps(events)).toEqual(['submitted', 'started', ...stageSteps, last]);
     expect(events.find((e) => e.type === 'started')?.actor).toEqual({ system: 'worker' });
     if (expected.outcome) {
@@ -72,7 +138,10 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     }
     if (expected.status === 'needs_info') {
       expect(events.at(-1)!.message).toMatch(/serial number/);
-      expect(events.at(-1)).toMatchObject({ messageCode: 'no_serial_record', messageParams: { manufacturer: 'Glock', model: '19', caliber: '9mm', serial: trace.weapon.serialNumber } });
+      expect(events.at(-1)).toMatchObject({
+        messageCode: 'no_serial_record',
+        messageParams: { manufacturer: 'Glock', model: '19', caliber: '9mm', serial: trace.weapon.serialNumber },
+      });
     }
     if (expected.serial === 'TESTFLAKY') expect(trace.attempts).toBe(3);
     if (expected.serial === 'TESTDOWN') {
@@ -87,7 +156,9 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     const { id } = await submit('TESTOK', 'US', kase.id);
     const trace = await settled(id);
     const caseView = await inv().get(`/cases/${kase.id}`);
-    expect(caseView.body.traces).toContainEqual(expect.objectContaining({ id, status: 'completed', outcome: 'purchaser_identified' }));
+    expect(caseView.body.traces).toContainEqual(
+      expect.objectContaining({ id, status: 'completed', outcome: 'purchaser_identified' }),
+    );
     const weaponView = await inv().get(`/weapons/${trace.weaponId}`);
     expect(weaponView.body.traces).toContainEqual(expect.objectContaining({ id, outcome: 'purchaser_identified' }));
   });
@@ -112,7 +183,12 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     expect((await t.client.as(t.users.advisor.token).post(`/traces/${urgent}/approve`)).body.status).toBe('queued');
     await t.restartWorker({ WORKER_CONCURRENCY: '1', ADAPTER_LATENCY_MS: '20' });
     for (const id of [...routine, urgent]) await settled(id);
-    const started = await t.db('trace_events').whereIn('trace_id', [...routine, urgent]).where({ type: 'started' }).orderBy('id').pluck('trace_id');
+    const started = await t
+      .db('trace_events')
+      .whereIn('trace_id', [...routine, urgent])
+      .where({ type: 'started' })
+      .orderBy('id')
+      .pluck('trace_id');
     expect(started[0]).toBe(urgent);
   });
 
@@ -125,15 +201,28 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
       const kase = await createCase(t.client, t.users.investigator.token);
       const ids = [(await submit('TESTOK-HOLD', 'AT', kase.id)).id];
       for (let i = 0; i < 4; i++) ids.push((await submit('TESTOK', 'US', kase.id)).id);
-      await waitFor(async () => (await t.db('traces').where({ id: ids[0] }).first()).stage === 'manufacturer', 'the first trace to be held');
+      await waitFor(
+        async () => (await t.db('traces').where({ id: ids[0] }).first()).stage === 'manufacturer',
+        'the first trace to be held',
+      );
       await waitFor(async () => (await t.db('trace_outbox').whereIn('trace_id', ids)).length === 0, 'relay');
       const last = ids.at(-1)!;
-      const escalated = await t.client.as(t.users.advisor.token).post(`/traces/${last}/escalate`, { reason: 'Weapon used in a police killing' });
+      const escalated = await t.client
+        .as(t.users.advisor.token)
+        .post(`/traces/${last}/escalate`, { reason: 'Weapon used in a police killing' });
       expect(escalated.body.status).toBe('queued');
-      await waitFor(async () => (await t.db('trace_outbox').where({ trace_id: last })).length === 0, 'the reprioritization to be relayed');
+      await waitFor(
+        async () => (await t.db('trace_outbox').where({ trace_id: last })).length === 0,
+        'the reprioritization to be relayed',
+      );
       adapter.releaseAll();
       for (const id of ids) await settled(id);
-      const started = await t.db('trace_events').whereIn('trace_id', ids).where({ type: 'started' }).orderBy('id').pluck('trace_id');
+      const started = await t
+        .db('trace_events')
+        .whereIn('trace_id', ids)
+        .where({ type: 'started' })
+        .orderBy('id')
+        .pluck('trace_id');
       expect(started.indexOf(last)).toBe(1);
     } finally {
       await worker.stop();
@@ -157,10 +246,12 @@ describe('the trace pipeline (real worker process, Redis and PostgreSQL)', () =>
     await t.restartWorker({ TRACE_MAX_ATTEMPTS: '3', WORKER_METRICS_PORT: String(port) });
     const kase = await createCase(t.client, t.users.investigator.token);
     const ids = [];
-    for (const serial of ['TESTOK', 'TESTOK', 'TESTNOREC', 'TESTFLAKY', 'TESTDOWN']) ids.push((await submit(serial, 'US', kase.id)).id);
+    for (const serial of ['TESTOK', 'TESTOK', 'TESTNOREC', 'TESTFLAKY', 'TESTDOWN'])
+      ids.push((await submit(serial, 'US', kase.id)).id);
     for (const id of ids) await settled(id);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
     expect(value('rastreo_traces_finished_total{status="completed",outcome="purchaser_identified"}')).toBe(3);
     expect(value('rastreo_traces_finished_total{status="not_traceable",outcome="not_traceable"}')).toBe(1);
     expect(value('rastreo_traces_finished_total{status="failed",outcome="none"}')).toBe(1);

@@ -6,23 +6,46 @@ const t = useWorld();
 const inv = () => t.client.as(t.users.investigator.token);
 
 async function settle(id: string, status: string, result: Record<string, unknown> | null) {
-  await t.db('traces').where({ id }).update({ status, result: result ? JSON.stringify(result) : null });
+  await t
+    .db('traces')
+    .where({ id })
+    .update({ status, result: result ? JSON.stringify(result) : null });
 }
 
 describe('GET /reports/traces', () => {
   let caseId: string;
   beforeAll(async () => {
     caseId = (await createCase(t.client, t.users.investigator.token)).id;
-    const make = async (overrides: Record<string, unknown>) => (await inv().post('/traces', traceBody(caseId, overrides))).body.id as string;
+    const make = async (overrides: Record<string, unknown>) =>
+      (await inv().post('/traces', traceBody(caseId, overrides))).body.id as string;
     const ttc = [100, 200, 300, 400, 2000];
     for (const [i, days] of ttc.entries()) {
-      const id = await make({ recovery: { date: `2026-0${i + 1}-15`, department: i < 3 ? 'San Salvador' : 'Santa Ana', circumstance: 'seizure' } });
-      await settle(id, 'completed', { outcome: 'purchaser_identified', dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' }, sourceCountry: 'US', sourceState: 'TX', timeToCrimeDays: days, saleDate: '2020-01-01' });
+      const id = await make({
+        recovery: {
+          date: `2026-0${i + 1}-15`,
+          department: i < 3 ? 'San Salvador' : 'Santa Ana',
+          circumstance: 'seizure',
+        },
+      });
+      await settle(id, 'completed', {
+        outcome: 'purchaser_identified',
+        dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' },
+        sourceCountry: 'US',
+        sourceState: 'TX',
+        timeToCrimeDays: days,
+        saleDate: '2020-01-01',
+      });
     }
-    const exporter = await make({ recovery: { date: '2026-03-02', department: '=HYPERLINK("http://x")', circumstance: 'found' } });
+    const exporter = await make({
+      recovery: { date: '2026-03-02', department: '=HYPERLINK("http://x")', circumstance: 'found' },
+    });
     await settle(exporter, 'completed', { outcome: 'exporter_identified', sourceCountry: 'US' });
     const foreign = await make({ recovery: { date: '2026-03-03', department: '+SUM(A1)', circumstance: 'found' } });
-    await settle(foreign, 'not_traceable', { outcome: 'not_traceable', reason: 'foreign_no_us_record', sourceCountry: 'AT' });
+    await settle(foreign, 'not_traceable', {
+      outcome: 'not_traceable',
+      reason: 'foreign_no_us_record',
+      sourceCountry: 'AT',
+    });
     await make({ recovery: { date: '2026-04-04', department: '@cmd', circumstance: 'found' } }); // queued → pending
     await make({ recovery: { date: '2026-04-05', department: '-2+3', circumstance: 'found' }, draft: true }); // not counted
     const cancelled = await make({ recovery: { date: '2026-04-06', circumstance: 'found' } });
@@ -36,9 +59,26 @@ describe('GET /reports/traces', () => {
     const res = await report('groupBy=outcome');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      from: '2026-01-01', to: '2026-06-30', groupBy: 'outcome', total: 8,
-      byOutcome: { purchaser_identified: 5, dealer_identified: 0, importer_identified: 0, exporter_identified: 1, not_traceable: 1, pending: 1 },
-      timeToCrime: { count: 5, medianDays: 300, p25Days: 200, p75Days: 400, under3YearsShare: 0.8, buckets: { underOneYear: 3, oneToThreeYears: 1, overThreeYears: 1 } },
+      from: '2026-01-01',
+      to: '2026-06-30',
+      groupBy: 'outcome',
+      total: 8,
+      byOutcome: {
+        purchaser_identified: 5,
+        dealer_identified: 0,
+        importer_identified: 0,
+        exporter_identified: 1,
+        not_traceable: 1,
+        pending: 1,
+      },
+      timeToCrime: {
+        count: 5,
+        medianDays: 300,
+        p25Days: 200,
+        p75Days: 400,
+        under3YearsShare: 0.8,
+        buckets: { underOneYear: 3, oneToThreeYears: 1, overThreeYears: 1 },
+      },
     });
     expect(res.body.groups).toEqual([
       { key: 'purchaser_identified', count: 5, completed: 5, medianTimeToCrimeDays: 300 },
@@ -49,31 +89,70 @@ describe('GET /reports/traces', () => {
   });
 
   it('total equals the sum of the groups for every groupBy, and the count from the trace list', async () => {
-    const listed = (await inv().get(`/traces?caseId=${caseId}&status=pending_review,queued,in_progress,needs_info,completed,not_traceable,failed&limit=200`)).body.items
-      .filter((x: { recovery: { date: string } }) => x.recovery.date >= '2026-01-01' && x.recovery.date <= '2026-06-30');
-    for (const groupBy of ['outcome', 'manufacturer', 'type', 'department', 'sourceCountry', 'agency', 'month', 'dealer']) {
+    const listed = (
+      await inv().get(
+        `/traces?caseId=${caseId}&status=pending_review,queued,in_progress,needs_info,completed,not_traceable,failed&limit=200`,
+      )
+    ).body.items.filter(
+      (x: { recovery: { date: string } }) => x.recovery.date >= '2026-01-01' && x.recovery.date <= '2026-06-30',
+    );
+    for (const groupBy of [
+      'outcome',
+      'manufacturer',
+      'type',
+      'department',
+      'sourceCountry',
+      'agency',
+      'month',
+      'dealer',
+    ]) {
       const res = await report(`groupBy=${groupBy}`);
-      expect(res.body.total, groupBy).toBe(res.body.groups.reduce((sum: number, g: { count: number }) => sum + g.count, 0));
+      expect(res.body.total, groupBy).toBe(
+        res.body.groups.reduce((sum: number, g: { count: number }) => sum + g.count, 0),
+      );
       expect(res.body.total, groupBy).toBe(listed.length);
     }
-    expect((await report('groupBy=month')).body.groups.map((g: { key: string }) => g.key).sort()).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05']);
+    expect((await report('groupBy=month')).body.groups.map((g: { key: string }) => g.key).sort()).toEqual([
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+    ]);
     expect((await report('groupBy=dealer')).body.groups).toEqual([
       { key: '5-74-113-01-2C-04123', count: 5, completed: 5, medianTimeToCrimeDays: 300 },
       { key: 'unknown', count: 3, completed: 1, medianTimeToCrimeDays: null },
     ]);
-    expect((await report('groupBy=sourceCountry')).body.groups).toContainEqual({ key: 'US', count: 6, completed: 6, medianTimeToCrimeDays: 300 });
+    expect((await report('groupBy=sourceCountry')).body.groups).toContainEqual({
+      key: 'US',
+      count: 6,
+      completed: 6,
+      medianTimeToCrimeDays: 300,
+    });
   });
 
   it('is scoped like reads', async () => {
-    expect((await t.client.as(t.users.farAdvisor.token).get('/reports/traces?from=2026-01-01&to=2026-06-30')).body.total).toBe(0);
-    expect((await t.client.as(t.users.advisor.token).get('/reports/traces?from=2026-01-01&to=2026-06-30')).body.total).toBe(8);
-    expect((await t.client.as(t.users.advisor.token).get(`/reports/traces?from=2026-01-01&to=2026-06-30&agencyId=${t.faraway.id}`)).body.total).toBe(0);
+    expect(
+      (await t.client.as(t.users.farAdvisor.token).get('/reports/traces?from=2026-01-01&to=2026-06-30')).body.total,
+    ).toBe(0);
+    expect(
+      (await t.client.as(t.users.advisor.token).get('/reports/traces?from=2026-01-01&to=2026-06-30')).body.total,
+    ).toBe(8);
+    expect(
+      (
+        await t.client
+          .as(t.users.advisor.token)
+          .get(`/reports/traces?from=2026-01-01&to=2026-06-30&agencyId=${t.faraway.id}`)
+      ).body.total,
+    ).toBe(0);
     expect((await inv().get('/reports/traces?from=2026-07-01&to=2026-01-01')).status).toBe(400);
     expect((await inv().get('/reports/traces?groupBy=color')).body.errors[0].path).toBe('/query/groupBy');
   });
 
   it('gives the groups as CSV with formula-like cells neutralised', async () => {
-    const res = await inv().get('/reports/traces?from=2026-01-01&to=2026-06-30&groupBy=department', { accept: 'text/csv' });
+    const res = await inv().get('/reports/traces?from=2026-01-01&to=2026-06-30&groupBy=department', {
+      accept: 'text/csv',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = (res.body as string).trim().split('\n');
@@ -83,6 +162,10 @@ describe('GET /reports/traces', () => {
     expect(lines).toContain(`"'=HYPERLINK(""http://x"")",1,1,`);
     expect(lines).toContain("'+SUM(A1),1,0,");
     expect(lines).toContain("'@cmd,1,0,");
-    expect(lines.some((l) => l.startsWith('=') || l.startsWith('+') || l.startsWith('@') || l.startsWith('-') || l.startsWith('"='))).toBe(false);
+    expect(
+      lines.some(
+        (l) => l.startsWith('=') || l.startsWith('+') || l.startsWith('@') || l.startsWith('-') || l.startsWith('"='),
+      ),
+    ).toBe(false);
   });
 });

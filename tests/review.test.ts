@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAgency, createCase, createUser, createWorld, traceBody, useWorld } from './support/harness.ts';
 
-
 let clockNow = new Date();
 const clock = { now: () => clockNow };
 const t = useWorld({ clock, reviewRequired: true });
@@ -20,9 +19,13 @@ async function traceIn(status: string, agoSeconds = 0, options: { owner?: string
   const extra = options.urgent ? { urgent: true, urgentReason: 'Suspect in custody' } : {};
   const res = await t.client.as(owner).post('/traces', traceBody(kase.id, extra));
   expect(res.status).toBe(201);
-  await t.db('traces').where({ id: res.body.id }).update({
-    status, status_changed_at: t.db.raw(`now() - make_interval(secs => ?)`, [agoSeconds]),
-  });
+  await t
+    .db('traces')
+    .where({ id: res.body.id })
+    .update({
+      status,
+      status_changed_at: t.db.raw(`now() - make_interval(secs => ?)`, [agoSeconds]),
+    });
   return res.body.id as string;
 }
 
@@ -31,8 +34,9 @@ async function allPages(path: string, limit: number, between?: (page: number) =>
   let cursor: string | null = null;
   let page = 0;
   do {
-    const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } =
-      await adv().get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await adv().get(
+      `${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     expect(res.status).toBe(200);
     ids.push(...res.body.items.map((i) => i.id));
     cursor = res.body.nextCursor;
@@ -50,9 +54,12 @@ describe('GET /queue', () => {
     expect(trace.status).toBe('pending_review');
     const newRegion = `moved-${t.region}`;
     const otherAdvisor = await createUser(t.db, (await createAgency(t.db, { region: newRegion })).id, 'advisor');
-    const inQueue = async (token: string) => (await t.client.as(token).get('/queue?limit=200')).body.items.some((i: { id: string }) => i.id === trace.id);
+    const inQueue = async (token: string) =>
+      (await t.client.as(token).get('/queue?limit=200')).body.items.some((i: { id: string }) => i.id === trace.id);
     expect([await inQueue(t.users.advisor.token), await inQueue(otherAdvisor.token)]).toEqual([true, false]);
-    expect((await t.client.as(t.users.admin.token).patch(`/agencies/${moving.id}`, { region: newRegion })).status).toBe(200);
+    expect((await t.client.as(t.users.admin.token).patch(`/agencies/${moving.id}`, { region: newRegion })).status).toBe(
+      200,
+    );
     expect([await inQueue(t.users.advisor.token), await inQueue(otherAdvisor.token)]).toEqual([false, true]);
   });
 
@@ -77,26 +84,35 @@ describe('GET /queue', () => {
     expect(item.overdue).toBe(false);
     expect(res.body.items.every((i: { status: string }) => ['pending_review', 'failed'].includes(i.status))).toBe(true);
 
-    expect((await adv().get(`/queue?agencyId=${t.neighbour.id}&limit=200`)).body.items.map((i: { id: string }) => i.id)).toContain(neighbour);
+    expect(
+      (await adv().get(`/queue?agencyId=${t.neighbour.id}&limit=200`)).body.items.map((i: { id: string }) => i.id),
+    ).toContain(neighbour);
     expect((await adv().get(`/queue?agencyId=${t.faraway.id}`)).body.items).toEqual([]);
-    expect((await adv().get('/queue?urgent=true&limit=200')).body.items.every((i: { urgent: boolean }) => i.urgent)).toBe(true);
-    expect((await adv().get('/queue?status=queued&limit=200')).body.items.every((i: { status: string }) => i.status === 'queued')).toBe(true);
+    expect(
+      (await adv().get('/queue?urgent=true&limit=200')).body.items.every((i: { urgent: boolean }) => i.urgent),
+    ).toBe(true);
+    expect(
+      (await adv().get('/queue?status=queued&limit=200')).body.items.every(
+        (i: { status: string }) => i.status === 'queued',
+      ),
+    ).toBe(true);
   });
 
   it('marks overdue exactly past the SLA (24 h urgent, 5 days routine) using the injected clock', async () => {
     const urgent = await traceIn('pending_review', 0, { urgent: true });
     const routine = await traceIn('failed', 0);
     const changedAt = async (id: string) => (await t.db('traces').where({ id }).first()).status_changed_at.getTime();
-    const overdueOf = async (id: string) => (await adv().get('/queue?limit=200')).body.items.find((i: { id: string }) => i.id === id);
+    const overdueOf = async (id: string) =>
+      (await adv().get('/queue?limit=200')).body.items.find((i: { id: string }) => i.id === id);
 
-    clockNow = new Date(await changedAt(urgent) + 24 * 3600 * 1000);
+    clockNow = new Date((await changedAt(urgent)) + 24 * 3600 * 1000);
     expect(await overdueOf(urgent)).toMatchObject({ waitingSeconds: 24 * 3600, overdue: false });
-    clockNow = new Date(await changedAt(urgent) + 24 * 3600 * 1000 + 1000);
+    clockNow = new Date((await changedAt(urgent)) + 24 * 3600 * 1000 + 1000);
     expect(await overdueOf(urgent)).toMatchObject({ waitingSeconds: 24 * 3600 + 1, overdue: true });
 
-    clockNow = new Date(await changedAt(routine) + 5 * 86_400 * 1000);
+    clockNow = new Date((await changedAt(routine)) + 5 * 86_400 * 1000);
     expect((await overdueOf(routine)).overdue).toBe(false);
-    clockNow = new Date(await changedAt(routine) + 5 * 86_400 * 1000 + 1000);
+    clockNow = new Date((await changedAt(routine)) + 5 * 86_400 * 1000 + 1000);
     expect((await overdueOf(routine)).overdue).toBe(true);
   });
 
@@ -106,21 +122,28 @@ describe('GET /queue', () => {
       const owner = fresh.users.investigator.token;
       const advisor = t.client.as(fresh.users.advisor.token);
       const ids: string[] = [];
-      for (let i = 0; i < 9; i++) ids.push(await traceIn(i % 3 === 0 ? 'failed' : 'pending_review', 1000 * (i + 1), { owner, urgent: i % 4 === 0 }));
+      for (let i = 0; i < 9; i++)
+        ids.push(
+          await traceIn(i % 3 === 0 ? 'failed' : 'pending_review', 1000 * (i + 1), { owner, urgent: i % 4 === 0 }),
+        );
       const seen: string[] = [];
       const changed = new Set<string>();
       let cursor: string | null = null;
       let page = 0;
       do {
-        const res: { body: { items: { id: string }[]; nextCursor: string | null } } =
-          await advisor.get(`/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await advisor.get(
+          `/queue?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         seen.push(...res.body.items.map((i) => i.id));
         cursor = res.body.nextCursor;
         // Between pages: one trace already seen and one not yet seen leave the queue (approved / cancelled).
         const leaveSeen = seen.find((id) => !changed.has(id));
         const leaveUnseen = ids.find((id) => !seen.includes(id) && !changed.has(id));
         if (page++ % 2 === 0 && leaveSeen && leaveUnseen) {
-          await t.db('traces').whereIn('id', [leaveSeen, leaveUnseen]).update({ status: 'queued', status_changed_at: t.db.fn.now() });
+          await t
+            .db('traces')
+            .whereIn('id', [leaveSeen, leaveUnseen])
+            .update({ status: 'queued', status_changed_at: t.db.fn.now() });
           changed.add(leaveSeen).add(leaveUnseen);
         }
       } while (cursor);
@@ -146,10 +169,15 @@ describe('GET /queue/summary', () => {
     await traceIn('needs_info', 7 * 86_400);
     await traceIn('in_progress', 100, { urgent: true });
     const done = await traceIn('queued', 0);
-    await t.db('traces').where({ id: done }).update({
-      status: 'completed', submitted_at: t.db.raw("now() - interval '2 hours'"), completed_at: t.db.fn.now(),
-      result: JSON.stringify({ outcome: 'not_traceable', reason: 'no_record', sourceCountry: 'US' }),
-    });
+    await t
+      .db('traces')
+      .where({ id: done })
+      .update({
+        status: 'completed',
+        submitted_at: t.db.raw("now() - interval '2 hours'"),
+        completed_at: t.db.fn.now(),
+        result: JSON.stringify({ outcome: 'not_traceable', reason: 'no_record', sourceCountry: 'US' }),
+      });
     clockNow = new Date();
     const summaryRes = await adv().get('/queue/summary');
     expect(summaryRes.status, JSON.stringify(summaryRes.body)).toBe(200);
@@ -157,16 +185,36 @@ describe('GET /queue/summary', () => {
     for (const status of OPEN.split(',')) {
       expect(summary.byStatus[status], status).toBe((await allPages(`/queue?status=${status}`, 200)).length);
     }
-    const open = (await adv().get(`/queue?status=${OPEN}&limit=200`)).body.items as { urgent: boolean; overdue: boolean; waitingSeconds: number }[];
+    const open = (await adv().get(`/queue?status=${OPEN}&limit=200`)).body.items as {
+      urgent: boolean;
+      overdue: boolean;
+      waitingSeconds: number;
+    }[];
     expect(open.length).toBeLessThan(200);
     expect(summary.urgent).toBe(open.filter((i) => i.urgent).length);
     expect(summary.overdue).toBe(open.filter((i) => i.overdue).length);
     expect(summary.overdue).toBeGreaterThan(0);
-    expect(Math.abs(summary.oldestWaitingSeconds - Math.max(...open.map((i) => i.waitingSeconds)))).toBeLessThanOrEqual(1);
-    expect(Object.keys(summary.byStatus).sort()).toEqual(['cancelled', 'completed', 'draft', 'failed', 'in_progress', 'needs_info', 'not_traceable', 'pending_review', 'queued']);
-    expect(summary.byAgency.map((a: { agencyId: string }) => a.agencyId).sort()).toEqual([t.home.id, t.neighbour.id].sort());
+    expect(Math.abs(summary.oldestWaitingSeconds - Math.max(...open.map((i) => i.waitingSeconds)))).toBeLessThanOrEqual(
+      1,
+    );
+    expect(Object.keys(summary.byStatus).sort()).toEqual([
+      'cancelled',
+      'completed',
+      'draft',
+      'failed',
+      'in_progress',
+      'needs_info',
+      'not_traceable',
+      'pending_review',
+      'queued',
+    ]);
+    expect(summary.byAgency.map((a: { agencyId: string }) => a.agencyId).sort()).toEqual(
+      [t.home.id, t.neighbour.id].sort(),
+    );
     const total = (s: Record<string, number>) => Object.values(s).reduce((a, b) => a + b, 0);
-    expect(total(summary.byStatus)).toBe(summary.byAgency.reduce((sum: number, a: { byStatus: Record<string, number> }) => sum + total(a.byStatus), 0));
+    expect(total(summary.byStatus)).toBe(
+      summary.byAgency.reduce((sum: number, a: { byStatus: Record<string, number> }) => sum + total(a.byStatus), 0),
+    );
     expect(summary.completedLast24h).toBeGreaterThanOrEqual(1);
     expect(summary.medianTurnaroundSeconds).toBeGreaterThan(0);
   });
@@ -186,11 +234,17 @@ describe('review actions', () => {
 
   it('return needs a message, which the investigator sees as an event', async () => {
     const id = await traceIn('pending_review');
-    expect((await adv().post(`/traces/${id}/return`, {})).body.errors).toEqual([{ path: '/message', message: 'is required' }]);
+    expect((await adv().post(`/traces/${id}/return`, {})).body.errors).toEqual([
+      { path: '/message', message: 'is required' },
+    ]);
     const ok = await adv().post(`/traces/${id}/return`, { message: 'Falta el importador marcado en el cañón' });
     expect(ok.body.status).toBe('needs_info');
     const events = (await inv().get(`/traces/${id}/events`)).body.items;
-    expect(events.at(-1)).toMatchObject({ type: 'returned', toStatus: 'needs_info', message: 'Falta el importador marcado en el cañón' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'returned',
+      toStatus: 'needs_info',
+      message: 'Falta el importador marcado en el cañón',
+    });
     expect((await adv().post(`/traces/${id}/return`, { message: 'again' })).status).toBe(409);
   });
 
@@ -199,9 +253,14 @@ describe('review actions', () => {
     const kase = await createCase(t.client, mover.token);
     const trace = (await t.client.as(mover.token).post('/traces', traceBody(kase.id))).body;
     expect(trace.status).toBe('pending_review');
-    expect((await t.client.as(t.users.admin.token).patch(`/users/${mover.id}`, { role: 'advisor' })).body.role).toBe('advisor');
+    expect((await t.client.as(t.users.admin.token).patch(`/users/${mover.id}`, { role: 'advisor' })).body.role).toBe(
+      'advisor',
+    );
     const asAdvisor = t.client.as(mover.token);
-    for (const [action, body] of [['approve', undefined], ['return', { message: 'Revisado por mí mismo' }]] as const) {
+    for (const [action, body] of [
+      ['approve', undefined],
+      ['return', { message: 'Revisado por mí mismo' }],
+    ] as const) {
       const refused = await asAdvisor.post(`/traces/${trace.id}/${action}`, body);
       expect(refused.status).toBe(409);
       expect(refused.body.type).toBe('/problems/self-review');
@@ -223,10 +282,14 @@ describe('review actions', () => {
     const assigned = await adv().post(`/traces/${id}/assign`, { userId: neighbourAdvisor.id });
     expect(assigned.status).toBe(200);
     expect(assigned.body.assignedTo).toBe(neighbourAdvisor.id);
-    expect((await adv().get(`/queue?assignedTo=${neighbourAdvisor.id}`)).body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect(
+      (await adv().get(`/queue?assignedTo=${neighbourAdvisor.id}`)).body.items.map((i: { id: string }) => i.id),
+    ).toEqual([id]);
     const toMe = await adv().post(`/traces/${id}/assign`, { userId: t.users.advisor.id });
     expect(toMe.body.assignedTo).toBe(t.users.advisor.id);
-    expect((await adv().get('/queue?assignedTo=me&limit=200')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await adv().get('/queue?assignedTo=me&limit=200')).body.items.map((i: { id: string }) => i.id)).toContain(
+      id,
+    );
 
     for (const userId of [t.users.farAdvisor.id, t.users.investigator.id, '00000000-0000-4000-8000-000000000000']) {
       const refused = await adv().post(`/traces/${id}/assign`, { userId });
@@ -235,12 +298,16 @@ describe('review actions', () => {
     }
     const unassigned = await adv().post(`/traces/${id}/assign`, { userId: null });
     expect(unassigned.body.assignedTo).toBeNull();
-    expect((await adv().get('/queue?assignedTo=none&limit=200')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await adv().get('/queue?assignedTo=none&limit=200')).body.items.map((i: { id: string }) => i.id)).toContain(
+      id,
+    );
     const types = (await adv().get(`/traces/${id}/events`)).body.items.map((e: { type: string }) => e.type);
     expect(types.filter((t: string) => t === 'assigned')).toHaveLength(3);
     expect(await t.db('audit_log').where({ entity_id: id, action: 'trace.assign' })).toHaveLength(3);
     expect((await inv().post(`/traces/${id}/assign`, { userId: null })).status).toBe(403);
-    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/assign`, { userId: null })).status).toBe(404);
+    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/assign`, { userId: null })).status).toBe(
+      404,
+    );
     const finished = await traceIn('cancelled');
     expect((await adv().post(`/traces/${finished}/assign`, { userId: null })).status).toBe(409);
   });
@@ -251,20 +318,33 @@ describe('review actions', () => {
     expect((await adv().post(`/traces/${id}/escalate`, {})).status).toBe(400);
     const res = await adv().post(`/traces/${id}/escalate`, { reason: 'Linked to a massacre under investigation' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ urgent: true, urgentReason: 'Linked to a massacre under investigation', status: 'queued' });
+    expect(res.body).toMatchObject({
+      urgent: true,
+      urgentReason: 'Linked to a massacre under investigation',
+      status: 'queued',
+    });
     expect(res.body.qualityFlags).toContain('urgent');
     expect((await t.db('traces').where({ id }).first()).status_changed_at).toEqual(before);
     expect(await t.db('trace_outbox').where({ trace_id: id, kind: 'reprioritize' })).toHaveLength(1);
     expect((await adv().post(`/traces/${id}/escalate`, { reason: 'again' })).status).toBe(409);
     expect((await inv().post(`/traces/${id}/escalate`, { reason: 'x' })).status).toBe(403);
     const events = (await adv().get(`/traces/${id}/events`)).body.items;
-    expect(events.at(-1)).toMatchObject({ type: 'escalated', fromStatus: 'queued', toStatus: 'queued', message: 'Linked to a massacre under investigation' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'escalated',
+      fromStatus: 'queued',
+      toStatus: 'queued',
+      message: 'Linked to a massacre under investigation',
+    });
   });
 
   it('cancel by an advisor of the region; not from another region', async () => {
     const id = await traceIn('failed');
-    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/cancel`, { reason: 'x' })).status).toBe(404);
-    expect((await adv().post(`/traces/${id}/cancel`, { reason: 'Duplicate of an older request' })).body.status).toBe('cancelled');
+    expect((await t.client.as(t.users.farAdvisor.token).post(`/traces/${id}/cancel`, { reason: 'x' })).status).toBe(
+      404,
+    );
+    expect((await adv().post(`/traces/${id}/cancel`, { reason: 'Duplicate of an older request' })).body.status).toBe(
+      'cancelled',
+    );
     expect((await adv().post(`/traces/${id}/cancel`, { reason: 'again' })).status).toBe(409);
   });
 
@@ -274,6 +354,9 @@ describe('review actions', () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     expect((await inv().post('/traces', traceBody(kase.id))).body.status).toBe('queued');
     await admin.patch(`/agencies/${t.home.id}`, { reviewRequired: true });
-    expect((await inv().post('/traces', traceBody(kase.id, { recovery: { date: '2026-01-01', circumstance: 'found' } }))).body.status).toBe('pending_review');
+    expect(
+      (await inv().post('/traces', traceBody(kase.id, { recovery: { date: '2026-01-01', circumstance: 'found' } })))
+        .body.status,
+    ).toBe('pending_review');
   });
 });

@@ -27,7 +27,11 @@ describe('the database code (src/<domain>/sql)', () => {
     const db = createDb(url, 4);
     try {
       await migrateToLatest(db);
-      expect(await Promise.all([loadDatabaseCode(db), loadDatabaseCode(db), loadDatabaseCode(db)])).toEqual([false, false, false]);
+      expect(await Promise.all([loadDatabaseCode(db), loadDatabaseCode(db), loadDatabaseCode(db)])).toEqual([
+        false,
+        false,
+        false,
+      ]);
       // What was loaded differs from the files (a file changed): the next starts reload it, exactly once.
       await db('database_code').update({ hash: '0'.repeat(64) });
       expect((await Promise.all([loadDatabaseCode(db), loadDatabaseCode(db)])).sort()).toEqual([false, true]);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../src/shared/actor.ts';
-import { createAgency, createCase, createUser, intakeItem, startApp, traceBody, unique, useWorld } from './support/harness.ts';
+import {
+  createAgency,
+  createCase,
+  createUser,
+  intakeItem,
+  startApp,
+  traceBody,
+  unique,
+  useWorld,
+} from './support/harness.ts';
 import { waitFor } from './support/processes.ts';
 import { openStream } from './support/receivers.ts';
 
@@ -30,36 +39,60 @@ async function endsAfter(token: string, change: () => Promise<unknown>) {
 describe('a live stream outlives no change of its caller', () => {
   it('ends within 5 s when the user is deactivated', async () => {
     const user = await person();
-    expect(await endsAfter(user.token, async () => expect((await t.as('admin').delete(`/users/${user.id}`)).status).toBe(204))).toBeLessThan(5_000);
+    expect(
+      await endsAfter(user.token, async () =>
+        expect((await t.as('admin').delete(`/users/${user.id}`)).status).toBe(204),
+      ),
+    ).toBeLessThan(5_000);
   });
 
   it('ends within 5 s when the token is rotated', async () => {
     const user = await person();
-    expect(await endsAfter(user.token, async () => expect((await t.as('admin').post(`/users/${user.id}/tokens`)).status).toBe(201))).toBeLessThan(5_000);
+    expect(
+      await endsAfter(user.token, async () =>
+        expect((await t.as('admin').post(`/users/${user.id}/tokens`)).status).toBe(201),
+      ),
+    ).toBeLessThan(5_000);
   });
 
   it('ends within 5 s when the session is ended', async () => {
     const user = await person();
     const session = (await t.client.post('/sessions', { email: user.email, password: PASSWORD })).body.token as string;
-    expect(await endsAfter(session, async () => expect((await t.client.as(session).delete('/sessions/current')).status).toBe(204))).toBeLessThan(5_000);
+    expect(
+      await endsAfter(session, async () =>
+        expect((await t.client.as(session).delete('/sessions/current')).status).toBe(204),
+      ),
+    ).toBeLessThan(5_000);
   });
 
   it('ends within 5 s when the session expires (no request tells it)', async () => {
     const user = await person();
     const session = (await t.client.post('/sessions', { email: user.email, password: PASSWORD })).body.token as string;
-    const elapsed = await endsAfter(session, () => t.db('api_tokens').where({ user_id: user.id, kind: 'session' }).update({ expires_at: t.db.raw("now() - interval '1 second'") }));
+    const elapsed = await endsAfter(session, () =>
+      t
+        .db('api_tokens')
+        .where({ user_id: user.id, kind: 'session' })
+        .update({ expires_at: t.db.raw("now() - interval '1 second'") }),
+    );
     expect(elapsed).toBeLessThan(5_000);
   });
 
   it('ends within 5 s when the role changes (a new stockpile manager stops getting intelligence alerts)', async () => {
     const user = await person();
-    expect(await endsAfter(user.token, async () => expect((await t.as('admin').patch(`/users/${user.id}`, { role: 'stockpile_manager' })).status).toBe(200))).toBeLessThan(5_000);
+    expect(
+      await endsAfter(user.token, async () =>
+        expect((await t.as('admin').patch(`/users/${user.id}`, { role: 'stockpile_manager' })).status).toBe(200),
+      ),
+    ).toBeLessThan(5_000);
   });
 
-  it('ends within 5 s when the caller\'s agency moves to another region', async () => {
+  it("ends within 5 s when the caller's agency moves to another region", async () => {
     const agency = await createAgency(t.db, { region: t.region });
     const advisor = await person('advisor', agency.id);
-    const moved = async () => expect((await t.as('admin').patch(`/agencies/${agency.id}`, { region: unique('r-').toLowerCase() })).status).toBe(200);
+    const moved = async () =>
+      expect((await t.as('admin').patch(`/agencies/${agency.id}`, { region: unique('r-').toLowerCase() })).status).toBe(
+        200,
+      );
     expect(await endsAfter(advisor.token, moved)).toBeLessThan(5_000);
   });
 
@@ -69,7 +102,10 @@ describe('a live stream outlives no change of its caller', () => {
     expect((await t.as('admin').patch(`/users/${user.id}`, { name: 'Nombre nuevo' })).status).toBe(200);
     const kase = await createCase(t.client, user.token);
     const draft = (await t.client.as(user.token).post('/traces', traceBody(kase.id, { draft: true }))).body;
-    await waitFor(async () => stream.messages.some((m) => m.data.data.traceId === draft.id), 'an event after the rename');
+    await waitFor(
+      async () => stream.messages.some((m) => m.data.data.traceId === draft.id),
+      'an event after the rename',
+    );
     expect(stream.ended).toBe(false);
     await stream.close();
   });
@@ -80,17 +116,38 @@ describe('what a stream delivers', () => {
     const investigator = await openStream(t.client.baseUrl, t.users.investigator.token);
     const manager = await openStream(t.client.baseUrl, t.users.stockpile.token);
     const advisor = await openStream(t.client.baseUrl, t.users.advisor.token);
-    const items = [await intakeItem(t.client, t.users.stockpile.token), await intakeItem(t.client, t.users.stockpile.token)];
+    const items = [
+      await intakeItem(t.client, t.users.stockpile.token),
+      await intakeItem(t.client, t.users.stockpile.token),
+    ];
     const mgr = t.as('stockpile');
-    const plan = (await mgr.post('/destructions', { plannedFor: '2026-12-01', method: 'cutting', location: 'Bodega central', itemIds: items.map((i) => i.id) })).body;
-    const witnesses = [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General' }, { name: 'John Miller', organization: 'US Embassy (INL)' }];
-    expect((await mgr.post(`/destructions/${plan.id}/complete`, { performedAt: '2026-11-20T10:00:00Z', witnesses })).status).toBe(200);
+    const plan = (
+      await mgr.post('/destructions', {
+        plannedFor: '2026-12-01',
+        method: 'cutting',
+        location: 'Bodega central',
+        itemIds: items.map((i) => i.id),
+      })
+    ).body;
+    const witnesses = [
+      { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
+      { name: 'John Miller', organization: 'US Embassy (INL)' },
+    ];
+    expect(
+      (await mgr.post(`/destructions/${plan.id}/complete`, { performedAt: '2026-11-20T10:00:00Z', witnesses })).status,
+    ).toBe(200);
     const about = (stream: typeof manager) => stream.messages.filter((m) => m.data.data.destructionId === plan.id);
-    await waitFor(async () => about(manager).length === 1 && about(advisor).length === 1, 'destruction.completed to the manager and the advisor');
+    await waitFor(
+      async () => about(manager).length === 1 && about(advisor).length === 1,
+      'destruction.completed to the manager and the advisor',
+    );
     // A later event the investigator does see: everything before it has been delivered (or withheld) by then.
     const kase = await createCase(t.client, t.users.investigator.token);
     const draft = (await t.as('investigator').post('/traces', traceBody(kase.id, { draft: true }))).body;
-    await waitFor(async () => investigator.messages.some((m) => m.data.data.traceId === draft.id), 'the investigator\'s own event');
+    await waitFor(
+      async () => investigator.messages.some((m) => m.data.data.traceId === draft.id),
+      "the investigator's own event",
+    );
     expect(about(investigator)).toEqual([]);
     expect(investigator.messages.some((m) => m.event.startsWith('destruction.'))).toBe(false);
     for (const stream of [investigator, manager, advisor]) await stream.close();
@@ -119,10 +176,12 @@ describe('what a stream delivers', () => {
   });
 
   it('replays an event committed after Last-Event-ID even when its id is smaller (committed out of id order)', async () => {
-    const insert = (db: typeof t.db, n: number) => db.raw(
-      `INSERT INTO events (type, subject_id, agency_ids, data) VALUES ('destruction.completed', gen_random_uuid(), ARRAY[?]::uuid[],
+    const insert = (db: typeof t.db, n: number) =>
+      db.raw(
+        `INSERT INTO events (type, subject_id, agency_ids, data) VALUES ('destruction.completed', gen_random_uuid(), ARRAY[?]::uuid[],
          jsonb_build_object('destructionId', gen_random_uuid(), 'reference', ?::text, 'agencyId', ?::uuid)) RETURNING id::text AS id`,
-      [t.home.id, `DE-2026-${String(n).padStart(4, '0')}`, t.home.id]);
+        [t.home.id, `DE-2026-${String(n).padStart(4, '0')}`, t.home.id],
+      );
     const slow = await t.db.transaction();
     try {
       const early = (await insert(slow, 9001)).rows[0].id as string;

@@ -12,8 +12,13 @@ beforeAll(async () => {
 });
 
 const usWeapon = () => ({
-  manufacturer: 'Smith & Wesson', model: 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: unique('US'),
-  serialObliterated: false, countryOfManufacture: 'US',
+  manufacturer: 'Smith & Wesson',
+  model: 'M&P9',
+  caliber: '9mm',
+  type: 'pistol',
+  serialNumber: unique('US'),
+  serialObliterated: false,
+  countryOfManufacture: 'US',
 });
 
 describe('creating traces', () => {
@@ -23,16 +28,34 @@ describe('creating traces', () => {
     const trace = res.body;
     expect(trace.reference).toMatch(new RegExp(`^TR-${new Date().getUTCFullYear()}-\\d{6}$`));
     expect(trace).toMatchObject({
-      status: 'queued', stage: null, urgent: false, urgentReason: null, qualityFlags: [], agencyId: t.home.id, caseId,
-      createdBy: t.users.investigator.id, attempts: 0, result: null, assignedTo: null, completedAt: null,
-      recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure', municipality: null },
+      status: 'queued',
+      stage: null,
+      urgent: false,
+      urgentReason: null,
+      qualityFlags: [],
+      agencyId: t.home.id,
+      caseId,
+      createdBy: t.users.investigator.id,
+      attempts: 0,
+      result: null,
+      assignedTo: null,
+      completedAt: null,
+      recovery: {
+        date: '2026-10-01',
+        country: 'SV',
+        department: 'San Salvador',
+        circumstance: 'seizure',
+        municipality: null,
+      },
       possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
     });
     expect(trace.submittedAt).not.toBeNull();
     const events = await inv().get(`/traces/${trace.id}/events`);
     expect(events.body.items).toEqual([
       expect.objectContaining({
-        type: 'submitted', fromStatus: null, toStatus: 'queued',
+        type: 'submitted',
+        fromStatus: null,
+        toStatus: 'queued',
         actor: { id: t.users.investigator.id, name: t.users.investigator.name, role: 'investigator' },
       }),
     ]);
@@ -42,10 +65,21 @@ describe('creating traces', () => {
   });
 
   it('flags urgent, obliterated serial and missing importer, and sends flagged traces to review', async () => {
-    const res = await inv().post('/traces', traceBody(caseId, {
-      urgent: true, urgentReason: 'Homicide suspect in custody for 72 h',
-      weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialObliterated: true, countryOfManufacture: 'BR' },
-    }));
+    const res = await inv().post(
+      '/traces',
+      traceBody(caseId, {
+        urgent: true,
+        urgentReason: 'Homicide suspect in custody for 72 h',
+        weapon: {
+          manufacturer: 'Taurus',
+          model: 'PT92',
+          caliber: '9mm',
+          type: 'pistol',
+          serialObliterated: true,
+          countryOfManufacture: 'BR',
+        },
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('pending_review');
     expect(res.body.qualityFlags).toEqual(['urgent', 'obliterated_serial', 'missing_importer']);
@@ -65,10 +99,25 @@ describe('creating traces', () => {
   it('treats "ab-12.3" and "AB 123" from the same manufacturer as one weapon, and another maker as another', async () => {
     const serialBase = unique('AB');
     const weapon = (serialNumber: string, manufacturer = 'Beretta') => ({
-      manufacturer, model: '92FS', caliber: '9mm', type: 'pistol', serialNumber, countryOfManufacture: 'IT', importer: 'Beretta USA',
+      manufacturer,
+      model: '92FS',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber,
+      countryOfManufacture: 'IT',
+      importer: 'Beretta USA',
     });
-    const first = await inv().post('/traces', traceBody(caseId, { weapon: weapon(`${serialBase.toLowerCase()}-12.3`) }));
-    const second = await inv().post('/traces', traceBody(caseId, { weapon: weapon(`${serialBase} 123`, ' beretta '), recovery: { date: '2026-09-01', circumstance: 'found' } }));
+    const first = await inv().post(
+      '/traces',
+      traceBody(caseId, { weapon: weapon(`${serialBase.toLowerCase()}-12.3`) }),
+    );
+    const second = await inv().post(
+      '/traces',
+      traceBody(caseId, {
+        weapon: weapon(`${serialBase} 123`, ' beretta '),
+        recovery: { date: '2026-09-01', circumstance: 'found' },
+      }),
+    );
     const other = await inv().post('/traces', traceBody(caseId, { weapon: weapon(`${serialBase}123`, 'Bersa') }));
     expect([first.status, second.status, other.status]).toEqual([201, 201, 201]);
     expect(second.body.weaponId).toBe(first.body.weaponId);
@@ -103,7 +152,14 @@ describe('validation', () => {
   it('lists every failing field with its JSON Pointer, unknown and missing fields at their own path', async () => {
     const res = await inv().post('/traces', {
       caseId: 'not-a-uuid',
-      weapon: { manufacturer: '', model: 'X', caliber: '9mm', type: 'bazooka', color: 'black', countryOfManufacture: 'usa' },
+      weapon: {
+        manufacturer: '',
+        model: 'X',
+        caliber: '9mm',
+        type: 'bazooka',
+        color: 'black',
+        countryOfManufacture: 'usa',
+      },
       recovery: { date: '2026-13-45' },
       urgent: 'yes',
       extra: 1,
@@ -112,8 +168,15 @@ describe('validation', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const paths = res.body.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual([
-      '/caseId', '/extra', '/recovery/circumstance', '/recovery/date', '/urgent',
-      '/weapon/color', '/weapon/countryOfManufacture', '/weapon/manufacturer', '/weapon/type',
+      '/caseId',
+      '/extra',
+      '/recovery/circumstance',
+      '/recovery/date',
+      '/urgent',
+      '/weapon/color',
+      '/weapon/countryOfManufacture',
+      '/weapon/manufacturer',
+      '/weapon/type',
     ]);
     const missing = await inv().post('/traces', { caseId });
     expect(missing.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/recovery', '/weapon']);
@@ -121,11 +184,14 @@ describe('validation', () => {
 
   it('applies the field rules no schema expresses', async () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const res = await inv().post('/traces', traceBody(caseId, {
-      urgent: true,
-      weapon: { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', countryOfManufacture: 'AT' },
-      recovery: { date: tomorrow, circumstance: 'found' },
-    }));
+    const res = await inv().post(
+      '/traces',
+      traceBody(caseId, {
+        urgent: true,
+        weapon: { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', countryOfManufacture: 'AT' },
+        recovery: { date: tomorrow, circumstance: 'found' },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { path: '/weapon/serialNumber', message: 'is required unless serialObliterated is true' },
@@ -140,20 +206,31 @@ describe('validation', () => {
     expect(malformed.body.type).toBe('/problems/malformed-json');
     const big = await inv().post('/traces', { ...traceBody(caseId), notes: 'x'.repeat(1_100_000) });
     expect(big.status).toBe(413);
-    const wrongType = await inv().request('POST', '/traces', 'caseId=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    const wrongType = await inv().request('POST', '/traces', 'caseId=1', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(wrongType.status).toBe(415);
     const unknown = await inv().get('/nothing-here');
     expect(unknown.status).toBe(404);
     for (const res of [malformed, big, wrongType, unknown]) {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: res.status, detail: expect.any(String) });
+      expect(res.body).toMatchObject({
+        type: expect.any(String),
+        title: expect.any(String),
+        status: res.status,
+        detail: expect.any(String),
+      });
     }
   });
 
   it('validates query parameters at /query/<name> and rejects unknown ones', async () => {
     const res = await inv().get('/traces?limit=500&status=open&bogus=1');
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/query/bogus', '/query/limit', '/query/status']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      '/query/bogus',
+      '/query/limit',
+      '/query/status',
+    ]);
   });
 });
 
@@ -167,8 +244,9 @@ describe('listing traces', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } =
-        await inv().get(`/traces?caseId=${listCase}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await inv().get(
+        `/traces?caseId=${listCase}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.body.items.map((x) => x.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -178,10 +256,16 @@ describe('listing traces', () => {
     expect(drafts.body.items).toHaveLength(3);
     const both = await inv().get(`/traces?caseId=${listCase}&status=draft,queued`);
     expect(both.body.items).toHaveLength(5);
-    expect((await inv().get(`/traces?q=${created[1].reference}`)).body.items.map((x: { id: string }) => x.id)).toEqual([created[1].id]);
+    expect((await inv().get(`/traces?q=${created[1].reference}`)).body.items.map((x: { id: string }) => x.id)).toEqual([
+      created[1].id,
+    ]);
     const serial = created[3].weapon.serialNumber as string;
-    expect((await inv().get(`/traces?q=${serial.slice(0, -2).toLowerCase()}`)).body.items.map((x: { id: string }) => x.id)).toEqual([created[3].id]);
-    expect((await inv().get(`/traces?weaponId=${created[4].weaponId}`)).body.items.map((x: { id: string }) => x.id)).toEqual([created[4].id]);
+    expect(
+      (await inv().get(`/traces?q=${serial.slice(0, -2).toLowerCase()}`)).body.items.map((x: { id: string }) => x.id),
+    ).toEqual([created[3].id]);
+    expect(
+      (await inv().get(`/traces?weaponId=${created[4].weaponId}`)).body.items.map((x: { id: string }) => x.id),
+    ).toEqual([created[4].id]);
     expect((await inv().get(`/traces?caseId=${listCase}&urgent=true`)).body.items).toHaveLength(0);
   });
 });
@@ -191,9 +275,18 @@ describe('editing and submitting', () => {
     const draft = (await inv().post('/traces', traceBody(caseId, { weapon: usWeapon(), draft: true }))).body;
     expect(draft.status).toBe('draft');
     expect(draft.submittedAt).toBeNull();
-    const patched = await inv().patch(`/traces/${draft.id}`, { urgent: true, urgentReason: 'Suspect detained', notes: 'Recovered under the seat' });
+    const patched = await inv().patch(`/traces/${draft.id}`, {
+      urgent: true,
+      urgentReason: 'Suspect detained',
+      notes: 'Recovered under the seat',
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ urgent: true, qualityFlags: ['urgent'], notes: 'Recovered under the seat', status: 'draft' });
+    expect(patched.body).toMatchObject({
+      urgent: true,
+      qualityFlags: ['urgent'],
+      notes: 'Recovered under the seat',
+      status: 'draft',
+    });
     const unflagged = await inv().patch(`/traces/${draft.id}`, { urgent: false, possessor: null });
     expect(unflagged.body).toMatchObject({ urgent: false, urgentReason: null, qualityFlags: [], possessor: null });
     const bad = await inv().patch(`/traces/${draft.id}`, { urgent: true });
@@ -211,9 +304,19 @@ describe('editing and submitting', () => {
 
 describe('POST /traces/bulk', () => {
   function rows(caseId: string, otherCaseId: string) {
-    const body = Array.from({ length: 500 }, (_, i) => traceBody(caseId, {
-      weapon: { manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: unique(`BULK${i}-`), countryOfManufacture: 'AT', importer: 'Glock Inc.' },
-    })) as Record<string, any>[];
+    const body = Array.from({ length: 500 }, (_, i) =>
+      traceBody(caseId, {
+        weapon: {
+          manufacturer: 'Glock',
+          model: '17',
+          caliber: '9mm',
+          type: 'pistol',
+          serialNumber: unique(`BULK${i}-`),
+          countryOfManufacture: 'AT',
+          importer: 'Glock Inc.',
+        },
+      }),
+    ) as Record<string, any>[];
     delete body[3]!.weapon;
     body[77]!.recovery = { date: '2999-01-01', circumstance: 'found' };
     body[150]!.colour = 'black';
@@ -226,7 +329,9 @@ describe('POST /traces/bulk', () => {
   const expectExactOutcome = (res: { status: number; body: any }) => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 494, failed: 6 });
-    const failures = Object.fromEntries(res.body.results.filter((r: any) => r.errors).map((r: any) => [r.index, r.errors]));
+    const failures = Object.fromEntries(
+      res.body.results.filter((r: any) => r.errors).map((r: any) => [r.index, r.errors]),
+    );
     expect(failures).toEqual({
       3: [{ path: '/weapon', message: 'is required' }],
       77: [{ path: '/recovery/date', message: 'must not be in the future' }],
@@ -251,8 +356,18 @@ describe('POST /traces/bulk', () => {
     const stored = await t.db('traces').where({ case_id: kase.id });
     expect(stored).toHaveLength(494);
     expect(new Set(stored.map((r) => r.status))).toEqual(new Set(['queued']));
-    expect(await t.db('trace_events').whereIn('trace_id', stored.map((r) => r.id))).toHaveLength(494);
-    expect(await t.db('trace_outbox').whereIn('trace_id', stored.map((r) => r.id))).toHaveLength(494);
+    expect(
+      await t.db('trace_events').whereIn(
+        'trace_id',
+        stored.map((r) => r.id),
+      ),
+    ).toHaveLength(494);
+    expect(
+      await t.db('trace_outbox').whereIn(
+        'trace_id',
+        stored.map((r) => r.id),
+      ),
+    ).toHaveLength(494);
     const replay = await inv().post('/traces/bulk', body, { 'idempotency-key': key });
     expect(replay.body).toEqual(res.body);
     expect(await t.db('traces').where({ case_id: kase.id })).toHaveLength(494);
@@ -261,31 +376,61 @@ describe('POST /traces/bulk', () => {
   it('imports 500 CSV rows with the same per-row outcome', async () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const other = await createCase(t.client, t.users.neighbourInvestigator.token);
-    const header = 'caseId,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.importer,weapon.countryOfManufacture,recovery.date,recovery.circumstance,colour,urgent,urgentReason';
-    const lines = rows(kase.id, other.id).map((r) => [
-      r.caseId, r.weapon?.manufacturer ?? '', r.weapon?.model ?? '', r.weapon?.caliber ?? '', r.weapon?.type ?? '', r.weapon?.serialNumber ?? '',
-      r.weapon?.importer ?? '', r.weapon?.countryOfManufacture ?? '', r.recovery.date, r.recovery.circumstance, r.colour ?? '', r.urgent ? 'true' : '', '',
-    ].join(','));
-    const unknownColumn = await inv().request('POST', '/traces/bulk', `${header}\n${lines.join('\n')}\n`, { 'content-type': 'text/csv' });
+    const header =
+      'caseId,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.importer,weapon.countryOfManufacture,recovery.date,recovery.circumstance,colour,urgent,urgentReason';
+    const lines = rows(kase.id, other.id).map((r) =>
+      [
+        r.caseId,
+        r.weapon?.manufacturer ?? '',
+        r.weapon?.model ?? '',
+        r.weapon?.caliber ?? '',
+        r.weapon?.type ?? '',
+        r.weapon?.serialNumber ?? '',
+        r.weapon?.importer ?? '',
+        r.weapon?.countryOfManufacture ?? '',
+        r.recovery.date,
+        r.recovery.circumstance,
+        r.colour ?? '',
+        r.urgent ? 'true' : '',
+        '',
+      ].join(','),
+    );
+    const unknownColumn = await inv().request('POST', '/traces/bulk', `${header}\n${lines.join('\n')}\n`, {
+      'content-type': 'text/csv',
+    });
     expect(unknownColumn.status).toBe(400);
     expect(unknownColumn.body.errors).toEqual([{ path: '/header/colour', message: 'is not a known column' }]);
 
     const csv = (h: string, ls: string[]) => `${h}\n${ls.join('\n')}\n`;
     const noColour = header.replace(',colour', '');
-    const cleaned = lines.map((l) => { const cells = l.split(','); cells.splice(10, 1); return cells.join(','); });
+    const cleaned = lines.map((l) => {
+      const cells = l.split(',');
+      cells.splice(10, 1);
+      return cells.join(',');
+    });
     // Row 150's unknown field cannot exist in CSV; give it an unknown enum instead.
     cleaned[150] = cleaned[150]!.replace(',pistol,', ',bazooka,');
     const res = await inv().request('POST', '/traces/bulk', csv(noColour, cleaned), { 'content-type': 'text/csv' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 494, failed: 6 });
     expect(res.body.results[3].errors).toEqual([{ path: '/weapon', message: 'is required' }]);
-    expect(res.body.results[150].errors).toEqual([{ path: '/weapon/type', message: expect.stringContaining('must be one of') }]);
+    expect(res.body.results[150].errors).toEqual([
+      { path: '/weapon/type', message: expect.stringContaining('must be one of') },
+    ]);
     expect(res.body.results[333].duplicateOf).toBe(res.body.results[332].traceId);
-    expect(res.body.results[499].errors).toEqual([{ path: '/urgentReason', message: 'is required when urgent is true' }]);
+    expect(res.body.results[499].errors).toEqual([
+      { path: '/urgentReason', message: 'is required when urgent is true' },
+    ]);
   });
 
-  it('reads the documented example file, whose rows name their case by its number (the demo\'s first case)', async () => {
-    const kase = (await inv().post('/cases', { caseNumber: 'PNC-DAE-2026-0101', title: 'Homicidio en Soyapango', offense: 'homicide' })).body;
+  it("reads the documented example file, whose rows name their case by its number (the demo's first case)", async () => {
+    const kase = (
+      await inv().post('/cases', {
+        caseNumber: 'PNC-DAE-2026-0101',
+        title: 'Homicidio en Soyapango',
+        offense: 'homicide',
+      })
+    ).body;
     const example = readFileSync(new URL('./fixtures/bulk-example.csv', import.meta.url), 'utf8');
     const res = await inv().request('POST', '/traces/bulk', example, { 'content-type': 'text/csv' });
     expect(res.body).toMatchObject({ created: 3, failed: 0 });
@@ -296,7 +441,9 @@ describe('POST /traces/bulk', () => {
   it('a case number another agency has, or none has, or that contradicts caseId, fails its row only', async () => {
     const mine = await createCase(t.client, t.users.investigator.token);
     const number = (await t.as('investigator').get(`/cases/${mine.id}`)).body.caseNumber as string;
-    const theirs = (await t.as('farInvestigator').post('/cases', { caseNumber: unique('FAR-'), title: 'Robo', offense: 'robbery' })).body;
+    const theirs = (
+      await t.as('farInvestigator').post('/cases', { caseNumber: unique('FAR-'), title: 'Robo', offense: 'robbery' })
+    ).body;
     const other = await createCase(t.client, t.users.investigator.token);
     const { caseId: _, ...row } = traceBody(mine.id);
     const res = await inv().post('/traces/bulk', [
@@ -319,7 +466,10 @@ describe('POST /traces/bulk', () => {
 
   it('refuses more than 500 rows and an empty body', async () => {
     const kase = await createCase(t.client, t.users.investigator.token);
-    const tooMany = await inv().post('/traces/bulk', Array.from({ length: 501 }, () => traceBody(kase.id)));
+    const tooMany = await inv().post(
+      '/traces/bulk',
+      Array.from({ length: 501 }, () => traceBody(kase.id)),
+    );
     expect(tooMany.status).toBe(400);
     expect((await inv().post('/traces/bulk', [])).status).toBe(400);
     expect((await t.client.as(t.users.advisor.token).post('/traces/bulk', [traceBody(kase.id)])).status).toBe(403);

@@ -6,11 +6,20 @@ const t = useWorld();
 describe('weapons', () => {
   it('shows a weapon with its cases and traces in scope and counts the cases outside it', async () => {
     const serial = unique('W');
-    const weapon = { manufacturer: 'Colt', model: '1911', caliber: '.45 ACP', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
+    const weapon = {
+      manufacturer: 'Colt',
+      model: '1911',
+      caliber: '.45 ACP',
+      type: 'pistol',
+      serialNumber: serial,
+      countryOfManufacture: 'US',
+    };
     const homeCase = await createCase(t.client, t.users.investigator.token);
     const farCase = await createCase(t.client, t.users.farInvestigator.token);
     const mine = await t.client.as(t.users.investigator.token).post('/traces', traceBody(homeCase.id, { weapon }));
-    const theirs = await t.client.as(t.users.farInvestigator.token).post('/traces', traceBody(farCase.id, { weapon: { ...weapon, serialNumber: serial.toLowerCase() } }));
+    const theirs = await t.client
+      .as(t.users.farInvestigator.token)
+      .post('/traces', traceBody(farCase.id, { weapon: { ...weapon, serialNumber: serial.toLowerCase() } }));
     expect(theirs.body.weaponId).toBe(mine.body.weaponId);
 
     const detail = await t.client.as(t.users.investigator.token).get(`/weapons/${mine.body.weaponId}`);
@@ -18,7 +27,9 @@ describe('weapons', () => {
     expect(detail.body.weapon).toMatchObject({ id: mine.body.weaponId, manufacturer: 'Colt', serialNumber: serial });
     expect(detail.body.cases.map((c: { id: string }) => c.id)).toEqual([homeCase.id]);
     expect(detail.body.otherCasesOutsideScope).toBe(1);
-    expect(detail.body.traces).toEqual([{ id: mine.body.id, reference: mine.body.reference, status: 'queued', outcome: null, caseId: homeCase.id }]);
+    expect(detail.body.traces).toEqual([
+      { id: mine.body.id, reference: mine.body.reference, status: 'queued', outcome: null, caseId: homeCase.id },
+    ]);
     expect(detail.body.stockpile).toBeNull();
 
     const admin = await t.client.as(t.users.admin.token).get(`/weapons/${mine.body.weaponId}`);
@@ -27,12 +38,21 @@ describe('weapons', () => {
 
     const stranger = await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons/${mine.body.weaponId}`);
     expect(stranger.status).toBe(404);
-    expect((await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons?serial=${serial}`)).body.items).toEqual([]);
+    expect(
+      (await t.client.as(t.users.neighbourInvestigator.token).get(`/weapons?serial=${serial}`)).body.items,
+    ).toEqual([]);
   });
 
-  it('answers ?caseId= of a case outside the caller\'s scope exactly like an unknown case (404)', async () => {
+  it("answers ?caseId= of a case outside the caller's scope exactly like an unknown case (404)", async () => {
     const serial = unique('W');
-    const weapon = { manufacturer: 'Colt', model: '1911', caliber: '.45 ACP', type: 'pistol', serialNumber: serial, countryOfManufacture: 'US' };
+    const weapon = {
+      manufacturer: 'Colt',
+      model: '1911',
+      caliber: '.45 ACP',
+      type: 'pistol',
+      serialNumber: serial,
+      countryOfManufacture: 'US',
+    };
     const homeCase = await createCase(t.client, t.users.investigator.token);
     const farCase = await createCase(t.client, t.users.farInvestigator.token);
     await t.as('investigator').post('/traces', traceBody(homeCase.id, { weapon }));

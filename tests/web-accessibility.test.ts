@@ -18,20 +18,52 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
   const kase = await createCase(t.client, people.investigator.token);
-  const trace = (await t.client.as(people.investigator.token).post('/traces', traceBody(kase.id, { draft: true }))).body;
+  const trace = (await t.client.as(people.investigator.token).post('/traces', traceBody(kase.id, { draft: true })))
+    .body;
   const item = await intakeItem(t.client, people.stockpile.token);
-  const plan = (await t.client.as(people.stockpile.token).post('/destructions', {
-    plannedFor: '2026-12-20', method: 'cutting', location: 'Polígono de la PNC', itemIds: [item.id],
-  })).body;
-  Object.assign(ids, { caseId: kase.id, traceId: trace.id, weaponId: trace.weaponId, itemId: item.id, destructionId: plan.id });
+  const plan = (
+    await t.client.as(people.stockpile.token).post('/destructions', {
+      plannedFor: '2026-12-20',
+      method: 'cutting',
+      location: 'Polígono de la PNC',
+      itemIds: [item.id],
+    })
+  ).body;
+  Object.assign(ids, {
+    caseId: kase.id,
+    traceId: trace.id,
+    weaponId: trace.weaponId,
+    itemId: item.id,
+    destructionId: plan.id,
+  });
 });
 
 /** Every main page of each role: what a person of that role opens in a working day. */
 const PAGES: Record<keyof typeof people, () => string[]> = {
-  investigator: () => ['/cases', `/cases/${ids.caseId}`, '/traces', '/traces/new', `/traces/${ids.traceId}`, '/traces/bulk', '/weapons',
-    `/weapons/${ids.weaponId}`, '/registry', '/intelligence', '/reports', '/alerts', '/help'],
+  investigator: () => [
+    '/cases',
+    `/cases/${ids.caseId}`,
+    '/traces',
+    '/traces/new',
+    `/traces/${ids.traceId}`,
+    '/traces/bulk',
+    '/weapons',
+    `/weapons/${ids.weaponId}`,
+    '/registry',
+    '/intelligence',
+    '/reports',
+    '/alerts',
+    '/help',
+  ],
   advisor: () => ['/dashboard', '/queue', '/destructions', '/intelligence', '/reports', '/help'],
-  stockpile: () => ['/stockpile', `/stockpile/${ids.itemId}`, '/destructions', '/destructions/new', `/destructions/${ids.destructionId}`, '/help'],
+  stockpile: () => [
+    '/stockpile',
+    `/stockpile/${ids.itemId}`,
+    '/destructions',
+    '/destructions/new',
+    `/destructions/${ids.destructionId}`,
+    '/help',
+  ],
   admin: () => ['/administration', '/help'],
 };
 
@@ -39,11 +71,28 @@ const PAGES: Record<keyof typeof people, () => string[]> = {
 async function violations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
   });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
 async function signInAs(page: Page, email: string, locale: string) {

@@ -12,9 +12,10 @@ import { expectSpanish, settledPage, useBrowser } from './support/web-session.ts
 // The user guide's screenshots are taken here, from the real screens, each time the tests run. They are written over the
 // guide's own pictures (tracked files) only when asked — `npm run guide:screenshots` — so `npm test` leaves the tree as
 // it found it; otherwise into a temporary folder, which still proves every screen of the guide renders.
-const GUIDE_IMAGES = process.env.RETAKE_GUIDE_SCREENSHOTS === '1'
-  ? new URL('../src/web/public/guide/', import.meta.url)
-  : pathToFileURL(`${await mkdtemp(join(tmpdir(), 'rastreo-guide-'))}/`);
+const GUIDE_IMAGES =
+  process.env.RETAKE_GUIDE_SCREENSHOTS === '1'
+    ? new URL('../src/web/public/guide/', import.meta.url)
+    : pathToFileURL(`${await mkdtemp(join(tmpdir(), 'rastreo-guide-'))}/`);
 
 const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '20' } });
 const { people, open, signIn } = useBrowser(t, {
@@ -31,21 +32,52 @@ beforeAll(async () => {
   await t.db('agencies').where({ id: t.neighbour.id }).update({ name: 'Fiscalía General de la República' });
   await t.db('agencies').where({ id: t.faraway.id }).update({ name: 'Policía Nacional de Honduras' });
   // The world's other users are named after their role code; the administration page lists them.
-  for (const [n, user] of Object.values(t.users).entries()) await t.db('users').where({ id: user.id }).update({ name: `Usuaria de prueba ${n + 1}` });
+  for (const [n, user] of Object.values(t.users).entries())
+    await t
+      .db('users')
+      .where({ id: user.id })
+      .update({ name: `Usuaria de prueba ${n + 1}` });
   const inv = t.client.as(people.investigator.token);
   const kase = await createCase(t.client, people.investigator.token);
   const batch = unique('');
   let last: { id: string } | undefined;
   for (const end of ['01', '02', '17']) {
-    const weapon = { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber: `TESTSTRAW${batch}${end}`, countryOfManufacture: 'US' };
+    const weapon = {
+      manufacturer: 'Smith & Wesson',
+      model: 'SD9VE',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber: `TESTSTRAW${batch}${end}`,
+      countryOfManufacture: 'US',
+    };
     last = (await inv.post('/traces', traceBody(kase.id, { weapon }))).body;
   }
-  await waitFor(async () => (await inv.get(`/traces/${last!.id}`)).body.status === 'completed', 'the guide\'s traces');
+  await waitFor(async () => (await inv.get(`/traces/${last!.id}`)).body.status === 'completed', "the guide's traces");
   await indicatorsRecorded(t.db);
-  await inv.post('/traces', traceBody(kase.id, { urgent: true, urgentReason: 'Sospechoso detenido; audiencia en 72 horas',
-    weapon: { manufacturer: 'Bersa', model: 'Thunder 380', caliber: '.380', type: 'pistol', serialNumber: unique('SN'), countryOfManufacture: 'AR' } }));
+  await inv.post(
+    '/traces',
+    traceBody(kase.id, {
+      urgent: true,
+      urgentReason: 'Sospechoso detenido; audiencia en 72 horas',
+      weapon: {
+        manufacturer: 'Bersa',
+        model: 'Thunder 380',
+        caliber: '.380',
+        type: 'pistol',
+        serialNumber: unique('SN'),
+        countryOfManufacture: 'AR',
+      },
+    }),
+  );
   const item = await intakeItem(t.client, people.stockpile.token);
-  const plan = (await t.client.as(people.stockpile.token).post('/destructions', { plannedFor: '2026-12-20', method: 'cutting', location: 'Polígono de la PNC', itemIds: [item.id] })).body;
+  const plan = (
+    await t.client.as(people.stockpile.token).post('/destructions', {
+      plannedFor: '2026-12-20',
+      method: 'cutting',
+      location: 'Polígono de la PNC',
+      itemIds: [item.id],
+    })
+  ).body;
   Object.assign(ids, { caseId: kase.id, traceId: last!.id, itemId: item.id, destructionId: plan.id });
 }, 120_000);
 
@@ -87,7 +119,8 @@ describe('the user guide', () => {
       const { page, context, errors } = await open();
       await signIn(page, people[who].email);
       await page.getByTestId('who').waitFor();
-      for (const [image, shot] of Object.entries(SHOTS).filter(([, s]) => s.who === who)) await shoot(page, shot.path(), image);
+      for (const [image, shot] of Object.entries(SHOTS).filter(([, s]) => s.who === who))
+        await shoot(page, shot.path(), image);
       await page.getByRole('link', { name: 'Ayuda' }).click();
       await page.getByRole('heading', { name: /^Guía de uso: / }).waitFor();
       const images = page.locator('.guide-steps img');

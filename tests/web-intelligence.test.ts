@@ -21,13 +21,23 @@ async function strawGuns() {
   const investigator = t.client.as(people.investigator.token);
   const traces = [];
   for (const last of ['01', '02', '15']) {
-    const weapon = { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber: `TESTSTRAW${batch}${last}`, countryOfManufacture: 'US' };
+    const weapon = {
+      manufacturer: 'Smith & Wesson',
+      model: 'SD9VE',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber: `TESTSTRAW${batch}${last}`,
+      countryOfManufacture: 'US',
+    };
     const created = await investigator.post('/traces', traceBody(caseId, { weapon }));
     expect(created.status).toBe(201);
     traces.push(created.body as { id: string; reference: string; weaponId: string });
   }
   for (const trace of traces) {
-    await waitFor(async () => (await investigator.get(`/traces/${trace.id}`)).body.status === 'completed', `${trace.reference} to complete`);
+    await waitFor(
+      async () => (await investigator.get(`/traces/${trace.id}`)).body.status === 'completed',
+      `${trace.reference} to complete`,
+    );
   }
   await indicatorsRecorded(t.db);
   return traces;
@@ -60,17 +70,22 @@ describe('trafficking intelligence in the browser', () => {
     const list = page.getByTestId('links-list');
     await list.waitFor();
     for (const via of ['Mismo comprador', 'Misma armería', 'Secuencia de series']) {
-      for (const other of traces.slice(1)) await list.locator('tr', { hasText: via }).filter({ hasText: other.reference }).waitFor();
+      for (const other of traces.slice(1))
+        await list.locator('tr', { hasText: via }).filter({ hasText: other.reference }).waitFor();
     }
     const graph = page.getByTestId('link-graph');
     await expect.poll(() => graph.locator('canvas').count()).toBeGreaterThan(0);
-    expect(await graph.getAttribute('aria-label')).toMatch(/^Grafo: esta arma, Comprador Kevin Morales, Armería .+ y 2 armas vinculadas\./);
+    expect(await graph.getAttribute('aria-label')).toMatch(
+      /^Grafo: esta arma, Comprador Kevin Morales, Armería .+ y 2 armas vinculadas\./,
+    );
     await expectSpanish(page);
     await screenshot(page, 'weapon-links');
 
     // A linked gun's node in the graph opens that gun (cytoscape keeps its instance on the container).
     const at = await graph.evaluate((element, weaponId) => {
-      const cy = (element as unknown as { _cyreg: { cy: { $id(id: string): { renderedPosition(): { x: number; y: number } } } } })._cyreg.cy;
+      const cy = (
+        element as unknown as { _cyreg: { cy: { $id(id: string): { renderedPosition(): { x: number; y: number } } } } }
+      )._cyreg.cy;
       return cy.$id(`w-${weaponId}`).renderedPosition();
     }, traces[2]!.weaponId);
     await graph.click({ position: at });

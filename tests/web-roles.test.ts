@@ -15,7 +15,8 @@ beforeAll(async () => {
   await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
 });
 
-const activeTestId = (page: import('playwright-core').Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? '');
+const activeTestId = (page: import('playwright-core').Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? '');
 
 describe('everyone: signing in', () => {
   it('wrong passwords keep focus on the message; the fifth says the account is locked, in a clean sentence', async () => {
@@ -30,7 +31,9 @@ describe('everyone: signing in', () => {
       if (attempt < 5) {
         await expect.poll(() => message.innerText()).toBe('El correo o la contraseña no son correctos.');
       } else {
-        await expect.poll(() => message.innerText()).toMatch(/^Demasiados intentos fallidos: esta cuenta está bloqueada hasta el .+ \(hora local\)$/);
+        await expect
+          .poll(() => message.innerText())
+          .toMatch(/^Demasiados intentos fallidos: esta cuenta está bloqueada hasta el .+ \(hora local\)$/);
       }
       // The button was busy while signing in: focus is on the message, not lost on the page.
       await expect.poll(() => activeTestId(page)).toBe('sign-in-error');
@@ -68,7 +71,9 @@ describe('everyone: forms', () => {
     await expect.poll(() => activeTestId(page)).toBe('error-summary');
     expect(await summary.innerText()).toContain('Número de caso: Obligatorio.');
     await summary.getByRole('link', { name: 'Título: Obligatorio.' }).click();
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toMatch(/^Título/);
+    expect(
+      await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent),
+    ).toMatch(/^Título/);
     // The inline errors stay.
     expect(await field(page, 'Número de caso').getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'error-summary');
@@ -80,9 +85,13 @@ describe('everyone: forms', () => {
 describe('investigator', () => {
   it('the traces list says how it is sorted and sorts both ways; traces created together keep their reference order', async () => {
     const kase = await createCase(t.client, people.investigator.token);
-    const bulk = await t.client.as(people.investigator.token).post('/traces/bulk', Array.from({ length: 4 }, () => ({
-      ...traceBody(kase.id, { draft: true }), weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('SN') },
-    })));
+    const bulk = await t.client.as(people.investigator.token).post(
+      '/traces/bulk',
+      Array.from({ length: 4 }, () => ({
+        ...traceBody(kase.id, { draft: true }),
+        weapon: { ...traceBody(kase.id).weapon, serialNumber: unique('SN') },
+      })),
+    );
     const references = (bulk.body.results as { reference: string }[]).map((r) => r.reference);
     const { page, context } = await open();
     await signIn(page, people.investigator.email);
@@ -90,12 +99,16 @@ describe('investigator', () => {
     await page.goto(`${t.client.baseUrl}/traces?caseId=${kase.id}`);
     const table = page.getByTestId('traces');
     await table.waitFor();
-    expect(await table.locator('caption').innerText()).toBe('Ordenados por fecha de creación, los más recientes primero.');
-    const shown = async () => (await table.locator('tbody tr td:first-child').allInnerTexts());
+    expect(await table.locator('caption').innerText()).toBe(
+      'Ordenados por fecha de creación, los más recientes primero.',
+    );
+    const shown = async () => await table.locator('tbody tr td:first-child').allInnerTexts();
     await expect.poll(shown).toEqual([...references].reverse());
     await field(page, 'Orden').selectOption({ label: 'Más antiguos primero' });
     await expect.poll(shown).toEqual(references);
-    expect(await table.locator('caption').innerText()).toBe('Ordenados por fecha de creación, los más antiguos primero.');
+    expect(await table.locator('caption').innerText()).toBe(
+      'Ordenados por fecha de creación, los más antiguos primero.',
+    );
     await context.close();
   });
 
@@ -126,12 +139,24 @@ describe('advisor', () => {
 });
 
 describe('stockpile manager', () => {
-  it('finds a known gun with one search field (Enter does not send the form), takes it in under its open case, and reads the item\'s hold history', async () => {
+  it("finds a known gun with one search field (Enter does not send the form), takes it in under its open case, and reads the item's hold history", async () => {
     const kase = await createCase(t.client, people.investigator.token);
     const serial = unique('HOM');
-    const weapon = { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: serial, importer: 'Glock Inc.', countryOfManufacture: 'AT' };
-    expect((await t.client.as(people.investigator.token).post('/traces', traceBody(kase.id, { weapon, draft: true }))).status).toBe(201);
-    const caseNumber = (await t.client.as(people.investigator.token).get(`/cases/${kase.id}`)).body.caseNumber as string;
+    const weapon = {
+      manufacturer: 'Glock',
+      model: '19',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber: serial,
+      importer: 'Glock Inc.',
+      countryOfManufacture: 'AT',
+    };
+    expect(
+      (await t.client.as(people.investigator.token).post('/traces', traceBody(kase.id, { weapon, draft: true })))
+        .status,
+    ).toBe(201);
+    const caseNumber = (await t.client.as(people.investigator.token).get(`/cases/${kase.id}`)).body
+      .caseNumber as string;
 
     const { page, context, errors } = await open();
     await signIn(page, people.stockpile.email);
@@ -152,7 +177,13 @@ describe('stockpile manager', () => {
     await page.getByRole('button', { name: 'Registrar', exact: true }).click();
     const row = page.getByTestId('custody').locator('tr', { hasText: serial });
     await row.waitFor();
-    const items = (await t.client.as(people.stockpile.token).get('/stockpile/items?limit=200')).body.items as { id: string; reference: string; caseId: string; evidenceHold: boolean; weapon: { serialNumber: string } }[];
+    const items = (await t.client.as(people.stockpile.token).get('/stockpile/items?limit=200')).body.items as {
+      id: string;
+      reference: string;
+      caseId: string;
+      evidenceHold: boolean;
+      weapon: { serialNumber: string };
+    }[];
     const item = items.find((i) => i.weapon.serialNumber === serial)!;
     expect(item).toMatchObject({ caseId: kase.id, evidenceHold: true });
 
@@ -160,12 +191,17 @@ describe('stockpile manager', () => {
     await row.getByRole('link', { name: item.reference }).click();
     await page.getByRole('heading', { name: `Elemento de arsenal ${item.reference}` }).waitFor();
     await page.getByRole('button', { name: 'Liberar retención' }).click();
-    await page.getByRole('dialog').getByLabel('Motivo (por ejemplo la orden judicial)').fill('Resolución del Juzgado 3.º de Instrucción');
+    await page
+      .getByRole('dialog')
+      .getByLabel('Motivo (por ejemplo la orden judicial)')
+      .fill('Resolución del Juzgado 3.º de Instrucción');
     await page.getByRole('dialog').getByRole('button', { name: 'Liberar retención' }).click();
     const history = page.getByTestId('item-history');
     await history.locator('tr', { hasText: 'Retención liberada' }).waitFor();
     expect(await history.innerText()).toMatch(/Ingreso en custodia\s+Rosa Aguilar \(Encargado de custodia\)/);
-    expect(await history.locator('tr', { hasText: 'Retención liberada' }).innerText()).toContain('Resolución del Juzgado 3.º de Instrucción');
+    expect(await history.locator('tr', { hasText: 'Retención liberada' }).innerText()).toContain(
+      'Resolución del Juzgado 3.º de Instrucción',
+    );
     await screenshot(page, 'stockpile-item');
     expect(errors).toEqual([]);
     await context.close();

@@ -6,7 +6,11 @@ import { createCase, today, traceBody, unique, useWorld } from './support/harnes
 import { startReceiver } from './support/receivers.ts';
 import { dialog, expectSpanish, field, PASSWORD, settledPage, useBrowser } from './support/web-session.ts';
 
-const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+const t = useWorld({
+  privateDatabase: true,
+  webUi: true,
+  worker: { ADAPTER_LATENCY_MS: '150', OUTBOX_POLL_MS: '100', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+});
 const { people, open, signIn, browser } = useBrowser(t, {
   investigator: ['investigator', 'Marta Hernández'],
   advisor: ['advisor', 'Carlos Méndez'],
@@ -125,13 +129,17 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     // As an out-of-date browser would: the form passes its own checks, the real API refuses the body.
     await page.route('**/api/v1/traces', async (route) => {
       const body = route.request().postDataJSON();
-      await route.continue({ postData: JSON.stringify({ ...body, weapon: { ...body.weapon, countryOfManufacture: 'Austria' } }) });
+      await route.continue({
+        postData: JSON.stringify({ ...body, weapon: { ...body.weapon, countryOfManufacture: 'Austria' } }),
+      });
     });
     await page.getByRole('button', { name: 'Enviar rastreo' }).click();
     const country = page.getByLabel('País de fabricación');
     await expect.poll(() => country.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await country.getAttribute('aria-describedby'))!.split(' ').at(-1)!;
-    expect(await page.locator(`[id="${describedBy}"]`).innerText()).toBe('Código de país de dos letras (por ejemplo SV, US).');
+    expect(await page.locator(`[id="${describedBy}"]`).innerText()).toBe(
+      'Código de país de dos letras (por ejemplo SV, US).',
+    );
     await page.getByText('Algunos campos no son válidos').waitFor();
     await page.unroute('**/api/v1/traces');
     await country.fill('at');
@@ -144,26 +152,34 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   it('an investigator uploads a CSV and sees the result of each row', async () => {
     const { page, context, errors } = await open();
     const caseNumber = unique('PNC-');
-    await t.client.as(people.investigator.token).post('/cases', { caseNumber, title: 'Tráfico de armas', offense: 'arms_trafficking' });
+    await t.client
+      .as(people.investigator.token)
+      .post('/cases', { caseNumber, title: 'Tráfico de armas', offense: 'arms_trafficking' });
     await signIn(page, people.investigator.email);
     await page.getByRole('link', { name: 'Carga masiva' }).click();
     // The columns section says how to name the case and lists the codes with their meaning.
     await page.getByText('Columnas', { exact: true }).click();
     expect(await page.getByTestId('codes-weapon.type').innerText()).toMatch(/submachine_gun\s+Subametralladora/);
-    expect(await page.getByTestId('codes-recovery.circumstance').innerText()).toMatch(/crime_scene\s+Escena del crimen/);
+    expect(await page.getByTestId('codes-recovery.circumstance').innerText()).toMatch(
+      /crime_scene\s+Escena del crimen/,
+    );
     const csv = [
       'caseNumber,weapon.manufacturer,weapon.model,weapon.caliber,weapon.type,weapon.serialNumber,weapon.countryOfManufacture,recovery.date,recovery.circumstance',
       `${caseNumber},Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
       `${caseNumber},,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
       `NO-EXISTE,Taurus,G2C,9mm,pistol,${unique('SN')},BR,2026-10-02,seizure`,
     ].join('\n');
-    await page.getByLabel('Archivo CSV').setInputFiles({ name: 'rastreos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('Archivo CSV')
+      .setInputFiles({ name: 'rastreos.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Subir' }).click();
     await page.getByText('1 creados, 2 con errores.').waitFor();
     const rows = page.getByTestId('bulk-results').locator('tbody tr');
     expect(await rows.nth(0).innerText()).toMatch(/TR-\d{4}-\d{6}/);
     expect(await rows.nth(1).innerText()).toContain('Columna weapon.manufacturer: Obligatorio.');
-    expect(await rows.nth(2).innerText()).toContain('Columna caseNumber: Ningún caso de su institución tiene este número.');
+    expect(await rows.nth(2).innerText()).toContain(
+      'Columna caseNumber: Ningún caso de su institución tiene este número.',
+    );
     await expectSpanish(page);
     await screenshot(page, 'bulk-upload');
     expect(errors).toEqual([]);
@@ -173,10 +189,23 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   it('an advisor approves an urgent trace and returns another with a message, with confirmation', async () => {
     const caseId = (await createCase(t.client, people.investigator.token)).id;
     const inv = t.client.as(people.investigator.token);
-    const urgent = (await inv.post('/traces', traceBody(caseId, { urgent: true, urgentReason: 'Sospechoso prófugo' }))).body;
-    const other = (await inv.post('/traces', traceBody(caseId, {
-      weapon: { manufacturer: 'Bersa', model: 'Thunder 380', caliber: '.380', type: 'pistol', serialNumber: unique('SN'), countryOfManufacture: 'AR' },
-    }))).body;
+    const urgent = (await inv.post('/traces', traceBody(caseId, { urgent: true, urgentReason: 'Sospechoso prófugo' })))
+      .body;
+    const other = (
+      await inv.post(
+        '/traces',
+        traceBody(caseId, {
+          weapon: {
+            manufacturer: 'Bersa',
+            model: 'Thunder 380',
+            caliber: '.380',
+            type: 'pistol',
+            serialNumber: unique('SN'),
+            countryOfManufacture: 'AR',
+          },
+        }),
+      )
+    ).body;
     expect([urgent.status, other.status]).toEqual(['pending_review', 'pending_review']);
 
     const { page, context, errors } = await open();
@@ -184,7 +213,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await expect.poll(() => new URL(page.url()).pathname).toBe('/dashboard');
     await page.getByTestId('summary-cards').waitFor();
     // Every status bar keeps its label (chart.js skipped every other one): the chart says how many it drew.
-    await expect.poll(() => page.locator('canvas[data-labels-shown]').first().getAttribute('data-labels-shown')).toBe('9');
+    await expect
+      .poll(() => page.locator('canvas[data-labels-shown]').first().getAttribute('data-labels-shown'))
+      .toBe('9');
     await expectSpanish(page);
     await screenshot(page, 'dashboard');
 
@@ -194,7 +225,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     expect(await urgentRow.innerText()).toContain('Urgente');
     // Each row says why it needs review: the urgent reason, the quality flags.
     expect(await urgentRow.innerText()).toContain('urgente: Sospechoso prófugo');
-    expect(await page.locator(`tr[data-reference="${other.reference}"]`).innerText()).toContain('fabricada fuera de EE. UU. sin importador');
+    expect(await page.locator(`tr[data-reference="${other.reference}"]`).innerText()).toContain(
+      'fabricada fuera de EE. UU. sin importador',
+    );
     await expectSpanish(page);
     await screenshot(page, 'queue');
 
@@ -204,13 +237,17 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     // The row leaves the queue; a toast says what happened and links to the trace.
     const toast = page.getByTestId('toasts');
     await toast.getByText(`${urgent.reference} fue aprobado y enviado al centro de rastreo.`).waitFor();
-    expect(await toast.getByRole('link', { name: `Abrir ${urgent.reference}` }).getAttribute('href')).toBe(`/traces/${urgent.id}`);
+    expect(await toast.getByRole('link', { name: `Abrir ${urgent.reference}` }).getAttribute('href')).toBe(
+      `/traces/${urgent.id}`,
+    );
     expect((await inv.get(`/traces/${urgent.id}`)).body.status).not.toBe('pending_review');
 
     await page.getByRole('button', { name: `Devolver ${other.reference}` }).click();
     await dialog(page).getByRole('button', { name: 'Devolver' }).click();
     await dialog(page).getByText('Obligatorio.').waitFor();
-    await dialog(page).getByLabel('Mensaje para el investigador').fill('Falta el importador: consulte la factura de importación.');
+    await dialog(page)
+      .getByLabel('Mensaje para el investigador')
+      .fill('Falta el importador: consulte la factura de importación.');
     await dialog(page).getByRole('button', { name: 'Devolver' }).click();
     await expect.poll(() => page.locator(`tr[data-reference="${other.reference}"]`).count()).toBe(0);
     const returned = (await inv.get(`/traces/${other.id}`)).body;
@@ -220,12 +257,18 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByTestId('report-groups').waitFor();
     await expectSpanish(page);
     await screenshot(page, 'reports');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Descargar CSV' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar CSV' }).click(),
+    ]);
     const lines = (await readFile((await csv.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe('fabricante,Rastreos,Completados,Mediana del tiempo hasta el delito');
     await field(page, 'Agrupar por').selectOption({ label: 'resultado' });
     await expect.poll(() => page.getByTestId('report-groups').innerText()).toContain('Aún sin resultado');
-    const [byOutcome] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Descargar CSV' }).click()]);
+    const [byOutcome] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar CSV' }).click(),
+    ]);
     const outcomeCsv = await readFile((await byOutcome.path())!, 'utf8');
     expect(outcomeCsv).toContain('resultado,Rastreos');
     expect(outcomeCsv).not.toMatch(/pending|purchaser_identified/);
@@ -250,10 +293,25 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   it('an investigator fixes the serial of a trace the tracing center sent back, resubmits it and it completes', async () => {
     const caseId = (await createCase(t.client, people.investigator.token)).id;
     const inv = t.client.as(people.investigator.token);
-    const sent = (await inv.post('/traces', traceBody(caseId, {
-      weapon: { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: unique('TESTINFO-'), importer: 'Beretta USA', countryOfManufacture: 'IT' },
-    }))).body;
-    await expect.poll(async () => (await inv.get(`/traces/${sent.id}`)).body.status, { timeout: 30_000 }).toBe('needs_info');
+    const sent = (
+      await inv.post(
+        '/traces',
+        traceBody(caseId, {
+          weapon: {
+            manufacturer: 'Beretta',
+            model: '92FS',
+            caliber: '9mm',
+            type: 'pistol',
+            serialNumber: unique('TESTINFO-'),
+            importer: 'Beretta USA',
+            countryOfManufacture: 'IT',
+          },
+        }),
+      )
+    ).body;
+    await expect
+      .poll(async () => (await inv.get(`/traces/${sent.id}`)).body.status, { timeout: 30_000 })
+      .toBe('needs_info');
 
     const { page, context, errors } = await open();
     await signIn(page, people.investigator.email);
@@ -265,7 +323,10 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await notReached.waitFor();
     expect(await notReached.evaluate((element) => getComputedStyle(element).textDecorationLine)).toBe('none');
     // The tracing center's request, in Spanish (the API also keeps its English text).
-    await page.getByText(/^Beretta no tiene registro de la serie TESTINFO-\w+ para un 92FS calibre 9mm\./).first().waitFor();
+    await page
+      .getByText(/^Beretta no tiene registro de la serie TESTINFO-\w+ para un 92FS calibre 9mm\./)
+      .first()
+      .waitFor();
     expect(await page.locator('body').innerText()).not.toContain('has no record of serial');
     await page.getByRole('link', { name: 'Editar' }).click();
     await field(page, 'Número de serie').fill(unique('TESTOK-'));
@@ -281,8 +342,19 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     const manager = t.client.as(people.stockpile.token);
     const intake = async (extra: Record<string, unknown> = {}) => {
       const res = await manager.post('/stockpile/items', {
-        weapon: { manufacturer: 'Norinco', model: 'NP22', caliber: '9mm', type: 'pistol', serialNumber: unique('SN'), importer: 'Importadora Central', countryOfManufacture: 'CN' },
-        source: 'seized', intakeDate: today(), storageLocation: 'Bodega A-1', ...extra,
+        weapon: {
+          manufacturer: 'Norinco',
+          model: 'NP22',
+          caliber: '9mm',
+          type: 'pistol',
+          serialNumber: unique('SN'),
+          importer: 'Importadora Central',
+          countryOfManufacture: 'CN',
+        },
+        source: 'seized',
+        intakeDate: today(),
+        storageLocation: 'Bodega A-1',
+        ...extra,
       });
       expect(res.status).toBe(201);
       return res.body as { id: string; reference: string; weaponId: string };
@@ -291,10 +363,20 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     const second = await intake();
     const held = await intake({ evidenceHold: true });
     const caseId = (await createCase(t.client, people.investigator.token)).id;
-    const draft = (await t.client.as(people.investigator.token).post('/traces', {
-      ...traceBody(caseId), draft: true,
-      weapon: { manufacturer: 'Jennings', model: 'J-22', caliber: '.22', type: 'pistol', serialNumber: unique('SN'), countryOfManufacture: 'US' },
-    })).body;
+    const draft = (
+      await t.client.as(people.investigator.token).post('/traces', {
+        ...traceBody(caseId),
+        draft: true,
+        weapon: {
+          manufacturer: 'Jennings',
+          model: 'J-22',
+          caliber: '.22',
+          type: 'pistol',
+          serialNumber: unique('SN'),
+          countryOfManufacture: 'US',
+        },
+      })
+    ).body;
     const traced = await intake({ weaponId: draft.weaponId, weapon: undefined });
 
     const { page, context, errors } = await open();
@@ -346,7 +428,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByLabel('Testigo 2: institución').fill('Procuraduría para la Defensa de los Derechos Humanos');
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
     // Irreversible: a confirmation says so, and cancelling it records nothing.
-    expect(await dialog(page).innerText()).toContain('No se puede deshacer: 2 elementos quedarán registrados como destruidos');
+    expect(await dialog(page).innerText()).toContain(
+      'No se puede deshacer: 2 elementos quedarán registrados como destruidos',
+    );
     await dialog(page).getByRole('button', { name: 'Cancelar' }).click();
     expect(await page.getByTestId('destruction-status').innerText()).toBe('Planificada');
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
@@ -381,24 +465,66 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   it('a destroyed gun turns up: the critical alert is in the top bar and the inbox; a stolen report matches the next trace', async () => {
     const manager = t.client.as(people.stockpile.token);
     const serial = unique('DX');
-    const item = (await manager.post('/stockpile/items', {
-      weapon: { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: serial, importer: 'Beretta USA', countryOfManufacture: 'IT' },
-      source: 'seized', intakeDate: '2026-09-01', storageLocation: 'Bodega A-2',
-    })).body;
-    const plan = (await manager.post('/destructions', { plannedFor: '2026-10-01', method: 'cutting', location: 'Polígono', itemIds: [item.id] })).body;
-    expect((await manager.post(`/destructions/${plan.id}/complete`, {
-      performedAt: '2026-10-01T15:00:00Z', witnesses: [{ name: 'Ana Rivas', organization: 'FGR' }, { name: 'John Miller', organization: 'INL' }],
-    })).status).toBe(200);
+    const item = (
+      await manager.post('/stockpile/items', {
+        weapon: {
+          manufacturer: 'Beretta',
+          model: '92FS',
+          caliber: '9mm',
+          type: 'pistol',
+          serialNumber: serial,
+          importer: 'Beretta USA',
+          countryOfManufacture: 'IT',
+        },
+        source: 'seized',
+        intakeDate: '2026-09-01',
+        storageLocation: 'Bodega A-2',
+      })
+    ).body;
+    const plan = (
+      await manager.post('/destructions', {
+        plannedFor: '2026-10-01',
+        method: 'cutting',
+        location: 'Polígono',
+        itemIds: [item.id],
+      })
+    ).body;
+    expect(
+      (
+        await manager.post(`/destructions/${plan.id}/complete`, {
+          performedAt: '2026-10-01T15:00:00Z',
+          witnesses: [
+            { name: 'Ana Rivas', organization: 'FGR' },
+            { name: 'John Miller', organization: 'INL' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
     const caseId = (await createCase(t.client, people.investigator.token)).id;
     const investigator = t.client.as(people.investigator.token);
-    const trace = (await investigator.post('/traces', traceBody(caseId, {
-      weapon: { manufacturer: 'BERETTA', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: serial.toLowerCase(), importer: 'Beretta USA', countryOfManufacture: 'IT' },
-    }))).body;
+    const trace = (
+      await investigator.post(
+        '/traces',
+        traceBody(caseId, {
+          weapon: {
+            manufacturer: 'BERETTA',
+            model: '92FS',
+            caliber: '9mm',
+            type: 'pistol',
+            serialNumber: serial.toLowerCase(),
+            importer: 'Beretta USA',
+            countryOfManufacture: 'IT',
+          },
+        }),
+      )
+    ).body;
 
     const { page, context, errors } = await open();
     await signIn(page, people.investigator.email);
     await page.getByTestId('critical-banner').waitFor();
-    expect(await page.getByTestId('alert-count').getAttribute('aria-label')).toMatch(/alertas? abiertas?, \d+ críticas?/);
+    expect(await page.getByTestId('alert-count').getAttribute('aria-label')).toMatch(
+      /alertas? abiertas?, \d+ críticas?/,
+    );
     await page.getByTestId('alert-count').click();
     // (The trace may also join a trafficking indicator, whose alert names it too: this is the destruction's alert.)
     const destroyed = `El arma de ${trace.reference} consta como destruida`;
@@ -417,7 +543,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await dialog(page).getByRole('button', { name: 'Cerrar' }).click();
     await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).waitFor({ state: 'detached' });
     await field(page, 'Estado').selectOption({ label: 'Cerrada' });
-    expect(await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).innerText()).toContain('El acta de destrucción se corrigió');
+    expect(await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).innerText()).toContain(
+      'El acta de destrucción se corrigió',
+    );
 
     // The registry: report a gun stolen; the next trace of it shows the match.
     const stolen = unique('ST');
@@ -438,12 +566,26 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await form.getByRole('button', { name: 'Registrar el reporte' }).click();
     await page.getByText(/^Reporte LS-\d{4}-\d{6} registrado\.$/).waitFor();
     await expectSpanish(page);
-    const matched = (await investigator.post('/traces', traceBody(caseId, {
-      weapon: { manufacturer: 'Smith & Wesson', model: 'M&P9', caliber: '9mm', type: 'pistol', serialNumber: stolen, countryOfManufacture: 'US' },
-    }))).body;
+    const matched = (
+      await investigator.post(
+        '/traces',
+        traceBody(caseId, {
+          weapon: {
+            manufacturer: 'Smith & Wesson',
+            model: 'M&P9',
+            caliber: '9mm',
+            type: 'pistol',
+            serialNumber: stolen,
+            countryOfManufacture: 'US',
+          },
+        }),
+      )
+    ).body;
     await page.goto(`${t.client.baseUrl}/traces/${matched.id}`);
     await page.getByTestId('registry-matches').waitFor();
-    expect(await page.getByTestId('registry-matches').innerText()).toMatch(/Reportada como robada por .+ — LS-\d{4}-\d{6}/);
+    expect(await page.getByTestId('registry-matches').innerText()).toMatch(
+      /Reportada como robada por .+ — LS-\d{4}-\d{6}/,
+    );
     await screenshot(page, 'trace-registry-match');
     expect(errors).toEqual([]);
     await context.close();
@@ -485,7 +627,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
 
   it('a locked-out account sees the lockout message; an expired session goes back to sign-in', async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      expect((await t.client.post('/sessions', { email: people.locked.email, password: 'not the password' })).status).toBe(401);
+      expect(
+        (await t.client.post('/sessions', { email: people.locked.email, password: 'not the password' })).status,
+      ).toBe(401);
     }
     const { page, context } = await open();
     await signIn(page, people.locked.email);
@@ -497,7 +641,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByTestId('who').waitFor();
     // The landing page's own requests must be answered first: one still in flight would meet the 401 before the reload.
     await settledPage(page);
-    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token);
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token,
+    );
     expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
     // The next request the page makes answers 401 — a background refetch, or the reload's first one; either way the
     // sign-in page says why, since the reason outlives a reload.
@@ -508,12 +654,21 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
   }, 60_000);
 
   it('fits a tablet: no page scrolls sideways, wide tables scroll inside themselves', async () => {
-    const context = await browser().newContext({ locale: 'es-SV', viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const context = await browser().newContext({
+      locale: 'es-SV',
+      viewport: { width: 768, height: 1024 },
+      hasTouch: true,
+    });
     const page = await context.newPage();
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await signIn(page, people.advisor.email);
     await page.getByTestId('summary-cards').waitFor();
-    for (const [path, heading] of [['/queue', 'Cola de revisión'], ['/dashboard', 'Panel regional'], ['/reports', 'Informes']] as const) {
+    for (const [path, heading] of [
+      ['/queue', 'Cola de revisión'],
+      ['/dashboard', 'Panel regional'],
+      ['/reports', 'Informes'],
+    ] as const) {
       await page.goto(t.client.baseUrl + path);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
       await settledPage(page);
@@ -539,7 +694,9 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('heading', { name: 'Regional dashboard' }).waitFor();
     expect(await page.getByTestId('who').innerText()).toContain('Regional firearms advisor');
     // The detector behind expectSpanish does see English: the Spanish checks above cannot pass vacuously.
-    expect(englishIn(await page.locator('body').innerText())).toEqual(expect.arrayContaining(['Regional dashboard', 'Sign out']));
+    expect(englishIn(await page.locator('body').innerText())).toEqual(
+      expect.arrayContaining(['Regional dashboard', 'Sign out']),
+    );
     await page.getByLabel('Language').selectOption('es');
     await page.getByRole('heading', { name: 'Panel regional' }).waitFor();
     await expectSpanish(page);

@@ -16,12 +16,35 @@ const validate = new Ajv.default({ allErrors: true, strict: true }).compile({
   required: ['caseId', 'weapon', 'recovery'],
   additionalProperties: false,
   properties: {
-    caseId: text, notes: text, urgent: { type: 'boolean' },
-    weapon: { type: 'object', additionalProperties: false, required: ['manufacturer', 'model', 'caliber', 'type', 'serialNumber', 'countryOfManufacture'],
-      properties: { manufacturer: text, model: text, caliber: text, type: text, serialNumber: text, importer: text, countryOfManufacture: text, serialObliterated: { type: 'boolean' } } },
-    recovery: { type: 'object', additionalProperties: false, required: ['date', 'circumstance'],
-      properties: { date: text, department: text, country: text, circumstance: text } },
-    possessor: { type: 'object', additionalProperties: false, properties: { firstName: text, lastName: text, dateOfBirth: text, nationality: text } },
+    caseId: text,
+    notes: text,
+    urgent: { type: 'boolean' },
+    weapon: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['manufacturer', 'model', 'caliber', 'type', 'serialNumber', 'countryOfManufacture'],
+      properties: {
+        manufacturer: text,
+        model: text,
+        caliber: text,
+        type: text,
+        serialNumber: text,
+        importer: text,
+        countryOfManufacture: text,
+        serialObliterated: { type: 'boolean' },
+      },
+    },
+    recovery: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['date', 'circumstance'],
+      properties: { date: text, department: text, country: text, circumstance: text },
+    },
+    possessor: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { firstName: text, lastName: text, dateOfBirth: text, nationality: text },
+    },
   },
 });
 
@@ -33,15 +56,32 @@ app.post('/traces', async (req, res) => {
     return;
   }
   const b = req.body as {
-    weapon: Record<string, string>; recovery: Record<string, string>; possessor?: Record<string, string>; urgent?: boolean; notes?: string;
+    weapon: Record<string, string>;
+    recovery: Record<string, string>;
+    possessor?: Record<string, string>;
+    urgent?: boolean;
+    notes?: string;
   };
   const { rows } = await pool.query(
     `INSERT INTO bench_reference (case_id, manufacturer, model, caliber, type, serial_number, importer, country, recovery_date,
        department, circumstance, first_name, last_name, urgent, notes, status)
      VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'queued') RETURNING *`,
-    [b.weapon.manufacturer, b.weapon.model, b.weapon.caliber, b.weapon.type, b.weapon.serialNumber, b.weapon.importer ?? null,
-      b.weapon.countryOfManufacture, b.recovery.date, b.recovery.department ?? null, b.recovery.circumstance,
-      b.possessor?.firstName ?? null, b.possessor?.lastName ?? null, b.urgent ?? false, b.notes ?? null],
+    [
+      b.weapon.manufacturer,
+      b.weapon.model,
+      b.weapon.caliber,
+      b.weapon.type,
+      b.weapon.serialNumber,
+      b.weapon.importer ?? null,
+      b.weapon.countryOfManufacture,
+      b.recovery.date,
+      b.recovery.department ?? null,
+      b.recovery.circumstance,
+      b.possessor?.firstName ?? null,
+      b.possessor?.lastName ?? null,
+      b.urgent ?? false,
+      b.notes ?? null,
+    ],
   );
   await afterInsert(rows[0].id);
   res.status(201).json(rows[0]);

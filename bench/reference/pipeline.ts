@@ -11,11 +11,20 @@ if (process.env.ROLE === 'worker') {
   const worker = new Worker(
     'reference',
     async (job) => {
-      await pool.query("UPDATE bench_reference SET status = 'done', completed_at = clock_timestamp() WHERE id = $1", [job.data.id]);
+      await pool.query("UPDATE bench_reference SET status = 'done', completed_at = clock_timestamp() WHERE id = $1", [
+        job.data.id,
+      ]);
     },
     { connection, prefix, concurrency: Number(process.env.CONCURRENCY ?? 16) },
   );
-  process.on('SIGTERM', () => void worker.close().then(() => pool.end()).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void worker
+        .close()
+        .then(() => pool.end())
+        .then(() => process.exit(0)),
+  );
 } else {
   const queue = new Queue('reference', { connection, prefix });
   const { setAfterInsert } = await import('./insert-server.ts');

@@ -9,9 +9,10 @@ import { ALERT_KINDS, SEVERITY, type Alert, type AlertQuery } from './schemas.ts
  * Alerts are raised inside the statement (or transaction) that reveals them, by INSERT … SELECT over the records just
  * written; the partial unique key `alerts_one_open` turns a second raise of a condition that is not closed into nothing.
  */
-const ONE_OPEN = 'ON CONFLICT (kind, subject_id, related_id) WHERE status <> \'closed\' DO NOTHING';
+const ONE_OPEN = "ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed' DO NOTHING";
 const COLUMNS = 'kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids';
-const severity = (kind: string) => `CASE ${kind} ${ALERT_KINDS.map((k) => `WHEN '${k}' THEN '${SEVERITY[k]}'`).join(' ')} END`;
+const severity = (kind: string) =>
+  `CASE ${kind} ${ALERT_KINDS.map((k) => `WHEN '${k}' THEN '${SEVERITY[k]}'`).join(' ')} END`;
 const related = (type: string, reference: string, agency: string) =>
   `jsonb_build_array(jsonb_build_object('type', '${type}', 'reference', ${reference}, 'agency', jsonb_build_object('code', ${agency}.code, 'country', ${agency}.country)))`;
 
@@ -25,7 +26,8 @@ const stolenMatches = (source: string, type: string, what: string) => `
 
 /** A destroyed custody record of the gun (and, with a recovery date, one still in custody before it). */
 const custodyMatches = (source: string, type: string, what: string, recoveryDate?: string) => {
-  const kind = "CASE WHEN si.status = 'destroyed' THEN 'destroyed_weapon_recovered' ELSE 'custody_weapon_recovered' END";
+  const kind =
+    "CASE WHEN si.status = 'destroyed' THEN 'destroyed_weapon_recovered' ELSE 'custody_weapon_recovered' END";
   return `
   SELECT ${kind}, ${severity(kind)},
          CASE WHEN si.status = 'destroyed' THEN ${what} || ' was recorded as destroyed by ' || ia.code || ' (' || si.reference || ').'
@@ -52,11 +54,14 @@ export const raiseForTracesSql = (source: string) => `
 /** The alerts a stockpile intake raises: registry matches and a destroyed gun taken in again. */
 export async function raiseForItem(db: Queryable, itemId: string): Promise<void> {
   const source = '(SELECT id AS subject_id, reference, agency_id, weapon_id FROM stockpile_items WHERE id = :itemId)';
-  await db.raw(`INSERT INTO alerts (${COLUMNS})
+  await db.raw(
+    `INSERT INTO alerts (${COLUMNS})
     ${stolenMatches(source, 'stockpile_item', "'The gun of stockpile item ' || s.reference")}
     UNION ALL
     ${custodyMatches(source, 'stockpile_item', "'The gun of stockpile item ' || s.reference")}
-    ${ONE_OPEN}`, { itemId });
+    ${ONE_OPEN}`,
+    { itemId },
+  );
 }
 
 /**
@@ -64,22 +69,28 @@ export async function raiseForItem(db: Queryable, itemId: string): Promise<void>
  * comes second (subject the trace or item, related the report), so the unique key sees them as one.
  */
 export async function raiseForReport(db: Queryable, reportId: string): Promise<void> {
-  const report = '(SELECT * FROM stolen_reports WHERE id = :reportId AND status = \'active\')';
+  const report = "(SELECT * FROM stolen_reports WHERE id = :reportId AND status = 'active')";
   const subjects = `(SELECT t.id AS subject_id, t.reference, t.agency_id, t.weapon_id, 'trace' AS type FROM traces t JOIN ${report} r ON r.weapon_id = t.weapon_id
                       WHERE t.status <> 'cancelled'
                      UNION ALL
                      SELECT i.id, i.reference, i.agency_id, i.weapon_id, 'stockpile_item' FROM stockpile_items i JOIN ${report} r ON r.weapon_id = i.weapon_id)`;
-  await db.raw(`INSERT INTO alerts (${COLUMNS})
+  await db.raw(
+    `INSERT INTO alerts (${COLUMNS})
     SELECT 'stolen_match', ${severity("'stolen_match'")},
            CASE s.type WHEN 'trace' THEN 'The gun of trace ' ELSE 'The gun of stockpile item ' END || s.reference
              || ' is reported ' || sr.kind || ' by ' || ra.code || ' (' || sr.reference || ').',
            s.type, s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id]
       FROM ${subjects} s JOIN ${report} sr ON sr.weapon_id = s.weapon_id JOIN agencies ra ON ra.id = sr.agency_id
-    ${ONE_OPEN}`, { reportId });
+    ${ONE_OPEN}`,
+    { reportId },
+  );
 }
 
 /** Who reads alerts: their scope, and whether trafficking-indicator alerts are for them. */
-export interface AlertReader { scope: Scope; intelligence: boolean }
+export interface AlertReader {
+  scope: Scope;
+  intelligence: boolean;
+}
 
 /** The alerts a reader sees: those that concern one of its agencies (indicator alerts only for intelligence readers). */
 function alertsInScope(db: Queryable, reader: AlertReader): Knex.QueryBuilder {
@@ -88,22 +99,48 @@ function alertsInScope(db: Queryable, reader: AlertReader): Knex.QueryBuilder {
 }
 
 interface AlertRow {
-  id: string; kind: Alert['kind']; severity: Alert['severity']; status: Alert['status']; created_at: Date; message: string;
-  subject_type: Alert['subject']['type']; subject_id: string; subject_reference: string; related: Alert['related'];
-  acknowledged_by: string | null; acknowledged_at: Date | null; closed_by: string | null; closed_at: Date | null; closing_note: string | null;
+  id: string;
+  kind: Alert['kind'];
+  severity: Alert['severity'];
+  status: Alert['status'];
+  created_at: Date;
+  message: string;
+  subject_type: Alert['subject']['type'];
+  subject_id: string;
+  subject_reference: string;
+  related: Alert['related'];
+  acknowledged_by: string | null;
+  acknowledged_at: Date | null;
+  closed_by: string | null;
+  closed_at: Date | null;
+  closing_note: string | null;
 }
 
 const toAlert = (row: AlertRow): Alert => ({
-  id: row.id, kind: row.kind, severity: row.severity, status: row.status, createdAt: row.created_at.toISOString(), message: row.message,
-  subject: { type: row.subject_type, id: row.subject_id, reference: row.subject_reference }, related: row.related,
-  acknowledgedBy: row.acknowledged_by, acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
-  closedBy: row.closed_by, closedAt: row.closed_at?.toISOString() ?? null, closingNote: row.closing_note,
+  id: row.id,
+  kind: row.kind,
+  severity: row.severity,
+  status: row.status,
+  createdAt: row.created_at.toISOString(),
+  message: row.message,
+  subject: { type: row.subject_type, id: row.subject_id, reference: row.subject_reference },
+  related: row.related,
+  acknowledgedBy: row.acknowledged_by,
+  acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+  closedBy: row.closed_by,
+  closedAt: row.closed_at?.toISOString() ?? null,
+  closingNote: row.closing_note,
 });
 
 export async function listAlerts(db: Queryable, reader: AlertReader, query: AlertQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = alertsInScope(db, reader).select('al.*')
-    .orderBy([{ column: 'al.created_at', order: 'desc' }, { column: 'al.id', order: 'desc' }]).limit(limit + 1);
+  const rows = alertsInScope(db, reader)
+    .select('al.*')
+    .orderBy([
+      { column: 'al.created_at', order: 'desc' },
+      { column: 'al.id', order: 'desc' },
+    ])
+    .limit(limit + 1);
   if (query.status) rows.where('al.status', query.status);
   if (query.kind) rows.where('al.kind', query.kind);
   if (query.severity) rows.where('al.severity', query.severity);
@@ -112,8 +149,12 @@ export async function listAlerts(db: Queryable, reader: AlertReader, query: Aler
 }
 
 export async function countOpenAlerts(db: Queryable, reader: AlertReader) {
-  const [row] = await runQuery<{ open: string; critical: string }>(db, alertsInScope(db, reader).where('al.status', 'open')
-    .select(db.raw('count(*) AS open'), db.raw("count(*) FILTER (WHERE al.severity = 'critical') AS critical")));
+  const [row] = await runQuery<{ open: string; critical: string }>(
+    db,
+    alertsInScope(db, reader)
+      .where('al.status', 'open')
+      .select(db.raw('count(*) AS open'), db.raw("count(*) FILTER (WHERE al.severity = 'critical') AS critical")),
+  );
   return { open: Number(row?.open ?? 0), openCritical: Number(row?.critical ?? 0) };
 }
 
@@ -124,13 +165,27 @@ export async function findAlert(db: Queryable, reader: AlertReader, id: string):
 
 /** Acknowledges (open → acknowledged) or closes (open or acknowledged → closed) an alert in scope; undefined when it was not in a `from` status. */
 export async function changeAlert(
-  db: Queryable, reader: AlertReader, id: string, change: { to: 'acknowledged' | 'closed'; from: readonly string[]; userId: string; note: string | null },
+  db: Queryable,
+  reader: AlertReader,
+  id: string,
+  change: { to: 'acknowledged' | 'closed'; from: readonly string[]; userId: string; note: string | null },
 ): Promise<Alert | undefined> {
-  const sets = change.to === 'acknowledged'
-    ? { status: 'acknowledged', acknowledged_by: change.userId, acknowledged_at: db.fn.now(), acknowledging_note: change.note }
-    : { status: 'closed', closed_by: change.userId, closed_at: db.fn.now(), closing_note: change.note };
-  const [row] = await runQuery<AlertRow>(db, db('alerts').update(sets)
-    .whereIn('id', alertsInScope(db, reader).where('al.id', id).select('al.id'))
-    .whereIn('status', [...change.from]).returning('*'));
+  const sets =
+    change.to === 'acknowledged'
+      ? {
+          status: 'acknowledged',
+          acknowledged_by: change.userId,
+          acknowledged_at: db.fn.now(),
+          acknowledging_note: change.note,
+        }
+      : { status: 'closed', closed_by: change.userId, closed_at: db.fn.now(), closing_note: change.note };
+  const [row] = await runQuery<AlertRow>(
+    db,
+    db('alerts')
+      .update(sets)
+      .whereIn('id', alertsInScope(db, reader).where('al.id', id).select('al.id'))
+      .whereIn('status', [...change.from])
+      .returning('*'),
+  );
   return row ? toAlert(row) : undefined;
 }

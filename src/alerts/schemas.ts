@@ -1,7 +1,12 @@
 import Type, { type Static } from 'typebox';
 import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 
-export const ALERT_KINDS = ['stolen_match', 'destroyed_weapon_recovered', 'custody_weapon_recovered', 'trafficking_indicator'] as const;
+export const ALERT_KINDS = [
+  'stolen_match',
+  'destroyed_weapon_recovered',
+  'custody_weapon_recovered',
+  'trafficking_indicator',
+] as const;
 export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
 export const ALERT_RECORD_TYPES = ['trace', 'stockpile_item', 'stolen_report', 'weapon', 'indicator'] as const;
@@ -17,39 +22,59 @@ export const SEVERITY: Record<AlertKind, (typeof ALERT_SEVERITIES)[number]> = {
 
 const RecordType = Type.Enum(ALERT_RECORD_TYPES);
 
-export const Alert = Type.Object({
-  id: Uuid,
-  kind: Type.Enum(ALERT_KINDS),
-  severity: Type.Enum(ALERT_SEVERITIES),
-  status: Type.Enum(ALERT_STATUSES),
-  createdAt: Timestamp,
-  message: Type.String(),
-  subject: Type.Object({ type: RecordType, id: Uuid, reference: Type.String() }, { ...component('AlertSubject'), additionalProperties: false }),
-  related: Type.Array(Type.Object({
-    type: RecordType,
-    reference: Type.String(),
-    agency: Type.Object({ code: Type.String(), country: CountryCode }),
-  }, { ...component('AlertRelated'), additionalProperties: false })),
-  acknowledgedBy: Nullable(Uuid),
-  acknowledgedAt: Nullable(Timestamp),
-  closedBy: Nullable(Uuid),
-  closedAt: Nullable(Timestamp),
-  closingNote: Nullable(Type.String()),
-}, component('Alert'));
+export const Alert = Type.Object(
+  {
+    id: Uuid,
+    kind: Type.Enum(ALERT_KINDS),
+    severity: Type.Enum(ALERT_SEVERITIES),
+    status: Type.Enum(ALERT_STATUSES),
+    createdAt: Timestamp,
+    message: Type.String(),
+    subject: Type.Object(
+      { type: RecordType, id: Uuid, reference: Type.String() },
+      { ...component('AlertSubject'), additionalProperties: false },
+    ),
+    related: Type.Array(
+      Type.Object(
+        {
+          type: RecordType,
+          reference: Type.String(),
+          agency: Type.Object({ code: Type.String(), country: CountryCode }),
+        },
+        { ...component('AlertRelated'), additionalProperties: false },
+      ),
+    ),
+    acknowledgedBy: Nullable(Uuid),
+    acknowledgedAt: Nullable(Timestamp),
+    closedBy: Nullable(Uuid),
+    closedAt: Nullable(Timestamp),
+    closingNote: Nullable(Type.String()),
+  },
+  component('Alert'),
+);
 
-export const AlertQuery = Type.Object({
-  status: Type.Optional(Type.Enum(ALERT_STATUSES)),
-  kind: Type.Optional(Type.Enum(ALERT_KINDS)),
-  severity: Type.Optional(Type.Enum(ALERT_SEVERITIES)),
-  ...PageQuery,
-}, { additionalProperties: false });
+export const AlertQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(ALERT_STATUSES)),
+    kind: Type.Optional(Type.Enum(ALERT_KINDS)),
+    severity: Type.Optional(Type.Enum(ALERT_SEVERITIES)),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
 
-export const AlertCount = Type.Object({
-  open: Type.Integer({ minimum: 0, description: 'Alerts the caller sees that are open (not yet acknowledged)' }),
-  openCritical: Type.Integer({ minimum: 0, description: 'Of those, the critical ones' }),
-}, component('AlertCount'));
+export const AlertCount = Type.Object(
+  {
+    open: Type.Integer({ minimum: 0, description: 'Alerts the caller sees that are open (not yet acknowledged)' }),
+    openCritical: Type.Integer({ minimum: 0, description: 'Of those, the critical ones' }),
+  },
+  component('AlertCount'),
+);
 
-export const AcknowledgeBody = Type.Object({ note: Type.Optional(Text(2000)) }, { ...component('AcknowledgeBody'), additionalProperties: false });
+export const AcknowledgeBody = Type.Object(
+  { note: Type.Optional(Text(2000)) },
+  { ...component('AcknowledgeBody'), additionalProperties: false },
+);
 export const CloseBody = Type.Object({ note: Text(2000) }, { ...component('CloseBody'), additionalProperties: false });
 
 export type Alert = Static<typeof Alert>;

@@ -7,8 +7,10 @@ import type { Alert, AlertQuery } from './schemas.ts';
 import { ALERT_LIFECYCLE, type AlertAction } from './transitions.ts';
 import { startsFrom } from '../shared/lifecycle.ts';
 
-const readerOf = (ctx: RequestContext): repo.AlertReader => ({ scope: readScope(ctx.actor), intelligence: seesIntelligence(ctx.actor) });
-
+const readerOf = (ctx: RequestContext): repo.AlertReader => ({
+  scope: readScope(ctx.actor),
+  intelligence: seesIntelligence(ctx.actor),
+});
 
 export class AlertService {
   list(db: Queryable, ctx: RequestContext, query: AlertQuery) {
@@ -26,7 +28,13 @@ export class AlertService {
   }
 
   /** Acknowledge or close, audited with the change; an alert the caller cannot see is a 404, one already past the step a 409. */
-  act(db: Queryable, ctx: RequestContext, id: string, action: Exclude<AlertAction, 'raise'>, note: string | null): Promise<Alert> {
+  act(
+    db: Queryable,
+    ctx: RequestContext,
+    id: string,
+    action: Exclude<AlertAction, 'raise'>,
+    note: string | null,
+  ): Promise<Alert> {
     const { to } = ALERT_LIFECYCLE.steps[action];
     const from = startsFrom(ALERT_LIFECYCLE, action);
     return db.transaction(run);
@@ -35,9 +43,18 @@ export class AlertService {
       if (!changed) {
         const current = await repo.findAlert(trx, readerOf(ctx), id);
         if (!current) throw notFound('Alert');
-        throw conflict('alert-state', `The alert is ${current.status}; it cannot be ${action === 'close' ? 'closed' : 'acknowledged'} now.`, { currentStatus: current.status });
+        throw conflict(
+          'alert-state',
+          `The alert is ${current.status}; it cannot be ${action === 'close' ? 'closed' : 'acknowledged'} now.`,
+          { currentStatus: current.status },
+        );
       }
-      await audit(trx, ctx, { action: `alert.${action}`, entity: 'alert', entityId: id, details: { kind: changed.kind, note } });
+      await audit(trx, ctx, {
+        action: `alert.${action}`,
+        entity: 'alert',
+        entityId: id,
+        details: { kind: changed.kind, note },
+      });
       return changed;
     }
   }

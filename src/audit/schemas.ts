@@ -16,21 +16,24 @@ export const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AuditEntry = Type.Object({
-  id: Type.Integer(),
-  at: Timestamp,
-  component: Type.Enum(['api', 'worker', 'cli']),
-  action: Type.String(),
-  outcome: Type.Enum(['success', 'denied', 'failure']),
-  actorId: Nullable(Uuid),
-  role: Nullable(RoleSchema),
-  agencyId: Nullable(Uuid),
-  entity: Nullable(Type.String()),
-  entityId: Nullable(Type.String()),
-  requestId: Nullable(Type.String()),
-  ip: Nullable(Type.String()),
-  details: Nullable(Type.Object({}, { additionalProperties: true })),
-}, component('AuditEntry'));
+export const AuditEntry = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Timestamp,
+    component: Type.Enum(['api', 'worker', 'cli']),
+    action: Type.String(),
+    outcome: Type.Enum(['success', 'denied', 'failure']),
+    actorId: Nullable(Uuid),
+    role: Nullable(RoleSchema),
+    agencyId: Nullable(Uuid),
+    entity: Nullable(Type.String()),
+    entityId: Nullable(Type.String()),
+    requestId: Nullable(Type.String()),
+    ip: Nullable(Type.String()),
+    details: Nullable(Type.Object({}, { additionalProperties: true })),
+  },
+  component('AuditEntry'),
+);
 
 export type AuditQuery = Static<typeof AuditQuery>;
 export type AuditEntry = Static<typeof AuditEntry>;

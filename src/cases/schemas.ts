@@ -2,8 +2,18 @@ import Type, { type Static } from 'typebox';
 import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
-export const OFFENSES = ['homicide', 'attempted_homicide', 'assault', 'robbery', 'extortion', 'drug_trafficking',
-  'arms_trafficking', 'illegal_possession', 'found_firearm', 'other'] as const;
+export const OFFENSES = [
+  'homicide',
+  'attempted_homicide',
+  'assault',
+  'robbery',
+  'extortion',
+  'drug_trafficking',
+  'arms_trafficking',
+  'illegal_possession',
+  'found_firearm',
+  'other',
+] as const;
 export const Offense = Type.Enum(OFFENSES);
 export const CaseStatus = Type.Enum(['open', 'closed']);
 
@@ -20,29 +30,46 @@ export const CaseQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Case = Type.Object({
-  id: Uuid,
-  agencyId: Uuid,
-  caseNumber: Type.String(),
-  title: Type.String(),
-  offense: Offense,
-  status: CaseStatus,
-  openedAt: DateOnly,
-  createdBy: Uuid,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-}, component('Case', { versioned: true }));
-export const CaseTrace = Type.Object({
-  id: Uuid, reference: Type.String(), weaponId: Uuid, status: Type.String(), outcome: Nullable(Type.String()),
-  recoveryDate: DateOnly,
-}, component('CaseTrace'));
-export const CaseDetail = Type.Object({
-  ...Case.properties,
-  weapons: Type.Array(Weapon, { description: 'The 50 most recent weapons linked to the case; `GET /weapons?caseId=` pages them all' }),
-  weaponsTotal: Type.Integer({ minimum: 0, description: 'How many weapons the case has in all' }),
-  traces: Type.Array(CaseTrace, { description: 'The 50 most recent traces of the case; `GET /traces?caseId=` pages them all' }),
-  tracesTotal: Type.Integer({ minimum: 0, description: 'How many traces the case has in all' }),
-}, component('CaseDetail', { versioned: true }));
+export const Case = Type.Object(
+  {
+    id: Uuid,
+    agencyId: Uuid,
+    caseNumber: Type.String(),
+    title: Type.String(),
+    offense: Offense,
+    status: CaseStatus,
+    openedAt: DateOnly,
+    createdBy: Uuid,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  component('Case', { versioned: true }),
+);
+export const CaseTrace = Type.Object(
+  {
+    id: Uuid,
+    reference: Type.String(),
+    weaponId: Uuid,
+    status: Type.String(),
+    outcome: Nullable(Type.String()),
+    recoveryDate: DateOnly,
+  },
+  component('CaseTrace'),
+);
+export const CaseDetail = Type.Object(
+  {
+    ...Case.properties,
+    weapons: Type.Array(Weapon, {
+      description: 'The 50 most recent weapons linked to the case; `GET /weapons?caseId=` pages them all',
+    }),
+    weaponsTotal: Type.Integer({ minimum: 0, description: 'How many weapons the case has in all' }),
+    traces: Type.Array(CaseTrace, {
+      description: 'The 50 most recent traces of the case; `GET /traces?caseId=` pages them all',
+    }),
+    tracesTotal: Type.Integer({ minimum: 0, description: 'How many traces the case has in all' }),
+  },
+  component('CaseDetail', { versioned: true }),
+);
 
 export type Case = Static<typeof Case>;
 export type CaseCreate = Static<typeof CaseCreate>;

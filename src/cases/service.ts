@@ -8,12 +8,14 @@ import type { Case, CaseCreate, CaseDetail, CasePatch, CaseQuery } from './schem
 
 export async function createCase(db: Queryable, ctx: RequestContext, body: CaseCreate): Promise<Case> {
   return db.transaction(async (trx) => {
-    const created = await trx.transaction((sp) => repo.insertCase(sp, ctx.actor.agency.id, ctx.actor.id, body)).catch((error: unknown) => {
-      if (uniqueViolation(error) === 'cases_agency_case_number_unique') {
-        throw conflict('case-number-taken', `Case number ${body.caseNumber} already exists in your agency.`);
-      }
-      throw error;
-    });
+    const created = await trx
+      .transaction((sp) => repo.insertCase(sp, ctx.actor.agency.id, ctx.actor.id, body))
+      .catch((error: unknown) => {
+        if (uniqueViolation(error) === 'cases_agency_case_number_unique') {
+          throw conflict('case-number-taken', `Case number ${body.caseNumber} already exists in your agency.`);
+        }
+        throw error;
+      });
     await audit(trx, ctx, { action: 'case.created', entity: 'case', entityId: created.id });
     return created;
   });
@@ -25,14 +27,21 @@ export async function getCase(db: Queryable, ctx: RequestContext, id: string): P
   return { ...found, ...(await repo.caseContents(db, id)) };
 }
 
-export async function updateCase(db: Queryable, ctx: RequestContext, id: string, patch: CasePatch, precondition?: Precondition): Promise<Case> {
+export async function updateCase(
+  db: Queryable,
+  ctx: RequestContext,
+  id: string,
+  patch: CasePatch,
+  precondition?: Precondition,
+): Promise<Case> {
   return db.transaction(async (trx) => {
     const current = await repo.findCase(trx, readScope(ctx.actor), id);
     if (!current) throw notFound('Case');
     const version = repo.caseVersion(current);
     if (!satisfies(precondition, version)) throw preconditionFailed('Case', version);
     const updated = await repo.updateCase(trx, id, version, patch);
-    if (!updated) throw conflict('concurrent-change', 'The case changed while you were changing it; reload it and try again.');
+    if (!updated)
+      throw conflict('concurrent-change', 'The case changed while you were changing it; reload it and try again.');
     await audit(trx, ctx, { action: 'case.updated', entity: 'case', entityId: id, details: patch });
     return updated;
   });

@@ -19,14 +19,26 @@ const validateUser = bodyValidator(UserCreate);
 
 /** Creates (or reuses, by code) the first agency and an admin in it; returns the admin's token. */
 export async function bootstrap(db: Db, options: BootstrapOptions): Promise<{ agencyId: string; token: string }> {
-  const agencyBody = { code: options.agencyCode, name: options.agencyName, country: options.country, region: options.region };
+  const agencyBody = {
+    code: options.agencyCode,
+    name: options.agencyName,
+    country: options.country,
+    region: options.region,
+  };
   validateAgency(agencyBody);
   return db.transaction(async (trx) => {
     const [row] = await upsertAgencies(trx, [agencyBody]);
     const agency = toAgency(row!);
-    const userBody = { name: options.adminName, email: options.adminEmail, role: 'admin' as const, agencyId: agency.id };
+    const userBody = {
+      name: options.adminName,
+      email: options.adminEmail,
+      role: 'admin' as const,
+      agencyId: agency.id,
+    };
     validateUser(userBody);
-    const { token } = await createUserWithToken(trx, userBody, (inner, user) => cliAudit(inner, 'user.created', 'user', user.id));
+    const { token } = await createUserWithToken(trx, userBody, (inner, user) =>
+      cliAudit(inner, 'user.created', 'user', user.id),
+    );
     return { agencyId: agency.id, token };
   });
 }

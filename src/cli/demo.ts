@@ -1,7 +1,14 @@
 import { systemClock } from '../shared/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Role } from '../shared/actor.ts';
-import { insertToken, notifyIdentityChanged, revokeTokens, setPasswordHash, upsertAgencies, usersByEmail } from '../identity/repository.ts';
+import {
+  insertToken,
+  notifyIdentityChanged,
+  revokeTokens,
+  setPasswordHash,
+  upsertAgencies,
+  usersByEmail,
+} from '../identity/repository.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { createUserWithToken } from '../identity/service.ts';
 import { API_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
@@ -16,8 +23,20 @@ import { cliAudit, contextForToken } from './context.ts';
 export const DEMO_PASSWORD = 'rastreo-demo-2026';
 
 const AGENCIES = [
-  { code: 'PNC-SV', name: 'Policía Nacional Civil — División de Armas y Explosivos', country: 'SV', region: 'el-salvador', review_required: false },
-  { code: 'FGR-SV', name: 'Fiscalía General de la República', country: 'SV', region: 'el-salvador', review_required: true },
+  {
+    code: 'PNC-SV',
+    name: 'Policía Nacional Civil — División de Armas y Explosivos',
+    country: 'SV',
+    region: 'el-salvador',
+    review_required: false,
+  },
+  {
+    code: 'FGR-SV',
+    name: 'Fiscalía General de la República',
+    country: 'SV',
+    region: 'el-salvador',
+    review_required: true,
+  },
   { code: 'PNC-HN', name: 'Policía Nacional de Honduras', country: 'HN', region: 'honduras', review_required: false },
 ];
 
@@ -30,18 +49,106 @@ const USERS: { role: Role; name: string; email: string; agency: string }[] = [
 
 const DEPARTMENTS = ['San Salvador', 'La Libertad', 'Santa Ana', 'San Miguel', 'Sonsonate', 'Usulután'];
 const WEAPONS: TraceCreate['weapon'][] = [
-  { manufacturer: 'Glock', model: '19', caliber: '9mm', type: 'pistol', serialNumber: 'TESTOK-1001', countryOfManufacture: 'AT', importer: 'Glock Inc.' },
-  { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber: 'TESTDEALER-2002', countryOfManufacture: 'US' },
-  { manufacturer: 'Taurus', model: 'PT111', caliber: '9mm', type: 'pistol', serialNumber: 'TESTNOREC-3003', countryOfManufacture: 'BR', importer: 'Taurus International' },
-  { manufacturer: 'Colt', model: 'Detective Special', caliber: '.38 Special', type: 'revolver', serialNumber: 'TESTPRE68-4004', countryOfManufacture: 'US' },
-  { manufacturer: 'Norinco', model: 'Type 56', caliber: '7.62x39mm', type: 'rifle', serialNumber: 'TESTINFO-5005', countryOfManufacture: 'CN' },
-  { manufacturer: 'Ruger', model: 'LCP', caliber: '.380 ACP', type: 'pistol', serialNumber: 'TESTFLAKY-6006', countryOfManufacture: 'US' },
-  { manufacturer: 'Beretta', model: '92FS', caliber: '9mm', type: 'pistol', serialNumber: 'BER-92-771204', countryOfManufacture: 'IT', importer: 'Beretta USA Corp.' },
-  { manufacturer: 'Jennings', model: 'J-22', caliber: '.22 LR', type: 'pistol', serialNumber: 'J22-448812', countryOfManufacture: 'US' },
-  { manufacturer: 'Bersa', model: 'Thunder 380', caliber: '.380 ACP', type: 'pistol', serialNumber: 'BT-551092', countryOfManufacture: 'AR' },
-  { manufacturer: 'Mossberg', model: '500', caliber: '12 gauge', type: 'shotgun', serialNumber: 'MV-0993311', countryOfManufacture: 'US' },
-  { manufacturer: 'Hi-Point', model: 'C9', caliber: '9mm', type: 'pistol', serialObliterated: true, countryOfManufacture: 'US' },
-  { manufacturer: 'IMI', model: 'Uzi', caliber: '9mm', type: 'submachine_gun', serialNumber: 'UZI-44120', countryOfManufacture: 'IL', importer: 'Action Arms Ltd.' },
+  {
+    manufacturer: 'Glock',
+    model: '19',
+    caliber: '9mm',
+    type: 'pistol',
+    serialNumber: 'TESTOK-1001',
+    countryOfManufacture: 'AT',
+    importer: 'Glock Inc.',
+  },
+  {
+    manufacturer: 'Smith & Wesson',
+    model: 'SD9VE',
+    caliber: '9mm',
+    type: 'pistol',
+    serialNumber: 'TESTDEALER-2002',
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'Taurus',
+    model: 'PT111',
+    caliber: '9mm',
+    type: 'pistol',
+    serialNumber: 'TESTNOREC-3003',
+    countryOfManufacture: 'BR',
+    importer: 'Taurus International',
+  },
+  {
+    manufacturer: 'Colt',
+    model: 'Detective Special',
+    caliber: '.38 Special',
+    type: 'revolver',
+    serialNumber: 'TESTPRE68-4004',
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'Norinco',
+    model: 'Type 56',
+    caliber: '7.62x39mm',
+    type: 'rifle',
+    serialNumber: 'TESTINFO-5005',
+    countryOfManufacture: 'CN',
+  },
+  {
+    manufacturer: 'Ruger',
+    model: 'LCP',
+    caliber: '.380 ACP',
+    type: 'pistol',
+    serialNumber: 'TESTFLAKY-6006',
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'Beretta',
+    model: '92FS',
+    caliber: '9mm',
+    type: 'pistol',
+    serialNumber: 'BER-92-771204',
+    countryOfManufacture: 'IT',
+    importer: 'Beretta USA Corp.',
+  },
+  {
+    manufacturer: 'Jennings',
+    model: 'J-22',
+    caliber: '.22 LR',
+    type: 'pistol',
+    serialNumber: 'J22-448812',
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'Bersa',
+    model: 'Thunder 380',
+    caliber: '.380 ACP',
+    type: 'pistol',
+    serialNumber: 'BT-551092',
+    countryOfManufacture: 'AR',
+  },
+  {
+    manufacturer: 'Mossberg',
+    model: '500',
+    caliber: '12 gauge',
+    type: 'shotgun',
+    serialNumber: 'MV-0993311',
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'Hi-Point',
+    model: 'C9',
+    caliber: '9mm',
+    type: 'pistol',
+    serialObliterated: true,
+    countryOfManufacture: 'US',
+  },
+  {
+    manufacturer: 'IMI',
+    model: 'Uzi',
+    caliber: '9mm',
+    type: 'submachine_gun',
+    serialNumber: 'UZI-44120',
+    countryOfManufacture: 'IL',
+    importer: 'Action Arms Ltd.',
+  },
 ];
 
 /**
@@ -49,8 +156,17 @@ const WEAPONS: TraceCreate['weapon'][] = [
  * days before the recovery), from one batch: the intelligence page has a repeat purchaser, a dealer cluster, short
  * times-to-crime and a serial sequence to show once the worker has traced them.
  */
-const STRAW_WEAPONS = ['TESTSTRAW-88101', 'TESTSTRAW-88102', 'TESTSTRAW-88117'].map((serialNumber) => (
-  { manufacturer: 'Smith & Wesson', model: 'SD9VE', caliber: '9mm', type: 'pistol', serialNumber, countryOfManufacture: 'US' } as const));
+const STRAW_WEAPONS = ['TESTSTRAW-88101', 'TESTSTRAW-88102', 'TESTSTRAW-88117'].map(
+  (serialNumber) =>
+    ({
+      manufacturer: 'Smith & Wesson',
+      model: 'SD9VE',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber,
+      countryOfManufacture: 'US',
+    }) as const,
+);
 
 export interface DemoUser {
   role: Role;
@@ -60,17 +176,22 @@ export interface DemoUser {
 
 /** Seeds the demo data once; on later runs it only issues fresh tokens for the demo users. */
 export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUser[]; password: string }> {
-  const existing = await usersByEmail(db, USERS.map((u) => u.email));
+  const existing = await usersByEmail(
+    db,
+    USERS.map((u) => u.email),
+  );
   if (existing.length === USERS.length) {
     const users = await db.transaction(async (trx) =>
-      Promise.all(existing.map(async (user) => {
-        await revokeTokens(trx, user.id, 'api');
-        await notifyIdentityChanged(trx, `user:${user.id}`);
-        const { token, hash } = newToken(API_TOKEN_PREFIX);
-        await insertToken(trx, user.id, hash);
-        await cliAudit(trx, 'user.token_rotated', 'user', user.id);
-        return { role: user.role, email: user.email, token };
-      })),
+      Promise.all(
+        existing.map(async (user) => {
+          await revokeTokens(trx, user.id, 'api');
+          await notifyIdentityChanged(trx, `user:${user.id}`);
+          const { token, hash } = newToken(API_TOKEN_PREFIX);
+          await insertToken(trx, user.id, hash);
+          await cliAudit(trx, 'user.token_rotated', 'user', user.id);
+          return { role: user.role, email: user.email, token };
+        }),
+      ),
     );
     return { seeded: false, users, password: DEMO_PASSWORD };
   }
@@ -81,11 +202,14 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
     const agencies = await upsertAgencies(trx, AGENCIES);
     const agencyId = (code: string) => agencies.find((a) => a.code === code)!.id;
     for (const user of USERS) {
-      const created = await createUserWithToken(trx, { name: user.name, email: user.email, role: user.role, agencyId: agencyId(user.agency) },
+      const created = await createUserWithToken(
+        trx,
+        { name: user.name, email: user.email, role: user.role, agencyId: agencyId(user.agency) },
         async (inner, row) => {
           await setPasswordHash(inner, row.id, passwordHash);
           await cliAudit(inner, 'user.created', 'user', row.id);
-        });
+        },
+      );
       users.push({ role: user.role, email: user.email, token: created.token });
     }
   });
@@ -93,34 +217,64 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
   await seedDiversion(db, await contextForToken(db, users.find((u) => u.role === 'stockpile_manager')!.token));
   const investigator = await contextForToken(db, users.find((u) => u.role === 'investigator')!.token);
   const traces = new TraceService(systemClock);
-  const offenses = ['homicide', 'robbery', 'extortion', 'drug_trafficking', 'illegal_possession', 'arms_trafficking'] as const;
+  const offenses = [
+    'homicide',
+    'robbery',
+    'extortion',
+    'drug_trafficking',
+    'illegal_possession',
+    'arms_trafficking',
+  ] as const;
   const places = ['Soyapango', 'Santa Ana', 'San Miguel', 'Apopa', 'Mejicanos', 'Ilopango'];
   const titles: Record<(typeof offenses)[number], string> = {
-    homicide: 'Homicidio', robbery: 'Robo a mano armada', extortion: 'Extorsión', drug_trafficking: 'Narcotráfico',
-    illegal_possession: 'Tenencia ilegal de arma de fuego', arms_trafficking: 'Tráfico de armas',
+    homicide: 'Homicidio',
+    robbery: 'Robo a mano armada',
+    extortion: 'Extorsión',
+    drug_trafficking: 'Narcotráfico',
+    illegal_possession: 'Tenencia ilegal de arma de fuego',
+    arms_trafficking: 'Tráfico de armas',
   };
   for (let i = 0; i < 12; i++) {
     const caseNumber = `PNC-DAE-2026-${String(101 + i).padStart(4, '0')}`;
-    const kase = await createCase(db, investigator, { caseNumber, title: `${titles[offenses[i % offenses.length]!]} en ${places[i % places.length]}`, offense: offenses[i % offenses.length]! });
+    const kase = await createCase(db, investigator, {
+      caseNumber,
+      title: `${titles[offenses[i % offenses.length]!]} en ${places[i % places.length]}`,
+      offense: offenses[i % offenses.length]!,
+    });
     const recoveredDaysAgo = 5 + i * 9;
     await traces.create(db, investigator, {
       caseId: kase.id,
       weapon: WEAPONS[i]!,
       recovery: {
         date: new Date(Date.now() - recoveredDaysAgo * 86_400_000).toISOString().slice(0, 10),
-        country: 'SV', department: DEPARTMENTS[i % DEPARTMENTS.length], circumstance: i % 3 === 0 ? 'crime_scene' : 'seizure',
+        country: 'SV',
+        department: DEPARTMENTS[i % DEPARTMENTS.length],
+        circumstance: i % 3 === 0 ? 'crime_scene' : 'seizure',
       },
-      possessor: i % 2 === 0 ? { firstName: 'José', lastName: `Martínez ${i}`, dateOfBirth: '1995-03-14', nationality: 'SV' } : undefined,
+      possessor:
+        i % 2 === 0
+          ? { firstName: 'José', lastName: `Martínez ${i}`, dateOfBirth: '1995-03-14', nationality: 'SV' }
+          : undefined,
       urgent: i === 0 || i === 6,
       urgentReason: i === 0 || i === 6 ? 'Sospechoso detenido; audiencia en 72 horas' : undefined,
       draft: i >= 10,
     });
   }
-  const straw = await createCase(db, investigator, { caseNumber: 'PNC-DAE-2026-0201', title: 'Tráfico de armas: pistolas de un mismo comprador', offense: 'arms_trafficking' });
+  const straw = await createCase(db, investigator, {
+    caseNumber: 'PNC-DAE-2026-0201',
+    title: 'Tráfico de armas: pistolas de un mismo comprador',
+    offense: 'arms_trafficking',
+  });
   for (const [i, weapon] of STRAW_WEAPONS.entries()) {
     await traces.create(db, investigator, {
-      caseId: straw.id, weapon,
-      recovery: { date: daysAgo(3 + i * 11), country: 'SV', department: DEPARTMENTS[(i + 3) % DEPARTMENTS.length], circumstance: 'seizure' },
+      caseId: straw.id,
+      weapon,
+      recovery: {
+        date: daysAgo(3 + i * 11),
+        country: 'SV',
+        department: DEPARTMENTS[(i + 3) % DEPARTMENTS.length],
+        circumstance: 'seizure',
+      },
     });
   }
   return { seeded: true, users, password: DEMO_PASSWORD };
@@ -134,17 +288,32 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISO
  */
 async function seedDiversion(db: Db, custodian: Awaited<ReturnType<typeof contextForToken>>) {
   const item = await new StockpileService(systemClock).intake(db, custodian, {
-    weapon: WEAPONS[8]!, source: 'seized', intakeDate: daysAgo(200), storageLocation: 'Bodega central, estante 2',
+    weapon: WEAPONS[8]!,
+    source: 'seized',
+    intakeDate: daysAgo(200),
+    storageLocation: 'Bodega central, estante 2',
   });
   const destructions = new DestructionService(systemClock);
-  const plan = await destructions.plan(db, custodian, { plannedFor: daysAgo(150), method: 'cutting', location: 'Polígono de la PNC, San Salvador', itemIds: [item.id] });
+  const plan = await destructions.plan(db, custodian, {
+    plannedFor: daysAgo(150),
+    method: 'cutting',
+    location: 'Polígono de la PNC, San Salvador',
+    itemIds: [item.id],
+  });
   await destructions.complete(db, custodian, plan.id, {
     performedAt: `${daysAgo(150)}T15:00:00Z`,
-    witnesses: [{ name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' }, { name: 'John Miller', organization: 'US Embassy (INL)' }],
+    witnesses: [
+      { name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' },
+      { name: 'John Miller', organization: 'US Embassy (INL)' },
+    ],
   });
   await new RegistryService(systemClock).file(db, custodian, {
-    weapon: WEAPONS[6]!, kind: 'stolen', lostOn: daysAgo(120), sourceType: 'agency_stockpile',
-    circumstances: 'Faltante en el inventario trimestral del armero de la delegación Centro.', location: { country: 'SV', department: 'San Salvador' },
+    weapon: WEAPONS[6]!,
+    kind: 'stolen',
+    lostOn: daysAgo(120),
+    sourceType: 'agency_stockpile',
+    circumstances: 'Faltante en el inventario trimestral del armero de la delegación Centro.',
+    location: { country: 'SV', department: 'San Salvador' },
     policeReportNumber: 'PNC-DAE-2026-0042',
   });
 }

@@ -33,7 +33,8 @@ Seeds 3 agencies in 2 regions, one user per role, a dozen cases and traces; run 
   -h, --help      print this help and exit`,
 };
 
-type Command = { name: 'help'; text: string } | { name: 'bootstrap'; values: Record<string, string | undefined> } | { name: 'demo' };
+type Command =
+  { name: 'help'; text: string } | { name: 'bootstrap'; values: Record<string, string | undefined> } | { name: 'demo' };
 
 class UsageError extends Error {}
 
@@ -42,10 +43,12 @@ function parse(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') return { name: 'help', text: HELP.main };
   if (command === undefined) throw new UsageError(HELP.main);
-  if (command !== 'bootstrap' && command !== 'demo') throw new UsageError(`unknown command: ${command}\n\n${HELP.main}`);
+  if (command !== 'bootstrap' && command !== 'demo')
+    throw new UsageError(`unknown command: ${command}\n\n${HELP.main}`);
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
   if (command === 'bootstrap') {
-    for (const name of ['agency-code', 'agency-name', 'country', 'region', 'admin-email', 'admin-name']) options[name] = { type: 'string' };
+    for (const name of ['agency-code', 'agency-name', 'country', 'region', 'admin-email', 'admin-name'])
+      options[name] = { type: 'string' };
   }
   let values: Record<string, unknown>;
   try {
@@ -64,14 +67,22 @@ async function execute(db: Db, command: Exclude<Command, { name: 'help' }>): Pro
   if (command.name === 'bootstrap') {
     const { values } = command;
     const { token } = await bootstrap(db, {
-      agencyCode: values['agency-code']!, agencyName: values['agency-name']!, country: values.country!,
-      region: values.region!, adminEmail: values['admin-email']!, adminName: values['admin-name'] ?? 'Administrator',
+      agencyCode: values['agency-code']!,
+      agencyName: values['agency-name']!,
+      country: values.country!,
+      region: values.region!,
+      adminEmail: values['admin-email']!,
+      adminName: values['admin-name'] ?? 'Administrator',
     });
     console.log(`admin token (shown once): ${token}`);
     return;
   }
   const { seeded, users, password } = await seedDemo(db);
-  console.log(seeded ? 'demo data created (3 agencies, 4 users, 12 cases, 12 traces)' : 'demo data already present; issued fresh tokens');
+  console.log(
+    seeded
+      ? 'demo data created (3 agencies, 4 users, 12 cases, 12 traces)'
+      : 'demo data already present; issued fresh tokens',
+  );
   console.log(`web sign-in password for every demo user: ${password}\n`);
   for (const user of users) console.log(`${user.role.padEnd(18)} ${user.email.padEnd(26)} ${user.token}`);
 }

@@ -31,22 +31,28 @@ export const apiAuditActor = (ctx: RequestContext): AuditActor => ({
 
 export const writeAudit = (db: Queryable, who: AuditActor, entry: AuditEntry) => writeAudits(db, who, [entry]);
 
-export const audit = (db: Queryable, ctx: RequestContext, entry: AuditEntry) => writeAudit(db, apiAuditActor(ctx), entry);
+export const audit = (db: Queryable, ctx: RequestContext, entry: AuditEntry) =>
+  writeAudit(db, apiAuditActor(ctx), entry);
 
 /** Several entries by one actor, in one statement. */
 export async function writeAudits(db: Queryable, who: AuditActor, entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
-  await runQuery(db, db('audit_log').insert(entries.map((entry) => ({
-    component: who.component,
-    actor_id: who.actorId ?? null,
-    role: who.role ?? null,
-    agency_id: who.agencyId ?? null,
-    request_id: who.requestId ?? null,
-    ip: who.ip ?? null,
-    action: entry.action,
-    entity: entry.entity ?? null,
-    entity_id: entry.entityId ?? null,
-    outcome: entry.outcome ?? 'success',
-    details: entry.details ? JSON.stringify(entry.details) : null,
-  }))));
+  await runQuery(
+    db,
+    db('audit_log').insert(
+      entries.map((entry) => ({
+        component: who.component,
+        actor_id: who.actorId ?? null,
+        role: who.role ?? null,
+        agency_id: who.agencyId ?? null,
+        request_id: who.requestId ?? null,
+        ip: who.ip ?? null,
+        action: entry.action,
+        entity: entry.entity ?? null,
+        entity_id: entry.entityId ?? null,
+        outcome: entry.outcome ?? 'success',
+        details: entry.details ? JSON.stringify(entry.details) : null,
+      })),
+    ),
+  );
 }

@@ -39,11 +39,12 @@ export class Batcher<I, O> {
       this.inFlight++;
       this.settle(batch.map((entry) => entry.item))
         .then(
-          (results) => batch.forEach((entry, i) => {
-            const result = results[i]!;
-            if (result.ok) entry.resolve(result.value);
-            else entry.reject(result.error);
-          }),
+          (results) =>
+            batch.forEach((entry, i) => {
+              const result = results[i]!;
+              if (result.ok) entry.resolve(result.value);
+              else entry.reject(result.error);
+            }),
           (error: unknown) => batch.forEach((entry) => entry.reject(error)),
         )
         .finally(() => {
@@ -60,7 +61,7 @@ export class Batcher<I, O> {
       if (!isRowError(error)) throw error;
       if (items.length === 1) return [{ ok: false, error }];
       const half = Math.ceil(items.length / 2);
-      return [...await this.settle(items.slice(0, half)), ...await this.settle(items.slice(half))];
+      return [...(await this.settle(items.slice(0, half))), ...(await this.settle(items.slice(half)))];
     }
   }
 

@@ -32,7 +32,10 @@ export async function loadDatabaseCode(db: Knex): Promise<boolean> {
     const loaded = await trx('database_code').first('hash');
     if (loaded?.hash === hash) return false;
     for (const text of texts) await trx.raw(text);
-    await trx.raw(`INSERT INTO database_code (hash) VALUES (?) ON CONFLICT (only_row) DO UPDATE SET hash = EXCLUDED.hash, loaded_at = now()`, [hash]);
+    await trx.raw(
+      `INSERT INTO database_code (hash) VALUES (?) ON CONFLICT (only_row) DO UPDATE SET hash = EXCLUDED.hash, loaded_at = now()`,
+      [hash],
+    );
     return true;
   });
 }

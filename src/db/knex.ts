@@ -41,28 +41,44 @@ export function createDb(databaseUrl: string, poolMaxOrOptions: number | DbOptio
 function knexLog(logger: Logger): Knex.Logger {
   const warn = throttledWarn(logger);
   // knex puts the failed statement's SQL in front of the error ("Connection Error: Error: select … - read ECONNRESET"): keep the error.
-  const line = (message: unknown) => String(message instanceof Error ? message.message : message).split('\n')[0]!.replace(/^(.*?Error: ).* - /, '$1');
+  const line = (message: unknown) =>
+    String(message instanceof Error ? message.message : message)
+      .split('\n')[0]!
+      .replace(/^(.*?Error: ).* - /, '$1');
   return {
     warn: (message) => warn({ component: 'knex' }, line(message)),
     error: (message) => warn({ component: 'knex' }, line(message)),
-    deprecate: (method, alternative) => logger.warn({ component: 'knex' }, `${method} is deprecated; use ${alternative}`),
+    deprecate: (method, alternative) =>
+      logger.warn({ component: 'knex' }, `${method} is deprecated; use ${alternative}`),
     debug: (message) => logger.debug({ component: 'knex', message }, 'knex debug'),
   };
 }
 
 /** SQLSTATE classes and codes that mean the server, not the statement: 08 connection exception, 57P operator intervention, 53300 too many connections. */
-const UNAVAILABLE_CODE = /^(08\w{3}|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|EHOSTUNREACH|ECONNABORTED|EAI_AGAIN)$/;
-const UNAVAILABLE_MESSAGE = new RegExp([
-  'Connection terminated', 'timeout exceeded when trying to connect', 'not queryable', 'Client was closed',
-  'Connection ended unexpectedly', 'terminating connection', 'the database system is (starting up|shutting down|in recovery mode)',
-  'connect ECONNREFUSED', 'read ECONNRESET',
-].join('|'), 'i');
+const UNAVAILABLE_CODE =
+  /^(08\w{3}|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|EHOSTUNREACH|ECONNABORTED|EAI_AGAIN)$/;
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'not queryable',
+    'Client was closed',
+    'Connection ended unexpectedly',
+    'terminating connection',
+    'the database system is (starting up|shutting down|in recovery mode)',
+    'connect ECONNREFUSED',
+    'read ECONNRESET',
+  ].join('|'),
+  'i',
+);
 
 /** Errors that mean "the database is not reachable now" rather than "this query is wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string } | undefined;
   if (!e) return false;
-  return UNAVAILABLE_CODE.test(e.code ?? '') || e.name === 'KnexTimeoutError' || UNAVAILABLE_MESSAGE.test(e.message ?? '');
+  return (
+    UNAVAILABLE_CODE.test(e.code ?? '') || e.name === 'KnexTimeoutError' || UNAVAILABLE_MESSAGE.test(e.message ?? '')
+  );
 }
 
 interface Compiled {
@@ -94,8 +110,13 @@ function compile(sql: string): Compiled {
  * creation), and the named bindings are compiled once per statement text. In a transaction it runs as a plain
  * statement on the transaction's connection.
  */
-export async function runStatement<R = Record<string, unknown>>(db: Queryable, sql: string, bindings: Record<string, unknown>): Promise<{ rows: R[] }> {
-  if ((db as Knex.Transaction).isTransaction) return db.raw(sql, bindings as never) as unknown as Promise<{ rows: R[] }>;
+export async function runStatement<R = Record<string, unknown>>(
+  db: Queryable,
+  sql: string,
+  bindings: Record<string, unknown>,
+): Promise<{ rows: R[] }> {
+  if ((db as Knex.Transaction).isTransaction)
+    return db.raw(sql, bindings as never) as unknown as Promise<{ rows: R[] }>;
   const statement = compile(sql);
   const values = statement.names.map((name) => {
     if (!(name in bindings)) throw new Error(`statement binding :${name} has no value`);
@@ -119,14 +140,19 @@ const announce = (db: Queryable, sql: string, bindings: unknown[]) => {
  * Runs a query built with knex as a named prepared statement (see `runStatement`): the hot reads are planned once per
  * connection and statement shape, not on every request.
  */
-export async function runQuery<R = Record<string, unknown>>(db: Queryable, query: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
+export async function runQuery<R = Record<string, unknown>>(
+  db: Queryable,
+  query: Knex.QueryBuilder | Knex.Raw,
+): Promise<R[]> {
   if ((db as Knex.Transaction).isTransaction) return (await query) as R[];
   const native = query.toSQL().toNative();
   const name = `rastreo_q_${createHash('sha1').update(native.sql).digest('hex').slice(0, 24)}`;
   const connection = (await db.client.acquireConnection()) as pg.PoolClient;
   try {
     announce(db, native.sql, native.bindings as unknown[]);
-    return (await connection.query<R & pg.QueryResultRow>({ name, text: native.sql, values: native.bindings as unknown[] })).rows;
+    return (
+      await connection.query<R & pg.QueryResultRow>({ name, text: native.sql, values: native.bindings as unknown[] })
+    ).rows;
   } finally {
     await db.client.releaseConnection(connection);
   }

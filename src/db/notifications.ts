@@ -20,7 +20,11 @@ export class Notifications {
   private readonly lostHandlers: (() => void)[] = [];
   private readonly warn: ReturnType<typeof throttledWarn>;
 
-  constructor(private readonly db: Db, logger: Logger, private readonly retryMs = 1_000) {
+  constructor(
+    private readonly db: Db,
+    logger: Logger,
+    private readonly retryMs = 1_000,
+  ) {
     this.warn = throttledWarn(logger);
   }
 

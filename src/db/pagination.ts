@@ -25,7 +25,12 @@ export interface PageOf<T> {
 }
 
 /** rows were fetched with limit + 1; the extra row only tells that another page exists. */
-export function pageOf<Row, T>(rows: Row[], limit: number, key: (row: Row) => CursorValues, map: (row: Row) => T): PageOf<T> {
+export function pageOf<Row, T>(
+  rows: Row[],
+  limit: number,
+  key: (row: Row) => CursorValues,
+  map: (row: Row) => T,
+): PageOf<T> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { items: page.map(map), nextCursor: more ? encodeCursor(key(page[page.length - 1]!)) : null };

@@ -12,11 +12,19 @@ export const SNAPSHOT_FILE = new URL('../../migrations/schema.snapshot.sql', imp
  * dump's version header, the random key of its `\restrict` guard): any change to a table, constraint, index, function or trigger shows as a diff in review.
  */
 export async function dumpSchema(url: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '--no-comments', '--dbname', url],
-    { maxBuffer: 64 * 1024 * 1024 });
-  return stdout.split('\n')
-    .filter((line) => !line.startsWith('--') && !/^SET |^SELECT pg_catalog\.set_config|^\\(un)?restrict /.test(line))
-    .join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  const { stdout } = await promisify(execFile)(
+    'pg_dump',
+    ['--schema-only', '--no-owner', '--no-privileges', '--no-comments', '--dbname', url],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return (
+    stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('--') && !/^SET |^SELECT pg_catalog\.set_config|^\\(un)?restrict /.test(line))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }
 
 /** Migrates a fresh database on `server` and dumps its schema. */

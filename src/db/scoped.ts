@@ -27,7 +27,9 @@ export function applyScope(query: Knex.QueryBuilder, agencyColumn: string, scope
  */
 export function scopedWithRegion(db: Queryable, table: string, alias: string, scope: Scope): Knex.QueryBuilder {
   const from = db(`${table} as ${alias}`);
-  return scope.kind === 'region' ? from.where(`${alias}.region`, scope.region) : applyScope(from, `${alias}.agency_id`, scope);
+  return scope.kind === 'region'
+    ? from.where(`${alias}.region`, scope.region)
+    : applyScope(from, `${alias}.agency_id`, scope);
 }
 
 /**
@@ -36,10 +38,12 @@ export function scopedWithRegion(db: Queryable, table: string, alias: string, sc
  */
 export function applyAgenciesScope(query: Knex.QueryBuilder, agenciesColumn: string, scope: Scope): Knex.QueryBuilder {
   if (scope.kind === 'agency') return query.whereRaw(`${agenciesColumn} @> ARRAY[?]::uuid[]`, [scope.agencyId]);
-  if (scope.kind === 'region') return query.whereRaw(`${agenciesColumn} && ARRAY(SELECT id FROM agencies WHERE region = ?)`, [scope.region]);
+  if (scope.kind === 'region')
+    return query.whereRaw(`${agenciesColumn} && ARRAY(SELECT id FROM agencies WHERE region = ?)`, [scope.region]);
   return query;
 }
 
 /** The same rule for a record already read, given its agencies and their regions (a live stream filtering what it sends). */
 export const concernsScope = (scope: Scope, agencyIds: readonly string[], regions: readonly string[]) =>
-  scope.kind === 'all' || (scope.kind === 'agency' ? agencyIds.includes(scope.agencyId) : regions.includes(scope.region));
+  scope.kind === 'all' ||
+  (scope.kind === 'agency' ? agencyIds.includes(scope.agencyId) : regions.includes(scope.region));

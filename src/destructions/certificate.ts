@@ -38,11 +38,19 @@ export async function renderCertificate(
   const doc = new PDFDocument({
     // PDF/A keeps records readable for decades: every font is embedded, none of the 14 standard ones.
     // (pdfkit takes a font's bytes where its types say a path; the default would be standard Helvetica, not embedded)
-    size: 'A4', margin: MARGIN, subset: 'PDF/A-2b', pdfVersion: '1.7', lang: 'es', displayTitle: true, font: fonts.regular as unknown as string,
+    size: 'A4',
+    margin: MARGIN,
+    subset: 'PDF/A-2b',
+    pdfVersion: '1.7',
+    lang: 'es',
+    displayTitle: true,
+    font: fonts.regular as unknown as string,
     info: {
       Title: `Acta de destrucción ${event.reference} / Certificate of destruction ${event.reference}`,
       Subject: `Destrucción de ${event.items.length} armas de fuego, ${agency.name} / Destruction of ${event.items.length} firearms`,
-      Author: agency.name, Creator: 'Rastreo', Keywords: `${event.reference} ${agency.code}`,
+      Author: agency.name,
+      Creator: 'Rastreo',
+      Keywords: `${event.reference} ${agency.code}`,
     },
   });
   doc.registerFont('regular', fonts.regular);
@@ -66,11 +74,18 @@ export async function renderCertificate(
   field('Método / Method', both('methods', event.method));
   field('Armas destruidas / Weapons destroyed', String(event.items.length));
   doc.moveDown(0.5).font('bold').text('Testigos / Witnesses');
-  for (const witness of event.witnesses ?? []) doc.font('regular').text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
+  for (const witness of event.witnesses ?? [])
+    doc
+      .font('regular')
+      .text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
   doc.moveDown(0.5);
   field('Ejecutó / Completed by', completedBy ? `${completedBy.name} (${both('roles', completedBy.role)})` : '—');
-  field('Verificó / Verified by', verifiedBy
-    ? `${verifiedBy.name} (${both('roles', verifiedBy.role)}), ${event.verifiedAt ? localDateTime(event.verifiedAt, zone) : ''}` : 'pendiente / pending');
+  field(
+    'Verificó / Verified by',
+    verifiedBy
+      ? `${verifiedBy.name} (${both('roles', verifiedBy.role)}), ${event.verifiedAt ? localDateTime(event.verifiedAt, zone) : ''}`
+      : 'pendiente / pending',
+  );
   if (event.notes) field('Notas / Notes', event.notes);
   doc.moveDown();
 
@@ -82,7 +97,10 @@ export async function renderCertificate(
       doc.text(column.title, x, y, { width: column.width - 4, lineBreak: false, ellipsis: true });
       x += column.width;
     }
-    doc.moveTo(MARGIN, y + ROW - 3).lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), y + ROW - 3).stroke();
+    doc
+      .moveTo(MARGIN, y + ROW - 3)
+      .lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), y + ROW - 3)
+      .stroke();
     doc.x = MARGIN;
     doc.y = y + ROW;
   };
@@ -104,7 +122,9 @@ export async function renderCertificate(
     let x = MARGIN;
     for (const column of COLUMNS) {
       // Cut to the column by the font's own widths (one measurement, no line wrapping: thousands of rows stay fast).
-      doc.text(fit(column.title === '#' ? String(index + 1) : column.value(item), column.width - 4), x, y, { lineBreak: false });
+      doc.text(fit(column.title === '#' ? String(index + 1) : column.value(item), column.width - 4), x, y, {
+        lineBreak: false,
+      });
       x += column.width;
     }
     doc.x = MARGIN;

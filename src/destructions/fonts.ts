@@ -13,9 +13,17 @@ export function woffToTtf(woff: Buffer): Buffer {
   const numTables = woff.readUInt16BE(12);
   const tables = Array.from({ length: numTables }, (_, i) => {
     const at = 44 + i * 20;
-    const [offset, compLength, origLength] = [woff.readUInt32BE(at + 4), woff.readUInt32BE(at + 8), woff.readUInt32BE(at + 12)];
+    const [offset, compLength, origLength] = [
+      woff.readUInt32BE(at + 4),
+      woff.readUInt32BE(at + 8),
+      woff.readUInt32BE(at + 12),
+    ];
     const raw = woff.subarray(offset, offset + compLength);
-    return { tag: woff.subarray(at, at + 4), checksum: woff.readUInt32BE(at + 16), data: compLength < origLength ? inflateSync(raw) : raw };
+    return {
+      tag: woff.subarray(at, at + 4),
+      checksum: woff.readUInt32BE(at + 16),
+      data: compLength < origLength ? inflateSync(raw) : raw,
+    };
   });
   const power = 2 ** Math.floor(Math.log2(numTables));
   const header = Buffer.alloc(12 + numTables * 16);
@@ -42,7 +50,8 @@ let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
 /** Noto Sans (Latin), regular and bold, for documents that embed their fonts (PDF/A): read and unwrapped once. */
 export function certificateFonts() {
-  const load = (weight: number) => woffToTtf(readFileSync(require.resolve(`@fontsource/noto-sans/files/noto-sans-latin-${weight}-normal.woff`)));
+  const load = (weight: number) =>
+    woffToTtf(readFileSync(require.resolve(`@fontsource/noto-sans/files/noto-sans-latin-${weight}-normal.woff`)));
   fonts ??= { regular: load(400), bold: load(700) };
   return fonts;
 }

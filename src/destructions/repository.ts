@@ -8,27 +8,63 @@ import { destructionBlockers, OPEN_TRACE_EXISTS } from '../stockpile/eligibility
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
 
 export interface DestructionRow {
-  id: string; reference: string; agency_id: string; status: Destruction['status']; planned_for: string;
-  method: Destruction['method']; location: string; performed_at: Date | null; witnesses: Destruction['witnesses'];
-  certificate_number: string | null; notes: string | null; completed_by: string | null; completed_at: Date | null;
-  verified_by: string | null; verified_at: Date | null; verification_notes: string | null; created_by: string;
-  created_at: Date; updated_at: Date; item_count: number; version: number;
+  id: string;
+  reference: string;
+  agency_id: string;
+  status: Destruction['status'];
+  planned_for: string;
+  method: Destruction['method'];
+  location: string;
+  performed_at: Date | null;
+  witnesses: Destruction['witnesses'];
+  certificate_number: string | null;
+  notes: string | null;
+  completed_by: string | null;
+  completed_at: Date | null;
+  verified_by: string | null;
+  verified_at: Date | null;
+  verification_notes: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  item_count: number;
+  version: number;
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export const toDestruction = (row: DestructionRow): Destruction => versioned({
-  id: row.id, reference: row.reference, agencyId: row.agency_id, status: row.status, plannedFor: row.planned_for,
-  method: row.method, location: row.location, itemCount: row.item_count, performedAt: iso(row.performed_at),
-  witnesses: row.witnesses, certificateNumber: row.certificate_number, notes: row.notes, completedBy: row.completed_by,
-  completedAt: iso(row.completed_at), verifiedBy: row.verified_by, verifiedAt: iso(row.verified_at),
-  verificationNotes: row.verification_notes, createdBy: row.created_by, createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString(),
-}, row.version);
+export const toDestruction = (row: DestructionRow): Destruction =>
+  versioned(
+    {
+      id: row.id,
+      reference: row.reference,
+      agencyId: row.agency_id,
+      status: row.status,
+      plannedFor: row.planned_for,
+      method: row.method,
+      location: row.location,
+      itemCount: row.item_count,
+      performedAt: iso(row.performed_at),
+      witnesses: row.witnesses,
+      certificateNumber: row.certificate_number,
+      notes: row.notes,
+      completedBy: row.completed_by,
+      completedAt: iso(row.completed_at),
+      verifiedBy: row.verified_by,
+      verifiedAt: iso(row.verified_at),
+      verificationNotes: row.verification_notes,
+      createdBy: row.created_by,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    },
+    row.version,
+  );
 
 const destructionsInScope = (db: Queryable, scope: Scope) =>
-  scopedFrom(db, 'destruction_events as d', 'd.agency_id', scope)
-    .select('d.*', db.raw('(SELECT count(*) FROM stockpile_items s WHERE s.destruction_id = d.id)::int AS item_count'));
+  scopedFrom(db, 'destruction_events as d', 'd.agency_id', scope).select(
+    'd.*',
+    db.raw('(SELECT count(*) FROM stockpile_items s WHERE s.destruction_id = d.id)::int AS item_count'),
+  );
 
 export async function findDestruction(db: Queryable, scope: Scope, id: string): Promise<DestructionRow | undefined> {
   return destructionsInScope(db, scope).where('d.id', id).first();
@@ -36,31 +72,51 @@ export async function findDestruction(db: Queryable, scope: Scope, id: string): 
 
 export async function listDestructions(db: Queryable, scope: Scope, query: DestructionQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = destructionsInScope(db, scope).orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id', order: 'desc' }]).limit(limit + 1);
+  const rows = destructionsInScope(db, scope)
+    .orderBy([
+      { column: 'd.created_at', order: 'desc' },
+      { column: 'd.id', order: 'desc' },
+    ])
+    .limit(limit + 1);
   if (query.status) rows.where('d.status', query.status);
-  if (after) rows.whereRaw('(d.created_at, d.id) < (SELECT created_at, id FROM destruction_events WHERE id = ?)', [after]);
+  if (after)
+    rows.whereRaw('(d.created_at, d.id) < (SELECT created_at, id FROM destruction_events WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: DestructionRow) => [row.id], toDestruction);
 }
 
 interface EligibilityRow {
-  id: string; agency_id: string; status: string; evidence_hold: boolean; open_trace: boolean;
+  id: string;
+  agency_id: string;
+  status: string;
+  evidence_hold: boolean;
+  open_trace: boolean;
 }
 
 /** Locks the requested items and tells, per requested id, why it may not be destroyed (empty when it may). */
-export async function eligibility(db: Queryable, itemIds: string[], agencyId: string): Promise<Map<string, IneligibleReason[]>> {
+export async function eligibility(
+  db: Queryable,
+  itemIds: string[],
+  agencyId: string,
+): Promise<Map<string, IneligibleReason[]>> {
   const { rows } = await db.raw<{ rows: EligibilityRow[] }>(
     `SELECT s.id, s.agency_id, s.status, s.evidence_hold, ${OPEN_TRACE_EXISTS} AS open_trace
        FROM stockpile_items s WHERE s.id = ANY(?::uuid[]) FOR UPDATE OF s`,
     [itemIds],
   );
   const found = new Map(rows.map((row) => [row.id, row]));
-  return new Map(itemIds.map((id): [string, IneligibleReason[]] => {
-    const row = found.get(id);
-    if (!row) return [id, ['not_found']];
-    const blockers = destructionBlockers({ status: row.status, evidenceHold: row.evidence_hold, openTrace: row.open_trace });
-    // Another agency's item: that it is not ours is all the caller learns (not its custody or holds).
-    return [id, row.agency_id === agencyId ? blockers : ['other_agency']];
-  }));
+  return new Map(
+    itemIds.map((id): [string, IneligibleReason[]] => {
+      const row = found.get(id);
+      if (!row) return [id, ['not_found']];
+      const blockers = destructionBlockers({
+        status: row.status,
+        evidenceHold: row.evidence_hold,
+        openTrace: row.open_trace,
+      });
+      // Another agency's item: that it is not ours is all the caller learns (not its custody or holds).
+      return [id, row.agency_id === agencyId ? blockers : ['other_agency']];
+    }),
+  );
 }
 
 export async function insertDestruction(db: Queryable, row: Record<string, unknown>): Promise<string> {
@@ -69,7 +125,11 @@ export async function insertDestruction(db: Queryable, row: Record<string, unkno
 }
 
 /** Moves items between statuses for one event in one statement; returns how many moved. */
-export async function moveItems(db: Queryable, where: { ids?: string[]; destructionId?: string; from: string }, set: { status: string; destruction_id?: string | null }) {
+export async function moveItems(
+  db: Queryable,
+  where: { ids?: string[]; destructionId?: string; from: string },
+  set: { status: string; destruction_id?: string | null },
+) {
   const query = db('stockpile_items').where('status', where.from);
   if (where.ids) query.whereIn('id', where.ids);
   if (where.destructionId) query.where('destruction_id', where.destructionId);
@@ -77,30 +137,62 @@ export async function moveItems(db: Queryable, where: { ids?: string[]; destruct
 }
 
 /** Changes the event if it is still in one of `statuses` at `version` (its version goes up, as with every change); false when not. */
-export async function updateDestructionWhileStatus(db: Queryable, id: string, statuses: readonly string[], version: number, set: Record<string, unknown> = {}) {
-  return (await db('destruction_events').where({ id, version }).whereIn('status', [...statuses]).update({ ...set, updated_at: db.fn.now() })) === 1;
+export async function updateDestructionWhileStatus(
+  db: Queryable,
+  id: string,
+  statuses: readonly string[],
+  version: number,
+  set: Record<string, unknown> = {},
+) {
+  return (
+    (await db('destruction_events')
+      .where({ id, version })
+      .whereIn('status', [...statuses])
+      .update({ ...set, updated_at: db.fn.now() })) === 1
+  );
 }
 
 /** The event's items with their weapons and, in scope, their traces: the link from destruction back to tracing. */
 export async function itemsOf(db: Queryable, scope: Scope, destructionId: string): Promise<DestructionDetail['items']> {
-  const rows = await db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id')
-    .where('s.destruction_id', destructionId).orderBy('s.reference')
+  const rows = await db('stockpile_items as s')
+    .join('weapons as w', 'w.id', 's.weapon_id')
+    .where('s.destruction_id', destructionId)
+    .orderBy('s.reference')
     .select('s.id as item_id', 's.reference as item_reference', 's.status as item_status', 'w.*');
   const traces = await scopedFrom(db, 'traces as t', 't.agency_id', scope)
-    .whereIn('t.weapon_id', rows.map((r: { id: string }) => r.id))
+    .whereIn(
+      't.weapon_id',
+      rows.map((r: { id: string }) => r.id),
+    )
     .select('t.id', 't.reference', 't.status', 't.weapon_id', 't.outcome');
   const byWeapon = new Map<string, { id: string; reference: string; status: string; outcome: string | null }[]>();
-  for (const t of traces) byWeapon.set(t.weapon_id, [...(byWeapon.get(t.weapon_id) ?? []), { id: t.id, reference: t.reference, status: t.status, outcome: t.outcome }]);
-  return rows.map((row: Parameters<typeof toWeapon>[0] & { item_id: string; item_reference: string; item_status: string }) => ({
-    itemId: row.item_id, reference: row.item_reference, status: row.item_status, weapon: toWeapon(row), traces: byWeapon.get(row.id) ?? [],
-  }));
+  for (const t of traces)
+    byWeapon.set(t.weapon_id, [
+      ...(byWeapon.get(t.weapon_id) ?? []),
+      { id: t.id, reference: t.reference, status: t.status, outcome: t.outcome },
+    ]);
+  return rows.map(
+    (row: Parameters<typeof toWeapon>[0] & { item_id: string; item_reference: string; item_status: string }) => ({
+      itemId: row.item_id,
+      reference: row.item_reference,
+      status: row.item_status,
+      weapon: toWeapon(row),
+      traces: byWeapon.get(row.id) ?? [],
+    }),
+  );
 }
 
 /** Who signs a certificate: the agency, and the people who completed and verified the destruction. */
 export async function certificateParties(db: Queryable, agencyId: string, userIds: string[]) {
   const [agency, people] = await Promise.all([
-    db('agencies').where({ id: agencyId }).first('name', 'code', 'country') as Promise<{ name: string; code: string; country: string }>,
-    db('users').whereIn('id', userIds).select('id', 'name', 'role') as Promise<{ id: string; name: string; role: string }[]>,
+    db('agencies').where({ id: agencyId }).first('name', 'code', 'country') as Promise<{
+      name: string;
+      code: string;
+      country: string;
+    }>,
+    db('users').whereIn('id', userIds).select('id', 'name', 'role') as Promise<
+      { id: string; name: string; role: string }[]
+    >,
   ]);
   return { agency, people };
 }

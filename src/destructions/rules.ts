@@ -4,4 +4,6 @@ import type { DestructionComplete } from './schemas.ts';
 
 /** The completion rule no JSON Schema expresses: a destruction is recorded after the fact. */
 export const completionRuleErrors = (body: DestructionComplete, clock: Clock): FieldError[] =>
-  Date.parse(body.performedAt) > clock.now().getTime() ? [{ path: '/performedAt', message: 'must not be in the future' }] : [];
+  Date.parse(body.performedAt) > clock.now().getTime()
+    ? [{ path: '/performedAt', message: 'must not be in the future' }]
+    : [];

@@ -1,5 +1,15 @@
 import Type, { type Static } from 'typebox';
-import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, TimestampInput, Uuid } from '../shared/schemas.ts';
+import {
+  component,
+  DateInput,
+  DateOnly,
+  Nullable,
+  PageQuery,
+  Text,
+  Timestamp,
+  TimestampInput,
+  Uuid,
+} from '../shared/schemas.ts';
 import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
@@ -7,7 +17,10 @@ export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning
 export const Method = Type.Enum(METHODS);
 export const DESTRUCTION_STATUSES = ['planned', 'completed', 'verified'] as const;
 export const DestructionStatus = Type.Enum(DESTRUCTION_STATUSES);
-export const Witness = Type.Object({ name: Text(200), organization: Text(200) }, { ...component('Witness'), additionalProperties: false });
+export const Witness = Type.Object(
+  { name: Text(200), organization: Text(200) },
+  { ...component('Witness'), additionalProperties: false },
+);
 
 export const DestructionCreate = Type.Object(
   {
@@ -29,49 +42,69 @@ export const DestructionComplete = Type.Object(
   { ...component('DestructionComplete'), additionalProperties: false },
 );
 
-export const DestructionVerify = Type.Object({ notes: Type.Optional(Text(4000)) }, { ...component('DestructionVerify'), additionalProperties: false });
+export const DestructionVerify = Type.Object(
+  { notes: Type.Optional(Text(4000)) },
+  { ...component('DestructionVerify'), additionalProperties: false },
+);
 
-export const DestructionQuery = Type.Object({ status: Type.Optional(DestructionStatus), ...PageQuery }, { additionalProperties: false });
+export const DestructionQuery = Type.Object(
+  { status: Type.Optional(DestructionStatus), ...PageQuery },
+  { additionalProperties: false },
+);
 
 export const IneligibleReason = Type.Enum(['not_found', 'other_agency', ...DESTRUCTION_BLOCKERS]);
 
-export const Destruction = Type.Object({
-  id: Uuid,
-  reference: Type.String({ example: 'DE-2026-0007' }),
-  agencyId: Uuid,
-  status: DestructionStatus,
-  plannedFor: DateOnly,
-  method: Method,
-  location: Type.String(),
-  itemCount: Type.Integer({ minimum: 0 }),
-  performedAt: Nullable(Timestamp),
-  witnesses: Nullable(Type.Array(Type.Object({ name: Type.String(), organization: Type.String() }))),
-  certificateNumber: Nullable(Type.String()),
-  notes: Nullable(Type.String()),
-  completedBy: Nullable(Uuid),
-  completedAt: Nullable(Timestamp),
-  verifiedBy: Nullable(Uuid),
-  verifiedAt: Nullable(Timestamp),
-  verificationNotes: Nullable(Type.String()),
-  createdBy: Uuid,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-}, component('Destruction', { versioned: true }));
+export const Destruction = Type.Object(
+  {
+    id: Uuid,
+    reference: Type.String({ example: 'DE-2026-0007' }),
+    agencyId: Uuid,
+    status: DestructionStatus,
+    plannedFor: DateOnly,
+    method: Method,
+    location: Type.String(),
+    itemCount: Type.Integer({ minimum: 0 }),
+    performedAt: Nullable(Timestamp),
+    witnesses: Nullable(Type.Array(Type.Object({ name: Type.String(), organization: Type.String() }))),
+    certificateNumber: Nullable(Type.String()),
+    notes: Nullable(Type.String()),
+    completedBy: Nullable(Uuid),
+    completedAt: Nullable(Timestamp),
+    verifiedBy: Nullable(Uuid),
+    verifiedAt: Nullable(Timestamp),
+    verificationNotes: Nullable(Type.String()),
+    createdBy: Uuid,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  component('Destruction', { versioned: true }),
+);
 
-export const DestructionItem = Type.Object({
-  itemId: Uuid,
-  reference: Type.String(),
-  status: Type.String(),
-  weapon: Weapon,
-  traces: Type.Array(Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) })),
-}, component('DestructionItem'));
-const Person = Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { ...component('DestructionPerson'), additionalProperties: false });
-export const DestructionDetail = Type.Object({
-  ...Destruction.properties,
-  completedByUser: Type.Union([Person, Type.Null()], { description: 'Who completed it' }),
-  verifiedByUser: Type.Union([Person, Type.Null()], { description: 'Who verified it' }),
-  items: Type.Array(DestructionItem),
-}, component('DestructionDetail', { versioned: true }));
+export const DestructionItem = Type.Object(
+  {
+    itemId: Uuid,
+    reference: Type.String(),
+    status: Type.String(),
+    weapon: Weapon,
+    traces: Type.Array(
+      Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) }),
+    ),
+  },
+  component('DestructionItem'),
+);
+const Person = Type.Object(
+  { id: Uuid, name: Type.String(), role: Type.String() },
+  { ...component('DestructionPerson'), additionalProperties: false },
+);
+export const DestructionDetail = Type.Object(
+  {
+    ...Destruction.properties,
+    completedByUser: Type.Union([Person, Type.Null()], { description: 'Who completed it' }),
+    verifiedByUser: Type.Union([Person, Type.Null()], { description: 'Who verified it' }),
+    items: Type.Array(DestructionItem),
+  },
+  component('DestructionDetail', { versioned: true }),
+);
 
 export type DestructionCreate = Static<typeof DestructionCreate>;
 export type DestructionComplete = Static<typeof DestructionComplete>;

@@ -5,9 +5,19 @@ import { DESTRUCTION_STATUSES } from './schemas.ts';
 export const DESTRUCTION_LIFECYCLE = lifecycle({
   states: DESTRUCTION_STATUSES,
   steps: {
-    plan: { from: [null], to: 'planned', by: ['stockpile_manager'], guard: 'every item eligible (in custody, no hold, no open trace, no active report or open critical alert)' },
+    plan: {
+      from: [null],
+      to: 'planned',
+      by: ['stockpile_manager'],
+      guard: 'every item eligible (in custody, no hold, no open trace, no active report or open critical alert)',
+    },
     remove_item: { from: ['planned'], to: 'planned', by: ['stockpile_manager'] },
     complete: { from: ['planned'], to: 'completed', by: ['stockpile_manager'], guard: 'at least two witnesses' },
-    verify: { from: ['completed'], to: 'verified', by: ['stockpile_manager', 'advisor'], guard: 'not the person who completed it' },
+    verify: {
+      from: ['completed'],
+      to: 'verified',
+      by: ['stockpile_manager', 'advisor'],
+      guard: 'not the person who completed it',
+    },
   },
 });

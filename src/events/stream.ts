@@ -8,7 +8,15 @@ import { IDENTITY_CHANNEL } from '../identity/token-cache.ts';
 import { throttledWarn } from '../logger.ts';
 import { readScope, seesDestructions, seesIntelligence, type Actor } from '../shared/actor.ts';
 import { Problem } from '../shared/problem.ts';
-import { eventExists, eventsAfter, eventsBetween, eventsCommittedAfter, latestEventId, toEvent, type EventRow } from './repository.ts';
+import {
+  eventExists,
+  eventsAfter,
+  eventsBetween,
+  eventsCommittedAfter,
+  latestEventId,
+  toEvent,
+  type EventRow,
+} from './repository.ts';
 
 export const EVENTS_CHANNEL = 'rastreo_events';
 const HEARTBEAT_MS = 15_000;
@@ -37,9 +45,11 @@ interface Listener {
 
 /** Whether the caller may read this event now: its scope, and the kinds of record its role reads. */
 const sees = (actor: Actor, row: EventRow) =>
-  concernsScope(readScope(actor), row.agency_ids, row.regions)
-  && (seesIntelligence(actor) || row.type !== 'alert.created' || (row.data as { kind?: string }).kind !== 'trafficking_indicator')
-  && (seesDestructions(actor) || !row.type.startsWith('destruction.'));
+  concernsScope(readScope(actor), row.agency_ids, row.regions) &&
+  (seesIntelligence(actor) ||
+    row.type !== 'alert.created' ||
+    (row.data as { kind?: string }).kind !== 'trafficking_indicator') &&
+  (seesDestructions(actor) || !row.type.startsWith('destruction.'));
 
 /** A change of who the caller is that changes what it may read: the stream ends (the client reconnects, and is asked again). */
 const rightsChanged = (was: Actor, now: Actor | undefined) =>
@@ -64,7 +74,11 @@ export class EventStreams {
   private closing = false;
   private readonly warn: ReturnType<typeof throttledWarn>;
 
-  constructor(private readonly db: Db, logger: Logger, private readonly onCount?: (open: number) => void) {
+  constructor(
+    private readonly db: Db,
+    logger: Logger,
+    private readonly onCount?: (open: number) => void,
+  ) {
     this.warn = throttledWarn(logger);
   }
 
@@ -73,10 +87,19 @@ export class EventStreams {
       const [lo, hi] = payload.split(',');
       if (lo && hi) this.read(() => eventsBetween(this.db, lo, hi));
     });
-    notifications.on(IDENTITY_CHANNEL, () => this.queue(async () => { await this.recheck(); }));
+    notifications.on(IDENTITY_CHANNEL, () =>
+      this.queue(async () => {
+        await this.recheck();
+      }),
+    );
     // Notifications sent while the listener was reconnecting were missed: read what came after the last one seen.
     notifications.onLost(() => this.read(() => eventsAfter(this.db, this.lastId, REPLAY_LIMIT)));
-    void latestEventId(this.db).then((id) => { if (this.lastId === '0') this.lastId = id; }, () => undefined);
+    void latestEventId(this.db).then(
+      (id) => {
+        if (this.lastId === '0') this.lastId = id;
+      },
+      () => undefined,
+    );
   }
 
   get open(): number {
@@ -89,15 +112,36 @@ export class EventStreams {
    * events.
    */
   async serve(res: Response, actor: Actor, tokenKey: string, lastEventId: string | undefined): Promise<void> {
-    if (this.closing) throw new Problem(503, 'unavailable', 'This server is shutting down; reconnect (to any server) with your Last-Event-ID.', {}, { 'Retry-After': String(RECONNECT_MS / 1000) });
+    if (this.closing)
+      throw new Problem(
+        503,
+        'unavailable',
+        'This server is shutting down; reconnect (to any server) with your Last-Event-ID.',
+        {},
+        { 'Retry-After': String(RECONNECT_MS / 1000) },
+      );
     if ([...this.listeners].filter((l) => l.actor.id === actor.id).length >= MAX_STREAMS_PER_USER) {
-      throw new Problem(429, 'rate-limited', `At most ${MAX_STREAMS_PER_USER} live streams may be open per user; close one first.`, {}, { 'Retry-After': String(RECONNECT_MS / 1000) });
+      throw new Problem(
+        429,
+        'rate-limited',
+        `At most ${MAX_STREAMS_PER_USER} live streams may be open per user; close one first.`,
+        {},
+        { 'Retry-After': String(RECONNECT_MS / 1000) },
+      );
     }
     if (lastEventId && !(await eventExists(this.db, lastEventId))) {
-      throw new Problem(400, 'validation', 'Last-Event-ID names no stored event (events are kept for a limited time): reconnect without it.',
-        { errors: [{ path: '/header/Last-Event-ID', message: 'is not the id of a stored event' }] });
+      throw new Problem(
+        400,
+        'validation',
+        'Last-Event-ID names no stored event (events are kept for a limited time): reconnect without it.',
+        { errors: [{ path: '/header/Last-Event-ID', message: 'is not the id of a stored event' }] },
+      );
     }
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     res.write(`retry: ${RECONNECT_MS}\n: connected\n\n`);
     const listener: Listener = { res, tokenKey, actor, ...(lastEventId ? { pending: [] } : {}) };
@@ -109,10 +153,13 @@ export class EventStreams {
       if (sees(listener.actor, row)) res.write(frame(row));
       listener.replayed.add(row.id);
     }
-    for (const row of listener.pending ?? []) if (!listener.replayed.has(row.id) && sees(listener.actor, row)) res.write(frame(row));
+    for (const row of listener.pending ?? [])
+      if (!listener.replayed.has(row.id) && sees(listener.actor, row)) res.write(frame(row));
     delete listener.pending;
     // A late NOTIFY comes within moments; the ids are not kept for the stream's whole life.
-    setTimeout(() => { delete listener.replayed; }, 60_000).unref();
+    setTimeout(() => {
+      delete listener.replayed;
+    }, 60_000).unref();
   }
 
   /** Ends every stream and refuses new ones (shutdown): clients reconnect elsewhere with their Last-Event-ID. */
@@ -131,7 +178,13 @@ export class EventStreams {
       for (const l of this.listeners) l.res.write(': keep-alive\n\n');
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
-    this.recheckTimer = setInterval(() => this.queue(async () => { await this.recheck(); }), RECHECK_MS);
+    this.recheckTimer = setInterval(
+      () =>
+        this.queue(async () => {
+          await this.recheck();
+        }),
+      RECHECK_MS,
+    );
     this.recheckTimer.unref();
   }
 
@@ -151,7 +204,10 @@ export class EventStreams {
   private async recheck(): Promise<void> {
     if (!this.listeners.size) return;
     const keys = [...new Set([...this.listeners].map((l) => l.tokenKey))];
-    const now = await actorsOfTokens(this.db, keys.map((key) => Buffer.from(key, 'base64')));
+    const now = await actorsOfTokens(
+      this.db,
+      keys.map((key) => Buffer.from(key, 'base64')),
+    );
     for (const listener of [...this.listeners]) {
       const actor = now.get(listener.tokenKey);
       if (rightsChanged(listener.actor, actor)) {
@@ -182,7 +238,11 @@ export class EventStreams {
 
   /** Reads and re-checks run one at a time, in order, so a delivery never passes a re-check that came before it. */
   private queue(work: () => Promise<void>): void {
-    this.reading = this.reading.then(work).catch((error: unknown) => this.warn({ err: error }, 'live streams could not read new events or re-check their callers'));
+    this.reading = this.reading
+      .then(work)
+      .catch((error: unknown) =>
+        this.warn({ err: error }, 'live streams could not read new events or re-check their callers'),
+      );
   }
 
   private remember(id: string): void {

@@ -2,7 +2,15 @@ import express, { type Request, type Response } from 'express';
 import type { Static, TSchema } from 'typebox';
 import type { Db, Queryable } from '../db/knex.ts';
 import type { RequestContext, Role } from '../shared/actor.ts';
-import { releaseClaim, replay, requestFingerprint, storeReply, withIdempotency, type IdempotencyClaim, type Reply } from './idempotency.ts';
+import {
+  releaseClaim,
+  replay,
+  requestFingerprint,
+  storeReply,
+  withIdempotency,
+  type IdempotencyClaim,
+  type Reply,
+} from './idempotency.ts';
 import { forbidden, invalidField, Problem } from '../shared/problem.ts';
 import { bodyValidator, queryValidator, type Validator } from './validation.ts';
 import { pathSegment } from '../shared/hostile-text.ts';
@@ -84,7 +92,10 @@ const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e]*)"$/;
 export function parseIfMatch(header: string | undefined): Precondition {
   if (header === undefined || header.trim() === '*') return undefined;
   const versions: number[] = [];
-  for (const tag of header.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const tag of header
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = ENTITY_TAG.exec(tag);
     if (!match) throw invalidField('/header/If-Match', 'must be * or a list of entity tags such as "3"');
     if (!match[1] && /^[1-9]\d{0,9}$/.test(match[2]!)) versions.push(Number(match[2]));
@@ -100,7 +111,10 @@ export class Api {
   readonly router = express.Router();
   private readonly methods = new Map<string, Method[]>();
 
-  constructor(private readonly db: Db, private readonly authenticate: Authenticate) {}
+  constructor(
+    private readonly db: Db,
+    private readonly authenticate: Authenticate,
+  ) {}
 
   add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): void {
     this.routes.push(spec);
@@ -120,7 +134,8 @@ export class Api {
       } catch (error) {
         if (ctx && error instanceof Problem && (error.slug === 'forbidden' || error.slug === 'not-found')) {
           await audit(this.db, ctx, {
-            action: 'access.refused', outcome: 'denied',
+            action: 'access.refused',
+            outcome: 'denied',
             details: { status: error.status, method: req.method, path: req.originalUrl.split('?')[0] },
           });
         }
@@ -136,18 +151,30 @@ export class Api {
   finish(): void {
     for (const [path, methods] of this.methods) {
       const allowed = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS']
-        .filter((m) => m === 'OPTIONS' || methods.includes((m === 'HEAD' ? 'get' : m.toLowerCase()) as Method)).join(', ');
+        .filter((m) => m === 'OPTIONS' || methods.includes((m === 'HEAD' ? 'get' : m.toLowerCase()) as Method))
+        .join(', ');
       this.router.all(path, (req: Request, res: Response) => {
         if (req.method === 'OPTIONS') {
           res.set('Allow', allowed).status(204).end();
           return;
         }
-        throw new Problem(405, 'method-not-allowed', `${req.method} is not supported here; this path supports ${allowed}.`, {}, { Allow: allowed });
+        throw new Problem(
+          405,
+          'method-not-allowed',
+          `${req.method} is not supported here; this path supports ${allowed}.`,
+          {},
+          { Allow: allowed },
+        );
       });
     }
   }
 
-  private inStatement(spec: AnyRoute, ctx: RequestContext, claim: IdempotencyClaim, handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>) {
+  private inStatement(
+    spec: AnyRoute,
+    ctx: RequestContext,
+    claim: IdempotencyClaim,
+    handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>,
+  ) {
     return inStatementIdempotency(this.db, spec, ctx, claim, handle);
   }
 
@@ -162,7 +189,8 @@ export class Api {
     check.validateParams?.(params);
     const query = { ...(req.query as Record<string, unknown>) };
     if (check.validateQuery) check.validateQuery(query);
-    else if (Object.keys(query).length) throw invalidField(`/query/${pathSegment(Object.keys(query)[0]!)}`, 'is not a known parameter');
+    else if (Object.keys(query).length)
+      throw invalidField(`/query/${pathSegment(Object.keys(query)[0]!)}`, 'is not a known parameter');
     const body = spec.body ? readBody(req, spec.rawBodyTypes) : undefined;
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 
@@ -173,18 +201,32 @@ export class Api {
       return;
     }
     const run = async (db: Queryable, claim?: IdempotencyClaim) => {
-      const reply = await spec.handler({ body, query, params, ctx: ctx as RequestContext, db, req, res, claim, precondition });
+      const reply = await spec.handler({
+        body,
+        query,
+        params,
+        ctx: ctx as RequestContext,
+        db,
+        req,
+        res,
+        claim,
+        precondition,
+      });
       if (!reply) throw new Error(`${spec.method} ${spec.path} answered nothing`);
       return reply;
     };
     const key = req.get('idempotency-key');
     let reply: Reply;
     if (spec.idempotent && key !== undefined && ctx) {
-      if (!IDEMPOTENCY_KEY.test(key)) throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
+      if (!IDEMPOTENCY_KEY.test(key))
+        throw invalidField('/header/Idempotency-Key', 'must be 1–255 visible ASCII characters');
       const fingerprint = requestFingerprint(spec.method, req.originalUrl, body);
-      const result = spec.idempotent === 'in-statement'
-        ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) => spec.handler({ body, query, params, ctx, db: this.db, req, res, claim, precondition }))
-        : await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
+      const result =
+        spec.idempotent === 'in-statement'
+          ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) =>
+              spec.handler({ body, query, params, ctx, db: this.db, req, res, claim, precondition }),
+            )
+          : await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
       reply = result;
     } else {
@@ -194,7 +236,8 @@ export class Api {
     if (reply.headers) res.set(reply.headers);
     const version = versionOf(reply.body);
     if (version !== undefined) res.set('ETag', `"${version}"`);
-    if (reply.status === 201 && spec.location && reply.body) res.set('Location', `${req.baseUrl}${spec.location(reply.body as never, params)}`);
+    if (reply.status === 201 && spec.location && reply.body)
+      res.set('Location', `${req.baseUrl}${spec.location(reply.body as never, params)}`);
     if (reply.body === undefined) res.status(reply.status).end();
     else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
     else res.status(reply.status).json(reply.body);
@@ -203,7 +246,11 @@ export class Api {
 
 /** Runs a handler that takes the key in its own statement; replays when the key was taken, stores the answer when not. */
 async function inStatementIdempotency(
-  db: Db, spec: AnyRoute, ctx: RequestContext, claim: IdempotencyClaim, handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>,
+  db: Db,
+  spec: AnyRoute,
+  ctx: RequestContext,
+  claim: IdempotencyClaim,
+  handle: (claim: IdempotencyClaim) => Promise<Reply | undefined>,
 ): Promise<Reply & { replayed: boolean }> {
   let reply: Reply | undefined;
   try {
@@ -221,7 +268,11 @@ function readBody(req: Request, rawTypes: string[] = []): unknown {
   if (rawTypes.length && req.is(rawTypes)) return typeof req.body === 'string' ? req.body : '';
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
   if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-    throw new Problem(415, 'unsupported-media-type', `Send the body as application/json${rawTypes.length ? ` or ${rawTypes.join(', ')}` : ''}.`);
+    throw new Problem(
+      415,
+      'unsupported-media-type',
+      `Send the body as application/json${rawTypes.length ? ` or ${rawTypes.join(', ')}` : ''}.`,
+    );
   }
   return req.body;
 }

@@ -8,4 +8,5 @@ export const requestIdOf = (req: Request) => String(req.id ?? '');
 export const bearerToken = (req: Request) => BEARER.exec(req.get('authorization') ?? '')?.[1];
 
 /** The rate limiter's verdict on this request (resolved at once when nothing counts). */
-export const admitted = (res: Response): Promise<void> => (res.locals.admitted as Promise<void> | undefined) ?? Promise.resolve();
+export const admitted = (res: Response): Promise<void> =>
+  (res.locals.admitted as Promise<void> | undefined) ?? Promise.resolve();

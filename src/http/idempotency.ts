@@ -12,7 +12,9 @@ export interface Reply {
 }
 
 export const requestFingerprint = (method: string, path: string, body: unknown) =>
-  createHash('sha256').update(`${method} ${path}\n${typeof body === 'string' ? body : JSON.stringify(body ?? null)}`).digest();
+  createHash('sha256')
+    .update(`${method} ${path}\n${typeof body === 'string' ? body : JSON.stringify(body ?? null)}`)
+    .digest();
 
 /**
  * Runs `create` at most once per (user, key) within 24 h. The key row is claimed first, inside the same transaction
@@ -56,14 +58,22 @@ export interface IdempotencyClaim {
 
 /** Stores the answer of a request whose creating statement took the key. */
 export async function storeReply(db: Queryable, claim: IdempotencyClaim, reply: Reply): Promise<void> {
-  await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key })
-    .update({ status_code: reply.status, response: JSON.stringify(reply.body ?? null), version: versionOf(reply.body) ?? null });
+  await db('idempotency_keys')
+    .where({ user_id: claim.userId, key: claim.key })
+    .update({
+      status_code: reply.status,
+      response: JSON.stringify(reply.body ?? null),
+      version: versionOf(reply.body) ?? null,
+    });
 }
 
 /** A stored answer as it was first given: its body, and the version (ETag) of the record it showed then. */
 function storedReply(stored: { status_code: number; response: unknown; version: number | null }): Reply {
   const body = stored.response;
-  return { status: stored.status_code, body: stored.version !== null && body !== null && typeof body === 'object' ? versioned(body, stored.version) : body };
+  return {
+    status: stored.status_code,
+    body: stored.version !== null && body !== null && typeof body === 'object' ? versioned(body, stored.version) : body,
+  };
 }
 
 /** A refused request leaves no claim behind: its retry runs again, as a rolled-back transaction would. */
@@ -77,7 +87,9 @@ export async function releaseClaim(db: Queryable, claim: IdempotencyClaim): Prom
  * is now, or 409 if there is none.
  */
 export async function replay(
-  db: Queryable, claim: IdempotencyClaim, render: (resourceId: string) => Promise<Reply | undefined>,
+  db: Queryable,
+  claim: IdempotencyClaim,
+  render: (resourceId: string) => Promise<Reply | undefined>,
 ): Promise<Reply & { replayed: true }> {
   const stored = await db('idempotency_keys').where({ user_id: claim.userId, key: claim.key }).first();
   if (!stored || !Buffer.from(stored.request_hash).equals(claim.fingerprint)) {
@@ -85,6 +97,10 @@ export async function replay(
   }
   if (stored.status_code !== null) return { ...storedReply(stored), replayed: true };
   const rendered = stored.resource_id ? await render(stored.resource_id) : undefined;
-  if (!rendered) throw conflict('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (!rendered)
+    throw conflict(
+      'idempotency-key-in-flight',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+    );
   return { ...rendered, replayed: true };
 }

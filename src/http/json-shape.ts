@@ -17,27 +17,34 @@ export function jsonShapeProblem(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
-    if (c === 0x22) { // "
+    if (c === 0x22) {
+      // "
       inString = true;
       inScalar = false;
       values++;
-    } else if (c === 0x5b || c === 0x7b) { // [ {
+    } else if (c === 0x5b || c === 0x7b) {
+      // [ {
       inScalar = false;
       if (++containers > MAX_JSON_VALUES) return `has more than ${MAX_JSON_VALUES} objects and arrays`;
       if (++depth > MAX_JSON_DEPTH) return `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    } else if (c === 0x5d || c === 0x7d) { // ] }
+    } else if (c === 0x5d || c === 0x7d) {
+      // ] }
       inScalar = false;
       depth--;
-    } else if (c === 0x3a) { // the string before a colon was a key, not a value
+    } else if (c === 0x3a) {
+      // the string before a colon was a key, not a value
       inScalar = false;
       values--;
-    } else if (c === 0x2c || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) { // , : white space
+    } else if (c === 0x2c || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      // , : white space
       inScalar = false;
-    } else if (!inScalar) { // the first character of a number, true, false or null
+    } else if (!inScalar) {
+      // the first character of a number, true, false or null
       inScalar = true;
       values++;
     }

@@ -1,32 +1,71 @@
 /** The parts of the OpenAPI document that no API route declares: shared headers, parameters and the root operations. */
 
-const header = (description: string, schema: Record<string, unknown> = { type: 'string' }, example?: string) =>
-  ({ description, schema, ...(example ? { example } : {}) });
+const header = (description: string, schema: Record<string, unknown> = { type: 'string' }, example?: string) => ({
+  description,
+  schema,
+  ...(example ? { example } : {}),
+});
 
 export const HEADERS = {
-  'X-Request-Id': header('The request id: the caller’s own when it is sane, or a new one. Quote it when reporting a problem.', { type: 'string' }, '6f1c0c1e-2b7a-4d55-9c1e-0a3f5e2d7b10'),
-  'Cache-Control': header('Always `no-store`: answers may carry tokens or personal data.', { type: 'string', const: 'no-store' }),
-  RateLimit: header('Requests left in the current window and seconds until it resets (IETF draft 8), when rate limiting is on.', { type: 'string' }, '"default";r=1187;t=42'),
-  'RateLimit-Policy': header('The limit and window of the caller’s policy (per token, or per IP address when not signed in).', { type: 'string' }, '"default";q=1200;w=60'),
+  'X-Request-Id': header(
+    'The request id: the caller’s own when it is sane, or a new one. Quote it when reporting a problem.',
+    { type: 'string' },
+    '6f1c0c1e-2b7a-4d55-9c1e-0a3f5e2d7b10',
+  ),
+  'Cache-Control': header('Always `no-store`: answers may carry tokens or personal data.', {
+    type: 'string',
+    const: 'no-store',
+  }),
+  RateLimit: header(
+    'Requests left in the current window and seconds until it resets (IETF draft 8), when rate limiting is on.',
+    { type: 'string' },
+    '"default";r=1187;t=42',
+  ),
+  'RateLimit-Policy': header(
+    'The limit and window of the caller’s policy (per token, or per IP address when not signed in).',
+    { type: 'string' },
+    '"default";q=1200;w=60',
+  ),
   'Retry-After': header('Seconds to wait before trying again.', { type: 'integer', minimum: 0 }, '42'),
-  Location: header('The path of the created resource.', { type: 'string' }, '/api/v1/traces/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48'),
-  ETag: header('Strong entity tag: the record’s version. Send it back in `If-Match`.', { type: 'string', pattern: '^"[0-9]+"$' }, '"3"'),
-  'Idempotent-Replayed': header('`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.', { type: 'string', const: 'true' }),
+  Location: header(
+    'The path of the created resource.',
+    { type: 'string' },
+    '/api/v1/traces/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48',
+  ),
+  ETag: header(
+    'Strong entity tag: the record’s version. Send it back in `If-Match`.',
+    { type: 'string', pattern: '^"[0-9]+"$' },
+    '"3"',
+  ),
+  'Idempotent-Replayed': header(
+    '`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.',
+    { type: 'string', const: 'true' },
+  ),
   'WWW-Authenticate': header('The authentication scheme to use.', { type: 'string' }, 'Bearer'),
   Vary: header('The representation depends on `Accept` (JSON or CSV).', { type: 'string' }, 'Accept'),
-  'Content-Disposition': header('Names the file for a download.', { type: 'string' }, 'attachment; filename="rastreo-traces-by-status-2026-11-30.csv"'),
+  'Content-Disposition': header(
+    'Names the file for a download.',
+    { type: 'string' },
+    'attachment; filename="rastreo-traces-by-status-2026-11-30.csv"',
+  ),
 };
 
 export const PARAMETERS = {
   IdempotencyKey: {
-    name: 'Idempotency-Key', in: 'header', required: false,
-    description: 'Same key + same user + same body within 24 h replays the first answer (with `Idempotent-Replayed: true`); a different body gets 409.',
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Same key + same user + same body within 24 h replays the first answer (with `Idempotent-Replayed: true`); a different body gets 409.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
     example: 'b7e0c6f2-1d2a-4f0e-9a8b-5c3d2e1f0a9b',
   },
   IfMatch: {
-    name: 'If-Match', in: 'header', required: false,
-    description: 'The `ETag` you read. If the record changed since, nothing is changed and the answer is 412. `*` sets no condition; ' +
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      'The `ETag` you read. If the record changed since, nothing is changed and the answer is 412. `*` sets no condition; ' +
       'weak tags (`W/"3"`) never match; a header that is not a list of entity tags is a 400.',
     schema: { type: 'string' },
     example: '"3"',
@@ -38,7 +77,11 @@ const plain = (description: string, schema: Record<string, unknown>, example: un
   content: { 'application/json': { schema, example } },
 });
 
-const Checks = { type: 'object', additionalProperties: { type: 'string' }, description: '`ok`, or `failing: <reason>` per dependency' };
+const Checks = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description: '`ok`, or `failing: <reason>` per dependency',
+};
 
 /** Express answers a request it cannot read (a malformed URL, say) with a 4xx before any handler runs. */
 const UNREADABLE = { '4XX': { description: 'The request could not be read as sent' } };
@@ -46,28 +89,62 @@ const UNREADABLE = { '4XX': { description: 'The request could not be read as sen
 export const ROOT_PATHS = {
   '/healthz': {
     get: {
-      operationId: 'getHealthz', summary: 'Liveness: the process answers', tags: ['operations'], security: [],
-      responses: { ...UNREADABLE, 200: plain('Alive', { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }, { status: 'ok' }) },
+      operationId: 'getHealthz',
+      summary: 'Liveness: the process answers',
+      tags: ['operations'],
+      security: [],
+      responses: {
+        ...UNREADABLE,
+        200: plain(
+          'Alive',
+          { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } },
+          { status: 'ok' },
+        ),
+      },
     },
   },
   '/readyz': {
     get: {
-      operationId: 'getReadyz', summary: 'Readiness: PostgreSQL, Redis and the schema are usable, and the process is not shutting down',
-      tags: ['operations'], security: [],
+      operationId: 'getReadyz',
+      summary: 'Readiness: PostgreSQL, Redis and the schema are usable, and the process is not shutting down',
+      tags: ['operations'],
+      security: [],
       responses: {
         ...UNREADABLE,
-        200: plain('Ready', { type: 'object', required: ['status', 'checks'], properties: { status: { const: 'ready' }, checks: Checks } },
-          { status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } }),
+        200: plain(
+          'Ready',
+          {
+            type: 'object',
+            required: ['status', 'checks'],
+            properties: { status: { const: 'ready' }, checks: Checks },
+          },
+          { status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } },
+        ),
         503: {
           description: 'Not ready; `checks` names what is failing',
           headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
           content: {
             'application/problem+json': {
               schema: {
-                type: 'object', required: ['type', 'title', 'status', 'detail', 'checks'],
-                properties: { type: { const: '/problems/not-ready' }, title: { type: 'string' }, status: { const: 503 }, detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' }, checks: Checks },
+                type: 'object',
+                required: ['type', 'title', 'status', 'detail', 'checks'],
+                properties: {
+                  type: { const: '/problems/not-ready' },
+                  title: { type: 'string' },
+                  status: { const: 503 },
+                  detail: { type: 'string' },
+                  instance: { type: 'string' },
+                  requestId: { type: 'string' },
+                  checks: Checks,
+                },
               },
-              example: { type: '/problems/not-ready', title: 'Service Unavailable', status: 503, detail: 'Not ready: redis.', checks: { postgres: 'ok', redis: 'failing: connect ECONNREFUSED', migrations: 'ok' } },
+              example: {
+                type: '/problems/not-ready',
+                title: 'Service Unavailable',
+                status: 503,
+                detail: 'Not ready: redis.',
+                checks: { postgres: 'ok', redis: 'failing: connect ECONNREFUSED', migrations: 'ok' },
+              },
             },
           },
         },
@@ -76,19 +153,31 @@ export const ROOT_PATHS = {
   },
   '/metrics': {
     get: {
-      operationId: 'getMetrics', summary: 'Prometheus metrics of this API process', tags: ['operations'], security: [],
+      operationId: 'getMetrics',
+      summary: 'Prometheus metrics of this API process',
+      tags: ['operations'],
+      security: [],
       responses: {
         ...UNREADABLE,
         200: {
           description: 'Prometheus text exposition format',
-          content: { 'text/plain': { schema: { type: 'string' }, example: '# TYPE rastreo_traces_finished_total counter\nrastreo_traces_finished_total{status="completed",outcome="purchaser_identified"} 12\n' } },
+          content: {
+            'text/plain': {
+              schema: { type: 'string' },
+              example:
+                '# TYPE rastreo_traces_finished_total counter\nrastreo_traces_finished_total{status="completed",outcome="purchaser_identified"} 12\n',
+            },
+          },
         },
       },
     },
   },
   '/openapi.json': {
     get: {
-      operationId: 'getOpenapi', summary: 'This document', tags: ['operations'], security: [],
+      operationId: 'getOpenapi',
+      summary: 'This document',
+      tags: ['operations'],
+      security: [],
       responses: { ...UNREADABLE, 200: plain('OpenAPI 3.1', { type: 'object' }, { openapi: '3.1.0' }) },
     },
   },

@@ -5,7 +5,8 @@ import { ProblemSchema } from '../shared/schemas.ts';
 import { HEADERS, PARAMETERS, ROOT_PATHS } from './openapi-operations.ts';
 
 const PROBLEM_RESPONSES: Record<number, string> = {
-  400: 'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
+  400:
+    'The body, query or a header fails its schema or a field rule; `errors` lists every failing field as a JSON Pointer ' +
     '(`/query/<name>` for a query parameter, `/header/<name>` for a header). Text containing U+0000 or an unpaired UTF-16 ' +
     'surrogate, text that is blank once trimmed of white space and format characters, dates before 1900-01-01, and a JSON ' +
     'body nested deeper than 32 levels or with more than 10,000 values (or 10,000 objects and arrays) are refused here too',
@@ -42,7 +43,13 @@ function parameters(route: AnyRoute) {
   const query = route.query as { properties?: Record<string, TSchema>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(query?.properties ?? {})) {
     const { description } = schema as { description?: string };
-    result.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema, ...(description ? { description } : {}) });
+    result.push({
+      name,
+      in: 'query',
+      required: query?.required?.includes(name) ?? false,
+      schema,
+      ...(description ? { description } : {}),
+    });
   }
   if (route.idempotent) result.push(ref('parameters', 'IdempotencyKey'));
   if (route.conditional) result.push(ref('parameters', 'IfMatch'));
@@ -59,7 +66,11 @@ function success(route: AnyRoute, status: number, spec: ResponseSpec) {
     ...(spec.schema ? [[spec.contentType ?? 'application/json', mediaType(spec.schema, spec.contentType)]] : []),
     ...Object.entries(spec.alternatives ?? {}).map(([type, alternative]) => [type, { schema: alternative }]),
   ]);
-  return { description: spec.description, headers: headers(...names), ...(Object.keys(content).length ? { content } : {}) };
+  return {
+    description: spec.description,
+    headers: headers(...names),
+    ...(Object.keys(content).length ? { content } : {}),
+  };
 }
 
 /** A JSON body with a whole example drawn from its schema; other media types as they are. */
@@ -69,14 +80,17 @@ function mediaType(schema: TSchema, contentType = 'application/json', given?: un
 }
 
 function operationId(route: AnyRoute) {
-  const words = openApiPath(route.path).replace(/[{}]/g, '').split('/')
+  const words = openApiPath(route.path)
+    .replace(/[{}]/g, '')
+    .split('/')
     .map((s) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()));
   return `${route.method}${words.join('')}`;
 }
 
 function operation(route: AnyRoute, path: string) {
   const responses: Record<string, unknown> = {};
-  for (const [status, spec] of Object.entries(route.responses)) responses[status] = success(route, Number(status), spec);
+  for (const [status, spec] of Object.entries(route.responses))
+    responses[status] = success(route, Number(status), spec);
   const codes = [400, 401, 403, 404, 409, 412, 413, 415, 429].filter((code) => {
     if (route.roles === 'public') return code === 400 || code === 429 || (code === 401 && path.endsWith('/sessions'));
     if (code === 403) return Array.isArray(route.roles);
@@ -88,7 +102,10 @@ function operation(route: AnyRoute, path: string) {
   });
   const extra: Record<number, string[]> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 429: ['Retry-After'] };
   for (const code of codes) responses[code] ??= problem(PROBLEM_RESPONSES[code]!, ...(extra[code] ?? []));
-  responses.default = problem('Unexpected error (never carries a stack trace or SQL); 503 with `Retry-After` while PostgreSQL or Redis is away', 'Retry-After');
+  responses.default = problem(
+    'Unexpected error (never carries a stack trace or SQL); 503 with `Retry-After` while PostgreSQL or Redis is away',
+    'Retry-After',
+  );
   return {
     operationId: operationId(route),
     summary: route.summary,
@@ -123,7 +140,11 @@ export function documented<T>(value: T): T {
   const out = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, documented(item)]));
   if (typeof formatMinimum !== 'string') return out as T;
   const note = `Not before ${formatMinimum}.`;
-  return { ...out, description: out.description ? `${String(out.description)} ${note}` : note, 'x-formatMinimum': formatMinimum } as T;
+  return {
+    ...out,
+    description: out.description ? `${String(out.description)} ${note}` : note,
+    'x-formatMinimum': formatMinimum,
+  } as T;
 }
 
 /**
@@ -137,7 +158,8 @@ function hoistComponents(value: unknown, schemas: Record<string, unknown>): unkn
   const inner = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, hoistComponents(item, schemas)]));
   if (typeof name !== 'string') return inner;
   const known = schemas[name];
-  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(inner)) throw new Error(`Two different schemas are named ${name}`);
+  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(inner))
+    throw new Error(`Two different schemas are named ${name}`);
   schemas[name] = inner;
   return ref('schemas', name);
 }
@@ -151,18 +173,21 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string, webh
     paths[path][route.method] = operation(route, path);
   }
   const schemas: Record<string, unknown> = {};
-  const hoisted = hoistComponents(documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema, webhooks })), schemas) as
-    { paths: unknown; parameters: unknown; webhooks: unknown };
+  const hoisted = hoistComponents(
+    documented(json({ paths, parameters: PARAMETERS, problem: ProblemSchema, webhooks })),
+    schemas,
+  ) as { paths: unknown; parameters: unknown; webhooks: unknown };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Rastreo API',
       version: '1.0.0',
-      description: 'Firearms trace request workflow. Errors are RFC 9457 problem details; lists are keyset-paginated. ' +
+      description:
+        'Firearms trace request workflow. Errors are RFC 9457 problem details; lists are keyset-paginated. ' +
         'A method a path does not support answers 405 with `Allow`; `OPTIONS` answers 204 with `Allow`. Records with a ' +
         'version (traces, cases, stockpile items, destruction events) carry a strong `ETag`; send it back in `If-Match` ' +
         'on a change to get 412 instead of overwriting someone else’s change. Text a person types is trimmed of white space and ' +
-        'format characters before it is stored or matched. One request\'s bad data never fails another\'s: a value the ' +
+        "format characters before it is stored or matched. One request's bad data never fails another's: a value the " +
         'database would refuse is refused by validation first (400 at its field), and a row that still fails a statement ' +
         'shared by several requests is retried alone, so only its own request gets the error (400 or 409). Every problem ' +
         'carries `instance` (the request path) and `requestId`.',
@@ -170,11 +195,16 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string, webh
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    tags: [...new Set(['operations', ...routes.map((route) => route.tag)])].map((name) => ({ name, description: `${name} operations` })),
+    tags: [...new Set(['operations', ...routes.map((route) => route.tag)])].map((name) => ({
+      name,
+      description: `${name} operations`,
+    })),
     paths: hoisted.paths,
     webhooks: hoisted.webhooks,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (rst_…) or a web session token (rss_…)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (rst_…) or a web session token (rss_…)' },
+      },
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       parameters: hoisted.parameters,
       headers: HEADERS,

@@ -46,7 +46,8 @@ function clusterSendCommand(redis: RedisConnection) {
       scripts.set(sha, args[1] ?? '');
       return sha;
     }
-    if (name === 'EVALSHA' && scripts.has(args[0]!)) return redis.call('EVAL', scripts.get(args[0]!)!, ...args.slice(1)) as Promise<RedisReply>;
+    if (name === 'EVALSHA' && scripts.has(args[0]!))
+      return redis.call('EVAL', scripts.get(args[0]!)!, ...args.slice(1)) as Promise<RedisReply>;
     return redis.call(command, ...args) as Promise<RedisReply>;
   };
 }
@@ -65,7 +66,10 @@ export interface Count {
 export class RateLimiter {
   private readonly store: RedisStore;
 
-  constructor(redis: RedisConnection, readonly settings: RateLimitSettings) {
+  constructor(
+    redis: RedisConnection,
+    readonly settings: RateLimitSettings,
+  ) {
     this.store = new RedisStore({ prefix: settings.prefix, sendCommand: tolerantSendCommand(redis) });
     void this.store.init({ windowMs: settings.windowMs } as ExpressRateLimitOptions);
   }
@@ -83,12 +87,19 @@ export class RateLimiter {
   admit(res: Response, count: Count | undefined, limit: number): void {
     if (!count) return;
     const windowSeconds = Math.ceil(this.settings.windowMs / 1000);
-    const resetSeconds = Math.max(0, Math.ceil(((count.resetTime?.getTime() ?? Date.now() + this.settings.windowMs) - Date.now()) / 1000));
+    const resetSeconds = Math.max(
+      0,
+      Math.ceil(((count.resetTime?.getTime() ?? Date.now() + this.settings.windowMs) - Date.now()) / 1000),
+    );
     res.set('RateLimit-Policy', `"default";q=${limit};w=${windowSeconds}`);
     res.set('RateLimit', `"default";r=${Math.max(0, limit - count.hits)};t=${resetSeconds}`);
     if (count.hits <= limit) return;
     res.set('Retry-After', String(resetSeconds));
-    throw new Problem(429, 'rate-limited', `Too many requests: at most ${limit} per ${windowSeconds} s. Try again in ${resetSeconds} s.`);
+    throw new Problem(
+      429,
+      'rate-limited',
+      `Too many requests: at most ${limit} per ${windowSeconds} s. Try again in ${resetSeconds} s.`,
+    );
   }
 }
 

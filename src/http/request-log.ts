@@ -35,12 +35,15 @@ export function requestLog(logger: Logger): RequestHandler {
       const level = res.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const actor = res.locals.actor as { id: string; agency: { id: string } } | null | undefined;
-      logger[level]({
-        req: { id, method: req.method, url: req.originalUrl, headers: req.headers, remoteAddress: req.ip },
-        res: { statusCode: res.statusCode },
-        responseTime: Math.round(performance.now() - started),
-        ...(actor ? { userId: actor.id, agencyId: actor.agency.id } : {}),
-      }, 'request completed');
+      logger[level](
+        {
+          req: { id, method: req.method, url: req.originalUrl, headers: req.headers, remoteAddress: req.ip },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+          ...(actor ? { userId: actor.id, agencyId: actor.agency.id } : {}),
+        },
+        'request completed',
+      );
     });
     next();
   };

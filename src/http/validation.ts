@@ -13,8 +13,18 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
   ajv.addKeyword({ keyword: 'x-versioned' });
   // Trims a string in place before its length and pattern are checked (see `Text`): what is stored is what was checked.
   ajv.addKeyword({
-    keyword: 'x-trim', type: 'string', modifying: true, schemaType: 'boolean', before: 'maxLength', errors: false,
-    validate: (trim: boolean, data: string, _schema?: unknown, at?: { parentData: Record<string | number, unknown>; parentDataProperty: string | number }) => {
+    keyword: 'x-trim',
+    type: 'string',
+    modifying: true,
+    schemaType: 'boolean',
+    before: 'maxLength',
+    errors: false,
+    validate: (
+      trim: boolean,
+      data: string,
+      _schema?: unknown,
+      at?: { parentData: Record<string | number, unknown>; parentDataProperty: string | number },
+    ) => {
       if (trim && at?.parentData) at.parentData[at.parentDataProperty] = trimText(data);
       return true;
     },
@@ -25,7 +35,6 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
 const bodyAjv = createAjv(false);
 const queryAjv = createAjv(true);
 
-
 function toFieldError(error: ErrorObject, prefix: string): FieldError {
   let path = error.instancePath;
   let message = error.message ?? 'is not valid';
@@ -35,7 +44,10 @@ function toFieldError(error: ErrorObject, prefix: string): FieldError {
   } else if (error.keyword === 'additionalProperties') {
     path += `/${pointerEscape(String(error.params.additionalProperty))}`;
     message = 'is not a known field';
-  } else if ((error.keyword === 'pattern' && error.params.pattern === VISIBLE_PATTERN) || (error.keyword === 'minLength' && error.params.limit === 1)) {
+  } else if (
+    (error.keyword === 'pattern' && error.params.pattern === VISIBLE_PATTERN) ||
+    (error.keyword === 'minLength' && error.params.limit === 1)
+  ) {
     message = VISIBLE_MESSAGE;
   } else if (error.keyword === 'enum') {
     message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;

@@ -9,7 +9,6 @@ import { unauthenticated } from '../shared/problem.ts';
 import { ipKey, tokenKey, type RateLimiter } from '../http/rate-limit.ts';
 import { admitted, bearerToken, requestIdOf } from '../http/credentials.ts';
 
-
 /**
  * Who a token belongs to. API tokens — what integrations send, request after request — come from the process's token
  * cache when it knows them; web sessions are looked up every time, because each use extends their idle expiry.
@@ -56,24 +55,31 @@ export function admission(db: Db, limiter: RateLimiter | undefined): RequestHand
   };
 }
 
-
 /** The caller of a route that needs a signed-in user; 401 (audited) when the request had no token that authenticates. */
 export async function authenticate(db: Db, req: Request): Promise<RequestContext> {
   const res = req.res!;
   let actor = resolved(res);
   if (actor === undefined) {
     const token = bearerToken(req);
-    actor = token ? (await actorOf(db, token)) ?? null : null;
+    actor = token ? ((await actorOf(db, token)) ?? null) : null;
     res.locals.actor = actor;
   }
   if (!actor) {
     await admitted(res);
     const header = req.get('authorization');
-    await writeAudit(db, { component: 'api', requestId: requestIdOf(req), ip: req.ip ?? null }, {
-      action: 'auth.failed',
-      outcome: 'failure',
-      details: { reason: header ? 'invalid, revoked or expired token' : 'no bearer token', method: req.method, path: req.path },
-    });
+    await writeAudit(
+      db,
+      { component: 'api', requestId: requestIdOf(req), ip: req.ip ?? null },
+      {
+        action: 'auth.failed',
+        outcome: 'failure',
+        details: {
+          reason: header ? 'invalid, revoked or expired token' : 'no bearer token',
+          method: req.method,
+          path: req.path,
+        },
+      },
+    );
     throw unauthenticated();
   }
   return { actor, requestId: requestIdOf(req), ip: req.ip ?? null };

@@ -25,19 +25,35 @@ async function changingIdentity<T>(db: Queryable, change: string, work: (trx: Qu
 export async function createAgency(db: Queryable, ctx: RequestContext, body: AgencyCreate): Promise<Agency> {
   return db.transaction(async (trx) => {
     const agency = await repo.insertAgency(trx, body).catch((error: unknown) => {
-      if (uniqueViolation(error) === 'agencies_code_key') throw conflict('agency-code-taken', `Agency code ${body.code} is already in use.`);
+      if (uniqueViolation(error) === 'agencies_code_key')
+        throw conflict('agency-code-taken', `Agency code ${body.code} is already in use.`);
       throw error;
     });
-    await audit(trx, ctx, { action: 'agency.created', entity: 'agency', entityId: agency.id, details: { code: agency.code } });
+    await audit(trx, ctx, {
+      action: 'agency.created',
+      entity: 'agency',
+      entityId: agency.id,
+      details: { code: agency.code },
+    });
     return agency;
   });
 }
 
-export async function updateAgency(db: Queryable, ctx: RequestContext, id: string, patch: AgencyPatch): Promise<Agency> {
+export async function updateAgency(
+  db: Queryable,
+  ctx: RequestContext,
+  id: string,
+  patch: AgencyPatch,
+): Promise<Agency> {
   return changingIdentity(db, `agency:${id}`, async (trx) => {
     const agency = await repo.updateAgency(trx, id, patch);
     if (!agency) throw notFound('Agency');
-    await audit(trx, ctx, { action: 'agency.updated', entity: 'agency', entityId: id, details: { fields: Object.keys(patch) } });
+    await audit(trx, ctx, {
+      action: 'agency.updated',
+      entity: 'agency',
+      entityId: id,
+      details: { fields: Object.keys(patch) },
+    });
     return agency;
   });
 }
@@ -61,9 +77,16 @@ export async function createUserWithToken(
   return db.transaction(async (trx) => {
     if (!(await repo.agencyExists(trx, body.agencyId))) throw invalidField('/agencyId', 'is not a known agency');
     const user = await repo
-      .insertUser(trx, { name: body.name, email: body.email.toLowerCase(), role: body.role, agencyId: body.agencyId, passwordHash })
+      .insertUser(trx, {
+        name: body.name,
+        email: body.email.toLowerCase(),
+        role: body.role,
+        agencyId: body.agencyId,
+        passwordHash,
+      })
       .catch((error: unknown) => {
-        if (uniqueViolation(error) === 'users_email_unique') throw conflict('email-taken', 'A user with this email already exists.');
+        if (uniqueViolation(error) === 'users_email_unique')
+          throw conflict('email-taken', 'A user with this email already exists.');
         throw error;
       });
     const { token, hash } = newToken(API_TOKEN_PREFIX);
@@ -75,7 +98,12 @@ export async function createUserWithToken(
 
 export const createUser = (db: Queryable, ctx: RequestContext, body: UserCreate) =>
   createUserWithToken(db, body, (trx, user) =>
-    audit(trx, ctx, { action: 'user.created', entity: 'user', entityId: user.id, details: { role: user.role, agencyId: user.agencyId } }),
+    audit(trx, ctx, {
+      action: 'user.created',
+      entity: 'user',
+      entityId: user.id,
+      details: { role: user.role, agencyId: user.agencyId },
+    }),
   );
 
 export async function updateUser(db: Queryable, ctx: RequestContext, id: string, patch: UserPatch): Promise<User> {
@@ -84,7 +112,12 @@ export async function updateUser(db: Queryable, ctx: RequestContext, id: string,
     const user = await repo.updateUser(trx, id, { name: patch.name, role: patch.role, passwordHash });
     if (!user) throw notFound('User');
     if (passwordHash) await repo.revokeTokens(trx, id, 'session');
-    await audit(trx, ctx, { action: 'user.updated', entity: 'user', entityId: id, details: { fields: Object.keys(patch) } });
+    await audit(trx, ctx, {
+      action: 'user.updated',
+      entity: 'user',
+      entityId: id,
+      details: { fields: Object.keys(patch) },
+    });
     return user;
   });
 }

@@ -40,7 +40,11 @@ export class TokenCache {
   forget(change: string): void {
     const [kind, id] = change.split(':');
     for (const [key, entry] of this.entries) {
-      if ((kind === 'user' && entry.actor.id === id) || (kind === 'agency' && entry.actor.agency.id === id) || (kind !== 'user' && kind !== 'agency')) {
+      if (
+        (kind === 'user' && entry.actor.id === id) ||
+        (kind === 'agency' && entry.actor.agency.id === id) ||
+        (kind !== 'user' && kind !== 'agency')
+      ) {
         this.entries.delete(key);
       }
     }

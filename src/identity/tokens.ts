@@ -6,7 +6,11 @@ export const SESSION_TOKEN_PREFIX = 'rss_';
 export const BOARD_TOKEN_PREFIX = 'rsb_';
 
 export const tokenKind = (token: string) =>
-  token.startsWith(SESSION_TOKEN_PREFIX) ? 'session' as const : token.startsWith(BOARD_TOKEN_PREFIX) ? 'board' as const : 'api' as const;
+  token.startsWith(SESSION_TOKEN_PREFIX)
+    ? ('session' as const)
+    : token.startsWith(BOARD_TOKEN_PREFIX)
+      ? ('board' as const)
+      : ('api' as const);
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest();
 

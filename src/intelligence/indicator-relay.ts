@@ -17,14 +17,21 @@ export class IndicatorRelay {
   private timer?: NodeJS.Timeout;
   private readonly pass: ReturnType<typeof singleFlight>;
 
-  constructor(db: Db, logger: Logger, private readonly pollMs: number) {
+  constructor(
+    db: Db,
+    logger: Logger,
+    private readonly pollMs: number,
+  ) {
     // During an outage every poll fails the same way: say it once in a while, not every time.
     const warn = throttledWarn(logger);
-    this.pass = singleFlight(async () => {
-      let taken: number;
-      do taken = await recordQueuedIndicators(db, BATCH);
-      while (taken === BATCH);
-    }, (error) => warn({ err: error }, 'indicators wait: completions stay queued'));
+    this.pass = singleFlight(
+      async () => {
+        let taken: number;
+        do taken = await recordQueuedIndicators(db, BATCH);
+        while (taken === BATCH);
+      },
+      (error) => warn({ err: error }, 'indicators wait: completions stay queued'),
+    );
   }
 
   start(notifications: Notifications): void {

@@ -13,6 +13,9 @@ export const INDICATOR_RULES = {
   short_time_to_crime: { minTraces: 1, minWeapons: 1, maxDays: 365 },
   dealer_cluster: { minTraces: 1, minWeapons: 3, maxDays: 3 * 365 },
   serial_sequence: { minTraces: 1, minWeapons: 2, serialTail: 2 },
-} as const satisfies Record<IndicatorKind, { minTraces: number; minWeapons: number; maxDays?: number; serialTail?: number }>;
+} as const satisfies Record<
+  IndicatorKind,
+  { minTraces: number; minWeapons: number; maxDays?: number; serialTail?: number }
+>;
 
 export const indicatorRulesJson = () => JSON.stringify(INDICATOR_RULES);

@@ -10,7 +10,12 @@ import type { IndicatorQuery, WeaponLinks } from './schemas.ts';
 export async function listIndicators(db: Queryable, ctx: RequestContext, query: IndicatorQuery) {
   const page = await repo.listIndicators(db, readScope(ctx.actor), query, query.limit ?? 50);
   const naming = page.items.filter((i) => i.kind === 'repeat_purchaser').map((i) => i.id);
-  if (naming.length) await audit(db, ctx, { action: 'intelligence.personal_data_read', entity: 'indicator', details: { indicatorIds: naming } });
+  if (naming.length)
+    await audit(db, ctx, {
+      action: 'intelligence.personal_data_read',
+      entity: 'indicator',
+      details: { indicatorIds: naming },
+    });
   return page;
 }
 
@@ -20,9 +25,16 @@ export async function weaponLinks(db: Queryable, ctx: RequestContext, weaponId: 
   const weapon = await findWeapon(db, scope, weaponId);
   if (!weapon) throw notFound('Weapon');
   const [result, related] = await Promise.all([
-    repo.newestResultOf(db, scope, weaponId), repo.linkedWeapons(db, scope, weaponId, personal),
+    repo.newestResultOf(db, scope, weaponId),
+    repo.linkedWeapons(db, scope, weaponId, personal),
   ]);
-  const purchaser = personal && result && 'purchaser' in result ? result.purchaser ?? null : null;
-  if (purchaser) await audit(db, ctx, { action: 'weapon.personal_data_read', entity: 'weapon', entityId: weaponId, details: { links: true } });
-  return { weapon, purchaser, dealer: result && 'dealer' in result ? result.dealer ?? null : null, related };
+  const purchaser = personal && result && 'purchaser' in result ? (result.purchaser ?? null) : null;
+  if (purchaser)
+    await audit(db, ctx, {
+      action: 'weapon.personal_data_read',
+      entity: 'weapon',
+      entityId: weaponId,
+      details: { links: true },
+    });
+  return { weapon, purchaser, dealer: result && 'dealer' in result ? (result.dealer ?? null) : null, related };
 }

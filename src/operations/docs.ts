@@ -7,10 +7,14 @@ const require = createRequire(import.meta.url);
 export function docsRoutes(app: Express): void {
   const assets: string = require('swagger-ui-dist/absolute-path.js')();
   app.get('/docs/swagger-initializer.js', (_req, res) => {
-    res.type('application/javascript').send(
-      "window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true }); };",
-    );
+    res
+      .type('application/javascript')
+      .send(
+        "window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true }); };",
+      );
   });
-  app.get('/docs', (req, res, next) => (req.path === '/docs' && !req.originalUrl.endsWith('/') ? res.redirect(301, '/docs/') : next()));
+  app.get('/docs', (req, res, next) =>
+    req.path === '/docs' && !req.originalUrl.endsWith('/') ? res.redirect(301, '/docs/') : next(),
+  );
   app.use('/docs', express.static(assets, { index: 'index.html' }));
 }

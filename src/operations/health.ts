@@ -4,10 +4,18 @@ import { ping, type Db } from '../db/knex.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 
 const within = <T>(ms: number, work: Promise<T>) =>
-  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 /** /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not. */
-export function healthRoutes(app: Express, db: Db, redis: RedisConnection | undefined, shuttingDown: () => boolean = () => false): void {
+export function healthRoutes(
+  app: Express,
+  db: Db,
+  redis: RedisConnection | undefined,
+  shuttingDown: () => boolean = () => false,
+): void {
   let migrationsCurrent = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -41,9 +49,20 @@ export function healthRoutes(app: Express, db: Db, redis: RedisConnection | unde
       return;
     }
     // Like every 503: when to ask again, and which request this answers.
-    res.status(503).set('Retry-After', '5').type('application/problem+json').send(JSON.stringify({
-      type: '/problems/not-ready', title: 'Service Unavailable', status: 503,
-      detail: `Not ready: ${failing.join(', ')}.`, instance: req.path, requestId: String(req.id ?? ''), checks,
-    }));
+    res
+      .status(503)
+      .set('Retry-After', '5')
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          type: '/problems/not-ready',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: `Not ready: ${failing.join(', ')}.`,
+          instance: req.path,
+          requestId: String(req.id ?? ''),
+          checks,
+        }),
+      );
   });
 }

@@ -79,7 +79,10 @@ export class Metrics {
    */
   watch(db: Db, queue?: Queue): void {
     new Gauge({
-      name: 'rastreo_traces', help: 'Traces by status', labelNames: ['status'] as const, registers: [this.registry],
+      name: 'rastreo_traces',
+      help: 'Traces by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
       async collect() {
         const counts = await tracesByStatus(db);
         for (const status of TRACE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
@@ -89,13 +92,16 @@ export class Metrics {
     let outbox: ReturnType<typeof outboxState> | undefined;
     const readOutbox = () => (outbox ??= outboxState(db).finally(() => setImmediate(() => (outbox = undefined))));
     new Gauge({
-      name: 'rastreo_trace_outbox_backlog', help: 'Outbox rows not yet relayed to BullMQ', registers: [this.registry],
+      name: 'rastreo_trace_outbox_backlog',
+      help: 'Outbox rows not yet relayed to BullMQ',
+      registers: [this.registry],
       async collect() {
         this.set((await readOutbox()).backlog);
       },
     });
     new Gauge({
-      name: 'rastreo_trace_outbox_lag_seconds', help: 'Age of the oldest outbox row not yet relayed (0 when the outbox is empty)',
+      name: 'rastreo_trace_outbox_lag_seconds',
+      help: 'Age of the oldest outbox row not yet relayed (0 when the outbox is empty)',
       registers: [this.registry],
       async collect() {
         this.set((await readOutbox()).oldestSeconds);
@@ -103,7 +109,10 @@ export class Metrics {
     });
     if (queue) {
       new Gauge({
-        name: 'rastreo_trace_queue_jobs', help: 'BullMQ trace jobs by state', labelNames: ['state'] as const, registers: [this.registry],
+        name: 'rastreo_trace_queue_jobs',
+        help: 'BullMQ trace jobs by state',
+        labelNames: ['state'] as const,
+        registers: [this.registry],
         async collect() {
           const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
           this.set({ state: 'waiting' }, (counts.waiting ?? 0) + (counts.prioritized ?? 0));
@@ -119,7 +128,9 @@ export class Metrics {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
         // An API route records its template when it matches (by the time an error is answered, the router's base is gone).
-        const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
+        const route =
+          (res.locals.route as string | undefined) ??
+          (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
         end({ method: req.method, route, status: String(res.statusCode) });
       });
       next();

@@ -32,7 +32,9 @@ export function queueBoardRoutes(app: Express, db: Db, queue: Queue, limiter?: R
   // bull-board and its UI are loaded on an admin's first visit, not at start.
   const load = async (): Promise<Router> => {
     const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
-      import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/express'),
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
     ]);
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);
@@ -49,29 +51,53 @@ export function queueBoardRoutes(app: Express, db: Db, queue: Queue, limiter?: R
     admin(ctx.actor);
     const { token, hash } = newToken(BOARD_TOKEN_PREFIX);
     await insertToken(db, ctx.actor.id, hash, 'board', new Date(Date.now() + BOARD_MINUTES * 60_000));
-    await writeAudit(db, { component: 'api', actorId: ctx.actor.id, role: ctx.actor.role, agencyId: ctx.actor.agency.id, requestId: ctx.requestId, ip: ctx.ip }, {
-      action: 'queue_board.opened', entity: 'user', entityId: ctx.actor.id,
-    });
-    res.set('Cache-Control', 'no-store').set('Set-Cookie', `${COOKIE}=${token}; ${cookieAttributes(req, BOARD_MINUTES * 60)}`).status(204).end();
+    await writeAudit(
+      db,
+      {
+        component: 'api',
+        actorId: ctx.actor.id,
+        role: ctx.actor.role,
+        agencyId: ctx.actor.agency.id,
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+      },
+      {
+        action: 'queue_board.opened',
+        entity: 'user',
+        entityId: ctx.actor.id,
+      },
+    );
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Set-Cookie', `${COOKIE}=${token}; ${cookieAttributes(req, BOARD_MINUTES * 60)}`)
+      .status(204)
+      .end();
   });
   sessions.delete('/', (req, res) => {
-    res.set('Set-Cookie', `${COOKIE}=; ${cookieAttributes(req, 0)}`).status(204).end();
+    res
+      .set('Set-Cookie', `${COOKIE}=; ${cookieAttributes(req, 0)}`)
+      .status(204)
+      .end();
   });
   app.use(`${QUEUE_BOARD_PATH}/session`, sessions);
 
-  app.use(QUEUE_BOARD_PATH, async (req, res, next) => {
-    const token = req.get('authorization') ? bearerToken(req) : cookieToken(req);
-    const actor = token ? await actorOf(db, token) : undefined;
-    if (!actor) {
-      // Anonymous: counted against the per-IP anonymous limit (429 past it) and refused without an audit row, so
-      // hammering the board neither floods the audit log nor costs more than a counter.
-      if (limiter) limiter.admit(res, await limiter.hit(ipKey(req.ip)), limiter.settings.anonymousMax);
-      throw unauthenticated('Open the job queues from the administration page again: the board’s sign-in expired.');
-    }
-    admin(actor);
-    res.set('Cache-Control', 'no-store');
-    next();
-  }, async (req, res, next) => {
-    (await (board ??= load()))(req, res, next);
-  });
+  app.use(
+    QUEUE_BOARD_PATH,
+    async (req, res, next) => {
+      const token = req.get('authorization') ? bearerToken(req) : cookieToken(req);
+      const actor = token ? await actorOf(db, token) : undefined;
+      if (!actor) {
+        // Anonymous: counted against the per-IP anonymous limit (429 past it) and refused without an audit row, so
+        // hammering the board neither floods the audit log nor costs more than a counter.
+        if (limiter) limiter.admit(res, await limiter.hit(ipKey(req.ip)), limiter.settings.anonymousMax);
+        throw unauthenticated('Open the job queues from the administration page again: the board’s sign-in expired.');
+      }
+      admin(actor);
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    async (req, res, next) => {
+      (await (board ??= load()))(req, res, next);
+    },
+  );
 }

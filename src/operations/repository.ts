@@ -8,7 +8,9 @@ export async function tracesByStatus(db: Queryable): Promise<Map<string, number>
 
 /** How many outbox rows wait for the relay, and how long the oldest has waited. */
 export async function outboxState(db: Queryable): Promise<{ backlog: number; oldestSeconds: number }> {
-  const { rows: [row] } = await db.raw(
+  const {
+    rows: [row],
+  } = await db.raw(
     'SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest FROM trace_outbox',
   );
   return { backlog: row.backlog, oldestSeconds: row.oldest };

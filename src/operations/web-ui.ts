@@ -12,7 +12,10 @@ export function webUiRoutes(app: Express, webRoot: string) {
   const root = resolve(webRoot);
   const index = join(root, 'index.html');
   if (!existsSync(index)) return false;
-  app.use('/assets', express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  app.use(
+    '/assets',
+    express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+  );
   app.get(/.*/, (req, res, next) => {
     if (API_OR_OPERATIONS.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');

@@ -48,7 +48,9 @@ export class Reconciler {
     this.timer = setInterval(() => {
       this.running ??= this.runOnce()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'reconciler pass failed'))
-        .finally(() => { this.running = undefined; });
+        .finally(() => {
+          this.running = undefined;
+        });
     }, this.options.intervalMs);
   }
 

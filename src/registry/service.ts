@@ -24,12 +24,20 @@ export class RegistryService {
     if (errors.length) throw invalid(errors);
     return db.transaction(async (trx) => {
       const weaponId = await weaponOfRequest(trx, ctx, body);
-      const id = await trx.transaction((sp) => repo.insertReport(sp, ctx.actor.agency.id, ctx.actor.id, weaponId, body))
+      const id = await trx
+        .transaction((sp) => repo.insertReport(sp, ctx.actor.agency.id, ctx.actor.id, weaponId, body))
         .catch(async (error: unknown) => {
           if (uniqueViolation(error) !== 'stolen_reports_active_weapon') throw error;
-          throw conflict('already-reported', 'This weapon already has an active lost or stolen report.', { duplicateOf: await repo.activeReportOf(trx, weaponId) });
+          throw conflict('already-reported', 'This weapon already has an active lost or stolen report.', {
+            duplicateOf: await repo.activeReportOf(trx, weaponId),
+          });
         });
-      await audit(trx, ctx, { action: 'stolen_report.create', entity: 'stolen_report', entityId: id, details: { weaponId, kind: body.kind } });
+      await audit(trx, ctx, {
+        action: 'stolen_report.create',
+        entity: 'stolen_report',
+        entityId: id,
+        details: { weaponId, kind: body.kind },
+      });
       await raiseForReport(trx, id);
       return (await repo.findReport(trx, readScope(ctx.actor), id))!;
     });
@@ -46,7 +54,13 @@ export class RegistryService {
   }
 
   /** Recovered or withdrawn, by the reporting agency only (another agency's report is a 404); 409 when no longer active. */
-  close(db: Queryable, ctx: RequestContext, id: string, action: 'recover' | 'withdraw', note: string | null): Promise<StolenReport> {
+  close(
+    db: Queryable,
+    ctx: RequestContext,
+    id: string,
+    action: 'recover' | 'withdraw',
+    note: string | null,
+  ): Promise<StolenReport> {
     const change = { from: startsFrom(STOLEN_REPORT_LIFECYCLE, action), to: STOLEN_REPORT_LIFECYCLE.steps[action].to };
     return db.transaction(async (trx) => {
       if (!(await repo.closeReport(trx, ctx.actor.agency.id, id, change, ctx.actor.id, note))) {
@@ -54,7 +68,12 @@ export class RegistryService {
         if (!current) throw notFound('Report');
         throw conflict('report-closed', `The report is ${current.status} already.`, { currentStatus: current.status });
       }
-      await audit(trx, ctx, { action: `stolen_report.${action}`, entity: 'stolen_report', entityId: id, details: { note } });
+      await audit(trx, ctx, {
+        action: `stolen_report.${action}`,
+        entity: 'stolen_report',
+        entityId: id,
+        details: { note },
+      });
       return (await repo.findReport(trx, readScope(ctx.actor), id))!;
     });
   }

@@ -5,8 +5,23 @@ import { REPORT_STATUSES } from './schemas.ts';
 export const STOLEN_REPORT_LIFECYCLE = lifecycle({
   states: REPORT_STATUSES,
   steps: {
-    file: { from: [null], to: 'active', by: ['investigator', 'stockpile_manager'], guard: 'no other active report for the weapon' },
-    recover: { from: ['active'], to: 'recovered', by: ['investigator', 'stockpile_manager'], guard: 'the reporting agency' },
-    withdraw: { from: ['active'], to: 'withdrawn', by: ['investigator', 'stockpile_manager'], guard: 'the reporting agency; a reason' },
+    file: {
+      from: [null],
+      to: 'active',
+      by: ['investigator', 'stockpile_manager'],
+      guard: 'no other active report for the weapon',
+    },
+    recover: {
+      from: ['active'],
+      to: 'recovered',
+      by: ['investigator', 'stockpile_manager'],
+      guard: 'the reporting agency',
+    },
+    withdraw: {
+      from: ['active'],
+      to: 'withdrawn',
+      by: ['investigator', 'stockpile_manager'],
+      guard: 'the reporting agency; a reason',
+    },
   },
 });

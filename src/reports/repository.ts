@@ -59,11 +59,16 @@ export interface ReportRow {
 
 /** Groups, outcomes and the time-to-crime figures in one pass over the counted traces (GROUPING SETS). */
 export async function reportRows(db: Queryable, scope: Scope, filter: ReportFilter): Promise<ReportRow[]> {
-  return db.with('counted', counted(db, scope, filter)).from('counted')
+  return db
+    .with('counted', counted(db, scope, filter))
+    .from('counted')
     .groupByRaw('GROUPING SETS ((key), (outcome), ())')
     .select(
-      db.raw("CASE WHEN GROUPING(key) = 0 THEN 'group' WHEN GROUPING(outcome) = 0 THEN 'outcome' ELSE 'total' END AS by"),
-      'key', 'outcome',
+      db.raw(
+        "CASE WHEN GROUPING(key) = 0 THEN 'group' WHEN GROUPING(outcome) = 0 THEN 'outcome' ELSE 'total' END AS by",
+      ),
+      'key',
+      'outcome',
       db.raw('count(*)::int AS count'),
       db.raw("count(*) FILTER (WHERE status = 'completed')::int AS completed"),
       db.raw('percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc) AS median'),

@@ -6,14 +6,20 @@ import type { ReportService } from './service.ts';
 
 export function reportRoutes(api: Api, reports: ReportService): void {
   api.add({
-    method: 'get', path: '/reports/traces', tag: 'Reports', query: ReportQuery,
+    method: 'get',
+    path: '/reports/traces',
+    tag: 'Reports',
+    query: ReportQuery,
     summary: 'Trace statistics by recovery date, in the caller’s scope',
-    description: 'With `Accept: text/csv` the groups come as CSV (columns: <groupBy>, count, completed, medianTimeToCrimeDays); ' +
+    description:
+      'With `Accept: text/csv` the groups come as CSV (columns: <groupBy>, count, completed, medianTimeToCrimeDays); ' +
       'cells starting with = + - @ are prefixed with a quote so spreadsheets do not run them.',
     responses: {
       200: {
-        description: 'The report; as CSV, `Content-Disposition` names the file', schema: TraceReport,
-        alternatives: { 'text/csv': Type.String({ contentMediaType: 'text/csv' }) }, headers: ['Content-Disposition', 'Vary'],
+        description: 'The report; as CSV, `Content-Disposition` names the file',
+        schema: TraceReport,
+        alternatives: { 'text/csv': Type.String({ contentMediaType: 'text/csv' }) },
+        headers: ['Content-Disposition', 'Vary'],
       },
     },
     handler: async ({ db, ctx, query, req }) => {
@@ -21,7 +27,8 @@ export function reportRoutes(api: Api, reports: ReportService): void {
       // One URL, two representations: caches and clients must key on Accept.
       const headers: Record<string, string> = { Vary: 'Accept' };
       if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-        headers['Content-Disposition'] = `attachment; filename="rastreo-traces-by-${report.groupBy}-${isoDate(new Date())}.csv"`;
+        headers['Content-Disposition'] =
+          `attachment; filename="rastreo-traces-by-${report.groupBy}-${isoDate(new Date())}.csv"`;
         return { status: 200, body: reports.toCsv(report), contentType: 'text/csv; charset=utf-8', headers };
       }
       return { status: 200, body: report, headers };

@@ -18,17 +18,27 @@ export class ReportService {
     if (from > to) throw invalidField('/query/from', 'must not be after to');
     const filter = { from, to, agencyId: query.agencyId, groupBy: query.groupBy ?? 'outcome' } as const;
     const rows = await repo.reportRows(db, readScope(ctx.actor), filter);
-    const groups = rows.filter((r) => r.by === 'group').sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
+    const groups = rows
+      .filter((r) => r.by === 'group')
+      .sort((a, b) => b.count - a.count || String(a.key).localeCompare(String(b.key)));
     const total = rows.find((r) => r.by === 'total');
-    const byOutcome = Object.fromEntries(OUTCOME_KEYS.map((key) => [key, 0])) as Record<(typeof OUTCOME_KEYS)[number], number>;
-    for (const row of rows.filter((r) => r.by === 'outcome')) byOutcome[row.outcome as keyof typeof byOutcome] = row.count;
+    const byOutcome = Object.fromEntries(OUTCOME_KEYS.map((key) => [key, 0])) as Record<
+      (typeof OUTCOME_KEYS)[number],
+      number
+    >;
+    for (const row of rows.filter((r) => r.by === 'outcome'))
+      byOutcome[row.outcome as keyof typeof byOutcome] = row.count;
     return {
-      from, to, groupBy: filter.groupBy,
+      from,
+      to,
+      groupBy: filter.groupBy,
       total: groups.reduce((sum, group) => sum + group.count, 0),
       byOutcome,
       timeToCrime: {
         count: total?.ttc_count ?? 0,
-        medianDays: round(total?.median ?? null), p25Days: round(total?.p25 ?? null), p75Days: round(total?.p75 ?? null),
+        medianDays: round(total?.median ?? null),
+        p25Days: round(total?.p25 ?? null),
+        p75Days: round(total?.p75 ?? null),
         under3YearsShare: total?.under3 == null ? null : Math.round(total.under3 * 1000) / 1000,
         buckets: {
           underOneYear: total?.under1_count ?? 0,
@@ -36,7 +46,12 @@ export class ReportService {
           overThreeYears: (total?.ttc_count ?? 0) - (total?.under3_count ?? 0),
         },
       },
-      groups: groups.map((g) => ({ key: g.key ?? 'unknown', count: g.count, completed: g.completed, medianTimeToCrimeDays: round(g.median) })),
+      groups: groups.map((g) => ({
+        key: g.key ?? 'unknown',
+        count: g.count,
+        completed: g.completed,
+        medianTimeToCrimeDays: round(g.median),
+      })),
     };
   }
 

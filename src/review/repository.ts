@@ -25,14 +25,26 @@ export function decodeQueueCursor(cursor: string | undefined): QueueCursor | und
   const values = decodeCursor(cursor, 3);
   if (!values) return undefined;
   const [urgent, changedAt, id] = values;
-  if (typeof urgent === 'boolean' && typeof changedAt === 'string' && TIMESTAMP_TEXT.test(changedAt) && typeof id === 'string' && UUID.test(id)) {
+  if (
+    typeof urgent === 'boolean' &&
+    typeof changedAt === 'string' &&
+    TIMESTAMP_TEXT.test(changedAt) &&
+    typeof id === 'string' &&
+    UUID.test(id)
+  ) {
     return [urgent, changedAt, id];
   }
   throw invalidField('/query/cursor', 'is not a cursor returned by this list');
 }
 
 /** Urgent first, then longest waiting since the last status change; keyset on exactly that order. */
-export async function listQueue(db: Queryable, scope: Scope, filter: QueueFilter, limit: number, after?: QueueCursor): Promise<QueueRow[]> {
+export async function listQueue(
+  db: Queryable,
+  scope: Scope,
+  filter: QueueFilter,
+  limit: number,
+  after?: QueueCursor,
+): Promise<QueueRow[]> {
   const query = tracesInScope(db, scope)
     .whereIn('status', filter.statuses)
     .orderBy([{ column: 'urgent', order: 'desc' }, { column: 'status_changed_at' }, { column: 'id' }])
@@ -46,7 +58,9 @@ export async function listQueue(db: Queryable, scope: Scope, filter: QueueFilter
     const [urgent, changedAt, id] = after;
     query.where((q) => {
       if (urgent) q.where('urgent', false);
-      q.orWhere((same) => same.where('urgent', urgent).whereRaw('(status_changed_at, id) > (?::timestamptz, ?::uuid)', [changedAt, id]));
+      q.orWhere((same) =>
+        same.where('urgent', urgent).whereRaw('(status_changed_at, id) > (?::timestamptz, ?::uuid)', [changedAt, id]),
+      );
     });
   }
   return runQuery<QueueRow>(db, query);
@@ -75,12 +89,24 @@ function traceScope(scope: Scope): { sql: string; value: string | null } {
  * the open-status index, urgent and routine), the oldest wait (the first entry of each range), and completions of the
  * last 30 days (the completion index) for the median turnaround.
  */
-export async function summaryRow(db: Queryable, scope: Scope, now: Date, sla: { urgentSeconds: number; routineSeconds: number }): Promise<SummaryRow> {
+export async function summaryRow(
+  db: Queryable,
+  scope: Scope,
+  now: Date,
+  sla: { urgentSeconds: number; routineSeconds: number },
+): Promise<SummaryRow> {
   const traces = traceScope(scope);
-  const agencies = scope.kind === 'region' ? 'SELECT a.id, a.code FROM agencies a WHERE a.region = :scopeValue'
-    : scope.kind === 'agency' ? 'SELECT a.id, a.code FROM agencies a WHERE a.id = :scopeValue' : 'SELECT a.id, a.code FROM agencies a';
+  const agencies =
+    scope.kind === 'region'
+      ? 'SELECT a.id, a.code FROM agencies a WHERE a.region = :scopeValue'
+      : scope.kind === 'agency'
+        ? 'SELECT a.id, a.code FROM agencies a WHERE a.id = :scopeValue'
+        : 'SELECT a.id, a.code FROM agencies a';
   const open = `FROM traces t WHERE ${traces.sql} AND t.status IN (${OPEN_SQL})`;
-  const { rows: [row] } = await runStatement<SummaryRow>(db,
+  const {
+    rows: [row],
+  } = await runStatement<SummaryRow>(
+    db,
     `WITH scoped AS (${agencies}),
      counts AS (SELECT c.agency_id, c.status, sum(c.n)::int AS n, sum(c.urgent)::int AS urgent
                   FROM trace_counts c WHERE c.agency_id IN (SELECT id FROM scoped) GROUP BY 1, 2 HAVING sum(c.n) <> 0),

@@ -5,7 +5,13 @@ import { readScope, type RequestContext } from '../shared/actor.ts';
 import { presentTraces } from '../traces/presenter.ts';
 import { TRACE_STATUSES, type TraceStatus } from '../traces/schemas.ts';
 import * as repo from './repository.ts';
-import { DEFAULT_QUEUE_STATUSES, OPEN_STATUSES, type QueueItem, type QueueQuery, type QueueSummary } from './schemas.ts';
+import {
+  DEFAULT_QUEUE_STATUSES,
+  OPEN_STATUSES,
+  type QueueItem,
+  type QueueQuery,
+  type QueueSummary,
+} from './schemas.ts';
 
 export interface Sla {
   urgentHours: number;
@@ -15,7 +21,10 @@ export interface Sla {
 const zeroByStatus = () => Object.fromEntries(TRACE_STATUSES.map((s) => [s, 0])) as Record<TraceStatus, number>;
 
 export class ReviewQueue {
-  constructor(private readonly clock: Clock, private readonly sla: Sla) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly sla: Sla,
+  ) {}
 
   private get slaSeconds() {
     return { urgentSeconds: this.sla.urgentHours * 3600, routineSeconds: this.sla.routineDays * 86_400 };
@@ -24,10 +33,18 @@ export class ReviewQueue {
   async list(db: Queryable, ctx: RequestContext, query: QueueQuery) {
     const limit = query.limit ?? 50;
     const assignedTo = query.assignedTo === 'me' ? ctx.actor.id : query.assignedTo === 'none' ? null : query.assignedTo;
-    const rows = await repo.listQueue(db, readScope(ctx.actor), {
-      statuses: query.status?.split(',') ?? [...DEFAULT_QUEUE_STATUSES],
-      agencyId: query.agencyId, urgent: query.urgent, assignedTo,
-    }, limit, repo.decodeQueueCursor(query.cursor));
+    const rows = await repo.listQueue(
+      db,
+      readScope(ctx.actor),
+      {
+        statuses: query.status?.split(',') ?? [...DEFAULT_QUEUE_STATUSES],
+        agencyId: query.agencyId,
+        urgent: query.urgent,
+        assignedTo,
+      },
+      limit,
+      repo.decodeQueueCursor(query.cursor),
+    );
     const now = this.clock.now().getTime();
     const { urgentSeconds, routineSeconds } = this.slaSeconds;
     const page = rows.slice(0, limit);
@@ -37,7 +54,10 @@ export class ReviewQueue {
       return { ...traces[i]!, waitingSeconds, overdue: waitingSeconds > (row.urgent ? urgentSeconds : routineSeconds) };
     });
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.urgent, last.changed_at_text, last.id]) : null };
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.urgent, last.changed_at_text, last.id]) : null,
+    };
   }
 
   async summary(db: Queryable, ctx: RequestContext): Promise<QueueSummary> {
@@ -46,7 +66,11 @@ export class ReviewQueue {
     const byAgency = new Map<string, { agencyId: string; code: string; byStatus: Record<TraceStatus, number> }>();
     let urgent = 0;
     for (const count of row.counts) {
-      const agency = byAgency.get(count.agency_id) ?? { agencyId: count.agency_id, code: count.code, byStatus: zeroByStatus() };
+      const agency = byAgency.get(count.agency_id) ?? {
+        agencyId: count.agency_id,
+        code: count.code,
+        byStatus: zeroByStatus(),
+      };
       byAgency.set(count.agency_id, agency);
       if (!count.status) continue;
       agency.byStatus[count.status] += count.n;
@@ -54,8 +78,13 @@ export class ReviewQueue {
       if ((OPEN_STATUSES as readonly string[]).includes(count.status)) urgent += count.urgent;
     }
     return {
-      byStatus, byAgency: [...byAgency.values()], urgent, overdue: row.overdue, oldestWaitingSeconds: row.oldest_seconds === null ? null : Math.max(0, row.oldest_seconds),
-      completedLast24h: row.completed_last_24h, medianTurnaroundSeconds: row.median_turnaround,
+      byStatus,
+      byAgency: [...byAgency.values()],
+      urgent,
+      overdue: row.overdue,
+      oldestWaitingSeconds: row.oldest_seconds === null ? null : Math.max(0, row.oldest_seconds),
+      completedLast24h: row.completed_last_24h,
+      medianTurnaroundSeconds: row.median_turnaround,
     };
   }
 }

@@ -20,10 +20,7 @@ export interface Actor {
   agency: ActorAgency;
 }
 
-export type Scope =
-  | { kind: 'all' }
-  | { kind: 'agency'; agencyId: string }
-  | { kind: 'region'; region: string };
+export type Scope = { kind: 'all' } | { kind: 'agency'; agencyId: string } | { kind: 'region'; region: string };
 
 /** What the actor may read: admins everything, advisors their region, everyone else their own agency. */
 export function readScope(actor: Actor): Scope {

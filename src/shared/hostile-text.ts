@@ -30,4 +30,3 @@ export function hostileTextErrors(value: unknown, path = ''): FieldError[] {
   }
   return [];
 }
-

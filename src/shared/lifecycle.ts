@@ -16,11 +16,18 @@ export interface Step<S extends string> {
 export type Lifecycle<S extends string, A extends string> = { states: readonly S[]; steps: Record<A, Step<S>> };
 
 /** A lifecycle table, typed by its own states and steps (each step's `to` keeps its literal type). */
-export const lifecycle = <const S extends string, const T extends Record<string, Step<S>>>(table: { states: readonly S[]; steps: T }) => table;
+export const lifecycle = <const S extends string, const T extends Record<string, Step<S>>>(table: {
+  states: readonly S[];
+  steps: T;
+}) => table;
 
 /** Whether `role` may take `action` from `status` (the guard aside). */
-export const mayTake = <S extends string, A extends string>(table: Lifecycle<S, A>, action: A, status: S | null, role: Role | 'system') =>
-  table.steps[action].by.includes(role) && table.steps[action].from.includes(status);
+export const mayTake = <S extends string, A extends string>(
+  table: Lifecycle<S, A>,
+  action: A,
+  status: S | null,
+  role: Role | 'system',
+) => table.steps[action].by.includes(role) && table.steps[action].from.includes(status);
 
 /** The roles (people, not the system) that may take `action`. */
 export const rolesOf = <S extends string, A extends string>(table: Lifecycle<S, A>, action: A): Role[] =>

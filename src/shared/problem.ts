@@ -44,12 +44,21 @@ export class Problem extends Error {
 export const invalid = (errors: FieldError[], detail = 'The request is not valid.') =>
   new Problem(400, 'validation', detail, { errors });
 export const invalidField = (path: string, message: string) => invalid([{ path, message }]);
-export const unauthenticated = (detail = 'A valid bearer token is required.', slug = 'unauthenticated', extra: Record<string, unknown> = {}) =>
-  new Problem(401, slug, detail, extra, { 'WWW-Authenticate': 'Bearer' });
+export const unauthenticated = (
+  detail = 'A valid bearer token is required.',
+  slug = 'unauthenticated',
+  extra: Record<string, unknown> = {},
+) => new Problem(401, slug, detail, extra, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role may not do this.') => new Problem(403, 'forbidden', detail);
 export const notFound = (what = 'Resource') => new Problem(404, 'not-found', `${what} not found.`);
 export const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) =>
   new Problem(409, slug, detail, extra);
 /** If-Match named other versions than the record's: nothing changed. The answer carries the record's current ETag. */
 export const preconditionFailed = (what: string, version: number) =>
-  new Problem(412, 'precondition-failed', `The ${what.toLowerCase()} changed since you read it (it is now version ${version}); reload it and try again.`, {}, { ETag: `"${version}"` });
+  new Problem(
+    412,
+    'precondition-failed',
+    `The ${what.toLowerCase()} changed since you read it (it is now version ${version}); reload it and try again.`,
+    {},
+    { ETag: `"${version}"` },
+  );

@@ -15,7 +15,11 @@ export function singleFlight(work: () => Promise<void>, onError: (error: unknown
         again = false;
         await work();
       } while (again);
-    })().catch(onError).finally(() => { running = undefined; });
+    })()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
   };
   return { run, settled: () => running ?? Promise.resolve() };
 }

@@ -16,4 +16,5 @@ export const versionOf = (body: unknown): number | undefined =>
 /** The versions an `If-Match` header accepts; undefined when the request sets no condition (no header, or `*`). */
 export type Precondition = readonly number[] | undefined;
 
-export const satisfies = (precondition: Precondition, version: number) => precondition === undefined || precondition.includes(version);
+export const satisfies = (precondition: Precondition, version: number) =>
+  precondition === undefined || precondition.includes(version);

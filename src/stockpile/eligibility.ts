@@ -11,7 +11,11 @@ export const OWN_OPEN_TRACE = `(SELECT json_build_object('id', t.id, 'reference'
   WHERE t.weapon_id = s.weapon_id AND t.agency_id = s.agency_id AND ${NOT_FINAL} ORDER BY t.created_at, t.id LIMIT 1)`;
 
 /** Why an item cannot be planned for destruction now: the one rule behind the 409 of POST /destructions and the item's `destructionBlockers`. */
-export function destructionBlockers(item: { status: string; evidenceHold: boolean; openTrace: boolean }): DestructionBlocker[] {
+export function destructionBlockers(item: {
+  status: string;
+  evidenceHold: boolean;
+  openTrace: boolean;
+}): DestructionBlocker[] {
   const blockers: DestructionBlocker[] = [];
   if (item.status !== 'in_custody') blockers.push('not_in_custody');
   if (item.evidenceHold) blockers.push('evidence_hold');

@@ -10,44 +10,97 @@ const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
 
 export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   api.add({
-    method: 'post', path: '/stockpile/items', tag: 'Stockpile', summary: 'Take a weapon into custody', roles: rolesOf(ITEM_LIFECYCLE, 'intake'),
-    body: ItemCreate, idempotent: true, location: (body: { id: string }) => `/stockpile/items/${body.id}`,
+    method: 'post',
+    path: '/stockpile/items',
+    tag: 'Stockpile',
+    summary: 'Take a weapon into custody',
+    roles: rolesOf(ITEM_LIFECYCLE, 'intake'),
+    body: ItemCreate,
+    idempotent: true,
+    location: (body: { id: string }) => `/stockpile/items/${body.id}`,
     bodyExample: {
-      weapon: { manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber: 'TBR55120', countryOfManufacture: 'BR', importer: 'Taurus International' },
-      source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega central, estante 4', caseId: '3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10',
+      weapon: {
+        manufacturer: 'Taurus',
+        model: 'PT92',
+        caliber: '9mm',
+        type: 'pistol',
+        serialNumber: 'TBR55120',
+        countryOfManufacture: 'BR',
+        importer: 'Taurus International',
+      },
+      source: 'seized',
+      intakeDate: '2026-10-15',
+      storageLocation: 'Bodega central, estante 4',
+      caseId: '3f0c1a52-6b1e-4c7a-9d0e-2a6f1b8c9d10',
     },
-    description: 'One active custody record per weapon (409 otherwise). `evidenceHold` defaults to true when `caseId` is given.',
+    description:
+      'One active custody record per weapon (409 otherwise). `evidenceHold` defaults to true when `caseId` is given.',
     responses: { 201: { description: 'In custody', schema: StockpileItem } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await stockpile.intake(db, ctx, body) }),
   });
   api.add({
-    method: 'get', path: '/stockpile/items', tag: 'Stockpile', summary: 'The custody register, newest first', roles: readers,
+    method: 'get',
+    path: '/stockpile/items',
+    tag: 'Stockpile',
+    summary: 'The custody register, newest first',
+    roles: readers,
     query: ItemQuery,
     responses: { 200: { description: 'A page of items', schema: Page(StockpileItem) } },
     handler: async ({ db, ctx, query }) => ({ status: 200, body: await stockpile.list(db, ctx, query) }),
   });
   api.add({
-    method: 'get', path: '/stockpile/items/:id', tag: 'Stockpile', summary: 'One stockpile item', roles: readers, params: IdParams,
+    method: 'get',
+    path: '/stockpile/items/:id',
+    tag: 'Stockpile',
+    summary: 'One stockpile item',
+    roles: readers,
+    params: IdParams,
     responses: { 200: { description: 'The item', schema: StockpileItem } },
     handler: async ({ db, ctx, params }) => ({ status: 200, body: await stockpile.get(db, ctx, params.id) }),
   });
   api.add({
-    method: 'get', path: '/stockpile/items/:id/events', tag: 'Stockpile', roles: readers, params: IdParams,
+    method: 'get',
+    path: '/stockpile/items/:id/events',
+    tag: 'Stockpile',
+    roles: readers,
+    params: IdParams,
     query: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-    summary: 'The item\'s custody history, oldest first: intake, each evidence hold placed or released with its reason, scheduling, destruction',
+    summary:
+      "The item's custody history, oldest first: intake, each evidence hold placed or released with its reason, scheduling, destruction",
     responses: { 200: { description: 'A page of events', schema: Page(ItemEvent) } },
-    handler: async ({ db, ctx, params, query }) => ({ status: 200, body: await stockpile.events(db, ctx, params.id, query) }),
+    handler: async ({ db, ctx, params, query }) => ({
+      status: 200,
+      body: await stockpile.events(db, ctx, params.id, query),
+    }),
   });
   api.add({
-    method: 'post', path: '/stockpile/items/:id/hold', tag: 'Stockpile', summary: 'Place an evidence hold (blocks destruction)',
-    roles: rolesOf(HOLD_LIFECYCLE, 'hold'), params: IdParams, body: ReasonBody, conditional: true,
+    method: 'post',
+    path: '/stockpile/items/:id/hold',
+    tag: 'Stockpile',
+    summary: 'Place an evidence hold (blocks destruction)',
+    roles: rolesOf(HOLD_LIFECYCLE, 'hold'),
+    params: IdParams,
+    body: ReasonBody,
+    conditional: true,
     responses: { 200: { description: 'Held', schema: StockpileItem } },
-    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, true, body.reason, precondition) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({
+      status: 200,
+      body: await stockpile.setHold(db, ctx, params.id, true, body.reason, precondition),
+    }),
   });
   api.add({
-    method: 'post', path: '/stockpile/items/:id/release-hold', tag: 'Stockpile', summary: 'Release an evidence hold, with the reason (e.g. the court order)',
-    roles: rolesOf(HOLD_LIFECYCLE, 'release_hold'), params: IdParams, body: ReasonBody, conditional: true,
+    method: 'post',
+    path: '/stockpile/items/:id/release-hold',
+    tag: 'Stockpile',
+    summary: 'Release an evidence hold, with the reason (e.g. the court order)',
+    roles: rolesOf(HOLD_LIFECYCLE, 'release_hold'),
+    params: IdParams,
+    body: ReasonBody,
+    conditional: true,
     responses: { 200: { description: 'Released', schema: StockpileItem } },
-    handler: async ({ db, ctx, params, body, precondition }) => ({ status: 200, body: await stockpile.setHold(db, ctx, params.id, false, body.reason, precondition) }),
+    handler: async ({ db, ctx, params, body, precondition }) => ({
+      status: 200,
+      body: await stockpile.setHold(db, ctx, params.id, false, body.reason, precondition),
+    }),
   });
 }

@@ -10,6 +10,7 @@ export function intakeRuleErrors(body: ItemCreate, clock: Clock): FieldError[] {
     errors.push({ path: '/weaponId', message: 'give either weaponId or weapon, not both and not neither' });
   }
   if (body.weapon) errors.push(...weaponRuleErrors(body.weapon, '/weapon'));
-  if (body.intakeDate > isoDate(clock.now())) errors.push({ path: '/intakeDate', message: 'must not be in the future' });
+  if (body.intakeDate > isoDate(clock.now()))
+    errors.push({ path: '/intakeDate', message: 'must not be in the future' });
   return errors;
 }

@@ -21,7 +21,11 @@ export const ItemCreate = Type.Object(
     caseId: Type.Optional(Uuid),
     evidenceHold: Type.Optional(Type.Boolean({ description: 'Defaults to true when caseId is given, else false' })),
   },
-  { ...component('ItemCreate'), additionalProperties: false, description: 'Exactly one of `weaponId` (a weapon in your scope) and `weapon` (found-or-created by identity).' },
+  {
+    ...component('ItemCreate'),
+    additionalProperties: false,
+    description: 'Exactly one of `weaponId` (a weapon in your scope) and `weapon` (found-or-created by identity).',
+  },
 );
 
 export const ItemQuery = Type.Object(
@@ -29,36 +33,52 @@ export const ItemQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const StockpileItem = Type.Object({
-  id: Uuid,
-  reference: Type.String({ example: 'SI-2026-000042' }),
-  agencyId: Uuid,
-  weaponId: Uuid,
-  weapon: Weapon,
-  caseId: Nullable(Uuid),
-  source: ItemSource,
-  intakeDate: DateOnly,
-  storageLocation: Type.String(),
-  status: ItemStatus,
-  evidenceHold: Type.Boolean(),
-  destructionId: Nullable(Uuid),
-  destructionBlockers: Type.Array(DestructionBlocker, { description: 'Why the item cannot be planned for destruction now; empty when it can' }),
-  openTrace: Nullable(Type.Object({ id: Uuid, reference: Type.String() }, {
-    description: 'The oldest trace of the weapon by the item’s agency that is not final; `open_trace` also counts other agencies’ traces',
-  })),
-  registryMatches: RegistryMatches,
-  createdBy: Uuid,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-}, component('StockpileItem', { versioned: true }));
+export const StockpileItem = Type.Object(
+  {
+    id: Uuid,
+    reference: Type.String({ example: 'SI-2026-000042' }),
+    agencyId: Uuid,
+    weaponId: Uuid,
+    weapon: Weapon,
+    caseId: Nullable(Uuid),
+    source: ItemSource,
+    intakeDate: DateOnly,
+    storageLocation: Type.String(),
+    status: ItemStatus,
+    evidenceHold: Type.Boolean(),
+    destructionId: Nullable(Uuid),
+    destructionBlockers: Type.Array(DestructionBlocker, {
+      description: 'Why the item cannot be planned for destruction now; empty when it can',
+    }),
+    openTrace: Nullable(
+      Type.Object(
+        { id: Uuid, reference: Type.String() },
+        {
+          description:
+            'The oldest trace of the weapon by the item’s agency that is not final; `open_trace` also counts other agencies’ traces',
+        },
+      ),
+    ),
+    registryMatches: RegistryMatches,
+    createdBy: Uuid,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  component('StockpileItem', { versioned: true }),
+);
 
-export const ItemEvent = Type.Object({
-  at: Timestamp,
-  type: Type.Enum(['intake', 'hold', 'release_hold', 'scheduled', 'unscheduled', 'destroyed']),
-  actor: Nullable(Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { additionalProperties: false })),
-  reason: Nullable(Type.String({ description: 'Why a hold was placed or released' })),
-  destructionId: Nullable(Uuid),
-}, { ...component('StockpileItemEvent'), additionalProperties: false });
+export const ItemEvent = Type.Object(
+  {
+    at: Timestamp,
+    type: Type.Enum(['intake', 'hold', 'release_hold', 'scheduled', 'unscheduled', 'destroyed']),
+    actor: Nullable(
+      Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { additionalProperties: false }),
+    ),
+    reason: Nullable(Type.String({ description: 'Why a hold was placed or released' })),
+    destructionId: Nullable(Uuid),
+  },
+  { ...component('StockpileItemEvent'), additionalProperties: false },
+);
 
 export type ItemEvent = Static<typeof ItemEvent>;
 export type ItemCreate = Static<typeof ItemCreate>;

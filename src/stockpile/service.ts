@@ -28,18 +28,32 @@ export class StockpileService {
       }
       const weaponId = await weaponOfRequest(trx, ctx, body);
       if (body.caseId) await linkWeaponToCase(trx, body.caseId, weaponId);
-      const id = await trx.transaction((sp) => repo.insertItem(sp, {
-        agency_id: agencyId, weapon_id: weaponId, case_id: body.caseId ?? null, source: body.source,
-        intake_date: body.intakeDate, storage_location: body.storageLocation,
-        evidence_hold: body.evidenceHold ?? body.caseId !== undefined, created_by: ctx.actor.id,
-      })).catch((error: unknown) => {
-        if (uniqueViolation(error) === 'stockpile_items_active_weapon') {
-          throw conflict('already-in-custody', 'This weapon already has an active custody record.');
-        }
-        throw error;
-      });
+      const id = await trx
+        .transaction((sp) =>
+          repo.insertItem(sp, {
+            agency_id: agencyId,
+            weapon_id: weaponId,
+            case_id: body.caseId ?? null,
+            source: body.source,
+            intake_date: body.intakeDate,
+            storage_location: body.storageLocation,
+            evidence_hold: body.evidenceHold ?? body.caseId !== undefined,
+            created_by: ctx.actor.id,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (uniqueViolation(error) === 'stockpile_items_active_weapon') {
+            throw conflict('already-in-custody', 'This weapon already has an active custody record.');
+          }
+          throw error;
+        });
       await repo.insertItemEvents(trx, [id], 'intake', ctx.actor.id);
-      await audit(trx, ctx, { action: 'stockpile.intake', entity: 'stockpile_item', entityId: id, details: { weaponId } });
+      await audit(trx, ctx, {
+        action: 'stockpile.intake',
+        entity: 'stockpile_item',
+        entityId: id,
+        details: { weaponId },
+      });
       await raiseForItem(trx, id);
       return (await repo.findItem(trx, readScope(ctx.actor), id))!;
     });
@@ -62,20 +76,36 @@ export class StockpileService {
   }
 
   /** Places (true) or releases (false) an evidence hold: a recorded decision with its reason. */
-  async setHold(db: Queryable, ctx: RequestContext, id: string, hold: boolean, reason: string, precondition?: Precondition): Promise<StockpileItem> {
+  async setHold(
+    db: Queryable,
+    ctx: RequestContext,
+    id: string,
+    hold: boolean,
+    reason: string,
+    precondition?: Precondition,
+  ): Promise<StockpileItem> {
     return db.transaction(async (trx) => {
       const item = await this.get(trx, ctx, id);
       const version = versionOf(item)!;
       if (!satisfies(precondition, version)) throw preconditionFailed('Stockpile item', version);
-      if (item.status !== 'in_custody') throw conflict('not-in-custody', `The item is ${item.status}; holds apply to items in custody.`);
+      if (item.status !== 'in_custody')
+        throw conflict('not-in-custody', `The item is ${item.status}; holds apply to items in custody.`);
       if (!mayTake(HOLD_LIFECYCLE, hold ? 'hold' : 'release_hold', holdStateOf(item), ctx.actor.role)) {
-        throw conflict(hold ? 'already-held' : 'not-held', hold ? 'The item is already under evidence hold.' : 'The item is not under evidence hold.');
+        throw conflict(
+          hold ? 'already-held' : 'not-held',
+          hold ? 'The item is already under evidence hold.' : 'The item is not under evidence hold.',
+        );
       }
       if (!(await repo.setHold(trx, id, version, hold))) {
         throw conflict('concurrent-change', 'The item changed while you were changing it; reload it and try again.');
       }
       await repo.insertItemEvents(trx, [id], hold ? 'hold' : 'release_hold', ctx.actor.id, { reason });
-      await audit(trx, ctx, { action: hold ? 'stockpile.hold' : 'stockpile.release_hold', entity: 'stockpile_item', entityId: id, details: { reason } });
+      await audit(trx, ctx, {
+        action: hold ? 'stockpile.hold' : 'stockpile.release_hold',
+        entity: 'stockpile_item',
+        entityId: id,
+        details: { reason },
+      });
       return (await repo.findItem(trx, readScope(ctx.actor), id))!;
     });
   }

@@ -6,8 +6,18 @@ export const ITEM_LIFECYCLE = lifecycle({
   states: ITEM_STATUSES,
   steps: {
     intake: { from: [null], to: 'in_custody', by: ['stockpile_manager'] },
-    schedule: { from: ['in_custody'], to: 'scheduled', by: ['stockpile_manager'], guard: 'planned for destruction (see DESTRUCTION_LIFECYCLE.plan)' },
-    unschedule: { from: ['scheduled'], to: 'in_custody', by: ['stockpile_manager'], guard: 'removed from a planned destruction' },
+    schedule: {
+      from: ['in_custody'],
+      to: 'scheduled',
+      by: ['stockpile_manager'],
+      guard: 'planned for destruction (see DESTRUCTION_LIFECYCLE.plan)',
+    },
+    unschedule: {
+      from: ['scheduled'],
+      to: 'in_custody',
+      by: ['stockpile_manager'],
+      guard: 'removed from a planned destruction',
+    },
     destroy: { from: ['scheduled'], to: 'destroyed', by: ['stockpile_manager'], guard: 'its destruction completed' },
   },
 });

@@ -28,10 +28,16 @@ export function parseBulkCsv(text: string): unknown[] {
   if (!header) throw invalidField('', 'is empty: send a header row and at least one row');
   const unknown = header.filter((column) => !(BULK_CSV_COLUMNS as readonly string[]).includes(column));
   if (unknown.length) {
-    throw invalid(unknown.map((column) => ({ path: `/header/${column}`, message: 'is not a known column' })), 'The CSV header has unknown columns.');
+    throw invalid(
+      unknown.map((column) => ({ path: `/header/${column}`, message: 'is not a known column' })),
+      'The CSV header has unknown columns.',
+    );
   }
-  const hostile = rows.flatMap((values, row) => header.flatMap((column, i) =>
-    isHostileText(values[i] ?? '') ? [{ path: `/${row}/${column}`, message: HOSTILE_MESSAGE }] : []));
+  const hostile = rows.flatMap((values, row) =>
+    header.flatMap((column, i) =>
+      isHostileText(values[i] ?? '') ? [{ path: `/${row}/${column}`, message: HOSTILE_MESSAGE }] : [],
+    ),
+  );
   if (hostile.length) throw invalid(hostile);
   return rows.map((values) => {
     const body: Record<string, unknown> = {};

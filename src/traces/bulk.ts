@@ -36,7 +36,8 @@ type Numbered = { row: unknown } | { caseNumberError: FieldError };
  * among the caller's agency's cases (one query for the upload) and replaced by the id before the row is checked.
  */
 async function byCaseNumber(db: Queryable, ctx: RequestContext, rows: unknown[]): Promise<Numbered[]> {
-  const numberOf = (row: unknown) => (row && typeof row === 'object' && 'caseNumber' in row ? (row as { caseNumber: unknown }).caseNumber : undefined);
+  const numberOf = (row: unknown) =>
+    row && typeof row === 'object' && 'caseNumber' in row ? (row as { caseNumber: unknown }).caseNumber : undefined;
   const numbers = [...new Set(rows.map(numberOf).filter((n): n is string => typeof n === 'string'))];
   const ids = numbers.length ? await caseIdsByNumber(db, ctx.actor.agency.id, numbers) : new Map<string, string>();
   return rows.map((row) => {
@@ -46,7 +47,8 @@ async function byCaseNumber(db: Queryable, ctx: RequestContext, rows: unknown[])
     if (typeof number !== 'string') return { caseNumberError: { path: '/caseNumber', message: 'must be string' } };
     const id = ids.get(number);
     if (!id) return { caseNumberError: { path: '/caseNumber', message: 'is not a case number of your agency' } };
-    if (rest.caseId !== undefined && rest.caseId !== id) return { caseNumberError: { path: '/caseNumber', message: 'names another case than caseId' } };
+    if (rest.caseId !== undefined && rest.caseId !== id)
+      return { caseNumberError: { path: '/caseNumber', message: 'names another case than caseId' } };
     return { row: { ...rest, caseId: id } };
   });
 }
@@ -86,11 +88,20 @@ export class TraceBulkImport {
         const result = results[outcome.index]!;
         const problem = caseProblem(outcome.caseStatus);
         if (problem) {
-          result.errors = [{ path: '/caseId', message: outcome.caseStatus === 'closed' ? 'is a closed case; reopen it first' : 'is not a case of your agency' }];
+          result.errors = [
+            {
+              path: '/caseId',
+              message:
+                outcome.caseStatus === 'closed' ? 'is a closed case; reopen it first' : 'is not a case of your agency',
+            },
+          ];
         } else if (outcome.trace) {
           Object.assign(result, { traceId: outcome.trace.id, reference: outcome.trace.reference });
         } else {
-          Object.assign(result, { errors: [{ path: '', message: 'duplicates a trace of the same weapon, case and recovery date' }], duplicateOf: outcome.duplicateOf });
+          Object.assign(result, {
+            errors: [{ path: '', message: 'duplicates a trace of the same weapon, case and recovery date' }],
+            duplicateOf: outcome.duplicateOf,
+          });
         }
       }
     }

@@ -31,7 +31,14 @@ export function planTransition(action: TraceAction, performer: Performer): Trans
   const rule: Transition = TRANSITIONS[action];
   const role = who(performer);
   if (!rule.by.includes(role)) throw forbidden(`A ${role} may not ${action.replace('_', ' ')} a trace.`);
-  return { action, from: rule.from, to: rule.to, event: rule.event, independent: rule.independent ?? false, audit: `trace.${action}` };
+  return {
+    action,
+    from: rule.from,
+    to: rule.to,
+    event: rule.event,
+    independent: rule.independent ?? false,
+    audit: `trace.${action}`,
+  };
 }
 
 /** What the trace was like when a transition changed nothing: enough to say why. */
@@ -45,16 +52,28 @@ export interface RefusedState {
 }
 
 /** Why a planned transition did not happen, from the trace's state at that moment (undefined: not found in scope). */
-export function refusal(plan: TransitionPlan, state: RefusedState | undefined, performer: Performer, precondition?: Precondition): Problem {
+export function refusal(
+  plan: TransitionPlan,
+  state: RefusedState | undefined,
+  performer: Performer,
+  precondition?: Precondition,
+): Problem {
   if (!state) return notFound('Trace');
   if (!satisfies(precondition, state.version)) return preconditionFailed('Trace', state.version);
   if (!plan.from.includes(state.status)) {
-    return conflict('invalid-transition', `Cannot ${plan.action.replace('_', ' ')} a trace that is ${state.status}.`, { currentStatus: state.status });
+    return conflict('invalid-transition', `Cannot ${plan.action.replace('_', ' ')} a trace that is ${state.status}.`, {
+      currentStatus: state.status,
+    });
   }
-  if (plan.independent && 'ctx' in performer && [state.created_by, state.submitted_by].includes(performer.ctx.actor.id)) {
+  if (
+    plan.independent &&
+    'ctx' in performer &&
+    [state.created_by, state.submitted_by].includes(performer.ctx.actor.id)
+  ) {
     return conflict('self-review', 'You created or submitted this trace: another advisor must review it.');
   }
   if (plan.action === 'escalate' && state.urgent) return conflict('already-urgent', 'The trace is already urgent.');
-  if (plan.action === 'assign' && state.assignee_ok === false) return invalidField('/userId', 'must be an active advisor of the trace’s region');
+  if (plan.action === 'assign' && state.assignee_ok === false)
+    return invalidField('/userId', 'must be an active advisor of the trace’s region');
   return conflict('concurrent-change', 'The trace changed while you were acting on it; reload it and try again.');
 }

@@ -9,14 +9,39 @@ import type { WeaponDescription } from '../weapons/schemas.ts';
 import type { QualityFlag, Stage, Trace, TraceEvent, TraceQuery, TraceResult, TraceStatus } from './schemas.ts';
 
 export interface TraceRow {
-  id: string; reference: string; agency_id: string; case_id: string; weapon_id: string; weapon: WeaponDescription;
-  status: TraceStatus; stage: Stage | null; urgent: boolean; urgent_reason: string | null; quality_flags: QualityFlag[];
-  recovery_date: string; recovery_country: string | null; recovery_department: string | null;
-  recovery_municipality: string | null; recovery_address: string | null; recovery_latitude: number | null;
-  recovery_longitude: number | null; recovery_circumstance: Trace['recovery']['circumstance'];
-  possessor: Trace['possessor']; notes: string | null; assigned_to: string | null; attempts: number;
-  result: TraceResult | null; created_by: string; created_at: Date; updated_at: Date; status_changed_at: Date;
-  submitted_at: Date | null; submitted_by: string | null; completed_at: Date | null; queue_run: number; region: string;
+  id: string;
+  reference: string;
+  agency_id: string;
+  case_id: string;
+  weapon_id: string;
+  weapon: WeaponDescription;
+  status: TraceStatus;
+  stage: Stage | null;
+  urgent: boolean;
+  urgent_reason: string | null;
+  quality_flags: QualityFlag[];
+  recovery_date: string;
+  recovery_country: string | null;
+  recovery_department: string | null;
+  recovery_municipality: string | null;
+  recovery_address: string | null;
+  recovery_latitude: number | null;
+  recovery_longitude: number | null;
+  recovery_circumstance: Trace['recovery']['circumstance'];
+  possessor: Trace['possessor'];
+  notes: string | null;
+  assigned_to: string | null;
+  attempts: number;
+  result: TraceResult | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  status_changed_at: Date;
+  submitted_at: Date | null;
+  submitted_by: string | null;
+  completed_at: Date | null;
+  queue_run: number;
+  region: string;
   /** Kept by the database: one more on every UPDATE (the ETag). */
   version: number;
   /** The gun's active lost/stolen reports, when the query that read the row looked them up (else the presenter does). */
@@ -36,8 +61,14 @@ export function rowFromJson(json: Record<string, unknown>): TraceRow {
 export function storedFields(row: TraceRow) {
   const weapon = row.weapon;
   const recovery = {
-    date: row.recovery_date, country: row.recovery_country, department: row.recovery_department, municipality: row.recovery_municipality,
-    address: row.recovery_address, latitude: row.recovery_latitude, longitude: row.recovery_longitude, circumstance: row.recovery_circumstance,
+    date: row.recovery_date,
+    country: row.recovery_country,
+    department: row.recovery_department,
+    municipality: row.recovery_municipality,
+    address: row.recovery_address,
+    latitude: row.recovery_latitude,
+    longitude: row.recovery_longitude,
+    circumstance: row.recovery_circumstance,
   };
   return {
     caseId: row.case_id,
@@ -51,7 +82,9 @@ export function storedFields(row: TraceRow) {
 }
 
 function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 }
 
 /** Traces the scope may read: a region's through the trace's own region column (one range of the region indexes). */
@@ -69,7 +102,12 @@ export async function findTraceRow(db: Queryable, scope: Scope, id: string): Pro
 export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
   const order = query.sort === 'createdAt' ? 'asc' : 'desc';
-  const rows = tracesWithMatches(db, scope).orderBy([{ column: 'created_at', order }, { column: 'id', order }]).limit(limit + 1);
+  const rows = tracesWithMatches(db, scope)
+    .orderBy([
+      { column: 'created_at', order },
+      { column: 'id', order },
+    ])
+    .limit(limit + 1);
   if (query.status) rows.whereIn('status', query.status.split(','));
   if (query.caseId) rows.where('case_id', query.caseId);
   if (query.weaponId) rows.where('weapon_id', query.weaponId);
@@ -81,43 +119,88 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
     rows.whereIn('id', (matches) => {
       matches.select('id').from('traces').where('reference', query.q!.toUpperCase());
       if (serial) {
-        matches.union((bySerial) => bySerial.select('t2.id').from('traces as t2')
-          .join('weapons as w2', 'w2.id', 't2.weapon_id').where('w2.serial_normalized', 'like', `${serial}%`));
+        matches.union((bySerial) =>
+          bySerial
+            .select('t2.id')
+            .from('traces as t2')
+            .join('weapons as w2', 'w2.id', 't2.weapon_id')
+            .where('w2.serial_normalized', 'like', `${serial}%`),
+        );
       }
     });
   }
-  if (after) rows.whereRaw(`(created_at, id) ${order === 'desc' ? '<' : '>'} (SELECT created_at, id FROM traces WHERE id = ?)`, [after]);
-  return pageOf(await runQuery<TraceRow>(db, rows), limit, (row) => [row.id], (row) => row);
+  if (after)
+    rows.whereRaw(`(created_at, id) ${order === 'desc' ? '<' : '>'} (SELECT created_at, id FROM traces WHERE id = ?)`, [
+      after,
+    ]);
+  return pageOf(
+    await runQuery<TraceRow>(db, rows),
+    limit,
+    (row) => [row.id],
+    (row) => row,
+  );
 }
 
 interface EventRow {
-  id: number; at: Date; type: string; from_status: TraceStatus | null; to_status: TraceStatus; stage: Stage | null;
-  message: string | null; message_code: string | null; message_params: Record<string, string | number> | null;
-  actor_id: string | null; actor_name: string | null; actor_role: Role | null;
+  id: number;
+  at: Date;
+  type: string;
+  from_status: TraceStatus | null;
+  to_status: TraceStatus;
+  stage: Stage | null;
+  message: string | null;
+  message_code: string | null;
+  message_params: Record<string, string | number> | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: Role | null;
 }
 
 export async function listEvents(db: Queryable, traceId: string, limit: number, cursor?: string) {
   const after = decodeSequenceCursor(cursor);
-  const rows = db('trace_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.trace_id', traceId)
-    .orderBy('e.id').limit(limit + 1)
+  const rows = db('trace_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where('e.trace_id', traceId)
+    .orderBy('e.id')
+    .limit(limit + 1)
     .select('e.*', 'u.name as actor_name', 'u.role as actor_role');
   if (after !== undefined) rows.where('e.id', '>', after);
-  return pageOf(await rows, limit, (row: EventRow) => [row.id], (row: EventRow): TraceEvent => ({
-    at: row.at.toISOString(),
-    type: row.type,
-    fromStatus: row.from_status,
-    toStatus: row.to_status,
-    ...(row.stage ? { stage: row.stage } : {}),
-    actor: row.actor_id ? { id: row.actor_id, name: row.actor_name!, role: row.actor_role! } : { system: 'worker' },
-    ...(row.message ? { message: row.message } : {}),
-    ...(row.message_code ? { messageCode: row.message_code, messageParams: row.message_params ?? {} } : {}),
-  }));
+  return pageOf(
+    await rows,
+    limit,
+    (row: EventRow) => [row.id],
+    (row: EventRow): TraceEvent => ({
+      at: row.at.toISOString(),
+      type: row.type,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      ...(row.stage ? { stage: row.stage } : {}),
+      actor: row.actor_id ? { id: row.actor_id, name: row.actor_name!, role: row.actor_role! } : { system: 'worker' },
+      ...(row.message ? { message: row.message } : {}),
+      ...(row.message_code ? { messageCode: row.message_code, messageParams: row.message_params ?? {} } : {}),
+    }),
+  );
 }
 
 export async function tracesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
-  const rows = await runQuery<{ id: string; reference: string; status: string; case_id: string; outcome: string | null }>(db,
-    tracesInScope(db, scope).where('weapon_id', weaponId).orderBy('created_at').select('id', 'reference', 'status', 'case_id', 'outcome'));
+  const rows = await runQuery<{
+    id: string;
+    reference: string;
+    status: string;
+    case_id: string;
+    outcome: string | null;
+  }>(
+    db,
+    tracesInScope(db, scope)
+      .where('weapon_id', weaponId)
+      .orderBy('created_at')
+      .select('id', 'reference', 'status', 'case_id', 'outcome'),
+  );
   return rows.map((r: { id: string; reference: string; status: string; case_id: string; outcome: string | null }) => ({
-    id: r.id, reference: r.reference, status: r.status, outcome: r.outcome, caseId: r.case_id,
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    outcome: r.outcome,
+    caseId: r.case_id,
   }));
 }

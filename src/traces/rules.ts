@@ -20,7 +20,8 @@ export function fieldRuleErrors(fields: TraceFields, clock: Clock): FieldError[]
   if (fields.possessor?.dateOfBirth && fields.possessor.dateOfBirth > today) {
     errors.push({ path: '/possessor/dateOfBirth', message: 'must not be in the future' });
   }
-  if (fields.urgent && !fields.urgentReason) errors.push({ path: '/urgentReason', message: 'is required when urgent is true' });
+  if (fields.urgent && !fields.urgentReason)
+    errors.push({ path: '/urgentReason', message: 'is required when urgent is true' });
   return errors;
 }
 
@@ -36,8 +37,11 @@ export function qualityFlags(weapon: WeaponDescription, urgent: boolean): Qualit
  * Review is needed when the agency requires it or the trace carries any quality flag — decided inside the statement that
  * makes the change (over `agencies.review_required` and `traces.quality_flags`).
  */
-export const needsReviewSql = (reviewRequired: string, flags: string) => `(${reviewRequired} OR cardinality(${flags}) > 0)`;
+export const needsReviewSql = (reviewRequired: string, flags: string) =>
+  `(${reviewRequired} OR cardinality(${flags}) > 0)`;
 
 /** Stages a trace goes through: the importer only for guns made outside the US. */
 export const stagesFor = (weapon: WeaponDescription): Stage[] =>
-  weapon.countryOfManufacture === 'US' ? ['manufacturer', 'dealer', 'purchaser'] : ['manufacturer', 'importer', 'dealer', 'purchaser'];
+  weapon.countryOfManufacture === 'US'
+    ? ['manufacturer', 'dealer', 'purchaser']
+    : ['manufacturer', 'importer', 'dealer', 'purchaser'];

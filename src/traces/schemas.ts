@@ -1,11 +1,30 @@
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
-import { component, CountryCode, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import {
+  component,
+  CountryCode,
+  DateInput,
+  DateOnly,
+  Nullable,
+  PageQuery,
+  Text,
+  Timestamp,
+  Uuid,
+} from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 
-export const TRACE_STATUSES = ['draft', 'pending_review', 'queued', 'in_progress', 'needs_info', 'completed',
-  'not_traceable', 'failed', 'cancelled'] as const;
+export const TRACE_STATUSES = [
+  'draft',
+  'pending_review',
+  'queued',
+  'in_progress',
+  'needs_info',
+  'completed',
+  'not_traceable',
+  'failed',
+  'cancelled',
+] as const;
 export const TraceStatus = Type.Enum(TRACE_STATUSES);
 export type TraceStatus = Static<typeof TraceStatus>;
 export const FINAL_STATUSES: readonly TraceStatus[] = ['completed', 'not_traceable', 'cancelled'];
@@ -17,17 +36,45 @@ export type Stage = Static<typeof Stage>;
 export const QualityFlag = Type.Enum(['urgent', 'obliterated_serial', 'missing_importer']);
 export type QualityFlag = Static<typeof QualityFlag>;
 
-export const CIRCUMSTANCES = ['crime_scene', 'seizure', 'search_warrant', 'traffic_stop', 'found', 'surrendered', 'other'] as const;
+export const CIRCUMSTANCES = [
+  'crime_scene',
+  'seizure',
+  'search_warrant',
+  'traffic_stop',
+  'found',
+  'surrendered',
+  'other',
+] as const;
 
 /** The CSV columns of a bulk submission: each header is the JSON path of the field it fills. */
 export const BULK_CSV_COLUMNS = [
-  'caseId', 'caseNumber',
-  'weapon.manufacturer', 'weapon.model', 'weapon.caliber', 'weapon.type', 'weapon.serialNumber', 'weapon.serialObliterated',
-  'weapon.importer', 'weapon.countryOfManufacture',
-  'recovery.date', 'recovery.country', 'recovery.department', 'recovery.municipality', 'recovery.address',
-  'recovery.latitude', 'recovery.longitude', 'recovery.circumstance',
-  'possessor.firstName', 'possessor.lastName', 'possessor.dateOfBirth', 'possessor.nationality', 'possessor.idNumber',
-  'urgent', 'urgentReason', 'notes', 'draft',
+  'caseId',
+  'caseNumber',
+  'weapon.manufacturer',
+  'weapon.model',
+  'weapon.caliber',
+  'weapon.type',
+  'weapon.serialNumber',
+  'weapon.serialObliterated',
+  'weapon.importer',
+  'weapon.countryOfManufacture',
+  'recovery.date',
+  'recovery.country',
+  'recovery.department',
+  'recovery.municipality',
+  'recovery.address',
+  'recovery.latitude',
+  'recovery.longitude',
+  'recovery.circumstance',
+  'possessor.firstName',
+  'possessor.lastName',
+  'possessor.dateOfBirth',
+  'possessor.nationality',
+  'possessor.idNumber',
+  'urgent',
+  'urgentReason',
+  'notes',
+  'draft',
 ] as const;
 
 export const Recovery = Type.Object(
@@ -82,7 +129,12 @@ export const TracePatch = Type.Object(
     urgentReason: Type.Optional(Nullable(UrgentReason)),
     notes: Type.Optional(Nullable(Notes)),
   },
-  { ...component('TracePatch'), additionalProperties: false, minProperties: 1, description: 'Top-level fields replace the stored ones; null clears an optional one.' },
+  {
+    ...component('TracePatch'),
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'Top-level fields replace the stored ones; null clears an optional one.',
+  },
 );
 
 export const StatusList = Type.String({
@@ -97,25 +149,53 @@ export const TraceQuery = Type.Object(
     caseId: Type.Optional(Uuid),
     weaponId: Type.Optional(Uuid),
     urgent: Type.Optional(Type.Boolean()),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A trace reference, or the start of a serial number' })),
-    sort: Type.Optional(Type.Enum(['-createdAt', 'createdAt'], {
-      default: '-createdAt', description: 'By creation: newest first (`-createdAt`, the default) or oldest first; traces created together keep their reference order',
-    })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'A trace reference, or the start of a serial number' }),
+    ),
+    sort: Type.Optional(
+      Type.Enum(['-createdAt', 'createdAt'], {
+        default: '-createdAt',
+        description:
+          'By creation: newest first (`-createdAt`, the default) or oldest first; traces created together keep their reference order',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 
-export const Outcome = Type.Enum(['purchaser_identified', 'dealer_identified', 'importer_identified', 'exporter_identified', 'not_traceable']);
-export const NotTraceableReason = Type.Enum(['obliterated_serial', 'pre_1968', 'no_record', 'foreign_no_us_record', 'records_unavailable']);
+export const Outcome = Type.Enum([
+  'purchaser_identified',
+  'dealer_identified',
+  'importer_identified',
+  'exporter_identified',
+  'not_traceable',
+]);
+export const NotTraceableReason = Type.Enum([
+  'obliterated_serial',
+  'pre_1968',
+  'no_record',
+  'foreign_no_us_record',
+  'records_unavailable',
+]);
 
 export const Dealer = Type.Object(
   { name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() },
   { additionalProperties: false, ...component('Dealer') },
 );
 export const Purchaser = Type.Object(
-  { firstName: Type.String(), lastName: Type.String(), dateOfBirth: DateOnly, city: Type.String(), state: Type.String() },
-  { additionalProperties: false, ...component('Purchaser'), description: 'The first retail purchaser; removed for stockpile managers' },
+  {
+    firstName: Type.String(),
+    lastName: Type.String(),
+    dateOfBirth: DateOnly,
+    city: Type.String(),
+    state: Type.String(),
+  },
+  {
+    additionalProperties: false,
+    ...component('Purchaser'),
+    description: 'The first retail purchaser; removed for stockpile managers',
+  },
 );
 const Source = {
   sourceCountry: CountryCode,
@@ -124,97 +204,165 @@ const Source = {
 const Importer = Type.String({ description: 'The US importer of a foreign-made gun' });
 
 /** What each outcome guarantees: the result is one of these, told apart by `outcome`. */
-export const TraceResult = Type.Union([
-  Type.Object({
-    outcome: Type.Literal('purchaser_identified'), importer: Type.Optional(Importer), dealer: Dealer,
-    purchaser: Type.Optional(Purchaser), saleDate: DateOnly,
-    timeToCrimeDays: Type.Integer({ description: 'Days from the retail sale to the recovery' }), ...Source,
-  }, { additionalProperties: false, ...component('PurchaserIdentifiedResult') }),
-  Type.Object({
-    outcome: Type.Literal('dealer_identified'), importer: Type.Optional(Importer), dealer: Dealer,
-    saleDate: Type.Optional(DateOnly), timeToCrimeDays: Type.Optional(Type.Integer()), ...Source,
-  }, { additionalProperties: false, ...component('DealerIdentifiedResult') }),
-  Type.Object({
-    outcome: Type.Literal('importer_identified'), importer: Importer, ...Source,
-  }, { additionalProperties: false, ...component('ImporterIdentifiedResult') }),
-  Type.Object({
-    outcome: Type.Literal('exporter_identified'), importer: Type.Optional(Importer),
-    dealer: Type.Optional(Dealer), ...Source,
-  }, { additionalProperties: false, ...component('ExporterIdentifiedResult') }),
-  Type.Object({
-    outcome: Type.Literal('not_traceable'), reason: NotTraceableReason, ...Source,
-  }, { additionalProperties: false, ...component('NotTraceableResult') }),
-], { ...component('TraceResult'), discriminator: { propertyName: 'outcome' } });
+export const TraceResult = Type.Union(
+  [
+    Type.Object(
+      {
+        outcome: Type.Literal('purchaser_identified'),
+        importer: Type.Optional(Importer),
+        dealer: Dealer,
+        purchaser: Type.Optional(Purchaser),
+        saleDate: DateOnly,
+        timeToCrimeDays: Type.Integer({ description: 'Days from the retail sale to the recovery' }),
+        ...Source,
+      },
+      { additionalProperties: false, ...component('PurchaserIdentifiedResult') },
+    ),
+    Type.Object(
+      {
+        outcome: Type.Literal('dealer_identified'),
+        importer: Type.Optional(Importer),
+        dealer: Dealer,
+        saleDate: Type.Optional(DateOnly),
+        timeToCrimeDays: Type.Optional(Type.Integer()),
+        ...Source,
+      },
+      { additionalProperties: false, ...component('DealerIdentifiedResult') },
+    ),
+    Type.Object(
+      {
+        outcome: Type.Literal('importer_identified'),
+        importer: Importer,
+        ...Source,
+      },
+      { additionalProperties: false, ...component('ImporterIdentifiedResult') },
+    ),
+    Type.Object(
+      {
+        outcome: Type.Literal('exporter_identified'),
+        importer: Type.Optional(Importer),
+        dealer: Type.Optional(Dealer),
+        ...Source,
+      },
+      { additionalProperties: false, ...component('ExporterIdentifiedResult') },
+    ),
+    Type.Object(
+      {
+        outcome: Type.Literal('not_traceable'),
+        reason: NotTraceableReason,
+        ...Source,
+      },
+      { additionalProperties: false, ...component('NotTraceableResult') },
+    ),
+  ],
+  { ...component('TraceResult'), discriminator: { propertyName: 'outcome' } },
+);
 export type TraceResult = Static<typeof TraceResult>;
 export type NotTraceableReason = Static<typeof NotTraceableReason>;
 type WithoutTimeToCrime<T> = T extends unknown ? Omit<T, 'timeToCrimeDays'> : never;
 /** A result as the tracing center gives it: the time-to-crime is ours to compute. */
 export type CenterResult = WithoutTimeToCrime<TraceResult>;
 
-export const RecoveryOut = Type.Object({
-  date: DateOnly,
-  country: Nullable(CountryCode),
-  department: Nullable(Type.String()),
-  municipality: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  latitude: Nullable(Type.Number()),
-  longitude: Nullable(Type.Number()),
-  circumstance: Type.Enum(CIRCUMSTANCES),
-}, component('RecoveryOut'));
+export const RecoveryOut = Type.Object(
+  {
+    date: DateOnly,
+    country: Nullable(CountryCode),
+    department: Nullable(Type.String()),
+    municipality: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    latitude: Nullable(Type.Number()),
+    longitude: Nullable(Type.Number()),
+    circumstance: Type.Enum(CIRCUMSTANCES),
+  },
+  component('RecoveryOut'),
+);
 
-export const Trace = Type.Object({
-  id: Uuid,
-  reference: Type.String({ pattern: '^TR-\\d{4}-\\d{6,}$', example: 'TR-2026-000042' }),
-  agencyId: Uuid,
-  caseId: Uuid,
-  weaponId: Uuid,
-  weapon: WeaponDescription,
-  status: TraceStatus,
-  stage: Nullable(Stage),
-  urgent: Type.Boolean(),
-  urgentReason: Nullable(Type.String()),
-  qualityFlags: Type.Array(QualityFlag),
-  recovery: RecoveryOut,
-  possessor: Nullable(Type.Object({
-    firstName: Type.String(), lastName: Type.String(), dateOfBirth: Nullable(DateOnly), nationality: Nullable(Type.String()),
-    idNumber: Nullable(Type.String()),
-  }, { ...component('PossessorRecord'), description: 'null when none was given, and always null for stockpile managers' })),
-  notes: Nullable(Type.String()),
-  assignedTo: Nullable(Uuid),
-  attempts: Type.Integer({ minimum: 0 }),
-  createdBy: Uuid,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  submittedAt: Nullable(Timestamp),
-  completedAt: Nullable(Timestamp),
-  result: Nullable(TraceResult),
-  registryMatches: RegistryMatches,
-}, component('Trace', { versioned: true }));
+export const Trace = Type.Object(
+  {
+    id: Uuid,
+    reference: Type.String({ pattern: '^TR-\\d{4}-\\d{6,}$', example: 'TR-2026-000042' }),
+    agencyId: Uuid,
+    caseId: Uuid,
+    weaponId: Uuid,
+    weapon: WeaponDescription,
+    status: TraceStatus,
+    stage: Nullable(Stage),
+    urgent: Type.Boolean(),
+    urgentReason: Nullable(Type.String()),
+    qualityFlags: Type.Array(QualityFlag),
+    recovery: RecoveryOut,
+    possessor: Nullable(
+      Type.Object(
+        {
+          firstName: Type.String(),
+          lastName: Type.String(),
+          dateOfBirth: Nullable(DateOnly),
+          nationality: Nullable(Type.String()),
+          idNumber: Nullable(Type.String()),
+        },
+        {
+          ...component('PossessorRecord'),
+          description: 'null when none was given, and always null for stockpile managers',
+        },
+      ),
+    ),
+    notes: Nullable(Type.String()),
+    assignedTo: Nullable(Uuid),
+    attempts: Type.Integer({ minimum: 0 }),
+    createdBy: Uuid,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    submittedAt: Nullable(Timestamp),
+    completedAt: Nullable(Timestamp),
+    result: Nullable(TraceResult),
+    registryMatches: RegistryMatches,
+  },
+  component('Trace', { versioned: true }),
+);
 
-export const AssignBody = Type.Object({ userId: Nullable(Uuid) }, { ...component('AssignBody'), additionalProperties: false });
-export const MessageBody = Type.Object({ message: Text(2000) }, { ...component('MessageBody'), additionalProperties: false });
+export const AssignBody = Type.Object(
+  { userId: Nullable(Uuid) },
+  { ...component('AssignBody'), additionalProperties: false },
+);
+export const MessageBody = Type.Object(
+  { message: Text(2000) },
+  { ...component('MessageBody'), additionalProperties: false },
+);
 
-export const TraceEvent = Type.Object({
-  at: Timestamp,
-  type: Type.String(),
-  fromStatus: Nullable(TraceStatus),
-  toStatus: TraceStatus,
-  stage: Type.Optional(Stage),
-  actor: Type.Union([
-    Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema }),
-    Type.Object({ system: Type.Literal('worker') }),
-  ]),
-  message: Type.Optional(Type.String()),
-  messageCode: Type.Optional(Type.String({
-    description: 'For messages of the tracing center and the worker: a stable code a client words in its own language with '
-      + '`messageParams` (`no_serial_record`: manufacturer, serial, model, caliber; `center_unavailable`: attempts). `message` keeps the English text.',
-  })),
-  messageParams: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
-}, component('TraceEvent'));
+export const TraceEvent = Type.Object(
+  {
+    at: Timestamp,
+    type: Type.String(),
+    fromStatus: Nullable(TraceStatus),
+    toStatus: TraceStatus,
+    stage: Type.Optional(Stage),
+    actor: Type.Union([
+      Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema }),
+      Type.Object({ system: Type.Literal('worker') }),
+    ]),
+    message: Type.Optional(Type.String()),
+    messageCode: Type.Optional(
+      Type.String({
+        description:
+          'For messages of the tracing center and the worker: a stable code a client words in its own language with ' +
+          '`messageParams` (`no_serial_record`: manufacturer, serial, model, caliber; `center_unavailable`: attempts). `message` keeps the English text.',
+      }),
+    ),
+    messageParams: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+  },
+  component('TraceEvent'),
+);
 
-export const DuplicateProblem = Type.Object({
-  type: Type.String(), title: Type.String(), status: Type.Literal(409), detail: Type.String(), duplicateOf: Uuid,
-}, component('DuplicateProblem'));
+export const DuplicateProblem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Literal(409),
+    detail: Type.String(),
+    duplicateOf: Uuid,
+  },
+  component('DuplicateProblem'),
+);
 
 export type TraceCreate = Static<typeof TraceCreate>;
 export type TracePatch = Static<typeof TracePatch>;

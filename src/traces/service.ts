@@ -11,13 +11,26 @@ import { fieldRuleErrors, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
 import { EDITABLE } from './transitions.ts';
 import type { Author } from './writes/common.ts';
-import { createTrace, createTraces, newTrace, weaponToPlace, traceColumns, type Claim, type CreationOutcome } from './writes/create.ts';
+import {
+  createTrace,
+  createTraces,
+  newTrace,
+  weaponToPlace,
+  traceColumns,
+  type Claim,
+  type CreationOutcome,
+} from './writes/create.ts';
 import { editTrace } from './writes/edit.ts';
 import { applyTransition } from './writes/transition.ts';
 
 /** The author of a change made over the API, as the write statements record it. */
 export const authorOf = (ctx: RequestContext): Author & { actorId: string; agencyId: string } => ({
-  component: 'api', actorId: ctx.actor.id, role: ctx.actor.role, agencyId: ctx.actor.agency.id, requestId: ctx.requestId, ip: ctx.ip,
+  component: 'api',
+  actorId: ctx.actor.id,
+  role: ctx.actor.role,
+  agencyId: ctx.actor.agency.id,
+  requestId: ctx.requestId,
+  ip: ctx.ip,
 });
 
 /** The problem for a row whose case could not take it; undefined when it could. */
@@ -28,11 +41,16 @@ export function caseProblem(caseStatus: 'open' | 'closed' | null) {
 }
 
 export const duplicateProblem = (duplicateOf: string | undefined) =>
-  conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', { duplicateOf });
+  conflict('duplicate-trace', 'This weapon already has a trace in this case for the same recovery date.', {
+    duplicateOf,
+  });
 
 export class TraceService {
   /** `reviewed`: told of every action an advisor or admin took (for /metrics). */
-  constructor(private readonly clock: Clock, private readonly reviewed?: (action: TraceAction) => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly reviewed?: (action: TraceAction) => void,
+  ) {}
 
   /**
    * One statement: case check, weapon, trace, event, audit and outbox — and the idempotency claim when the request has a
@@ -73,11 +91,20 @@ export class TraceService {
   }
 
   /** Merges the edit into the stored trace, checks the result as a whole, and writes it (one statement) if it is still that version. */
-  async patch(db: Queryable, ctx: RequestContext, id: string, patch: TracePatch, precondition?: Precondition): Promise<Trace> {
+  async patch(
+    db: Queryable,
+    ctx: RequestContext,
+    id: string,
+    patch: TracePatch,
+    precondition?: Precondition,
+  ): Promise<Trace> {
     const current = await this.load(db, ctx, id);
     if (!satisfies(precondition, current.version)) throw preconditionFailed('Trace', current.version);
     if (!(EDITABLE as readonly string[]).includes(current.status)) {
-      throw conflict('not-editable', `A trace that is ${current.status} cannot be edited; only draft and needs_info traces can.`);
+      throw conflict(
+        'not-editable',
+        `A trace that is ${current.status} cannot be edited; only draft and needs_info traces can.`,
+      );
     }
     const stored = repo.storedFields(current);
     const merged: TraceFields & { caseId: string; notes?: string | null } = {
@@ -93,10 +120,23 @@ export class TraceService {
     if (errors.length) throw invalid(errors);
     const weapon = describeWeapon(merged.weapon);
     const result = await editTrace(db, {
-      traceId: id, seen: current.version, editable: EDITABLE, caseId: merged.caseId, caseChanged: merged.caseId !== current.case_id,
+      traceId: id,
+      seen: current.version,
+      editable: EDITABLE,
+      caseId: merged.caseId,
+      caseChanged: merged.caseId !== current.case_id,
       weapon: patch.weapon ? weaponToPlace(weapon) : undefined,
-      columns: traceColumns({ ...merged, possessor: merged.possessor ?? undefined, notes: merged.notes ?? undefined, urgentReason: merged.urgentReason ?? undefined } as TraceCreate, qualityFlags(weapon, merged.urgent ?? false)),
-      author: authorOf(ctx), fields: Object.keys(patch),
+      columns: traceColumns(
+        {
+          ...merged,
+          possessor: merged.possessor ?? undefined,
+          notes: merged.notes ?? undefined,
+          urgentReason: merged.urgentReason ?? undefined,
+        } as TraceCreate,
+        qualityFlags(weapon, merged.urgent ?? false),
+      ),
+      author: authorOf(ctx),
+      fields: Object.keys(patch),
     });
     if ('row' in result) return presentTrace(db, ctx, result.row, 'reply');
     if (result.problem === 'duplicate') throw duplicateProblem(result.duplicateOf ?? undefined);
@@ -110,15 +150,23 @@ export class TraceService {
 
   /** Every action on an existing trace (submit, cancel, approve, return, retry, assign, escalate): one statement each. */
   async act(
-    db: Queryable, ctx: RequestContext, id: string, action: TraceAction,
+    db: Queryable,
+    ctx: RequestContext,
+    id: string,
+    action: TraceAction,
     input: { message?: string; assignTo?: string | null; precondition?: Precondition } = {},
   ): Promise<Trace> {
     const performer = { ctx };
     const plan = planTransition(action, performer);
     const { row, state } = await applyTransition(db, {
-      traceId: id, scope: readScope(ctx.actor), plan, author: authorOf(ctx),
-      message: action === 'escalate' ? input.message : input.message ?? null,
-      assignTo: input.assignTo, escalation: action === 'escalate' ? input.message : undefined, precondition: input.precondition,
+      traceId: id,
+      scope: readScope(ctx.actor),
+      plan,
+      author: authorOf(ctx),
+      message: action === 'escalate' ? input.message : (input.message ?? null),
+      assignTo: input.assignTo,
+      escalation: action === 'escalate' ? input.message : undefined,
+      precondition: input.precondition,
     });
     if (!row) throw refusal(plan, state, performer, input.precondition);
     if (ctx.actor.role === 'advisor' || ctx.actor.role === 'admin') this.reviewed?.(action);

@@ -1,8 +1,20 @@
 import type { Role } from '../shared/actor.ts';
 import type { TraceStatus } from './schemas.ts';
 
-type EventType = 'created' | 'submitted' | 'approved' | 'returned' | 'started' | 'completed' | 'not_traceable'
-  | 'needs_info' | 'failed' | 'retried' | 'cancelled' | 'assigned' | 'escalated';
+type EventType =
+  | 'created'
+  | 'submitted'
+  | 'approved'
+  | 'returned'
+  | 'started'
+  | 'completed'
+  | 'not_traceable'
+  | 'needs_info'
+  | 'failed'
+  | 'retried'
+  | 'cancelled'
+  | 'assigned'
+  | 'escalated';
 
 /** Submitted and not yet final or cancelled: what an advisor can still assign or escalate. */
 export const OPEN_STATUSES = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;
@@ -29,7 +41,12 @@ export const TRANSITIONS = {
   request_info: { from: ['in_progress'], to: 'needs_info', by: ['system'], event: 'needs_info' },
   fail: { from: ['queued', 'in_progress'], to: 'failed', by: ['system'], event: 'failed' },
   retry: { from: ['failed'], to: 'queued', by: ['advisor'], event: 'retried' },
-  cancel: { from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'], to: 'cancelled', by: ['investigator', 'advisor'], event: 'cancelled' },
+  cancel: {
+    from: ['draft', 'pending_review', 'needs_info', 'queued', 'failed'],
+    to: 'cancelled',
+    by: ['investigator', 'advisor'],
+    event: 'cancelled',
+  },
   assign: { from: OPEN_STATUSES, to: 'unchanged', by: ['advisor'], event: 'assigned' },
   escalate: { from: OPEN_STATUSES, to: 'unchanged', by: ['advisor'], event: 'escalated' },
 } as const satisfies Record<string, Transition>;

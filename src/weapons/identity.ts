@@ -3,4 +3,7 @@ export const normalizeSerial = (serial: string) => serial.toUpperCase().replace(
 
 /** Manufacturers are compared upper-cased with punctuation and repeated spaces folded. */
 export const normalizeManufacturer = (name: string) =>
-  name.toUpperCase().replace(/[^\p{L}\p{N}&]+/gu, ' ').trim();
+  name
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}&]+/gu, ' ')
+    .trim();

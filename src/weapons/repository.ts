@@ -7,24 +7,46 @@ import { normalizeManufacturer, normalizeSerial } from './identity.ts';
 import type { Weapon, WeaponDescription, WeaponDetail, WeaponQuery } from './schemas.ts';
 
 export interface WeaponRow {
-  id: string; manufacturer: string; model: string; caliber: string; type: Weapon['type'];
-  serial_number: string | null; serial_obliterated: boolean; importer: string | null; country_of_manufacture: string;
+  id: string;
+  manufacturer: string;
+  model: string;
+  caliber: string;
+  type: Weapon['type'];
+  serial_number: string | null;
+  serial_obliterated: boolean;
+  importer: string | null;
+  country_of_manufacture: string;
   created_at: Date;
 }
 
 export const toWeapon = (row: WeaponRow): Weapon => ({
-  id: row.id, manufacturer: row.manufacturer, model: row.model, caliber: row.caliber, type: row.type,
-  serialNumber: row.serial_number, serialObliterated: row.serial_obliterated, importer: row.importer,
-  countryOfManufacture: row.country_of_manufacture, createdAt: row.created_at.toISOString(),
+  id: row.id,
+  manufacturer: row.manufacturer,
+  model: row.model,
+  caliber: row.caliber,
+  type: row.type,
+  serialNumber: row.serial_number,
+  serialObliterated: row.serial_obliterated,
+  importer: row.importer,
+  countryOfManufacture: row.country_of_manufacture,
+  createdAt: row.created_at.toISOString(),
 });
 
 /** One physical firearm per (normalized manufacturer, normalized serial); a gun without a serial is always new. */
-export async function findOrCreateWeapon(db: Queryable, weapon: WeaponDescription, linkToCaseId?: string): Promise<string> {
+export async function findOrCreateWeapon(
+  db: Queryable,
+  weapon: WeaponDescription,
+  linkToCaseId?: string,
+): Promise<string> {
   return (await findOrCreateWeapons(db, [weapon], linkToCaseId))[0]!;
 }
 
 /** Batch form, one statement: returns the weapon id of each description, in order (and links them all to a case if given). */
-export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescription[], linkToCaseId?: string): Promise<string[]> {
+export async function findOrCreateWeapons(
+  db: Queryable,
+  weapons: WeaponDescription[],
+  linkToCaseId?: string,
+): Promise<string[]> {
   const keyOf = new Map<string, Record<string, unknown>>();
   const keys = weapons.map((weapon) => {
     const serial = weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null;
@@ -34,50 +56,80 @@ export async function findOrCreateWeapons(db: Queryable, weapons: WeaponDescript
     const key = serial ? `${manufacturer}\u0000${serial}` : id;
     if (!keyOf.has(key)) {
       keyOf.set(key, {
-        id, manufacturer: weapon.manufacturer, manufacturer_normalized: manufacturer, model: weapon.model, caliber: weapon.caliber,
-        type: weapon.type, serial_number: weapon.serialNumber, serial_normalized: serial, serial_obliterated: weapon.serialObliterated,
-        importer: weapon.importer, country_of_manufacture: weapon.countryOfManufacture,
+        id,
+        manufacturer: weapon.manufacturer,
+        manufacturer_normalized: manufacturer,
+        model: weapon.model,
+        caliber: weapon.caliber,
+        type: weapon.type,
+        serial_number: weapon.serialNumber,
+        serial_normalized: serial,
+        serial_obliterated: weapon.serialObliterated,
+        importer: weapon.importer,
+        country_of_manufacture: weapon.countryOfManufacture,
       });
     }
     return key;
   });
   // DO UPDATE (a no-op for the identity) rather than DO NOTHING so existing rows' ids come back in the same round trip.
-  const insert = db('weapons').insert([...keyOf.values()]).toSQL();
+  const insert = db('weapons')
+    .insert([...keyOf.values()])
+    .toSQL();
   const upsert = `${insert.sql}
      ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
      DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
      RETURNING id, manufacturer_normalized, serial_normalized`;
   const { rows } = linkToCaseId
     ? await db.raw(
-      `WITH w AS (${upsert}), linked AS (INSERT INTO case_weapons (case_id, weapon_id) SELECT ?, id FROM w ON CONFLICT DO NOTHING)
+        `WITH w AS (${upsert}), linked AS (INSERT INTO case_weapons (case_id, weapon_id) SELECT ?, id FROM w ON CONFLICT DO NOTHING)
        SELECT * FROM w`,
-      [...insert.bindings, linkToCaseId],
-    )
+        [...insert.bindings, linkToCaseId],
+      )
     : await db.raw(upsert, insert.bindings);
   const idOf = new Map<string, string>();
   const byId = new Map<string, string>([...keyOf].map(([key, row]) => [row.id as string, key]));
   for (const row of rows as { id: string; manufacturer_normalized: string; serial_normalized: string | null }[]) {
-    idOf.set(row.serial_normalized ? `${row.manufacturer_normalized}\u0000${row.serial_normalized}` : byId.get(row.id)!, row.id);
+    idOf.set(
+      row.serial_normalized ? `${row.manufacturer_normalized}\u0000${row.serial_normalized}` : byId.get(row.id)!,
+      row.id,
+    );
   }
   return keys.map((key) => idOf.get(key)!);
 }
 
 export async function linkWeaponsToCases(db: Queryable, links: { caseId: string; weaponId: string }[]): Promise<void> {
   const unique = new Map(links.map((l) => [`${l.caseId}/${l.weaponId}`, { case_id: l.caseId, weapon_id: l.weaponId }]));
-  if (unique.size) await db('case_weapons').insert([...unique.values()]).onConflict(['case_id', 'weapon_id']).ignore();
+  if (unique.size)
+    await db('case_weapons')
+      .insert([...unique.values()])
+      .onConflict(['case_id', 'weapon_id'])
+      .ignore();
 }
 
-export const linkWeaponToCase = (db: Queryable, caseId: string, weaponId: string) => linkWeaponsToCases(db, [{ caseId, weaponId }]);
+export const linkWeaponToCase = (db: Queryable, caseId: string, weaponId: string) =>
+  linkWeaponsToCases(db, [{ caseId, weaponId }]);
 
 /** A weapon is visible when one of its cases, or one of its custody records, is in scope. */
 const visibleWeapons = (db: Queryable, scope: Scope) =>
   scope.kind === 'all'
     ? db('weapons as w')
-    : db('weapons as w').where((visible) => visible
-      .whereExists((sub) =>
-        applyScope(sub.select(1).from('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').whereRaw('cw.weapon_id = w.id'), 'c.agency_id', scope))
-      .orWhereExists((sub) =>
-        applyScope(sub.select(1).from('stockpile_items as s').whereRaw('s.weapon_id = w.id'), 's.agency_id', scope)));
+    : db('weapons as w').where((visible) =>
+        visible
+          .whereExists((sub) =>
+            applyScope(
+              sub
+                .select(1)
+                .from('case_weapons as cw')
+                .join('cases as c', 'c.id', 'cw.case_id')
+                .whereRaw('cw.weapon_id = w.id'),
+              'c.agency_id',
+              scope,
+            ),
+          )
+          .orWhereExists((sub) =>
+            applyScope(sub.select(1).from('stockpile_items as s').whereRaw('s.weapon_id = w.id'), 's.agency_id', scope),
+          ),
+      );
 
 export async function findWeapon(db: Queryable, scope: Scope, id: string): Promise<Weapon | undefined> {
   const [row] = await runQuery<WeaponRow>(db, visibleWeapons(db, scope).where('w.id', id).select('w.*').limit(1));
@@ -86,12 +138,21 @@ export async function findWeapon(db: Queryable, scope: Scope, id: string): Promi
 
 export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
-  const rows = visibleWeapons(db, scope).select('w.*').orderBy([{ column: 'w.created_at', order: 'desc' }, { column: 'w.id', order: 'desc' }]).limit(limit + 1);
+  const rows = visibleWeapons(db, scope)
+    .select('w.*')
+    .orderBy([
+      { column: 'w.created_at', order: 'desc' },
+      { column: 'w.id', order: 'desc' },
+    ])
+    .limit(limit + 1);
   if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
   if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
   if (query.caseId) {
     // A case the caller may not read is answered as an unknown one (404), so the list never tells that it exists.
-    const kase = await runQuery(db, applyScope(db('cases').where('id', query.caseId), 'agency_id', scope).select('id').limit(1));
+    const kase = await runQuery(
+      db,
+      applyScope(db('cases').where('id', query.caseId), 'agency_id', scope).select('id').limit(1),
+    );
     if (!kase.length) return undefined;
     rows.whereIn('w.id', db('case_weapons').where('case_id', query.caseId).select('weapon_id'));
   }
@@ -99,43 +160,92 @@ export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuer
   return pageOf(await rows, limit, (row: WeaponRow) => [row.id], toWeapon);
 }
 
-interface CaseLinkRow { id: string; agency_id: string; case_number: string; title: string; offense: string; status: string }
+interface CaseLinkRow {
+  id: string;
+  agency_id: string;
+  case_number: string;
+  title: string;
+  offense: string;
+  status: string;
+}
 
 export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: string) {
   const [inScope, [total]] = await Promise.all([
-    runQuery<CaseLinkRow>(db, applyScope(
-      db('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').where('cw.weapon_id', weaponId),
-      'c.agency_id',
-      scope,
-    ).select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status').orderBy('c.created_at')),
+    runQuery<CaseLinkRow>(
+      db,
+      applyScope(
+        db('case_weapons as cw').join('cases as c', 'c.id', 'cw.case_id').where('cw.weapon_id', weaponId),
+        'c.agency_id',
+        scope,
+      )
+        .select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status')
+        .orderBy('c.created_at'),
+    ),
     runQuery<{ count: number }>(db, db('case_weapons').where('weapon_id', weaponId).count({ count: '*' })),
   ]);
   return {
     cases: inScope.map((row) => ({
-      id: row.id, agencyId: row.agency_id, caseNumber: row.case_number, title: row.title, offense: row.offense, status: row.status,
+      id: row.id,
+      agencyId: row.agency_id,
+      caseNumber: row.case_number,
+      title: row.title,
+      offense: row.offense,
+      status: row.status,
     })),
     otherCasesOutsideScope: Number(total?.count ?? 0) - inScope.length,
   };
 }
 
 interface CustodyRow {
-  id: string; reference: string; status: string; evidence_hold: boolean; destruction_id: string | null;
-  destruction_reference: string; performed_at: Date | null; method: string; verified_at: Date | null;
+  id: string;
+  reference: string;
+  status: string;
+  evidence_hold: boolean;
+  destruction_id: string | null;
+  destruction_reference: string;
+  performed_at: Date | null;
+  method: string;
+  verified_at: Date | null;
 }
 
 /** The weapon's latest custody record in scope, with its destruction if any. */
 export async function custodyOf(db: Queryable, scope: Scope, weaponId: string): Promise<WeaponDetail['stockpile']> {
-  const [row] = await runQuery<CustodyRow>(db, applyScope(db('stockpile_items as s').leftJoin('destruction_events as d', 'd.id', 's.destruction_id'), 's.agency_id', scope)
-    .where('s.weapon_id', weaponId)
-    .orderBy('s.created_at', 'desc')
-    .limit(1)
-    .select('s.id', 's.reference', 's.status', 's.evidence_hold', 'd.id as destruction_id', 'd.reference as destruction_reference',
-      'd.performed_at', 'd.method', 'd.verified_at'));
+  const [row] = await runQuery<CustodyRow>(
+    db,
+    applyScope(
+      db('stockpile_items as s').leftJoin('destruction_events as d', 'd.id', 's.destruction_id'),
+      's.agency_id',
+      scope,
+    )
+      .where('s.weapon_id', weaponId)
+      .orderBy('s.created_at', 'desc')
+      .limit(1)
+      .select(
+        's.id',
+        's.reference',
+        's.status',
+        's.evidence_hold',
+        'd.id as destruction_id',
+        'd.reference as destruction_reference',
+        'd.performed_at',
+        'd.method',
+        'd.verified_at',
+      ),
+  );
   if (!row) return null;
   return {
-    itemId: row.id, reference: row.reference, status: row.status, evidenceHold: row.evidence_hold,
+    itemId: row.id,
+    reference: row.reference,
+    status: row.status,
+    evidenceHold: row.evidence_hold,
     destruction: row.destruction_id
-      ? { id: row.destruction_id, reference: row.destruction_reference, performedAt: row.performed_at?.toISOString() ?? null, method: row.method, verifiedAt: row.verified_at?.toISOString() ?? null }
+      ? {
+          id: row.destruction_id,
+          reference: row.destruction_reference,
+          performedAt: row.performed_at?.toISOString() ?? null,
+          method: row.method,
+          verifiedAt: row.verified_at?.toISOString() ?? null,
+        }
       : null,
   };
 }

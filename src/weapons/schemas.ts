@@ -2,8 +2,17 @@ import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
 
-export const WEAPON_TYPES = ['pistol', 'revolver', 'rifle', 'shotgun', 'submachine_gun', 'machine_gun', 'derringer',
-  'receiver_frame', 'other'] as const;
+export const WEAPON_TYPES = [
+  'pistol',
+  'revolver',
+  'rifle',
+  'shotgun',
+  'submachine_gun',
+  'machine_gun',
+  'derringer',
+  'receiver_frame',
+  'other',
+] as const;
 export const WeaponType = Type.Enum(WEAPON_TYPES);
 
 export const WeaponInput = Type.Object(
@@ -17,54 +26,92 @@ export const WeaponInput = Type.Object(
     importer: Type.Optional(Text(200)),
     countryOfManufacture: CountryCode,
   },
-  { ...component('WeaponInput'),
+  {
+    ...component('WeaponInput'),
     additionalProperties: false,
-    description: '`serialNumber` is required unless `serialObliterated`; `importer` is expected when made outside the US.',
+    description:
+      '`serialNumber` is required unless `serialObliterated`; `importer` is expected when made outside the US.',
   },
 );
 
-export const WeaponDescription = Type.Object({
-  manufacturer: Type.String(),
-  model: Type.String(),
-  caliber: Type.String(),
-  type: WeaponType,
-  serialNumber: Nullable(Type.String()),
-  serialObliterated: Type.Boolean(),
-  importer: Nullable(Type.String()),
-  countryOfManufacture: CountryCode,
-}, component('WeaponDescription'));
+export const WeaponDescription = Type.Object(
+  {
+    manufacturer: Type.String(),
+    model: Type.String(),
+    caliber: Type.String(),
+    type: WeaponType,
+    serialNumber: Nullable(Type.String()),
+    serialObliterated: Type.Boolean(),
+    importer: Nullable(Type.String()),
+    countryOfManufacture: CountryCode,
+  },
+  component('WeaponDescription'),
+);
 
-export const Weapon = Type.Object({ id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp }, component('Weapon'));
+export const Weapon = Type.Object(
+  { id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp },
+  component('Weapon'),
+);
 
 export const WeaponQuery = Type.Object(
   {
-    serial: Type.Optional(Text(64)), manufacturer: Type.Optional(Text(120)),
+    serial: Type.Optional(Text(64)),
+    manufacturer: Type.Optional(Text(120)),
     caseId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the weapons linked to this case' })),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 
-export const WeaponCase = Type.Object({
-  id: Uuid, agencyId: Uuid, caseNumber: Type.String(), title: Type.String(), offense: Type.String(), status: Type.String(),
-}, component('WeaponCase'));
-export const WeaponTrace = Type.Object({
-  id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()), caseId: Uuid,
-}, component('WeaponTrace'));
+export const WeaponCase = Type.Object(
+  {
+    id: Uuid,
+    agencyId: Uuid,
+    caseNumber: Type.String(),
+    title: Type.String(),
+    offense: Type.String(),
+    status: Type.String(),
+  },
+  component('WeaponCase'),
+);
+export const WeaponTrace = Type.Object(
+  {
+    id: Uuid,
+    reference: Type.String(),
+    status: Type.String(),
+    outcome: Nullable(Type.String()),
+    caseId: Uuid,
+  },
+  component('WeaponTrace'),
+);
 export const StockpileSummary = Nullable(
   Type.Object({
-    itemId: Uuid, reference: Type.String(), status: Type.String(), evidenceHold: Type.Boolean(),
-    destruction: Nullable(Type.Object({ id: Uuid, reference: Type.String(), performedAt: Nullable(Timestamp), method: Type.String(), verifiedAt: Nullable(Timestamp) })),
+    itemId: Uuid,
+    reference: Type.String(),
+    status: Type.String(),
+    evidenceHold: Type.Boolean(),
+    destruction: Nullable(
+      Type.Object({
+        id: Uuid,
+        reference: Type.String(),
+        performedAt: Nullable(Timestamp),
+        method: Type.String(),
+        verifiedAt: Nullable(Timestamp),
+      }),
+    ),
   }),
 );
-export const WeaponDetail = Type.Object({
-  weapon: Weapon,
-  cases: Type.Array(WeaponCase),
-  otherCasesOutsideScope: Type.Integer({ minimum: 0 }),
-  traces: Type.Array(WeaponTrace),
-  stockpile: StockpileSummary,
-  registryMatches: RegistryMatches,
-}, component('WeaponDetail'));
+export const WeaponDetail = Type.Object(
+  {
+    weapon: Weapon,
+    cases: Type.Array(WeaponCase),
+    otherCasesOutsideScope: Type.Integer({ minimum: 0 }),
+    traces: Type.Array(WeaponTrace),
+    stockpile: StockpileSummary,
+    registryMatches: RegistryMatches,
+  },
+  component('WeaponDetail'),
+);
 
 export type WeaponInput = Static<typeof WeaponInput>;
 export type WeaponDescription = Static<typeof WeaponDescription>;

@@ -11,9 +11,14 @@ import type { WeaponDetail, WeaponInput, WeaponQuery } from './schemas.ts';
  * The weapon a request names: a known one in the caller's scope (`weaponId`), or the one its description identifies,
  * found or created by identity. The request's rules have already said it gives exactly one of the two.
  */
-export async function weaponOfRequest(db: Queryable, ctx: RequestContext, body: { weaponId?: string; weapon?: WeaponInput }): Promise<string> {
+export async function weaponOfRequest(
+  db: Queryable,
+  ctx: RequestContext,
+  body: { weaponId?: string; weapon?: WeaponInput },
+): Promise<string> {
   if (!body.weaponId) return repo.findOrCreateWeapon(db, describeWeapon(body.weapon!));
-  if (!(await repo.findWeapon(db, readScope(ctx.actor), body.weaponId))) throw invalidField('/weaponId', 'is not a weapon in your scope');
+  if (!(await repo.findWeapon(db, readScope(ctx.actor), body.weaponId)))
+    throw invalidField('/weaponId', 'is not a weapon in your scope');
   return body.weaponId;
 }
 
@@ -22,7 +27,10 @@ export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: st
   const weapon = await repo.findWeapon(db, scope, id);
   if (!weapon) throw notFound('Weapon');
   const [cases, traces, stockpile, matches] = await Promise.all([
-    repo.casesOfWeapon(db, scope, id), tracesOfWeapon(db, scope, id), repo.custodyOf(db, scope, id), registryMatchesOf(db, [id]),
+    repo.casesOfWeapon(db, scope, id),
+    tracesOfWeapon(db, scope, id),
+    repo.custodyOf(db, scope, id),
+    registryMatchesOf(db, [id]),
   ]);
   return { weapon, ...cases, traces, stockpile, registryMatches: matches.get(id) ?? [] };
 }

@@ -26,8 +26,12 @@ import { WeaponPage } from './weapons/weapon-page.tsx';
 import { WeaponsPage } from './weapons/weapons-page.tsx';
 
 // The chart pages carry chart.js: loaded when first opened, not with the sign-in page.
-const ReportsPage = lazy(() => import('./reports/reports-page.tsx').then((module) => ({ default: module.ReportsPage })));
-const DashboardPage = lazy(() => import('./review/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })));
+const ReportsPage = lazy(() =>
+  import('./reports/reports-page.tsx').then((module) => ({ default: module.ReportsPage })),
+);
+const DashboardPage = lazy(() =>
+  import('./review/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })),
+);
 
 export function App() {
   const { me } = useSession();
@@ -44,8 +48,22 @@ export function App() {
         <Route path="traces/:id" element={<TracePage />} />
         <Route path="traces/:id/edit" element={<EditTracePage />} />
         <Route path="queue" element={<QueuePage />} />
-        <Route path="dashboard" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
-        <Route path="reports" element={<Suspense fallback={<Loading />}><ReportsPage /></Suspense>} />
+        <Route
+          path="dashboard"
+          element={
+            <Suspense fallback={<Loading />}>
+              <DashboardPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="reports"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ReportsPage />
+            </Suspense>
+          }
+        />
         <Route path="stockpile" element={<CustodyPage />} />
         <Route path="stockpile/:id" element={<StockItemPage />} />
         <Route path="destructions" element={<DestructionsPage />} />

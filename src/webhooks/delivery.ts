@@ -9,7 +9,15 @@ import type { Counter, Histogram } from 'prom-client';
 import type { RedisConnection } from '../platform/redis.ts';
 import type { Repairable } from '../platform/reconciler.ts';
 import {
-  deliveryUnchanged, deliveryWork, earlierPending, fanOutEvents, nextRun, park, recordAttempt, stalePendingDeliveries, takeUnparked,
+  deliveryUnchanged,
+  deliveryWork,
+  earlierPending,
+  fanOutEvents,
+  nextRun,
+  park,
+  recordAttempt,
+  stalePendingDeliveries,
+  takeUnparked,
   type DeliveryRun,
 } from './repository.ts';
 import { decryptSecret, signature, standardSignature } from './secrets.ts';
@@ -48,7 +56,8 @@ interface DeliveryJob {
 }
 
 /** A delivery's job id: its id for its first run, then the id and the run (unparked, or repaired after its job was lost). */
-export const deliveryJobId = (delivery: DeliveryRun) => (delivery.run === 0 ? delivery.id : `${delivery.id}.${delivery.run}`);
+export const deliveryJobId = (delivery: DeliveryRun) =>
+  delivery.run === 0 ? delivery.id : `${delivery.id}.${delivery.run}`;
 
 /**
  * Webhook deliveries, in the worker: a relay turns committed events (the event outbox) into one delivery row and one
@@ -61,11 +70,18 @@ export class WebhookDeliveries {
   private timer?: NodeJS.Timeout;
   private purgeTimer?: NodeJS.Timeout;
   private readonly warn: ReturnType<typeof throttledWarn>;
-  private readonly pass = singleFlight(() => this.fanOut(), (error) => this.warn({ err: error }, 'webhook relay waits: events stay in the outbox'));
+  private readonly pass = singleFlight(
+    () => this.fanOut(),
+    (error) => this.warn({ err: error }, 'webhook relay waits: events stay in the outbox'),
+  );
 
   constructor(
-    private readonly db: Db, producer: RedisConnection, private readonly consumer: RedisConnection,
-    private readonly settings: DeliverySettings, private readonly logger: Logger, private readonly metrics?: DeliveryMetrics,
+    private readonly db: Db,
+    producer: RedisConnection,
+    private readonly consumer: RedisConnection,
+    private readonly settings: DeliverySettings,
+    private readonly logger: Logger,
+    private readonly metrics?: DeliveryMetrics,
   ) {
     this.queue = new Queue<DeliveryJob>(WEBHOOK_QUEUE, { connection: producer, prefix: settings.prefix });
     this.queue.on('error', () => undefined);
@@ -75,11 +91,18 @@ export class WebhookDeliveries {
   start(notifications: Notifications): void {
     notifications.on(WEBHOOK_OUTBOX_CHANNEL, () => this.relay()).onLost(() => this.relay());
     this.timer = setInterval(() => this.relay(), this.settings.pollMs);
-    this.purgeTimer = setInterval(() => void purgeEvents(this.db, this.settings.retentionHours).catch(() => undefined), 3_600_000);
+    this.purgeTimer = setInterval(
+      () => void purgeEvents(this.db, this.settings.retentionHours).catch(() => undefined),
+      3_600_000,
+    );
     this.purgeTimer.unref();
     this.worker = new Worker<DeliveryJob>(WEBHOOK_QUEUE, (job) => this.deliver(job), {
-      connection: this.consumer, prefix: this.settings.prefix, concurrency: 16,
-      lockDuration: this.settings.lockMs, stalledInterval: this.settings.stalledIntervalMs, maxStalledCount: 10,
+      connection: this.consumer,
+      prefix: this.settings.prefix,
+      concurrency: 16,
+      lockDuration: this.settings.lockMs,
+      stalledInterval: this.settings.stalledIntervalMs,
+      maxStalledCount: 10,
     });
     this.worker.on('error', (error) => this.warn({ err: error }, 'webhook worker error'));
     this.relay();
@@ -96,7 +119,7 @@ export class WebhookDeliveries {
       moved = await this.db.transaction(async (trx) => {
         const deliveries = await fanOutEvents(trx, FAN_OUT_BATCH);
         // A parked delivery is sent again in a new run, so under a new job id (its job finished when it was parked).
-        const jobs = [...deliveries, ...await takeUnparked(trx, FAN_OUT_BATCH)];
+        const jobs = [...deliveries, ...(await takeUnparked(trx, FAN_OUT_BATCH))];
         if (jobs.length) await this.queue.addBulk(jobs.map((delivery) => this.job(delivery)));
         return jobs.length;
       });
@@ -105,10 +128,14 @@ export class WebhookDeliveries {
 
   private job(delivery: DeliveryRun) {
     return {
-      name: 'deliver', data: { deliveryId: delivery.id, run: delivery.run },
+      name: 'deliver',
+      data: { deliveryId: delivery.id, run: delivery.run },
       opts: {
-        jobId: deliveryJobId(delivery), attempts: this.settings.maxAttempts, backoff: { type: 'exponential', delay: this.settings.backoffMs },
-        removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 },
+        jobId: deliveryJobId(delivery),
+        attempts: this.settings.maxAttempts,
+        backoff: { type: 'exponential', delay: this.settings.backoffMs },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
       },
     };
   }
@@ -122,11 +149,12 @@ export class WebhookDeliveries {
       jobId: deliveryJobId,
       unchanged: deliveryUnchanged,
       // The new run and its job commit together: Redis away, the row keeps its run and is listed again next pass.
-      requeue: (db, delivery) => db.transaction(async (trx) => {
-        const next = await nextRun(trx, delivery);
-        if (next) await this.queue.add('deliver', this.job(next).data, this.job(next).opts);
-        return Boolean(next);
-      }),
+      requeue: (db, delivery) =>
+        db.transaction(async (trx) => {
+          const next = await nextRun(trx, delivery);
+          if (next) await this.queue.add('deliver', this.job(next).data, this.job(next).opts);
+          return Boolean(next);
+        }),
     };
   }
 
@@ -157,10 +185,17 @@ export class WebhookDeliveries {
     const secret = decryptSecret(this.settings.secretKey, work.secretEncrypted);
     let status: number;
     try {
-      status = await target.post(body, {
-        'Content-Type': 'application/json', 'User-Agent': 'Rastreo-Webhooks/1', 'Rastreo-Event-Id': work.eventId,
-        'Rastreo-Signature': signature(secret, body), ...standardSignature(secret, work.eventId, body),
-      }, this.settings.timeoutMs);
+      status = await target.post(
+        body,
+        {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Rastreo-Webhooks/1',
+          'Rastreo-Event-Id': work.eventId,
+          'Rastreo-Signature': signature(secret, body),
+          ...standardSignature(secret, work.eventId, body),
+        },
+        this.settings.timeoutMs,
+      );
     } catch (error) {
       return fail(null, (error as Error).message);
     }

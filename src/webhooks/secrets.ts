@@ -5,7 +5,9 @@ import { Webhook } from 'standardwebhooks';
  * Webhook secrets must be readable to sign deliveries, so they are encrypted at rest rather than hashed: AES-256-GCM with
  * WEBHOOK_SECRET_KEY. A database dump alone gives no secret; the key lives in the environment of the API and the worker.
  */
-export const DEVELOPMENT_SECRET_KEY = createHash('sha256').update('rastreo development webhook key — set WEBHOOK_SECRET_KEY').digest();
+export const DEVELOPMENT_SECRET_KEY = createHash('sha256')
+  .update('rastreo development webhook key — set WEBHOOK_SECRET_KEY')
+  .digest();
 
 /** `whsec_` and 32 random bytes in standard base64: the form Standard Webhooks libraries take as it is shown. */
 export const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -35,7 +37,12 @@ export function signature(secret: string, body: string, at = new Date()): string
  * "<id>.<timestamp>.<body>">`), keyed by the secret's bytes after `whsec_` as that specification reads them (secrets made
  * before it was supported are base64url, which Node reads alike).
  */
-export function standardSignature(secret: string, eventId: string, body: string, at = new Date()): Record<string, string> {
+export function standardSignature(
+  secret: string,
+  eventId: string,
+  body: string,
+  at = new Date(),
+): Record<string, string> {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   const seconds = new Date(Math.floor(at.getTime() / 1000) * 1000);
   return {

@@ -32,8 +32,18 @@ export class WebhookService {
       if ((await repo.webhookCount(trx, body.agencyId)) >= MAX_WEBHOOKS_PER_AGENCY) {
         throw conflict('webhook-limit', `An agency has at most ${MAX_WEBHOOKS_PER_AGENCY} webhooks; delete one first.`);
       }
-      const webhook = await repo.insertWebhook(trx, normalized, encryptSecret(this.settings.secretKey, secret), ctx.actor.id);
-      await audit(trx, ctx, { action: 'webhook.create', entity: 'webhook', entityId: webhook.id, details: { agencyId: body.agencyId, url: webhook.url, events: body.events } });
+      const webhook = await repo.insertWebhook(
+        trx,
+        normalized,
+        encryptSecret(this.settings.secretKey, secret),
+        ctx.actor.id,
+      );
+      await audit(trx, ctx, {
+        action: 'webhook.create',
+        entity: 'webhook',
+        entityId: webhook.id,
+        details: { agencyId: body.agencyId, url: webhook.url, events: body.events },
+      });
       return { ...webhook, secret };
     });
   }

@@ -36,7 +36,11 @@ interface Resolved {
 export type ResolveHost = (host: string) => Promise<{ address: string; family: number }[]>;
 const systemResolver: ResolveHost = (host) => lookup(host, { all: true });
 
-async function resolve(url: string, allowPrivateNetworks: boolean, resolveHost: ResolveHost): Promise<Resolved | { problem: string }> {
+async function resolve(
+  url: string,
+  allowPrivateNetworks: boolean,
+  resolveHost: ResolveHost,
+): Promise<Resolved | { problem: string }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -48,14 +52,19 @@ async function resolve(url: string, allowPrivateNetworks: boolean, resolveHost: 
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string; family: number }[];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }] : await resolveHost(host);
+    addresses = ipaddr.isValid(host)
+      ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }]
+      : await resolveHost(host);
   } catch {
     // With private networks allowed (development), a name that does not resolve yet is no reason to refuse the webhook.
     return allowPrivateNetworks ? { url: parsed } : { problem: 'has a host that does not resolve' };
   }
-  if (!addresses.length) return allowPrivateNetworks ? { url: parsed } : { problem: 'has a host that does not resolve' };
+  if (!addresses.length)
+    return allowPrivateNetworks ? { url: parsed } : { problem: 'has a host that does not resolve' };
   if (!allowPrivateNetworks && !addresses.every((entry) => isGloballyRoutable(entry.address))) {
-    return { problem: 'resolves to an address that is not globally routable (loopback, private, link-local, reserved…)' };
+    return {
+      problem: 'resolves to an address that is not globally routable (loopback, private, link-local, reserved…)',
+    };
   }
   return { url: parsed, addresses };
 }
@@ -65,7 +74,11 @@ async function resolve(url: string, allowPrivateNetworks: boolean, resolveHost: 
  * networks are allowed — every address its host resolves to globally routable. Checked when the webhook is created and
  * again before every delivery (a name may resolve elsewhere later).
  */
-export async function webhookUrlProblem(url: string, allowPrivateNetworks: boolean, resolveHost = systemResolver): Promise<string | undefined> {
+export async function webhookUrlProblem(
+  url: string,
+  allowPrivateNetworks: boolean,
+  resolveHost = systemResolver,
+): Promise<string | undefined> {
   const resolved = await resolve(url, allowPrivateNetworks, resolveHost);
   return 'problem' in resolved ? resolved.problem : undefined;
 }
@@ -80,23 +93,39 @@ export interface Target {
  * checked (the request's own DNS lookup answers with them), so a name that resolves elsewhere a moment later — DNS
  * rebinding — cannot send the delivery to an address that was not checked. TLS still verifies the name in the URL.
  */
-export async function guardedTarget(url: string, allowPrivateNetworks: boolean, resolveHost = systemResolver): Promise<Target | { problem: string }> {
+export async function guardedTarget(
+  url: string,
+  allowPrivateNetworks: boolean,
+  resolveHost = systemResolver,
+): Promise<Target | { problem: string }> {
   const resolved = await resolve(url, allowPrivateNetworks, resolveHost);
   if ('problem' in resolved) return resolved;
   const { addresses } = resolved;
-  const pinned: LookupFunction | undefined = addresses && ((_hostname, options, callback) => {
-    if (options.all) (callback as (error: null, all: { address: string; family: number }[]) => void)(null, addresses);
-    else callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
+  const pinned: LookupFunction | undefined =
+    addresses &&
+    ((_hostname, options, callback) => {
+      if (options.all) (callback as (error: null, all: { address: string; family: number }[]) => void)(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
   const send = resolved.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return {
-    post: (body, headers, timeoutMs) => new Promise<number>((done, fail) => {
-      const req = send(resolved.url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, ...(pinned ? { lookup: pinned } : {}), signal: AbortSignal.timeout(timeoutMs) }, (res) => {
-        res.resume();
-        done(res.statusCode ?? 0);
-      });
-      req.once('error', fail);
-      req.end(body);
-    }),
+    post: (body, headers, timeoutMs) =>
+      new Promise<number>((done, fail) => {
+        const req = send(
+          resolved.url,
+          {
+            method: 'POST',
+            headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+            ...(pinned ? { lookup: pinned } : {}),
+            signal: AbortSignal.timeout(timeoutMs),
+          },
+          (res) => {
+            res.resume();
+            done(res.statusCode ?? 0);
+          },
+        );
+        req.once('error', fail);
+        req.end(body);
+      }),
   };
 }

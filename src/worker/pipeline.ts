@@ -35,19 +35,39 @@ export interface PipelineOptions {
 }
 
 /** The trace worker: BullMQ worker, outbox relay and reconciler, sharing one database pool. */
-export async function startPipeline(config: Config, db: Db, logger: Logger, options: PipelineOptions = {}): Promise<Pipeline> {
+export async function startPipeline(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  options: PipelineOptions = {},
+): Promise<Pipeline> {
   const { metrics } = options;
   const producer = createRedis(config, 'producer');
   const consumer = createRedis(config, 'worker');
-  for (const connection of [producer, consumer]) connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+  for (const connection of [producer, consumer])
+    connection.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   const queue = createTraceQueue(producer, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
-  const settings = { prefix: config.QUEUE_PREFIX, maxAttempts: config.TRACE_MAX_ATTEMPTS, backoffMs: config.TRACE_BACKOFF_MS };
+  const settings = {
+    prefix: config.QUEUE_PREFIX,
+    maxAttempts: config.TRACE_MAX_ATTEMPTS,
+    backoffMs: config.TRACE_BACKOFF_MS,
+  };
   const processor = new TraceProcessor(
     db,
-    options.adapter ?? new MockTraceAdapter({ latencyMs: config.ADAPTER_LATENCY_MS, transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE }),
+    options.adapter ??
+      new MockTraceAdapter({
+        latencyMs: config.ADAPTER_LATENCY_MS,
+        transientErrorRate: config.ADAPTER_TRANSIENT_ERROR_RATE,
+      }),
     logger,
-    metrics ? { stageDuration: metrics.stageDuration, tracesFinished: metrics.tracesFinished, adapterErrors: metrics.adapterErrors } : {},
+    metrics
+      ? {
+          stageDuration: metrics.stageDuration,
+          tracesFinished: metrics.tracesFinished,
+          adapterErrors: metrics.adapterErrors,
+        }
+      : {},
   );
   const warn = throttledWarn(logger);
   const worker = new Worker<TraceJob>(
@@ -55,7 +75,9 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     async (job) => {
       try {
         await processor.process(job.data, {
-          number: job.attemptsMade + 1, last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), first: job.attemptsStarted <= 1,
+          number: job.attemptsMade + 1,
+          last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          first: job.attemptsStarted <= 1,
         });
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
@@ -79,19 +101,36 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
   worker.on('failed', (job, error) => warn({ jobId: job?.id, err: error }, 'trace job attempt failed'));
 
   const notifications = new Notifications(db, logger);
-  const webhooks = new WebhookDeliveries(db, producer, consumer, {
-    prefix: config.QUEUE_PREFIX, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS,
-    timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
-    secretKey: webhookSecretKey(config) ?? DEVELOPMENT_SECRET_KEY, pollMs: config.OUTBOX_POLL_MS, retentionHours: config.EVENT_RETENTION_HOURS,
-    lockMs: config.WORKER_LOCK_MS, stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
-  }, logger, metrics);
+  const webhooks = new WebhookDeliveries(
+    db,
+    producer,
+    consumer,
+    {
+      prefix: config.QUEUE_PREFIX,
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: config.WEBHOOK_BACKOFF_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      secretKey: webhookSecretKey(config) ?? DEVELOPMENT_SECRET_KEY,
+      pollMs: config.OUTBOX_POLL_MS,
+      retentionHours: config.EVENT_RETENTION_HOURS,
+      lockMs: config.WORKER_LOCK_MS,
+      stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+    },
+    logger,
+    metrics,
+  );
   webhooks.start(notifications);
   const indicators = new IndicatorRelay(db, logger, config.OUTBOX_POLL_MS);
   indicators.start(notifications);
   const relay = new OutboxRelay(db, queue, settings, logger, config.OUTBOX_POLL_MS, notifications);
   // Everything that must have a live job while it is open is repaired by the one reconciler.
-  const reconciler = new Reconciler(db, logger, { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
-    (kind, count) => metrics?.reconcilerRepairs.inc({ kind }, count))
+  const reconciler = new Reconciler(
+    db,
+    logger,
+    { intervalMs: config.RECONCILE_INTERVAL_MS, afterMs: config.RECONCILE_AFTER_MS },
+    (kind, count) => metrics?.reconcilerRepairs.inc({ kind }, count),
+  )
     .register(traceRepair(queue))
     .register(webhooks.repairable());
   await relay.start();
@@ -107,7 +146,9 @@ export async function startPipeline(config: Config, db: Db, logger: Logger, opti
     async close() {
       await Promise.all([relay.stop(), reconciler.stop(), notifications.stop(), webhooks.close(), indicators.stop()]);
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS); });
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), config.WORKER_SHUTDOWN_MS);
+      });
       if ((await Promise.race([worker.close(), deadline])) === 'late') {
         logger.warn('jobs still running at the shutdown deadline; releasing them to other workers');
         await worker.close(true);

@@ -12,8 +12,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -34,7 +41,9 @@ export function watchErrors(page: Page) {
 
 type Tree = { [key: string]: string | Tree };
 const leaves = (tree: Tree, prefix = ''): [string, string][] =>
-  Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value]] : leaves(value, `${prefix}${key}.`)));
+  Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [[`${prefix}${key}`, value]] : leaves(value, `${prefix}${key}.`),
+  );
 export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const asWord = (text: string) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(text)}([^\\p{L}]|$)`, 'u');
 
@@ -58,7 +67,10 @@ export function watchRequests(page: Page) {
   const answers: string[] = [];
   page.on('response', (response) => {
     const url = new URL(response.url());
-    if (url.pathname.startsWith('/api/')) answers.push(`${new Date().toISOString()} ${response.request().method()} ${url.pathname}${url.search} → ${response.status()}`);
+    if (url.pathname.startsWith('/api/'))
+      answers.push(
+        `${new Date().toISOString()} ${response.request().method()} ${url.pathname}${url.search} → ${response.status()}`,
+      );
     if (answers.length > 40) answers.shift();
   });
   return answers;
@@ -69,6 +81,11 @@ export async function diagnose(page: Page, testName: string, answers: string[], 
   const name = `failed-${testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   const text = await page.evaluate(() => document.body.innerText);
-  await writeFile(`${SCREENSHOTS}/${name}.txt`, `${page.url()}\n\n--- failure\n${failures.join('\n')}\n\n${text}\n\n--- last API answers\n${answers.join('\n')}\n`);
-  console.error(`browser test failed: see ${SCREENSHOTS}/${name}.png and .txt\n${page.url()}\n${answers.slice(-8).join('\n')}`);
+  await writeFile(
+    `${SCREENSHOTS}/${name}.txt`,
+    `${page.url()}\n\n--- failure\n${failures.join('\n')}\n\n${text}\n\n--- last API answers\n${answers.join('\n')}\n`,
+  );
+  console.error(
+    `browser test failed: see ${SCREENSHOTS}/${name}.png and .txt\n${page.url()}\n${answers.slice(-8).join('\n')}`,
+  );
 }

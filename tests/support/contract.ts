@@ -11,9 +11,17 @@ const DOC = 'https://rastreo.test/openapi';
 function closed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(closed);
   if (value === null || typeof value !== 'object') return value;
-  const out: Json = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === 'example' ? item : closed(item)]));
-  if (typeof out.$ref === 'string' && out.$ref.startsWith('#/components/schemas/')) out.$ref = `${DOC}#/$defs/${out.$ref.slice(21)}`;
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && out.patternProperties === undefined) {
+  const out: Json = Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, key === 'example' ? item : closed(item)]),
+  );
+  if (typeof out.$ref === 'string' && out.$ref.startsWith('#/components/schemas/'))
+    out.$ref = `${DOC}#/$defs/${out.$ref.slice(21)}`;
+  if (
+    out.type === 'object' &&
+    out.properties &&
+    out.additionalProperties === undefined &&
+    out.patternProperties === undefined
+  ) {
     out.additionalProperties = false;
   }
   return out;
@@ -30,7 +38,12 @@ export class Contract {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
       const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`);
       for (const [method, operation] of Object.entries(item)) {
-        this.routes.push({ method: method.toUpperCase(), pattern, params: (path.match(/\{/g) ?? []).length, operation });
+        this.routes.push({
+          method: method.toUpperCase(),
+          pattern,
+          params: (path.match(/\{/g) ?? []).length,
+          operation,
+        });
       }
     }
     // A literal segment wins over a parameter (`/traces/bulk` before `/traces/{id}`).
@@ -45,7 +58,9 @@ export class Contract {
       this.compiled.set(schema, validate);
     }
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`);
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`,
+    );
   }
 
   operation(method: string, pathname: string): Json | undefined {
@@ -58,15 +73,20 @@ export class Contract {
     const operation = this.operation(method, pathname);
     if (!operation) {
       return pathname.startsWith('/api/v1/') && status !== 404 && status !== 405 && status !== 204
-        ? `${method} ${pathname} answered ${status} but the document has no such operation` : undefined;
+        ? `${method} ${pathname} answered ${status} but the document has no such operation`
+        : undefined;
     }
     const responses = operation.responses as Json;
     const response = responses[status] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
     if (!response) return `${method} ${pathname} answered ${status}, which the document does not list`;
     const type = (contentType ?? '').split(';')[0]!.trim();
-    if (!response.content) return body === undefined || body === '' ? undefined : `${method} ${pathname} ${status} has a body the document does not declare`;
+    if (!response.content)
+      return body === undefined || body === ''
+        ? undefined
+        : `${method} ${pathname} ${status} has a body the document does not declare`;
     const media = response.content[type];
-    if (!media) return `${method} ${pathname} ${status} answered ${type || 'no body'}, the document says ${Object.keys(response.content).join(', ')}`;
+    if (!media)
+      return `${method} ${pathname} ${status} answered ${type || 'no body'}, the document says ${Object.keys(response.content).join(', ')}`;
     if (!type.includes('json')) return undefined;
     const errors = this.errors(media.schema, body);
     return errors.length ? `${method} ${pathname} ${status}: ${errors.slice(0, 5).join('; ')}` : undefined;

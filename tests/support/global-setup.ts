@@ -25,7 +25,11 @@ export default async function setup(project: TestProject) {
   await db.destroy();
   project.provide('databaseUrl', databaseUrl);
   const webRoot = await mkdtemp(join(tmpdir(), 'rastreo-web-'));
-  await build({ configFile: 'src/web/vite.config.ts', logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
+  await build({
+    configFile: 'src/web/vite.config.ts',
+    logLevel: 'warn',
+    build: { outDir: webRoot, emptyOutDir: true },
+  });
   project.provide('webRoot', webRoot);
   return async () => {
     await dropDatabase(databaseUrl);

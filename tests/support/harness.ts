@@ -31,13 +31,21 @@ export interface Reply<T = any> {
 }
 
 export class Client {
-  constructor(readonly baseUrl: string, readonly token?: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
 
   as(token: string | undefined) {
     return new Client(this.baseUrl, token);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const init: RequestInit = { method, headers: { ...headers } };
     const h = init.headers as Record<string, string>;
     if (this.token) h.authorization = `Bearer ${this.token}`;
@@ -50,7 +58,9 @@ export class Client {
         h['content-type'] = 'application/json';
       }
     }
-    const root = ['/api/', '/openapi.json', '/healthz', '/readyz', '/metrics', '/docs', '/admin/'].some((p) => path.startsWith(p));
+    const root = ['/api/', '/openapi.json', '/healthz', '/readyz', '/metrics', '/docs', '/admin/'].some((p) =>
+      path.startsWith(p),
+    );
     const res = await fetch(this.baseUrl + (root ? path : `/api/v1${path}`), init);
     const text = await res.text();
     let parsed: unknown = text;
@@ -65,9 +75,12 @@ export class Client {
   }
 
   get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
-  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body, headers);
-  patch = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('PATCH', path, body, headers);
-  delete = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('DELETE', path, undefined, headers);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('POST', path, body, headers);
+  patch = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('PATCH', path, body, headers);
+  delete = <T = any>(path: string, headers?: Record<string, string>) =>
+    this.request<T>('DELETE', path, undefined, headers);
 }
 
 export interface TestApp {
@@ -96,16 +109,32 @@ export interface TestAppOptions {
 }
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const logger = options.logStream ? createLogger('info', options.logStream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), { poolMax: 5, acquireTimeoutMs: options.dbAcquireTimeoutMs, logger });
+  const logger = options.logStream
+    ? createLogger('info', options.logStream)
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const db = createDb(options.databaseUrl ?? inject('databaseUrl'), {
+    poolMax: 5,
+    acquireTimeoutMs: options.dbAcquireTimeoutMs,
+    logger,
+  });
   const prefix = `{rastreo-test-${randomBytes(4).toString('hex')}}`;
-  const redis = createRedis({ REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '' }, 'producer') as Redis;
+  const redis = createRedis(
+    { REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '' },
+    'producer',
+  ) as Redis;
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
   const { app, stop, closeStreams } = createApp({
-    db, logger, clock: options.clock, redis, queue, requestTimeoutMs: options.requestTimeoutMs, tokenCacheMs: 5_000, liveEvents: true,
+    db,
+    logger,
+    clock: options.clock,
+    redis,
+    queue,
+    requestTimeoutMs: options.requestTimeoutMs,
+    tokenCacheMs: 5_000,
+    liveEvents: true,
     webhookAllowPrivateNetworks: options.webhookAllowPrivateNetworks ?? true,
     webRoot: options.webUi ? inject('webRoot') : undefined,
     rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
@@ -134,17 +163,30 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
 
 export const unique = (prefix = '') => `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`;
 
-export async function createAgency(db: Db, options: { region?: string; reviewRequired?: boolean; country?: string } = {}) {
+export async function createAgency(
+  db: Db,
+  options: { region?: string; reviewRequired?: boolean; country?: string } = {},
+) {
   const code = unique('AG-');
   const [row] = await db('agencies')
-    .insert({ code, name: `Agency ${code}`, country: options.country ?? 'SV', region: options.region ?? unique('r-').toLowerCase(), review_required: options.reviewRequired ?? false })
+    .insert({
+      code,
+      name: `Agency ${code}`,
+      country: options.country ?? 'SV',
+      region: options.region ?? unique('r-').toLowerCase(),
+      review_required: options.reviewRequired ?? false,
+    })
     .returning('*');
   return row as { id: string; code: string; region: string };
 }
 
 export async function createUser(db: Db, agencyId: string, role: Role, password?: string) {
   const email = `${unique('u').toLowerCase()}@example.org`;
-  const { user, token } = await createUserWithToken(db, { name: `${role} ${email}`, email, role, agencyId, password }, async () => {});
+  const { user, token } = await createUserWithToken(
+    db,
+    { name: `${role} ${email}`, email, role, agencyId, password },
+    async () => {},
+  );
   return { ...user, token };
 }
 
@@ -172,8 +214,14 @@ export function traceBody(caseId: string, overrides: Record<string, unknown> = {
   return {
     caseId,
     weapon: {
-      manufacturer: 'Glock', model: '17', caliber: '9mm', type: 'pistol', serialNumber: unique('SN'),
-      serialObliterated: false, importer: 'Glock Inc.', countryOfManufacture: 'AT',
+      manufacturer: 'Glock',
+      model: '17',
+      caliber: '9mm',
+      type: 'pistol',
+      serialNumber: unique('SN'),
+      serialObliterated: false,
+      importer: 'Glock Inc.',
+      countryOfManufacture: 'AT',
     },
     recovery: { date: '2026-10-01', country: 'SV', department: 'San Salvador', circumstance: 'seizure' },
     possessor: { firstName: 'Juan', lastName: 'Pérez', dateOfBirth: '1990-05-04', nationality: 'SV' },
@@ -183,20 +231,32 @@ export function traceBody(caseId: string, overrides: Record<string, unknown> = {
 
 /** A foreign pistol as a stockpile intake describes it (a new serial each time). */
 export const stockWeapon = (serialNumber = unique('SP')) => ({
-  manufacturer: 'Taurus', model: 'PT92', caliber: '9mm', type: 'pistol', serialNumber, countryOfManufacture: 'BR', importer: 'Taurus Intl',
+  manufacturer: 'Taurus',
+  model: 'PT92',
+  caliber: '9mm',
+  type: 'pistol',
+  serialNumber,
+  countryOfManufacture: 'BR',
+  importer: 'Taurus Intl',
 });
 
 /** Takes a weapon into custody as the stockpile manager whose token is given; throws unless 201. */
 export async function intakeItem(client: Client, token: string, extra: Record<string, unknown> = {}) {
   const res = await client.as(token).post('/stockpile/items', {
-    weapon: stockWeapon(), source: 'seized', intakeDate: '2026-10-15', storageLocation: 'Bodega central, estante 4', ...extra,
+    weapon: stockWeapon(),
+    source: 'seized',
+    intakeDate: '2026-10-15',
+    storageLocation: 'Bodega central, estante 4',
+    ...extra,
   });
   if (res.status !== 201) throw new Error(`item not taken in: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; weaponId: string; reference: string; weapon: { serialNumber: string } };
 }
 
 export async function createCase(client: Client, token: string) {
-  const res = await client.as(token).post('/cases', { caseNumber: unique('C-'), title: 'Homicidio en Soyapango', offense: 'homicide' });
+  const res = await client
+    .as(token)
+    .post('/cases', { caseNumber: unique('C-'), title: 'Homicidio en Soyapango', offense: 'homicide' });
   if (res.status !== 201) throw new Error(`case not created: ${JSON.stringify(res.body)}`);
   return res.body as { id: string; agencyId: string };
 }
@@ -232,13 +292,18 @@ export function useWorld(options: UseWorldOptions = {}): WorldApp {
   const env = {} as WorldApp;
   let drop: (() => Promise<void>) | undefined;
   const workerEnv = (overrides: Record<string, string> = {}) => ({
-    DATABASE_URL: env.databaseUrl, REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: env.prefix, ...options.worker, ...overrides,
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: env.prefix,
+    ...options.worker,
+    ...overrides,
   });
   beforeAll(async () => {
     let databaseUrl = options.databaseUrl ?? inject('databaseUrl');
     if (options.privateDatabase) {
-      const database = await privateDatabase(typeof options.privateDatabase === 'object' ? options.privateDatabase.server() : undefined);
+      const database = await privateDatabase(
+        typeof options.privateDatabase === 'object' ? options.privateDatabase.server() : undefined,
+      );
       databaseUrl = database.url;
       drop = database.drop;
     }

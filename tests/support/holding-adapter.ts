@@ -36,8 +36,15 @@ export async function startInProcessWorker(
   env: Record<string, string> = {},
 ): Promise<Pipeline & { stop(): Promise<void> }> {
   const config = loadConfig({
-    DATABASE_URL: app.databaseUrl, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: app.prefix,
-    TRACE_MAX_ATTEMPTS: '2', TRACE_BACKOFF_MS: '10', OUTBOX_POLL_MS: '50', WORKER_CONCURRENCY: '8', WORKER_SHUTDOWN_MS: '2000', ...env,
+    DATABASE_URL: app.databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: app.prefix,
+    TRACE_MAX_ATTEMPTS: '2',
+    TRACE_BACKOFF_MS: '10',
+    OUTBOX_POLL_MS: '50',
+    WORKER_CONCURRENCY: '8',
+    WORKER_SHUTDOWN_MS: '2000',
+    ...env,
   });
   const db: Db = createDb(app.databaseUrl, 8);
   const pipeline = await startPipeline(config, db, createLogger('silent'), { adapter });

@@ -12,7 +12,11 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 
 const SERVER = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -24,7 +28,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
 
 /** Until the worker has recorded the indicators of every completed trace (its outbox is empty). */
 export const indicatorsRecorded = (db: Db) =>
-  waitFor(async () => Number((await db('indicator_outbox').count({ n: '*' }))[0]!.n) === 0, 'the indicators to be recorded');
+  waitFor(
+    async () => Number((await db('indicator_outbox').count({ n: '*' }))[0]!.n) === 0,
+    'the indicators to be recorded',
+  );
 
 /** A database of its own, for tests whose worker must not see other tests' traces. */
 export async function privateDatabase(server = SERVER): Promise<{ url: string; drop(): Promise<void> }> {
@@ -65,9 +72,17 @@ export class PrivateRedis {
   /** Starts the server, unless it is running already. */
   async start(): Promise<void> {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) return;
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     await waitFor(async () => {
-      const client = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis(this.port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -94,19 +109,45 @@ export class PrivateRedis {
  * `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`.
  */
 export class PrivateRedisCluster {
-  private constructor(readonly ports: number[], private readonly children: ChildProcess[], private readonly dir: string) {}
+  private constructor(
+    readonly ports: number[],
+    private readonly children: ChildProcess[],
+    private readonly dir: string,
+  ) {}
 
   static async start(masters = 3): Promise<PrivateRedisCluster> {
     const dir = await mkdtemp(join(tmpdir(), 'rastreo-cluster-'));
     const ports: number[] = [];
     for (let i = 0; i < masters; i++) ports.push(await freePort());
-    const children = ports.map((port) => spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-      '--dir', dir, '--save', '', '--appendonly', 'no',
-    ], { stdio: 'ignore' }));
+    const children = ports.map((port) =>
+      spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
     const cluster = new PrivateRedisCluster(ports, children, dir);
     const info = async (port: number, ...command: string[]) => {
-      const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -117,9 +158,16 @@ export class PrivateRedisCluster {
         client.disconnect();
       }
     };
-    for (const port of ports) await waitFor(async () => (await info(port, 'PING')) === 'PONG', `cluster node on ${port}`);
-    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { stdio: 'ignore' });
-    for (const port of ports) await waitFor(async () => (await info(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'), `cluster state ok on ${port}`);
+    for (const port of ports)
+      await waitFor(async () => (await info(port, 'PING')) === 'PONG', `cluster node on ${port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
+      stdio: 'ignore',
+    });
+    for (const port of ports)
+      await waitFor(
+        async () => (await info(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        `cluster state ok on ${port}`,
+      );
     return cluster;
   }
 
@@ -129,12 +177,14 @@ export class PrivateRedisCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.children.map((child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return undefined;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      return exited;
-    }));
+    await Promise.all(
+      this.children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return undefined;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        return exited;
+      }),
+    );
     await rm(this.dir, { recursive: true, force: true });
   }
 }
@@ -148,7 +198,10 @@ export interface WorkerProcess {
 
 /** One of the service's own processes, from its TypeScript sources, with its output kept. */
 export function spawnService(script: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -166,15 +219,28 @@ export function spawnService(script: string, env: Record<string, string>): Worke
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
   return spawnService('workers/trace-worker.ts', {
-    ADAPTER_LATENCY_MS: '0', TRACE_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100', WORKER_LOCK_MS: '1000', WORKER_STALLED_INTERVAL_MS: '1000',
-    RECONCILE_INTERVAL_MS: '500', RECONCILE_AFTER_MS: '3000', WORKER_SHUTDOWN_MS: '5000', WORKER_METRICS_PORT: '0', ...env,
+    ADAPTER_LATENCY_MS: '0',
+    TRACE_BACKOFF_MS: '20',
+    OUTBOX_POLL_MS: '100',
+    WORKER_LOCK_MS: '1000',
+    WORKER_STALLED_INTERVAL_MS: '1000',
+    RECONCILE_INTERVAL_MS: '500',
+    RECONCILE_AFTER_MS: '3000',
+    WORKER_SHUTDOWN_MS: '5000',
+    WORKER_METRICS_PORT: '0',
+    ...env,
   });
 }
 
 /** The API alone (`PROCESS_ROLES=api`) on a spare port, once it answers /healthz. */
 export async function spawnApi(env: Record<string, string>): Promise<WorkerProcess & { url: string }> {
   const port = await freePort();
-  const api = spawnService('src/main.ts', { PROCESS_ROLES: 'api', PORT: String(port), QUEUE_PREFIX: uniquePrefix(), ...env });
+  const api = spawnService('src/main.ts', {
+    PROCESS_ROLES: 'api',
+    PORT: String(port),
+    QUEUE_PREFIX: uniquePrefix(),
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
   return { ...api, url };
@@ -198,14 +264,21 @@ const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
  */
 export class PrivatePostgres {
   private process?: ChildProcess;
-  private constructor(readonly port: number, readonly dataDir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
 
   static async start(): Promise<PrivatePostgres> {
     const dataDir = await mkdtemp(join(tmpdir(), 'rastreo-pg-'));
     const server = new PrivatePostgres(await freePort(), dataDir);
     const { uid, gid } = server.owner;
     if (uid !== undefined) await chown(dataDir, uid, gid!);
-    await run(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], server.owner);
+    await run(
+      `${PG_BIN}/initdb`,
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+      server.owner,
+    );
     await server.start();
     return server;
   }
@@ -217,16 +290,37 @@ export class PrivatePostgres {
   /** Runs as the `postgres` system user when the tests run as root (spawn's uid/gid, so signals reach postgres itself). */
   private get owner(): { uid?: number; gid?: number } {
     if (process.getuid?.() !== 0) return {};
-    return { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+    return {
+      uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+      gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+    };
   }
 
   /** Starts the server, unless it is running already. */
   async start(): Promise<void> {
     if (this.process && this.process.exitCode === null && this.process.signalCode === null) return;
-    this.process = spawn(`${PG_BIN}/postgres`, [
-      '-D', this.dataDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.dataDir}`,
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100',
-    ], { stdio: 'ignore', ...this.owner });
+    this.process = spawn(
+      `${PG_BIN}/postgres`,
+      [
+        '-D',
+        this.dataDir,
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${this.dataDir}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=100',
+      ],
+      { stdio: 'ignore', ...this.owner },
+    );
     await waitFor(async () => {
       const client = new pg.Client({ connectionString: `${this.url}/postgres`, connectionTimeoutMillis: 1000 });
       client.on('error', () => undefined);

@@ -27,7 +27,11 @@ export async function startReceiver(answer: (request: Received, index: number) =
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -41,7 +45,8 @@ export interface StreamMessage {
 export async function openStream(baseUrl: string, token: string, lastEventId?: string) {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}/api/v1/events/stream`, {
-    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal,
+    headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: controller.signal,
   });
   const messages: StreamMessage[] = [];
   /** The `retry:` field of the stream, once read. */
@@ -57,7 +62,12 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
         for (const fields of complete) {
           retry ??= fields.get('retry');
           const data = fields.get('data');
-          if (data) messages.push({ id: fields.get('id') ?? '', event: fields.get('event') ?? 'message', data: JSON.parse(data) });
+          if (data)
+            messages.push({
+              id: fields.get('id') ?? '',
+              event: fields.get('event') ?? 'message',
+              data: JSON.parse(data),
+            });
         }
       }
     } catch {

@@ -40,7 +40,10 @@ export async function expectSpanish(page: Page) {
  * A browser for a test file (launched before its tests, closed after), with named people of the world's home agency
  * who sign in with a password, and helpers to open a page and sign in.
  */
-export function useBrowser<K extends string>(t: WorldApp, named: Record<K, [Parameters<typeof createUser>[2], string]>) {
+export function useBrowser<K extends string>(
+  t: WorldApp,
+  named: Record<K, [Parameters<typeof createUser>[2], string]>,
+) {
   let browser: Browser;
   const people = {} as Record<K, Person>;
   beforeAll(async () => {

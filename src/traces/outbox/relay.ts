@@ -77,17 +77,29 @@ export class OutboxRelay {
     if (!rows.length) return 0;
     const enqueue = rows.filter((row) => row.kind === 'enqueue');
     if (enqueue.length) {
-      await this.queue.addBulk(enqueue.map((row) => ({
-        name: 'trace',
-        data: {
-          traceId: row.trace_id, run: row.run,
-          request: { traceId: row.trace_id, reference: row.reference, weapon: row.weapon, recoveryDate: row.recovery_date, recoveryCountry: row.recovery_country },
-        },
-        opts: traceJobOptions({ traceId: row.trace_id, run: row.run, urgent: row.urgent }, this.settings),
-      })));
+      await this.queue.addBulk(
+        enqueue.map((row) => ({
+          name: 'trace',
+          data: {
+            traceId: row.trace_id,
+            run: row.run,
+            request: {
+              traceId: row.trace_id,
+              reference: row.reference,
+              weapon: row.weapon,
+              recoveryDate: row.recovery_date,
+              recoveryCountry: row.recovery_country,
+            },
+          },
+          opts: traceJobOptions({ traceId: row.trace_id, run: row.run, urgent: row.urgent }, this.settings),
+        })),
+      );
     }
     for (const row of rows.filter((r) => r.kind === 'reprioritize')) await this.reprioritize(row);
-    await deleteOutbox(this.db, rows.map((row) => row.id));
+    await deleteOutbox(
+      this.db,
+      rows.map((row) => row.id),
+    );
     return rows.length;
   }
 

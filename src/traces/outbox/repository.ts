@@ -36,8 +36,11 @@ export async function staleOpenTraces(db: Queryable, afterMs: number, limit = 50
  */
 /** Whether the trace is still open in the same run, status and moment as when it was listed (the reconciler's re-check). */
 export async function isUnchanged(db: Queryable, trace: StaleTrace): Promise<boolean> {
-  const row = await db('traces').where({ id: trace.id, queue_run: trace.queue_run }).whereIn('status', ['queued', 'in_progress'])
-    .whereRaw('status_changed_at = ?::timestamptz', [trace.changed_at]).first('id');
+  const row = await db('traces')
+    .where({ id: trace.id, queue_run: trace.queue_run })
+    .whereIn('status', ['queued', 'in_progress'])
+    .whereRaw('status_changed_at = ?::timestamptz', [trace.changed_at])
+    .first('id');
   return Boolean(row);
 }
 

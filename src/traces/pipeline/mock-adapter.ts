@@ -2,12 +2,30 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
 import type { NotTraceableReason, Stage } from '../schemas.ts';
-import { TransientAdapterError, type StageContext, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
+import {
+  TransientAdapterError,
+  type StageContext,
+  type StageOutcome,
+  type TraceAdapter,
+  type TraceRequest,
+} from './adapter.ts';
 import { DEALER_KINDS, DEALER_WORDS, EXPORTERS, FIRST_NAMES, LAST_NAMES, US_PLACES } from './mock-data.ts';
 
 /** How a mock trace ends. */
-export type Scenario = 'purchaser' | 'dealer' | 'exporter' | 'importer' | 'foreign' | 'no_record' | 'pre_1968' | 'records_unavailable'
-  | 'needs_info' | 'obliterated' | 'flaky' | 'down' | 'straw';
+export type Scenario =
+  | 'purchaser'
+  | 'dealer'
+  | 'exporter'
+  | 'importer'
+  | 'foreign'
+  | 'no_record'
+  | 'pre_1968'
+  | 'records_unavailable'
+  | 'needs_info'
+  | 'obliterated'
+  | 'flaky'
+  | 'down'
+  | 'straw';
 
 /** Where a gun was made decides what its trace can find (README "The mock tracing center"). */
 export type Origin = 'us' | 'imported' | 'foreign_no_importer';
@@ -17,9 +35,32 @@ export type Origin = 'us' | 'imported' | 'foreign_no_importer';
  * `foreign_no_us_record`; a foreign gun with no importer on record never reaches a US retail sale.
  */
 export const SCENARIO_SHARES: Record<Origin, readonly [Scenario, number][]> = {
-  us: [['exporter', 0.35], ['purchaser', 0.34], ['dealer', 0.1], ['needs_info', 0.08], ['no_record', 0.05], ['pre_1968', 0.05], ['records_unavailable', 0.03]],
-  imported: [['foreign', 0.5], ['purchaser', 0.16], ['importer', 0.12], ['exporter', 0.08], ['needs_info', 0.06], ['dealer', 0.04], ['no_record', 0.02], ['records_unavailable', 0.02]],
-  foreign_no_importer: [['foreign', 0.75], ['importer', 0.1], ['needs_info', 0.08], ['no_record', 0.05], ['exporter', 0.02]],
+  us: [
+    ['exporter', 0.35],
+    ['purchaser', 0.34],
+    ['dealer', 0.1],
+    ['needs_info', 0.08],
+    ['no_record', 0.05],
+    ['pre_1968', 0.05],
+    ['records_unavailable', 0.03],
+  ],
+  imported: [
+    ['foreign', 0.5],
+    ['purchaser', 0.16],
+    ['importer', 0.12],
+    ['exporter', 0.08],
+    ['needs_info', 0.06],
+    ['dealer', 0.04],
+    ['no_record', 0.02],
+    ['records_unavailable', 0.02],
+  ],
+  foreign_no_importer: [
+    ['foreign', 0.75],
+    ['importer', 0.1],
+    ['needs_info', 0.08],
+    ['no_record', 0.05],
+    ['exporter', 0.02],
+  ],
 };
 
 export const originOf = (weapon: TraceRequest['weapon']): Origin =>
@@ -27,8 +68,14 @@ export const originOf = (weapon: TraceRequest['weapon']): Origin =>
 
 /** Normalized-serial prefixes that force an outcome (the contract's table). */
 const FORCED: readonly [prefix: string, scenario: Scenario][] = [
-  ['TESTOK', 'purchaser'], ['TESTDEALER', 'dealer'], ['TESTNOREC', 'no_record'], ['TESTPRE68', 'pre_1968'],
-  ['TESTINFO', 'needs_info'], ['TESTFLAKY', 'flaky'], ['TESTDOWN', 'down'], ['TESTSTRAW', 'straw'],
+  ['TESTOK', 'purchaser'],
+  ['TESTDEALER', 'dealer'],
+  ['TESTNOREC', 'no_record'],
+  ['TESTPRE68', 'pre_1968'],
+  ['TESTINFO', 'needs_info'],
+  ['TESTFLAKY', 'flaky'],
+  ['TESTDOWN', 'down'],
+  ['TESTSTRAW', 'straw'],
 ];
 
 const DAY = 86_400_000;
@@ -47,7 +94,9 @@ function seededRandom(seed: Buffer): () => number {
 function identitySeed(request: TraceRequest): Buffer {
   const { weapon } = request;
   const serial = weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : `${request.traceId}`;
-  return createHash('sha256').update(`${normalizeManufacturer(weapon.manufacturer)}|${serial}`).digest();
+  return createHash('sha256')
+    .update(`${normalizeManufacturer(weapon.manufacturer)}|${serial}`)
+    .digest();
 }
 
 export function scenarioFor(request: TraceRequest): Scenario {
@@ -87,7 +136,12 @@ export const BUSY_DEALER_SHARE = 0.05;
 function dealerOf(random: () => number) {
   if (random() < BUSY_DEALER_SHARE) return pick(random, BUSY_DEALERS);
   const [city, state] = pick(random, US_PLACES);
-  return { name: `${pick(random, DEALER_WORDS)} ${pick(random, DEALER_KINDS)}`, licenseNumber: licenseNumber(random), city, state };
+  return {
+    name: `${pick(random, DEALER_WORDS)} ${pick(random, DEALER_KINDS)}`,
+    licenseNumber: licenseNumber(random),
+    city,
+    state,
+  };
 }
 
 /** The last day a generated retail sale can fall on: sales are facts about the gun, fixed before any recovery we see. */
@@ -143,12 +197,26 @@ export class MockTraceAdapter implements TraceAdapter {
   }
 }
 
-function notTraceable(request: TraceRequest, reason: NotTraceableReason, facts: Record<string, unknown> = {}): StageOutcome {
-  return { kind: 'final', status: 'not_traceable', facts, result: { outcome: 'not_traceable', reason, sourceCountry: request.weapon.countryOfManufacture } };
+function notTraceable(
+  request: TraceRequest,
+  reason: NotTraceableReason,
+  facts: Record<string, unknown> = {},
+): StageOutcome {
+  return {
+    kind: 'final',
+    status: 'not_traceable',
+    facts,
+    result: { outcome: 'not_traceable', reason, sourceCountry: request.weapon.countryOfManufacture },
+  };
 }
 
 /** The answer of one stage for a scenario; a pure function of the request. */
-export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenario, context: StageContext): StageOutcome {
+export function outcomeAt(
+  request: TraceRequest,
+  stage: Stage,
+  scenario: Scenario,
+  context: StageContext,
+): StageOutcome {
   const random = seededRandom(identitySeed(request));
   const { weapon } = request;
   switch (stage) {
@@ -157,11 +225,17 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
         return {
           kind: 'needs_info',
           facts: {},
-          message: `${weapon.manufacturer} has no record of serial ${weapon.serialNumber ?? '(none)'} for a ${weapon.model} in ${weapon.caliber}. ` +
+          message:
+            `${weapon.manufacturer} has no record of serial ${weapon.serialNumber ?? '(none)'} for a ${weapon.model} in ${weapon.caliber}. ` +
             'Check the serial number on the frame or receiver, the model and the caliber (send a photo of the markings) and resubmit.',
           code: {
             code: 'no_serial_record',
-            params: { manufacturer: weapon.manufacturer, serial: weapon.serialNumber ?? '—', model: weapon.model, caliber: weapon.caliber },
+            params: {
+              manufacturer: weapon.manufacturer,
+              serial: weapon.serialNumber ?? '—',
+              model: weapon.model,
+              caliber: weapon.caliber,
+            },
           },
         };
       }
@@ -175,19 +249,33 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
       if (scenario === 'importer') {
         // The trail ends at the importer: it has no record of the dealer it sold the gun to.
         const [, state] = pick(random, US_PLACES);
-        return { kind: 'final', status: 'completed', facts: { importer }, result: { outcome: 'importer_identified', importer, sourceCountry: 'US', sourceState: state } };
+        return {
+          kind: 'final',
+          status: 'completed',
+          facts: { importer },
+          result: { outcome: 'importer_identified', importer, sourceCountry: 'US', sourceState: state },
+        };
       }
       return { kind: 'continue', facts: { importer } };
     }
     case 'dealer': {
-      if (scenario === 'records_unavailable') return notTraceable(request, 'records_unavailable', { dealerOutOfBusiness: true });
+      if (scenario === 'records_unavailable')
+        return notTraceable(request, 'records_unavailable', { dealerOutOfBusiness: true });
       const importer = context.previous.importer?.importer as string | undefined;
       if (scenario === 'exporter') {
         const [city, state] = pick(random, US_PLACES);
         const exporter = { name: pick(random, EXPORTERS), licenseNumber: licenseNumber(random), city, state };
         return {
-          kind: 'final', status: 'completed', facts: { exporter },
-          result: { outcome: 'exporter_identified', dealer: exporter, ...(importer ? { importer } : {}), sourceCountry: 'US', sourceState: state },
+          kind: 'final',
+          status: 'completed',
+          facts: { exporter },
+          result: {
+            outcome: 'exporter_identified',
+            dealer: exporter,
+            ...(importer ? { importer } : {}),
+            sourceCountry: 'US',
+            sourceState: state,
+          },
         };
       }
       return { kind: 'continue', facts: { dealer: scenario === 'straw' ? STRAW.dealer : dealerOf(random) } };
@@ -201,7 +289,12 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
       }
       if (scenario === 'straw') {
         const saleDate = isoDay(Date.parse(request.recoveryDate) - 120 * DAY);
-        return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'purchaser_identified', ...base, purchaser: STRAW.purchaser, saleDate } };
+        return {
+          kind: 'final',
+          status: 'completed',
+          facts: {},
+          result: { outcome: 'purchaser_identified', ...base, purchaser: STRAW.purchaser, saleDate },
+        };
       }
       for (let i = 0; i < 8; i++) random();
       const saleDate = saleDateOf(random, request.recoveryDate);
@@ -209,10 +302,18 @@ export function outcomeAt(request: TraceRequest, stage: Stage, scenario: Scenari
       const age = 21 + Math.floor(random() * 40);
       const repeat = random() < REPEAT_BUYER_SHARE ? pick(random, REPEAT_BUYERS) : undefined;
       const purchaser = repeat ?? {
-        firstName: pick(random, FIRST_NAMES), lastName: pick(random, LAST_NAMES),
-        dateOfBirth: isoDay(Date.parse(saleDate) - age * 365.25 * DAY - Math.floor(random() * 365) * DAY), city, state,
+        firstName: pick(random, FIRST_NAMES),
+        lastName: pick(random, LAST_NAMES),
+        dateOfBirth: isoDay(Date.parse(saleDate) - age * 365.25 * DAY - Math.floor(random() * 365) * DAY),
+        city,
+        state,
       };
-      return { kind: 'final', status: 'completed', facts: {}, result: { outcome: 'purchaser_identified', ...base, purchaser, saleDate } };
+      return {
+        kind: 'final',
+        status: 'completed',
+        facts: {},
+        result: { outcome: 'purchaser_identified', ...base, purchaser, saleDate },
+      };
     }
   }
 }

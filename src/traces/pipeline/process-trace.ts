@@ -5,7 +5,13 @@ import { planTransition, type TraceAction } from '../lifecycle.ts';
 import type { CenterResult, Stage, TraceResult, TraceStatus } from '../schemas.ts';
 import { recordProgress, runState, type Progress } from '../writes/progress.ts';
 import { stagesFor } from '../rules.ts';
-import { TransientAdapterError, type StageFacts, type StageOutcome, type TraceAdapter, type TraceRequest } from './adapter.ts';
+import {
+  TransientAdapterError,
+  type StageFacts,
+  type StageOutcome,
+  type TraceAdapter,
+  type TraceRequest,
+} from './adapter.ts';
 
 export interface TraceJob {
   traceId: string;
@@ -41,8 +47,11 @@ const endingAction = (outcome: Exclude<StageOutcome, { kind: 'continue' }>): Tra
 /** Time-to-crime is ours to compute: days from the retail sale to the recovery. */
 const withTimeToCrime = (result: CenterResult, recoveryDate: string): TraceResult =>
   'saleDate' in result && result.saleDate
-    ? { ...result, timeToCrimeDays: Math.round((Date.parse(recoveryDate) - Date.parse(result.saleDate)) / DAY_MS) } as TraceResult
-    : result as TraceResult;
+    ? ({
+        ...result,
+        timeToCrimeDays: Math.round((Date.parse(recoveryDate) - Date.parse(result.saleDate)) / DAY_MS),
+      } as TraceResult)
+    : (result as TraceResult);
 
 /** The trace left this run (cancelled, or another try or run finished it): the job has nothing more to do. */
 class Superseded extends Error {}
@@ -84,7 +93,13 @@ export class TraceProcessor {
     };
     const write = async (part: Unwritten, end?: Progress['end']) => {
       if (!part.begin && !part.stages.length && !end) return;
-      const { applied } = await recordProgress(this.db, { traceId: job.traceId, run: job.run, start: this.start, ...part, end });
+      const { applied } = await recordProgress(this.db, {
+        traceId: job.traceId,
+        run: job.run,
+        start: this.start,
+        ...part,
+        end,
+      });
       if (!applied) throw new Superseded();
       if (end) this.meters.tracesFinished?.inc({ status: end.status, outcome: end.result?.outcome ?? 'none' });
     };
@@ -123,7 +138,8 @@ export class TraceProcessor {
         throw error;
       }
       await write(take(), {
-        plan: planTransition('fail', WORKER), status: 'failed',
+        plan: planTransition('fail', WORKER),
+        status: 'failed',
         message: `Tracing center unavailable after ${attempt.number} attempts: ${error.message}`,
         code: { code: 'center_unavailable', params: { attempts: attempt.number } },
       }).catch((e: unknown) => {
@@ -132,7 +148,12 @@ export class TraceProcessor {
     }
   }
 
-  private async call(request: TraceRequest, stage: Stage, attempt: Attempt, previous: Partial<Record<Stage, StageFacts>>) {
+  private async call(
+    request: TraceRequest,
+    stage: Stage,
+    attempt: Attempt,
+    previous: Partial<Record<Stage, StageFacts>>,
+  ) {
     const end = this.meters.stageDuration?.startTimer({ stage });
     try {
       const outcome = await this.adapter.runStage(request, stage, { attempt: attempt.number, previous });
@@ -147,7 +168,12 @@ export class TraceProcessor {
 
   private end(outcome: Exclude<StageOutcome, { kind: 'continue' }>, request: TraceRequest): Progress['end'] {
     const plan = planTransition(endingAction(outcome), WORKER);
-    if (outcome.kind === 'needs_info') return { plan, status: 'needs_info', message: outcome.message, code: outcome.code };
-    return { plan, status: outcome.status as TraceStatus, result: withTimeToCrime(outcome.result, request.recoveryDate) };
+    if (outcome.kind === 'needs_info')
+      return { plan, status: 'needs_info', message: outcome.message, code: outcome.code };
+    return {
+      plan,
+      status: outcome.status as TraceStatus,
+      result: withTimeToCrime(outcome.result, request.recoveryDate),
+    };
   }
 }

@@ -27,15 +27,22 @@ export const FINAL = list(FINAL_STATUSES);
 /** The status a plan leads to, as SQL over the trace's current status, its agency's review rule and its flags. */
 export function targetSql(plan: TransitionPlan, current: string, reviewRequired: string, flags: string): string {
   if (plan.to === 'unchanged') return current;
-  if (plan.to === 'review_or_queue') return `CASE WHEN ${needsReviewSql(reviewRequired, flags)} THEN 'pending_review' ELSE 'queued' END`;
+  if (plan.to === 'review_or_queue')
+    return `CASE WHEN ${needsReviewSql(reviewRequired, flags)} THEN 'pending_review' ELSE 'queued' END`;
   return `'${plan.to}'`;
 }
 
-export const AUDIT_COLUMNS = 'component, actor_id, role, agency_id, request_id, ip, action, entity, entity_id, outcome, details';
+export const AUDIT_COLUMNS =
+  'component, actor_id, role, agency_id, request_id, ip, action, entity, entity_id, outcome, details';
 export const auditValues = (action: string, entityId: string, details: string) =>
   `:component, :actorId, :role, :actorAgency, :requestId, :ip, ${action}, 'trace', ${entityId}, 'success', ${details}`;
 export const authorBindings = (author: Author) => ({
-  component: author.component, actorId: author.actorId, role: author.role, actorAgency: author.agencyId, requestId: author.requestId, ip: author.ip,
+  component: author.component,
+  actorId: author.actorId,
+  role: author.role,
+  actorAgency: author.agencyId,
+  requestId: author.requestId,
+  ip: author.ip,
 });
 
 /**
@@ -47,7 +54,12 @@ export const authorBindings = (author: Author) => ({
 export const IN_FLIGHT = 2;
 
 /** The batcher of one kind of statement for a database pool (shared by its transactions' `client`). */
-export function batcherFor<I, O>(registry: WeakMap<object, Batcher<I, O>>, db: Queryable, run: (items: I[]) => Promise<O[]>, maxBatch: number) {
+export function batcherFor<I, O>(
+  registry: WeakMap<object, Batcher<I, O>>,
+  db: Queryable,
+  run: (items: I[]) => Promise<O[]>,
+  maxBatch: number,
+) {
   let batcher = registry.get(db.client);
   if (!batcher) {
     batcher = new Batcher(run, IN_FLIGHT, maxBatch);

@@ -12,7 +12,6 @@ import type { TraceRow } from '../repository.ts';
 import type { QualityFlag, TraceCreate } from '../schemas.ts';
 import { AUDIT_COLUMNS, batcherFor, targetSql, type Author } from './common.ts';
 
-
 /** A weapon as the statements find or create it: its identity (normalized), a fresh id in case it is new, and its description. */
 export function weaponToPlace(weapon: WeaponDescription) {
   return {
@@ -28,7 +27,7 @@ export function traceColumns(fields: TraceCreate, flags: QualityFlag[]): Record<
   const r = fields.recovery;
   return {
     urgent: fields.urgent ?? false,
-    urgent_reason: fields.urgent ? fields.urgentReason ?? null : null,
+    urgent_reason: fields.urgent ? (fields.urgentReason ?? null) : null,
     quality_flags: flags,
     recovery_date: r.date,
     recovery_country: r.country ?? null,
@@ -45,7 +44,14 @@ export function traceColumns(fields: TraceCreate, flags: QualityFlag[]): Record<
 
 /** A trace to create from a request body (row `index` of a bulk, 0 for one). */
 export function newTrace(index: number, body: TraceCreate, weapon: WeaponDescription, flags: QualityFlag[]): NewTrace {
-  return { index, id: randomUUID(), caseId: body.caseId, ...weaponToPlace(weapon), columns: traceColumns(body, flags), draft: body.draft ?? false };
+  return {
+    index,
+    id: randomUUID(),
+    caseId: body.caseId,
+    ...weaponToPlace(weapon),
+    columns: traceColumns(body, flags),
+    draft: body.draft ?? false,
+  };
 }
 
 /** A trace to create: its columns, its weapon's identity and description, and the plan it is created under. */
@@ -98,14 +104,34 @@ export type AuthoredTrace = NewTrace & { author: Author & { actorId: string; age
  * `undefined` when the key was already taken.
  */
 export async function createTraces(
-  db: Queryable, plans: { draft: TransitionPlan; submit: TransitionPlan }, rows: AuthoredTrace[], claim?: Claim,
+  db: Queryable,
+  plans: { draft: TransitionPlan; submit: TransitionPlan },
+  rows: AuthoredTrace[],
+  claim?: Claim,
 ): Promise<CreationOutcome[] | undefined> {
   const input = rows.map((row, i) => ({
-    i, id: row.id, case_id: row.caseId, new_weapon_id: row.newWeaponId, manufacturer: row.weapon.manufacturer,
-    manufacturer_normalized: row.manufacturerNormalized, model: row.weapon.model, caliber: row.weapon.caliber, type: row.weapon.type,
-    serial_number: row.weapon.serialNumber, serial_normalized: row.serialNormalized, serial_obliterated: row.weapon.serialObliterated,
-    importer: row.weapon.importer, country_of_manufacture: row.weapon.countryOfManufacture, weapon: row.weapon, draft: row.draft, ...row.columns,
-    a_actor: row.author.actorId, a_role: row.author.role, a_agency: row.author.agencyId, a_request: row.author.requestId, a_ip: row.author.ip,
+    i,
+    id: row.id,
+    case_id: row.caseId,
+    new_weapon_id: row.newWeaponId,
+    manufacturer: row.weapon.manufacturer,
+    manufacturer_normalized: row.manufacturerNormalized,
+    model: row.weapon.model,
+    caliber: row.weapon.caliber,
+    type: row.weapon.type,
+    serial_number: row.weapon.serialNumber,
+    serial_normalized: row.serialNormalized,
+    serial_obliterated: row.weapon.serialObliterated,
+    importer: row.weapon.importer,
+    country_of_manufacture: row.weapon.countryOfManufacture,
+    weapon: row.weapon,
+    draft: row.draft,
+    ...row.columns,
+    a_actor: row.author.actorId,
+    a_role: row.author.role,
+    a_agency: row.author.agencyId,
+    a_request: row.author.requestId,
+    a_ip: row.author.ip,
   }));
   const status = `CASE WHEN p.draft THEN ${targetSql(plans.draft, 'NULL', 'p.review_required', 'p.quality_flags')}
                        ELSE ${targetSql(plans.submit, 'NULL', 'p.review_required', 'p.quality_flags')} END`;
@@ -116,8 +142,14 @@ export async function createTraces(
          WHERE idempotency_keys.created_at < now() - interval '24 hours'
        RETURNING 1`
     : 'SELECT 1';
-  type CreatedRow = TraceRow & { _index: number; _case_status: 'open' | 'closed' | null; _duplicate_of: string | null; _notified: unknown };
-  const { rows: result } = await runStatement<CreatedRow>(db,
+  type CreatedRow = TraceRow & {
+    _index: number;
+    _case_status: 'open' | 'closed' | null;
+    _duplicate_of: string | null;
+    _notified: unknown;
+  };
+  const { rows: result } = await runStatement<CreatedRow>(
+    db,
     `WITH claim AS (${claimSql}),
      input AS (SELECT r.* FROM jsonb_to_recordset(:rows::jsonb) AS r(${TRACE_INPUT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM claim)),
      kase AS (SELECT * FROM (${agencyCasesSql()}) k WHERE k.id IN (SELECT case_id FROM input)),
@@ -173,16 +205,28 @@ export async function createTraces(
       ORDER BY r.i`,
     {
       rows: JSON.stringify(input),
-      draftEvent: plans.draft.event, submitEvent: plans.submit.event, draftAudit: plans.draft.audit, submitAudit: plans.submit.audit,
-      ...(claim ? { claimUser: claim.userId, key: claim.key, fingerprint: claim.fingerprint, resource: rows.length === 1 ? rows[0]!.id : null } : {}),
+      draftEvent: plans.draft.event,
+      submitEvent: plans.submit.event,
+      draftAudit: plans.draft.audit,
+      submitAudit: plans.submit.audit,
+      ...(claim
+        ? {
+            claimUser: claim.userId,
+            key: claim.key,
+            fingerprint: claim.fingerprint,
+            resource: rows.length === 1 ? rows[0]!.id : null,
+          }
+        : {}),
     },
   );
   if (!result.length) return undefined;
   return result.map((row) => {
     const { _index, _case_status, _duplicate_of, _notified: _n, ...trace } = row;
     return {
-      index: rows[_index]!.index, caseStatus: _case_status,
-      ...(trace.id ? { trace: trace as TraceRow } : {}), ...(_duplicate_of ? { duplicateOf: _duplicate_of } : {}),
+      index: rows[_index]!.index,
+      caseStatus: _case_status,
+      ...(trace.id ? { trace: trace as TraceRow } : {}),
+      ...(_duplicate_of ? { duplicateOf: _duplicate_of } : {}),
     };
   });
 }
@@ -190,7 +234,11 @@ export async function createTraces(
 const batchers = new WeakMap<object, Batcher<AuthoredTrace, CreationOutcome>>();
 
 /** One creation without an idempotency key, batched with the others of this process (see `IN_FLIGHT`). */
-export function createTrace(db: Queryable, plans: { draft: TransitionPlan; submit: TransitionPlan }, row: AuthoredTrace): Promise<CreationOutcome> {
+export function createTrace(
+  db: Queryable,
+  plans: { draft: TransitionPlan; submit: TransitionPlan },
+  row: AuthoredTrace,
+): Promise<CreationOutcome> {
   // The plans are the same for every creation (the table's `create_draft` and `submit`): the first ones serve all.
   return batcherFor(batchers, db, async (rows) => (await createTraces(db, plans, rows))!, 500).submit(row);
 }

@@ -5,7 +5,6 @@ import type { TraceStatus } from '../schemas.ts';
 import { AUDIT_COLUMNS, auditValues, authorBindings, type Author } from './common.ts';
 import { duplicateOf, type NewTrace } from './create.ts';
 
-
 export interface TraceEdit {
   traceId: string;
   /** The trace's version when it was read: the edit applies only to that version. */
@@ -21,7 +20,10 @@ export interface TraceEdit {
   fields: string[];
 }
 
-export type EditResult = { row: TraceRow } | { problem: 'changed' | 'case' | 'case-closed' } | { problem: 'duplicate'; duplicateOf: string | null };
+export type EditResult =
+  | { row: TraceRow }
+  | { problem: 'changed' | 'case' | 'case-closed' }
+  | { problem: 'duplicate'; duplicateOf: string | null };
 
 /**
  * An edit of a draft or needs_info trace, in one statement: the version that was read, the (new) weapon found or
@@ -30,7 +32,10 @@ export type EditResult = { row: TraceRow } | { problem: 'changed' | 'case' | 'ca
 export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditResult> {
   const weapon = edit.weapon;
   try {
-    const { rows: [result] } = await runStatement<{ moved: Record<string, unknown> | null; found: boolean; case_status: string | null }>(db,
+    const {
+      rows: [result],
+    } = await runStatement<{ moved: Record<string, unknown> | null; found: boolean; case_status: string | null }>(
+      db,
       `WITH cur AS (SELECT id, case_id, weapon_id, status FROM traces
                      WHERE id = :traceId AND status = ANY(:editable::text[]) AND version = :seen FOR UPDATE),
        kase AS (SELECT id, status FROM (${agencyCasesSql(':agencyId')}) k WHERE k.id = :caseId),
@@ -65,14 +70,26 @@ export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditRes
               SELECT ${auditValues("'trace.updated'", 'id::text', "jsonb_build_object('fields', :fields::jsonb)")} FROM moved)
        SELECT (SELECT to_jsonb(m) FROM moved m) AS moved, EXISTS (SELECT 1 FROM cur) AS found, (SELECT status FROM kase) AS case_status`,
       {
-        ...authorBindings(edit.author), traceId: edit.traceId, seen: edit.seen, editable: edit.editable, caseId: edit.caseId,
+        ...authorBindings(edit.author),
+        traceId: edit.traceId,
+        seen: edit.seen,
+        editable: edit.editable,
+        caseId: edit.caseId,
         caseChanged: edit.caseChanged,
-        agencyId: edit.author.agencyId, withWeapon: Boolean(weapon), fields: JSON.stringify(edit.fields),
-        w_id: weapon?.newWeaponId ?? null, w_manufacturer: weapon?.weapon.manufacturer ?? null,
-        w_manufacturer_normalized: weapon?.manufacturerNormalized ?? null, w_model: weapon?.weapon.model ?? null,
-        w_caliber: weapon?.weapon.caliber ?? null, w_type: weapon?.weapon.type ?? null, w_serial_number: weapon?.weapon.serialNumber ?? null,
-        w_serial_normalized: weapon?.serialNormalized ?? null, w_serial_obliterated: weapon?.weapon.serialObliterated ?? false,
-        w_importer: weapon?.weapon.importer ?? null, w_country: weapon?.weapon.countryOfManufacture ?? null,
+        agencyId: edit.author.agencyId,
+        withWeapon: Boolean(weapon),
+        fields: JSON.stringify(edit.fields),
+        w_id: weapon?.newWeaponId ?? null,
+        w_manufacturer: weapon?.weapon.manufacturer ?? null,
+        w_manufacturer_normalized: weapon?.manufacturerNormalized ?? null,
+        w_model: weapon?.weapon.model ?? null,
+        w_caliber: weapon?.weapon.caliber ?? null,
+        w_type: weapon?.weapon.type ?? null,
+        w_serial_number: weapon?.weapon.serialNumber ?? null,
+        w_serial_normalized: weapon?.serialNormalized ?? null,
+        w_serial_obliterated: weapon?.weapon.serialObliterated ?? false,
+        w_importer: weapon?.weapon.importer ?? null,
+        w_country: weapon?.weapon.countryOfManufacture ?? null,
         weapon: weapon ? JSON.stringify(weapon.weapon) : null,
         ...edit.columns,
         possessor: edit.columns.possessor ? JSON.stringify(edit.columns.possessor) : null,
@@ -83,12 +100,20 @@ export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditRes
     return { problem: result.case_status === 'closed' ? 'case-closed' : 'case' };
   } catch (error) {
     if (uniqueViolation(error) !== 'traces_no_duplicate') throw error;
-    const { rows: [existing] } = await db.raw(
+    const {
+      rows: [existing],
+    } = await db.raw(
       `SELECT ${duplicateOf('traces', 'x')} AS id
          FROM (SELECT :caseId::uuid AS case_id, :recovery_date::date AS recovery_date,
                       coalesce((SELECT id FROM weapons WHERE manufacturer_normalized = :m AND serial_normalized = :s),
                                (SELECT weapon_id FROM traces WHERE id = :traceId)) AS weapon_id) x`,
-      { traceId: edit.traceId, caseId: edit.caseId, recovery_date: edit.columns.recovery_date, m: weapon?.manufacturerNormalized ?? null, s: weapon?.serialNormalized ?? null },
+      {
+        traceId: edit.traceId,
+        caseId: edit.caseId,
+        recovery_date: edit.columns.recovery_date,
+        m: weapon?.manufacturerNormalized ?? null,
+        s: weapon?.serialNormalized ?? null,
+      },
     );
     return { problem: 'duplicate', duplicateOf: existing?.id ?? null };
   }

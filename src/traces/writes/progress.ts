@@ -5,7 +5,6 @@ import type { MessageCode, TraceRequest } from '../pipeline/adapter.ts';
 import type { Stage, TraceResult, TraceStatus } from '../schemas.ts';
 import { batcherFor, FINAL } from './common.ts';
 
-
 /** What a run of the worker has done since it last wrote: started, finished stages, and maybe ended. */
 export interface Progress {
   traceId: string;
@@ -30,28 +29,72 @@ function progressRows(progress: Progress, p: number) {
   const lastStage = progress.stages.at(-1)?.stage ?? null;
   // A try begins on a queued trace (or resumes an in_progress one); an ending without a beginning comes from where the
   // table says; progress alone continues an in_progress trace.
-  const allowed = [...new Set([
-    ...(progress.begin ? [...progress.start.from, 'in_progress'] : []),
-    ...(end && !progress.begin ? end.plan.from : []),
-    ...(!progress.begin && !end ? ['in_progress'] : []),
-  ])].filter((status) => status !== null);
+  const allowed = [
+    ...new Set([
+      ...(progress.begin ? [...progress.start.from, 'in_progress'] : []),
+      ...(end && !progress.begin ? end.plan.from : []),
+      ...(!progress.begin && !end ? ['in_progress'] : []),
+    ]),
+  ].filter((status) => status !== null);
   return {
     progress: {
-      p, trace_id: progress.traceId, run: progress.run, begin: progress.begin, to_status: end?.status ?? 'in_progress',
-      last_stage: lastStage, result: end?.result ?? null, allowed,
+      p,
+      trace_id: progress.traceId,
+      run: progress.run,
+      begin: progress.begin,
+      to_status: end?.status ?? 'in_progress',
+      last_stage: lastStage,
+      result: end?.result ?? null,
+      allowed,
     },
     stages: progress.stages.map((s, n) => ({ p, n, stage: s.stage, facts: s.facts })),
     events: [
-      ...(progress.begin ? [{ p, n: 0, kind: 'started', type: progress.start.event, from_status: 'queued', to_status: 'in_progress', stage: null }] : []),
-      ...progress.stages.map((s, i) => ({ p, n: 1 + i, kind: 'stage', type: 'stage_completed', from_status: 'in_progress', to_status: 'in_progress', stage: s.stage })),
-      ...(end ? [{
-        p, n: 100, kind: 'end', type: end.plan.event, from_status: 'in_progress', to_status: end.status, stage: lastStage,
-        message: end.message ?? null, message_code: end.code?.code ?? null, message_params: end.code?.params ?? null,
-      }] : []),
+      ...(progress.begin
+        ? [
+            {
+              p,
+              n: 0,
+              kind: 'started',
+              type: progress.start.event,
+              from_status: 'queued',
+              to_status: 'in_progress',
+              stage: null,
+            },
+          ]
+        : []),
+      ...progress.stages.map((s, i) => ({
+        p,
+        n: 1 + i,
+        kind: 'stage',
+        type: 'stage_completed',
+        from_status: 'in_progress',
+        to_status: 'in_progress',
+        stage: s.stage,
+      })),
+      ...(end
+        ? [
+            {
+              p,
+              n: 100,
+              kind: 'end',
+              type: end.plan.event,
+              from_status: 'in_progress',
+              to_status: end.status,
+              stage: lastStage,
+              message: end.message ?? null,
+              message_code: end.code?.code ?? null,
+              message_params: end.code?.params ?? null,
+            },
+          ]
+        : []),
     ],
     audits: [
-      ...(progress.begin ? [{ p, n: 0, kind: 'started', action: progress.start.audit, from_status: 'queued', to_status: 'in_progress' }] : []),
-      ...(end ? [{ p, n: 1, kind: 'end', action: end.plan.audit, from_status: 'in_progress', to_status: end.status }] : []),
+      ...(progress.begin
+        ? [{ p, n: 0, kind: 'started', action: progress.start.audit, from_status: 'queued', to_status: 'in_progress' }]
+        : []),
+      ...(end
+        ? [{ p, n: 1, kind: 'end', action: end.plan.audit, from_status: 'in_progress', to_status: end.status }]
+        : []),
     ],
   };
 }
@@ -64,7 +107,8 @@ function progressRows(progress: Progress, p: number) {
  */
 export async function recordProgresses(db: Queryable, progresses: Progress[]): Promise<ProgressResult[]> {
   const rows = progresses.map(progressRows);
-  const { rows: result } = await runStatement<{ p: number; status: TraceStatus | null }>(db,
+  const { rows: result } = await runStatement<{ p: number; status: TraceStatus | null }>(
+    db,
     `WITH pi AS (SELECT * FROM jsonb_to_recordset(:progress::jsonb)
                    AS x(p int, trace_id uuid, run int, begin boolean, to_status text, last_stage text, result jsonb, allowed text[])),
      cur AS (SELECT t.id, t.status, pi.p FROM traces t JOIN pi ON t.id = pi.trace_id AND t.queue_run = pi.run
@@ -106,8 +150,10 @@ export async function recordProgresses(db: Queryable, progresses: Progress[]): P
              ORDER BY a.p, a.n)
      SELECT pi.p, m.status FROM pi LEFT JOIN moved m ON m.p = pi.p ORDER BY pi.p`,
     {
-      progress: JSON.stringify(rows.map((r) => r.progress)), stages: JSON.stringify(rows.flatMap((r) => r.stages)),
-      events: JSON.stringify(rows.flatMap((r) => r.events)), audits: JSON.stringify(rows.flatMap((r) => r.audits)),
+      progress: JSON.stringify(rows.map((r) => r.progress)),
+      stages: JSON.stringify(rows.flatMap((r) => r.stages)),
+      events: JSON.stringify(rows.flatMap((r) => r.events)),
+      audits: JSON.stringify(rows.flatMap((r) => r.audits)),
     },
   );
   return result.map((row) => ({ applied: Boolean(row.status), status: row.status ?? undefined }));
@@ -122,7 +168,9 @@ export function recordProgress(db: Queryable, progress: Progress): Promise<Progr
 
 /** Where a run of a trace stands: its status, the stages this run has finished (to resume after a crash), and what the tracing center is asked. */
 export async function runState(db: Queryable, traceId: string, run: number) {
-  const { rows: [row] } = await db.raw(
+  const {
+    rows: [row],
+  } = await db.raw(
     `SELECT t.status, t.reference, t.weapon, t.recovery_date, t.recovery_country,
             (SELECT coalesce(jsonb_object_agg(s.stage, s.facts), '{}') FROM trace_stages s WHERE s.trace_id = t.id AND s.run = :run) AS stages
        FROM traces t WHERE t.id = :traceId AND t.queue_run = :run`,
@@ -132,6 +180,12 @@ export async function runState(db: Queryable, traceId: string, run: number) {
   return {
     status: row.status as TraceStatus,
     stages: row.stages as Partial<Record<Stage, Record<string, unknown>>>,
-    request: { traceId, reference: row.reference, weapon: row.weapon, recoveryDate: row.recovery_date, recoveryCountry: row.recovery_country } as TraceRequest,
+    request: {
+      traceId,
+      reference: row.reference,
+      weapon: row.weapon,
+      recoveryDate: row.recovery_date,
+      recoveryCountry: row.recovery_country,
+    } as TraceRequest,
   };
 }

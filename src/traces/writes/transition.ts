@@ -7,7 +7,6 @@ import { rowFromJson, type TraceRow } from '../repository.ts';
 import type { TraceStatus } from '../schemas.ts';
 import { AUDIT_COLUMNS, auditValues, authorBindings, FINAL, NEW_RUN, targetSql, type Author } from './common.ts';
 
-
 export interface TransitionRequest {
   traceId: string;
   scope: Scope;
@@ -25,12 +24,20 @@ export interface TransitionRequest {
 export interface TransitionResult {
   row?: TraceRow;
   /** The trace as it was, when nothing changed (undefined when it is not in scope). */
-  state?: { status: TraceStatus; created_by: string; submitted_by: string | null; urgent: boolean; version: number; assignee_ok?: boolean };
+  state?: {
+    status: TraceStatus;
+    created_by: string;
+    submitted_by: string | null;
+    urgent: boolean;
+    version: number;
+    assignee_ok?: boolean;
+  };
 }
 
 const scopeSql = (scope: Scope) =>
   scope.kind === 'all' ? 'TRUE' : scope.kind === 'agency' ? 't.agency_id = :scopeValue' : 't.region = :scopeValue';
-const scopeValue = (scope: Scope) => (scope.kind === 'agency' ? scope.agencyId : scope.kind === 'region' ? scope.region : null);
+const scopeValue = (scope: Scope) =>
+  scope.kind === 'agency' ? scope.agencyId : scope.kind === 'region' ? scope.region : null;
 
 /**
  * A person's action on a trace, in one statement: the trace is locked in scope, moved as the plan says from one of
@@ -53,7 +60,12 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
     ...(plan.action === 'submit' ? ['submitted_at = coalesce(t.submitted_at, now())', 'submitted_by = :actorId'] : []),
     ...(plan.action === 'assign' ? ['assigned_to = :assignTo'] : []),
     ...(plan.action === 'escalate'
-      ? ['urgent = true', 'urgent_reason = :escalation', "quality_flags = array_prepend('urgent', array_remove(t.quality_flags, 'urgent'))"] : []),
+      ? [
+          'urgent = true',
+          'urgent_reason = :escalation',
+          "quality_flags = array_prepend('urgent', array_remove(t.quality_flags, 'urgent'))",
+        ]
+      : []),
   ];
   const conditions = [
     'n.status = ANY(:from::text[])',
@@ -62,16 +74,23 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
     ...(plan.action === 'escalate' ? ['NOT t.urgent'] : []),
     ...(plan.action === 'assign' ? ['n.assignee_ok'] : []),
   ];
-  const assignee = plan.action === 'assign'
-    ? `, (:assignTo::uuid IS NULL OR EXISTS (SELECT 1 FROM users u JOIN agencies ua ON ua.id = u.agency_id
+  const assignee =
+    plan.action === 'assign'
+      ? `, (:assignTo::uuid IS NULL OR EXISTS (SELECT 1 FROM users u JOIN agencies ua ON ua.id = u.agency_id
            WHERE u.id = :assignTo::uuid AND u.role = 'advisor' AND u.active AND ua.region = t.region)) AS assignee_ok`
-    : '';
-  const message = plan.action === 'assign'
-    ? "coalesce((SELECT 'Assigned to ' || name FROM users WHERE id = :assignTo::uuid), 'Unassigned')"
-    : ':message';
-  const details = plan.action === 'assign' ? "jsonb_build_object('from', from_status, 'to', status, 'assignedTo', :assignTo::uuid)"
-    : "jsonb_build_object('from', from_status, 'to', status)";
-  const { rows: [result] } = await runStatement<{ moved: Record<string, unknown> | null; state: TransitionResult['state'] | null }>(db,
+      : '';
+  const message =
+    plan.action === 'assign'
+      ? "coalesce((SELECT 'Assigned to ' || name FROM users WHERE id = :assignTo::uuid), 'Unassigned')"
+      : ':message';
+  const details =
+    plan.action === 'assign'
+      ? "jsonb_build_object('from', from_status, 'to', status, 'assignedTo', :assignTo::uuid)"
+      : "jsonb_build_object('from', from_status, 'to', status)";
+  const {
+    rows: [result],
+  } = await runStatement<{ moved: Record<string, unknown> | null; state: TransitionResult['state'] | null }>(
+    db,
     `WITH cur AS (
        SELECT t.id, t.status, t.created_by, t.submitted_by, t.urgent, t.version, t.quality_flags, a.review_required${assignee}
          FROM traces t JOIN agencies a ON a.id = t.agency_id
@@ -87,16 +106,28 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
             SELECT id, 'enqueue', queue_run, urgent FROM moved WHERE status = 'queued' AND from_status <> 'queued'
             UNION ALL
             SELECT id, 'reprioritize', queue_run, urgent FROM moved WHERE :escalate AND status = 'queued' AND from_status = 'queued'
-            RETURNING 1)${plan.action === 'submit' ? `,
-     al AS (${raiseForTracesSql('(SELECT id AS subject_id, reference, agency_id, weapon_id, recovery_date FROM moved)')})` : ''}
+            RETURNING 1)${
+              plan.action === 'submit'
+                ? `,
+     al AS (${raiseForTracesSql('(SELECT id AS subject_id, reference, agency_id, weapon_id, recovery_date FROM moved)')})`
+                : ''
+            }
      SELECT (SELECT to_jsonb(m) FROM moved m) AS moved,
             (SELECT jsonb_build_object('status', status, 'created_by', created_by, 'submitted_by', submitted_by, 'urgent', urgent, 'version', version
                                        ${plan.action === 'assign' ? ", 'assignee_ok', assignee_ok" : ''}) FROM cur) AS state,
             (SELECT ${NOTIFY_OUTBOX} FROM ob LIMIT 1) AS notified`,
     {
-      ...authorBindings(request.author), traceId: request.traceId, scopeValue: scopeValue(request.scope), from: plan.from.filter((s) => s !== null),
-      event: plan.event, audit: plan.audit, message: request.message ?? null, assignTo: request.assignTo ?? null,
-      escalation: request.escalation ?? null, escalate: plan.action === 'escalate', precondition: request.precondition ?? null,
+      ...authorBindings(request.author),
+      traceId: request.traceId,
+      scopeValue: scopeValue(request.scope),
+      from: plan.from.filter((s) => s !== null),
+      event: plan.event,
+      audit: plan.audit,
+      message: request.message ?? null,
+      assignTo: request.assignTo ?? null,
+      escalation: request.escalation ?? null,
+      escalate: plan.action === 'escalate',
+      precondition: request.precondition ?? null,
     },
   );
   return { row: result?.moved ? rowFromJson(result.moved) : undefined, state: result?.state ?? undefined };

@@ -22,11 +22,24 @@ export function AlertCount() {
   const count = useAlertCount();
   const open = count.data?.open ?? 0;
   const critical = count.data?.openCritical ?? 0;
-  const label = [t('alerts.topBar', { count: open }), ...(critical ? [t('alerts.topBarCritical', { count: critical })] : [])].join(', ');
+  const label = [
+    t('alerts.topBar', { count: open }),
+    ...(critical ? [t('alerts.topBarCritical', { count: critical })] : []),
+  ].join(', ');
   return (
-    <NavLink to="/alerts" className={`alert-count${critical ? ' alert-count-critical' : open ? ' alert-count-open' : ''}`}
-      aria-label={label} title={label} data-testid="alert-count">
-      {t('nav.alerts')}{open > 0 && <span className="count" aria-hidden="true">{open}</span>}
+    <NavLink
+      to="/alerts"
+      className={`alert-count${critical ? ' alert-count-critical' : open ? ' alert-count-open' : ''}`}
+      aria-label={label}
+      title={label}
+      data-testid="alert-count"
+    >
+      {t('nav.alerts')}
+      {open > 0 && (
+        <span className="count" aria-hidden="true">
+          {open}
+        </span>
+      )}
     </NavLink>
   );
 }
@@ -38,7 +51,8 @@ export function CriticalAlertBanner() {
   if (!critical) return null;
   return (
     <div className="critical-banner" role="alert" data-testid="critical-banner">
-      {t('alerts.criticalOpen')} <NavLink to="/alerts?severity=critical">{t('alerts.topBarCritical', { count: critical })}</NavLink>
+      {t('alerts.criticalOpen')}{' '}
+      <NavLink to="/alerts?severity=critical">{t('alerts.topBarCritical', { count: critical })}</NavLink>
     </div>
   );
 }

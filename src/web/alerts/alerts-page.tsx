@@ -25,61 +25,113 @@ export function AlertsPage() {
   const [kind, setKind] = useState('');
   const [severity, setSeverity] = useState('');
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const alerts = usePagedList<Alert>(['alerts', 'list', status, kind, severity], (cursor) => `/alerts${query({ status, kind, severity, cursor })}`);
+  const alerts = usePagedList<Alert>(
+    ['alerts', 'list', status, kind, severity],
+    (cursor) => `/alerts${query({ status, kind, severity, cursor })}`,
+  );
   const acts = rolesOf(ALERT_LIFECYCLE, 'close').includes(me.role);
 
-  const act = (alert: Alert, action: 'acknowledge' | 'close') => setConfirm({
-    title: t(action === 'close' ? 'alerts.closeTitle' : 'alerts.acknowledgeTitle'),
-    body: `${alertMessage(t, alert)} ${t(action === 'close' ? 'alerts.closeBody' : 'alerts.acknowledgeBody')}`,
-    confirmLabel: t(`alerts.${action}`),
-    ...(action === 'close' ? { textLabel: t('alerts.closingNote') } : {}),
-    onConfirm: async (note) => {
-      await request(`/alerts/${alert.id}/${action}`, { method: 'POST', body: action === 'close' ? { note } : {} });
-      await queryClient.invalidateQueries({ queryKey: ['alerts'] });
-    },
-  });
+  const act = (alert: Alert, action: 'acknowledge' | 'close') =>
+    setConfirm({
+      title: t(action === 'close' ? 'alerts.closeTitle' : 'alerts.acknowledgeTitle'),
+      body: `${alertMessage(t, alert)} ${t(action === 'close' ? 'alerts.closeBody' : 'alerts.acknowledgeBody')}`,
+      confirmLabel: t(`alerts.${action}`),
+      ...(action === 'close' ? { textLabel: t('alerts.closingNote') } : {}),
+      onConfirm: async (note) => {
+        await request(`/alerts/${alert.id}/${action}`, { method: 'POST', body: action === 'close' ? { note } : {} });
+        await queryClient.invalidateQueries({ queryKey: ['alerts'] });
+      },
+    });
 
   return (
     <section>
       <h1>{t('alerts.title')}</h1>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>
-        <SelectField label={t('alerts.status')} value={status} onChange={setStatus} placeholder={t('common.all')}
-          options={ALERT_STATUSES.map((value) => ({ value, label: t(`alertStatus.${value}`) }))} />
-        <SelectField label={t('alerts.kind')} value={kind} onChange={setKind} placeholder={t('common.all')}
-          options={ALERT_KINDS.map((value) => ({ value, label: t(`alertKinds.${value}`) }))} />
-        <SelectField label={t('alerts.severity')} value={severity} onChange={setSeverity} placeholder={t('common.all')}
-          options={ALERT_SEVERITIES.map((value) => ({ value, label: t(`alertSeverity.${value}`) }))} />
+        <SelectField
+          label={t('alerts.status')}
+          value={status}
+          onChange={setStatus}
+          placeholder={t('common.all')}
+          options={ALERT_STATUSES.map((value) => ({ value, label: t(`alertStatus.${value}`) }))}
+        />
+        <SelectField
+          label={t('alerts.kind')}
+          value={kind}
+          onChange={setKind}
+          placeholder={t('common.all')}
+          options={ALERT_KINDS.map((value) => ({ value, label: t(`alertKinds.${value}`) }))}
+        />
+        <SelectField
+          label={t('alerts.severity')}
+          value={severity}
+          onChange={setSeverity}
+          placeholder={t('common.all')}
+          options={ALERT_SEVERITIES.map((value) => ({ value, label: t(`alertSeverity.${value}`) }))}
+        />
       </form>
       <ErrorNotice error={alerts.error} />
-      {alerts.isPending ? <Loading /> : alerts.items.length === 0 ? <p>{t('alerts.none')}</p> : (
+      {alerts.isPending ? (
+        <Loading />
+      ) : alerts.items.length === 0 ? (
+        <p>{t('alerts.none')}</p>
+      ) : (
         <table data-testid="alerts">
           <thead>
             <tr>
-              <th>{t('alerts.severity')}</th><th>{t('alerts.kind')}</th><th>{t('alerts.what')}</th><th>{t('alerts.raised')}</th>
-              <th>{t('alerts.status')}</th>{acts && <th>{t('alerts.actions')}</th>}
+              <th>{t('alerts.severity')}</th>
+              <th>{t('alerts.kind')}</th>
+              <th>{t('alerts.what')}</th>
+              <th>{t('alerts.raised')}</th>
+              <th>{t('alerts.status')}</th>
+              {acts && <th>{t('alerts.actions')}</th>}
             </tr>
           </thead>
           <tbody>
             {alerts.items.map((alert) => (
-              <tr key={alert.id} className={alert.severity === 'critical' && alert.status !== 'closed' ? 'alert-critical' : undefined}>
-                <td><Badge tone={alert.severity === 'critical' ? 'danger' : 'attention'}>{t(`alertSeverity.${alert.severity}`)}</Badge></td>
+              <tr
+                key={alert.id}
+                className={alert.severity === 'critical' && alert.status !== 'closed' ? 'alert-critical' : undefined}
+              >
+                <td>
+                  <Badge tone={alert.severity === 'critical' ? 'danger' : 'attention'}>
+                    {t(`alertSeverity.${alert.severity}`)}
+                  </Badge>
+                </td>
                 <td>{t(`alertKinds.${alert.kind}`)}</td>
                 <td>
                   <Link to={subjectPath(alert)}>{alertMessage(t, alert)}</Link>
-                  {alert.status === 'acknowledged' && <div className="hint">{t('alerts.acknowledgedBy', { date: format.dateTime(alert.acknowledgedAt) })}</div>}
-                  {alert.status === 'closed' && <div className="hint">{t('alerts.closedNote', { date: format.dateTime(alert.closedAt), note: alert.closingNote ?? '' })}</div>}
+                  {alert.status === 'acknowledged' && (
+                    <div className="hint">
+                      {t('alerts.acknowledgedBy', { date: format.dateTime(alert.acknowledgedAt) })}
+                    </div>
+                  )}
+                  {alert.status === 'closed' && (
+                    <div className="hint">
+                      {t('alerts.closedNote', { date: format.dateTime(alert.closedAt), note: alert.closingNote ?? '' })}
+                    </div>
+                  )}
                 </td>
                 <td>{format.dateTime(alert.createdAt)}</td>
                 <td>{t(`alertStatus.${alert.status}`)}</td>
                 {acts && (
                   <td className="actions">
                     {mayTake(ALERT_LIFECYCLE, 'acknowledge', alert.status, me.role) && (
-                      <button type="button" aria-label={`${t('alerts.acknowledge')} ${alert.subject.reference}`} onClick={() => act(alert, 'acknowledge')}>
+                      <button
+                        type="button"
+                        aria-label={`${t('alerts.acknowledge')} ${alert.subject.reference}`}
+                        onClick={() => act(alert, 'acknowledge')}
+                      >
                         {t('alerts.acknowledge')}
                       </button>
                     )}
                     {mayTake(ALERT_LIFECYCLE, 'close', alert.status, me.role) && (
-                      <button type="button" aria-label={`${t('alerts.close')} ${alert.subject.reference}`} onClick={() => act(alert, 'close')}>{t('alerts.close')}</button>
+                      <button
+                        type="button"
+                        aria-label={`${t('alerts.close')} ${alert.subject.reference}`}
+                        onClick={() => act(alert, 'close')}
+                      >
+                        {t('alerts.close')}
+                      </button>
                     )}
                   </td>
                 )}

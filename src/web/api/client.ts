@@ -80,7 +80,12 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    throw new ApiProblem(response.status, String(problem.type ?? 'unknown'), String(problem.detail ?? response.statusText), problem);
+    throw new ApiProblem(
+      response.status,
+      String(problem.type ?? 'unknown'),
+      String(problem.detail ?? response.statusText),
+      problem,
+    );
   }
   return response;
 }
@@ -118,7 +123,8 @@ export function saveFile(blob: Blob, fileName: string) {
 
 export function query(params: Record<string, string | number | boolean | undefined | null>) {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
@@ -138,7 +144,12 @@ export interface StreamMessage {
  * Reads the live event stream until it ends (EventSource cannot send a bearer token, so this is fetch and a small
  * Server-Sent Events parser). `onOpen` when the server accepted it; resolves when the server ends it.
  */
-export async function readEventStream(onMessage: (message: StreamMessage) => void, onOpen: () => void, lastEventId: string | undefined, signal: AbortSignal) {
+export async function readEventStream(
+  onMessage: (message: StreamMessage) => void,
+  onOpen: () => void,
+  lastEventId: string | undefined,
+  signal: AbortSignal,
+) {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (lastEventId) headers['last-event-id'] = lastEventId;

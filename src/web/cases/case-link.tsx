@@ -8,5 +8,9 @@ import { request } from '../api/client.ts';
 export function CaseLink({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const kase = useQuery({ queryKey: ['case', caseId], queryFn: () => request<CaseDetail>(`/cases/${caseId}`) });
-  return <Link to={`/cases/${caseId}`}>{kase.data ? `${kase.data.caseNumber} — ${kase.data.title}` : t('traces.openCase')}</Link>;
+  return (
+    <Link to={`/cases/${caseId}`}>
+      {kase.data ? `${kase.data.caseNumber} — ${kase.data.title}` : t('traces.openCase')}
+    </Link>
+  );
 }

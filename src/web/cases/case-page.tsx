@@ -27,44 +27,80 @@ export function CasePage() {
   const item = detail.data;
   const weapons = new Map(item.weapons.map((weapon) => [weapon.id, weapon]));
   const investigator = me.role === 'investigator';
-  const toggle = () => setConfirm({
-    title: item.status === 'open' ? t('cases.close') : t('cases.reopen'),
-    body: item.status === 'open' ? t('cases.closeConfirm') : t('cases.reopenConfirm'),
-    confirmLabel: item.status === 'open' ? t('cases.close') : t('cases.reopen'),
-    onConfirm: async () => {
-      await request(`/cases/${id}`, { method: 'PATCH', body: { status: item.status === 'open' ? 'closed' : 'open' } });
-      await queryClient.invalidateQueries({ queryKey: ['case', id] });
-      await queryClient.invalidateQueries({ queryKey: ['cases'] });
-    },
-  });
+  const toggle = () =>
+    setConfirm({
+      title: item.status === 'open' ? t('cases.close') : t('cases.reopen'),
+      body: item.status === 'open' ? t('cases.closeConfirm') : t('cases.reopenConfirm'),
+      confirmLabel: item.status === 'open' ? t('cases.close') : t('cases.reopen'),
+      onConfirm: async () => {
+        await request(`/cases/${id}`, {
+          method: 'PATCH',
+          body: { status: item.status === 'open' ? 'closed' : 'open' },
+        });
+        await queryClient.invalidateQueries({ queryKey: ['case', id] });
+        await queryClient.invalidateQueries({ queryKey: ['cases'] });
+      },
+    });
 
   return (
     <section>
       <div className="page-header">
         <h1>{t('cases.caseHeading', { number: item.caseNumber })}</h1>
         <div className="actions">
-          {investigator && item.status === 'open' && <Link className="button primary" to={`/traces/new?caseId=${id}`}>{t('traces.new')}</Link>}
-          {investigator && <button type="button" onClick={toggle}>{item.status === 'open' ? t('cases.close') : t('cases.reopen')}</button>}
+          {investigator && item.status === 'open' && (
+            <Link className="button primary" to={`/traces/new?caseId=${id}`}>
+              {t('traces.new')}
+            </Link>
+          )}
+          {investigator && (
+            <button type="button" onClick={toggle}>
+              {item.status === 'open' ? t('cases.close') : t('cases.reopen')}
+            </button>
+          )}
         </div>
       </div>
       <dl className="facts">
-        <dt>{t('cases.caseTitle')}</dt><dd>{item.title}</dd>
-        <dt>{t('cases.offense')}</dt><dd>{t(`offenses.${item.offense}`)}</dd>
-        <dt>{t('cases.status')}</dt><dd data-testid="case-status">{t(`caseStatus.${item.status}`)}</dd>
-        <dt>{t('cases.openedAt')}</dt><dd>{format.date(item.openedAt)}</dd>
+        <dt>{t('cases.caseTitle')}</dt>
+        <dd>{item.title}</dd>
+        <dt>{t('cases.offense')}</dt>
+        <dd>{t(`offenses.${item.offense}`)}</dd>
+        <dt>{t('cases.status')}</dt>
+        <dd data-testid="case-status">{t(`caseStatus.${item.status}`)}</dd>
+        <dt>{t('cases.openedAt')}</dt>
+        <dd>{format.date(item.openedAt)}</dd>
       </dl>
 
       <h2>{t('cases.traces')}</h2>
-      {item.traces.length === 0 ? <p>{t('cases.noTraces')}</p> : (
+      {item.traces.length === 0 ? (
+        <p>{t('cases.noTraces')}</p>
+      ) : (
         <table>
-          <thead><tr><th>{t('traces.reference')}</th><th>{t('traces.weapon')}</th><th>{t('traces.status')}</th><th>{t('traces.outcome')}</th><th>{t('traces.recoveryDate')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('traces.reference')}</th>
+              <th>{t('traces.weapon')}</th>
+              <th>{t('traces.status')}</th>
+              <th>{t('traces.outcome')}</th>
+              <th>{t('traces.recoveryDate')}</th>
+            </tr>
+          </thead>
           <tbody>
             {item.traces.map((trace) => (
               <tr key={trace.id}>
-                <td><Link to={`/traces/${trace.id}`}>{trace.reference}</Link></td>
-                <td><Link to={`/weapons/${trace.weaponId}`}>{weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : t('traces.weapon')}</Link></td>
-                <td><TraceStatusBadge status={trace.status as TraceStatus} /></td>
-                <td><OutcomeText outcome={trace.outcome} /></td>
+                <td>
+                  <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
+                </td>
+                <td>
+                  <Link to={`/weapons/${trace.weaponId}`}>
+                    {weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : t('traces.weapon')}
+                  </Link>
+                </td>
+                <td>
+                  <TraceStatusBadge status={trace.status as TraceStatus} />
+                </td>
+                <td>
+                  <OutcomeText outcome={trace.outcome} />
+                </td>
                 <td>{format.date(trace.recoveryDate)}</td>
               </tr>
             ))}
@@ -72,17 +108,29 @@ export function CasePage() {
         </table>
       )}
       {item.tracesTotal > item.traces.length && (
-        <p>{t('cases.showingRecent', { shown: item.traces.length, total: item.tracesTotal })} <Link to={`/traces?caseId=${id}`}>{t('cases.seeAllTraces')}</Link></p>
+        <p>
+          {t('cases.showingRecent', { shown: item.traces.length, total: item.tracesTotal })}{' '}
+          <Link to={`/traces?caseId=${id}`}>{t('cases.seeAllTraces')}</Link>
+        </p>
       )}
 
       <h2>{t('cases.weapons')}</h2>
-      {item.weapons.length === 0 ? <p>{t('cases.noWeapons')}</p> : (
+      {item.weapons.length === 0 ? (
+        <p>{t('cases.noWeapons')}</p>
+      ) : (
         <ul className="plain">
-          {item.weapons.map((weapon) => <li key={weapon.id}><Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link></li>)}
+          {item.weapons.map((weapon) => (
+            <li key={weapon.id}>
+              <Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link>
+            </li>
+          ))}
         </ul>
       )}
       {item.weaponsTotal > item.weapons.length && (
-        <p>{t('cases.showingRecent', { shown: item.weapons.length, total: item.weaponsTotal })} <Link to={`/weapons?caseId=${id}`}>{t('cases.seeAllWeapons')}</Link></p>
+        <p>
+          {t('cases.showingRecent', { shown: item.weapons.length, total: item.weaponsTotal })}{' '}
+          <Link to={`/weapons?caseId=${id}`}>{t('cases.seeAllWeapons')}</Link>
+        </p>
       )}
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </section>

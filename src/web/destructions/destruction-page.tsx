@@ -22,38 +22,45 @@ import { ErrorSummary } from '../ui/error-summary.tsx';
 export function DestructionPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const personLabel = (person: { name: string; role: string }) => `${person.name} (${t(`roles.${person.role as 'advisor'}`)})`;
+  const personLabel = (person: { name: string; role: string }) =>
+    `${person.name} (${t(`roles.${person.role as 'advisor'}`)})`;
   const format = useFormat();
   const me = useMe();
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [downloadError, setDownloadError] = useState<unknown>(null);
-  const detail = useQuery({ queryKey: ['destruction', id], queryFn: () => request<DestructionDetail>(`/destructions/${id}`) });
+  const detail = useQuery({
+    queryKey: ['destruction', id],
+    queryFn: () => request<DestructionDetail>(`/destructions/${id}`),
+  });
   if (detail.isPending) return <Loading />;
   if (detail.error) return <ErrorNotice error={detail.error} />;
   const event = detail.data;
   const refresh = () => queryClient.invalidateQueries();
-  const may = (action: keyof typeof DESTRUCTION_LIFECYCLE.steps) => mayTake(DESTRUCTION_LIFECYCLE, action, event.status, me.role);
+  const may = (action: keyof typeof DESTRUCTION_LIFECYCLE.steps) =>
+    mayTake(DESTRUCTION_LIFECYCLE, action, event.status, me.role);
   const canVerify = may('verify');
 
-  const removeItem = (itemId: string, reference: string) => setConfirm({
-    title: t('destructions.removeTitle', { reference }),
-    body: t('destructions.removeBody'),
-    confirmLabel: t('destructions.remove'),
-    onConfirm: async () => {
-      await request(`/destructions/${id}/items/${itemId}`, { method: 'DELETE' });
-      await refresh();
-    },
-  });
-  const verify = () => setConfirm({
-    title: t('destructions.verifyTitle', { reference: event.reference }),
-    body: t('destructions.verifyBody'),
-    confirmLabel: t('destructions.verify'),
-    onConfirm: async () => {
-      await request(`/destructions/${id}/verify`, { method: 'POST', body: {} });
-      await refresh();
-    },
-  });
+  const removeItem = (itemId: string, reference: string) =>
+    setConfirm({
+      title: t('destructions.removeTitle', { reference }),
+      body: t('destructions.removeBody'),
+      confirmLabel: t('destructions.remove'),
+      onConfirm: async () => {
+        await request(`/destructions/${id}/items/${itemId}`, { method: 'DELETE' });
+        await refresh();
+      },
+    });
+  const verify = () =>
+    setConfirm({
+      title: t('destructions.verifyTitle', { reference: event.reference }),
+      body: t('destructions.verifyBody'),
+      confirmLabel: t('destructions.verify'),
+      onConfirm: async () => {
+        await request(`/destructions/${id}/verify`, { method: 'POST', body: {} });
+        await refresh();
+      },
+    });
   const certificate = async () => {
     setDownloadError(null);
     try {
@@ -67,40 +74,104 @@ export function DestructionPage() {
     <section>
       <div className="page-header">
         <h1>{t('destructions.heading', { reference: event.reference })}</h1>
-        <div className="badges" data-testid="destruction-status"><Badge tone={event.status === 'verified' ? 'success' : 'info'}>{t(`destructionStatus.${event.status}`)}</Badge></div>
+        <div className="badges" data-testid="destruction-status">
+          <Badge tone={event.status === 'verified' ? 'success' : 'info'}>
+            {t(`destructionStatus.${event.status}`)}
+          </Badge>
+        </div>
       </div>
       <div className="actions">
-        {event.status !== 'planned' && <button type="button" onClick={() => void certificate()}>{t('destructions.certificate')}</button>}
-        {canVerify && event.completedBy !== me.id && <button type="button" className="primary" onClick={verify}>{t('destructions.verify')}</button>}
+        {event.status !== 'planned' && (
+          <button type="button" onClick={() => void certificate()}>
+            {t('destructions.certificate')}
+          </button>
+        )}
+        {canVerify && event.completedBy !== me.id && (
+          <button type="button" className="primary" onClick={verify}>
+            {t('destructions.verify')}
+          </button>
+        )}
       </div>
       <ErrorNotice error={downloadError} />
       {canVerify && event.completedBy === me.id && <Notice tone="warning">{t('destructions.otherMustVerify')}</Notice>}
       <dl className="facts">
-        <dt>{t('destructions.plannedFor')}</dt><dd>{format.date(event.plannedFor)}</dd>
-        <dt>{t('destructions.method')}</dt><dd>{t(`methods.${event.method}`)}</dd>
-        <dt>{t('destructions.location')}</dt><dd>{event.location}</dd>
-        <dt>{t('destructions.items')}</dt><dd>{format.number(event.itemCount)}</dd>
-        {event.performedAt && (<><dt>{t('destructions.performedAt')}</dt><dd>{format.dateTime(event.performedAt)}</dd></>)}
-        {event.witnesses && (<><dt>{t('destructions.witnesses')}</dt><dd>{event.witnesses.map((w) => `${w.name} (${w.organization})`).join('; ')}</dd></>)}
-        {event.certificateNumber && (<><dt>{t('destructions.certificateNumber')}</dt><dd>{event.certificateNumber}</dd></>)}
-        {event.completedByUser && (<><dt>{t('destructions.completedBy')}</dt><dd data-testid="completed-by">{personLabel(event.completedByUser)}</dd></>)}
-        {event.verifiedAt && (<><dt>{t('destructions.verifiedAt')}</dt><dd>{format.dateTime(event.verifiedAt)}</dd></>)}
-        {event.verifiedByUser && (<><dt>{t('destructions.verifiedBy')}</dt><dd data-testid="verified-by">{personLabel(event.verifiedByUser)}</dd></>)}
+        <dt>{t('destructions.plannedFor')}</dt>
+        <dd>{format.date(event.plannedFor)}</dd>
+        <dt>{t('destructions.method')}</dt>
+        <dd>{t(`methods.${event.method}`)}</dd>
+        <dt>{t('destructions.location')}</dt>
+        <dd>{event.location}</dd>
+        <dt>{t('destructions.items')}</dt>
+        <dd>{format.number(event.itemCount)}</dd>
+        {event.performedAt && (
+          <>
+            <dt>{t('destructions.performedAt')}</dt>
+            <dd>{format.dateTime(event.performedAt)}</dd>
+          </>
+        )}
+        {event.witnesses && (
+          <>
+            <dt>{t('destructions.witnesses')}</dt>
+            <dd>{event.witnesses.map((w) => `${w.name} (${w.organization})`).join('; ')}</dd>
+          </>
+        )}
+        {event.certificateNumber && (
+          <>
+            <dt>{t('destructions.certificateNumber')}</dt>
+            <dd>{event.certificateNumber}</dd>
+          </>
+        )}
+        {event.completedByUser && (
+          <>
+            <dt>{t('destructions.completedBy')}</dt>
+            <dd data-testid="completed-by">{personLabel(event.completedByUser)}</dd>
+          </>
+        )}
+        {event.verifiedAt && (
+          <>
+            <dt>{t('destructions.verifiedAt')}</dt>
+            <dd>{format.dateTime(event.verifiedAt)}</dd>
+          </>
+        )}
+        {event.verifiedByUser && (
+          <>
+            <dt>{t('destructions.verifiedBy')}</dt>
+            <dd data-testid="verified-by">{personLabel(event.verifiedByUser)}</dd>
+          </>
+        )}
       </dl>
       {may('complete') && <CompleteForm id={id} itemCount={event.itemCount} onDone={refresh} />}
       <h2>{t('destructions.items')}</h2>
       <table data-testid="destruction-items">
-        <thead><tr><th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.status')}</th><th>{t('cases.traces')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('custody.reference')}</th>
+            <th>{t('traces.weapon')}</th>
+            <th>{t('custody.status')}</th>
+            <th>{t('cases.traces')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {event.items.map((item) => (
             <tr key={item.itemId}>
               <td>{item.reference}</td>
-              <td><Link to={`/weapons/${item.weapon.id}`}>{weaponLabel(t, item.weapon)}</Link></td>
+              <td>
+                <Link to={`/weapons/${item.weapon.id}`}>{weaponLabel(t, item.weapon)}</Link>
+              </td>
               <td>{t(`itemStatus.${item.status as 'in_custody'}`)}</td>
-              <td>{item.traces.map((trace) => <Link key={trace.id} to={`/traces/${trace.id}`}>{trace.reference}</Link>)}</td>
+              <td>
+                {item.traces.map((trace) => (
+                  <Link key={trace.id} to={`/traces/${trace.id}`}>
+                    {trace.reference}
+                  </Link>
+                ))}
+              </td>
               <td>
                 {may('remove_item') && (
-                  <button type="button" className="small" onClick={() => removeItem(item.itemId, item.reference)}>{t('destructions.remove')}</button>
+                  <button type="button" className="small" onClick={() => removeItem(item.itemId, item.reference)}>
+                    {t('destructions.remove')}
+                  </button>
                 )}
               </td>
             </tr>
@@ -117,7 +188,10 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [performedAt, setPerformedAt] = useState('');
-  const [witnesses, setWitnesses] = useState([{ name: '', organization: '' }, { name: '', organization: '' }]);
+  const [witnesses, setWitnesses] = useState([
+    { name: '', organization: '' },
+    { name: '', organization: '' },
+  ]);
   const [certificateNumber, setCertificateNumber] = useState('');
   const [notes, setNotes] = useState('');
 
@@ -129,56 +203,93 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
     ...(notes.trim() ? { notes: notes.trim() } : {}),
   };
   const errors = schemaErrors(t, DestructionComplete, body);
-  if (performedIso) for (const rule of completionRuleErrors(body, clock)) errors[rule.path] ??= fieldMessage(t, rule.message);
+  if (performedIso)
+    for (const rule of completionRuleErrors(body, clock)) errors[rule.path] ??= fieldMessage(t, rule.message);
   const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
     setWitnesses((current) => current.map((w, i) => (i === index ? { ...w, [field]: value } : w)));
 
   // Recording a destruction cannot be undone: the valid form asks once more, saying what it will do.
-  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => setConfirm({
-    title: t('destructions.completeTitle'),
-    body: t('destructions.completeBody', { count: itemCount }),
-    confirmLabel: t('destructions.completeSubmit'),
-    danger: true,
-    onConfirm: async () => {
-      await request(`/destructions/${id}/complete`, { method: 'POST', body });
-      await onDone();
-    },
-  }));
+  const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () =>
+    setConfirm({
+      title: t('destructions.completeTitle'),
+      body: t('destructions.completeBody', { count: itemCount }),
+      confirmLabel: t('destructions.completeSubmit'),
+      danger: true,
+      onConfirm: async () => {
+        await request(`/destructions/${id}/complete`, { method: 'POST', body });
+        await onDone();
+      },
+    }),
+  );
 
   return (
     <>
-    <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
-      <ErrorSummary />
-      <h2 id="complete-title">{t('destructions.complete')}</h2>
-      <TextField label={t('destructions.performedAt')} name="performedAt" type="datetime-local" value={performedAt} onChange={setPerformedAt}
-        required error={errorAt('/performedAt')} />
-      <fieldset>
-        <legend>{t('destructions.witnesses')}</legend>
-        <p className="hint">{t('destructions.witnessesHint')}</p>
-        {errorAt('/witnesses') && <p className="error" role="alert">{errorAt('/witnesses')}</p>}
-        {witnesses.map((witness, index) => (
-          <div className="grid witness" key={index}>
-            <TextField label={t('destructions.witnessName', { n: index + 1 })} value={witness.name} onChange={(value) => setWitness(index, 'name', value)}
-              required error={errorAt(`/witnesses/${index}/name`)} />
-            <TextField label={t('destructions.witnessOrganization', { n: index + 1 })} value={witness.organization}
-              onChange={(value) => setWitness(index, 'organization', value)} required error={errorAt(`/witnesses/${index}/organization`)} />
-            {witnesses.length > 2 && (
-              <button type="button" className="small" onClick={() => setWitnesses((current) => current.filter((_, i) => i !== index))}>
-                {t('destructions.removeWitness', { n: index + 1 })}
-              </button>
-            )}
-          </div>
-        ))}
-        <button type="button" onClick={() => setWitnesses((current) => [...current, { name: '', organization: '' }])}>{t('destructions.addWitness')}</button>
-      </fieldset>
-      <TextField label={t('destructions.certificateNumber')} name="certificateNumber" value={certificateNumber} onChange={setCertificateNumber} />
-      <TextAreaField label={t('destructions.notes')} name="notes" value={notes} onChange={setNotes} />
-      <ErrorNotice error={failure} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{t('destructions.completeSubmit')}</button>
-      </div>
-    </form>
-    <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
+        <ErrorSummary />
+        <h2 id="complete-title">{t('destructions.complete')}</h2>
+        <TextField
+          label={t('destructions.performedAt')}
+          name="performedAt"
+          type="datetime-local"
+          value={performedAt}
+          onChange={setPerformedAt}
+          required
+          error={errorAt('/performedAt')}
+        />
+        <fieldset>
+          <legend>{t('destructions.witnesses')}</legend>
+          <p className="hint">{t('destructions.witnessesHint')}</p>
+          {errorAt('/witnesses') && (
+            <p className="error" role="alert">
+              {errorAt('/witnesses')}
+            </p>
+          )}
+          {witnesses.map((witness, index) => (
+            <div className="grid witness" key={index}>
+              <TextField
+                label={t('destructions.witnessName', { n: index + 1 })}
+                value={witness.name}
+                onChange={(value) => setWitness(index, 'name', value)}
+                required
+                error={errorAt(`/witnesses/${index}/name`)}
+              />
+              <TextField
+                label={t('destructions.witnessOrganization', { n: index + 1 })}
+                value={witness.organization}
+                onChange={(value) => setWitness(index, 'organization', value)}
+                required
+                error={errorAt(`/witnesses/${index}/organization`)}
+              />
+              {witnesses.length > 2 && (
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => setWitnesses((current) => current.filter((_, i) => i !== index))}
+                >
+                  {t('destructions.removeWitness', { n: index + 1 })}
+                </button>
+              )}
+            </div>
+          ))}
+          <button type="button" onClick={() => setWitnesses((current) => [...current, { name: '', organization: '' }])}>
+            {t('destructions.addWitness')}
+          </button>
+        </fieldset>
+        <TextField
+          label={t('destructions.certificateNumber')}
+          name="certificateNumber"
+          value={certificateNumber}
+          onChange={setCertificateNumber}
+        />
+        <TextAreaField label={t('destructions.notes')} name="notes" value={notes} onChange={setNotes} />
+        <ErrorNotice error={failure} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t('destructions.completeSubmit')}
+          </button>
+        </div>
+      </form>
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </>
   );
 }

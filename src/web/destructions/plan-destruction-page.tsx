@@ -19,7 +19,10 @@ export function PlanDestructionPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const key = useRef(newIdempotencyKey());
-  const items = usePagedList<StockpileItem>(['stockpile', 'plannable'], (cursor) => `/stockpile/items?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  const items = usePagedList<StockpileItem>(
+    ['stockpile', 'plannable'],
+    (cursor) => `/stockpile/items?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [plannedFor, setPlannedFor] = useState(todayIso());
   const [method, setMethod] = useState('');
@@ -35,12 +38,13 @@ export function PlanDestructionPage() {
   const errors = schemaErrors(t, DestructionCreate, body);
   const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
   const eligible = candidates.filter((item) => item.destructionBlockers.length === 0);
-  const toggle = (id: string) => setSelected((current) => {
-    const next = new Set(current);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  });
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -50,13 +54,21 @@ export function PlanDestructionPage() {
     setFailure(null);
     setRefused(new Map());
     try {
-      const created = await request<Destruction>('/destructions', { method: 'POST', idempotencyKey: key.current, body });
+      const created = await request<Destruction>('/destructions', {
+        method: 'POST',
+        idempotencyKey: key.current,
+        body,
+      });
       await queryClient.invalidateQueries();
       navigate(`/destructions/${created.id}`);
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
       if (error instanceof ApiProblem && Array.isArray(error.body.items)) {
-        setRefused(new Map((error.body.items as { itemId: string; reasons: string[] }[]).map((item) => [item.itemId, item.reasons])));
+        setRefused(
+          new Map(
+            (error.body.items as { itemId: string; reasons: string[] }[]).map((item) => [item.itemId, item.reasons]),
+          ),
+        );
       }
       setFailure(error);
     } finally {
@@ -70,45 +82,100 @@ export function PlanDestructionPage() {
       <form onSubmit={submit} noValidate>
         <ErrorSummary />
         <div className="grid">
-          <TextField label={t('destructions.plannedFor')} name="plannedFor" type="date" value={plannedFor} onChange={setPlannedFor} required error={errorAt('/plannedFor')} />
-          <SelectField label={t('destructions.method')} name="method" value={method} onChange={setMethod} required error={errorAt('/method')}
-            placeholder={t('common.choose')} options={METHODS.map((value) => ({ value, label: t(`methods.${value}`) }))} />
-          <TextField label={t('destructions.location')} name="location" value={location} onChange={setLocation} required error={errorAt('/location')} />
+          <TextField
+            label={t('destructions.plannedFor')}
+            name="plannedFor"
+            type="date"
+            value={plannedFor}
+            onChange={setPlannedFor}
+            required
+            error={errorAt('/plannedFor')}
+          />
+          <SelectField
+            label={t('destructions.method')}
+            name="method"
+            value={method}
+            onChange={setMethod}
+            required
+            error={errorAt('/method')}
+            placeholder={t('common.choose')}
+            options={METHODS.map((value) => ({ value, label: t(`methods.${value}`) }))}
+          />
+          <TextField
+            label={t('destructions.location')}
+            name="location"
+            value={location}
+            onChange={setLocation}
+            required
+            error={errorAt('/location')}
+          />
         </div>
         <h2>{t('destructions.chooseItems')}</h2>
-        <p className="hint">{t('destructions.chooseItemsHint', { eligible: eligible.length, total: candidates.length })}</p>
-        {submitted && errors['/itemIds'] && <p className="notice notice-error" role="alert">{t('destructions.noItemsChosen')}</p>}
-        {items.isPending ? <Loading /> : candidates.length === 0 ? <p>{t('custody.none')}</p> : (
+        <p className="hint">
+          {t('destructions.chooseItemsHint', { eligible: eligible.length, total: candidates.length })}
+        </p>
+        {submitted && errors['/itemIds'] && (
+          <p className="notice notice-error" role="alert">
+            {t('destructions.noItemsChosen')}
+          </p>
+        )}
+        {items.isPending ? (
+          <Loading />
+        ) : candidates.length === 0 ? (
+          <p>{t('custody.none')}</p>
+        ) : (
           <table data-testid="plan-items">
             <thead>
               <tr>
                 <th>
-                  <input type="checkbox" aria-label={t('destructions.selectAll')} checked={eligible.length > 0 && eligible.every((item) => selected.has(item.id))}
-                    onChange={(event) => setSelected(event.target.checked ? new Set(eligible.map((item) => item.id)) : new Set())} />
+                  <input
+                    type="checkbox"
+                    aria-label={t('destructions.selectAll')}
+                    checked={eligible.length > 0 && eligible.every((item) => selected.has(item.id))}
+                    onChange={(event) =>
+                      setSelected(event.target.checked ? new Set(eligible.map((item) => item.id)) : new Set())
+                    }
+                  />
                 </th>
-                <th>{t('custody.reference')}</th><th>{t('traces.weapon')}</th><th>{t('custody.location')}</th><th>{t('destructions.eligibility')}</th>
+                <th>{t('custody.reference')}</th>
+                <th>{t('traces.weapon')}</th>
+                <th>{t('custody.location')}</th>
+                <th>{t('destructions.eligibility')}</th>
               </tr>
             </thead>
             <tbody>
               {candidates.map((item) => {
-                const reasons = [...new Set([...item.destructionBlockers, ...((refused.get(item.id) ?? []) as IneligibleReason[])])];
+                const reasons = [
+                  ...new Set([...item.destructionBlockers, ...((refused.get(item.id) ?? []) as IneligibleReason[])]),
+                ];
                 return (
-                  <tr key={item.id} data-reference={item.reference} className={reasons.length ? 'row-ineligible' : undefined}>
+                  <tr
+                    key={item.id}
+                    data-reference={item.reference}
+                    className={reasons.length ? 'row-ineligible' : undefined}
+                  >
                     <td>
-                      <input type="checkbox" aria-label={t('destructions.selectItem', { reference: item.reference })} checked={selected.has(item.id)}
-                        disabled={reasons.length > 0 && !selected.has(item.id)} onChange={() => toggle(item.id)} />
+                      <input
+                        type="checkbox"
+                        aria-label={t('destructions.selectItem', { reference: item.reference })}
+                        checked={selected.has(item.id)}
+                        disabled={reasons.length > 0 && !selected.has(item.id)}
+                        onChange={() => toggle(item.id)}
+                      />
                     </td>
                     <td>{item.reference}</td>
                     <td>{weaponLabel(t, item.weapon)}</td>
                     <td>{item.storageLocation}</td>
                     <td>
-                      {reasons.length === 0 ? t('destructions.eligible') : reasons.map((reason) => (
-                        <span key={reason} className="reason">
-                          {reason === 'open_trace' && !item.openTrace
-                            ? t('destructions.openTraceElsewhere')
-                            : t(`ineligible.${reason}`, { reference: item.openTrace?.reference ?? '' })}
-                        </span>
-                      ))}
+                      {reasons.length === 0
+                        ? t('destructions.eligible')
+                        : reasons.map((reason) => (
+                            <span key={reason} className="reason">
+                              {reason === 'open_trace' && !item.openTrace
+                                ? t('destructions.openTraceElsewhere')
+                                : t(`ineligible.${reason}`, { reference: item.openTrace?.reference ?? '' })}
+                            </span>
+                          ))}
                     </td>
                   </tr>
                 );
@@ -119,8 +186,12 @@ export function PlanDestructionPage() {
         <LoadMore list={items} />
         <ErrorNotice error={failure} />
         <div className="actions">
-          <button type="button" onClick={() => navigate(-1)}>{t('common.cancel')}</button>
-          <button type="submit" className="primary" disabled={busy}>{t('destructions.planSubmit', { count: selected.size })}</button>
+          <button type="button" onClick={() => navigate(-1)}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('destructions.planSubmit', { count: selected.size })}
+          </button>
         </div>
       </form>
     </section>

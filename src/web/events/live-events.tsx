@@ -12,7 +12,16 @@ function refresh(queryClient: QueryClient, message: StreamMessage) {
   const keys: unknown[][] = [];
   if (message.type === 'trace.status_changed') {
     const id = message.data.traceId;
-    keys.push(['trace', id], ['trace-events', id], ['traces'], ['queue'], ['queue-summary'], ['case'], ['weapon'], ['alerts']);
+    keys.push(
+      ['trace', id],
+      ['trace-events', id],
+      ['traces'],
+      ['queue'],
+      ['queue-summary'],
+      ['case'],
+      ['weapon'],
+      ['alerts'],
+    );
   } else if (message.type === 'alert.created') {
     keys.push(['alerts']);
   } else if (message.type.startsWith('destruction.')) {
@@ -35,13 +44,18 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     void (async () => {
       while (!controller.signal.aborted) {
         try {
-          await readEventStream((message) => {
-            last = message.id;
-            refresh(queryClient, message);
-          }, () => {
-            setOpen(true);
-            delay = 1_000;
-          }, last, controller.signal);
+          await readEventStream(
+            (message) => {
+              last = message.id;
+              refresh(queryClient, message);
+            },
+            () => {
+              setOpen(true);
+              delay = 1_000;
+            },
+            last,
+            controller.signal,
+          );
         } catch (error) {
           // A last id the server no longer keeps (400): start afresh (the pages refresh when the stream opens).
           if ((error as { status?: number }).status === 400) last = undefined;

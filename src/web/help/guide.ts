@@ -17,21 +17,61 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
     es: {
       lead: 'Usted registra los casos y pide un rastreo por cada arma recuperada. El rastreo dice de dónde vino el arma: fabricante, importador, armería y primer comprador.',
       steps: [
-        { title: 'Abra o busque el caso', text: 'En «Casos», cree el caso con su número (el de la Fiscalía o la PNC) o búsquelo por número o título.', image: 'investigator-cases' },
-        { title: 'Pida el rastreo', text: 'En «Rastreos» → «Nuevo rastreo», describa el arma tal como está marcada (fabricante, modelo, calibre, serie, país de fabricación e importador) y la recuperación. Si el arma es extranjera y no sabe el importador, el rastreo pasa primero por el asesor regional.', image: 'investigator-new-trace' },
-        { title: 'Siga el avance', text: 'La página del rastreo muestra cada etapa a medida que el centro de rastreo responde, y el resultado al final. Si el centro pide información, corrija los datos con «Editar» y reenvíe.', image: 'investigator-trace' },
-        { title: 'Varios rastreos a la vez', text: 'En «Carga masiva», suba un CSV con una fila por arma; indique el caso por su número en la columna caseNumber. La sección «Columnas» lista los códigos aceptados.', image: 'investigator-bulk' },
-        { title: 'Alertas e inteligencia', text: 'Las «Alertas» avisan si un arma fue reportada robada, está en custodia o consta como destruida. «Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución.', image: 'investigator-intelligence' },
+        {
+          title: 'Abra o busque el caso',
+          text: 'En «Casos», cree el caso con su número (el de la Fiscalía o la PNC) o búsquelo por número o título.',
+          image: 'investigator-cases',
+        },
+        {
+          title: 'Pida el rastreo',
+          text: 'En «Rastreos» → «Nuevo rastreo», describa el arma tal como está marcada (fabricante, modelo, calibre, serie, país de fabricación e importador) y la recuperación. Si el arma es extranjera y no sabe el importador, el rastreo pasa primero por el asesor regional.',
+          image: 'investigator-new-trace',
+        },
+        {
+          title: 'Siga el avance',
+          text: 'La página del rastreo muestra cada etapa a medida que el centro de rastreo responde, y el resultado al final. Si el centro pide información, corrija los datos con «Editar» y reenvíe.',
+          image: 'investigator-trace',
+        },
+        {
+          title: 'Varios rastreos a la vez',
+          text: 'En «Carga masiva», suba un CSV con una fila por arma; indique el caso por su número en la columna caseNumber. La sección «Columnas» lista los códigos aceptados.',
+          image: 'investigator-bulk',
+        },
+        {
+          title: 'Alertas e inteligencia',
+          text: 'Las «Alertas» avisan si un arma fue reportada robada, está en custodia o consta como destruida. «Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución.',
+          image: 'investigator-intelligence',
+        },
       ],
     },
     en: {
       lead: 'You record cases and request a trace for every recovered gun. The trace says where the gun came from: maker, importer, dealer and first buyer.',
       steps: [
-        { title: 'Open or find the case', text: 'Under “Cases”, create the case with its number (the prosecutor’s or police number) or search it by number or title.', image: 'investigator-cases' },
-        { title: 'Request the trace', text: 'Under “Traces” → “New trace”, describe the gun as it is marked (maker, model, caliber, serial, country of manufacture and importer) and the recovery. A foreign gun without a known importer goes to the regional advisor first.', image: 'investigator-new-trace' },
-        { title: 'Follow it', text: 'The trace page shows each stage as the tracing center answers, and the result at the end. If the center asks for information, correct the data with “Edit” and resubmit.', image: 'investigator-trace' },
-        { title: 'Many traces at once', text: 'Under “Bulk upload”, upload a CSV with one row per gun; name the case by its number in the caseNumber column. The “Columns” section lists the accepted codes.', image: 'investigator-bulk' },
-        { title: 'Alerts and intelligence', text: '“Alerts” tell you when a gun was reported stolen, is in custody or was recorded as destroyed. “Intelligence” gathers trafficking patterns (one buyer or dealer behind several guns) of your agency.', image: 'investigator-intelligence' },
+        {
+          title: 'Open or find the case',
+          text: 'Under “Cases”, create the case with its number (the prosecutor’s or police number) or search it by number or title.',
+          image: 'investigator-cases',
+        },
+        {
+          title: 'Request the trace',
+          text: 'Under “Traces” → “New trace”, describe the gun as it is marked (maker, model, caliber, serial, country of manufacture and importer) and the recovery. A foreign gun without a known importer goes to the regional advisor first.',
+          image: 'investigator-new-trace',
+        },
+        {
+          title: 'Follow it',
+          text: 'The trace page shows each stage as the tracing center answers, and the result at the end. If the center asks for information, correct the data with “Edit” and resubmit.',
+          image: 'investigator-trace',
+        },
+        {
+          title: 'Many traces at once',
+          text: 'Under “Bulk upload”, upload a CSV with one row per gun; name the case by its number in the caseNumber column. The “Columns” section lists the accepted codes.',
+          image: 'investigator-bulk',
+        },
+        {
+          title: 'Alerts and intelligence',
+          text: '“Alerts” tell you when a gun was reported stolen, is in custody or was recorded as destroyed. “Intelligence” gathers trafficking patterns (one buyer or dealer behind several guns) of your agency.',
+          image: 'investigator-intelligence',
+        },
       ],
     },
   },
@@ -39,19 +79,51 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
     es: {
       lead: 'Usted revisa la cola de rastreos de las instituciones de su región, verifica destrucciones y sigue los indicadores de tráfico.',
       steps: [
-        { title: 'El panel', text: 'El «Panel» resume los rastreos de la región por estado, los urgentes y los vencidos.', image: 'advisor-dashboard' },
-        { title: 'La cola de revisión', text: 'Cada fila dice por qué requiere revisión (urgencia, número de serie borrado, arma extranjera sin importador). Apruebe para enviarlo al centro de rastreo o devuélvalo con un mensaje; un aviso confirma lo hecho, con un enlace al rastreo.', image: 'advisor-queue' },
-        { title: 'Destrucciones', text: 'En «Destrucciones», verifique como segunda persona las destrucciones que otra persona registró.', image: 'advisor-destructions' },
-        { title: 'Informes', text: 'Los «Informes» cuentan los rastreos por fecha de recuperación; el CSV se descarga en el idioma de la página.', image: 'advisor-reports' },
+        {
+          title: 'El panel',
+          text: 'El «Panel» resume los rastreos de la región por estado, los urgentes y los vencidos.',
+          image: 'advisor-dashboard',
+        },
+        {
+          title: 'La cola de revisión',
+          text: 'Cada fila dice por qué requiere revisión (urgencia, número de serie borrado, arma extranjera sin importador). Apruebe para enviarlo al centro de rastreo o devuélvalo con un mensaje; un aviso confirma lo hecho, con un enlace al rastreo.',
+          image: 'advisor-queue',
+        },
+        {
+          title: 'Destrucciones',
+          text: 'En «Destrucciones», verifique como segunda persona las destrucciones que otra persona registró.',
+          image: 'advisor-destructions',
+        },
+        {
+          title: 'Informes',
+          text: 'Los «Informes» cuentan los rastreos por fecha de recuperación; el CSV se descarga en el idioma de la página.',
+          image: 'advisor-reports',
+        },
       ],
     },
     en: {
       lead: 'You review the trace queue of your region’s agencies, verify destructions and follow the trafficking indicators.',
       steps: [
-        { title: 'The dashboard', text: 'The “Dashboard” sums up the region’s traces by status, the urgent and the overdue ones.', image: 'advisor-dashboard' },
-        { title: 'The review queue', text: 'Each row says why it needs review (urgency, obliterated serial, foreign gun without importer). Approve to send it to the tracing center, or return it with a message; a notice confirms what you did, with a link to the trace.', image: 'advisor-queue' },
-        { title: 'Destructions', text: 'Under “Destructions”, verify as a second person the destructions someone else recorded.', image: 'advisor-destructions' },
-        { title: 'Reports', text: '“Reports” count traces by recovery date; the CSV downloads in the page’s language.', image: 'advisor-reports' },
+        {
+          title: 'The dashboard',
+          text: 'The “Dashboard” sums up the region’s traces by status, the urgent and the overdue ones.',
+          image: 'advisor-dashboard',
+        },
+        {
+          title: 'The review queue',
+          text: 'Each row says why it needs review (urgency, obliterated serial, foreign gun without importer). Approve to send it to the tracing center, or return it with a message; a notice confirms what you did, with a link to the trace.',
+          image: 'advisor-queue',
+        },
+        {
+          title: 'Destructions',
+          text: 'Under “Destructions”, verify as a second person the destructions someone else recorded.',
+          image: 'advisor-destructions',
+        },
+        {
+          title: 'Reports',
+          text: '“Reports” count traces by recovery date; the CSV downloads in the page’s language.',
+          image: 'advisor-reports',
+        },
       ],
     },
   },
@@ -59,19 +131,49 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
     es: {
       lead: 'Usted lleva el registro de las armas en custodia y registra su destrucción, presenciada y verificada.',
       steps: [
-        { title: 'Registrar un ingreso', text: 'En «Registro de custodia» → «Registrar ingreso», busque el arma por su serie y elíjala de la lista, o descríbala si es nueva. Si el arma pertenece a un caso abierto, ingresa bajo ese caso y queda retenida como evidencia.', image: 'stockpile-intake' },
-        { title: 'La ficha del elemento', text: 'Cada elemento tiene su página con su historial: ingreso, retenciones y liberaciones con su motivo, programación y destrucción.', image: 'stockpile-item' },
-        { title: 'Planificar y registrar la destrucción', text: 'En «Destrucciones» → «Planificar», elija los elementos que se pueden destruir. El día de la destrucción, registre la fecha, el método y al menos dos testigos; una confirmación le recuerda que no se puede deshacer.', image: 'stockpile-destruction' },
-        { title: 'El acta', text: 'Otra persona verifica la destrucción. El acta en PDF/A lleva la hora local de su institución y las firmas de los testigos.' },
+        {
+          title: 'Registrar un ingreso',
+          text: 'En «Registro de custodia» → «Registrar ingreso», busque el arma por su serie y elíjala de la lista, o descríbala si es nueva. Si el arma pertenece a un caso abierto, ingresa bajo ese caso y queda retenida como evidencia.',
+          image: 'stockpile-intake',
+        },
+        {
+          title: 'La ficha del elemento',
+          text: 'Cada elemento tiene su página con su historial: ingreso, retenciones y liberaciones con su motivo, programación y destrucción.',
+          image: 'stockpile-item',
+        },
+        {
+          title: 'Planificar y registrar la destrucción',
+          text: 'En «Destrucciones» → «Planificar», elija los elementos que se pueden destruir. El día de la destrucción, registre la fecha, el método y al menos dos testigos; una confirmación le recuerda que no se puede deshacer.',
+          image: 'stockpile-destruction',
+        },
+        {
+          title: 'El acta',
+          text: 'Otra persona verifica la destrucción. El acta en PDF/A lleva la hora local de su institución y las firmas de los testigos.',
+        },
       ],
     },
     en: {
       lead: 'You keep the register of guns in custody and record their witnessed, verified destruction.',
       steps: [
-        { title: 'Take a gun in', text: 'Under “Custody register” → “Register intake”, search the gun by its serial and pick it from the list, or describe it if it is new. A gun that belongs to an open case comes in under that case, held as evidence.', image: 'stockpile-intake' },
-        { title: 'The item page', text: 'Each item has its page with its history: intake, holds placed and released with their reason, scheduling and destruction.', image: 'stockpile-item' },
-        { title: 'Plan and record the destruction', text: 'Under “Destructions” → “Plan”, choose the items that can be destroyed. On the day, record the time, the method and at least two witnesses; a confirmation reminds you it cannot be undone.', image: 'stockpile-destruction' },
-        { title: 'The certificate', text: 'Another person verifies the destruction. The PDF/A certificate carries your agency’s local time and the witnesses’ signatures.' },
+        {
+          title: 'Take a gun in',
+          text: 'Under “Custody register” → “Register intake”, search the gun by its serial and pick it from the list, or describe it if it is new. A gun that belongs to an open case comes in under that case, held as evidence.',
+          image: 'stockpile-intake',
+        },
+        {
+          title: 'The item page',
+          text: 'Each item has its page with its history: intake, holds placed and released with their reason, scheduling and destruction.',
+          image: 'stockpile-item',
+        },
+        {
+          title: 'Plan and record the destruction',
+          text: 'Under “Destructions” → “Plan”, choose the items that can be destroyed. On the day, record the time, the method and at least two witnesses; a confirmation reminds you it cannot be undone.',
+          image: 'stockpile-destruction',
+        },
+        {
+          title: 'The certificate',
+          text: 'Another person verifies the destruction. The PDF/A certificate carries your agency’s local time and the witnesses’ signatures.',
+        },
       ],
     },
   },
@@ -79,15 +181,29 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
     es: {
       lead: 'Usted administra las instituciones, los usuarios y los webhooks, y consulta la bitácora de auditoría.',
       steps: [
-        { title: 'Instituciones y usuarios', text: 'En «Administración», cree instituciones (con su región) y usuarios con su rol.', image: 'admin-administration' },
-        { title: 'Webhooks', text: 'Registre los sistemas que reciben los eventos de una institución; el secreto de firma se muestra una sola vez.' },
+        {
+          title: 'Instituciones y usuarios',
+          text: 'En «Administración», cree instituciones (con su región) y usuarios con su rol.',
+          image: 'admin-administration',
+        },
+        {
+          title: 'Webhooks',
+          text: 'Registre los sistemas que reciben los eventos de una institución; el secreto de firma se muestra una sola vez.',
+        },
       ],
     },
     en: {
       lead: 'You manage agencies, users and webhooks, and read the audit log.',
       steps: [
-        { title: 'Agencies and users', text: 'Under “Administration”, create agencies (with their region) and users with their role.', image: 'admin-administration' },
-        { title: 'Webhooks', text: 'Register the systems that receive an agency’s events; the signing secret is shown once.' },
+        {
+          title: 'Agencies and users',
+          text: 'Under “Administration”, create agencies (with their region) and users with their role.',
+          image: 'admin-administration',
+        },
+        {
+          title: 'Webhooks',
+          text: 'Register the systems that receive an agency’s events; the signing secret is shown once.',
+        },
       ],
     },
   },

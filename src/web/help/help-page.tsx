@@ -17,7 +17,15 @@ export function HelpPage() {
           <li key={step.title}>
             <h2>{step.title}</h2>
             <p>{step.text}</p>
-            {step.image && <img src={`/guide/${step.image}.jpg`} alt={t('help.screenshot', { title: step.title })} loading="lazy" width={1280} height={800} />}
+            {step.image && (
+              <img
+                src={`/guide/${step.image}.jpg`}
+                alt={t('help.screenshot', { title: step.title })}
+                loading="lazy"
+                width={1280}
+                height={800}
+              />
+            )}
           </li>
         ))}
       </ol>

@@ -17,39 +17,67 @@ export function IntelligencePage() {
   const [kind, setKind] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const list = usePagedList<Indicator>(['indicators', kind, from, to], (cursor) => `/intelligence/indicators${query({ kind, from, to, cursor })}`);
+  const list = usePagedList<Indicator>(
+    ['indicators', kind, from, to],
+    (cursor) => `/intelligence/indicators${query({ kind, from, to, cursor })}`,
+  );
   return (
     <section>
       <h1>{t('intelligence.title')}</h1>
       <p className="lead">{t('intelligence.lead')}</p>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>
-        <SelectField label={t('intelligence.kind')} value={kind} onChange={setKind} placeholder={t('common.all')}
-          options={INDICATOR_KINDS.map((value) => ({ value, label: t(`indicatorKinds.${value}`) }))} />
+        <SelectField
+          label={t('intelligence.kind')}
+          value={kind}
+          onChange={setKind}
+          placeholder={t('common.all')}
+          options={INDICATOR_KINDS.map((value) => ({ value, label: t(`indicatorKinds.${value}`) }))}
+        />
         <TextField label={t('intelligence.from')} type="date" value={from} onChange={setFrom} />
         <TextField label={t('intelligence.to')} type="date" value={to} onChange={setTo} />
       </form>
       <ErrorNotice error={list.error} />
-      {list.isPending ? <Loading /> : list.items.length === 0 ? <p>{t('intelligence.none')}</p> : (
+      {list.isPending ? (
+        <Loading />
+      ) : list.items.length === 0 ? (
+        <p>{t('intelligence.none')}</p>
+      ) : (
         <table data-testid="indicators">
           <thead>
             <tr>
-              <th>{t('intelligence.severity')}</th><th>{t('intelligence.kind')}</th><th>{t('intelligence.what')}</th>
-              <th>{t('intelligence.traces')}</th><th>{t('intelligence.lastSeen')}</th>
+              <th>{t('intelligence.severity')}</th>
+              <th>{t('intelligence.kind')}</th>
+              <th>{t('intelligence.what')}</th>
+              <th>{t('intelligence.traces')}</th>
+              <th>{t('intelligence.lastSeen')}</th>
             </tr>
           </thead>
           <tbody>
             {list.items.map((indicator) => (
               <tr key={indicator.id} data-testid={`indicator-${indicator.reference}`}>
-                <td><Badge tone={indicator.severity === 'high' ? 'danger' : 'attention'}>{t(`indicatorSeverity.${indicator.severity}`)}</Badge></td>
-                <td>{t(`indicatorKinds.${indicator.kind}`)}<div className="hint">{indicator.reference}</div></td>
+                <td>
+                  <Badge tone={indicator.severity === 'high' ? 'danger' : 'attention'}>
+                    {t(`indicatorSeverity.${indicator.severity}`)}
+                  </Badge>
+                </td>
+                <td>
+                  {t(`indicatorKinds.${indicator.kind}`)}
+                  <div className="hint">{indicator.reference}</div>
+                </td>
                 <td>{indicatorText(t, indicator, format.date)}</td>
                 <td>
                   <details>
                     <summary>{t('intelligence.showTraces', { count: indicator.traceCount })}</summary>
                     <ul className="plain">
-                      {indicator.traces.map((trace) => <li key={trace.id}><Link to={`/traces/${trace.id}`}>{trace.reference}</Link></li>)}
+                      {indicator.traces.map((trace) => (
+                        <li key={trace.id}>
+                          <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
+                        </li>
+                      ))}
                     </ul>
-                    {indicator.tracesOutsideScope > 0 && <p className="hint">{t('intelligence.outside', { count: indicator.tracesOutsideScope })}</p>}
+                    {indicator.tracesOutsideScope > 0 && (
+                      <p className="hint">{t('intelligence.outside', { count: indicator.tracesOutsideScope })}</p>
+                    )}
                   </details>
                 </td>
                 <td>{format.dateTime(indicator.lastSeen)}</td>

@@ -13,9 +13,15 @@ type Element = { data: Record<string, string | number>; classes?: string; positi
  * each tied to the purchaser or dealer it shares, or straight to the gun (case, serial sequence: one edge, one label).
  */
 function elementsOf(links: Links, labels: { thisGun: string; via: (via: string) => string }): Element[] {
-  const elements: Element[] = [{ data: { id: 'gun', label: labels.thisGun }, classes: 'gun', position: { x: 0, y: 0 } }];
+  const elements: Element[] = [
+    { data: { id: 'gun', label: labels.thisGun }, classes: 'gun', position: { x: 0, y: 0 } },
+  ];
   if (links.purchaser) {
-    elements.push({ data: { id: 'purchaser', label: `${links.purchaser.firstName} ${links.purchaser.lastName}` }, classes: 'person', position: { x: -170, y: 0 } });
+    elements.push({
+      data: { id: 'purchaser', label: `${links.purchaser.firstName} ${links.purchaser.lastName}` },
+      classes: 'person',
+      position: { x: -170, y: 0 },
+    });
     elements.push({ data: { id: 'e-purchaser', source: 'gun', target: 'purchaser', label: '' } });
   }
   if (links.dealer) {
@@ -28,11 +34,20 @@ function elementsOf(links: Links, labels: { thisGun: string; via: (via: string) 
     if (!elements.some((element) => element.data.id === node)) {
       elements.push({ data: { id: node, label: link.reference, weaponId: link.weaponId }, classes: 'linked' });
     }
-    const hub = link.via === 'purchaser' && links.purchaser ? 'purchaser' : link.via === 'dealer' && links.dealer ? 'dealer' : undefined;
+    const hub =
+      link.via === 'purchaser' && links.purchaser
+        ? 'purchaser'
+        : link.via === 'dealer' && links.dealer
+          ? 'dealer'
+          : undefined;
     if (hub) elements.push({ data: { id: `e-${hub}-${link.weaponId}`, source: hub, target: node, label: '' } });
     else direct.set(node, [...(direct.get(node) ?? []), labels.via(link.via)]);
   }
-  for (const [node, vias] of direct) elements.push({ data: { id: `e-gun-${node}`, source: 'gun', target: node, label: vias.join(' · ') }, classes: 'direct' });
+  for (const [node, vias] of direct)
+    elements.push({
+      data: { id: `e-gun-${node}`, source: 'gun', target: node, label: vias.join(' · ') },
+      classes: 'direct',
+    });
   // The linked guns on an ellipse around the three (the graph is wider than tall), evenly spaced, the first at the top.
   const linked = elements.filter((element) => element.classes === 'linked');
   const grow = Math.max(1, linked.length / 16);
@@ -62,8 +77,16 @@ function LinkGraph({ links, label }: { links: Links; label: string }) {
           {
             selector: 'node',
             style: {
-              label: 'data(label)', 'font-size': 12, 'text-valign': 'bottom', 'text-margin-y': 5, 'background-color': '#5b6b7f', width: 22, height: 22,
-              'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': '2px',
+              label: 'data(label)',
+              'font-size': 12,
+              'text-valign': 'bottom',
+              'text-margin-y': 5,
+              'background-color': '#5b6b7f',
+              width: 22,
+              height: 22,
+              'text-background-color': '#ffffff',
+              'text-background-opacity': 0.85,
+              'text-background-padding': '2px',
             },
           },
           { selector: '.gun', style: { 'background-color': '#0b4f8a', width: 34, height: 34, 'font-weight': 'bold' } },
@@ -73,7 +96,14 @@ function LinkGraph({ links, label }: { links: Links; label: string }) {
           { selector: 'edge', style: { width: 1.5, 'line-color': '#98a2ad', 'curve-style': 'bezier' } },
           {
             selector: 'edge.direct',
-            style: { label: 'data(label)', 'font-size': 10, 'line-style': 'dashed', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-rotation': 'none' },
+            style: {
+              label: 'data(label)',
+              'font-size': 10,
+              'line-style': 'dashed',
+              'text-background-color': '#ffffff',
+              'text-background-opacity': 0.85,
+              'text-rotation': 'none',
+            },
           },
         ],
       });
@@ -91,7 +121,10 @@ function LinkGraph({ links, label }: { links: Links; label: string }) {
 /** A gun's ties to other guns: the graph, and the same links as a list for keyboard and screen-reader users. */
 export function WeaponLinks({ weaponId }: { weaponId: string }) {
   const { t } = useTranslation();
-  const links = useQuery({ queryKey: ['weapon-links', weaponId], queryFn: () => request<Links>(`/weapons/${weaponId}/links`) });
+  const links = useQuery({
+    queryKey: ['weapon-links', weaponId],
+    queryFn: () => request<Links>(`/weapons/${weaponId}/links`),
+  });
   if (links.isPending) return <Loading />;
   if (links.error) return <ErrorNotice error={links.error} />;
   const { purchaser, dealer, related } = links.data;
@@ -101,24 +134,44 @@ export function WeaponLinks({ weaponId }: { weaponId: string }) {
       <h2 id="links-title">{t('links.title')}</h2>
       <p className="hint">{t('links.lead')}</p>
       <dl className="facts">
-        <dt>{t('links.purchaser')}</dt><dd>{purchaser ? `${purchaser.firstName} ${purchaser.lastName}` : '—'}</dd>
-        <dt>{t('links.dealer')}</dt><dd>{dealer ? `${dealer.name} (${dealer.licenseNumber})` : '—'}</dd>
+        <dt>{t('links.purchaser')}</dt>
+        <dd>{purchaser ? `${purchaser.firstName} ${purchaser.lastName}` : '—'}</dd>
+        <dt>{t('links.dealer')}</dt>
+        <dd>{dealer ? `${dealer.name} (${dealer.licenseNumber})` : '—'}</dd>
       </dl>
-      {related.length === 0 ? <p>{t('links.none')}</p> : (
+      {related.length === 0 ? (
+        <p>{t('links.none')}</p>
+      ) : (
         <>
-          <LinkGraph links={links.data} label={t('links.graphLabel', {
-            purchaser: purchaser ? `${t('links.purchaser')} ${purchaser.firstName} ${purchaser.lastName}` : t('links.noPurchaser'),
-            dealer: dealer ? `${t('links.dealer')} ${dealer.name}` : t('links.noDealer'), count: guns,
-          })} />
+          <LinkGraph
+            links={links.data}
+            label={t('links.graphLabel', {
+              purchaser: purchaser
+                ? `${t('links.purchaser')} ${purchaser.firstName} ${purchaser.lastName}`
+                : t('links.noPurchaser'),
+              dealer: dealer ? `${t('links.dealer')} ${dealer.name}` : t('links.noDealer'),
+              count: guns,
+            })}
+          />
           <h3>{t('links.list')}</h3>
           <table data-testid="links-list">
-            <thead><tr><th>{t('links.via')}</th><th>{t('links.trace')}</th><th>{t('links.gun')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('links.via')}</th>
+                <th>{t('links.trace')}</th>
+                <th>{t('links.gun')}</th>
+              </tr>
+            </thead>
             <tbody>
               {related.map((link) => (
                 <tr key={`${link.via}-${link.weaponId}`}>
                   <td>{t(`linkVia.${link.via}`)}</td>
                   <td>{link.reference}</td>
-                  <td><Link to={`/weapons/${link.weaponId}`} aria-label={t('links.open', { reference: link.reference })}>{t('links.open', { reference: link.reference })}</Link></td>
+                  <td>
+                    <Link to={`/weapons/${link.weaponId}`} aria-label={t('links.open', { reference: link.reference })}>
+                      {t('links.open', { reference: link.reference })}
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

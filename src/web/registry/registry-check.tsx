@@ -18,7 +18,9 @@ export function RegistryCheck() {
   const check = async () => {
     setError(null);
     try {
-      const answer = await request<{ matches: RegistryMatch[] }>(`/registry/check${query({ manufacturer: manufacturer.trim(), serial: serial.trim() })}`);
+      const answer = await request<{ matches: RegistryMatch[] }>(
+        `/registry/check${query({ manufacturer: manufacturer.trim(), serial: serial.trim() })}`,
+      );
       setMatches(answer.matches);
     } catch (failure) {
       setError(failure);
@@ -29,21 +31,39 @@ export function RegistryCheck() {
     <section className="registry-check" aria-labelledby="registry-check-title">
       <h2 id="registry-check-title">{t('registry.checkTitle')}</h2>
       <p>{t('registry.checkLead')}</p>
-      <form className="filters" onSubmit={(event) => { event.preventDefault(); void check(); }}>
-        <TextField label={t('weapons.manufacturer')} value={manufacturer} onChange={setManufacturer} required maxLength={120} />
+      <form
+        className="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void check();
+        }}
+      >
+        <TextField
+          label={t('weapons.manufacturer')}
+          value={manufacturer}
+          onChange={setManufacturer}
+          required
+          maxLength={120}
+        />
         <TextField label={t('weapons.serialNumber')} value={serial} onChange={setSerial} required maxLength={64} />
-        <button type="submit" disabled={!manufacturer.trim() || !serial.trim()}>{t('registry.checkSubmit')}</button>
+        <button type="submit" disabled={!manufacturer.trim() || !serial.trim()}>
+          {t('registry.checkSubmit')}
+        </button>
       </form>
       <ErrorNotice error={error} />
-      {matches && (matches.length === 0 ? <p role="status">{t('registry.checkNone')}</p> : (
-        <ul className="plain" role="status" data-testid="registry-check-matches">
-          {matches.map((match) => (
-            <li key={match.reference}>
-              {matchText(t, format, match)} ({t('registry.checkStatus', { status: t(`reportStatus.${match.status}`) })})
-            </li>
-          ))}
-        </ul>
-      ))}
+      {matches &&
+        (matches.length === 0 ? (
+          <p role="status">{t('registry.checkNone')}</p>
+        ) : (
+          <ul className="plain" role="status" data-testid="registry-check-matches">
+            {matches.map((match) => (
+              <li key={match.reference}>
+                {matchText(t, format, match)} (
+                {t('registry.checkStatus', { status: t(`reportStatus.${match.status}`) })})
+              </li>
+            ))}
+          </ul>
+        ))}
     </section>
   );
 }

@@ -27,41 +27,87 @@ export function RegistryPage() {
   const [filing, setFiling] = useState(false);
   const [filed, setFiled] = useState<StolenReport | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const reports = usePagedList<StolenReport>(['stolen-reports', status, search],
-    (cursor) => `/stolen-reports${query({ status, q: search.trim(), cursor })}`);
+  const reports = usePagedList<StolenReport>(
+    ['stolen-reports', status, search],
+    (cursor) => `/stolen-reports${query({ status, q: search.trim(), cursor })}`,
+  );
 
-  const close = (report: StolenReport, action: 'recovered' | 'withdraw') => setConfirm({
-    title: t(action === 'recovered' ? 'registry.recoveredTitle' : 'registry.withdrawTitle', { reference: report.reference }),
-    body: t(action === 'recovered' ? 'registry.recoveredBody' : 'registry.withdrawBody'),
-    confirmLabel: t(action === 'recovered' ? 'registry.markRecovered' : 'registry.withdraw'),
-    ...(action === 'withdraw' ? { textLabel: t('registry.withdrawReason') } : {}),
-    onConfirm: async (text) => {
-      await request(`/stolen-reports/${report.id}/${action}`, { method: 'POST', body: action === 'withdraw' ? { reason: text } : {} });
-      await queryClient.invalidateQueries({ queryKey: ['stolen-reports'] });
-    },
-  });
+  const close = (report: StolenReport, action: 'recovered' | 'withdraw') =>
+    setConfirm({
+      title: t(action === 'recovered' ? 'registry.recoveredTitle' : 'registry.withdrawTitle', {
+        reference: report.reference,
+      }),
+      body: t(action === 'recovered' ? 'registry.recoveredBody' : 'registry.withdrawBody'),
+      confirmLabel: t(action === 'recovered' ? 'registry.markRecovered' : 'registry.withdraw'),
+      ...(action === 'withdraw' ? { textLabel: t('registry.withdrawReason') } : {}),
+      onConfirm: async (text) => {
+        await request(`/stolen-reports/${report.id}/${action}`, {
+          method: 'POST',
+          body: action === 'withdraw' ? { reason: text } : {},
+        });
+        await queryClient.invalidateQueries({ queryKey: ['stolen-reports'] });
+      },
+    });
 
   return (
     <section>
       <div className="page-header">
         <h1>{t('registry.title')}</h1>
-        {reporter && !filing && <button type="button" className="primary" onClick={() => { setFiling(true); setFiled(null); }}>{t('registry.new')}</button>}
+        {reporter && !filing && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setFiling(true);
+              setFiled(null);
+            }}
+          >
+            {t('registry.new')}
+          </button>
+        )}
       </div>
       <p>{t('registry.lead')}</p>
       {filed && <Notice tone="success">{t('registry.filed', { reference: filed.reference })}</Notice>}
-      {filing && <ReportForm onDone={(report) => { setFiling(false); setFiled(report ?? null); }} />}
+      {filing && (
+        <ReportForm
+          onDone={(report) => {
+            setFiling(false);
+            setFiled(report ?? null);
+          }}
+        />
+      )}
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <SelectField label={t('registry.status')} value={status} onChange={setStatus} placeholder={t('common.all')}
-          options={REPORT_STATUSES.map((value) => ({ value, label: t(`reportStatus.${value}`) }))} />
-        <TextField label={t('traces.search')} type="search" value={search} onChange={setSearch} hint={t('registry.searchHint')} />
+        <SelectField
+          label={t('registry.status')}
+          value={status}
+          onChange={setStatus}
+          placeholder={t('common.all')}
+          options={REPORT_STATUSES.map((value) => ({ value, label: t(`reportStatus.${value}`) }))}
+        />
+        <TextField
+          label={t('traces.search')}
+          type="search"
+          value={search}
+          onChange={setSearch}
+          hint={t('registry.searchHint')}
+        />
       </form>
       <ErrorNotice error={reports.error} />
-      {reports.isPending ? <Loading /> : reports.items.length === 0 ? <p>{t('registry.none')}</p> : (
+      {reports.isPending ? (
+        <Loading />
+      ) : reports.items.length === 0 ? (
+        <p>{t('registry.none')}</p>
+      ) : (
         <table data-testid="stolen-reports">
           <thead>
             <tr>
-              <th>{t('registry.reference')}</th><th>{t('registry.weapon')}</th><th>{t('registry.kind')}</th><th>{t('registry.lostOn')}</th>
-              <th>{t('registry.sourceType')}</th><th>{t('registry.status')}</th>{reporter && <th>{t('registry.actions')}</th>}
+              <th>{t('registry.reference')}</th>
+              <th>{t('registry.weapon')}</th>
+              <th>{t('registry.kind')}</th>
+              <th>{t('registry.lostOn')}</th>
+              <th>{t('registry.sourceType')}</th>
+              <th>{t('registry.status')}</th>
+              {reporter && <th>{t('registry.actions')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -75,16 +121,25 @@ export function RegistryPage() {
                 <td>{t(`reportStatus.${report.status}`)}</td>
                 {reporter && (
                   <td className="actions">
-                    {mayTake(STOLEN_REPORT_LIFECYCLE, 'recover', report.status, me.role) && report.agencyId === me.agency.id && (
-                      <>
-                        <button type="button" aria-label={`${t('registry.markRecovered')} ${report.reference}`} onClick={() => close(report, 'recovered')}>
-                          {t('registry.markRecovered')}
-                        </button>
-                        <button type="button" aria-label={`${t('registry.withdraw')} ${report.reference}`} onClick={() => close(report, 'withdraw')}>
-                          {t('registry.withdraw')}
-                        </button>
-                      </>
-                    )}
+                    {mayTake(STOLEN_REPORT_LIFECYCLE, 'recover', report.status, me.role) &&
+                      report.agencyId === me.agency.id && (
+                        <>
+                          <button
+                            type="button"
+                            aria-label={`${t('registry.markRecovered')} ${report.reference}`}
+                            onClick={() => close(report, 'recovered')}
+                          >
+                            {t('registry.markRecovered')}
+                          </button>
+                          <button
+                            type="button"
+                            aria-label={`${t('registry.withdraw')} ${report.reference}`}
+                            onClick={() => close(report, 'withdraw')}
+                          >
+                            {t('registry.withdraw')}
+                          </button>
+                        </>
+                      )}
                   </td>
                 )}
               </tr>

@@ -26,7 +26,11 @@ export function ReportsPage() {
   const [to, setTo] = useState(todayIso());
   const [agencyId, setAgencyId] = useState('');
   const [groupBy, setGroupBy] = useState<GroupBy>('manufacturer');
-  const agencies = useQuery({ queryKey: ['agencies'], queryFn: () => request<Page<Agency>>('/agencies?limit=200'), enabled: me.role !== 'investigator' });
+  const agencies = useQuery({
+    queryKey: ['agencies'],
+    queryFn: () => request<Page<Agency>>('/agencies?limit=200'),
+    enabled: me.role !== 'investigator',
+  });
   const filters = { from, to, agencyId };
   const report = (by: GroupBy) => ({
     queryKey: ['report', from, to, agencyId, by],
@@ -54,9 +58,14 @@ export function ReportsPage() {
     if (!main.data) return;
     const lines = [
       csvLine([t(`groupBy.${groupBy}`), t('reports.count'), t('reports.completed'), t('reports.medianTimeToCrime')]),
-      ...main.data.groups.map((group) => csvLine([groupLabel(groupBy, group.key), group.count, group.completed, group.medianTimeToCrimeDays])),
+      ...main.data.groups.map((group) =>
+        csvLine([groupLabel(groupBy, group.key), group.count, group.completed, group.medianTimeToCrimeDays]),
+      ),
     ];
-    saveFile(new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }), `rastreo-${t(`groupBy.${groupBy}`)}-${from}-${to}.csv`);
+    saveFile(
+      new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }),
+      `rastreo-${t(`groupBy.${groupBy}`)}-${from}-${to}.csv`,
+    );
   };
 
   return (
@@ -66,71 +75,142 @@ export function ReportsPage() {
         <TextField label={t('reports.from')} type="date" value={from} onChange={setFrom} />
         <TextField label={t('reports.to')} type="date" value={to} onChange={setTo} />
         {me.role !== 'investigator' && (
-          <SelectField label={t('queue.agency')} value={agencyId} onChange={setAgencyId} placeholder={t('common.all')}
-            options={(agencies.data?.items ?? []).map((agency) => ({ value: agency.id, label: `${agency.code} — ${agency.name}` }))} />
+          <SelectField
+            label={t('queue.agency')}
+            value={agencyId}
+            onChange={setAgencyId}
+            placeholder={t('common.all')}
+            options={(agencies.data?.items ?? []).map((agency) => ({
+              value: agency.id,
+              label: `${agency.code} — ${agency.name}`,
+            }))}
+          />
         )}
-        <SelectField label={t('reports.groupBy')} value={groupBy} onChange={(value) => setGroupBy(value as GroupBy)}
-          options={GROUP_BY.map((value) => ({ value, label: t(`groupBy.${value}`) }))} />
+        <SelectField
+          label={t('reports.groupBy')}
+          value={groupBy}
+          onChange={(value) => setGroupBy(value as GroupBy)}
+          options={GROUP_BY.map((value) => ({ value, label: t(`groupBy.${value}`) }))}
+        />
       </form>
       <ErrorNotice error={main.error} />
-      {main.isPending ? <Loading /> : main.data && (
-        <>
-          <ul className="cards" data-testid="report-cards">
-            <li className="card"><span className="card-value">{format.number(main.data.total)}</span><span className="card-label">{t('reports.total')}</span></li>
-            <li className="card"><span className="card-value">{format.days(main.data.timeToCrime.medianDays)}</span><span className="card-label">{t('reports.medianTimeToCrime')}</span></li>
-            <li className="card"><span className="card-value">{format.percent(main.data.timeToCrime.under3YearsShare)}</span><span className="card-label">{t('reports.under3Years')}</span></li>
-            <li className="card"><span className="card-value">{format.number(main.data.timeToCrime.count)}</span><span className="card-label">{t('reports.withTimeToCrime')}</span></li>
-          </ul>
-          <div className="chart-grid">
-            <figure>
-              <figcaption>{t('reports.outcomes')}</figcaption>
-              <SimpleChart label={t('reports.outcomes')} locale={format.locale} kind="horizontal"
-                labels={OUTCOME_KEYS.map((key) => t(`outcomes.${key}`))} values={OUTCOME_KEYS.map((key) => main.data.byOutcome[key] ?? 0)} />
-            </figure>
-            <figure>
-              <figcaption>{t('reports.timeToCrime')}</figcaption>
-              <SimpleChart label={t('reports.timeToCrime')} locale={format.locale}
-                labels={[t('reports.p25'), t('reports.median'), t('reports.p75')]}
-                values={[main.data.timeToCrime.p25Days ?? 0, main.data.timeToCrime.medianDays ?? 0, main.data.timeToCrime.p75Days ?? 0]} />
-            </figure>
-            <figure>
-              <figcaption>{t('reports.buckets')}</figcaption>
-              <SimpleChart label={t('reports.buckets')} locale={format.locale}
-                labels={[t('reports.underOneYear'), t('reports.oneToThreeYears'), t('reports.overThreeYears')]}
-                values={[main.data.timeToCrime.buckets.underOneYear, main.data.timeToCrime.buckets.oneToThreeYears, main.data.timeToCrime.buckets.overThreeYears]} />
-            </figure>
-            <figure>
-              <figcaption>{t('reports.topManufacturers')}</figcaption>
-              <SimpleChart label={t('reports.topManufacturers')} locale={format.locale} kind="horizontal" {...top(byManufacturer.data, 'manufacturer')} />
-            </figure>
-            <figure>
-              <figcaption>{t('reports.byDepartment')}</figcaption>
-              <SimpleChart label={t('reports.byDepartment')} locale={format.locale} kind="horizontal" {...top(byDepartment.data, 'department', 14)} />
-            </figure>
-            <figure className="wide">
-              <figcaption>{t('reports.byMonth')}</figcaption>
-              <SimpleChart label={t('reports.byMonth')} locale={format.locale} kind="line"
-                labels={months.map((group) => group.key)} values={months.map((group) => group.count)} />
-            </figure>
-          </div>
-          <div className="page-header">
-            <h2>{t('reports.groupsBy', { groupBy: t(`groupBy.${groupBy}`) })}</h2>
-            <button type="button" onClick={csv}>{t('reports.downloadCsv')}</button>
-          </div>
-          <table data-testid="report-groups">
-            <thead><tr><th>{t(`groupBy.${groupBy}`)}</th><th>{t('reports.count')}</th><th>{t('reports.completed')}</th><th>{t('reports.medianTimeToCrime')}</th></tr></thead>
-            <tbody>
-              {main.data.groups.map((group) => (
-                <tr key={group.key}>
-                  <td>{groupLabel(groupBy, group.key)}</td>
-                  <td className="number">{format.number(group.count)}</td>
-                  <td className="number">{format.number(group.completed)}</td>
-                  <td className="number">{format.days(group.medianTimeToCrimeDays)}</td>
+      {main.isPending ? (
+        <Loading />
+      ) : (
+        main.data && (
+          <>
+            <ul className="cards" data-testid="report-cards">
+              <li className="card">
+                <span className="card-value">{format.number(main.data.total)}</span>
+                <span className="card-label">{t('reports.total')}</span>
+              </li>
+              <li className="card">
+                <span className="card-value">{format.days(main.data.timeToCrime.medianDays)}</span>
+                <span className="card-label">{t('reports.medianTimeToCrime')}</span>
+              </li>
+              <li className="card">
+                <span className="card-value">{format.percent(main.data.timeToCrime.under3YearsShare)}</span>
+                <span className="card-label">{t('reports.under3Years')}</span>
+              </li>
+              <li className="card">
+                <span className="card-value">{format.number(main.data.timeToCrime.count)}</span>
+                <span className="card-label">{t('reports.withTimeToCrime')}</span>
+              </li>
+            </ul>
+            <div className="chart-grid">
+              <figure>
+                <figcaption>{t('reports.outcomes')}</figcaption>
+                <SimpleChart
+                  label={t('reports.outcomes')}
+                  locale={format.locale}
+                  kind="horizontal"
+                  labels={OUTCOME_KEYS.map((key) => t(`outcomes.${key}`))}
+                  values={OUTCOME_KEYS.map((key) => main.data.byOutcome[key] ?? 0)}
+                />
+              </figure>
+              <figure>
+                <figcaption>{t('reports.timeToCrime')}</figcaption>
+                <SimpleChart
+                  label={t('reports.timeToCrime')}
+                  locale={format.locale}
+                  labels={[t('reports.p25'), t('reports.median'), t('reports.p75')]}
+                  values={[
+                    main.data.timeToCrime.p25Days ?? 0,
+                    main.data.timeToCrime.medianDays ?? 0,
+                    main.data.timeToCrime.p75Days ?? 0,
+                  ]}
+                />
+              </figure>
+              <figure>
+                <figcaption>{t('reports.buckets')}</figcaption>
+                <SimpleChart
+                  label={t('reports.buckets')}
+                  locale={format.locale}
+                  labels={[t('reports.underOneYear'), t('reports.oneToThreeYears'), t('reports.overThreeYears')]}
+                  values={[
+                    main.data.timeToCrime.buckets.underOneYear,
+                    main.data.timeToCrime.buckets.oneToThreeYears,
+                    main.data.timeToCrime.buckets.overThreeYears,
+                  ]}
+                />
+              </figure>
+              <figure>
+                <figcaption>{t('reports.topManufacturers')}</figcaption>
+                <SimpleChart
+                  label={t('reports.topManufacturers')}
+                  locale={format.locale}
+                  kind="horizontal"
+                  {...top(byManufacturer.data, 'manufacturer')}
+                />
+              </figure>
+              <figure>
+                <figcaption>{t('reports.byDepartment')}</figcaption>
+                <SimpleChart
+                  label={t('reports.byDepartment')}
+                  locale={format.locale}
+                  kind="horizontal"
+                  {...top(byDepartment.data, 'department', 14)}
+                />
+              </figure>
+              <figure className="wide">
+                <figcaption>{t('reports.byMonth')}</figcaption>
+                <SimpleChart
+                  label={t('reports.byMonth')}
+                  locale={format.locale}
+                  kind="line"
+                  labels={months.map((group) => group.key)}
+                  values={months.map((group) => group.count)}
+                />
+              </figure>
+            </div>
+            <div className="page-header">
+              <h2>{t('reports.groupsBy', { groupBy: t(`groupBy.${groupBy}`) })}</h2>
+              <button type="button" onClick={csv}>
+                {t('reports.downloadCsv')}
+              </button>
+            </div>
+            <table data-testid="report-groups">
+              <thead>
+                <tr>
+                  <th>{t(`groupBy.${groupBy}`)}</th>
+                  <th>{t('reports.count')}</th>
+                  <th>{t('reports.completed')}</th>
+                  <th>{t('reports.medianTimeToCrime')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+              </thead>
+              <tbody>
+                {main.data.groups.map((group) => (
+                  <tr key={group.key}>
+                    <td>{groupLabel(groupBy, group.key)}</td>
+                    <td className="number">{format.number(group.count)}</td>
+                    <td className="number">{format.number(group.completed)}</td>
+                    <td className="number">{format.days(group.medianTimeToCrimeDays)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )
       )}
     </section>
   );

@@ -31,8 +31,11 @@ export function QueuePage() {
   const agencyCode = new Map((agencies.data?.items ?? []).map((agency) => [agency.id, agency.code]));
   const status = (statuses.length ? statuses : DEFAULT_QUEUE_STATUSES).join(',');
   const live = useLiveEvents();
-  const queue = usePagedList<QueueItem>(['queue', status, agencyId, urgent, assignedTo],
-    (cursor) => `/queue${query({ status, agencyId, urgent, assignedTo, cursor })}`, live ? undefined : 15_000);
+  const queue = usePagedList<QueueItem>(
+    ['queue', status, agencyId, urgent, assignedTo],
+    (cursor) => `/queue${query({ status, agencyId, urgent, assignedTo, cursor })}`,
+    live ? undefined : 15_000,
+  );
   const toggle = (value: TraceStatus) =>
     setStatuses((current) => (current.includes(value) ? current.filter((s) => s !== value) : [...current, value]));
 
@@ -44,48 +47,105 @@ export function QueuePage() {
           <legend>{t('queue.statuses')}</legend>
           {OPEN_STATUSES.map((value) => (
             <label key={value} className="inline">
-              <input type="checkbox" checked={statuses.includes(value)} onChange={() => toggle(value)} /> {t(`traceStatus.${value}`)}
+              <input type="checkbox" checked={statuses.includes(value)} onChange={() => toggle(value)} />{' '}
+              {t(`traceStatus.${value}`)}
             </label>
           ))}
         </fieldset>
-        <SelectField label={t('queue.agency')} value={agencyId} onChange={setAgencyId} placeholder={t('common.all')}
-          options={(agencies.data?.items ?? []).map((agency) => ({ value: agency.id, label: `${agency.code} — ${agency.name}` }))} />
-        <SelectField label={t('traces.urgent')} value={urgent} onChange={setUrgent} placeholder={t('common.all')}
-          options={[{ value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }]} />
-        <SelectField label={t('queue.assigned')} value={assignedTo} onChange={setAssignedTo} placeholder={t('common.all')}
-          options={[{ value: 'me', label: t('queue.assignedMe') }, { value: 'none', label: t('queue.assignedNone') }]} />
+        <SelectField
+          label={t('queue.agency')}
+          value={agencyId}
+          onChange={setAgencyId}
+          placeholder={t('common.all')}
+          options={(agencies.data?.items ?? []).map((agency) => ({
+            value: agency.id,
+            label: `${agency.code} — ${agency.name}`,
+          }))}
+        />
+        <SelectField
+          label={t('traces.urgent')}
+          value={urgent}
+          onChange={setUrgent}
+          placeholder={t('common.all')}
+          options={[
+            { value: 'true', label: t('common.yes') },
+            { value: 'false', label: t('common.no') },
+          ]}
+        />
+        <SelectField
+          label={t('queue.assigned')}
+          value={assignedTo}
+          onChange={setAssignedTo}
+          placeholder={t('common.all')}
+          options={[
+            { value: 'me', label: t('queue.assignedMe') },
+            { value: 'none', label: t('queue.assignedNone') },
+          ]}
+        />
       </form>
       <ErrorNotice error={queue.error} />
-      {queue.isPending ? <Loading /> : queue.items.length === 0 ? <p>{t('queue.empty')}</p> : (
+      {queue.isPending ? (
+        <Loading />
+      ) : queue.items.length === 0 ? (
+        <p>{t('queue.empty')}</p>
+      ) : (
         <table className="queue" data-testid="queue">
           <thead>
             <tr>
-              <th>{t('traces.reference')}</th><th>{t('queue.agency')}</th><th>{t('traces.weapon')}</th><th>{t('traces.status')}</th>
-              <th>{t('queue.waiting')}</th><th>{t('queue.assigned')}</th><th>{t('queue.actions')}</th>
+              <th>{t('traces.reference')}</th>
+              <th>{t('queue.agency')}</th>
+              <th>{t('traces.weapon')}</th>
+              <th>{t('traces.status')}</th>
+              <th>{t('queue.waiting')}</th>
+              <th>{t('queue.assigned')}</th>
+              <th>{t('queue.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {queue.items.map((item) => (
               <tr key={item.id} data-reference={item.reference}>
-                <td><Link to={`/traces/${item.id}`}>{item.reference}</Link></td>
-                <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
-                <td><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></td>
                 <td>
-                  <div className="badges"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}{item.overdue && <OverdueBadge />}</div>
+                  <Link to={`/traces/${item.id}`}>{item.reference}</Link>
+                </td>
+                <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
+                <td>
+                  <Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link>
+                </td>
+                <td>
+                  <div className="badges">
+                    <TraceStatusBadge status={item.status} />
+                    {item.urgent && <UrgentBadge />}
+                    {item.overdue && <OverdueBadge />}
+                  </div>
                   {(item.qualityFlags.some((flag) => flag !== 'urgent') || item.urgentReason) && (
                     <ul className="why" aria-label={t('queue.why')}>
-                      {item.qualityFlags.filter((flag) => flag !== 'urgent').map((flag) => <li key={flag}>{t(`qualityFlags.${flag}`)}</li>)}
+                      {item.qualityFlags
+                        .filter((flag) => flag !== 'urgent')
+                        .map((flag) => (
+                          <li key={flag}>{t(`qualityFlags.${flag}`)}</li>
+                        ))}
                       {item.urgentReason && <li>{t('queue.urgentBecause', { reason: item.urgentReason })}</li>}
                     </ul>
                   )}
                 </td>
                 <td>{format.duration(item.waitingSeconds)}</td>
-                <td>{item.assignedTo === null ? '—' : item.assignedTo === me.id ? t('queue.assignedMe') : t('queue.assignedOther')}</td>
+                <td>
+                  {item.assignedTo === null
+                    ? '—'
+                    : item.assignedTo === me.id
+                      ? t('queue.assignedMe')
+                      : t('queue.assignedOther')}
+                </td>
                 <td>
                   <div className="row-actions">
                     {actionsFor(item).map((action) => (
-                      <button key={action.key} type="button" className={action.key === 'cancel' ? 'danger small' : 'small'}
-                        aria-label={`${action.label} ${item.reference}`} onClick={() => setConfirm(action.request)}>
+                      <button
+                        key={action.key}
+                        type="button"
+                        className={action.key === 'cancel' ? 'danger small' : 'small'}
+                        aria-label={`${action.label} ${item.reference}`}
+                        onClick={() => setConfirm(action.request)}
+                      >
                         {action.label}
                       </button>
                     ))}

@@ -61,14 +61,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [notice, setNotice] = useState<Notice>(() => (load() ? null : loadNotice()));
   const queryClient = useQueryClient();
 
-  const end = useCallback((why: Notice) => {
-    save(null);
-    bindSession({ token: null });
-    queryClient.clear();
-    setStored(null);
-    saveNotice(why);
-    setNotice(why);
-  }, [queryClient]);
+  const end = useCallback(
+    (why: Notice) => {
+      save(null);
+      bindSession({ token: null });
+      queryClient.clear();
+      setStored(null);
+      saveNotice(why);
+      setNotice(why);
+    },
+    [queryClient],
+  );
 
   if (stored) bindSession({ token: stored.token });
 
@@ -90,25 +93,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(timer);
   }, [stored, end]);
 
-  const value = useMemo<SessionContext>(() => ({
-    me: stored?.me ?? null,
-    notice,
-    async signIn(email, password) {
-      const session = await request<{ token: string }>('/sessions', { method: 'POST', body: { email, password } });
-      bindSession({ token: session.token });
-      const me = await request<Me>('/me');
-      const next = { token: session.token, me, lastActivity: Date.now() };
-      save(next);
-      saveNotice(null);
-      setNotice(null);
-      setStored(next);
-    },
-    async signOut() {
-      if (stored?.me.role === 'admin') await queueBoardSession('close').catch(() => undefined);
-      await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
-      end('signed-out');
-    },
-  }), [stored, notice, end]);
+  const value = useMemo<SessionContext>(
+    () => ({
+      me: stored?.me ?? null,
+      notice,
+      async signIn(email, password) {
+        const session = await request<{ token: string }>('/sessions', { method: 'POST', body: { email, password } });
+        bindSession({ token: session.token });
+        const me = await request<Me>('/me');
+        const next = { token: session.token, me, lastActivity: Date.now() };
+        save(next);
+        saveNotice(null);
+        setNotice(null);
+        setStored(next);
+      },
+      async signOut() {
+        if (stored?.me.role === 'admin') await queueBoardSession('close').catch(() => undefined);
+        await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
+        end('signed-out');
+      },
+    }),
+    [stored, notice, end],
+  );
 
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

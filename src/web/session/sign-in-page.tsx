@@ -52,11 +52,32 @@ export function SignInPage() {
         {notice === 'expired' && <Notice tone="warning">{t('signIn.expired')}</Notice>}
         {notice === 'signed-out' && <Notice>{t('signIn.signedOut')}</Notice>}
         <form onSubmit={submit} noValidate>
-          <TextField label={t('signIn.email')} type="email" name="email" autoComplete="username" value={email} onChange={setEmail} required />
-          <TextField label={t('signIn.password')} type="password" name="password" autoComplete="current-password" value={password}
-            onChange={setPassword} required />
-          {error && <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} data-testid="sign-in-error">{error}</p>}
-          <button type="submit" className="primary" disabled={busy || !email || !password}>{t('signIn.submit')}</button>
+          <TextField
+            label={t('signIn.email')}
+            type="email"
+            name="email"
+            autoComplete="username"
+            value={email}
+            onChange={setEmail}
+            required
+          />
+          <TextField
+            label={t('signIn.password')}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            required
+          />
+          {error && (
+            <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} data-testid="sign-in-error">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={busy || !email || !password}>
+            {t('signIn.submit')}
+          </button>
         </form>
       </div>
     </main>

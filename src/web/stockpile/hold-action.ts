@@ -16,7 +16,10 @@ export function useHoldAction(confirm: (request: ConfirmRequest) => void) {
       confirmLabel: t(`custody.${action}`),
       textLabel: t('custody.reason'),
       onConfirm: async (reason) => {
-        await request(`/stockpile/items/${item.id}/${item.evidenceHold ? 'release-hold' : 'hold'}`, { method: 'POST', body: { reason } });
+        await request(`/stockpile/items/${item.id}/${item.evidenceHold ? 'release-hold' : 'hold'}`, {
+          method: 'POST',
+          body: { reason },
+        });
         await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
       },
     });

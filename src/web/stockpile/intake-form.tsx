@@ -35,7 +35,11 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
     enabled: serialSearch.trim().length >= 2,
   });
   const cases = useQuery({ queryKey: ['cases', 'for-intake'], queryFn: () => request<Page<Case>>('/cases?limit=200') });
-  const chosen = useQuery({ queryKey: ['weapon', weaponId], queryFn: () => request<WeaponDetail>(`/weapons/${weaponId}`), enabled: Boolean(weaponId) });
+  const chosen = useQuery({
+    queryKey: ['weapon', weaponId],
+    queryFn: () => request<WeaponDetail>(`/weapons/${weaponId}`),
+    enabled: Boolean(weaponId),
+  });
   const openCases = (chosen.data?.cases ?? []).filter((item) => item.status === 'open');
   // A gun that belongs to an open case comes in under that case, held as evidence (the user can still change both).
   useEffect(() => {
@@ -53,20 +57,29 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
     }
   };
   const caseOptions = [
-    ...openCases.map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title} (${t('custody.weaponsCase')})` })),
-    ...(cases.data?.items ?? []).filter((item) => !openCases.some((open) => open.id === item.id)).map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` })),
+    ...openCases.map((item) => ({
+      value: item.id,
+      label: `${item.caseNumber} — ${item.title} (${t('custody.weaponsCase')})`,
+    })),
+    ...(cases.data?.items ?? [])
+      .filter((item) => !openCases.some((open) => open.id === item.id))
+      .map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` })),
   ];
 
   const body = useMemo(() => {
     return {
       ...(weaponId ? { weaponId } : { weapon: weaponBody(weapon) }),
-      source, intakeDate, storageLocation: storageLocation.trim(),
-      ...(caseId ? { caseId } : {}), evidenceHold,
+      source,
+      intakeDate,
+      storageLocation: storageLocation.trim(),
+      ...(caseId ? { caseId } : {}),
+      evidenceHold,
     };
   }, [weapon, weaponId, source, intakeDate, storageLocation, caseId, evidenceHold]);
   const errors = useMemo(() => {
     const found = schemaErrors(t, ItemCreate, body);
-    for (const rule of intakeRuleErrors(body as ItemCreateBody, clock)) found[rule.path] ??= fieldMessage(t, rule.message);
+    for (const rule of intakeRuleErrors(body as ItemCreateBody, clock))
+      found[rule.path] ??= fieldMessage(t, rule.message);
     return found;
   }, [t, body]);
   const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
@@ -83,45 +96,108 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
         <legend>{t('traceForm.weapon')}</legend>
         {weaponId && chosen.data ? (
           <div className="chosen" data-testid="chosen-weapon">
-            <p><strong>{t('custody.knownWeapon')}:</strong> {weaponLabel(t, chosen.data.weapon)}</p>
-            {openCases.length > 0 && <p className="hint">{t('custody.weaponCases', { cases: openCases.map((item) => item.caseNumber).join(', ') })}</p>}
-            <button type="button" className="small" onClick={() => choose('')}>{t('custody.otherWeapon')}</button>
+            <p>
+              <strong>{t('custody.knownWeapon')}:</strong> {weaponLabel(t, chosen.data.weapon)}
+            </p>
+            {openCases.length > 0 && (
+              <p className="hint">
+                {t('custody.weaponCases', { cases: openCases.map((item) => item.caseNumber).join(', ') })}
+              </p>
+            )}
+            <button type="button" className="small" onClick={() => choose('')}>
+              {t('custody.otherWeapon')}
+            </button>
           </div>
         ) : (
           <>
             {/* Enter searches; it never sends the whole form. */}
-            <TextField label={t('custody.findBySerial')} type="search" value={serialSearch} onChange={setSerialSearch} hint={t('custody.findBySerialHint')}
-              onKeyDown={(event) => { if (event.key === 'Enter') event.preventDefault(); }} />
-            {serialSearch.trim().length >= 2 && matches.data && (
-              matches.data.items.length === 0 ? <p className="hint" role="status">{t('custody.noMatch')}</p> : (
+            <TextField
+              label={t('custody.findBySerial')}
+              type="search"
+              value={serialSearch}
+              onChange={setSerialSearch}
+              hint={t('custody.findBySerialHint')}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') event.preventDefault();
+              }}
+            />
+            {serialSearch.trim().length >= 2 &&
+              matches.data &&
+              (matches.data.items.length === 0 ? (
+                <p className="hint" role="status">
+                  {t('custody.noMatch')}
+                </p>
+              ) : (
                 <ul className="plain matches" aria-label={t('custody.matches')} data-testid="weapon-matches">
                   {matches.data.items.map((item) => (
                     <li key={item.id}>
                       {weaponLabel(t, item)}{' '}
-                      <button type="button" className="small" onClick={() => choose(item.id)}>{t('custody.useWeapon')}</button>
+                      <button type="button" className="small" onClick={() => choose(item.id)}>
+                        {t('custody.useWeapon')}
+                      </button>
                     </li>
                   ))}
                 </ul>
-              )
-            )}
+              ))}
             <WeaponFields value={weapon} onChange={setWeapon} errorAt={errorAt} />
           </>
         )}
       </fieldset>
       <div className="grid">
-        <SelectField label={t('custody.source')} name="source" value={source} onChange={setSource} required error={errorAt('/source')}
-          placeholder={t('common.choose')} options={ITEM_SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))} />
-        <TextField label={t('custody.intakeDate')} name="intakeDate" type="date" value={intakeDate} onChange={setIntakeDate} required error={errorAt('/intakeDate')} />
-        <TextField label={t('custody.location')} name="storageLocation" value={storageLocation} onChange={setStorageLocation} required
-          maxLength={200} error={errorAt('/storageLocation')} />
-        <SelectField label={t('custody.case')} name="caseId" value={caseId} placeholder={t('custody.noCase')}
-          onChange={(value) => { setCaseId(value); setEvidenceHold(Boolean(value)); }} options={caseOptions} />
-        <CheckboxField label={t('custody.evidenceHold')} checked={evidenceHold} onChange={setEvidenceHold} hint={t('custody.evidenceHoldHint')} />
+        <SelectField
+          label={t('custody.source')}
+          name="source"
+          value={source}
+          onChange={setSource}
+          required
+          error={errorAt('/source')}
+          placeholder={t('common.choose')}
+          options={ITEM_SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))}
+        />
+        <TextField
+          label={t('custody.intakeDate')}
+          name="intakeDate"
+          type="date"
+          value={intakeDate}
+          onChange={setIntakeDate}
+          required
+          error={errorAt('/intakeDate')}
+        />
+        <TextField
+          label={t('custody.location')}
+          name="storageLocation"
+          value={storageLocation}
+          onChange={setStorageLocation}
+          required
+          maxLength={200}
+          error={errorAt('/storageLocation')}
+        />
+        <SelectField
+          label={t('custody.case')}
+          name="caseId"
+          value={caseId}
+          placeholder={t('custody.noCase')}
+          onChange={(value) => {
+            setCaseId(value);
+            setEvidenceHold(Boolean(value));
+          }}
+          options={caseOptions}
+        />
+        <CheckboxField
+          label={t('custody.evidenceHold')}
+          checked={evidenceHold}
+          onChange={setEvidenceHold}
+          hint={t('custody.evidenceHoldHint')}
+        />
       </div>
       <ErrorNotice error={failure} />
       <div className="actions">
-        <button type="button" onClick={onDone}>{t('common.cancel')}</button>
-        <button type="submit" className="primary" disabled={busy}>{t('custody.register')}</button>
+        <button type="button" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('custody.register')}
+        </button>
       </div>
     </form>
   );

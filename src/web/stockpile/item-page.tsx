@@ -25,8 +25,14 @@ export function StockItemPage() {
   const me = useMe();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const holdAction = useHoldAction(setConfirm);
-  const item = useQuery({ queryKey: ['stockpile', 'item', id], queryFn: () => request<StockpileItem>(`/stockpile/items/${id}`) });
-  const history = usePagedList<ItemEvent>(['stockpile', 'item', id, 'events'], (cursor) => `/stockpile/items/${id}/events${cursor ? `?cursor=${cursor}` : ''}`);
+  const item = useQuery({
+    queryKey: ['stockpile', 'item', id],
+    queryFn: () => request<StockpileItem>(`/stockpile/items/${id}`),
+  });
+  const history = usePagedList<ItemEvent>(
+    ['stockpile', 'item', id, 'events'],
+    (cursor) => `/stockpile/items/${id}/events${cursor ? `?cursor=${cursor}` : ''}`,
+  );
   if (item.isPending) return <Loading />;
   if (item.error) return <ErrorNotice error={item.error} />;
   const it = item.data;
@@ -40,23 +46,51 @@ export function StockItemPage() {
           {it.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
         </div>
       </div>
-      {it.status === 'in_custody' && mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
-        <div className="actions"><button type="button" onClick={() => holdAction(it)}>{t(`custody.${action}`)}</button></div>
-      )}
+      {it.status === 'in_custody' &&
+        mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
+          <div className="actions">
+            <button type="button" onClick={() => holdAction(it)}>
+              {t(`custody.${action}`)}
+            </button>
+          </div>
+        )}
       <RegistryMatches matches={it.registryMatches} />
       <dl className="facts">
-        <dt>{t('traces.weapon')}</dt><dd><Link to={`/weapons/${it.weaponId}`}>{weaponLabel(t, it.weapon)}</Link></dd>
-        <dt>{t('custody.source')}</dt><dd>{t(`itemSources.${it.source}`)}</dd>
-        <dt>{t('custody.intakeDate')}</dt><dd>{format.date(it.intakeDate)}</dd>
-        <dt>{t('custody.location')}</dt><dd>{it.storageLocation}</dd>
-        <dt>{t('traces.case')}</dt><dd>{it.caseId ? <CaseLink caseId={it.caseId} /> : '—'}</dd>
-        {it.destructionId && (<><dt>{t('custody.destruction')}</dt><dd><Link to={`/destructions/${it.destructionId}`}>{t('custody.destruction')}</Link></dd></>)}
+        <dt>{t('traces.weapon')}</dt>
+        <dd>
+          <Link to={`/weapons/${it.weaponId}`}>{weaponLabel(t, it.weapon)}</Link>
+        </dd>
+        <dt>{t('custody.source')}</dt>
+        <dd>{t(`itemSources.${it.source}`)}</dd>
+        <dt>{t('custody.intakeDate')}</dt>
+        <dd>{format.date(it.intakeDate)}</dd>
+        <dt>{t('custody.location')}</dt>
+        <dd>{it.storageLocation}</dd>
+        <dt>{t('traces.case')}</dt>
+        <dd>{it.caseId ? <CaseLink caseId={it.caseId} /> : '—'}</dd>
+        {it.destructionId && (
+          <>
+            <dt>{t('custody.destruction')}</dt>
+            <dd>
+              <Link to={`/destructions/${it.destructionId}`}>{t('custody.destruction')}</Link>
+            </dd>
+          </>
+        )}
       </dl>
       <h2>{t('custody.history')}</h2>
       <ErrorNotice error={history.error} />
-      {history.isPending ? <Loading /> : (
+      {history.isPending ? (
+        <Loading />
+      ) : (
         <table data-testid="item-history">
-          <thead><tr><th>{t('custody.when')}</th><th>{t('custody.what')}</th><th>{t('custody.who')}</th><th>{t('custody.reason')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('custody.when')}</th>
+              <th>{t('custody.what')}</th>
+              <th>{t('custody.who')}</th>
+              <th>{t('custody.reason')}</th>
+            </tr>
+          </thead>
           <tbody>
             {history.items.map((event, index) => (
               <tr key={index}>

@@ -32,7 +32,13 @@ export function BulkUploadPage() {
     setResult(null);
     try {
       const text = await file.text();
-      setResult(await request<BulkResult>('/traces/bulk', { method: 'POST', rawBody: { text, contentType: 'text/csv' }, idempotencyKey: key.current }));
+      setResult(
+        await request<BulkResult>('/traces/bulk', {
+          method: 'POST',
+          rawBody: { text, contentType: 'text/csv' },
+          idempotencyKey: key.current,
+        }),
+      );
       key.current = newIdempotencyKey();
     } catch (error) {
       setFailure(error);
@@ -48,50 +54,108 @@ export function BulkUploadPage() {
       <p>{t('bulk.lead')}</p>
       <details>
         <summary>{t('bulk.columns')}</summary>
-        <p><code>{BULK_CSV_COLUMNS.join(', ')}</code></p>
+        <p>
+          <code>{BULK_CSV_COLUMNS.join(', ')}</code>
+        </p>
         <p>{t('bulk.caseColumns')}</p>
         <p>{t('bulk.booleans')}</p>
         <p>{t('bulk.codesLead')}</p>
         <div className="columns">
-          {([['weapon.type', WEAPON_TYPES, 'weaponTypes'], ['recovery.circumstance', CIRCUMSTANCES, 'circumstances']] as const).map(([column, codes, key]) => (
+          {(
+            [
+              ['weapon.type', WEAPON_TYPES, 'weaponTypes'],
+              ['recovery.circumstance', CIRCUMSTANCES, 'circumstances'],
+            ] as const
+          ).map(([column, codes, key]) => (
             <table key={column} data-testid={`codes-${column}`}>
-              <caption><code>{column}</code></caption>
-              <thead><tr><th>{t('bulk.code')}</th><th>{t('bulk.meaning')}</th></tr></thead>
+              <caption>
+                <code>{column}</code>
+              </caption>
+              <thead>
+                <tr>
+                  <th>{t('bulk.code')}</th>
+                  <th>{t('bulk.meaning')}</th>
+                </tr>
+              </thead>
               <tbody>
-                {codes.map((code) => <tr key={code}><td><code>{code}</code></td><td>{t(`${key}.${code}` as 'weaponTypes.pistol')}</td></tr>)}
+                {codes.map((code) => (
+                  <tr key={code}>
+                    <td>
+                      <code>{code}</code>
+                    </td>
+                    <td>{t(`${key}.${code}` as 'weaponTypes.pistol')}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           ))}
         </div>
-        <button type="button" onClick={() => saveFile(new Blob([`${BULK_CSV_COLUMNS.join(',')}\n`], { type: 'text/csv' }), 'rastreo-traces.csv')}>
+        <button
+          type="button"
+          onClick={() =>
+            saveFile(new Blob([`${BULK_CSV_COLUMNS.join(',')}\n`], { type: 'text/csv' }), 'rastreo-traces.csv')
+          }
+        >
           {t('bulk.template')}
         </button>
       </details>
       <form className="panel" onSubmit={upload}>
         <Field label={t('bulk.file')} hint={t('bulk.fileHint')}>
-          {(control) => <input {...control} type="file" name="file" accept=".csv,text/csv" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />}
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              name="file"
+              accept=".csv,text/csv"
+              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+            />
+          )}
         </Field>
         <div className="actions">
-          <button type="submit" className="primary" disabled={!file || busy}>{busy ? t('bulk.uploading') : t('bulk.upload')}</button>
+          <button type="submit" className="primary" disabled={!file || busy}>
+            {busy ? t('bulk.uploading') : t('bulk.upload')}
+          </button>
         </div>
       </form>
       <ErrorNotice error={failure} />
-      {fileErrors.length > 0 && <ul>{fileErrors.map((error, index) => <li key={index}>{fieldMessage(t, error.message)}</li>)}</ul>}
+      {fileErrors.length > 0 && (
+        <ul>
+          {fileErrors.map((error, index) => (
+            <li key={index}>{fieldMessage(t, error.message)}</li>
+          ))}
+        </ul>
+      )}
       {result && (
         <>
           <Notice tone={result.failed ? 'warning' : 'success'}>
             {t('bulk.summary', { created: format.number(result.created), failed: format.number(result.failed) })}
           </Notice>
           <table data-testid="bulk-results">
-            <thead><tr><th>{t('bulk.row')}</th><th>{t('bulk.outcome')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('bulk.row')}</th>
+                <th>{t('bulk.outcome')}</th>
+              </tr>
+            </thead>
             <tbody>
               {result.results.map((row) => (
                 <tr key={row.index} className={row.errors ? 'row-failed' : undefined}>
                   <td>{format.number(row.index + 1)}</td>
                   <td>
-                    {row.traceId ? <Link to={`/traces/${row.traceId}`}>{row.reference}</Link> : (
+                    {row.traceId ? (
+                      <Link to={`/traces/${row.traceId}`}>{row.reference}</Link>
+                    ) : (
                       <ul className="plain">
-                        {(row.errors ?? []).map((error, index) => <li key={index}>{error.path && <>{t('bulk.column')} <code>{error.path.slice(1).replaceAll('/', '.')}</code>: </>}{fieldMessage(t, error.message)}</li>)}
+                        {(row.errors ?? []).map((error, index) => (
+                          <li key={index}>
+                            {error.path && (
+                              <>
+                                {t('bulk.column')} <code>{error.path.slice(1).replaceAll('/', '.')}</code>:{' '}
+                              </>
+                            )}
+                            {fieldMessage(t, error.message)}
+                          </li>
+                        ))}
                       </ul>
                     )}
                   </td>

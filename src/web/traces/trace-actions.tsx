@@ -10,7 +10,11 @@ import { useToast } from '../ui/toast.tsx';
 type ReviewAction = Extract<TraceAction, 'submit' | 'approve' | 'return' | 'retry' | 'escalate' | 'cancel'>;
 const ORDER: ReviewAction[] = ['submit', 'approve', 'return', 'retry', 'escalate', 'cancel'];
 /** The body field each action asks the user for, when it asks for one. */
-const TEXT_FIELD: Partial<Record<ReviewAction, 'message' | 'reason'>> = { return: 'message', escalate: 'reason', cancel: 'reason' };
+const TEXT_FIELD: Partial<Record<ReviewAction, 'message' | 'reason'>> = {
+  return: 'message',
+  escalate: 'reason',
+  cancel: 'reason',
+};
 
 export interface OfferedAction {
   key: string;
@@ -45,10 +49,16 @@ export function useTraceActions() {
           textLabel: field ? t(`traceActions.${action}.textLabel`) : undefined,
           danger: action === 'cancel',
           onConfirm: async (text) => {
-            await request(`/traces/${trace.id}/${action}`, { method: 'POST', body: field ? { [field]: text } : undefined });
+            await request(`/traces/${trace.id}/${action}`, {
+              method: 'POST',
+              body: field ? { [field]: text } : undefined,
+            });
             await done();
             // The row may leave the page (a queue that no longer lists it): say what happened, and where the trace is.
-            toast({ text: t(`traceActions.${action}.done`, { reference: trace.reference }), link: { to: `/traces/${trace.id}`, label: t('traceActions.openTrace', { reference: trace.reference }) } });
+            toast({
+              text: t(`traceActions.${action}.done`, { reference: trace.reference }),
+              link: { to: `/traces/${trace.id}`, label: t('traceActions.openTrace', { reference: trace.reference }) },
+            });
           },
         },
       });
@@ -59,7 +69,9 @@ export function useTraceActions() {
         key: mine ? 'unassign' : 'assign',
         label: mine ? t('traceActions.unassign.label') : t('traceActions.assign.label'),
         request: {
-          title: mine ? t('traceActions.unassign.title', { reference: trace.reference }) : t('traceActions.assign.title', { reference: trace.reference }),
+          title: mine
+            ? t('traceActions.unassign.title', { reference: trace.reference })
+            : t('traceActions.assign.title', { reference: trace.reference }),
           body: mine ? t('traceActions.unassign.body') : t('traceActions.assign.body'),
           confirmLabel: mine ? t('traceActions.unassign.label') : t('traceActions.assign.label'),
           onConfirm: async () => {
@@ -73,4 +85,5 @@ export function useTraceActions() {
   };
 }
 
-export const canEdit = (trace: Trace, role: string) => role === 'investigator' && (EDITABLE as readonly string[]).includes(trace.status);
+export const canEdit = (trace: Trace, role: string) =>
+  role === 'investigator' && (EDITABLE as readonly string[]).includes(trace.status);

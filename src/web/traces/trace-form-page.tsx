@@ -10,7 +10,14 @@ import { CheckboxField, SelectField, TextAreaField, TextField } from '../ui/form
 
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { fieldErrorsByPath } from '../ui/problems.ts';
-import { emptyTraceForm, expectedFlags, traceBodyOf, traceFormErrors, traceFormFrom, type TraceFormState } from './trace-form-model.ts';
+import {
+  emptyTraceForm,
+  expectedFlags,
+  traceBodyOf,
+  traceFormErrors,
+  traceFormFrom,
+  type TraceFormState,
+} from './trace-form-model.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function NewTracePage() {
@@ -28,15 +35,34 @@ export function EditTracePage() {
 
 /** Which form field each JSON Pointer of the body belongs to. */
 const FIELD_OF: Record<string, keyof TraceFormState> = {
-  '/caseId': 'caseId', '/weapon/manufacturer': 'manufacturer', '/weapon/model': 'model', '/weapon/caliber': 'caliber',
-  '/weapon/type': 'type', '/weapon/serialNumber': 'serialNumber', '/weapon/importer': 'importer',
-  '/weapon/countryOfManufacture': 'countryOfManufacture', '/recovery/date': 'recoveryDate', '/recovery/country': 'recoveryCountry',
-  '/recovery/department': 'department', '/recovery/municipality': 'municipality', '/recovery/address': 'address',
-  '/recovery/latitude': 'latitude', '/recovery/longitude': 'longitude', '/recovery/circumstance': 'circumstance',
-  '/possessor/firstName': 'firstName', '/possessor/lastName': 'lastName', '/possessor/dateOfBirth': 'dateOfBirth',
-  '/possessor/nationality': 'nationality', '/possessor/idNumber': 'idNumber', '/urgentReason': 'urgentReason', '/notes': 'notes',
+  '/caseId': 'caseId',
+  '/weapon/manufacturer': 'manufacturer',
+  '/weapon/model': 'model',
+  '/weapon/caliber': 'caliber',
+  '/weapon/type': 'type',
+  '/weapon/serialNumber': 'serialNumber',
+  '/weapon/importer': 'importer',
+  '/weapon/countryOfManufacture': 'countryOfManufacture',
+  '/recovery/date': 'recoveryDate',
+  '/recovery/country': 'recoveryCountry',
+  '/recovery/department': 'department',
+  '/recovery/municipality': 'municipality',
+  '/recovery/address': 'address',
+  '/recovery/latitude': 'latitude',
+  '/recovery/longitude': 'longitude',
+  '/recovery/circumstance': 'circumstance',
+  '/possessor/firstName': 'firstName',
+  '/possessor/lastName': 'lastName',
+  '/possessor/dateOfBirth': 'dateOfBirth',
+  '/possessor/nationality': 'nationality',
+  '/possessor/idNumber': 'idNumber',
+  '/urgentReason': 'urgentReason',
+  '/notes': 'notes',
 };
-const PATH_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([path, field]) => [field, path])) as Record<keyof TraceFormState, string>;
+const PATH_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([path, field]) => [field, path])) as Record<
+  keyof TraceFormState,
+  string
+>;
 
 function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace }) {
   const { t } = useTranslation();
@@ -63,17 +89,26 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
     const shown = submitted || touched.has(field);
     return (shown ? errors[path] : undefined) ?? serverErrors[path];
   };
-  const set = <K extends keyof TraceFormState>(field: K) => (value: TraceFormState[K]) => {
-    setForm((current) => ({ ...current, [field]: value }));
-    setServerErrors((current) => {
-      const { [PATH_OF[field]]: _cleared, ...rest } = current;
-      return rest;
-    });
-  };
+  const set =
+    <K extends keyof TraceFormState>(field: K) =>
+    (value: TraceFormState[K]) => {
+      setForm((current) => ({ ...current, [field]: value }));
+      setServerErrors((current) => {
+        const { [PATH_OF[field]]: _cleared, ...rest } = current;
+        return rest;
+      });
+    };
   const touch = (field: keyof TraceFormState) => () => setTouched((current) => new Set(current).add(field));
   const text = (field: keyof TraceFormState, label: string, extra: Partial<Parameters<typeof TextField>[0]> = {}) => (
-    <TextField label={label} name={field} value={form[field] as string} onChange={set(field) as (value: string) => void}
-      onBlur={touch(field)} error={errorOf(field)} {...extra} />
+    <TextField
+      label={label}
+      name={field}
+      value={form[field] as string}
+      onChange={set(field) as (value: string) => void}
+      onBlur={touch(field)}
+      error={errorOf(field)}
+      {...extra}
+    />
   );
 
   const save = async (mode: 'submit' | 'draft' | 'update' | 'update-and-submit') => {
@@ -89,18 +124,30 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         const { caseId: _caseId, ...changes } = body;
         saved = await request<Trace>(`/traces/${trace.id}`, {
           method: 'PATCH',
-          body: { ...changes, possessor: changes.possessor ?? null, urgentReason: changes.urgentReason ?? null, notes: changes.notes ?? null },
+          body: {
+            ...changes,
+            possessor: changes.possessor ?? null,
+            urgentReason: changes.urgentReason ?? null,
+            notes: changes.notes ?? null,
+          },
         });
-        if (mode === 'update-and-submit') saved = await request<Trace>(`/traces/${trace.id}/submit`, { method: 'POST' });
+        if (mode === 'update-and-submit')
+          saved = await request<Trace>(`/traces/${trace.id}/submit`, { method: 'POST' });
       } else {
-        saved = await request<Trace>('/traces', { method: 'POST', idempotencyKey: key.current, body: { ...body, ...(mode === 'draft' ? { draft: true } : {}) } });
+        saved = await request<Trace>('/traces', {
+          method: 'POST',
+          idempotencyKey: key.current,
+          body: { ...body, ...(mode === 'draft' ? { draft: true } : {}) },
+        });
       }
       await queryClient.invalidateQueries({ queryKey: ['trace', saved.id] });
       await queryClient.invalidateQueries({ queryKey: ['case', saved.caseId] });
       navigate(`/traces/${saved.id}`);
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 400 && error.errors.length) setServerErrors(fieldErrorsByPath(t, error.errors));
-      if (error instanceof ApiProblem && error.kind === 'duplicate-trace') setDuplicateOf(String(error.body.duplicateOf));
+      if (error instanceof ApiProblem && error.status === 400 && error.errors.length)
+        setServerErrors(fieldErrorsByPath(t, error.errors));
+      if (error instanceof ApiProblem && error.kind === 'duplicate-trace')
+        setDuplicateOf(String(error.body.duplicateOf));
       setFailure(error);
     } finally {
       setBusy(false);
@@ -110,8 +157,10 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
     event.preventDefault();
     void save(trace ? 'update' : 'submit');
   };
-  const foreignWithoutImporter = /^[A-Z]{2}$/.test(form.countryOfManufacture.trim().toUpperCase())
-    && form.countryOfManufacture.trim().toUpperCase() !== 'US' && !form.importer.trim();
+  const foreignWithoutImporter =
+    /^[A-Z]{2}$/.test(form.countryOfManufacture.trim().toUpperCase()) &&
+    form.countryOfManufacture.trim().toUpperCase() !== 'US' &&
+    !form.importer.trim();
 
   return (
     <section>
@@ -119,9 +168,20 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
       <form onSubmit={onSubmit} noValidate className="trace-form">
         <ErrorSummary />
         {!trace && (
-          <SelectField label={t('traceForm.case')} name="caseId" value={form.caseId} onChange={set('caseId')} onBlur={touch('caseId')} required
-            error={errorOf('caseId')} placeholder={t('common.choose')}
-            options={(cases.data?.items ?? []).map((item) => ({ value: item.id, label: `${item.caseNumber} — ${item.title}` }))} />
+          <SelectField
+            label={t('traceForm.case')}
+            name="caseId"
+            value={form.caseId}
+            onChange={set('caseId')}
+            onBlur={touch('caseId')}
+            required
+            error={errorOf('caseId')}
+            placeholder={t('common.choose')}
+            options={(cases.data?.items ?? []).map((item) => ({
+              value: item.id,
+              label: `${item.caseNumber} — ${item.title}`,
+            }))}
+          />
         )}
         <fieldset>
           <legend>{t('traceForm.weapon')}</legend>
@@ -129,25 +189,60 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             {text('manufacturer', t('weapons.manufacturer'), { required: true, maxLength: 120 })}
             {text('model', t('weapons.model'), { required: true })}
             {text('caliber', t('weapons.caliber'), { required: true })}
-            <SelectField label={t('weapons.type')} name="type" value={form.type} onChange={set('type')} onBlur={touch('type')} required
-              error={errorOf('type')} placeholder={t('common.choose')} options={WEAPON_TYPES.map((value) => ({ value, label: t(`weaponTypes.${value}`) }))} />
-            <CheckboxField label={t('weapons.serialObliteratedLabel')} name="serialObliterated" checked={form.serialObliterated}
-              onChange={set('serialObliterated')} hint={t('traceForm.obliteratedHint')} />
-            {text('serialNumber', t('weapons.serialNumber'), { required: !form.serialObliterated, maxLength: 64,
-              hint: form.serialObliterated ? t('traceForm.serialOptionalWhenObliterated') : undefined })}
-            {text('countryOfManufacture', t('weapons.countryOfManufacture'), { required: true, maxLength: 2, hint: t('traceForm.countryHint') })}
-            {text('importer', t('weapons.importer'), { required: foreignWithoutImporter, maxLength: 200,
-              warning: foreignWithoutImporter ? t('traceForm.importerWarning') : undefined })}
+            <SelectField
+              label={t('weapons.type')}
+              name="type"
+              value={form.type}
+              onChange={set('type')}
+              onBlur={touch('type')}
+              required
+              error={errorOf('type')}
+              placeholder={t('common.choose')}
+              options={WEAPON_TYPES.map((value) => ({ value, label: t(`weaponTypes.${value}`) }))}
+            />
+            <CheckboxField
+              label={t('weapons.serialObliteratedLabel')}
+              name="serialObliterated"
+              checked={form.serialObliterated}
+              onChange={set('serialObliterated')}
+              hint={t('traceForm.obliteratedHint')}
+            />
+            {text('serialNumber', t('weapons.serialNumber'), {
+              required: !form.serialObliterated,
+              maxLength: 64,
+              hint: form.serialObliterated ? t('traceForm.serialOptionalWhenObliterated') : undefined,
+            })}
+            {text('countryOfManufacture', t('weapons.countryOfManufacture'), {
+              required: true,
+              maxLength: 2,
+              hint: t('traceForm.countryHint'),
+            })}
+            {text('importer', t('weapons.importer'), {
+              required: foreignWithoutImporter,
+              maxLength: 200,
+              warning: foreignWithoutImporter ? t('traceForm.importerWarning') : undefined,
+            })}
           </div>
         </fieldset>
         <fieldset>
           <legend>{t('traceForm.recovery')}</legend>
           <div className="grid">
             {text('recoveryDate', t('traceForm.recoveryDate'), { type: 'date', required: true })}
-            <SelectField label={t('traceForm.circumstance')} name="circumstance" value={form.circumstance} onChange={set('circumstance')}
-              onBlur={touch('circumstance')} required error={errorOf('circumstance')} placeholder={t('common.choose')}
-              options={CIRCUMSTANCES.map((value) => ({ value, label: t(`circumstances.${value}`) }))} />
-            {text('recoveryCountry', t('traceForm.recoveryCountry'), { maxLength: 2, hint: t('traceForm.countryHint') })}
+            <SelectField
+              label={t('traceForm.circumstance')}
+              name="circumstance"
+              value={form.circumstance}
+              onChange={set('circumstance')}
+              onBlur={touch('circumstance')}
+              required
+              error={errorOf('circumstance')}
+              placeholder={t('common.choose')}
+              options={CIRCUMSTANCES.map((value) => ({ value, label: t(`circumstances.${value}`) }))}
+            />
+            {text('recoveryCountry', t('traceForm.recoveryCountry'), {
+              maxLength: 2,
+              hint: t('traceForm.countryHint'),
+            })}
             {text('department', t('traceForm.department'))}
             {text('municipality', t('traceForm.municipality'))}
             {text('address', t('traceForm.address'))}
@@ -157,7 +252,12 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         </fieldset>
         <fieldset>
           <legend>{t('traceForm.possessor')}</legend>
-          <CheckboxField label={t('traceForm.hasPossessor')} name="hasPossessor" checked={form.hasPossessor} onChange={set('hasPossessor')} />
+          <CheckboxField
+            label={t('traceForm.hasPossessor')}
+            name="hasPossessor"
+            checked={form.hasPossessor}
+            onChange={set('hasPossessor')}
+          />
           {form.hasPossessor && (
             <div className="grid">
               {text('firstName', t('traceForm.firstName'), { required: true })}
@@ -170,12 +270,32 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         </fieldset>
         <fieldset>
           <legend>{t('traceForm.priority')}</legend>
-          <CheckboxField label={t('traceForm.urgent')} name="urgent" checked={form.urgent} onChange={set('urgent')} hint={t('traceForm.urgentHint')} />
+          <CheckboxField
+            label={t('traceForm.urgent')}
+            name="urgent"
+            checked={form.urgent}
+            onChange={set('urgent')}
+            hint={t('traceForm.urgentHint')}
+          />
           {form.urgent && (
-            <TextAreaField label={t('traceForm.urgentReason')} name="urgentReason" value={form.urgentReason} onChange={set('urgentReason')}
-              onBlur={touch('urgentReason')} required error={errorOf('urgentReason')} />
+            <TextAreaField
+              label={t('traceForm.urgentReason')}
+              name="urgentReason"
+              value={form.urgentReason}
+              onChange={set('urgentReason')}
+              onBlur={touch('urgentReason')}
+              required
+              error={errorOf('urgentReason')}
+            />
           )}
-          <TextAreaField label={t('traceForm.notes')} name="notes" value={form.notes} onChange={set('notes')} onBlur={touch('notes')} error={errorOf('notes')} />
+          <TextAreaField
+            label={t('traceForm.notes')}
+            name="notes"
+            value={form.notes}
+            onChange={set('notes')}
+            onBlur={touch('notes')}
+            error={errorOf('notes')}
+          />
         </fieldset>
         {flags.length > 0 && (
           <Notice tone="warning">
@@ -186,17 +306,27 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
           <p className="notice notice-error" role="alert">
             {t('conflicts.duplicate-trace')} <Link to={`/traces/${duplicateOf}`}>{t('traceForm.openDuplicate')}</Link>
           </p>
-        ) : <ErrorNotice error={failure} />}
+        ) : (
+          <ErrorNotice error={failure} />
+        )}
         <div className="actions">
           {trace ? (
             <>
-              <button type="submit" disabled={busy}>{t('traceForm.save')}</button>
-              <button type="button" className="primary" disabled={busy} onClick={() => void save('update-and-submit')}>{t('traceForm.saveAndSubmit')}</button>
+              <button type="submit" disabled={busy}>
+                {t('traceForm.save')}
+              </button>
+              <button type="button" className="primary" disabled={busy} onClick={() => void save('update-and-submit')}>
+                {t('traceForm.saveAndSubmit')}
+              </button>
             </>
           ) : (
             <>
-              <button type="button" disabled={busy} onClick={() => void save('draft')}>{t('traceForm.saveDraft')}</button>
-              <button type="submit" className="primary" disabled={busy}>{t('traceForm.submit')}</button>
+              <button type="button" disabled={busy} onClick={() => void save('draft')}>
+                {t('traceForm.saveDraft')}
+              </button>
+              <button type="submit" className="primary" disabled={busy}>
+                {t('traceForm.submit')}
+              </button>
             </>
           )}
         </div>

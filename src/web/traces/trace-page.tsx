@@ -41,8 +41,11 @@ export function TracePage() {
     queryFn: () => request<Trace>(`/traces/${id}`),
     refetchInterval: (query) => pollInterval(query.state.data?.status, live),
   });
-  const events = usePagedList<TraceEvent>(['trace-events', id], (cursor) => `/traces/${id}/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    pollInterval(trace.data?.status, live) || undefined);
+  const events = usePagedList<TraceEvent>(
+    ['trace-events', id],
+    (cursor) => `/traces/${id}/events?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    pollInterval(trace.data?.status, live) || undefined,
+  );
   // The history is refetched as soon as the trace moves, so the last stages and the final event are never missed.
   const change = trace.data && `${trace.data.status}|${trace.data.stage}|${trace.data.updatedAt}`;
   const refetchEvents = events.refetch;
@@ -59,23 +62,44 @@ export function TracePage() {
     <section>
       <div className="page-header">
         <h1>{t('traces.traceHeading', { reference: item.reference })}</h1>
-        <div className="badges" data-testid="trace-status"><TraceStatusBadge status={item.status} />{item.urgent && <UrgentBadge />}</div>
+        <div className="badges" data-testid="trace-status">
+          <TraceStatusBadge status={item.status} />
+          {item.urgent && <UrgentBadge />}
+        </div>
       </div>
       <div className="actions">
-        {canEdit(item, me.role) && <Link className="button" to={`/traces/${item.id}/edit`}>{t('traceActions.edit')}</Link>}
+        {canEdit(item, me.role) && (
+          <Link className="button" to={`/traces/${item.id}/edit`}>
+            {t('traceActions.edit')}
+          </Link>
+        )}
         {actionsFor(item).map((action) => (
-          <button key={action.key} type="button" className={action.key === 'cancel' ? 'danger' : undefined} onClick={() => setConfirm(action.request)}>
+          <button
+            key={action.key}
+            type="button"
+            className={action.key === 'cancel' ? 'danger' : undefined}
+            onClick={() => setConfirm(action.request)}
+          >
             {action.label}
           </button>
         ))}
       </div>
       <RegistryMatches matches={item.registryMatches} />
       {item.status === 'needs_info' && request_ && (
-        <Notice tone="warning"><strong>{t('traces.infoRequested')}</strong> {eventMessage(t, request_)}</Notice>
+        <Notice tone="warning">
+          <strong>{t('traces.infoRequested')}</strong> {eventMessage(t, request_)}
+        </Notice>
       )}
-      {item.urgent && item.urgentReason && <p><strong>{t('traceForm.urgentReason')}:</strong> {item.urgentReason}</p>}
+      {item.urgent && item.urgentReason && (
+        <p>
+          <strong>{t('traceForm.urgentReason')}:</strong> {item.urgentReason}
+        </p>
+      )}
       {item.qualityFlags.length > 0 && (
-        <p><strong>{t('traces.qualityFlags')}:</strong> {item.qualityFlags.map((flag) => t(`qualityFlags.${flag}`)).join(', ')}</p>
+        <p>
+          <strong>{t('traces.qualityFlags')}:</strong>{' '}
+          {item.qualityFlags.map((flag) => t(`qualityFlags.${flag}`)).join(', ')}
+        </p>
       )}
 
       <div className="columns">
@@ -83,31 +107,59 @@ export function TracePage() {
           <h2>{t('traces.details')}</h2>
           <dl className="facts">
             <dt>{t('traces.weapon')}</dt>
-            <dd><Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link></dd>
-            <dt>{t('weapons.type')}</dt><dd>{t(`weaponTypes.${item.weapon.type}`)}</dd>
-            <dt>{t('weapons.countryOfManufacture')}</dt><dd>{item.weapon.countryOfManufacture}</dd>
-            <dt>{t('weapons.importer')}</dt><dd>{item.weapon.importer ?? '—'}</dd>
-            <dt>{t('traces.case')}</dt><dd><CaseLink caseId={item.caseId} /></dd>
-            <dt>{t('traces.recoveryDate')}</dt><dd>{format.date(item.recovery.date)}</dd>
-            <dt>{t('traceForm.circumstance')}</dt><dd>{t(`circumstances.${item.recovery.circumstance}`)}</dd>
+            <dd>
+              <Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link>
+            </dd>
+            <dt>{t('weapons.type')}</dt>
+            <dd>{t(`weaponTypes.${item.weapon.type}`)}</dd>
+            <dt>{t('weapons.countryOfManufacture')}</dt>
+            <dd>{item.weapon.countryOfManufacture}</dd>
+            <dt>{t('weapons.importer')}</dt>
+            <dd>{item.weapon.importer ?? '—'}</dd>
+            <dt>{t('traces.case')}</dt>
+            <dd>
+              <CaseLink caseId={item.caseId} />
+            </dd>
+            <dt>{t('traces.recoveryDate')}</dt>
+            <dd>{format.date(item.recovery.date)}</dd>
+            <dt>{t('traceForm.circumstance')}</dt>
+            <dd>{t(`circumstances.${item.recovery.circumstance}`)}</dd>
             <dt>{t('traces.place')}</dt>
-            <dd>{[item.recovery.address, item.recovery.municipality, item.recovery.department, item.recovery.country].filter(Boolean).join(', ') || '—'}</dd>
+            <dd>
+              {[item.recovery.address, item.recovery.municipality, item.recovery.department, item.recovery.country]
+                .filter(Boolean)
+                .join(', ') || '—'}
+            </dd>
             {item.possessor && (
               <>
                 <dt>{t('traceForm.possessor')}</dt>
-                <dd>{item.possessor.firstName} {item.possessor.lastName}{item.possessor.idNumber ? ` · ${item.possessor.idNumber}` : ''}</dd>
+                <dd>
+                  {item.possessor.firstName} {item.possessor.lastName}
+                  {item.possessor.idNumber ? ` · ${item.possessor.idNumber}` : ''}
+                </dd>
               </>
             )}
-            <dt>{t('traces.submittedAt')}</dt><dd>{format.dateTime(item.submittedAt)}</dd>
-            <dt>{t('traces.attempts')}</dt><dd>{format.number(item.attempts)}</dd>
-            {item.notes && (<><dt>{t('traceForm.notes')}</dt><dd>{item.notes}</dd></>)}
+            <dt>{t('traces.submittedAt')}</dt>
+            <dd>{format.dateTime(item.submittedAt)}</dd>
+            <dt>{t('traces.attempts')}</dt>
+            <dd>{format.number(item.attempts)}</dd>
+            {item.notes && (
+              <>
+                <dt>{t('traceForm.notes')}</dt>
+                <dd>{item.notes}</dd>
+              </>
+            )}
           </dl>
         </div>
         <div>
           <h2>{t('traces.stages')}</h2>
           <StageProgress trace={item} events={events.items} />
           <h2>{t('traces.result')}</h2>
-          {item.result ? <TraceResultPanel result={item.result} /> : <p data-testid="no-result">{t('traces.noResultYet')}</p>}
+          {item.result ? (
+            <TraceResultPanel result={item.result} />
+          ) : (
+            <p data-testid="no-result">{t('traces.noResultYet')}</p>
+          )}
         </div>
       </div>
 
@@ -119,8 +171,17 @@ export function TracePage() {
             <time dateTime={event.at}>{format.dateTime(event.at)}</time>{' '}
             <strong>{t(`eventTypes.${event.type as EventType}`, { defaultValue: t('eventTypes.other') })}</strong>
             {event.stage && <> · {t(`stages.${event.stage}`)}</>}
-            {event.fromStatus !== event.toStatus && <> · {event.fromStatus ? `${t(`traceStatus.${event.fromStatus}`)} → ` : ''}{t(`traceStatus.${event.toStatus}`)}</>}
-            {' · '}{'system' in event.actor ? t('traces.systemActor') : `${event.actor.name} (${t(`roles.${event.actor.role}`)})`}
+            {event.fromStatus !== event.toStatus && (
+              <>
+                {' '}
+                · {event.fromStatus ? `${t(`traceStatus.${event.fromStatus}`)} → ` : ''}
+                {t(`traceStatus.${event.toStatus}`)}
+              </>
+            )}
+            {' · '}
+            {'system' in event.actor
+              ? t('traces.systemActor')
+              : `${event.actor.name} (${t(`roles.${event.actor.role}`)})`}
             {event.message && <p className="event-message">{eventMessage(t, event)}</p>}
           </li>
         ))}
@@ -138,11 +199,17 @@ function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }
   const { t } = useTranslation();
   const stages = stagesFor(trace.weapon);
   const runStart = events.findLastIndex((event) => ['submitted', 'approved', 'retried'].includes(event.type));
-  const done = new Set(events.slice(runStart + 1).filter((event) => event.type === 'stage_completed').map((event) => event.stage as Stage));
+  const done = new Set(
+    events
+      .slice(runStart + 1)
+      .filter((event) => event.type === 'stage_completed')
+      .map((event) => event.stage as Stage),
+  );
   const state = (stage: Stage) => {
     if (done.has(stage)) return 'done';
     if (trace.status === 'in_progress' && trace.stage === stage) return 'running';
-    if (FINAL_STATUSES.includes(trace.status) || trace.status === 'needs_info' || trace.status === 'failed') return 'not-reached';
+    if (FINAL_STATUSES.includes(trace.status) || trace.status === 'needs_info' || trace.status === 'failed')
+      return 'not-reached';
     return 'waiting';
   };
   return (

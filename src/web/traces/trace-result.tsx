@@ -4,7 +4,10 @@ import { useFormat } from '../ui/format.ts';
 
 type Of<O extends TraceResult['outcome']> = Extract<TraceResult, { outcome: O }>;
 /** Every field some outcome has, each optional: the panel shows those this result carries. */
-type AnyResultField = Partial<Pick<Of<'not_traceable'>, 'reason'> & Pick<Of<'purchaser_identified'>, 'importer' | 'dealer' | 'purchaser' | 'saleDate' | 'timeToCrimeDays'>>;
+type AnyResultField = Partial<
+  Pick<Of<'not_traceable'>, 'reason'> &
+    Pick<Of<'purchaser_identified'>, 'importer' | 'dealer' | 'purchaser' | 'saleDate' | 'timeToCrimeDays'>
+>;
 
 export function TraceResultPanel({ result: given }: { result: TraceResult }) {
   const { t } = useTranslation();
@@ -12,24 +15,52 @@ export function TraceResultPanel({ result: given }: { result: TraceResult }) {
   const result = given as TraceResult & AnyResultField;
   return (
     <dl className="facts" data-testid="trace-result">
-      <dt>{t('traces.outcome')}</dt><dd data-outcome={result.outcome}>{t(`outcomes.${result.outcome}`)}</dd>
-      {result.reason && (<><dt>{t('result.reason')}</dt><dd>{t(`notTraceableReasons.${result.reason}`)}</dd></>)}
-      {result.importer && (<><dt>{t('weapons.importer')}</dt><dd>{result.importer}</dd></>)}
+      <dt>{t('traces.outcome')}</dt>
+      <dd data-outcome={result.outcome}>{t(`outcomes.${result.outcome}`)}</dd>
+      {result.reason && (
+        <>
+          <dt>{t('result.reason')}</dt>
+          <dd>{t(`notTraceableReasons.${result.reason}`)}</dd>
+        </>
+      )}
+      {result.importer && (
+        <>
+          <dt>{t('weapons.importer')}</dt>
+          <dd>{result.importer}</dd>
+        </>
+      )}
       {result.dealer && (
         <>
           <dt>{t('result.dealer')}</dt>
-          <dd>{result.dealer.name} · {t('result.license', { number: result.dealer.licenseNumber })} · {result.dealer.city}, {result.dealer.state}</dd>
+          <dd>
+            {result.dealer.name} · {t('result.license', { number: result.dealer.licenseNumber })} · {result.dealer.city}
+            , {result.dealer.state}
+          </dd>
         </>
       )}
       {result.purchaser && (
         <>
           <dt>{t('result.purchaser')}</dt>
-          <dd>{result.purchaser.firstName} {result.purchaser.lastName} · {format.date(result.purchaser.dateOfBirth)} · {result.purchaser.city}, {result.purchaser.state}</dd>
+          <dd>
+            {result.purchaser.firstName} {result.purchaser.lastName} · {format.date(result.purchaser.dateOfBirth)} ·{' '}
+            {result.purchaser.city}, {result.purchaser.state}
+          </dd>
         </>
       )}
-      {result.saleDate && (<><dt>{t('result.saleDate')}</dt><dd>{format.date(result.saleDate)}</dd></>)}
-      {result.timeToCrimeDays !== undefined && (<><dt>{t('result.timeToCrime')}</dt><dd>{format.days(result.timeToCrimeDays)}</dd></>)}
-      <dt>{t('result.source')}</dt><dd>{[result.sourceState, result.sourceCountry].filter(Boolean).join(', ')}</dd>
+      {result.saleDate && (
+        <>
+          <dt>{t('result.saleDate')}</dt>
+          <dd>{format.date(result.saleDate)}</dd>
+        </>
+      )}
+      {result.timeToCrimeDays !== undefined && (
+        <>
+          <dt>{t('result.timeToCrime')}</dt>
+          <dd>{format.days(result.timeToCrimeDays)}</dd>
+        </>
+      )}
+      <dt>{t('result.source')}</dt>
+      <dd>{[result.sourceState, result.sourceCountry].filter(Boolean).join(', ')}</dd>
     </dl>
   );
 }

@@ -1,7 +1,28 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import { useEffect, useRef } from 'react';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 interface ChartProps {
   /** What the chart shows, read by screen readers (the figures are also in a table next to it). */
@@ -30,7 +51,10 @@ export function SimpleChart({ label, labels, values, kind = 'bar', locale }: Cha
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
       type: kind === 'line' ? 'line' : 'bar',
-      data: { labels: labels.map((label) => wrap(label)), datasets: [{ label, data: values, backgroundColor: '#2f6f9f', borderColor: '#2f6f9f' }] },
+      data: {
+        labels: labels.map((label) => wrap(label)),
+        datasets: [{ label, data: values, backgroundColor: '#2f6f9f', borderColor: '#2f6f9f' }],
+      },
       options: {
         locale,
         indexAxis: kind === 'horizontal' ? 'y' : 'x',

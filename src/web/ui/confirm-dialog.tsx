@@ -48,17 +48,33 @@ export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | 
   };
   return (
     <dialog ref={dialog} aria-labelledby="confirm-title" onClose={onClose} onCancel={onClose}>
-      <form method="dialog" noValidate onSubmit={(event) => { event.preventDefault(); void confirm(); }}>
+      <form
+        method="dialog"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void confirm();
+        }}
+      >
         <h2 id="confirm-title">{request.title}</h2>
         <p>{request.body}</p>
         {request.textLabel && (
-          <TextAreaField label={request.textLabel} value={text} onChange={setText} required
-            error={touched && missingText ? t('fieldErrors.required') : undefined} />
+          <TextAreaField
+            label={request.textLabel}
+            value={text}
+            onChange={setText}
+            required
+            error={touched && missingText ? t('fieldErrors.required') : undefined}
+          />
         )}
         <ErrorNotice error={error} />
         <div className="actions">
-          <button type="button" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" className={request.danger ? 'danger' : 'primary'} disabled={busy}>{request.confirmLabel}</button>
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className={request.danger ? 'danger' : 'primary'} disabled={busy}>
+            {request.confirmLabel}
+          </button>
         </div>
       </form>
     </dialog>

@@ -10,8 +10,11 @@ interface Problem {
 function problemsOf(form: HTMLFormElement): Problem[] {
   return [...form.querySelectorAll<HTMLInputElement>('[aria-invalid="true"]')].map((control) => {
     const label = control.labels?.[0]?.textContent?.replace(/\s*\*\s*$/, '').trim() ?? control.name;
-    const error = (control.getAttribute('aria-describedby') ?? '').split(' ')
-      .map((id) => document.getElementById(id)).find((element) => element?.classList.contains('error'))?.textContent ?? '';
+    const error =
+      (control.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id))
+        .find((element) => element?.classList.contains('error'))?.textContent ?? '';
     return { id: control.id, text: error ? `${label}: ${error}` : label };
   });
 }
@@ -48,18 +51,29 @@ export function ErrorSummary() {
   }, [attempt, problems]);
 
   return (
-    <div ref={box} tabIndex={-1} className={problems.length ? 'error-summary' : undefined} hidden={!problems.length}
-      aria-labelledby={problems.length ? 'error-summary-title' : undefined} data-testid="error-summary">
+    <div
+      ref={box}
+      tabIndex={-1}
+      className={problems.length ? 'error-summary' : undefined}
+      hidden={!problems.length}
+      aria-labelledby={problems.length ? 'error-summary-title' : undefined}
+      data-testid="error-summary"
+    >
       {problems.length > 0 && (
         <>
           <h2 id="error-summary-title">{t('forms.problemTitle')}</h2>
           <ul>
             {problems.map((problem) => (
               <li key={problem.id}>
-                <a href={`#${problem.id}`} onClick={(event) => {
-                  event.preventDefault();
-                  document.getElementById(problem.id)?.focus();
-                }}>{problem.text}</a>
+                <a
+                  href={`#${problem.id}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    document.getElementById(problem.id)?.focus();
+                  }}
+                >
+                  {problem.text}
+                </a>
               </li>
             ))}
           </ul>

@@ -18,7 +18,9 @@ interface FieldProps {
 /** A labelled form control with its hint and its error, both announced through aria-describedby. */
 export function Field({ label, error, hint, warning, required, children }: FieldProps) {
   const id = useId();
-  const described = [hint && `${id}-hint`, warning && `${id}-warning`, error && `${id}-error`].filter(Boolean).join(' ');
+  const described = [hint && `${id}-hint`, warning && `${id}-warning`, error && `${id}-error`]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>
@@ -26,31 +28,68 @@ export function Field({ label, error, hint, warning, required, children }: Field
         {required && <span aria-hidden="true"> *</span>}
       </label>
       {children({ id, 'aria-invalid': Boolean(error), 'aria-describedby': described || undefined })}
-      {hint && <small id={`${id}-hint`} className="hint">{hint}</small>}
-      {warning && <small id={`${id}-warning`} className="warning">{warning}</small>}
-      {error && <small id={`${id}-error`} className="error" role="alert">{error}</small>}
+      {hint && (
+        <small id={`${id}-hint`} className="hint">
+          {hint}
+        </small>
+      )}
+      {warning && (
+        <small id={`${id}-warning`} className="warning">
+          {warning}
+        </small>
+      )}
+      {error && (
+        <small id={`${id}-error`} className="error" role="alert">
+          {error}
+        </small>
+      )}
     </div>
   );
 }
 
 type Common = Omit<FieldProps, 'children'> & { name?: string; onBlur?: () => void; disabled?: boolean };
 
-export function TextField(props: Common & {
-  value: string;
-  onChange: (value: string) => void;
-  type?: InputHTMLAttributes<HTMLInputElement>['type'];
-  maxLength?: number;
-  autoComplete?: string;
-  placeholder?: string;
-  onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
-}) {
-  const { value, onChange, type = 'text', name, onBlur, disabled, maxLength, autoComplete, placeholder, onKeyDown, ...field } = props;
+export function TextField(
+  props: Common & {
+    value: string;
+    onChange: (value: string) => void;
+    type?: InputHTMLAttributes<HTMLInputElement>['type'];
+    maxLength?: number;
+    autoComplete?: string;
+    placeholder?: string;
+    onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
+  },
+) {
+  const {
+    value,
+    onChange,
+    type = 'text',
+    name,
+    onBlur,
+    disabled,
+    maxLength,
+    autoComplete,
+    placeholder,
+    onKeyDown,
+    ...field
+  } = props;
   return (
     <Field {...field}>
       {(control) => (
-        <input {...control} name={name} type={type} value={value} disabled={disabled} maxLength={maxLength}
-          autoComplete={autoComplete} placeholder={placeholder} required={field.required} onKeyDown={onKeyDown}
-          onChange={(event) => onChange(event.target.value)} onBlur={onBlur} />
+        <input
+          {...control}
+          name={name}
+          type={type}
+          value={value}
+          disabled={disabled}
+          maxLength={maxLength}
+          autoComplete={autoComplete}
+          placeholder={placeholder}
+          required={field.required}
+          onKeyDown={onKeyDown}
+          onChange={(event) => onChange(event.target.value)}
+          onBlur={onBlur}
+        />
       )}
     </Field>
   );
@@ -61,41 +100,80 @@ export function TextAreaField(props: Common & { value: string; onChange: (value:
   return (
     <Field {...field}>
       {(control) => (
-        <textarea {...control} name={name} rows={rows} value={value} disabled={disabled} required={field.required}
-          onChange={(event) => onChange(event.target.value)} onBlur={onBlur} />
+        <textarea
+          {...control}
+          name={name}
+          rows={rows}
+          value={value}
+          disabled={disabled}
+          required={field.required}
+          onChange={(event) => onChange(event.target.value)}
+          onBlur={onBlur}
+        />
       )}
     </Field>
   );
 }
 
-export function SelectField(props: Common & {
-  value: string;
-  onChange: (value: string) => void;
-  options: readonly { value: string; label: string }[];
-  placeholder?: string;
-}) {
+export function SelectField(
+  props: Common & {
+    value: string;
+    onChange: (value: string) => void;
+    options: readonly { value: string; label: string }[];
+    placeholder?: string;
+  },
+) {
   const { value, onChange, name, onBlur, disabled, options, placeholder, ...field } = props;
   return (
     <Field {...field}>
       {(control) => (
-        <select {...control} name={name} value={value} disabled={disabled} required={field.required}
-          onChange={(event) => onChange(event.target.value)} onBlur={onBlur}>
+        <select
+          {...control}
+          name={name}
+          value={value}
+          disabled={disabled}
+          required={field.required}
+          onChange={(event) => onChange(event.target.value)}
+          onBlur={onBlur}
+        >
           {placeholder !== undefined && <option value="">{placeholder}</option>}
-          {options.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
         </select>
       )}
     </Field>
   );
 }
 
-export function CheckboxField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void; name?: string; hint?: string; disabled?: boolean }) {
+export function CheckboxField(props: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  name?: string;
+  hint?: string;
+  disabled?: boolean;
+}) {
   const id = useId();
   return (
     <div className="field field-checkbox">
-      <input id={id} type="checkbox" name={props.name} checked={props.checked} disabled={props.disabled}
-        aria-describedby={props.hint ? `${id}-hint` : undefined} onChange={(event) => props.onChange(event.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        name={props.name}
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
       <label htmlFor={id}>{props.label}</label>
-      {props.hint && <small id={`${id}-hint`} className="hint">{props.hint}</small>}
+      {props.hint && (
+        <small id={`${id}-hint`} className="hint">
+          {props.hint}
+        </small>
+      )}
     </div>
   );
 }

@@ -16,9 +16,11 @@ export function useFormat() {
   return {
     locale,
     number: (value: number | null | undefined) => (value === null || value === undefined ? '—' : number.format(value)),
-    percent: (value: number | null | undefined) => (value === null || value === undefined ? '—' : percent.format(value)),
+    percent: (value: number | null | undefined) =>
+      value === null || value === undefined ? '—' : percent.format(value),
     /** A `YYYY-MM-DD` date, shown as that calendar day whatever the browser's time zone. */
-    date: (value: string | null | undefined) => (value ? dateOnly.format(new Date(`${value.slice(0, 10)}T00:00:00Z`)) : '—'),
+    date: (value: string | null | undefined) =>
+      value ? dateOnly.format(new Date(`${value.slice(0, 10)}T00:00:00Z`)) : '—',
     dateTime: (value: string | null | undefined) => (value ? dateTime.format(new Date(value)) : '—'),
     duration: (seconds: number | null | undefined) => {
       if (seconds === null || seconds === undefined) return '—';
@@ -30,7 +32,8 @@ export function useFormat() {
       if (minutes > 0) return unit(minutes, 'minute');
       return unit(Math.floor(seconds), 'second');
     },
-    days: (value: number | null | undefined) => (value === null || value === undefined ? '—' : unit(value, 'day', 'long')),
+    days: (value: number | null | undefined) =>
+      value === null || value === undefined ? '—' : unit(value, 'day', 'long'),
   };
 }
 

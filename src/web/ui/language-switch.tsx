@@ -9,7 +9,11 @@ export function LanguageSwitch() {
     <div className="language-switch">
       <label htmlFor={id}>{t('layout.language')}</label>
       <select id={id} value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
-        {LANGUAGES.map((language) => <option key={language} value={language} lang={language}>{t(`languages.${language}`)}</option>)}
+        {LANGUAGES.map((language) => (
+          <option key={language} value={language} lang={language}>
+            {t(`languages.${language}`)}
+          </option>
+        ))}
       </select>
     </div>
   );

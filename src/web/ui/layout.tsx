@@ -8,17 +8,61 @@ import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { ToastProvider } from './toast.tsx';
 
-type NavKey = 'cases' | 'traces' | 'bulk' | 'queue' | 'dashboard' | 'reports' | 'custody' | 'destructions' | 'weapons' | 'registry' | 'intelligence' | 'administration';
+type NavKey =
+  | 'cases'
+  | 'traces'
+  | 'bulk'
+  | 'queue'
+  | 'dashboard'
+  | 'reports'
+  | 'custody'
+  | 'destructions'
+  | 'weapons'
+  | 'registry'
+  | 'intelligence'
+  | 'administration';
 
 const NAV: Record<Role, [NavKey, string][]> = {
-  investigator: [['cases', '/cases'], ['traces', '/traces'], ['bulk', '/traces/bulk'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
-  advisor: [['dashboard', '/dashboard'], ['queue', '/queue'], ['traces', '/traces'], ['destructions', '/destructions'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
-  stockpile_manager: [['custody', '/stockpile'], ['destructions', '/destructions'], ['weapons', '/weapons'], ['registry', '/registry']],
-  admin: [['administration', '/administration'], ['traces', '/traces'], ['weapons', '/weapons'], ['registry', '/registry'], ['intelligence', '/intelligence'], ['reports', '/reports']],
+  investigator: [
+    ['cases', '/cases'],
+    ['traces', '/traces'],
+    ['bulk', '/traces/bulk'],
+    ['weapons', '/weapons'],
+    ['registry', '/registry'],
+    ['intelligence', '/intelligence'],
+    ['reports', '/reports'],
+  ],
+  advisor: [
+    ['dashboard', '/dashboard'],
+    ['queue', '/queue'],
+    ['traces', '/traces'],
+    ['destructions', '/destructions'],
+    ['weapons', '/weapons'],
+    ['registry', '/registry'],
+    ['intelligence', '/intelligence'],
+    ['reports', '/reports'],
+  ],
+  stockpile_manager: [
+    ['custody', '/stockpile'],
+    ['destructions', '/destructions'],
+    ['weapons', '/weapons'],
+    ['registry', '/registry'],
+  ],
+  admin: [
+    ['administration', '/administration'],
+    ['traces', '/traces'],
+    ['weapons', '/weapons'],
+    ['registry', '/registry'],
+    ['intelligence', '/intelligence'],
+    ['reports', '/reports'],
+  ],
 };
 
 export const HOME: Record<Role, string> = {
-  investigator: '/cases', advisor: '/dashboard', stockpile_manager: '/stockpile', admin: '/administration',
+  investigator: '/cases',
+  advisor: '/dashboard',
+  stockpile_manager: '/stockpile',
+  admin: '/administration',
 };
 
 export function Layout() {
@@ -36,29 +80,41 @@ export function Layout() {
   return (
     <LiveEventsProvider>
       <ToastProvider>
-      <a className="skip-link" href="#main">{t('layout.skipToContent')}</a>
-      <header className="top-bar">
-        <div className="brand">Rastreo</div>
-        <nav aria-label={t('layout.mainNavigation')}>
-          <ul>
-            {NAV[me.role].map(([key, to]) => (
-              <li key={key}><NavLink to={to} end={to === '/traces'}>{t(`nav.${key}`)}</NavLink></li>
-            ))}
-          </ul>
-        </nav>
-        <AlertCount />
-        <div className="who" data-testid="who">
-          <span className="who-name">{me.name}</span>
-          <span className="who-detail">{t(`roles.${me.role}`)} · {me.agency.name} ({me.agency.code})</span>
-        </div>
-        <NavLink to="/help" className="help-link">{t('nav.help')}</NavLink>
-        <LanguageSwitch />
-        <button type="button" onClick={() => void signOut()}>{t('layout.signOut')}</button>
-      </header>
-      <CriticalAlertBanner />
-      <main id="main" tabIndex={-1} ref={main}>
-        <Outlet />
-      </main>
+        <a className="skip-link" href="#main">
+          {t('layout.skipToContent')}
+        </a>
+        <header className="top-bar">
+          <div className="brand">Rastreo</div>
+          <nav aria-label={t('layout.mainNavigation')}>
+            <ul>
+              {NAV[me.role].map(([key, to]) => (
+                <li key={key}>
+                  <NavLink to={to} end={to === '/traces'}>
+                    {t(`nav.${key}`)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <AlertCount />
+          <div className="who" data-testid="who">
+            <span className="who-name">{me.name}</span>
+            <span className="who-detail">
+              {t(`roles.${me.role}`)} · {me.agency.name} ({me.agency.code})
+            </span>
+          </div>
+          <NavLink to="/help" className="help-link">
+            {t('nav.help')}
+          </NavLink>
+          <LanguageSwitch />
+          <button type="button" onClick={() => void signOut()}>
+            {t('layout.signOut')}
+          </button>
+        </header>
+        <CriticalAlertBanner />
+        <main id="main" tabIndex={-1} ref={main}>
+          <Outlet />
+        </main>
       </ToastProvider>
     </LiveEventsProvider>
   );

@@ -11,16 +11,26 @@ export function problemMessage(t: TFunction, error: unknown): string {
   if (!(error instanceof ApiProblem)) return t('problems.unexpected');
   if (error.status === 409 && isKnownConflict(error.kind)) return t(`conflicts.${error.kind}`);
   switch (error.status) {
-    case 0: return t('problems.network');
-    case 400: return t('problems.invalid');
-    case 401: return t('problems.unauthenticated');
-    case 403: return t('problems.forbidden');
-    case 404: return t('problems.notFound');
-    case 409: return t('problems.conflict');
-    case 413: return t('problems.tooLarge');
-    case 429: return t('problems.rateLimited');
-    case 503: return t('problems.unavailable');
-    default: return t('problems.unexpected');
+    case 0:
+      return t('problems.network');
+    case 400:
+      return t('problems.invalid');
+    case 401:
+      return t('problems.unauthenticated');
+    case 403:
+      return t('problems.forbidden');
+    case 404:
+      return t('problems.notFound');
+    case 409:
+      return t('problems.conflict');
+    case 413:
+      return t('problems.tooLarge');
+    case 429:
+      return t('problems.rateLimited');
+    case 503:
+      return t('problems.unavailable');
+    default:
+      return t('problems.unexpected');
   }
 }
 

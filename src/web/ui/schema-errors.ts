@@ -14,10 +14,14 @@ export function schemaErrors(t: TFunction, schema: TSchema, value: unknown): Rec
     const params = error.params as { requiredProperties?: string[]; limit?: number; format?: string };
     switch (error.keyword) {
       case 'required':
-        for (const name of params.requiredProperties ?? []) put(`${error.instancePath}/${name}`, t('fieldErrors.required'));
+        for (const name of params.requiredProperties ?? [])
+          put(`${error.instancePath}/${name}`, t('fieldErrors.required'));
         break;
       case 'minLength':
-        put(error.instancePath, params.limit === 1 ? t('fieldErrors.required') : t('fieldErrors.tooShort', { min: params.limit ?? 0 }));
+        put(
+          error.instancePath,
+          params.limit === 1 ? t('fieldErrors.required') : t('fieldErrors.tooShort', { min: params.limit ?? 0 }),
+        );
         break;
       case 'maxLength':
         put(error.instancePath, t('fieldErrors.tooLong', { max: params.limit ?? 0 }));
@@ -26,7 +30,14 @@ export function schemaErrors(t: TFunction, schema: TSchema, value: unknown): Rec
         put(error.instancePath, t('fieldErrors.tooFewItems', { min: params.limit ?? 0 }));
         break;
       case 'format':
-        put(error.instancePath, params.format === 'date' ? t('fieldErrors.date') : params.format === 'date-time' ? t('fieldErrors.dateTime') : t('fieldErrors.required'));
+        put(
+          error.instancePath,
+          params.format === 'date'
+            ? t('fieldErrors.date')
+            : params.format === 'date-time'
+              ? t('fieldErrors.dateTime')
+              : t('fieldErrors.required'),
+        );
         break;
       case 'pattern':
         put(error.instancePath, t('fieldErrors.countryCode'));

@@ -15,11 +15,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((current) => current.filter((toast) => toast.id !== id)), []);
-  const show = useCallback((toast: Omit<Toast, 'id'>) => {
-    const id = Date.now() + Math.random();
-    setToasts((current) => [...current.slice(-2), { ...toast, id }]);
-    setTimeout(() => dismiss(id), 15_000);
-  }, [dismiss]);
+  const show = useCallback(
+    (toast: Omit<Toast, 'id'>) => {
+      const id = Date.now() + Math.random();
+      setToasts((current) => [...current.slice(-2), { ...toast, id }]);
+      setTimeout(() => dismiss(id), 15_000);
+    },
+    [dismiss],
+  );
   const value = useMemo(() => show, [show]);
   return (
     <Context.Provider value={value}>
@@ -29,7 +32,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={toast.id} className="toast">
             <span>{toast.text}</span>
             {toast.link && <Link to={toast.link.to}>{toast.link.label}</Link>}
-            <button type="button" className="small" aria-label={t('common.dismiss')} onClick={() => dismiss(toast.id)}>×</button>
+            <button type="button" className="small" aria-label={t('common.dismiss')} onClick={() => dismiss(toast.id)}>
+              ×
+            </button>
           </div>
         ))}
       </div>

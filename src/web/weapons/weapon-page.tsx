@@ -28,38 +28,65 @@ export function WeaponPage() {
       <h1>{weaponLabel(t, weapon)}</h1>
       <RegistryMatches matches={registryMatches} />
       <dl className="facts">
-        <dt>{t('weapons.manufacturer')}</dt><dd>{weapon.manufacturer}</dd>
-        <dt>{t('weapons.model')}</dt><dd>{weapon.model}</dd>
-        <dt>{t('weapons.caliber')}</dt><dd>{weapon.caliber}</dd>
-        <dt>{t('weapons.type')}</dt><dd>{t(`weaponTypes.${weapon.type}`)}</dd>
-        <dt>{t('weapons.serialNumber')}</dt><dd>{weapon.serialNumber ?? '—'}{weapon.serialObliterated && ` (${t('weapons.serialObliterated')})`}</dd>
-        <dt>{t('weapons.countryOfManufacture')}</dt><dd>{weapon.countryOfManufacture}</dd>
-        <dt>{t('weapons.importer')}</dt><dd>{weapon.importer ?? '—'}</dd>
+        <dt>{t('weapons.manufacturer')}</dt>
+        <dd>{weapon.manufacturer}</dd>
+        <dt>{t('weapons.model')}</dt>
+        <dd>{weapon.model}</dd>
+        <dt>{t('weapons.caliber')}</dt>
+        <dd>{weapon.caliber}</dd>
+        <dt>{t('weapons.type')}</dt>
+        <dd>{t(`weaponTypes.${weapon.type}`)}</dd>
+        <dt>{t('weapons.serialNumber')}</dt>
+        <dd>
+          {weapon.serialNumber ?? '—'}
+          {weapon.serialObliterated && ` (${t('weapons.serialObliterated')})`}
+        </dd>
+        <dt>{t('weapons.countryOfManufacture')}</dt>
+        <dd>{weapon.countryOfManufacture}</dd>
+        <dt>{t('weapons.importer')}</dt>
+        <dd>{weapon.importer ?? '—'}</dd>
       </dl>
 
       <h2>{t('weapons.cases')}</h2>
       {otherCasesOutsideScope > 0 && <Notice>{t('weapons.otherCases', { count: otherCasesOutsideScope })}</Notice>}
-      {cases.length === 0 ? <p>{t('weapons.noCases')}</p> : (
+      {cases.length === 0 ? (
+        <p>{t('weapons.noCases')}</p>
+      ) : (
         <ul className="plain">
           {cases.map((item) => (
             <li key={item.id}>
               <Link to={`/cases/${item.id}`}>{item.caseNumber}</Link> — {item.title}
-              {' · '}{t(`caseStatus.${item.status as 'open'}`)}
+              {' · '}
+              {t(`caseStatus.${item.status as 'open'}`)}
             </li>
           ))}
         </ul>
       )}
 
       <h2>{t('weapons.traces')}</h2>
-      {traces.length === 0 ? <p>{t('weapons.noTraces')}</p> : (
+      {traces.length === 0 ? (
+        <p>{t('weapons.noTraces')}</p>
+      ) : (
         <table>
-          <thead><tr><th>{t('traces.reference')}</th><th>{t('traces.status')}</th><th>{t('traces.outcome')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('traces.reference')}</th>
+              <th>{t('traces.status')}</th>
+              <th>{t('traces.outcome')}</th>
+            </tr>
+          </thead>
           <tbody>
             {traces.map((trace) => (
               <tr key={trace.id}>
-                <td><Link to={`/traces/${trace.id}`}>{trace.reference}</Link></td>
-                <td><TraceStatusBadge status={trace.status as TraceStatus} /></td>
-                <td><OutcomeText outcome={trace.outcome} /></td>
+                <td>
+                  <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
+                </td>
+                <td>
+                  <TraceStatusBadge status={trace.status as TraceStatus} />
+                </td>
+                <td>
+                  <OutcomeText outcome={trace.outcome} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -67,21 +94,35 @@ export function WeaponPage() {
       )}
 
       <h2>{t('weapons.custody')}</h2>
-      {!stockpile ? <p>{t('weapons.notInCustody')}</p> : (
+      {!stockpile ? (
+        <p>{t('weapons.notInCustody')}</p>
+      ) : (
         <dl className="facts" data-testid="weapon-custody">
-          <dt>{t('custody.reference')}</dt><dd>{stockpile.reference}</dd>
+          <dt>{t('custody.reference')}</dt>
+          <dd>{stockpile.reference}</dd>
           <dt>{t('custody.status')}</dt>
-          <dd>{t(`itemStatus.${stockpile.status as 'in_custody'}`)} {stockpile.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}</dd>
+          <dd>
+            {t(`itemStatus.${stockpile.status as 'in_custody'}`)}{' '}
+            {stockpile.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
+          </dd>
           {stockpile.destruction && (
             <>
               <dt>{t('custody.destruction')}</dt>
               <dd>
-                {me.role === 'stockpile_manager' || me.role === 'advisor'
-                  ? <Link to={`/destructions/${stockpile.destruction.id}`}>{stockpile.destruction.reference}</Link>
-                  : stockpile.destruction.reference}
-                {' · '}{t(`methods.${stockpile.destruction.method as 'cutting'}`)}
-                {' · '}{stockpile.destruction.performedAt ? format.dateTime(stockpile.destruction.performedAt) : t('destructionStatus.planned')}
-                {stockpile.destruction.verifiedAt && <> · {t('destructions.verifiedOn', { date: format.dateTime(stockpile.destruction.verifiedAt) })}</>}
+                {me.role === 'stockpile_manager' || me.role === 'advisor' ? (
+                  <Link to={`/destructions/${stockpile.destruction.id}`}>{stockpile.destruction.reference}</Link>
+                ) : (
+                  stockpile.destruction.reference
+                )}
+                {' · '}
+                {t(`methods.${stockpile.destruction.method as 'cutting'}`)}
+                {' · '}
+                {stockpile.destruction.performedAt
+                  ? format.dateTime(stockpile.destruction.performedAt)
+                  : t('destructionStatus.planned')}
+                {stockpile.destruction.verifiedAt && (
+                  <> · {t('destructions.verifiedOn', { date: format.dateTime(stockpile.destruction.verifiedAt) })}</>
+                )}
               </dd>
             </>
           )}

@@ -15,21 +15,42 @@ export function WeaponsPage() {
   const [manufacturer, setManufacturer] = useState('');
   const [params, setParams] = useSearchParams();
   const caseId = params.get('caseId') ?? '';
-  const weapons = usePagedList<Weapon>(['weapons', serial, manufacturer, caseId],
-    (cursor) => `/weapons${query({ serial: serial.trim(), manufacturer: manufacturer.trim(), caseId, cursor })}`);
+  const weapons = usePagedList<Weapon>(
+    ['weapons', serial, manufacturer, caseId],
+    (cursor) => `/weapons${query({ serial: serial.trim(), manufacturer: manufacturer.trim(), caseId, cursor })}`,
+  );
   return (
     <section>
       <h1>{t('weapons.title')}</h1>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <TextField label={t('weapons.serialNumber')} type="search" value={serial} onChange={setSerial} hint={t('weapons.serialSearchHint')} />
+        <TextField
+          label={t('weapons.serialNumber')}
+          type="search"
+          value={serial}
+          onChange={setSerial}
+          hint={t('weapons.serialSearchHint')}
+        />
         <TextField label={t('weapons.manufacturer')} type="search" value={manufacturer} onChange={setManufacturer} />
       </form>
-      {caseId && <p>{t('cases.onlyOfCase')} <button type="button" className="link" onClick={() => setParams({})}>{t('cases.showAll')}</button></p>}
+      {caseId && (
+        <p>
+          {t('cases.onlyOfCase')}{' '}
+          <button type="button" className="link" onClick={() => setParams({})}>
+            {t('cases.showAll')}
+          </button>
+        </p>
+      )}
       <ErrorNotice error={weapons.error} />
-      {weapons.isPending ? <Loading /> : weapons.items.length === 0 ? <p>{t('weapons.none')}</p> : (
+      {weapons.isPending ? (
+        <Loading />
+      ) : weapons.items.length === 0 ? (
+        <p>{t('weapons.none')}</p>
+      ) : (
         <ul className="plain">
           {weapons.items.map((weapon) => (
-            <li key={weapon.id}><Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link> · {t(`weaponTypes.${weapon.type}`)}</li>
+            <li key={weapon.id}>
+              <Link to={`/weapons/${weapon.id}`}>{weaponLabel(t, weapon)}</Link> · {t(`weaponTypes.${weapon.type}`)}
+            </li>
           ))}
         </ul>
       )}

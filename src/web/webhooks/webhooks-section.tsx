@@ -24,7 +24,9 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
   const [log, setLog] = useState<string | null>(null);
   const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => request<Page<Webhook>>('/webhooks?limit=200') });
   const deliveries = useQuery({
-    queryKey: ['webhooks', log, 'deliveries'], enabled: Boolean(log), refetchInterval: 5_000,
+    queryKey: ['webhooks', log, 'deliveries'],
+    enabled: Boolean(log),
+    refetchInterval: 5_000,
     queryFn: () => request<Page<Delivery>>(`/webhooks/${log}/deliveries?limit=50`),
   });
   const body = { agencyId, url: url.trim(), events };
@@ -44,40 +46,89 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
       <form className="panel" onSubmit={submit} noValidate aria-label={t('webhooks.new')}>
         <ErrorSummary />
         <div className="grid">
-          <SelectField label={t('webhooks.agency')} value={agencyId} onChange={setAgencyId} required error={errorAt('/agencyId')} placeholder={t('common.choose')}
-            options={agencies.map((agency) => ({ value: agency.id, label: `${agency.code} — ${agency.name}` }))} />
-          <TextField label={t('webhooks.url')} value={url} onChange={setUrl} required error={errorAt('/url')} placeholder="https://" />
+          <SelectField
+            label={t('webhooks.agency')}
+            value={agencyId}
+            onChange={setAgencyId}
+            required
+            error={errorAt('/agencyId')}
+            placeholder={t('common.choose')}
+            options={agencies.map((agency) => ({ value: agency.id, label: `${agency.code} — ${agency.name}` }))}
+          />
+          <TextField
+            label={t('webhooks.url')}
+            value={url}
+            onChange={setUrl}
+            required
+            error={errorAt('/url')}
+            placeholder="https://"
+          />
         </div>
         <fieldset>
           <legend>{t('webhooks.events')}</legend>
           {EVENT_TYPES.map((type) => (
-            <CheckboxField key={type} label={eventLabel(type)} checked={events.includes(type)}
-              onChange={(on) => setEvents((current) => (on ? [...current, type] : current.filter((e) => e !== type)))} />
+            <CheckboxField
+              key={type}
+              label={eventLabel(type)}
+              checked={events.includes(type)}
+              onChange={(on) => setEvents((current) => (on ? [...current, type] : current.filter((e) => e !== type)))}
+            />
           ))}
-          {errorAt('/events') && <small className="error" role="alert">{errorAt('/events')}</small>}
+          {errorAt('/events') && (
+            <small className="error" role="alert">
+              {errorAt('/events')}
+            </small>
+          )}
         </fieldset>
         <ErrorNotice error={failure} />
-        <button type="submit" className="primary" disabled={busy}>{t('webhooks.create')}</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('webhooks.create')}
+        </button>
       </form>
       {created && (
         <Notice tone="success">
           <strong>{t('webhooks.secretOnce')}</strong> <code data-testid="webhook-secret">{created.secret}</code>{' '}
-          <button type="button" onClick={() => void navigator.clipboard.writeText(created.secret).then(() => setCopied(true))}>
+          <button
+            type="button"
+            onClick={() => void navigator.clipboard.writeText(created.secret).then(() => setCopied(true))}
+          >
             {copied ? t('webhooks.copied') : t('webhooks.copy')}
           </button>
         </Notice>
       )}
       <ErrorNotice error={hooks.error} />
-      {hooks.isPending ? <Loading /> : (
+      {hooks.isPending ? (
+        <Loading />
+      ) : (
         <table data-testid="webhooks">
-          <thead><tr><th>{t('webhooks.agency')}</th><th>{t('webhooks.url')}</th><th>{t('webhooks.events')}</th><th>{t('webhooks.actions')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('webhooks.agency')}</th>
+              <th>{t('webhooks.url')}</th>
+              <th>{t('webhooks.events')}</th>
+              <th>{t('webhooks.actions')}</th>
+            </tr>
+          </thead>
           <tbody>
             {hooks.data?.items.map((hook) => (
               <tr key={hook.id}>
-                <td>{code.get(hook.agencyId) ?? '—'}</td><td><code>{hook.url}</code></td><td>{hook.events.map(eventLabel).join(', ')}</td>
+                <td>{code.get(hook.agencyId) ?? '—'}</td>
+                <td>
+                  <code>{hook.url}</code>
+                </td>
+                <td>{hook.events.map(eventLabel).join(', ')}</td>
                 <td className="actions">
-                  <button type="button" onClick={() => void request(`/webhooks/${hook.id}/test`, { method: 'POST' }).then(() => setLog(hook.id))}>{t('webhooks.test')}</button>
-                  <button type="button" onClick={() => setLog(hook.id)}>{t('webhooks.log')}</button>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void request(`/webhooks/${hook.id}/test`, { method: 'POST' }).then(() => setLog(hook.id))
+                    }
+                  >
+                    {t('webhooks.test')}
+                  </button>
+                  <button type="button" onClick={() => setLog(hook.id)}>
+                    {t('webhooks.log')}
+                  </button>
                 </td>
               </tr>
             ))}
@@ -89,12 +140,25 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
           <h3>{t('webhooks.log')}</h3>
           <ErrorNotice error={deliveries.error} />
           <table data-testid="webhook-deliveries">
-            <thead><tr><th>{t('webhooks.event')}</th><th>{t('webhooks.status')}</th><th>{t('webhooks.attempts')}</th><th>{t('webhooks.response')}</th><th>{t('webhooks.lastAttempt')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('webhooks.event')}</th>
+                <th>{t('webhooks.status')}</th>
+                <th>{t('webhooks.attempts')}</th>
+                <th>{t('webhooks.response')}</th>
+                <th>{t('webhooks.lastAttempt')}</th>
+              </tr>
+            </thead>
             <tbody>
               {deliveries.data?.items.map((delivery) => (
                 <tr key={delivery.id}>
-                  <td>{delivery.eventId} · {delivery.type === 'ping' ? t('webhooks.test') : eventLabel(delivery.type)}</td><td>{t(`deliveryStatus.${delivery.status}`)}</td><td className="number">{delivery.attempts}</td>
-                  <td>{delivery.lastResponseStatus ?? '—'}</td><td>{format.dateTime(delivery.lastAttemptAt)}</td>
+                  <td>
+                    {delivery.eventId} · {delivery.type === 'ping' ? t('webhooks.test') : eventLabel(delivery.type)}
+                  </td>
+                  <td>{t(`deliveryStatus.${delivery.status}`)}</td>
+                  <td className="number">{delivery.attempts}</td>
+                  <td>{delivery.lastResponseStatus ?? '—'}</td>
+                  <td>{format.dateTime(delivery.lastAttemptAt)}</td>
                 </tr>
               ))}
             </tbody>
