@@ -119,19 +119,25 @@ CREATE FUNCTION public.protect_finished_destruction() RETURNS trigger
       RAISE EXCEPTION 'destruction event % is % and cannot change', OLD.reference, OLD.status USING ERRCODE = 'insufficient_privilege';
     END $$;
 
-CREATE FUNCTION public.publish_events(lo bigint, hi bigint, for_webhooks boolean) RETURNS void
+CREATE FUNCTION public.publish_events(ids bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
+    DECLARE wanted bigint;
     BEGIN
-      IF lo IS NULL THEN RETURN; END IF;
-      PERFORM pg_notify('rastreo_events', lo || ',' || hi);
-      IF for_webhooks THEN PERFORM pg_notify('rastreo_webhook_outbox', ''); END IF;
+      IF coalesce(cardinality(ids), 0) = 0 THEN RETURN; END IF;
+      WITH ob AS (
+        INSERT INTO event_outbox (event_id)
+        SELECT e.id FROM events e WHERE e.id = ANY(ids) AND wanted_by_webhooks(e.type, e.agency_ids) ORDER BY e.id
+        RETURNING event_id)
+      SELECT count(*) INTO wanted FROM ob;
+      PERFORM pg_notify('rastreo_events', (SELECT min(i) || ',' || max(i) FROM unnest(ids) i));
+      IF wanted > 0 THEN PERFORM pg_notify('rastreo_webhook_outbox', ''); END IF;
     END $$;
 
 CREATE FUNCTION public.record_alert_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-    DECLARE lo bigint; hi bigint; wanted bigint;
+    DECLARE ids bigint[];
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
@@ -139,10 +145,9 @@ CREATE FUNCTION public.record_alert_events() RETURNS trigger
                jsonb_build_object('alertId', a.id, 'kind', a.kind, 'severity', a.severity,
                                   'subject', jsonb_build_object('type', a.subject_type, 'id', a.subject_id, 'reference', a.subject_reference))
           FROM new_rows a ORDER BY a.created_at
-        RETURNING id, type, agency_ids),
-      ob AS (INSERT INTO event_outbox (event_id) SELECT id FROM ins WHERE wanted_by_webhooks(type, agency_ids) RETURNING event_id)
-      SELECT min(id), max(id), (SELECT count(*) FROM ob) INTO lo, hi, wanted FROM ins;
-      PERFORM publish_events(lo, hi, wanted > 0);
+        RETURNING id)
+      SELECT array_agg(id) INTO ids FROM ins;
+      PERFORM publish_events(ids);
       RETURN NULL;
     END $$;
 
@@ -167,12 +172,7 @@ CREATE FUNCTION public.record_destruction_events() RETURNS trigger
         VALUES ('destruction.' || NEW.status, NEW.id, ARRAY[NEW.agency_id],
                 jsonb_build_object('destructionId', NEW.id, 'reference', NEW.reference, 'agencyId', NEW.agency_id))
         RETURNING id INTO new_id;
-        IF wanted_by_webhooks('destruction.' || NEW.status, ARRAY[NEW.agency_id]) THEN
-          INSERT INTO event_outbox (event_id) VALUES (new_id);
-          PERFORM publish_events(new_id, new_id, true);
-        ELSE
-          PERFORM publish_events(new_id, new_id, false);
-        END IF;
+        PERFORM publish_events(ARRAY[new_id]);
       END IF;
       RETURN NULL;
     END $$;
@@ -268,7 +268,7 @@ CREATE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RETURNS void
 CREATE FUNCTION public.record_trace_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-    DECLARE lo bigint; hi bigint; wanted bigint;
+    DECLARE ids bigint[];
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
@@ -278,10 +278,9 @@ CREATE FUNCTION public.record_trace_events() RETURNS trigger
           FROM new_rows n JOIN traces t ON t.id = n.trace_id
          WHERE n.from_status IS DISTINCT FROM n.to_status
          ORDER BY n.id
-        RETURNING id, type, agency_ids),
-      ob AS (INSERT INTO event_outbox (event_id) SELECT id FROM ins WHERE wanted_by_webhooks(type, agency_ids) RETURNING event_id)
-      SELECT min(id), max(id), (SELECT count(*) FROM ob) INTO lo, hi, wanted FROM ins;
-      PERFORM publish_events(lo, hi, wanted > 0);
+        RETURNING id)
+      SELECT array_agg(id) INTO ids FROM ins;
+      PERFORM publish_events(ids);
       RETURN NULL;
     END $$;
 

@@ -52,6 +52,7 @@ export const Alert = Type.Object(
   },
   component('Alert'),
 );
+export type Alert = Static<typeof Alert>;
 
 export const AlertQuery = Type.Object(
   {
@@ -62,6 +63,7 @@ export const AlertQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type AlertQuery = Static<typeof AlertQuery>;
 
 export const AlertCount = Type.Object(
   {
@@ -76,6 +78,3 @@ export const AcknowledgeBody = Type.Object(
   { ...component('AcknowledgeBody'), additionalProperties: false },
 );
 export const CloseBody = Type.Object({ note: Text(2000) }, { ...component('CloseBody'), additionalProperties: false });
-
-export type Alert = Static<typeof Alert>;
-export type AlertQuery = Static<typeof AlertQuery>;

@@ -15,6 +15,7 @@ export const AuditQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type AuditQuery = Static<typeof AuditQuery>;
 
 export const AuditEntry = Type.Object(
   {
@@ -34,6 +35,4 @@ export const AuditEntry = Type.Object(
   },
   component('AuditEntry'),
 );
-
-export type AuditQuery = Static<typeof AuditQuery>;
 export type AuditEntry = Static<typeof AuditEntry>;

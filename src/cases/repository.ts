@@ -1,6 +1,6 @@
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { scopedFrom } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { newestFirst, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { versioned, versionOf } from '../shared/versioned.ts';
 import { toWeapon, type WeaponRow } from '../weapons/repository.ts';
@@ -111,19 +111,12 @@ export async function updateCase(
 export const caseVersion = (kase: Case) => versionOf(kase)!;
 
 export async function listCases(db: Queryable, scope: Scope, query: CaseQuery, limit: number) {
-  const after = decodeIdCursor(query.cursor);
-  const rows = casesInScope(db, scope)
-    .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(limit + 1);
+  const rows = newestFirst(casesInScope(db, scope), 'cases', null, query.cursor, limit);
   if (query.status) rows.where('status', query.status);
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     rows.where((q) => q.whereILike('case_number', pattern).orWhereILike('title', pattern));
   }
-  if (after) rows.whereRaw('(created_at, id) < (SELECT created_at, id FROM cases WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: CaseRow) => [row.id], toCase);
 }
 

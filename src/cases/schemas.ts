@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Uuid, RecordStamps } from '../shared/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
 export const OFFENSES = [
@@ -21,14 +21,17 @@ export const CaseCreate = Type.Object(
   { caseNumber: Text(64), title: Text(300), offense: Offense, openedAt: Type.Optional(DateInput()) },
   { ...component('CaseCreate'), additionalProperties: false },
 );
+export type CaseCreate = Static<typeof CaseCreate>;
 export const CasePatch = Type.Object(
   { title: Type.Optional(Text(300)), status: Type.Optional(CaseStatus) },
   { ...component('CasePatch'), additionalProperties: false, minProperties: 1 },
 );
+export type CasePatch = Static<typeof CasePatch>;
 export const CaseQuery = Type.Object(
   { status: Type.Optional(CaseStatus), q: Type.Optional(Text(100)), ...PageQuery },
   { additionalProperties: false },
 );
+export type CaseQuery = Static<typeof CaseQuery>;
 
 export const Case = Type.Object(
   {
@@ -39,12 +42,11 @@ export const Case = Type.Object(
     offense: Offense,
     status: CaseStatus,
     openedAt: DateOnly,
-    createdBy: Uuid,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RecordStamps,
   },
   component('Case', { versioned: true }),
 );
+export type Case = Static<typeof Case>;
 export const CaseTrace = Type.Object(
   {
     id: Uuid,
@@ -70,9 +72,4 @@ export const CaseDetail = Type.Object(
   },
   component('CaseDetail', { versioned: true }),
 );
-
-export type Case = Static<typeof Case>;
-export type CaseCreate = Static<typeof CaseCreate>;
-export type CasePatch = Static<typeof CasePatch>;
-export type CaseQuery = Static<typeof CaseQuery>;
 export type CaseDetail = Static<typeof CaseDetail>;

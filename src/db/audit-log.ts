@@ -20,8 +20,9 @@ export interface AuditActor {
   ip?: string | null;
 }
 
-export const apiAuditActor = (ctx: RequestContext): AuditActor => ({
-  component: 'api',
+/** The author of a change made over the API, as the audit log (and a trace's write statements) record it. */
+export const apiAuditActor = (ctx: RequestContext) => ({
+  component: 'api' as const,
   actorId: ctx.actor.id,
   role: ctx.actor.role,
   agencyId: ctx.actor.agency.id,

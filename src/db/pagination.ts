@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { invalidField } from '../shared/problem.ts';
 import { hostileTextErrors } from '../shared/hostile-text.ts';
 
@@ -52,4 +53,30 @@ export function decodeSequenceCursor(cursor: string | undefined): number | undef
   if (values === undefined) return undefined;
   if (typeof values[0] === 'number' && Number.isSafeInteger(values[0])) return values[0];
   throw invalidField('/query/cursor', 'is not a cursor returned by this list');
+}
+
+/**
+ * A list newest first by (created_at, id), one page after the row the cursor names (its sort values looked up by id,
+ * so the cursor holds only the id). `table` is the listed table, `alias` its name in the query when it has one.
+ */
+export function newestFirst<Q extends Knex.QueryBuilder>(
+  rows: Q,
+  table: string,
+  alias: string | null,
+  cursor: string | undefined,
+  limit: number,
+): Q {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  const after = decodeIdCursor(cursor);
+  rows
+    .orderBy([
+      { column: column('created_at'), order: 'desc' },
+      { column: column('id'), order: 'desc' },
+    ])
+    .limit(limit + 1);
+  if (after)
+    rows.whereRaw(`(${column('created_at')}, ${column('id')}) < (SELECT created_at, id FROM ${table} WHERE id = ?)`, [
+      after,
+    ]);
+  return rows;
 }

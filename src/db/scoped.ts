@@ -32,6 +32,13 @@ export function scopedWithRegion(db: Queryable, table: string, alias: string, sc
     : applyScope(from, `${alias}.agency_id`, scope);
 }
 
+/** The same filter as raw SQL for hand-written statements: a predicate over `alias` and the value bound as `:scopeValue`. */
+export function regionScopeSql(scope: Scope, alias: string): { sql: string; value: string | null } {
+  if (scope.kind === 'region') return { sql: `${alias}.region = :scopeValue`, value: scope.region };
+  if (scope.kind === 'agency') return { sql: `${alias}.agency_id = :scopeValue`, value: scope.agencyId };
+  return { sql: 'TRUE', value: null };
+}
+
 /**
  * For records that concern several agencies (alerts, events: an `agency_ids` array): visible when one of those agencies
  * is the caller's, or in the caller's region, or to everyone for `all`.

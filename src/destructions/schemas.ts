@@ -9,6 +9,7 @@ import {
   Timestamp,
   TimestampInput,
   Uuid,
+  RecordStamps,
 } from '../shared/schemas.ts';
 import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
@@ -31,6 +32,7 @@ export const DestructionCreate = Type.Object(
   },
   { ...component('DestructionCreate'), additionalProperties: false },
 );
+export type DestructionCreate = Static<typeof DestructionCreate>;
 
 export const DestructionComplete = Type.Object(
   {
@@ -41,6 +43,7 @@ export const DestructionComplete = Type.Object(
   },
   { ...component('DestructionComplete'), additionalProperties: false },
 );
+export type DestructionComplete = Static<typeof DestructionComplete>;
 
 export const DestructionVerify = Type.Object(
   { notes: Type.Optional(Text(4000)) },
@@ -51,8 +54,10 @@ export const DestructionQuery = Type.Object(
   { status: Type.Optional(DestructionStatus), ...PageQuery },
   { additionalProperties: false },
 );
+export type DestructionQuery = Static<typeof DestructionQuery>;
 
 export const IneligibleReason = Type.Enum(['not_found', 'other_agency', ...DESTRUCTION_BLOCKERS]);
+export type IneligibleReason = Static<typeof IneligibleReason>;
 
 export const Destruction = Type.Object(
   {
@@ -73,12 +78,11 @@ export const Destruction = Type.Object(
     verifiedBy: Nullable(Uuid),
     verifiedAt: Nullable(Timestamp),
     verificationNotes: Nullable(Type.String()),
-    createdBy: Uuid,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RecordStamps,
   },
   component('Destruction', { versioned: true }),
 );
+export type Destruction = Static<typeof Destruction>;
 
 export const DestructionItem = Type.Object(
   {
@@ -105,10 +109,4 @@ export const DestructionDetail = Type.Object(
   },
   component('DestructionDetail', { versioned: true }),
 );
-
-export type DestructionCreate = Static<typeof DestructionCreate>;
-export type DestructionComplete = Static<typeof DestructionComplete>;
-export type DestructionQuery = Static<typeof DestructionQuery>;
-export type Destruction = Static<typeof Destruction>;
 export type DestructionDetail = Static<typeof DestructionDetail>;
-export type IneligibleReason = Static<typeof IneligibleReason>;

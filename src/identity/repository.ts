@@ -53,6 +53,28 @@ export const toUser = (row: UserRow): User => ({
 
 export type TokenKind = 'api' | 'session' | 'board';
 
+/** The columns an actor is read from (users `u` joined to their agency `a`), and the actor they make. */
+const ACTOR_COLUMNS =
+  'u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region';
+interface ActorRow {
+  id: string;
+  name: string;
+  email: string;
+  role: Actor['role'];
+  agency_id: string;
+  code: string;
+  agency_name: string;
+  country: string;
+  region: string;
+}
+const actorOfRow = (row: ActorRow): Actor => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  role: row.role,
+  agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
+});
+
 /** The active user a token of this kind belongs to; a token is only ever accepted as its own kind. */
 export async function findActorByTokenHash(
   db: Queryable,
@@ -67,27 +89,8 @@ export async function findActorByTokenHash(
     .whereNull('t.revoked_at')
     .where('u.active', true)
     .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
-    .first(
-      't.id as token_id',
-      'u.id',
-      'u.name',
-      'u.email',
-      'u.role',
-      'a.id as agency_id',
-      'a.code',
-      'a.name as agency_name',
-      'a.country',
-      'a.region',
-    );
-  if (!row) return undefined;
-  return {
-    tokenId: row.token_id,
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
-  };
+    .first('t.id as token_id', db.raw(ACTOR_COLUMNS));
+  return row && { tokenId: row.token_id, ...actorOfRow(row) };
 }
 
 /**
@@ -97,39 +100,14 @@ export async function findActorByTokenHash(
 export async function actorsOfTokens(db: Queryable, hashes: Buffer[]): Promise<Map<string, Actor>> {
   if (!hashes.length) return new Map();
   const { rows } = (await db.raw(
-    `SELECT encode(t.token_hash, 'base64') AS key, u.id, u.name, u.email, u.role,
-            a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
+    `SELECT encode(t.token_hash, 'base64') AS key, ${ACTOR_COLUMNS}
        FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
       WHERE t.token_hash = ANY(?::bytea[]) AND t.revoked_at IS NULL AND u.active
         AND (t.expires_at IS NULL OR t.expires_at > now())
         AND (t.kind <> 'session' OR t.created_at > now() - make_interval(hours => ?))`,
     [hashes, SESSION_MAX_HOURS],
-  )) as {
-    rows: {
-      key: string;
-      id: string;
-      name: string;
-      email: string;
-      role: Actor['role'];
-      agency_id: string;
-      code: string;
-      agency_name: string;
-      country: string;
-      region: string;
-    }[];
-  };
-  return new Map(
-    rows.map((row) => [
-      row.key,
-      {
-        id: row.id,
-        name: row.name,
-        email: row.email,
-        role: row.role,
-        agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
-      },
-    ]),
-  );
+  )) as { rows: (ActorRow & { key: string })[] };
+  return new Map(rows.map((row) => [row.key, actorOfRow(row)]));
 }
 
 /** A session token's lookup also extends it: idle expiry moves on with each use, up to the session's maximum age. */
@@ -144,22 +122,13 @@ async function touchSession(
         WHERE token_hash = ? AND kind = 'session' AND revoked_at IS NULL AND expires_at > now()
           AND created_at > now() - make_interval(hours => ?)
         RETURNING id, user_id, expires_at)
-     SELECT t.id AS token_id, t.expires_at, u.id, u.name, u.email, u.role, a.id AS agency_id, a.code, a.name AS agency_name, a.country, a.region
+     SELECT t.id AS token_id, t.expires_at, ${ACTOR_COLUMNS}
        FROM touched t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
       WHERE u.active`,
     [SESSION_MAX_HOURS, SESSION_IDLE_MINUTES, hash, SESSION_MAX_HOURS],
   );
   const row = rows[0];
-  if (!row) return undefined;
-  return {
-    tokenId: row.token_id,
-    expiresAt: row.expires_at,
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    agency: { id: row.agency_id, code: row.code, name: row.agency_name, country: row.country, region: row.region },
-  };
+  return row && { tokenId: row.token_id, expiresAt: row.expires_at, ...actorOfRow(row) };
 }
 
 /** Creates agencies by code, or leaves an existing one (same code) as it is; returns them all. */

@@ -28,6 +28,7 @@ export const Agency = Type.Object(
   },
   component('Agency'),
 );
+export type Agency = Static<typeof Agency>;
 export const AgencyCreate = Type.Object(
   {
     code: AgencyCode,
@@ -38,6 +39,7 @@ export const AgencyCreate = Type.Object(
   },
   { ...component('AgencyCreate'), additionalProperties: false },
 );
+export type AgencyCreate = Static<typeof AgencyCreate>;
 export const AgencyPatch = Type.Object(
   {
     name: Type.Optional(Text(200)),
@@ -47,6 +49,7 @@ export const AgencyPatch = Type.Object(
   },
   { ...component('AgencyPatch'), additionalProperties: false, minProperties: 1 },
 );
+export type AgencyPatch = Static<typeof AgencyPatch>;
 
 export const User = Type.Object(
   {
@@ -62,18 +65,22 @@ export const User = Type.Object(
   },
   component('User'),
 );
+export type User = Static<typeof User>;
 export const UserCreate = Type.Object(
   { name: Text(200), email: Email, role: RoleSchema, agencyId: Uuid, password: Type.Optional(Password) },
   { ...component('UserCreate'), additionalProperties: false },
 );
+export type UserCreate = Static<typeof UserCreate>;
 export const UserPatch = Type.Object(
   { name: Type.Optional(Text(200)), role: Type.Optional(RoleSchema), password: Type.Optional(Password) },
   { ...component('UserPatch'), additionalProperties: false, minProperties: 1 },
 );
+export type UserPatch = Static<typeof UserPatch>;
 export const UserQuery = Type.Object(
   { agencyId: Type.Optional(Uuid), role: Type.Optional(RoleSchema), ...PageQuery },
   { additionalProperties: false },
 );
+export type UserQuery = Static<typeof UserQuery>;
 export const TokenReply = Type.Object(
   { token: Type.String({ description: 'Shown once; keep it secret', example: 'rst_…' }) },
   component('TokenReply'),
@@ -83,15 +90,7 @@ export const Me = Type.Object(
   { id: Uuid, name: Type.String(), email: Type.String(), role: RoleSchema, agency: AgencySummary },
   component('Me'),
 );
-
-export type Agency = Static<typeof Agency>;
-export type AgencyCreate = Static<typeof AgencyCreate>;
-export type AgencyPatch = Static<typeof AgencyPatch>;
-export type User = Static<typeof User>;
 export type Me = Static<typeof Me>;
-export type UserCreate = Static<typeof UserCreate>;
-export type UserPatch = Static<typeof UserPatch>;
-export type UserQuery = Static<typeof UserQuery>;
 
 export const SessionCreate = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },

@@ -39,6 +39,14 @@ export async function createAgency(db: Queryable, ctx: RequestContext, body: Age
   });
 }
 
+/** The audit entry of an edit: which fields changed, never their values (a password among them). */
+const updateEntry = (entity: 'agency' | 'user', id: string, patch: object) => ({
+  action: `${entity}.updated`,
+  entity,
+  entityId: id,
+  details: { fields: Object.keys(patch) },
+});
+
 export async function updateAgency(
   db: Queryable,
   ctx: RequestContext,
@@ -48,12 +56,7 @@ export async function updateAgency(
   return changingIdentity(db, `agency:${id}`, async (trx) => {
     const agency = await repo.updateAgency(trx, id, patch);
     if (!agency) throw notFound('Agency');
-    await audit(trx, ctx, {
-      action: 'agency.updated',
-      entity: 'agency',
-      entityId: id,
-      details: { fields: Object.keys(patch) },
-    });
+    await audit(trx, ctx, updateEntry('agency', id, patch));
     return agency;
   });
 }
@@ -112,12 +115,7 @@ export async function updateUser(db: Queryable, ctx: RequestContext, id: string,
     const user = await repo.updateUser(trx, id, { name: patch.name, role: patch.role, passwordHash });
     if (!user) throw notFound('User');
     if (passwordHash) await repo.revokeTokens(trx, id, 'session');
-    await audit(trx, ctx, {
-      action: 'user.updated',
-      entity: 'user',
-      entityId: id,
-      details: { fields: Object.keys(patch) },
-    });
+    await audit(trx, ctx, updateEntry('user', id, patch));
     return user;
   });
 }

@@ -1,4 +1,4 @@
-import { writeAudit } from '../db/audit-log.ts';
+import { audit, writeAudit } from '../db/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { Problem, unauthenticated } from '../shared/problem.ts';
 import type { RequestContext } from '../shared/actor.ts';
@@ -112,20 +112,5 @@ export async function signOut(db: Queryable, ctx: RequestContext, authorization:
   await revokeSession(db, hashToken(token));
   await notifyIdentityChanged(db, `user:${ctx.actor.id}`);
   tokenCacheOf(db)?.forget(`user:${ctx.actor.id}`);
-  await writeAudit(
-    db,
-    {
-      component: 'api',
-      actorId: ctx.actor.id,
-      role: ctx.actor.role,
-      agencyId: ctx.actor.agency.id,
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-    },
-    {
-      action: 'session.ended',
-      entity: 'user',
-      entityId: ctx.actor.id,
-    },
-  );
+  await audit(db, ctx, { action: 'session.ended', entity: 'user', entityId: ctx.actor.id });
 }

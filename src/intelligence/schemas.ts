@@ -74,6 +74,7 @@ export const Indicator = Type.Object(
   },
   component('Indicator'),
 );
+export type Indicator = Static<typeof Indicator>;
 
 export const IndicatorQuery = Type.Object(
   {
@@ -84,6 +85,7 @@ export const IndicatorQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type IndicatorQuery = Static<typeof IndicatorQuery>;
 
 export const WeaponLinks = Type.Object(
   {
@@ -109,7 +111,4 @@ export const WeaponLinks = Type.Object(
       'Stockpile managers get no purchaser and no links through a purchaser.',
   },
 );
-
-export type Indicator = Static<typeof Indicator>;
-export type IndicatorQuery = Static<typeof IndicatorQuery>;
 export type WeaponLinks = Static<typeof WeaponLinks>;

@@ -8,7 +8,7 @@ import { forbidden, unauthenticated } from '../shared/problem.ts';
 import type { Actor } from '../shared/actor.ts';
 import { insertToken } from '../identity/repository.ts';
 import { BOARD_TOKEN_PREFIX, newToken } from '../identity/tokens.ts';
-import { writeAudit } from '../db/audit-log.ts';
+import { audit } from '../db/audit-log.ts';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'rastreo_board';
@@ -51,22 +51,7 @@ export function queueBoardRoutes(app: Express, db: Db, queue: Queue, limiter?: R
     admin(ctx.actor);
     const { token, hash } = newToken(BOARD_TOKEN_PREFIX);
     await insertToken(db, ctx.actor.id, hash, 'board', new Date(Date.now() + BOARD_MINUTES * 60_000));
-    await writeAudit(
-      db,
-      {
-        component: 'api',
-        actorId: ctx.actor.id,
-        role: ctx.actor.role,
-        agencyId: ctx.actor.agency.id,
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-      },
-      {
-        action: 'queue_board.opened',
-        entity: 'user',
-        entityId: ctx.actor.id,
-      },
-    );
+    await audit(db, ctx, { action: 'queue_board.opened', entity: 'user', entityId: ctx.actor.id });
     res
       .set('Cache-Control', 'no-store')
       .set('Set-Cookie', `${COOKIE}=${token}; ${cookieAttributes(req, BOARD_MINUTES * 60)}`)

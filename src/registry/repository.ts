@@ -1,6 +1,6 @@
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { newestFirst, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
@@ -97,13 +97,7 @@ export async function findReport(db: Queryable, scope: Scope, id: string): Promi
 }
 
 export async function listReports(db: Queryable, scope: Scope, query: StolenReportQuery, limit: number) {
-  const after = decodeIdCursor(query.cursor);
-  const rows = reportsInScope(db, scope)
-    .orderBy([
-      { column: 'sr.created_at', order: 'desc' },
-      { column: 'sr.id', order: 'desc' },
-    ])
-    .limit(limit + 1);
+  const rows = newestFirst(reportsInScope(db, scope), 'stolen_reports', 'sr', query.cursor, limit);
   if (query.status) rows.where('sr.status', query.status);
   if (query.q) {
     const serial = normalizeSerial(query.q).replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -112,8 +106,6 @@ export async function listReports(db: Queryable, scope: Scope, query: StolenRepo
       if (serial) q.orWhere('w.serial_normalized', 'like', `${serial}%`);
     });
   }
-  if (after)
-    rows.whereRaw('(sr.created_at, sr.id) < (SELECT created_at, id FROM stolen_reports WHERE id = ?)', [after]);
   return pageOf(await runQuery<ReportRow>(db, rows), limit, (row) => [row.id], toReport);
 }
 

@@ -1,5 +1,6 @@
 import type { Api } from '../http/api.ts';
-import { IdParams, Page, ReasonBody } from '../shared/schemas.ts';
+import { actionRoute, getRoute, listRoute } from '../http/route-kinds.ts';
+import { ReasonBody } from '../shared/schemas.ts';
 import {
   RecoveredBody,
   RegistryCheck,
@@ -43,51 +44,42 @@ export function registryRoutes(api: Api, registry: RegistryService): void {
     responses: { 201: { description: 'Filed', schema: StolenReport } },
     handler: async ({ db, ctx, body }) => ({ status: 201, body: await registry.file(db, ctx, body) }),
   });
-  api.add({
-    method: 'get',
+  listRoute(api, {
     path: '/stolen-reports',
     tag: 'Registry',
     query: StolenReportQuery,
+    item: StolenReport,
     summary: 'Reports filed by the caller’s agency (advisors: region; admins: all), newest first',
-    responses: { 200: { description: 'A page of reports', schema: Page(StolenReport) } },
-    handler: async ({ db, ctx, query }) => ({ status: 200, body: await registry.list(db, ctx, query) }),
+    answer: 'A page of reports',
+    list: (db, ctx, query) => registry.list(db, ctx, query),
   });
-  api.add({
-    method: 'get',
+  getRoute(api, {
     path: '/stolen-reports/:id',
     tag: 'Registry',
-    params: IdParams,
     summary: 'One report in scope',
-    responses: { 200: { description: 'The report', schema: StolenReport } },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await registry.get(db, ctx, params.id) }),
+    answer: 'The report',
+    schema: StolenReport,
+    get: (db, ctx, id) => registry.get(db, ctx, id),
   });
-  api.add({
-    method: 'post',
+  actionRoute(api, {
     path: '/stolen-reports/:id/recovered',
     tag: 'Registry',
     roles: rolesOf(STOLEN_REPORT_LIFECYCLE, 'recover'),
-    params: IdParams,
     body: RecoveredBody,
+    schema: StolenReport,
     summary: 'Mark the gun recovered (the reporting agency)',
-    responses: { 200: { description: 'Recovered', schema: StolenReport } },
-    handler: async ({ db, ctx, params, body }) => ({
-      status: 200,
-      body: await registry.close(db, ctx, params.id, 'recover', body.note ?? null),
-    }),
+    answer: 'Recovered',
+    act: (db, ctx, id, body) => registry.close(db, ctx, id, 'recover', body.note ?? null),
   });
-  api.add({
-    method: 'post',
+  actionRoute(api, {
     path: '/stolen-reports/:id/withdraw',
     tag: 'Registry',
     roles: rolesOf(STOLEN_REPORT_LIFECYCLE, 'withdraw'),
-    params: IdParams,
     body: ReasonBody,
+    schema: StolenReport,
     summary: 'Withdraw a report filed in error (the reporting agency)',
-    responses: { 200: { description: 'Withdrawn', schema: StolenReport } },
-    handler: async ({ db, ctx, params, body }) => ({
-      status: 200,
-      body: await registry.close(db, ctx, params.id, 'withdraw', body.reason),
-    }),
+    answer: 'Withdrawn',
+    act: (db, ctx, id, body) => registry.close(db, ctx, id, 'withdraw', body.reason),
   });
   api.add({
     method: 'get',

@@ -45,6 +45,7 @@ export const StolenReportCreate = Type.Object(
     description: 'Exactly one of `weaponId` and `weapon`.',
   },
 );
+export type StolenReportCreate = Static<typeof StolenReportCreate>;
 
 export const StolenReport = Type.Object(
   {
@@ -69,6 +70,7 @@ export const StolenReport = Type.Object(
   },
   component('StolenReport'),
 );
+export type StolenReport = Static<typeof StolenReport>;
 
 export const StolenReportQuery = Type.Object(
   {
@@ -80,6 +82,7 @@ export const StolenReportQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type StolenReportQuery = Static<typeof StolenReportQuery>;
 
 export const RecoveredBody = Type.Object(
   { note: Type.Optional(Text(2000)) },
@@ -94,7 +97,3 @@ export const RegistryCheckQuery = Type.Object(
   { additionalProperties: false },
 );
 export const RegistryCheck = Type.Object({ matches: Type.Array(RegistryMatch) }, component('RegistryCheck'));
-
-export type StolenReportCreate = Static<typeof StolenReportCreate>;
-export type StolenReport = Static<typeof StolenReport>;
-export type StolenReportQuery = Static<typeof StolenReportQuery>;

@@ -34,6 +34,7 @@ export const ReportQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ReportQuery = Static<typeof ReportQuery>;
 
 const Count = Type.Integer({ minimum: 0 });
 const Days = Nullable(Type.Number());
@@ -75,6 +76,4 @@ export const TraceReport = Type.Object(
       'Traces whose recovery date lies in [from, to], every status but draft and cancelled; total = sum of groups[].count.',
   },
 );
-
-export type ReportQuery = Static<typeof ReportQuery>;
 export type TraceReport = Static<typeof TraceReport>;

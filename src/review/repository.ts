@@ -1,5 +1,6 @@
 import { runQuery, runStatement, type Queryable } from '../db/knex.ts';
 import { decodeCursor } from '../db/pagination.ts';
+import { regionScopeSql } from '../db/scoped.ts';
 import { invalidField } from '../shared/problem.ts';
 import type { Scope } from '../shared/actor.ts';
 import { tracesInScope, type TraceRow } from '../traces/repository.ts';
@@ -76,13 +77,6 @@ export interface SummaryRow {
 
 const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/** The scope over traces, through their own region column (one range of the region indexes). */
-function traceScope(scope: Scope): { sql: string; value: string | null } {
-  if (scope.kind === 'region') return { sql: 't.region = :scopeValue', value: scope.region };
-  if (scope.kind === 'agency') return { sql: 't.agency_id = :scopeValue', value: scope.agencyId };
-  return { sql: 'TRUE', value: null };
-}
-
 /**
  * The queue summary in one statement, without counting the region's traces: counts by agency and status (and urgent
  * ones) come from the maintained `trace_counts`; only what depends on the clock reads traces — overdue ones (ranges of
@@ -95,7 +89,7 @@ export async function summaryRow(
   now: Date,
   sla: { urgentSeconds: number; routineSeconds: number },
 ): Promise<SummaryRow> {
-  const traces = traceScope(scope);
+  const traces = regionScopeSql(scope, 't');
   const agencies =
     scope.kind === 'region'
       ? 'SELECT a.id, a.code FROM agencies a WHERE a.region = :scopeValue'

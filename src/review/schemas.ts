@@ -22,6 +22,7 @@ export const QueueQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type QueueQuery = Static<typeof QueueQuery>;
 
 export const QueueItem = Type.Object(
   {
@@ -33,6 +34,7 @@ export const QueueItem = Type.Object(
   },
   component('QueueItem'),
 );
+export type QueueItem = Static<typeof QueueItem>;
 
 const ByStatus = Type.Object(Object.fromEntries(TRACE_STATUSES.map((s) => [s, Type.Integer({ minimum: 0 })])));
 
@@ -56,7 +58,4 @@ export const QueueSummary = Type.Object(
   },
   component('QueueSummary'),
 );
-
-export type QueueQuery = Static<typeof QueueQuery>;
-export type QueueItem = Static<typeof QueueItem>;
 export type QueueSummary = Static<typeof QueueSummary>;

@@ -19,8 +19,7 @@ export const RegistryMatch = Type.Object(
   },
   { ...component('RegistryMatch'), additionalProperties: false },
 );
+export type RegistryMatch = Static<typeof RegistryMatch>;
 export const RegistryMatches = Type.Array(RegistryMatch, {
   description: 'Active lost/stolen reports of this gun, from any agency',
 });
-
-export type RegistryMatch = Static<typeof RegistryMatch>;

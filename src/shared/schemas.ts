@@ -49,6 +49,9 @@ export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'IS
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 50 });
 export const Cursor = Type.String({ minLength: 1, maxLength: 512, description: 'Opaque; from nextCursor' });
+/** Who created a versioned record and when it was created and last changed (spread into its schema). */
+export const RecordStamps = { createdBy: Uuid, createdAt: Timestamp, updatedAt: Timestamp };
+
 export const PageQuery = { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) };
 
 export const Page = <T extends TSchema>(item: T) =>

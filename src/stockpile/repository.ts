@@ -3,7 +3,7 @@ import type { RegistryMatch } from '../shared/registry-match.ts';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from './eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
+import { decodeSequenceCursor, newestFirst, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
@@ -89,16 +89,9 @@ export async function findItem(db: Queryable, scope: Scope, id: string): Promise
 }
 
 export async function listItems(db: Queryable, scope: Scope, query: ItemQuery, limit: number) {
-  const after = decodeIdCursor(query.cursor);
-  const rows = itemsInScope(db, scope)
-    .orderBy([
-      { column: 's.created_at', order: 'desc' },
-      { column: 's.id', order: 'desc' },
-    ])
-    .limit(limit + 1);
+  const rows = newestFirst(itemsInScope(db, scope), 'stockpile_items', 's', query.cursor, limit);
   if (query.status) rows.where('s.status', query.status);
   if (query.evidenceHold !== undefined) rows.where('s.evidence_hold', query.evidenceHold);
-  if (after) rows.whereRaw('(s.created_at, s.id) < (SELECT created_at, id FROM stockpile_items WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: ItemRow) => [row.id], toItem);
 }
 

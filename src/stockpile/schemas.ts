@@ -1,6 +1,16 @@
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
-import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import {
+  component,
+  DateInput,
+  DateOnly,
+  Nullable,
+  PageQuery,
+  Text,
+  Timestamp,
+  Uuid,
+  RecordStamps,
+} from '../shared/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
 
 export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
@@ -10,6 +20,7 @@ export const ItemStatus = Type.Enum(ITEM_STATUSES);
 /** Why an item of the caller's agency cannot be planned for destruction now: the reasons POST /destructions would give. */
 export const DESTRUCTION_BLOCKERS = ['not_in_custody', 'evidence_hold', 'open_trace'] as const;
 export const DestructionBlocker = Type.Enum(DESTRUCTION_BLOCKERS);
+export type DestructionBlocker = Static<typeof DestructionBlocker>;
 
 export const ItemCreate = Type.Object(
   {
@@ -27,11 +38,13 @@ export const ItemCreate = Type.Object(
     description: 'Exactly one of `weaponId` (a weapon in your scope) and `weapon` (found-or-created by identity).',
   },
 );
+export type ItemCreate = Static<typeof ItemCreate>;
 
 export const ItemQuery = Type.Object(
   { status: Type.Optional(ItemStatus), evidenceHold: Type.Optional(Type.Boolean()), ...PageQuery },
   { additionalProperties: false },
 );
+export type ItemQuery = Static<typeof ItemQuery>;
 
 export const StockpileItem = Type.Object(
   {
@@ -60,12 +73,11 @@ export const StockpileItem = Type.Object(
       ),
     ),
     registryMatches: RegistryMatches,
-    createdBy: Uuid,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RecordStamps,
   },
   component('StockpileItem', { versioned: true }),
 );
+export type StockpileItem = Static<typeof StockpileItem>;
 
 export const ItemEvent = Type.Object(
   {
@@ -79,9 +91,4 @@ export const ItemEvent = Type.Object(
   },
   { ...component('StockpileItemEvent'), additionalProperties: false },
 );
-
 export type ItemEvent = Static<typeof ItemEvent>;
-export type ItemCreate = Static<typeof ItemCreate>;
-export type DestructionBlocker = Static<typeof DestructionBlocker>;
-export type ItemQuery = Static<typeof ItemQuery>;
-export type StockpileItem = Static<typeof StockpileItem>;

@@ -7,7 +7,8 @@ import { describeWeapon } from '../weapons/rules.ts';
 import { planTransition } from './lifecycle.ts';
 import { fieldRuleErrors, qualityFlags } from './rules.ts';
 import { TraceCreate } from './schemas.ts';
-import { authorOf, caseProblem } from './service.ts';
+import { apiAuditActor } from '../db/audit-log.ts';
+import { caseProblem } from './service.ts';
 import { caseIdsByNumber } from '../cases/repository.ts';
 import { createTraces, newTrace, type Claim } from './writes/create.ts';
 
@@ -78,7 +79,9 @@ export class TraceBulkImport {
       }
       const body = row as TraceCreate;
       const weapon = describeWeapon(body.weapon);
-      return [{ ...newTrace(index, body, weapon, qualityFlags(weapon, body.urgent ?? false)), author: authorOf(ctx) }];
+      return [
+        { ...newTrace(index, body, weapon, qualityFlags(weapon, body.urgent ?? false)), author: apiAuditActor(ctx) },
+      ];
     });
     if (valid.length) {
       const plans = { draft: planTransition('create_draft', { ctx }), submit: planTransition('submit', { ctx }) };

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/knex.ts';
 import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
 import { registryMatchesOf } from '../registry/repository.ts';
 import type { RegistryMatch } from '../registry/schemas.ts';
-import type { TraceRow } from './repository.ts';
+import { recoveryOf, type TraceRow } from './repository.ts';
 import type { Trace } from './schemas.ts';
 import { versioned } from '../shared/versioned.ts';
 
@@ -45,16 +45,7 @@ function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: Regi
       urgent: row.urgent,
       urgentReason: row.urgent_reason,
       qualityFlags: row.quality_flags,
-      recovery: {
-        date: row.recovery_date,
-        country: row.recovery_country,
-        department: row.recovery_department,
-        municipality: row.recovery_municipality,
-        address: row.recovery_address,
-        latitude: row.recovery_latitude,
-        longitude: row.recovery_longitude,
-        circumstance: row.recovery_circumstance,
-      },
+      recovery: recoveryOf(row),
       possessor,
       notes: row.notes,
       assignedTo: row.assigned_to,

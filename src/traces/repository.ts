@@ -57,19 +57,22 @@ export function rowFromJson(json: Record<string, unknown>): TraceRow {
   return row as unknown as TraceRow;
 }
 
+/** The recovery of a stored trace, from its `recovery_*` columns (the inverse of `traceColumns`). */
+export const recoveryOf = (row: TraceRow) => ({
+  date: row.recovery_date,
+  country: row.recovery_country,
+  department: row.recovery_department,
+  municipality: row.recovery_municipality,
+  address: row.recovery_address,
+  latitude: row.recovery_latitude,
+  longitude: row.recovery_longitude,
+  circumstance: row.recovery_circumstance,
+});
+
 /** A stored trace as the fields a request would carry, for merging an edit into it (never a response). */
 export function storedFields(row: TraceRow) {
   const weapon = row.weapon;
-  const recovery = {
-    date: row.recovery_date,
-    country: row.recovery_country,
-    department: row.recovery_department,
-    municipality: row.recovery_municipality,
-    address: row.recovery_address,
-    latitude: row.recovery_latitude,
-    longitude: row.recovery_longitude,
-    circumstance: row.recovery_circumstance,
-  };
+  const recovery = recoveryOf(row);
   return {
     caseId: row.case_id,
     weapon: { ...weapon, serialNumber: weapon.serialNumber ?? undefined, importer: weapon.importer ?? undefined },

@@ -10,6 +10,7 @@ import {
   Text,
   Timestamp,
   Uuid,
+  RecordStamps,
 } from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
@@ -101,6 +102,7 @@ export const Possessor = Type.Object(
   },
   { ...component('Possessor'), additionalProperties: false },
 );
+export type Possessor = Static<typeof Possessor>;
 
 const UrgentReason = Text(1000);
 const Notes = Text(4000);
@@ -118,6 +120,7 @@ export const TraceCreate = Type.Object(
   },
   { ...component('TraceCreate'), additionalProperties: false },
 );
+export type TraceCreate = Static<typeof TraceCreate>;
 
 export const TracePatch = Type.Object(
   {
@@ -136,6 +139,7 @@ export const TracePatch = Type.Object(
     description: 'Top-level fields replace the stored ones; null clears an optional one.',
   },
 );
+export type TracePatch = Static<typeof TracePatch>;
 
 export const StatusList = Type.String({
   pattern: `^(${TRACE_STATUSES.join('|')})(,(${TRACE_STATUSES.join('|')}))*$`,
@@ -163,6 +167,7 @@ export const TraceQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type TraceQuery = Static<typeof TraceQuery>;
 
 export const Outcome = Type.Enum([
   'purchaser_identified',
@@ -178,6 +183,7 @@ export const NotTraceableReason = Type.Enum([
   'foreign_no_us_record',
   'records_unavailable',
 ]);
+export type NotTraceableReason = Static<typeof NotTraceableReason>;
 
 export const Dealer = Type.Object(
   { name: Type.String(), licenseNumber: Type.String(), city: Type.String(), state: Type.String() },
@@ -258,7 +264,6 @@ export const TraceResult = Type.Union(
   { ...component('TraceResult'), discriminator: { propertyName: 'outcome' } },
 );
 export type TraceResult = Static<typeof TraceResult>;
-export type NotTraceableReason = Static<typeof NotTraceableReason>;
 type WithoutTimeToCrime<T> = T extends unknown ? Omit<T, 'timeToCrimeDays'> : never;
 /** A result as the tracing center gives it: the time-to-crime is ours to compute. */
 export type CenterResult = WithoutTimeToCrime<TraceResult>;
@@ -309,9 +314,7 @@ export const Trace = Type.Object(
     notes: Nullable(Type.String()),
     assignedTo: Nullable(Uuid),
     attempts: Type.Integer({ minimum: 0 }),
-    createdBy: Uuid,
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RecordStamps,
     submittedAt: Nullable(Timestamp),
     completedAt: Nullable(Timestamp),
     result: Nullable(TraceResult),
@@ -319,6 +322,7 @@ export const Trace = Type.Object(
   },
   component('Trace', { versioned: true }),
 );
+export type Trace = Static<typeof Trace>;
 
 export const AssignBody = Type.Object(
   { userId: Nullable(Uuid) },
@@ -352,6 +356,7 @@ export const TraceEvent = Type.Object(
   },
   component('TraceEvent'),
 );
+export type TraceEvent = Static<typeof TraceEvent>;
 
 export const DuplicateProblem = Type.Object(
   {
@@ -363,10 +368,3 @@ export const DuplicateProblem = Type.Object(
   },
   component('DuplicateProblem'),
 );
-
-export type TraceCreate = Static<typeof TraceCreate>;
-export type TracePatch = Static<typeof TracePatch>;
-export type TraceQuery = Static<typeof TraceQuery>;
-export type Trace = Static<typeof Trace>;
-export type TraceEvent = Static<typeof TraceEvent>;
-export type Possessor = Static<typeof Possessor>;

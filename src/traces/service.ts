@@ -10,7 +10,7 @@ import * as repo from './repository.ts';
 import { fieldRuleErrors, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
 import { EDITABLE } from './transitions.ts';
-import type { Author } from './writes/common.ts';
+import { apiAuditActor } from '../db/audit-log.ts';
 import {
   createTrace,
   createTraces,
@@ -22,16 +22,6 @@ import {
 } from './writes/create.ts';
 import { editTrace } from './writes/edit.ts';
 import { applyTransition } from './writes/transition.ts';
-
-/** The author of a change made over the API, as the write statements record it. */
-export const authorOf = (ctx: RequestContext): Author & { actorId: string; agencyId: string } => ({
-  component: 'api',
-  actorId: ctx.actor.id,
-  role: ctx.actor.role,
-  agencyId: ctx.actor.agency.id,
-  requestId: ctx.requestId,
-  ip: ctx.ip,
-});
 
 /** The problem for a row whose case could not take it; undefined when it could. */
 export function caseProblem(caseStatus: 'open' | 'closed' | null) {
@@ -61,7 +51,10 @@ export class TraceService {
     if (errors.length) throw invalid(errors);
     const weapon = describeWeapon(body.weapon);
     const plans = { draft: planTransition('create_draft', { ctx }), submit: planTransition('submit', { ctx }) };
-    const row = { ...newTrace(0, body, weapon, qualityFlags(weapon, body.urgent ?? false)), author: authorOf(ctx) };
+    const row = {
+      ...newTrace(0, body, weapon, qualityFlags(weapon, body.urgent ?? false)),
+      author: apiAuditActor(ctx),
+    };
     let outcome: CreationOutcome;
     if (claim) {
       const outcomes = await createTraces(db, plans, [row], claim);
@@ -135,7 +128,7 @@ export class TraceService {
         } as TraceCreate,
         qualityFlags(weapon, merged.urgent ?? false),
       ),
-      author: authorOf(ctx),
+      author: apiAuditActor(ctx),
       fields: Object.keys(patch),
     });
     if ('row' in result) return presentTrace(db, ctx, result.row, 'reply');
@@ -162,7 +155,7 @@ export class TraceService {
       traceId: id,
       scope: readScope(ctx.actor),
       plan,
-      author: authorOf(ctx),
+      author: apiAuditActor(ctx),
       message: action === 'escalate' ? input.message : (input.message ?? null),
       assignTo: input.assignTo,
       escalation: action === 'escalate' ? input.message : undefined,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { applyScope } from '../db/scoped.ts';
-import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { newestFirst, pageOf } from '../db/pagination.ts';
 import type { Scope } from '../shared/actor.ts';
 import { normalizeManufacturer, normalizeSerial } from './identity.ts';
 import type { Weapon, WeaponDescription, WeaponDetail, WeaponQuery } from './schemas.ts';
@@ -137,14 +137,7 @@ export async function findWeapon(db: Queryable, scope: Scope, id: string): Promi
 }
 
 export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuery, limit: number) {
-  const after = decodeIdCursor(query.cursor);
-  const rows = visibleWeapons(db, scope)
-    .select('w.*')
-    .orderBy([
-      { column: 'w.created_at', order: 'desc' },
-      { column: 'w.id', order: 'desc' },
-    ])
-    .limit(limit + 1);
+  const rows = newestFirst(visibleWeapons(db, scope).select('w.*'), 'weapons', 'w', query.cursor, limit);
   if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
   if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
   if (query.caseId) {
@@ -156,14 +149,14 @@ export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuer
     if (!kase.length) return undefined;
     rows.whereIn('w.id', db('case_weapons').where('case_id', query.caseId).select('weapon_id'));
   }
-  if (after) rows.whereRaw('(w.created_at, w.id) < (SELECT created_at, id FROM weapons WHERE id = ?)', [after]);
   return pageOf(await rows, limit, (row: WeaponRow) => [row.id], toWeapon);
 }
 
+/** A case the weapon is linked to, read straight in its response shape. */
 interface CaseLinkRow {
   id: string;
-  agency_id: string;
-  case_number: string;
+  agencyId: string;
+  caseNumber: string;
   title: string;
   offense: string;
   status: string;
@@ -178,20 +171,13 @@ export async function casesOfWeapon(db: Queryable, scope: Scope, weaponId: strin
         'c.agency_id',
         scope,
       )
-        .select('c.id', 'c.agency_id', 'c.case_number', 'c.title', 'c.offense', 'c.status')
+        .select('c.id', 'c.agency_id as agencyId', 'c.case_number as caseNumber', 'c.title', 'c.offense', 'c.status')
         .orderBy('c.created_at'),
     ),
     runQuery<{ count: number }>(db, db('case_weapons').where('weapon_id', weaponId).count({ count: '*' })),
   ]);
   return {
-    cases: inScope.map((row) => ({
-      id: row.id,
-      agencyId: row.agency_id,
-      caseNumber: row.case_number,
-      title: row.title,
-      offense: row.offense,
-      status: row.status,
-    })),
+    cases: inScope,
     otherCasesOutsideScope: Number(total?.count ?? 0) - inScope.length,
   };
 }

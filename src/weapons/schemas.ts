@@ -33,6 +33,7 @@ export const WeaponInput = Type.Object(
       '`serialNumber` is required unless `serialObliterated`; `importer` is expected when made outside the US.',
   },
 );
+export type WeaponInput = Static<typeof WeaponInput>;
 
 export const WeaponDescription = Type.Object(
   {
@@ -47,11 +48,13 @@ export const WeaponDescription = Type.Object(
   },
   component('WeaponDescription'),
 );
+export type WeaponDescription = Static<typeof WeaponDescription>;
 
 export const Weapon = Type.Object(
   { id: Uuid, ...WeaponDescription.properties, createdAt: Timestamp },
   component('Weapon'),
 );
+export type Weapon = Static<typeof Weapon>;
 
 export const WeaponQuery = Type.Object(
   {
@@ -62,6 +65,7 @@ export const WeaponQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type WeaponQuery = Static<typeof WeaponQuery>;
 
 export const WeaponCase = Type.Object(
   {
@@ -112,9 +116,4 @@ export const WeaponDetail = Type.Object(
   },
   component('WeaponDetail'),
 );
-
-export type WeaponInput = Static<typeof WeaponInput>;
-export type WeaponDescription = Static<typeof WeaponDescription>;
-export type Weapon = Static<typeof Weapon>;
-export type WeaponQuery = Static<typeof WeaponQuery>;
 export type WeaponDetail = Static<typeof WeaponDetail>;

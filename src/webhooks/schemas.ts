@@ -18,6 +18,7 @@ export const WebhookCreate = Type.Object(
   },
   { ...component('WebhookCreate'), additionalProperties: false },
 );
+export type WebhookCreate = Static<typeof WebhookCreate>;
 
 export const Webhook = Type.Object(
   {
@@ -31,6 +32,7 @@ export const Webhook = Type.Object(
   },
   component('Webhook'),
 );
+export type Webhook = Static<typeof Webhook>;
 
 export const WebhookCreated = Type.Object(
   {
@@ -48,6 +50,7 @@ export const WebhookQuery = Type.Object(
   { agencyId: Type.Optional(Uuid), ...PageQuery },
   { additionalProperties: false },
 );
+export type WebhookQuery = Static<typeof WebhookQuery>;
 
 export const Delivery = Type.Object(
   {
@@ -61,8 +64,4 @@ export const Delivery = Type.Object(
   },
   component('WebhookDelivery'),
 );
-
-export type WebhookCreate = Static<typeof WebhookCreate>;
-export type Webhook = Static<typeof Webhook>;
-export type WebhookQuery = Static<typeof WebhookQuery>;
 export type Delivery = Static<typeof Delivery>;

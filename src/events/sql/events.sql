@@ -1,18 +1,25 @@
 -- Events are written by triggers in the statement that makes the change, so an event is never lost (Redis away) and
 -- never exists for a change that rolled back; their NOTIFY (sent at commit) wakes the live streams and the webhook relay.
 
--- Names the new event ids for the live streams (other transactions' ids may fall between: readers skip what they sent),
--- and wakes the webhook relay when some of them are in its outbox.
-CREATE OR REPLACE FUNCTION public.publish_events(lo bigint, hi bigint, for_webhooks boolean) RETURNS void
+-- The one way new events leave the statement that wrote them: those some webhook wants get an outbox row (most
+-- events, with no webhook, cost none), then the new ids are named for the live streams (other transactions' ids may
+-- fall between: readers skip what they sent) and the webhook relay is woken when its outbox grew.
+CREATE OR REPLACE FUNCTION public.publish_events(ids bigint[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
+    DECLARE wanted bigint;
     BEGIN
-      IF lo IS NULL THEN RETURN; END IF;
-      PERFORM pg_notify('rastreo_events', lo || ',' || hi);
-      IF for_webhooks THEN PERFORM pg_notify('rastreo_webhook_outbox', ''); END IF;
+      IF coalesce(cardinality(ids), 0) = 0 THEN RETURN; END IF;
+      WITH ob AS (
+        INSERT INTO event_outbox (event_id)
+        SELECT e.id FROM events e WHERE e.id = ANY(ids) AND wanted_by_webhooks(e.type, e.agency_ids) ORDER BY e.id
+        RETURNING event_id)
+      SELECT count(*) INTO wanted FROM ob;
+      PERFORM pg_notify('rastreo_events', (SELECT min(i) || ',' || max(i) FROM unnest(ids) i));
+      IF wanted > 0 THEN PERFORM pg_notify('rastreo_webhook_outbox', ''); END IF;
     END $$;
 
--- Only events some webhook wants get an outbox row: most events, with no webhook, cost none.
+-- Does some live webhook of one of these agencies want this event type?
 CREATE OR REPLACE FUNCTION public.wanted_by_webhooks(event_type text, agencies uuid[]) RETURNS boolean
     LANGUAGE plpgsql STABLE
     AS $$
@@ -24,7 +31,7 @@ CREATE OR REPLACE FUNCTION public.wanted_by_webhooks(event_type text, agencies u
 CREATE OR REPLACE FUNCTION public.record_trace_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-    DECLARE lo bigint; hi bigint; wanted bigint;
+    DECLARE ids bigint[];
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
@@ -34,10 +41,9 @@ CREATE OR REPLACE FUNCTION public.record_trace_events() RETURNS trigger
           FROM new_rows n JOIN traces t ON t.id = n.trace_id
          WHERE n.from_status IS DISTINCT FROM n.to_status
          ORDER BY n.id
-        RETURNING id, type, agency_ids),
-      ob AS (INSERT INTO event_outbox (event_id) SELECT id FROM ins WHERE wanted_by_webhooks(type, agency_ids) RETURNING event_id)
-      SELECT min(id), max(id), (SELECT count(*) FROM ob) INTO lo, hi, wanted FROM ins;
-      PERFORM publish_events(lo, hi, wanted > 0);
+        RETURNING id)
+      SELECT array_agg(id) INTO ids FROM ins;
+      PERFORM publish_events(ids);
       RETURN NULL;
     END $$;
 
@@ -47,7 +53,7 @@ CREATE OR REPLACE TRIGGER trace_events_publish AFTER INSERT ON public.trace_even
 CREATE OR REPLACE FUNCTION public.record_alert_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-    DECLARE lo bigint; hi bigint; wanted bigint;
+    DECLARE ids bigint[];
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
@@ -55,10 +61,9 @@ CREATE OR REPLACE FUNCTION public.record_alert_events() RETURNS trigger
                jsonb_build_object('alertId', a.id, 'kind', a.kind, 'severity', a.severity,
                                   'subject', jsonb_build_object('type', a.subject_type, 'id', a.subject_id, 'reference', a.subject_reference))
           FROM new_rows a ORDER BY a.created_at
-        RETURNING id, type, agency_ids),
-      ob AS (INSERT INTO event_outbox (event_id) SELECT id FROM ins WHERE wanted_by_webhooks(type, agency_ids) RETURNING event_id)
-      SELECT min(id), max(id), (SELECT count(*) FROM ob) INTO lo, hi, wanted FROM ins;
-      PERFORM publish_events(lo, hi, wanted > 0);
+        RETURNING id)
+      SELECT array_agg(id) INTO ids FROM ins;
+      PERFORM publish_events(ids);
       RETURN NULL;
     END $$;
 
@@ -75,12 +80,7 @@ CREATE OR REPLACE FUNCTION public.record_destruction_events() RETURNS trigger
         VALUES ('destruction.' || NEW.status, NEW.id, ARRAY[NEW.agency_id],
                 jsonb_build_object('destructionId', NEW.id, 'reference', NEW.reference, 'agencyId', NEW.agency_id))
         RETURNING id INTO new_id;
-        IF wanted_by_webhooks('destruction.' || NEW.status, ARRAY[NEW.agency_id]) THEN
-          INSERT INTO event_outbox (event_id) VALUES (new_id);
-          PERFORM publish_events(new_id, new_id, true);
-        ELSE
-          PERFORM publish_events(new_id, new_id, false);
-        END IF;
+        PERFORM publish_events(ARRAY[new_id]);
       END IF;
       RETURN NULL;
     END $$;

@@ -1,10 +1,10 @@
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import type { Scope } from '../../shared/actor.ts';
+import { regionScopeSql } from '../../db/scoped.ts';
 import { raiseForTracesSql } from '../../alerts/repository.ts';
 import { NOTIFY_OUTBOX } from '../outbox/repository.ts';
-import type { TransitionPlan } from '../lifecycle.ts';
+import type { RefusedState, TransitionPlan } from '../lifecycle.ts';
 import { rowFromJson, type TraceRow } from '../repository.ts';
-import type { TraceStatus } from '../schemas.ts';
 import { AUDIT_COLUMNS, auditValues, authorBindings, FINAL, NEW_RUN, targetSql, type Author } from './common.ts';
 
 export interface TransitionRequest {
@@ -24,20 +24,8 @@ export interface TransitionRequest {
 export interface TransitionResult {
   row?: TraceRow;
   /** The trace as it was, when nothing changed (undefined when it is not in scope). */
-  state?: {
-    status: TraceStatus;
-    created_by: string;
-    submitted_by: string | null;
-    urgent: boolean;
-    version: number;
-    assignee_ok?: boolean;
-  };
+  state?: RefusedState;
 }
-
-const scopeSql = (scope: Scope) =>
-  scope.kind === 'all' ? 'TRUE' : scope.kind === 'agency' ? 't.agency_id = :scopeValue' : 't.region = :scopeValue';
-const scopeValue = (scope: Scope) =>
-  scope.kind === 'agency' ? scope.agencyId : scope.kind === 'region' ? scope.region : null;
 
 /**
  * A person's action on a trace, in one statement: the trace is locked in scope, moved as the plan says from one of
@@ -94,7 +82,7 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
     `WITH cur AS (
        SELECT t.id, t.status, t.created_by, t.submitted_by, t.urgent, t.version, t.quality_flags, a.review_required${assignee}
          FROM traces t JOIN agencies a ON a.id = t.agency_id
-        WHERE t.id = :traceId AND ${scopeSql(request.scope)}
+        WHERE t.id = :traceId AND ${regionScopeSql(request.scope, 't').sql}
         FOR UPDATE OF t),
      n AS (SELECT cur.*, ${to} AS to_status FROM cur),
      moved AS (UPDATE traces t SET ${sets.join(', ')} FROM n WHERE t.id = n.id AND ${conditions.join(' AND ')}
@@ -119,7 +107,7 @@ export async function applyTransition(db: Queryable, request: TransitionRequest)
     {
       ...authorBindings(request.author),
       traceId: request.traceId,
-      scopeValue: scopeValue(request.scope),
+      scopeValue: regionScopeSql(request.scope, 't').value,
       from: plan.from.filter((s) => s !== null),
       event: plan.event,
       audit: plan.audit,

@@ -6,11 +6,10 @@ import type { CaseDetail } from '../../cases/schemas.ts';
 import type { TraceStatus } from '../../traces/schemas.ts';
 import { request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
-import { TraceStatusBadge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
-import { OutcomeText } from '../traces/outcome-text.tsx';
+import { TraceTable } from '../traces/trace-table.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 
 export function CasePage() {
@@ -74,38 +73,16 @@ export function CasePage() {
       {item.traces.length === 0 ? (
         <p>{t('cases.noTraces')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('traces.reference')}</th>
-              <th>{t('traces.weapon')}</th>
-              <th>{t('traces.status')}</th>
-              <th>{t('traces.outcome')}</th>
-              <th>{t('traces.recoveryDate')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {item.traces.map((trace) => (
-              <tr key={trace.id}>
-                <td>
-                  <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
-                </td>
-                <td>
-                  <Link to={`/weapons/${trace.weaponId}`}>
-                    {weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : t('traces.weapon')}
-                  </Link>
-                </td>
-                <td>
-                  <TraceStatusBadge status={trace.status as TraceStatus} />
-                </td>
-                <td>
-                  <OutcomeText outcome={trace.outcome} />
-                </td>
-                <td>{format.date(trace.recoveryDate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TraceTable
+          rows={item.traces.map((trace) => ({
+            ...trace,
+            status: trace.status as TraceStatus,
+            weapon: {
+              id: trace.weaponId,
+              label: weapons.get(trace.weaponId) ? weaponLabel(t, weapons.get(trace.weaponId)!) : t('traces.weapon'),
+            },
+          }))}
+        />
       )}
       {item.tracesTotal > item.traces.length && (
         <p>

@@ -1,15 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchField } from '../ui/filters.tsx';
 import { Link, useNavigate } from 'react-router';
-import { OFFENSES, type Case } from '../../cases/schemas.ts';
-import { ApiProblem, newIdempotencyKey, query, request } from '../api/client.ts';
+import { CaseCreate, OFFENSES, type Case } from '../../cases/schemas.ts';
+import { newIdempotencyKey, query, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
+import { FormFooter, SelectField, TextField } from '../ui/form.tsx';
 import { todayIso, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
-import { fieldErrorsByPath } from '../ui/problems.ts';
+import { schemaErrors } from '../ui/schema-errors.ts';
+import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
 
 export function CasesPage() {
@@ -36,13 +38,7 @@ export function CasesPage() {
       </div>
       {creating && <NewCaseForm onCancel={() => setCreating(false)} />}
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <TextField
-          label={t('cases.search')}
-          type="search"
-          value={search}
-          onChange={setSearch}
-          hint={t('cases.searchHint')}
-        />
+        <SearchField label={t('cases.search')} hint={t('cases.searchHint')} value={search} onChange={setSearch} />
         <SelectField
           label={t('cases.status')}
           value={status}
@@ -95,93 +91,42 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const key = useRef(newIdempotencyKey());
-  const [caseNumber, setCaseNumber] = useState('');
-  const [title, setTitle] = useState('');
-  const [offense, setOffense] = useState('');
-  const [openedAt, setOpenedAt] = useState(todayIso());
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const missing: Record<string, string> = {};
-    if (!caseNumber.trim()) missing['/caseNumber'] = t('fieldErrors.required');
-    if (!title.trim()) missing['/title'] = t('fieldErrors.required');
-    if (!offense) missing['/offense'] = t('fieldErrors.required');
-    setErrors(missing);
-    if (Object.keys(missing).length) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      const created = await request<Case>('/cases', {
-        method: 'POST',
-        idempotencyKey: key.current,
-        body: { caseNumber: caseNumber.trim(), title: title.trim(), offense, ...(openedAt ? { openedAt } : {}) },
-      });
+  const [values, setValues] = useState({ caseNumber: '', title: '', offense: '', openedAt: todayIso() });
+  const body = {
+    caseNumber: values.caseNumber.trim(),
+    title: values.title.trim(),
+    offense: values.offense,
+    ...(values.openedAt ? { openedAt: values.openedAt } : {}),
+  };
+  const errors = schemaErrors(t, CaseCreate, body);
+  const { submit, errorAt, failure, busy } = useFormSubmit(
+    errors,
+    async () => {
+      const created = await request<Case>('/cases', { method: 'POST', idempotencyKey: key.current, body });
       await queryClient.invalidateQueries({ queryKey: ['cases'] });
       navigate(`/cases/${created.id}`);
-    } catch (error) {
-      if (error instanceof ApiProblem && error.kind === 'case-number-taken')
-        setErrors({ '/caseNumber': t('conflicts.case-number-taken') });
-      else if (error instanceof ApiProblem && error.status === 400) setErrors(fieldErrorsByPath(t, error.errors));
-      else setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    { 'case-number-taken': '/caseNumber' },
+  );
+  const field = fieldBinder(values, setValues, errorAt);
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="new-case-title">
       <ErrorSummary />
       <h2 id="new-case-title">{t('cases.new')}</h2>
       <div className="grid">
-        <TextField
-          label={t('cases.caseNumber')}
-          name="caseNumber"
-          value={caseNumber}
-          onChange={setCaseNumber}
-          required
-          maxLength={64}
-          error={errors['/caseNumber']}
-        />
-        <TextField
-          label={t('cases.caseTitle')}
-          name="title"
-          value={title}
-          onChange={setTitle}
-          required
-          maxLength={300}
-          error={errors['/title']}
-        />
+        <TextField label={t('cases.caseNumber')} {...field('caseNumber')} required maxLength={64} />
+        <TextField label={t('cases.caseTitle')} {...field('title')} required maxLength={300} />
         <SelectField
           label={t('cases.offense')}
-          name="offense"
-          value={offense}
-          onChange={setOffense}
+          {...field('offense')}
           required
           placeholder={t('common.choose')}
           options={OFFENSES.map((value) => ({ value, label: t(`offenses.${value}`) }))}
-          error={errors['/offense']}
         />
-        <TextField
-          label={t('cases.openedAt')}
-          name="openedAt"
-          type="date"
-          value={openedAt}
-          onChange={setOpenedAt}
-          error={errors['/openedAt']}
-        />
+        <TextField label={t('cases.openedAt')} {...field('openedAt')} type="date" />
       </div>
-      <ErrorNotice error={failure} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('cases.create')}
-        </button>
-      </div>
+      <FormFooter failure={failure} busy={busy} submitLabel={t('cases.create')} onCancel={onCancel} />
     </form>
   );
 }

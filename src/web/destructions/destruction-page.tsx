@@ -10,12 +10,12 @@ import { download, request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { Badge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
-import { TextAreaField, TextField } from '../ui/form.tsx';
+import { FormFooter, TextAreaField, TextField } from '../ui/form.tsx';
 import { clock, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
-import { useFormSubmit } from '../ui/use-form-submit.ts';
+import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
 
@@ -187,13 +187,12 @@ export function DestructionPage() {
 function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number; onDone: () => Promise<unknown> }) {
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const [performedAt, setPerformedAt] = useState('');
+  const [values, setValues] = useState({ performedAt: '', certificateNumber: '', notes: '' });
   const [witnesses, setWitnesses] = useState([
     { name: '', organization: '' },
     { name: '', organization: '' },
   ]);
-  const [certificateNumber, setCertificateNumber] = useState('');
-  const [notes, setNotes] = useState('');
+  const { performedAt, certificateNumber, notes } = values;
 
   const performedIso = performedAt ? new Date(performedAt).toISOString() : '';
   const body = {
@@ -222,20 +221,14 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
     }),
   );
 
+  const field = fieldBinder(values, setValues, errorAt);
+
   return (
     <>
       <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
         <ErrorSummary />
         <h2 id="complete-title">{t('destructions.complete')}</h2>
-        <TextField
-          label={t('destructions.performedAt')}
-          name="performedAt"
-          type="datetime-local"
-          value={performedAt}
-          onChange={setPerformedAt}
-          required
-          error={errorAt('/performedAt')}
-        />
+        <TextField label={t('destructions.performedAt')} {...field('performedAt')} type="datetime-local" required />
         <fieldset>
           <legend>{t('destructions.witnesses')}</legend>
           <p className="hint">{t('destructions.witnessesHint')}</p>
@@ -246,20 +239,18 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
           )}
           {witnesses.map((witness, index) => (
             <div className="grid witness" key={index}>
-              <TextField
-                label={t('destructions.witnessName', { n: index + 1 })}
-                value={witness.name}
-                onChange={(value) => setWitness(index, 'name', value)}
-                required
-                error={errorAt(`/witnesses/${index}/name`)}
-              />
-              <TextField
-                label={t('destructions.witnessOrganization', { n: index + 1 })}
-                value={witness.organization}
-                onChange={(value) => setWitness(index, 'organization', value)}
-                required
-                error={errorAt(`/witnesses/${index}/organization`)}
-              />
+              {(['name', 'organization'] as const).map((part) => (
+                <TextField
+                  key={part}
+                  label={t(part === 'name' ? 'destructions.witnessName' : 'destructions.witnessOrganization', {
+                    n: index + 1,
+                  })}
+                  value={witness[part]}
+                  onChange={(value) => setWitness(index, part, value)}
+                  required
+                  error={errorAt(`/witnesses/${index}/${part}`)}
+                />
+              ))}
               {witnesses.length > 2 && (
                 <button
                   type="button"
@@ -275,19 +266,9 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
             {t('destructions.addWitness')}
           </button>
         </fieldset>
-        <TextField
-          label={t('destructions.certificateNumber')}
-          name="certificateNumber"
-          value={certificateNumber}
-          onChange={setCertificateNumber}
-        />
-        <TextAreaField label={t('destructions.notes')} name="notes" value={notes} onChange={setNotes} />
-        <ErrorNotice error={failure} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('destructions.completeSubmit')}
-          </button>
-        </div>
+        <TextField label={t('destructions.certificateNumber')} {...field('certificateNumber')} />
+        <TextAreaField label={t('destructions.notes')} {...field('notes')} />
+        <FormFooter failure={failure} busy={busy} submitLabel={t('destructions.completeSubmit')} />
       </form>
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </>

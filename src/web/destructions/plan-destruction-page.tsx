@@ -1,15 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { DestructionCreate, METHODS, type Destruction, type IneligibleReason } from '../../destructions/schemas.ts';
 import type { StockpileItem } from '../../stockpile/schemas.ts';
 import { ApiProblem, newIdempotencyKey, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
+import { FormFooter, SelectField, TextField } from '../ui/form.tsx';
 import { todayIso } from '../ui/format.ts';
-import { ErrorNotice, Loading } from '../ui/notice.tsx';
-import { fieldErrorsByPath } from '../ui/problems.ts';
+import { Loading } from '../ui/notice.tsx';
+import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
@@ -24,19 +24,12 @@ export function PlanDestructionPage() {
     (cursor) => `/stockpile/items?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [plannedFor, setPlannedFor] = useState(todayIso());
-  const [method, setMethod] = useState('');
-  const [location, setLocation] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [values, setValues] = useState({ plannedFor: todayIso(), method: '', location: '' });
   const [refused, setRefused] = useState<Map<string, string[]>>(new Map());
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
   const candidates = items.items.filter((item) => item.status !== 'destroyed');
-  const body = { plannedFor, method, location: location.trim(), itemIds: [...selected] };
+  const body = { ...values, location: values.location.trim(), itemIds: [...selected] };
   const errors = schemaErrors(t, DestructionCreate, body);
-  const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
   const eligible = candidates.filter((item) => item.destructionBlockers.length === 0);
   const toggle = (id: string) =>
     setSelected((current) => {
@@ -46,12 +39,7 @@ export function PlanDestructionPage() {
       return next;
     });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length) return;
-    setBusy(true);
-    setFailure(null);
+  const { submit, errorAt, submitted, failure, busy } = useFormSubmit(errors, async () => {
     setRefused(new Map());
     try {
       const created = await request<Destruction>('/destructions', {
@@ -62,19 +50,15 @@ export function PlanDestructionPage() {
       await queryClient.invalidateQueries();
       navigate(`/destructions/${created.id}`);
     } catch (error) {
-      if (error instanceof ApiProblem && error.status === 400) setServerErrors(fieldErrorsByPath(t, error.errors));
+      // Items the API refused carry their reasons; they show on their rows.
       if (error instanceof ApiProblem && Array.isArray(error.body.items)) {
-        setRefused(
-          new Map(
-            (error.body.items as { itemId: string; reasons: string[] }[]).map((item) => [item.itemId, item.reasons]),
-          ),
-        );
+        const items = error.body.items as { itemId: string; reasons: string[] }[];
+        setRefused(new Map(items.map((item) => [item.itemId, item.reasons])));
       }
-      setFailure(error);
-    } finally {
-      setBusy(false);
+      throw error;
     }
-  };
+  });
+  const field = fieldBinder(values, setValues, errorAt);
 
   return (
     <section>
@@ -82,33 +66,15 @@ export function PlanDestructionPage() {
       <form onSubmit={submit} noValidate>
         <ErrorSummary />
         <div className="grid">
-          <TextField
-            label={t('destructions.plannedFor')}
-            name="plannedFor"
-            type="date"
-            value={plannedFor}
-            onChange={setPlannedFor}
-            required
-            error={errorAt('/plannedFor')}
-          />
+          <TextField label={t('destructions.plannedFor')} {...field('plannedFor')} type="date" required />
           <SelectField
             label={t('destructions.method')}
-            name="method"
-            value={method}
-            onChange={setMethod}
+            {...field('method')}
             required
-            error={errorAt('/method')}
             placeholder={t('common.choose')}
             options={METHODS.map((value) => ({ value, label: t(`methods.${value}`) }))}
           />
-          <TextField
-            label={t('destructions.location')}
-            name="location"
-            value={location}
-            onChange={setLocation}
-            required
-            error={errorAt('/location')}
-          />
+          <TextField label={t('destructions.location')} {...field('location')} required />
         </div>
         <h2>{t('destructions.chooseItems')}</h2>
         <p className="hint">
@@ -184,15 +150,12 @@ export function PlanDestructionPage() {
           </table>
         )}
         <LoadMore list={items} />
-        <ErrorNotice error={failure} />
-        <div className="actions">
-          <button type="button" onClick={() => navigate(-1)}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t('destructions.planSubmit', { count: selected.size })}
-          </button>
-        </div>
+        <FormFooter
+          failure={failure}
+          busy={busy}
+          submitLabel={t('destructions.planSubmit', { count: selected.size })}
+          onCancel={() => navigate(-1)}
+        />
       </form>
     </section>
   );

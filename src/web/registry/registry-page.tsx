@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchField } from '../ui/filters.tsx';
 import { REPORT_STATUSES, type StolenReport } from '../../registry/schemas.ts';
 import { STOLEN_REPORT_LIFECYCLE } from '../../registry/transitions.ts';
 import { mayTake, rolesOf } from '../../shared/lifecycle.ts';
@@ -8,7 +9,7 @@ import { query, request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
+import { SelectField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
@@ -84,13 +85,7 @@ export function RegistryPage() {
           placeholder={t('common.all')}
           options={REPORT_STATUSES.map((value) => ({ value, label: t(`reportStatus.${value}`) }))}
         />
-        <TextField
-          label={t('traces.search')}
-          type="search"
-          value={search}
-          onChange={setSearch}
-          hint={t('registry.searchHint')}
-        />
+        <SearchField label={t('traces.search')} hint={t('registry.searchHint')} value={search} onChange={setSearch} />
       </form>
       <ErrorNotice error={reports.error} />
       {reports.isPending ? (

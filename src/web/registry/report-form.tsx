@@ -4,12 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { reportRuleErrors } from '../../registry/rules.ts';
 import { LOSS_KINDS, LOSS_SOURCES, StolenReportCreate, type StolenReport } from '../../registry/schemas.ts';
 import { newIdempotencyKey, request } from '../api/client.ts';
-import { SelectField, TextAreaField, TextField } from '../ui/form.tsx';
+import { FormFooter, SelectField, TextAreaField, TextField } from '../ui/form.tsx';
 import { clock } from '../ui/format.ts';
-import { ErrorNotice } from '../ui/notice.tsx';
 import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
-import { useFormSubmit } from '../ui/use-form-submit.ts';
+import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { ErrorSummary } from '../ui/error-summary.tsx';
 
@@ -54,7 +53,10 @@ export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void
     await queryClient.invalidateQueries({ queryKey: ['stolen-reports'] });
     onDone(filed);
   });
-  const set = (name: keyof typeof report) => (value: string) => setReport((current) => ({ ...current, [name]: value }));
+  const field = fieldBinder(report, setReport, errorAt, {
+    country: '/location/country',
+    department: '/location/department',
+  });
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="report-title">
@@ -67,75 +69,30 @@ export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void
       <div className="grid">
         <SelectField
           label={t('registry.kind')}
-          name="kind"
-          value={report.kind}
-          onChange={set('kind')}
+          {...field('kind')}
           required
-          error={errorAt('/kind')}
           placeholder={t('common.choose')}
           options={LOSS_KINDS.map((value) => ({ value, label: t(`lossKinds.${value}`) }))}
         />
-        <TextField
-          label={t('registry.lostOn')}
-          name="lostOn"
-          type="date"
-          value={report.lostOn}
-          onChange={set('lostOn')}
-          required
-          error={errorAt('/lostOn')}
-        />
+        <TextField label={t('registry.lostOn')} {...field('lostOn')} type="date" required />
         <SelectField
           label={t('registry.sourceType')}
-          name="sourceType"
-          value={report.sourceType}
-          onChange={set('sourceType')}
+          {...field('sourceType')}
           required
-          error={errorAt('/sourceType')}
           placeholder={t('common.choose')}
           options={LOSS_SOURCES.map((value) => ({ value, label: t(`lossSources.${value}`) }))}
         />
         <TextField
           label={t('registry.country')}
-          name="country"
-          value={report.country}
-          onChange={set('country')}
+          {...field('country')}
           maxLength={2}
           hint={t('traceForm.countryHint')}
-          error={errorAt('/location/country')}
         />
-        <TextField
-          label={t('registry.department')}
-          name="department"
-          value={report.department}
-          onChange={set('department')}
-          maxLength={120}
-        />
-        <TextField
-          label={t('registry.policeReportNumber')}
-          name="policeReportNumber"
-          value={report.policeReportNumber}
-          onChange={set('policeReportNumber')}
-          maxLength={100}
-          error={errorAt('/policeReportNumber')}
-        />
+        <TextField label={t('registry.department')} {...field('department')} maxLength={120} />
+        <TextField label={t('registry.policeReportNumber')} {...field('policeReportNumber')} maxLength={100} />
       </div>
-      <TextAreaField
-        label={t('registry.circumstances')}
-        name="circumstances"
-        value={report.circumstances}
-        onChange={set('circumstances')}
-        required
-        error={errorAt('/circumstances')}
-      />
-      <ErrorNotice error={failure} />
-      <div className="actions">
-        <button type="button" onClick={() => onDone()}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('registry.submit')}
-        </button>
-      </div>
+      <TextAreaField label={t('registry.circumstances')} {...field('circumstances')} required />
+      <FormFooter failure={failure} busy={busy} submitLabel={t('registry.submit')} onCancel={() => onDone()} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AgencyFilter } from '../ui/filters.tsx';
 import type { Agency } from '../../identity/schemas.ts';
 import { GROUP_BY, OUTCOME_KEYS, type TraceReport } from '../../reports/schemas.ts';
 import { csvLine } from '../../shared/csv.ts';
@@ -75,16 +76,7 @@ export function ReportsPage() {
         <TextField label={t('reports.from')} type="date" value={from} onChange={setFrom} />
         <TextField label={t('reports.to')} type="date" value={to} onChange={setTo} />
         {me.role !== 'investigator' && (
-          <SelectField
-            label={t('queue.agency')}
-            value={agencyId}
-            onChange={setAgencyId}
-            placeholder={t('common.all')}
-            options={(agencies.data?.items ?? []).map((agency) => ({
-              value: agency.id,
-              label: `${agency.code} — ${agency.name}`,
-            }))}
-          />
+          <AgencyFilter agencies={agencies.data?.items ?? []} value={agencyId} onChange={setAgencyId} />
         )}
         <SelectField
           label={t('reports.groupBy')}

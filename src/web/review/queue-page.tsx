@@ -2,6 +2,7 @@ import { useLiveEvents } from '../events/live-events.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AgencyFilter, YesNoFilter } from '../ui/filters.tsx';
 import { Link } from 'react-router';
 import type { Agency } from '../../identity/schemas.ts';
 import { DEFAULT_QUEUE_STATUSES, OPEN_STATUSES, type QueueItem } from '../../review/schemas.ts';
@@ -52,26 +53,8 @@ export function QueuePage() {
             </label>
           ))}
         </fieldset>
-        <SelectField
-          label={t('queue.agency')}
-          value={agencyId}
-          onChange={setAgencyId}
-          placeholder={t('common.all')}
-          options={(agencies.data?.items ?? []).map((agency) => ({
-            value: agency.id,
-            label: `${agency.code} — ${agency.name}`,
-          }))}
-        />
-        <SelectField
-          label={t('traces.urgent')}
-          value={urgent}
-          onChange={setUrgent}
-          placeholder={t('common.all')}
-          options={[
-            { value: 'true', label: t('common.yes') },
-            { value: 'false', label: t('common.no') },
-          ]}
-        />
+        <AgencyFilter agencies={agencies.data?.items ?? []} value={agencyId} onChange={setAgencyId} />
+        <YesNoFilter label={t('traces.urgent')} value={urgent} onChange={setUrgent} />
         <SelectField
           label={t('queue.assigned')}
           value={assignedTo}

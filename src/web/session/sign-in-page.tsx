@@ -8,12 +8,16 @@ import { Notice } from '../ui/notice.tsx';
 import { problemMessage } from '../ui/problems.ts';
 import { useSession } from './session.tsx';
 
+const CREDENTIALS = [
+  { name: 'email', autoComplete: 'username' },
+  { name: 'password', autoComplete: 'current-password' },
+] as const;
+
 export function SignInPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const { signIn, notice } = useSession();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [credentials, setCredentials] = useState({ email: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -27,7 +31,7 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(email.trim(), password);
+      await signIn(credentials.email.trim(), credentials.password);
     } catch (failure) {
       if (failure instanceof ApiProblem && failure.kind === 'account-locked') {
         setError(t('signIn.locked', { until: format.dateTime(String(failure.body.lockedUntil)) }));
@@ -52,30 +56,24 @@ export function SignInPage() {
         {notice === 'expired' && <Notice tone="warning">{t('signIn.expired')}</Notice>}
         {notice === 'signed-out' && <Notice>{t('signIn.signedOut')}</Notice>}
         <form onSubmit={submit} noValidate>
-          <TextField
-            label={t('signIn.email')}
-            type="email"
-            name="email"
-            autoComplete="username"
-            value={email}
-            onChange={setEmail}
-            required
-          />
-          <TextField
-            label={t('signIn.password')}
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={setPassword}
-            required
-          />
+          {CREDENTIALS.map(({ name, autoComplete }) => (
+            <TextField
+              key={name}
+              label={t(`signIn.${name}`)}
+              type={name}
+              name={name}
+              autoComplete={autoComplete}
+              value={credentials[name]}
+              onChange={(value) => setCredentials((current) => ({ ...current, [name]: value }))}
+              required
+            />
+          ))}
           {error && (
             <p className="notice notice-error" role="alert" tabIndex={-1} ref={errorRef} data-testid="sign-in-error">
               {error}
             </p>
           )}
-          <button type="submit" className="primary" disabled={busy || !email || !password}>
+          <button type="submit" className="primary" disabled={busy || !credentials.email || !credentials.password}>
             {t('signIn.submit')}
           </button>
         </form>

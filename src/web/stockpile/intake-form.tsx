@@ -1,17 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchField } from '../ui/filters.tsx';
 import type { Case } from '../../cases/schemas.ts';
 import { intakeRuleErrors } from '../../stockpile/rules.ts';
 import { ITEM_SOURCES, ItemCreate, type ItemCreate as ItemCreateBody } from '../../stockpile/schemas.ts';
 import type { Weapon, WeaponDetail } from '../../weapons/schemas.ts';
 import { newIdempotencyKey, query, request, type Page } from '../api/client.ts';
-import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
+import { CheckboxField, FormFooter, SelectField, TextField } from '../ui/form.tsx';
 import { clock, todayIso } from '../ui/format.ts';
-import { ErrorNotice } from '../ui/notice.tsx';
 import { fieldMessage } from '../ui/problems.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
-import { useFormSubmit } from '../ui/use-form-submit.ts';
+import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
@@ -24,9 +24,8 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
   const [serialSearch, setSerialSearch] = useState('');
   const [weaponId, setWeaponId] = useState('');
   const [weapon, setWeapon] = useState(EMPTY_WEAPON);
-  const [source, setSource] = useState('');
-  const [intakeDate, setIntakeDate] = useState(todayIso());
-  const [storageLocation, setStorageLocation] = useState('');
+  const [values, setValues] = useState({ source: '', intakeDate: todayIso(), storageLocation: '' });
+  const { source, intakeDate, storageLocation } = values;
   const [caseId, setCaseId] = useState('');
   const [evidenceHold, setEvidenceHold] = useState(false);
   const matches = useQuery({
@@ -87,6 +86,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
     await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
     onDone();
   });
+  const field = fieldBinder(values, setValues, errorAt);
 
   return (
     <form className="panel" onSubmit={submit} noValidate aria-labelledby="intake-title">
@@ -111,12 +111,11 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
         ) : (
           <>
             {/* Enter searches; it never sends the whole form. */}
-            <TextField
+            <SearchField
               label={t('custody.findBySerial')}
-              type="search"
+              hint={t('custody.findBySerialHint')}
               value={serialSearch}
               onChange={setSerialSearch}
-              hint={t('custody.findBySerialHint')}
               onKeyDown={(event) => {
                 if (event.key === 'Enter') event.preventDefault();
               }}
@@ -146,32 +145,13 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
       <div className="grid">
         <SelectField
           label={t('custody.source')}
-          name="source"
-          value={source}
-          onChange={setSource}
+          {...field('source')}
           required
-          error={errorAt('/source')}
           placeholder={t('common.choose')}
           options={ITEM_SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))}
         />
-        <TextField
-          label={t('custody.intakeDate')}
-          name="intakeDate"
-          type="date"
-          value={intakeDate}
-          onChange={setIntakeDate}
-          required
-          error={errorAt('/intakeDate')}
-        />
-        <TextField
-          label={t('custody.location')}
-          name="storageLocation"
-          value={storageLocation}
-          onChange={setStorageLocation}
-          required
-          maxLength={200}
-          error={errorAt('/storageLocation')}
-        />
+        <TextField label={t('custody.intakeDate')} {...field('intakeDate')} type="date" required />
+        <TextField label={t('custody.location')} {...field('storageLocation')} required maxLength={200} />
         <SelectField
           label={t('custody.case')}
           name="caseId"
@@ -190,15 +170,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
           hint={t('custody.evidenceHoldHint')}
         />
       </div>
-      <ErrorNotice error={failure} />
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('custody.register')}
-        </button>
-      </div>
+      <FormFooter failure={failure} busy={busy} submitLabel={t('custody.register')} onCancel={onDone} />
     </form>
   );
 }

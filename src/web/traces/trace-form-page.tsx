@@ -99,16 +99,15 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
       });
     };
   const touch = (field: keyof TraceFormState) => () => setTouched((current) => new Set(current).add(field));
+  const bind = (field: keyof TraceFormState) => ({
+    name: field,
+    value: form[field] as string,
+    onChange: set(field) as (value: string) => void,
+    onBlur: touch(field),
+    error: errorOf(field),
+  });
   const text = (field: keyof TraceFormState, label: string, extra: Partial<Parameters<typeof TextField>[0]> = {}) => (
-    <TextField
-      label={label}
-      name={field}
-      value={form[field] as string}
-      onChange={set(field) as (value: string) => void}
-      onBlur={touch(field)}
-      error={errorOf(field)}
-      {...extra}
-    />
+    <TextField label={label} {...bind(field)} {...extra} />
   );
 
   const save = async (mode: 'submit' | 'draft' | 'update' | 'update-and-submit') => {
@@ -170,12 +169,8 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         {!trace && (
           <SelectField
             label={t('traceForm.case')}
-            name="caseId"
-            value={form.caseId}
-            onChange={set('caseId')}
-            onBlur={touch('caseId')}
+            {...bind('caseId')}
             required
-            error={errorOf('caseId')}
             placeholder={t('common.choose')}
             options={(cases.data?.items ?? []).map((item) => ({
               value: item.id,
@@ -191,12 +186,8 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             {text('caliber', t('weapons.caliber'), { required: true })}
             <SelectField
               label={t('weapons.type')}
-              name="type"
-              value={form.type}
-              onChange={set('type')}
-              onBlur={touch('type')}
+              {...bind('type')}
               required
-              error={errorOf('type')}
               placeholder={t('common.choose')}
               options={WEAPON_TYPES.map((value) => ({ value, label: t(`weaponTypes.${value}`) }))}
             />
@@ -230,12 +221,8 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             {text('recoveryDate', t('traceForm.recoveryDate'), { type: 'date', required: true })}
             <SelectField
               label={t('traceForm.circumstance')}
-              name="circumstance"
-              value={form.circumstance}
-              onChange={set('circumstance')}
-              onBlur={touch('circumstance')}
+              {...bind('circumstance')}
               required
-              error={errorOf('circumstance')}
               placeholder={t('common.choose')}
               options={CIRCUMSTANCES.map((value) => ({ value, label: t(`circumstances.${value}`) }))}
             />
@@ -277,25 +264,8 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             onChange={set('urgent')}
             hint={t('traceForm.urgentHint')}
           />
-          {form.urgent && (
-            <TextAreaField
-              label={t('traceForm.urgentReason')}
-              name="urgentReason"
-              value={form.urgentReason}
-              onChange={set('urgentReason')}
-              onBlur={touch('urgentReason')}
-              required
-              error={errorOf('urgentReason')}
-            />
-          )}
-          <TextAreaField
-            label={t('traceForm.notes')}
-            name="notes"
-            value={form.notes}
-            onChange={set('notes')}
-            onBlur={touch('notes')}
-            error={errorOf('notes')}
-          />
+          {form.urgent && <TextAreaField label={t('traceForm.urgentReason')} {...bind('urgentReason')} required />}
+          <TextAreaField label={t('traceForm.notes')} {...bind('notes')} />
         </fieldset>
         {flags.length > 0 && (
           <Notice tone="warning">

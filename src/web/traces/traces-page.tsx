@@ -5,16 +5,14 @@ import { TRACE_STATUSES, type Trace } from '../../traces/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { useMe } from '../session/session.tsx';
-import { TraceStatusBadge, UrgentBadge } from '../ui/badges.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
-import { useFormat } from '../ui/format.ts';
+import { SelectField } from '../ui/form.tsx';
+import { OnlyOfCase, SearchField, YesNoFilter } from '../ui/filters.tsx';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
-import { OutcomeText } from './outcome-text.tsx';
+import { TraceTable } from './trace-table.tsx';
 
 export function TracesPage() {
   const { t } = useTranslation();
-  const format = useFormat();
   const me = useMe();
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
@@ -38,13 +36,7 @@ export function TracesPage() {
         )}
       </div>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <TextField
-          label={t('traces.search')}
-          type="search"
-          value={search}
-          onChange={setSearch}
-          hint={t('traces.searchHint')}
-        />
+        <SearchField label={t('traces.search')} hint={t('traces.searchHint')} value={search} onChange={setSearch} />
         <SelectField
           label={t('traces.status')}
           value={status}
@@ -52,16 +44,7 @@ export function TracesPage() {
           placeholder={t('common.all')}
           options={TRACE_STATUSES.map((value) => ({ value, label: t(`traceStatus.${value}`) }))}
         />
-        <SelectField
-          label={t('traces.urgent')}
-          value={urgent}
-          onChange={setUrgent}
-          placeholder={t('common.all')}
-          options={[
-            { value: 'true', label: t('common.yes') },
-            { value: 'false', label: t('common.no') },
-          ]}
-        />
+        <YesNoFilter label={t('traces.urgent')} value={urgent} onChange={setUrgent} />
         <SelectField
           label={t('traces.sort')}
           value={sort}
@@ -72,51 +55,23 @@ export function TracesPage() {
           ]}
         />
       </form>
-      {caseId && (
-        <p>
-          {t('cases.onlyOfCase')}{' '}
-          <button type="button" className="link" onClick={() => setParams({})}>
-            {t('cases.showAll')}
-          </button>
-        </p>
-      )}
+      {caseId && <OnlyOfCase onShowAll={() => setParams({})} />}
       <ErrorNotice error={traces.error} />
       {traces.isPending ? (
         <Loading />
       ) : traces.items.length === 0 ? (
         <p>{t('traces.none')}</p>
       ) : (
-        <table data-testid="traces">
-          <caption className="hint">{t(sort === 'createdAt' ? 'traces.sortedOldest' : 'traces.sortedNewest')}</caption>
-          <thead>
-            <tr>
-              <th>{t('traces.reference')}</th>
-              <th>{t('traces.weapon')}</th>
-              <th>{t('traces.status')}</th>
-              <th>{t('traces.outcome')}</th>
-              <th>{t('traces.recoveryDate')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {traces.items.map((trace) => (
-              <tr key={trace.id}>
-                <td>
-                  <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
-                </td>
-                <td>
-                  <Link to={`/weapons/${trace.weaponId}`}>{weaponLabel(t, trace.weapon)}</Link>
-                </td>
-                <td>
-                  <TraceStatusBadge status={trace.status} /> {trace.urgent && <UrgentBadge />}
-                </td>
-                <td>
-                  <OutcomeText outcome={trace.result?.outcome} />
-                </td>
-                <td>{format.date(trace.recovery.date)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TraceTable
+          testId="traces"
+          caption={t(sort === 'createdAt' ? 'traces.sortedOldest' : 'traces.sortedNewest')}
+          rows={traces.items.map((trace) => ({
+            ...trace,
+            outcome: trace.result?.outcome,
+            weapon: { id: trace.weaponId, label: weaponLabel(t, trace.weapon) },
+            recoveryDate: trace.recovery.date,
+          }))}
+        />
       )}
       <LoadMore list={traces} />
     </section>

@@ -1,4 +1,6 @@
 import { useId, type InputHTMLAttributes, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from './notice.tsx';
 
 interface ControlProps {
   id: string;
@@ -175,5 +177,35 @@ export function CheckboxField(props: {
         </small>
       )}
     </div>
+  );
+}
+
+/** The end of a form: what went wrong, if anything, then Cancel (when the form can be left) and the primary action. */
+export function FormFooter({
+  failure,
+  busy,
+  submitLabel,
+  onCancel,
+}: {
+  failure: unknown;
+  busy: boolean;
+  submitLabel: string;
+  onCancel?: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorNotice error={failure} />
+      <div className="actions">
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
   );
 }

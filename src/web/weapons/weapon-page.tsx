@@ -6,10 +6,10 @@ import type { TraceStatus } from '../../traces/schemas.ts';
 import type { WeaponDetail } from '../../weapons/schemas.ts';
 import { request } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
-import { Badge, TraceStatusBadge } from '../ui/badges.tsx';
+import { Badge } from '../ui/badges.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
-import { OutcomeText } from '../traces/outcome-text.tsx';
+import { TraceTable } from '../traces/trace-table.tsx';
 import { WeaponLinks } from '../intelligence/weapon-links.tsx';
 import { weaponLabel } from './weapon-label.ts';
 
@@ -67,30 +67,7 @@ export function WeaponPage() {
       {traces.length === 0 ? (
         <p>{t('weapons.noTraces')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('traces.reference')}</th>
-              <th>{t('traces.status')}</th>
-              <th>{t('traces.outcome')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {traces.map((trace) => (
-              <tr key={trace.id}>
-                <td>
-                  <Link to={`/traces/${trace.id}`}>{trace.reference}</Link>
-                </td>
-                <td>
-                  <TraceStatusBadge status={trace.status as TraceStatus} />
-                </td>
-                <td>
-                  <OutcomeText outcome={trace.outcome} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TraceTable rows={traces.map((trace) => ({ ...trace, status: trace.status as TraceStatus }))} />
       )}
 
       <h2>{t('weapons.custody')}</h2>

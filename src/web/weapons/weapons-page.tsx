@@ -5,7 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import type { Weapon } from '../../weapons/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
-import { TextField } from '../ui/form.tsx';
+import { OnlyOfCase, SearchField } from '../ui/filters.tsx';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from './weapon-label.ts';
 
@@ -23,23 +23,15 @@ export function WeaponsPage() {
     <section>
       <h1>{t('weapons.title')}</h1>
       <form className="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <TextField
+        <SearchField
           label={t('weapons.serialNumber')}
-          type="search"
+          hint={t('weapons.serialSearchHint')}
           value={serial}
           onChange={setSerial}
-          hint={t('weapons.serialSearchHint')}
         />
-        <TextField label={t('weapons.manufacturer')} type="search" value={manufacturer} onChange={setManufacturer} />
+        <SearchField label={t('weapons.manufacturer')} value={manufacturer} onChange={setManufacturer} />
       </form>
-      {caseId && (
-        <p>
-          {t('cases.onlyOfCase')}{' '}
-          <button type="button" className="link" onClick={() => setParams({})}>
-            {t('cases.showAll')}
-          </button>
-        </p>
-      )}
+      {caseId && <OnlyOfCase onShowAll={() => setParams({})} />}
       <ErrorNotice error={weapons.error} />
       {weapons.isPending ? (
         <Loading />
