@@ -36,7 +36,14 @@ export default tseslint.config(
       'boundaries/files': [
         {
           category: 'contract',
-          pattern: ['src/shared/*.ts', 'src/i18n/*.ts', 'src/*/schemas.ts', 'src/*/rules.ts', 'src/*/transitions.ts'],
+          pattern: [
+            'src/shared/*.ts',
+            'src/i18n/*.ts',
+            'src/*/schemas.ts',
+            'src/*/rules.ts',
+            'src/*/transitions.ts',
+            'src/*/messages.ts',
+          ],
         },
       ],
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },

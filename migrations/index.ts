@@ -16,6 +16,7 @@ import * as commitOrderAndRepair from './20261205_014_commit_order_and_repair.ts
 import * as databaseCode from './20261205_015_database_code.ts';
 import * as indicatorRules from './20261205_016_indicator_rules.ts';
 import * as publishEventsByIds from './20261206_017_publish_events_by_ids.ts';
+import * as alertMessageCodes from './20261206_018_alert_message_codes.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261205_015_database_code': databaseCode,
   '20261205_016_indicator_rules': indicatorRules,
   '20261206_017_publish_events_by_ids': publishEventsByIds,
+  '20261206_018_alert_message_codes': alertMessageCodes,
 };

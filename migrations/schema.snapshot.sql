@@ -247,13 +247,10 @@ CREATE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RETURNS void
         ON CONFLICT (indicator_id, scope) DO UPDATE SET last_seen = EXCLUDED.last_seen),
       involved AS (
         SELECT r.id, array_agg(substr(r.scope, 8)::uuid) AS agency_ids FROM scope_rows r WHERE r.scope LIKE 'agency:%' GROUP BY r.id)
-      INSERT INTO alerts AS al (kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
-      SELECT 'trafficking_indicator', 'warning',
-             CASE s.kind WHEN 'repeat_purchaser' THEN 'One purchaser is behind ' || s.trace_count || ' traced guns'
-                         WHEN 'short_time_to_crime' THEN 'Short time-to-crime: trace ' || t.reference || ' was recovered within a year of its retail sale'
-                         WHEN 'dealer_cluster' THEN 'One dealer sold ' || s.trace_count || ' traced guns recovered within 3 years'
-                         ELSE s.trace_count || ' guns from one serial sequence were recovered' END
-               || ' (' || s.reference || CASE WHEN s.kind <> 'short_time_to_crime' THEN ', newest: ' || t.reference ELSE '' END || ').',
+      INSERT INTO alerts AS al (kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
+      SELECT 'trafficking_indicator', 'warning', s.kind,
+             jsonb_strip_nulls(jsonb_build_object('indicator', s.reference, 'trace', t.reference, 'count', s.trace_count,
+                                                  'days', (rules->s.kind->>'maxDays')::int)),
              'indicator', s.id, s.reference, s.id,
              jsonb_build_array(jsonb_build_object('type', 'trace', 'reference', t.reference, 'agency', jsonb_build_object('code', ta.code, 'country', ta.country))),
              v.agency_ids
@@ -262,7 +259,8 @@ CREATE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RETURNS void
         CROSS JOIN LATERAL (SELECT a.code, a.country FROM agencies a WHERE a.id = t.agency_id) ta
        WHERE s.detected
       ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed'
-      DO UPDATE SET message = EXCLUDED.message, related = EXCLUDED.related, agency_ids = EXCLUDED.agency_ids;
+      DO UPDATE SET message_code = EXCLUDED.message_code, message_params = EXCLUDED.message_params, related = EXCLUDED.related,
+                    agency_ids = EXCLUDED.agency_ids;
     END $$;
 
 CREATE FUNCTION public.record_trace_events() RETURNS trigger
@@ -318,7 +316,7 @@ CREATE TABLE public.alerts (
     kind text NOT NULL,
     severity text NOT NULL,
     status text DEFAULT 'open'::text NOT NULL,
-    message text NOT NULL,
+    message text,
     subject_type text NOT NULL,
     subject_id uuid NOT NULL,
     subject_reference text NOT NULL,
@@ -332,12 +330,17 @@ CREATE TABLE public.alerts (
     closed_by uuid,
     closed_at timestamp with time zone,
     closing_note text,
+    message_code text,
+    message_params jsonb,
     CONSTRAINT alerts_acknowledging_note_check CHECK ((length(acknowledging_note) <= 2000)),
     CONSTRAINT alerts_agency_ids_check CHECK ((cardinality(agency_ids) >= 1)),
     CONSTRAINT alerts_check CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
     CONSTRAINT alerts_check1 CHECK (((status <> 'acknowledged'::text) OR (acknowledged_at IS NOT NULL))),
     CONSTRAINT alerts_closing_note_check CHECK (((length(closing_note) >= 1) AND (length(closing_note) <= 2000))),
     CONSTRAINT alerts_kind_check CHECK ((kind = ANY (ARRAY['stolen_match'::text, 'destroyed_weapon_recovered'::text, 'custody_weapon_recovered'::text, 'trafficking_indicator'::text]))),
+    CONSTRAINT alerts_message_code_check CHECK ((message_code ~ '^[a-z][a-z_]{0,63}$'::text)),
+    CONSTRAINT alerts_message_params_check CHECK (((message_params IS NULL) OR (jsonb_typeof(message_params) = 'object'::text))),
+    CONSTRAINT alerts_message_worded CHECK (((message IS NOT NULL) OR (message_code IS NOT NULL))),
     CONSTRAINT alerts_severity_check CHECK ((severity = ANY (ARRAY['warning'::text, 'critical'::text]))),
     CONSTRAINT alerts_status_check CHECK ((status = ANY (ARRAY['open'::text, 'acknowledged'::text, 'closed'::text]))),
     CONSTRAINT alerts_subject_type_check CHECK ((subject_type = ANY (ARRAY['trace'::text, 'stockpile_item'::text, 'stolen_report'::text, 'weapon'::text, 'indicator'::text])))

@@ -50,7 +50,15 @@ describe('diversion alerts', () => {
         subject: { type: 'trace', reference: trace.body.reference },
         related: [{ type: 'stockpile_item', reference: item.reference, agency: { country: expect.any(String) } }],
       });
-      expect(alert.message).toContain(item.reference);
+      const agency = alert.related[0].agency.code;
+      // Worded in TypeScript from the code and its values (the catalogue), not by the SQL that raised it.
+      expect(alert.message).toBe(
+        `The gun of trace ${trace.body.reference} was recorded as destroyed by ${agency} (${item.reference}).`,
+      );
+      expect(alert).toMatchObject({
+        messageCode: 'destroyed_weapon_recovered',
+        messageParams: { subjectType: 'trace', subject: trace.body.reference, agency, record: item.reference },
+      });
       expect(JSON.stringify(alert)).not.toContain('Pérez');
     }
     expect(await alertsAbout('neighbourInvestigator', trace.body.id)).toEqual([]);

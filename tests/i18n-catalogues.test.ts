@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
+import { ALERT_MESSAGE_CODES } from '../src/alerts/schemas.ts';
+import { alertWording } from '../src/alerts/messages.ts';
 
 const keysOf = (value: object, prefix = ''): string[] =>
   Object.entries(value).flatMap(([key, inner]) =>
@@ -17,5 +19,18 @@ describe('message catalogues', () => {
       expect(typeof english === 'string' && typeof spanish === 'string', key).toBe(true);
       expect(String(spanish).trim() === '', key).toBe(String(english).trim() === '');
     }
+  });
+
+  it('every alert wording has its text, and the English one fills every placeholder from its values', () => {
+    const params = { subjectType: 'trace', subject: 'TR-1', reportKind: 'stolen', agency: 'GT-PNC', record: 'SR-1' };
+    const values = { ...params, since: '2026-01-02', indicator: 'IN-1', trace: 'TR-2', count: 3, days: 365 };
+    for (const code of ALERT_MESSAGE_CODES) {
+      expect(typeof at(en, `alertTexts.${code}`), code).toBe('string');
+      expect(alertWording(null, code, values).message, code).not.toMatch(/\{\{|alertTexts/);
+    }
+    expect(alertWording(null, 'stolen_match', params).message).toBe(
+      'The gun of trace TR-1 is reported stolen by GT-PNC (SR-1).',
+    );
+    expect(alertWording('Stored text.', 'stolen_match', params).message).toBe('Stored text.');
   });
 });

@@ -527,10 +527,10 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     );
     await page.getByTestId('alert-count').click();
     // (The trace may also join a trafficking indicator, whose alert names it too: this is the destruction's alert.)
-    const destroyed = `El arma de ${trace.reference} consta como destruida`;
+    const destroyed = `El arma del rastreo ${trace.reference} consta como destruida por`;
     const row = page.getByTestId('alerts').locator('tr', { hasText: destroyed });
     await row.waitFor();
-    expect(await row.innerText()).toContain(`El arma de ${trace.reference} consta como destruida`);
+    expect(await row.innerText()).toContain(destroyed);
     expect(await row.innerText()).toContain('Crítica');
     await expectSpanish(page);
     await screenshot(page, 'alerts-inbox');

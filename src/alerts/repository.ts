@@ -1,37 +1,40 @@
 import type { Knex } from 'knex';
 import { runQuery, type Queryable } from '../db/knex.ts';
-import { decodeIdCursor, pageOf } from '../db/pagination.ts';
+import { newestFirst, pageOf } from '../db/pagination.ts';
 import { applyAgenciesScope } from '../db/scoped.ts';
 import type { Scope } from '../shared/actor.ts';
-import { ALERT_KINDS, SEVERITY, type Alert, type AlertQuery } from './schemas.ts';
+import { alertWording } from './messages.ts';
+import { ALERT_KINDS, SEVERITY, type Alert, type AlertMessageCode, type AlertQuery } from './schemas.ts';
 
 /**
  * Alerts are raised inside the statement (or transaction) that reveals them, by INSERT … SELECT over the records just
  * written; the partial unique key `alerts_one_open` turns a second raise of a condition that is not closed into nothing.
  */
 const ONE_OPEN = "ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed' DO NOTHING";
-const COLUMNS = 'kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids';
+const COLUMNS =
+  'kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids';
 const severity = (kind: string) =>
   `CASE ${kind} ${ALERT_KINDS.map((k) => `WHEN '${k}' THEN '${SEVERITY[k]}'`).join(' ')} END`;
 const related = (type: string, reference: string, agency: string) =>
   `jsonb_build_array(jsonb_build_object('type', '${type}', 'reference', ${reference}, 'agency', jsonb_build_object('code', ${agency}.code, 'country', ${agency}.country)))`;
 
 /** An active report of the gun, as alert rows about `subject` (a trace, an item…) of `type`. */
-const stolenMatches = (source: string, type: string, what: string) => `
-  SELECT 'stolen_match', ${severity("'stolen_match'")},
-         ${what} || ' is reported ' || sr.kind || ' by ' || ra.code || ' (' || sr.reference || ').',
+const stolenMatches = (source: string, type: string) => `
+  SELECT 'stolen_match', ${severity("'stolen_match'")}, 'stolen_match',
+         jsonb_build_object('subjectType', '${type}', 'subject', s.reference, 'reportKind', sr.kind, 'agency', ra.code, 'record', sr.reference),
          '${type}', s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id]
     FROM ${source} s JOIN stolen_reports sr ON sr.weapon_id = s.weapon_id AND sr.status = 'active'
     JOIN agencies ra ON ra.id = sr.agency_id`;
 
 /** A destroyed custody record of the gun (and, with a recovery date, one still in custody before it). */
-const custodyMatches = (source: string, type: string, what: string, recoveryDate?: string) => {
+const custodyMatches = (source: string, type: string, recoveryDate?: string) => {
   const kind =
     "CASE WHEN si.status = 'destroyed' THEN 'destroyed_weapon_recovered' ELSE 'custody_weapon_recovered' END";
   return `
   SELECT ${kind}, ${severity(kind)},
-         CASE WHEN si.status = 'destroyed' THEN ${what} || ' was recorded as destroyed by ' || ia.code || ' (' || si.reference || ').'
-              ELSE ${what} || ' is in the custody of ' || ia.code || ' (' || si.reference || ') since ' || si.intake_date || '.' END,
+         ${kind},
+         jsonb_build_object('subjectType', '${type}', 'subject', s.reference, 'agency', ia.code, 'record', si.reference,
+                            'since', si.intake_date),
          '${type}', s.subject_id, s.reference, si.id, ${related('stockpile_item', 'si.reference', 'ia')}, ARRAY[s.agency_id, si.agency_id]
     FROM ${source} s JOIN stockpile_items si ON si.weapon_id = s.weapon_id AND si.id <> s.subject_id
          AND (si.status = 'destroyed'${recoveryDate ? ` OR (si.status IN ('in_custody', 'scheduled') AND si.intake_date < ${recoveryDate})` : ''})
@@ -45,9 +48,9 @@ const custodyMatches = (source: string, type: string, what: string, recoveryDate
  */
 export const raiseForTracesSql = (source: string) => `
   INSERT INTO alerts (${COLUMNS})
-  ${stolenMatches(source, 'trace', "'The gun of trace ' || s.reference")}
+  ${stolenMatches(source, 'trace')}
   UNION ALL
-  ${custodyMatches(source, 'trace', "'The gun of trace ' || s.reference", 's.recovery_date')}
+  ${custodyMatches(source, 'trace', 's.recovery_date')}
   ${ONE_OPEN}
   RETURNING id`;
 
@@ -56,9 +59,9 @@ export async function raiseForItem(db: Queryable, itemId: string): Promise<void>
   const source = '(SELECT id AS subject_id, reference, agency_id, weapon_id FROM stockpile_items WHERE id = :itemId)';
   await db.raw(
     `INSERT INTO alerts (${COLUMNS})
-    ${stolenMatches(source, 'stockpile_item', "'The gun of stockpile item ' || s.reference")}
+    ${stolenMatches(source, 'stockpile_item')}
     UNION ALL
-    ${custodyMatches(source, 'stockpile_item', "'The gun of stockpile item ' || s.reference")}
+    ${custodyMatches(source, 'stockpile_item')}
     ${ONE_OPEN}`,
     { itemId },
   );
@@ -76,9 +79,8 @@ export async function raiseForReport(db: Queryable, reportId: string): Promise<v
                      SELECT i.id, i.reference, i.agency_id, i.weapon_id, 'stockpile_item' FROM stockpile_items i JOIN ${report} r ON r.weapon_id = i.weapon_id)`;
   await db.raw(
     `INSERT INTO alerts (${COLUMNS})
-    SELECT 'stolen_match', ${severity("'stolen_match'")},
-           CASE s.type WHEN 'trace' THEN 'The gun of trace ' ELSE 'The gun of stockpile item ' END || s.reference
-             || ' is reported ' || sr.kind || ' by ' || ra.code || ' (' || sr.reference || ').',
+    SELECT 'stolen_match', ${severity("'stolen_match'")}, 'stolen_match',
+           jsonb_build_object('subjectType', s.type, 'subject', s.reference, 'reportKind', sr.kind, 'agency', ra.code, 'record', sr.reference),
            s.type, s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id]
       FROM ${subjects} s JOIN ${report} sr ON sr.weapon_id = s.weapon_id JOIN agencies ra ON ra.id = sr.agency_id
     ${ONE_OPEN}`,
@@ -104,7 +106,9 @@ interface AlertRow {
   severity: Alert['severity'];
   status: Alert['status'];
   created_at: Date;
-  message: string;
+  message: string | null;
+  message_code: AlertMessageCode | null;
+  message_params: Record<string, string | number> | null;
   subject_type: Alert['subject']['type'];
   subject_id: string;
   subject_reference: string;
@@ -122,7 +126,7 @@ const toAlert = (row: AlertRow): Alert => ({
   severity: row.severity,
   status: row.status,
   createdAt: row.created_at.toISOString(),
-  message: row.message,
+  ...alertWording(row.message, row.message_code, row.message_params),
   subject: { type: row.subject_type, id: row.subject_id, reference: row.subject_reference },
   related: row.related,
   acknowledgedBy: row.acknowledged_by,
@@ -133,18 +137,10 @@ const toAlert = (row: AlertRow): Alert => ({
 });
 
 export async function listAlerts(db: Queryable, reader: AlertReader, query: AlertQuery, limit: number) {
-  const after = decodeIdCursor(query.cursor);
-  const rows = alertsInScope(db, reader)
-    .select('al.*')
-    .orderBy([
-      { column: 'al.created_at', order: 'desc' },
-      { column: 'al.id', order: 'desc' },
-    ])
-    .limit(limit + 1);
+  const rows = newestFirst(alertsInScope(db, reader).select('al.*'), 'alerts', 'al', query.cursor, limit);
   if (query.status) rows.where('al.status', query.status);
   if (query.kind) rows.where('al.kind', query.kind);
   if (query.severity) rows.where('al.severity', query.severity);
-  if (after) rows.whereRaw('(al.created_at, al.id) < (SELECT created_at, id FROM alerts WHERE id = ?)', [after]);
   return pageOf(await runQuery<AlertRow>(db, rows), limit, (row) => [row.id], toAlert);
 }
 

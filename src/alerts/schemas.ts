@@ -11,6 +11,17 @@ export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
 export const ALERT_RECORD_TYPES = ['trace', 'stockpile_item', 'stolen_report', 'weapon', 'indicator'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/** The wordings an alert is raised with: its kind, or for a trafficking indicator the indicator's kind. */
+export const ALERT_MESSAGE_CODES = [
+  'stolen_match',
+  'destroyed_weapon_recovered',
+  'custody_weapon_recovered',
+  'repeat_purchaser',
+  'short_time_to_crime',
+  'dealer_cluster',
+  'serial_sequence',
+] as const;
+export type AlertMessageCode = (typeof ALERT_MESSAGE_CODES)[number];
 
 /** How serious each kind is: the contract's table, in one place. */
 export const SEVERITY: Record<AlertKind, (typeof ALERT_SEVERITIES)[number]> = {
@@ -29,7 +40,21 @@ export const Alert = Type.Object(
     severity: Type.Enum(ALERT_SEVERITIES),
     status: Type.Enum(ALERT_STATUSES),
     createdAt: Timestamp,
-    message: Type.String(),
+    message: Type.String({ description: 'What happened, in English' }),
+    messageCode: Type.Optional(
+      Type.Enum(ALERT_MESSAGE_CODES, {
+        description:
+          'The wording of `message`, for clients that word it in their own language with `messageParams`: the kind, or for ' +
+          'a trafficking indicator the indicator kind. Absent on alerts raised before 2026-12-06.',
+      }),
+    ),
+    messageParams: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+        description:
+          'The values of the wording: `subjectType`, `subject`, `agency`, `record` (and `reportKind`, `since`) for registry ' +
+          'and custody alerts; `indicator`, `trace`, `count` (and `days`, the threshold) for indicators',
+      }),
+    ),
     subject: Type.Object(
       { type: RecordType, id: Uuid, reference: Type.String() },
       { ...component('AlertSubject'), additionalProperties: false },

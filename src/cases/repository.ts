@@ -47,6 +47,9 @@ const casesInScope = (db: Queryable, scope: Scope) => scopedFrom(db, 'cases', 'a
 export const agencyCasesSql = (agency?: string) =>
   `SELECT c.id, c.agency_id, c.status, a.review_required, a.region FROM cases c JOIN agencies a ON a.id = c.agency_id${agency ? ` WHERE c.agency_id = ${agency}` : ''}`;
 
+/** The rule "the case takes new traces and weapons", over a row of `agencyCasesSql`. */
+export const caseIsOpenSql = (alias: string) => `${alias}.status = 'open'`;
+
 /** The case, if it is one of the agency's: its status tells open from closed. */
 export async function caseOfAgency(
   db: Queryable,

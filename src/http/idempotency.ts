@@ -28,14 +28,7 @@ export async function withIdempotency(
   create: (trx: Tx) => Promise<Reply>,
 ): Promise<Reply & { replayed: boolean }> {
   return db.transaction(async (trx) => {
-    const claimed = await trx.raw(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, created_at = now(), status_code = NULL, response = NULL
-         WHERE idempotency_keys.created_at < now() - interval '24 hours'
-       RETURNING 1`,
-      [userId, key, fingerprint],
-    );
+    const claimed = await trx.raw(claimKeySql('?', '?', '?'), [userId, key, fingerprint]);
     if (claimed.rows.length === 0) {
       const stored = await trx('idempotency_keys').where({ user_id: userId, key }).first();
       if (!Buffer.from(stored.request_hash).equals(fingerprint)) {
@@ -48,6 +41,18 @@ export async function withIdempotency(
     return { ...reply, replayed: false };
   });
 }
+
+/**
+ * Taking a key, as SQL over the given value expressions: a row comes back when the key is the caller's to use (new, or
+ * last used more than 24 hours ago and so free again), none when it is held. `resource`: the id the work will create.
+ */
+export const claimKeySql = (user: string, key: string, fingerprint: string, resource = 'NULL') =>
+  `INSERT INTO idempotency_keys (user_id, key, request_hash, resource_id) VALUES (${user}, ${key}, ${fingerprint}, ${resource})
+   ON CONFLICT (user_id, key) DO UPDATE
+     SET request_hash = EXCLUDED.request_hash, created_at = now(), status_code = NULL, response = NULL,
+         resource_id = EXCLUDED.resource_id
+     WHERE idempotency_keys.created_at < now() - interval '24 hours'
+   RETURNING 1`;
 
 /** The claim a creating statement takes for a request with an Idempotency-Key (see `idempotent: 'in-statement'`). */
 export interface IdempotencyClaim {

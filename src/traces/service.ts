@@ -16,10 +16,10 @@ import {
   createTraces,
   newTrace,
   weaponToPlace,
-  traceColumns,
   type Claim,
   type CreationOutcome,
 } from './writes/create.ts';
+import { traceColumns } from './writes/common.ts';
 import { editTrace } from './writes/edit.ts';
 import { applyTransition } from './writes/transition.ts';
 

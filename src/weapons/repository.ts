@@ -71,14 +71,10 @@ export async function findOrCreateWeapons(
     }
     return key;
   });
-  // DO UPDATE (a no-op for the identity) rather than DO NOTHING so existing rows' ids come back in the same round trip.
   const insert = db('weapons')
     .insert([...keyOf.values()])
     .toSQL();
-  const upsert = `${insert.sql}
-     ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
-     DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
-     RETURNING id, manufacturer_normalized, serial_normalized`;
+  const upsert = `${insert.sql} ${WEAPON_UPSERT} RETURNING id, manufacturer_normalized, serial_normalized`;
   const { rows } = linkToCaseId
     ? await db.raw(
         `WITH w AS (${upsert}), linked AS (INSERT INTO case_weapons (case_id, weapon_id) SELECT ?, id FROM w ON CONFLICT DO NOTHING)
@@ -96,6 +92,28 @@ export async function findOrCreateWeapons(
   }
   return keys.map((key) => idOf.get(key)!);
 }
+
+/** The columns a weapon is created with, in the order the statements that create one list them. */
+export const WEAPON_COLUMNS = [
+  'id',
+  'manufacturer',
+  'manufacturer_normalized',
+  'model',
+  'caliber',
+  'type',
+  'serial_number',
+  'serial_normalized',
+  'serial_obliterated',
+  'importer',
+  'country_of_manufacture',
+] as const;
+
+/**
+ * A gun is one row by its identity (manufacturer and serial, normalized): creating it again finds the existing row,
+ * which only gains an importer it did not have. (DO UPDATE rather than DO NOTHING so the id comes back.)
+ */
+export const WEAPON_UPSERT = `ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
+  DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)`;
 
 export async function linkWeaponsToCases(db: Queryable, links: { caseId: string; weaponId: string }[]): Promise<void> {
   const unique = new Map(links.map((l) => [`${l.caseId}/${l.weaponId}`, { case_id: l.caseId, weapon_id: l.weaponId }]));

@@ -123,13 +123,10 @@ CREATE OR REPLACE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RET
         ON CONFLICT (indicator_id, scope) DO UPDATE SET last_seen = EXCLUDED.last_seen),
       involved AS (
         SELECT r.id, array_agg(substr(r.scope, 8)::uuid) AS agency_ids FROM scope_rows r WHERE r.scope LIKE 'agency:%' GROUP BY r.id)
-      INSERT INTO alerts AS al (kind, severity, message, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
-      SELECT 'trafficking_indicator', 'warning',
-             CASE s.kind WHEN 'repeat_purchaser' THEN 'One purchaser is behind ' || s.trace_count || ' traced guns'
-                         WHEN 'short_time_to_crime' THEN 'Short time-to-crime: trace ' || t.reference || ' was recovered within a year of its retail sale'
-                         WHEN 'dealer_cluster' THEN 'One dealer sold ' || s.trace_count || ' traced guns recovered within 3 years'
-                         ELSE s.trace_count || ' guns from one serial sequence were recovered' END
-               || ' (' || s.reference || CASE WHEN s.kind <> 'short_time_to_crime' THEN ', newest: ' || t.reference ELSE '' END || ').',
+      INSERT INTO alerts AS al (kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
+      SELECT 'trafficking_indicator', 'warning', s.kind,
+             jsonb_strip_nulls(jsonb_build_object('indicator', s.reference, 'trace', t.reference, 'count', s.trace_count,
+                                                  'days', (rules->s.kind->>'maxDays')::int)),
              'indicator', s.id, s.reference, s.id,
              jsonb_build_array(jsonb_build_object('type', 'trace', 'reference', t.reference, 'agency', jsonb_build_object('code', ta.code, 'country', ta.country))),
              v.agency_ids
@@ -138,5 +135,6 @@ CREATE OR REPLACE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RET
         CROSS JOIN LATERAL (SELECT a.code, a.country FROM agencies a WHERE a.id = t.agency_id) ta
        WHERE s.detected
       ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed'
-      DO UPDATE SET message = EXCLUDED.message, related = EXCLUDED.related, agency_ids = EXCLUDED.agency_ids;
+      DO UPDATE SET message_code = EXCLUDED.message_code, message_params = EXCLUDED.message_params, related = EXCLUDED.related,
+                    agency_ids = EXCLUDED.agency_ids;
     END $$;

@@ -2,7 +2,7 @@ import { Batcher } from '../../db/batcher.ts';
 import type { Queryable } from '../../db/knex.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
 import { needsReviewSql } from '../rules.ts';
-import { FINAL_STATUSES } from '../schemas.ts';
+import { FINAL_STATUSES, type QualityFlag, type TraceCreate } from '../schemas.ts';
 import { STARTS_NEW_RUN } from '../transitions.ts';
 
 /**
@@ -30,6 +30,50 @@ export function targetSql(plan: TransitionPlan, current: string, reviewRequired:
   if (plan.to === 'review_or_queue')
     return `CASE WHEN ${needsReviewSql(reviewRequired, flags)} THEN 'pending_review' ELSE 'queued' END`;
   return `'${plan.to}'`;
+}
+
+/** The columns a trace's request fields are stored in, with their SQL types: the one list the statements read. */
+const FIELD_COLUMNS = {
+  urgent: 'boolean',
+  urgent_reason: 'text',
+  quality_flags: 'text[]',
+  recovery_date: 'date',
+  recovery_country: 'text',
+  recovery_department: 'text',
+  recovery_municipality: 'text',
+  recovery_address: 'text',
+  recovery_latitude: 'double precision',
+  recovery_longitude: 'double precision',
+  recovery_circumstance: 'text',
+  possessor: 'jsonb',
+  notes: 'text',
+} as const;
+export type FieldColumn = keyof typeof FIELD_COLUMNS;
+
+/** The field columns as a comma-separated SQL list, each written by `each` (a name, `p.name`, `name = :name`…). */
+export const fieldColumnsSql = (each: (column: FieldColumn, type: string) => string) =>
+  Object.entries(FIELD_COLUMNS)
+    .map(([column, type]) => each(column as FieldColumn, type))
+    .join(', ');
+
+/** The columns a trace's request fields are stored in (plain values: JSON columns as objects). */
+export function traceColumns(fields: TraceCreate, flags: QualityFlag[]): Record<FieldColumn, unknown> {
+  const r = fields.recovery;
+  return {
+    urgent: fields.urgent ?? false,
+    urgent_reason: fields.urgent ? (fields.urgentReason ?? null) : null,
+    quality_flags: flags,
+    recovery_date: r.date,
+    recovery_country: r.country ?? null,
+    recovery_department: r.department ?? null,
+    recovery_municipality: r.municipality ?? null,
+    recovery_address: r.address ?? null,
+    recovery_latitude: r.latitude ?? null,
+    recovery_longitude: r.longitude ?? null,
+    recovery_circumstance: r.circumstance,
+    possessor: fields.possessor ?? null,
+    notes: fields.notes ?? null,
+  };
 }
 
 export const AUDIT_COLUMNS =

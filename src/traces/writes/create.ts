@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { agencyCasesSql } from '../../cases/repository.ts';
+import { agencyCasesSql, caseIsOpenSql } from '../../cases/repository.ts';
+import { claimKeySql } from '../../http/idempotency.ts';
+import { WEAPON_COLUMNS, WEAPON_UPSERT } from '../../weapons/repository.ts';
 import type { Batcher } from '../../db/batcher.ts';
 import { runStatement, type Queryable } from '../../db/knex.ts';
 import { raiseForTracesSql } from '../../alerts/repository.ts';
@@ -10,7 +12,7 @@ import type { WeaponDescription } from '../../weapons/schemas.ts';
 import type { TransitionPlan } from '../lifecycle.ts';
 import type { TraceRow } from '../repository.ts';
 import type { QualityFlag, TraceCreate } from '../schemas.ts';
-import { AUDIT_COLUMNS, batcherFor, targetSql, type Author } from './common.ts';
+import { AUDIT_COLUMNS, batcherFor, fieldColumnsSql, targetSql, traceColumns, type Author } from './common.ts';
 
 /** A weapon as the statements find or create it: its identity (normalized), a fresh id in case it is new, and its description. */
 export function weaponToPlace(weapon: WeaponDescription) {
@@ -19,26 +21,6 @@ export function weaponToPlace(weapon: WeaponDescription) {
     manufacturerNormalized: normalizeManufacturer(weapon.manufacturer),
     serialNormalized: weapon.serialNumber ? normalizeSerial(weapon.serialNumber) : null,
     weapon,
-  };
-}
-
-/** The columns a trace's request fields are stored in (plain values: JSON columns as objects). */
-export function traceColumns(fields: TraceCreate, flags: QualityFlag[]): Record<string, unknown> {
-  const r = fields.recovery;
-  return {
-    urgent: fields.urgent ?? false,
-    urgent_reason: fields.urgent ? (fields.urgentReason ?? null) : null,
-    quality_flags: flags,
-    recovery_date: r.date,
-    recovery_country: r.country ?? null,
-    recovery_department: r.department ?? null,
-    recovery_municipality: r.municipality ?? null,
-    recovery_address: r.address ?? null,
-    recovery_latitude: r.latitude ?? null,
-    recovery_longitude: r.longitude ?? null,
-    recovery_circumstance: r.circumstance,
-    possessor: fields.possessor ?? null,
-    notes: fields.notes ?? null,
   };
 }
 
@@ -82,9 +64,7 @@ export interface CreationOutcome {
 
 const TRACE_INPUT_COLUMNS = `i int, id uuid, case_id uuid, new_weapon_id uuid, manufacturer text, manufacturer_normalized text, model text,
   caliber text, type text, serial_number text, serial_normalized text, serial_obliterated boolean, importer text,
-  country_of_manufacture text, weapon jsonb, draft boolean, urgent boolean, urgent_reason text, quality_flags text[],
-  recovery_date date, recovery_country text, recovery_department text, recovery_municipality text, recovery_address text,
-  recovery_latitude double precision, recovery_longitude double precision, recovery_circumstance text, possessor jsonb, notes text,
+  country_of_manufacture text, weapon jsonb, draft boolean, ${fieldColumnsSql((column, type) => `${column} ${type}`)},
   a_actor uuid, a_role text, a_agency uuid, a_request text, a_ip text`;
 
 /** The duplicate rule, once: a trace that is not cancelled for the same case, weapon and recovery date. */
@@ -135,13 +115,7 @@ export async function createTraces(
   }));
   const status = `CASE WHEN p.draft THEN ${targetSql(plans.draft, 'NULL', 'p.review_required', 'p.quality_flags')}
                        ELSE ${targetSql(plans.submit, 'NULL', 'p.review_required', 'p.quality_flags')} END`;
-  const claimSql = claim
-    ? `INSERT INTO idempotency_keys (user_id, key, request_hash, resource_id) VALUES (:claimUser, :key, :fingerprint, :resource)
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, created_at = now(), status_code = NULL, response = NULL, resource_id = EXCLUDED.resource_id
-         WHERE idempotency_keys.created_at < now() - interval '24 hours'
-       RETURNING 1`
-    : 'SELECT 1';
+  const claimSql = claim ? claimKeySql(':claimUser', ':key', ':fingerprint', ':resource') : 'SELECT 1';
   type CreatedRow = TraceRow & {
     _index: number;
     _case_status: 'open' | 'closed' | null;
@@ -153,29 +127,23 @@ export async function createTraces(
     `WITH claim AS (${claimSql}),
      input AS (SELECT r.* FROM jsonb_to_recordset(:rows::jsonb) AS r(${TRACE_INPUT_COLUMNS}) WHERE EXISTS (SELECT 1 FROM claim)),
      kase AS (SELECT * FROM (${agencyCasesSql()}) k WHERE k.id IN (SELECT case_id FROM input)),
-     ok AS (SELECT r.*, k.review_required, k.region FROM input r JOIN kase k ON k.id = r.case_id AND k.agency_id = r.a_agency AND k.status = 'open'),
+     ok AS (SELECT r.*, k.review_required, k.region FROM input r JOIN kase k ON k.id = r.case_id AND k.agency_id = r.a_agency AND ${caseIsOpenSql('k')}),
      weapon AS (
-       INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized,
-                            serial_obliterated, importer, country_of_manufacture)
+       INSERT INTO weapons (${WEAPON_COLUMNS.join(', ')})
        SELECT DISTINCT ON (coalesce(manufacturer_normalized || '|' || serial_normalized, new_weapon_id::text))
-              new_weapon_id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized,
-              serial_obliterated, importer, country_of_manufacture
+              new_weapon_id, ${WEAPON_COLUMNS.slice(1).join(', ')}
          FROM ok ORDER BY coalesce(manufacturer_normalized || '|' || serial_normalized, new_weapon_id::text), i
-       ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
-       DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
+       ${WEAPON_UPSERT}
        RETURNING id, manufacturer_normalized, serial_normalized),
      placed AS (SELECT ok.*, w.id AS weapon_id FROM ok JOIN weapon w ON CASE WHEN ok.serial_normalized IS NULL THEN w.id = ok.new_weapon_id
                   ELSE w.manufacturer_normalized = ok.manufacturer_normalized AND w.serial_normalized = ok.serial_normalized END),
      link AS (INSERT INTO case_weapons (case_id, weapon_id)
               SELECT DISTINCT case_id, weapon_id FROM placed ORDER BY case_id, weapon_id ON CONFLICT DO NOTHING),
      trace AS (
-       INSERT INTO traces (id, agency_id, region, case_id, weapon_id, weapon, status, urgent, urgent_reason, quality_flags,
-                           recovery_date, recovery_country, recovery_department, recovery_municipality, recovery_address,
-                           recovery_latitude, recovery_longitude, recovery_circumstance, possessor, notes, created_by,
-                           submitted_at, submitted_by, queue_run, created_at)
-       SELECT p.id, p.a_agency, p.region, p.case_id, p.weapon_id, p.weapon, s.status, p.urgent, p.urgent_reason, p.quality_flags,
-              p.recovery_date, p.recovery_country, p.recovery_department, p.recovery_municipality, p.recovery_address,
-              p.recovery_latitude, p.recovery_longitude, p.recovery_circumstance, p.possessor, p.notes, p.a_actor,
+       INSERT INTO traces (id, agency_id, region, case_id, weapon_id, weapon, status, ${fieldColumnsSql((column) => column)},
+                           created_by, submitted_at, submitted_by, queue_run, created_at)
+       SELECT p.id, p.a_agency, p.region, p.case_id, p.weapon_id, p.weapon, s.status, ${fieldColumnsSql((column) => `p.${column}`)},
+              p.a_actor,
               CASE WHEN s.status <> 'draft' THEN now() END, CASE WHEN s.status <> 'draft' THEN p.a_actor END,
               CASE WHEN s.status = 'queued' THEN 1 ELSE 0 END,
               -- Per row, in the rows' order: traces created together list in their reference order, not by their random ids.

@@ -1,8 +1,16 @@
-import { agencyCasesSql } from '../../cases/repository.ts';
+import { agencyCasesSql, caseIsOpenSql } from '../../cases/repository.ts';
+import { WEAPON_COLUMNS, WEAPON_UPSERT } from '../../weapons/repository.ts';
 import { runStatement, uniqueViolation, type Queryable } from '../../db/knex.ts';
 import { rowFromJson, type TraceRow } from '../repository.ts';
 import type { TraceStatus } from '../schemas.ts';
-import { AUDIT_COLUMNS, auditValues, authorBindings, type Author } from './common.ts';
+import {
+  AUDIT_COLUMNS,
+  auditValues,
+  authorBindings,
+  fieldColumnsSql,
+  type Author,
+  type FieldColumn,
+} from './common.ts';
 import { duplicateOf, type NewTrace } from './create.ts';
 
 export interface TraceEdit {
@@ -15,7 +23,7 @@ export interface TraceEdit {
   caseChanged: boolean;
   /** A weapon to find or create when the edit changes the gun. */
   weapon?: Omit<NewTrace, 'index' | 'id' | 'caseId' | 'columns' | 'draft'>;
-  columns: Record<string, unknown>;
+  columns: Record<FieldColumn, unknown>;
   author: Author & { actorId: string; agencyId: string };
   fields: string[];
 }
@@ -29,6 +37,9 @@ export type EditResult =
  * An edit of a draft or needs_info trace, in one statement: the version that was read, the (new) weapon found or
  * created and linked, the old gun unlinked from the case when nothing else there is about it, the event and audit entry.
  */
+/** The edit may go on: the trace stays in its case, or moves to an open case of the agency. */
+const caseTakesIt = `(NOT :caseChanged OR EXISTS (SELECT 1 FROM kase k WHERE ${caseIsOpenSql('k')}))`;
+
 export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditResult> {
   const weapon = edit.weapon;
   try {
@@ -40,22 +51,16 @@ export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditRes
                      WHERE id = :traceId AND status = ANY(:editable::text[]) AND version = :seen FOR UPDATE),
        kase AS (SELECT id, status FROM (${agencyCasesSql(':agencyId')}) k WHERE k.id = :caseId),
        weapon AS (
-         INSERT INTO weapons (id, manufacturer, manufacturer_normalized, model, caliber, type, serial_number, serial_normalized,
-                              serial_obliterated, importer, country_of_manufacture)
-         SELECT :w_id, :w_manufacturer, :w_manufacturer_normalized, :w_model, :w_caliber, :w_type, :w_serial_number,
-                :w_serial_normalized, :w_serial_obliterated, :w_importer, :w_country
-          WHERE :withWeapon AND EXISTS (SELECT 1 FROM cur) AND (NOT :caseChanged OR EXISTS (SELECT 1 FROM kase WHERE status = 'open'))
-         ON CONFLICT (manufacturer_normalized, serial_normalized) WHERE serial_normalized IS NOT NULL
-         DO UPDATE SET importer = coalesce(weapons.importer, EXCLUDED.importer)
+         INSERT INTO weapons (${WEAPON_COLUMNS.join(', ')})
+         SELECT ${WEAPON_COLUMNS.map((column) => `:w_${column}`).join(', ')}
+          WHERE :withWeapon AND EXISTS (SELECT 1 FROM cur) AND ${caseTakesIt}
+         ${WEAPON_UPSERT}
          RETURNING id),
        moved AS (
          UPDATE traces t SET case_id = :caseId, weapon_id = coalesce((SELECT id FROM weapon), t.weapon_id),
-                weapon = coalesce(:weapon::jsonb, t.weapon), urgent = :urgent, urgent_reason = :urgent_reason,
-                quality_flags = :quality_flags::text[], recovery_date = :recovery_date, recovery_country = :recovery_country,
-                recovery_department = :recovery_department, recovery_municipality = :recovery_municipality,
-                recovery_address = :recovery_address, recovery_latitude = :recovery_latitude, recovery_longitude = :recovery_longitude,
-                recovery_circumstance = :recovery_circumstance, possessor = :possessor::jsonb, notes = :notes, updated_at = now()
-           FROM cur WHERE t.id = cur.id AND (NOT :caseChanged OR EXISTS (SELECT 1 FROM kase WHERE status = 'open'))
+                weapon = coalesce(:weapon::jsonb, t.weapon),
+                ${fieldColumnsSql((column, type) => `${column} = :${column}::${type}`)}, updated_at = now()
+           FROM cur WHERE t.id = cur.id AND ${caseTakesIt}
                       AND (NOT :withWeapon OR EXISTS (SELECT 1 FROM weapon))
          RETURNING t.*),
        link AS (INSERT INTO case_weapons (case_id, weapon_id) SELECT case_id, weapon_id FROM moved ON CONFLICT DO NOTHING),
@@ -89,7 +94,7 @@ export async function editTrace(db: Queryable, edit: TraceEdit): Promise<EditRes
         w_serial_normalized: weapon?.serialNormalized ?? null,
         w_serial_obliterated: weapon?.weapon.serialObliterated ?? false,
         w_importer: weapon?.weapon.importer ?? null,
-        w_country: weapon?.weapon.countryOfManufacture ?? null,
+        w_country_of_manufacture: weapon?.weapon.countryOfManufacture ?? null,
         weapon: weapon ? JSON.stringify(weapon.weapon) : null,
         ...edit.columns,
         possessor: edit.columns.possessor ? JSON.stringify(edit.columns.possessor) : null,

@@ -1,8 +1,18 @@
 import type { TFunction } from 'i18next';
+import { alertMessageKey } from '../../alerts/messages.ts';
 import type { Alert } from '../../alerts/schemas.ts';
 
 /** What happened, in the page's language, from the alert's kind and the references it carries (the API's text is English). */
-export function alertMessage(t: TFunction, alert: Pick<Alert, 'kind' | 'subject' | 'related'>) {
+export function alertMessage(
+  t: TFunction,
+  alert: Pick<Alert, 'kind' | 'subject' | 'related' | 'messageCode' | 'messageParams'>,
+) {
+  if (alert.messageCode) {
+    const word = (key: string) => t(key as 'alertTexts.reportKinds.lost');
+    const [key, values] = alertMessageKey(alert.messageCode, alert.messageParams ?? {}, word);
+    return t(key as 'alertTexts.stolen_match', values);
+  }
+  // Alerts raised before they carried a wording code.
   const related = alert.related[0];
   return t(`alertMessages.${alert.kind}`, {
     subject: alert.subject.reference,
