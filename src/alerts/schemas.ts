@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { CountryCode, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 
 export const ALERT_KINDS = [
   'stolen_match',

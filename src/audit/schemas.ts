@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, Nullable, PageQuery, Timestamp, TimestampInput, Uuid } from '../shared/schemas.ts';
+import { Nullable, Timestamp, TimestampInput, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
 
 export const AuditQuery = Type.Object(

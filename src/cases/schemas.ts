@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, DateInput, DateOnly, Nullable, PageQuery, Text, Uuid, RecordStamps } from '../shared/schemas.ts';
+import { DateInput, DateOnly, Nullable, Text, Uuid } from '../shared/fields.ts';
+import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
 export const OFFENSES = [

@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
 import { DESTRUCTION_READERS } from '../shared/actor.ts';
-import { IdParams, Page, Uuid } from '../shared/schemas.ts';
+import { Uuid } from '../shared/fields.ts';
+import { IdParams, Page } from '../shared/schemas.ts';
 import {
   Destruction,
   DestructionComplete,

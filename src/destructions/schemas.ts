@@ -1,16 +1,6 @@
 import Type, { type Static } from 'typebox';
-import {
-  component,
-  DateInput,
-  DateOnly,
-  Nullable,
-  PageQuery,
-  Text,
-  Timestamp,
-  TimestampInput,
-  Uuid,
-  RecordStamps,
-} from '../shared/schemas.ts';
+import { DateInput, DateOnly, Nullable, Text, Timestamp, TimestampInput, Uuid } from '../shared/fields.ts';
+import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
 import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, Nullable, Timestamp, Uuid } from '../shared/schemas.ts';
+import { Nullable, Timestamp, Uuid } from '../shared/fields.ts';
+import { component } from '../shared/schemas.ts';
 
 export const EVENT_TYPES = [
   'trace.status_changed',

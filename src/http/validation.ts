@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import type { TSchema } from 'typebox';
 import { invalid, type FieldError } from '../shared/problem.ts';
 import { hostileTextErrors, pointerEscape } from '../shared/hostile-text.ts';
-import { trimText, VISIBLE_MESSAGE, VISIBLE_PATTERN } from '../shared/schemas.ts';
+import { trimText, VISIBLE_MESSAGE, VISIBLE_PATTERN } from '../shared/fields.ts';
 
 function createAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes, useDefaults: false });

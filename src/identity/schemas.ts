@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { CountryCode, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
 
 const AgencyCode = Type.String({ pattern: '^[A-Z0-9][A-Z0-9_-]{1,31}$', example: 'PNC-SV' });

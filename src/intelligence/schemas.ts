@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, DateInput, DateOnly, Nullable, PageQuery, Timestamp, Uuid } from '../shared/schemas.ts';
+import { DateInput, DateOnly, Nullable, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 import { Dealer, Purchaser } from '../traces/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 

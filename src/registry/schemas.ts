@@ -1,15 +1,6 @@
 import Type, { type Static } from 'typebox';
-import {
-  component,
-  CountryCode,
-  DateInput,
-  DateOnly,
-  Nullable,
-  PageQuery,
-  Text,
-  Timestamp,
-  Uuid,
-} from '../shared/schemas.ts';
+import { CountryCode, DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 import { LOSS_KINDS, RegistryMatch, REPORT_STATUSES } from '../shared/registry-match.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, DateInput, Nullable, Uuid } from '../shared/schemas.ts';
+import { DateInput, Nullable, Uuid } from '../shared/fields.ts';
+import { component } from '../shared/schemas.ts';
 
 export const GROUP_BY = [
   'outcome',

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, Nullable, PageQuery, Uuid } from '../shared/schemas.ts';
+import { Nullable, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 import { StatusList, Trace, TRACE_STATUSES } from '../traces/schemas.ts';
 import { OPEN_STATUSES } from '../traces/transitions.ts';
 

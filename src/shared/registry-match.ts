@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { component, CountryCode, DateOnly } from './schemas.ts';
+import { CountryCode, DateOnly } from './fields.ts';
+import { component } from './schemas.ts';
 
 /**
  * A lost/stolen report as every record of the gun shows it, to anyone (trace, stockpile item, weapon, registry check):

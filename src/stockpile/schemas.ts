@@ -1,16 +1,7 @@
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
-import {
-  component,
-  DateInput,
-  DateOnly,
-  Nullable,
-  PageQuery,
-  Text,
-  Timestamp,
-  Uuid,
-  RecordStamps,
-} from '../shared/schemas.ts';
+import { DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
 
 export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;

@@ -1,7 +1,8 @@
 import Type from 'typebox';
 import type { Api } from '../http/api.ts';
 import { invalidField } from '../shared/problem.ts';
-import { IdParams, Page, PageQuery, Uuid, ReasonBody } from '../shared/schemas.ts';
+import { Uuid } from '../shared/fields.ts';
+import { IdParams, Page, PageQuery, ReasonBody } from '../shared/schemas.ts';
 import { BULK_LIMIT, type TraceBulkImport } from './bulk.ts';
 import { parseBulkCsv } from './bulk-csv.ts';
 import { rolesFor } from './lifecycle.ts';

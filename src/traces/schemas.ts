@@ -1,17 +1,7 @@
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
-import {
-  component,
-  CountryCode,
-  DateInput,
-  DateOnly,
-  Nullable,
-  PageQuery,
-  Text,
-  Timestamp,
-  Uuid,
-  RecordStamps,
-} from '../shared/schemas.ts';
+import { CountryCode, DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
 import { RoleSchema } from '../shared/actor.ts';
 import { WeaponDescription, WeaponInput } from '../weapons/schemas.ts';
 

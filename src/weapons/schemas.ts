@@ -1,6 +1,7 @@
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
-import { component, CountryCode, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { CountryCode, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 
 export const WEAPON_TYPES = [
   'pistol',

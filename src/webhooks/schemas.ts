@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { EVENT_TYPES } from '../events/schemas.ts';
-import { component, Nullable, PageQuery, Text, Timestamp, Uuid } from '../shared/schemas.ts';
+import { Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
+import { component, PageQuery } from '../shared/schemas.ts';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
