@@ -23,6 +23,7 @@ export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   non2xx: number;
   errors: number;
   seconds: number;
@@ -61,6 +62,7 @@ const summary: LoadResult = {
   requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
+  maxMs: result.latency.max,
   non2xx: result.non2xx,
   errors: result.errors,
   seconds: result.duration,

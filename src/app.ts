@@ -9,6 +9,7 @@ import { registryRoutes } from './registry/routes.ts';
 import { RegistryService } from './registry/service.ts';
 import type { Queue } from 'bullmq';
 import cors from 'cors';
+import type { ReadRouting } from './db/read-routing.ts';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { RedisConnection } from './platform/redis.ts';
@@ -52,6 +53,8 @@ export const API_BASE = '/api/v1';
 
 export interface AppDeps {
   db: Db;
+  /** Where replica-eligible reads go (default: the primary, `db`). */
+  reads?: ReadRouting;
   logger: Logger;
   clock?: Clock;
   sla?: Sla;
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   if (notifications && deps.liveEvents) streams.listen(notifications);
   void notifications?.start();
 
-  const api = new Api(db, authenticate);
+  const api = new Api(db, authenticate, deps.reads);
   identityRoutes(api);
   caseRoutes(api);
   weaponRoutes(api);

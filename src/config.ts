@@ -8,6 +8,8 @@ const PositiveInt = Type.Integer({ minimum: 1 });
 const ConfigSchema = Type.Object({
   PORT: Port,
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  READ_DATABASE_URL: Type.String({ pattern: '^(|postgres(ql)?://.*)$' }),
+  READ_REPLICA_MAX_LAG_MS: Type.Integer({ minimum: 0 }),
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
   REDIS_CLUSTER_NODES: Type.String({ pattern: '^(|[^,\\s]+:\\d{1,5}(,[^,\\s]+:\\d{1,5})*)$' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
@@ -52,6 +54,8 @@ export type Config = Static<typeof ConfigSchema>;
 const DEFAULTS: Record<keyof Config, string> = {
   PORT: '3000',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rastreo',
+  READ_DATABASE_URL: '',
+  READ_REPLICA_MAX_LAG_MS: '5000',
   REDIS_URL: 'redis://127.0.0.1:6379',
   REDIS_CLUSTER_NODES: '',
   LOG_LEVEL: 'info',

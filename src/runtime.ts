@@ -10,6 +10,7 @@ import { createLogger } from './logger.ts';
 import { Metrics } from './operations/metrics.ts';
 import { startPipeline, type Pipeline } from './worker/pipeline.ts';
 import { createRedis } from './platform/redis.ts';
+import { replicaRouting } from './db/read-routing.ts';
 import { createTraceQueue } from './traces/pipeline/queue.ts';
 
 function configOrExit(overrides: Partial<NodeJS.ProcessEnv>): Config {
@@ -100,6 +101,18 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   const queue = createTraceQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.debug({ err: error }, 'queue error'));
 
+  // Reports, summaries, intelligence and search may read a streaming replica (READ_DATABASE_URL); the rest, the primary.
+  const readDb =
+    config.READ_DATABASE_URL && roles.includes('api') ? createDb(config.READ_DATABASE_URL, dbOptions) : undefined;
+  const reads = readDb
+    ? replicaRouting(db, readDb, redis, logger, {
+        maxLagMs: config.READ_REPLICA_MAX_LAG_MS,
+        probeMs: 1000,
+        prefix: `${config.QUEUE_PREFIX}:reads:`,
+        onRead: (from) => metrics.reads.inc({ from }),
+      })
+    : undefined;
+
   let pipeline: Pipeline | undefined;
   if (roles.includes('worker')) pipeline = await startPipeline(config, db, logger, { metrics });
 
@@ -116,6 +129,7 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       closeStreams: closeAppStreams,
     } = createApp({
       db,
+      reads,
       logger,
       redis,
       queue,
@@ -172,6 +186,8 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
     await stopApi?.();
     await queue.close().catch(() => undefined);
     redis.disconnect();
+    reads?.close();
+    await readDb?.destroy();
     await db.destroy();
     logger.info('stopped');
     process.exit(0);

@@ -1,6 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import type { Static, TSchema } from 'typebox';
-import type { Db, Queryable } from '../db/knex.ts';
+import { isDatabaseUnavailable, type Db, type Queryable } from '../db/knex.ts';
 import type { RequestContext, Role } from '../shared/actor.ts';
 import {
   releaseClaim,
@@ -17,6 +17,7 @@ import { pathSegment } from '../shared/hostile-text.ts';
 import { admitted } from './credentials.ts';
 import { audit } from '../db/audit-log.ts';
 import { versionOf, type Precondition } from '../shared/versioned.ts';
+import { primaryOnly, type ReadRouting } from '../db/read-routing.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -59,6 +60,11 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   location?: (body: never, params: Static<P>) => string;
   /** The route changes a versioned record (traces, cases, stockpile items, destruction events): `If-Match` is honoured. */
   conditional?: boolean;
+  /**
+   * `replica`: a read that may be a moment stale (reports, summaries, intelligence, search) — `call.reader` is the
+   * read replica when one is configured, healthy and close enough behind, and the caller changed nothing just now.
+   */
+  reads?: 'replica';
   /** The handler writes a long-lived response itself (Server-Sent Events) once the request is admitted, and answers nothing. */
   stream?: boolean;
   handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply | undefined>;
@@ -71,6 +77,10 @@ export interface Call<B, Q, P> {
   ctx: RequestContext;
   /** A transaction when the request carries an Idempotency-Key, so the stored reply commits with the work. */
   db: Queryable;
+  /** Where the route's reads go: the primary (`db`), or for `reads: 'replica'` routes possibly a replica. Never write to it. */
+  reader: Queryable;
+  /** How fresh `reader` is: its data is complete up to this instant. */
+  asOf: Date;
   /** The Idempotency-Key claim, for `in-statement` routes given a key. */
   claim?: IdempotencyClaim;
   /** The versions `If-Match` accepts (conditional routes only); undefined: no condition. */
@@ -114,6 +124,7 @@ export class Api {
   constructor(
     private readonly db: Db,
     private readonly authenticate: Authenticate,
+    private readonly reads: ReadRouting = primaryOnly(db),
   ) {}
 
   add<B extends TSchema, Q extends TSchema, P extends TSchema>(spec: RouteSpec<B, Q, P>): void {
@@ -195,23 +206,50 @@ export class Api {
     if (check.validateBody && typeof body !== 'string') check.validateBody(body);
 
     const precondition = spec.conditional ? parseIfMatch(req.get('if-match')) : undefined;
+    const now = { reader: this.db, asOf: new Date() };
     if (spec.stream) {
       await admitted(res);
-      await spec.handler({ body, query, params, ctx: ctx as RequestContext, db: this.db, req, res, precondition });
+      await spec.handler({
+        body,
+        query,
+        params,
+        ctx: ctx as RequestContext,
+        db: this.db,
+        ...now,
+        req,
+        res,
+        precondition,
+      });
       return;
     }
-    const run = async (db: Queryable, claim?: IdempotencyClaim) => {
-      const reply = await spec.handler({
+    const read = spec.reads === 'replica' ? await this.reads.reader(ctx?.actor.id) : undefined;
+    const call = (db: Queryable, claim: IdempotencyClaim | undefined, reader: Queryable, asOf: Date) =>
+      spec.handler({
         body,
         query,
         params,
         ctx: ctx as RequestContext,
         db,
+        reader,
+        asOf,
         req,
         res,
         claim,
         precondition,
       });
+    const run = async (db: Queryable, claim?: IdempotencyClaim) => {
+      let reply: Reply | undefined;
+      let from = read?.from;
+      try {
+        reply = await call(db, claim, read?.db ?? db, read?.asOf ?? now.asOf);
+      } catch (error) {
+        // The replica went away between its last probe and this read: the primary answers instead.
+        if (from !== 'replica' || !isDatabaseUnavailable(error)) throw error;
+        this.reads.unavailable();
+        from = 'primary';
+        reply = await call(db, claim, db, new Date());
+      }
+      if (from) this.reads.served(from);
       if (!reply) throw new Error(`${spec.method} ${spec.path} answered nothing`);
       return reply;
     };
@@ -224,7 +262,7 @@ export class Api {
       const result =
         spec.idempotent === 'in-statement'
           ? await this.inStatement(spec, ctx, { userId: ctx.actor.id, key, fingerprint }, (claim) =>
-              spec.handler({ body, query, params, ctx, db: this.db, req, res, claim, precondition }),
+              spec.handler({ body, query, params, ctx, db: this.db, ...now, req, res, claim, precondition }),
             )
           : await withIdempotency(this.db, ctx.actor.id, key, fingerprint, run);
       if (result.replayed) res.set('Idempotent-Replayed', 'true');
@@ -233,6 +271,8 @@ export class Api {
       // A read ran while the rate limiter counted; it answers only once admitted.
       [reply] = await Promise.all([run(this.db), admitted(res)]);
     }
+    // What the caller just changed, they read back from the primary (a replica may not have it yet).
+    if (ctx && spec.method !== 'get' && reply.status < 400) await this.reads.wrote(ctx.actor.id);
     if (reply.headers) res.set(reply.headers);
     const version = versionOf(reply.body);
     if (version !== undefined) res.set('ETag', `"${version}"`);

@@ -11,6 +11,8 @@ interface Common {
   summary: string;
   description?: string;
   roles?: readonly Role[];
+  /** `replica`: the read may go to the read replica (see `RouteSpec.reads`); its callback gets that reader. */
+  reads?: 'replica';
   /** What the 200 answer is, in the OpenAPI document. */
   answer?: string;
   /** Documented answers besides the 200 (e.g. a 404 for a filter naming something out of scope). */
@@ -23,7 +25,7 @@ export function listRoute<Q extends TSchema>(
   spec: Common & {
     query: Q;
     item: TSchema;
-    list: (db: Queryable, ctx: RequestContext, query: Static<Q>) => Promise<unknown>;
+    list: (db: Queryable, ctx: RequestContext, query: Static<Q>, reader: Queryable) => Promise<unknown>;
   },
 ): void {
   const { item, list, otherResponses, answer = 'A page', ...route } = spec;
@@ -31,14 +33,17 @@ export function listRoute<Q extends TSchema>(
     method: 'get',
     ...route,
     responses: { 200: { description: answer, schema: Page(item) }, ...otherResponses },
-    handler: async ({ db, ctx, query }) => ({ status: 200, body: await list(db, ctx, query) }),
+    handler: async ({ db, ctx, query, reader }) => ({ status: 200, body: await list(db, ctx, query, reader) }),
   });
 }
 
 /** `GET path/:id`: one member in scope (404 otherwise). */
 export function getRoute(
   api: Api,
-  spec: Common & { schema: TSchema; get: (db: Queryable, ctx: RequestContext, id: string) => Promise<unknown> },
+  spec: Common & {
+    schema: TSchema;
+    get: (db: Queryable, ctx: RequestContext, id: string, reader: Queryable) => Promise<unknown>;
+  },
 ): void {
   const { schema, get, otherResponses, answer = 'Found', ...route } = spec;
   api.add({
@@ -46,7 +51,7 @@ export function getRoute(
     ...route,
     params: IdParams,
     responses: { 200: { description: answer, schema }, ...otherResponses },
-    handler: async ({ db, ctx, params }) => ({ status: 200, body: await get(db, ctx, params.id) }),
+    handler: async ({ db, ctx, params, reader }) => ({ status: 200, body: await get(db, ctx, params.id, reader) }),
   });
 }
 

@@ -6,6 +6,7 @@ import * as service from './service.ts';
 export function intelligenceRoutes(api: Api): void {
   listRoute(api, {
     path: '/intelligence/indicators',
+    reads: 'replica',
     tag: 'Intelligence',
     query: IndicatorQuery,
     roles: ['investigator', 'advisor', 'admin'],
@@ -23,6 +24,7 @@ export function intelligenceRoutes(api: Api): void {
   });
   getRoute(api, {
     path: '/weapons/:id/links',
+    reads: 'replica',
     tag: 'Intelligence',
     summary: 'The other guns in scope tied to this one by purchaser, dealer, case or serial sequence',
     answer: 'The gun and its links',

@@ -7,8 +7,8 @@ import * as repo from './repository.ts';
 import type { IndicatorQuery, WeaponLinks } from './schemas.ts';
 
 /** Indicators naming a purchaser are a read of purchaser data: audited like a trace's. */
-export async function listIndicators(db: Queryable, ctx: RequestContext, query: IndicatorQuery) {
-  const page = await repo.listIndicators(db, readScope(ctx.actor), query, query.limit ?? 50);
+export async function listIndicators(db: Queryable, ctx: RequestContext, query: IndicatorQuery, reader = db) {
+  const page = await repo.listIndicators(reader, readScope(ctx.actor), query, query.limit ?? 50);
   const naming = page.items.filter((i) => i.kind === 'repeat_purchaser').map((i) => i.id);
   if (naming.length)
     await audit(db, ctx, {
@@ -19,14 +19,19 @@ export async function listIndicators(db: Queryable, ctx: RequestContext, query: 
   return page;
 }
 
-export async function weaponLinks(db: Queryable, ctx: RequestContext, weaponId: string): Promise<WeaponLinks> {
+export async function weaponLinks(
+  db: Queryable,
+  ctx: RequestContext,
+  weaponId: string,
+  reader = db,
+): Promise<WeaponLinks> {
   const scope = readScope(ctx.actor);
   const personal = seesPersonalData(ctx.actor);
-  const weapon = await findWeapon(db, scope, weaponId);
+  const weapon = await findWeapon(reader, scope, weaponId);
   if (!weapon) throw notFound('Weapon');
   const [result, related] = await Promise.all([
-    repo.newestResultOf(db, scope, weaponId),
-    repo.linkedWeapons(db, scope, weaponId, personal),
+    repo.newestResultOf(reader, scope, weaponId),
+    repo.linkedWeapons(reader, scope, weaponId, personal),
   ]);
   const purchaser = personal && result && 'purchaser' in result ? (result.purchaser ?? null) : null;
   if (purchaser)

@@ -60,6 +60,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly reads = new Counter({
+    name: 'rastreo_replica_eligible_reads_total',
+    help: 'Reads that may go to the read replica (reports, summaries, intelligence, search), by where they went: replica or primary',
+    labelNames: ['from'] as const,
+    registers: [this.registry],
+  });
+
   readonly reconcilerRepairs = new Counter({
     name: 'rastreo_reconciler_repairs_total',
     help: 'Records (kind: trace, webhook_delivery) the reconciler gave a job back to because they had none live (0 when nothing is lost)',

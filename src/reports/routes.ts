@@ -22,8 +22,9 @@ export function reportRoutes(api: Api, reports: ReportService): void {
         headers: ['Content-Disposition', 'Vary'],
       },
     },
-    handler: async ({ db, ctx, query, req }) => {
-      const report = await reports.traces(db, ctx, query);
+    reads: 'replica',
+    handler: async ({ ctx, query, req, reader, asOf }) => {
+      const report = { ...(await reports.traces(reader, ctx, query)), asOf: asOf.toISOString() };
       // One URL, two representations: caches and clients must key on Accept.
       const headers: Record<string, string> = { Vary: 'Accept' };
       if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {

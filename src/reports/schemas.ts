@@ -70,6 +70,12 @@ export const TraceReport = Type.Object(
     groups: Type.Array(
       Type.Object({ key: Type.String(), count: Count, completed: Count, medianTimeToCrimeDays: Days }),
     ),
+    asOf: Type.String({
+      format: 'date-time',
+      description:
+        'How fresh the figures are: complete up to this instant. Reports may be read from a replica a few seconds behind ' +
+        'the primary (never your own changes of the last moments, which are read from the primary).',
+    }),
   },
   {
     ...component('TraceReport'),

@@ -12,7 +12,7 @@ const round = (value: number | null) => (value === null ? null : Math.round(valu
 export class ReportService {
   constructor(private readonly clock: Clock) {}
 
-  async traces(db: Queryable, ctx: RequestContext, query: ReportQuery): Promise<TraceReport> {
+  async traces(db: Queryable, ctx: RequestContext, query: ReportQuery): Promise<Omit<TraceReport, 'asOf'>> {
     const to = query.to ?? isoDate(this.clock.now());
     const from = query.from ?? isoDate(new Date(Date.parse(to) - 365 * 86_400_000));
     if (from > to) throw invalidField('/query/from', 'must not be after to');

@@ -26,7 +26,8 @@ export function reviewRoutes(api: Api, queue: ReviewQueue): void {
     roles: reviewers,
     summary:
       'Counts of the region’s traces by status and agency, urgent, overdue, oldest wait, completions and turnaround',
+    reads: 'replica',
     responses: { 200: { description: 'The summary', schema: QueueSummary } },
-    handler: async ({ db, ctx }) => ({ status: 200, body: await queue.summary(db, ctx) }),
+    handler: async ({ ctx, reader }) => ({ status: 200, body: await queue.summary(reader, ctx) }),
   });
 }

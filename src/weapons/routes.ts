@@ -7,6 +7,7 @@ import * as service from './service.ts';
 export function weaponRoutes(api: Api): void {
   listRoute(api, {
     path: '/weapons',
+    reads: 'replica',
     tag: 'Weapons',
     query: WeaponQuery,
     item: Weapon,
@@ -19,7 +20,7 @@ export function weaponRoutes(api: Api): void {
         contentType: 'application/problem+json',
       },
     },
-    list: service.listWeapons,
+    list: (_db, ctx, query, reader) => service.listWeapons(reader, ctx, query),
   });
   getRoute(api, {
     path: '/weapons/:id',

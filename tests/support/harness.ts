@@ -7,6 +7,7 @@ import { createDb, type Db } from '../../src/db/knex.ts';
 import type { Role } from '../../src/shared/actor.ts';
 import { createUserWithToken } from '../../src/identity/service.ts';
 import { createLogger } from '../../src/logger.ts';
+import { replicaRouting, type ReadTarget } from '../../src/db/read-routing.ts';
 import { createRedis } from '../../src/platform/redis.ts';
 import { createTraceQueue } from '../../src/traces/pipeline/queue.ts';
 import type { Redis } from 'ioredis';
@@ -90,6 +91,8 @@ export interface TestApp {
   prefix: string;
   /** Ends the live streams and refuses new ones, as a shutdown does. */
   closeStreams(): void;
+  /** Where each replica-eligible read went, in order (with `replica` set). */
+  readLog: ReadTarget['from'][];
   close(): Promise<void>;
 }
 
@@ -106,7 +109,11 @@ export interface TestAppOptions {
   webhookAllowPrivateNetworks?: boolean;
   /** How long a query waits for a connection before the request gets 503 (default 10 s). */
   dbAcquireTimeoutMs?: number;
+  /** A streaming replica (server URL without a database) that replica-eligible reads may use, and its lag bound. */
+  replica?: { server: () => string; maxLagMs: number };
 }
+
+const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logger = options.logStream
@@ -126,8 +133,25 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queue = createTraceQueue(redis, prefix);
   queue.on('error', () => undefined);
+  const readLog: ReadTarget['from'][] = [];
+  const readDb =
+    options.replica &&
+    createDb(`${options.replica.server()}/${databaseName(options.databaseUrl ?? inject('databaseUrl'))}`, {
+      poolMax: 3,
+      acquireTimeoutMs: 1_000,
+      logger,
+    });
+  const reads =
+    readDb &&
+    replicaRouting(db, readDb, redis, logger, {
+      maxLagMs: options.replica!.maxLagMs,
+      probeMs: 200,
+      prefix: `{rastreo-test-reads-${randomBytes(4).toString('hex')}}:`,
+      onRead: (from) => readLog.push(from),
+    });
   const { app, stop, closeStreams } = createApp({
     db,
+    reads,
     logger,
     clock: options.clock,
     redis,
@@ -148,7 +172,10 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
     prefix,
     client: new Client(`http://127.0.0.1:${port}`),
     closeStreams,
+    readLog,
     async close() {
+      reads?.close();
+      await readDb?.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await stop();

@@ -267,16 +267,49 @@ export class PrivatePostgres {
   private constructor(
     readonly port: number,
     readonly dataDir: string,
+    /** A primary that replicas copy needs full-page writes (pg_basebackup refuses a server without them). */
+    private readonly replicable = false,
   ) {}
 
-  static async start(): Promise<PrivatePostgres> {
+  static async start(options: { replicable?: boolean } = {}): Promise<PrivatePostgres> {
     const dataDir = await mkdtemp(join(tmpdir(), 'rastreo-pg-'));
-    const server = new PrivatePostgres(await freePort(), dataDir);
+    const server = new PrivatePostgres(await freePort(), dataDir, options.replicable);
     const { uid, gid } = server.owner;
     if (uid !== undefined) await chown(dataDir, uid, gid!);
     await run(
       `${PG_BIN}/initdb`,
       ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+      server.owner,
+    );
+    await server.start();
+    return server;
+  }
+
+  /**
+   * A streaming replica of `primary` (which must be `replicable`): `pg_basebackup -R` into a temporary folder, started
+   * on a port of its own as a hot standby.
+   */
+  static async replicaOf(primary: PrivatePostgres): Promise<PrivatePostgres> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'rastreo-pg-replica-'));
+    const server = new PrivatePostgres(await freePort(), dataDir, true);
+    const { uid, gid } = server.owner;
+    if (uid !== undefined) await chown(dataDir, uid, gid!);
+    await run(
+      `${PG_BIN}/pg_basebackup`,
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        dataDir,
+        '-R',
+        '-X',
+        'stream',
+        '--no-sync',
+      ],
       server.owner,
     );
     await server.start();
@@ -315,7 +348,7 @@ export class PrivatePostgres {
         '-c',
         'synchronous_commit=off',
         '-c',
-        'full_page_writes=off',
+        `full_page_writes=${this.replicable ? 'on' : 'off'}`,
         '-c',
         'max_connections=100',
       ],

@@ -91,6 +91,9 @@ export function ReportsPage() {
       ) : (
         main.data && (
           <>
+            <p className="hint" data-testid="report-as-of">
+              {t('reports.asOf', { time: format.dateTime(main.data.asOf) })}
+            </p>
             <ul className="cards" data-testid="report-cards">
               <li className="card">
                 <span className="card-value">{format.number(main.data.total)}</span>
