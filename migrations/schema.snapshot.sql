@@ -33,6 +33,27 @@ CREATE FUNCTION public.count_updated_traces() RETURNS trigger
       RETURN NULL;
     END $$;
 
+CREATE FUNCTION public.ensure_month_partitions(parent regclass, months_ahead integer, from_month date DEFAULT NULL::date) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE m date; name text; created integer := 0;
+    BEGIN
+      FOR m IN SELECT generate_series(coalesce(from_month, date_trunc('month', now())::date),
+                                      (date_trunc('month', now()) + make_interval(months => months_ahead))::date,
+                                      interval '1 month')::date
+      LOOP
+        name := parent::text || '_' || to_char(m, 'YYYY_MM');
+        CONTINUE WHEN to_regclass(name) IS NOT NULL;
+        BEGIN
+          EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', name, parent, m, (m + interval '1 month')::date);
+          created := created + 1;
+        EXCEPTION WHEN check_violation THEN
+          RAISE WARNING 'rows of % are in the default partition of %: month partition not created', m, parent;
+        END;
+      END LOOP;
+      RETURN created;
+    END $$;
+
 CREATE FUNCTION public.indicator_candidates(ids uuid[], rules jsonb) RETURNS TABLE(kind text, key text, details jsonb, qualifies boolean, trace_id uuid, weapon_id uuid, agency_id uuid, region text, seen_at timestamp with time zone)
     LANGUAGE sql STABLE
     AS $$
@@ -373,18 +394,38 @@ CREATE TABLE public.audit_log (
     request_id text,
     ip text,
     details jsonb,
-    CONSTRAINT audit_log_component_check CHECK ((component = ANY (ARRAY['api'::text, 'worker'::text, 'cli'::text]))),
-    CONSTRAINT audit_log_outcome_check CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text]))),
-    CONSTRAINT audit_log_role_check CHECK ((role = ANY (ARRAY['investigator'::text, 'advisor'::text, 'stockpile_manager'::text, 'admin'::text])))
-);
+    CONSTRAINT audit_log_component_check1 CHECK ((component = ANY (ARRAY['api'::text, 'worker'::text, 'cli'::text]))),
+    CONSTRAINT audit_log_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text]))),
+    CONSTRAINT audit_log_role_check1 CHECK ((role = ANY (ARRAY['investigator'::text, 'advisor'::text, 'stockpile_manager'::text, 'admin'::text])))
+)
+PARTITION BY RANGE (at);
 
-ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME public.audit_log_id_seq
+CREATE SEQUENCE public.audit_log_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
-    CACHE 1
+    CACHE 1;
+
+ALTER SEQUENCE public.audit_log_seq OWNED BY public.audit_log.id;
+
+CREATE TABLE public.audit_log_default (
+    id bigint DEFAULT nextval('public.audit_log_seq'::regclass) NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    component text NOT NULL,
+    action text NOT NULL,
+    outcome text DEFAULT 'success'::text NOT NULL,
+    actor_id uuid,
+    role text,
+    agency_id uuid,
+    entity text,
+    entity_id text,
+    request_id text,
+    ip text,
+    details jsonb,
+    CONSTRAINT audit_log_component_check1 CHECK ((component = ANY (ARRAY['api'::text, 'worker'::text, 'cli'::text]))),
+    CONSTRAINT audit_log_outcome_check1 CHECK ((outcome = ANY (ARRAY['success'::text, 'denied'::text, 'failure'::text]))),
+    CONSTRAINT audit_log_role_check1 CHECK ((role = ANY (ARRAY['investigator'::text, 'advisor'::text, 'stockpile_manager'::text, 'admin'::text])))
 );
 
 CREATE TABLE public.case_weapons (
@@ -858,6 +899,10 @@ CREATE TABLE public.webhooks (
     CONSTRAINT webhooks_url_check CHECK (((url ~ '^(http|https)://'::text) AND (length(url) <= 2000)))
 );
 
+ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_default DEFAULT;
+
+ALTER TABLE ONLY public.audit_log ALTER COLUMN id SET DEFAULT nextval('public.audit_log_seq'::regclass);
+
 ALTER TABLE ONLY public.knex_migrations ALTER COLUMN id SET DEFAULT nextval('public.knex_migrations_id_seq'::regclass);
 
 ALTER TABLE ONLY public.knex_migrations_lock ALTER COLUMN index SET DEFAULT nextval('public.knex_migrations_lock_index_seq'::regclass);
@@ -878,7 +923,10 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
 
 ALTER TABLE ONLY public.audit_log
-    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id, at);
+
+ALTER TABLE ONLY public.audit_log_default
+    ADD CONSTRAINT audit_log_default_pkey PRIMARY KEY (id, at);
 
 ALTER TABLE ONLY public.case_weapons
     ADD CONSTRAINT case_weapons_pkey PRIMARY KEY (case_id, weapon_id);
@@ -995,11 +1043,17 @@ CREATE UNIQUE INDEX alerts_one_open ON public.alerts USING btree (kind, subject_
 
 CREATE INDEX api_tokens_user ON public.api_tokens USING btree (user_id) WHERE (revoked_at IS NULL);
 
-CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor_id, id DESC);
+CREATE INDEX audit_log_actor ON ONLY public.audit_log USING btree (actor_id, id DESC);
 
-CREATE INDEX audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
+CREATE INDEX audit_log_at ON ONLY public.audit_log USING btree (at DESC, id DESC);
 
-CREATE INDEX audit_log_entity ON public.audit_log USING btree (entity, entity_id, id DESC);
+CREATE INDEX audit_log_default_actor_id_id_idx ON public.audit_log_default USING btree (actor_id, id DESC);
+
+CREATE INDEX audit_log_default_at_id_idx ON public.audit_log_default USING btree (at DESC, id DESC);
+
+CREATE INDEX audit_log_entity ON ONLY public.audit_log USING btree (entity, entity_id, id DESC);
+
+CREATE INDEX audit_log_default_entity_entity_id_id_idx ON public.audit_log_default USING btree (entity, entity_id, id DESC);
 
 CREATE INDEX case_weapons_weapon ON public.case_weapons USING btree (weapon_id);
 
@@ -1102,6 +1156,14 @@ CREATE INDEX webhook_deliveries_pending ON public.webhook_deliveries USING btree
 CREATE INDEX webhook_deliveries_pending_order ON public.webhook_deliveries USING btree (webhook_id, event_id) WHERE (status = 'pending'::text);
 
 CREATE INDEX webhooks_agency ON public.webhooks USING btree (agency_id) WHERE (deleted_at IS NULL);
+
+ALTER INDEX public.audit_log_actor ATTACH PARTITION public.audit_log_default_actor_id_id_idx;
+
+ALTER INDEX public.audit_log_at ATTACH PARTITION public.audit_log_default_at_id_idx;
+
+ALTER INDEX public.audit_log_entity ATTACH PARTITION public.audit_log_default_entity_entity_id_id_idx;
+
+ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_default_pkey;
 
 CREATE TRIGGER alerts_publish AFTER INSERT ON public.alerts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.record_alert_events();
 

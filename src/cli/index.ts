@@ -5,6 +5,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { Problem } from '../shared/problem.ts';
 import { bootstrap } from './bootstrap.ts';
 import { seedDemo } from './demo.ts';
+import { archiveMonths, monthStart } from '../db/partitions.ts';
 
 const HELP = {
   main: `Rastreo command line.
@@ -14,9 +15,10 @@ usage: npm run cli -- <command> [options]
 commands:
   bootstrap   create the first agency and its admin; prints the admin's API token once
   demo        seed demo agencies, users, cases and traces (idempotent); prints a token per role
+  archive     export months of the audit log to compressed files with checksums and detach them
 
-Run "npm run cli -- <command> --help" for a command's options. Both commands create the database named by
-DATABASE_URL if it is missing and apply pending migrations first.`,
+Run "npm run cli -- <command> --help" for a command's options. Every command creates the database named by
+DATABASE_URL if it is missing and applies pending migrations first.`,
   bootstrap: `usage: npm run cli -- bootstrap --agency-code CODE --agency-name NAME --country CC --region REGION --admin-email EMAIL [--admin-name NAME]
 
   --agency-code   the agency's code (e.g. PNC-SV); an existing agency with that code is reused
@@ -26,6 +28,16 @@ DATABASE_URL if it is missing and apply pending migrations first.`,
   --admin-email   the admin's email address
   --admin-name    the admin's name (default: Administrator)
   -h, --help      print this help and exit`,
+  archive: `usage: npm run cli -- archive --before YYYY-MM [--to DIR]
+
+Every month of the audit log before that month (not the current one or later) is written to DIR/<table>_YYYY_MM.csv.gz
+(rows in id order, with a header) with a .sha256 beside it, then detached from the live table. A month older than the
+10-year retention period is then dropped; a younger one is kept in the database, in schema "archive". Each month is
+one transaction: an interrupted run leaves every month archived or untouched, and can be run again.
+
+  --before        the first month that stays (YYYY-MM)
+  --to            where the files go (default: ./archive)
+  -h, --help      print this help and exit`,
   demo: `usage: npm run cli -- demo
 
 Seeds 3 agencies in 2 regions, one user per role, a dozen cases and traces; run again, it issues fresh tokens.
@@ -34,7 +46,10 @@ Seeds 3 agencies in 2 regions, one user per role, a dozen cases and traces; run 
 };
 
 type Command =
-  { name: 'help'; text: string } | { name: 'bootstrap'; values: Record<string, string | undefined> } | { name: 'demo' };
+  | { name: 'help'; text: string }
+  | { name: 'bootstrap'; values: Record<string, string | undefined> }
+  | { name: 'demo' }
+  | { name: 'archive'; before: string; to: string };
 
 class UsageError extends Error {}
 
@@ -43,9 +58,13 @@ function parse(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') return { name: 'help', text: HELP.main };
   if (command === undefined) throw new UsageError(HELP.main);
-  if (command !== 'bootstrap' && command !== 'demo')
+  if (command !== 'bootstrap' && command !== 'demo' && command !== 'archive')
     throw new UsageError(`unknown command: ${command}\n\n${HELP.main}`);
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
+  if (command === 'archive') {
+    options.before = { type: 'string' };
+    options.to = { type: 'string' };
+  }
   if (command === 'bootstrap') {
     for (const name of ['agency-code', 'agency-name', 'country', 'region', 'admin-email', 'admin-name'])
       options[name] = { type: 'string' };
@@ -58,12 +77,27 @@ function parse(argv: string[]): Command {
   }
   if (values.help) return { name: 'help', text: HELP[command] };
   if (command === 'demo') return { name: 'demo' };
+  if (command === 'archive') {
+    const before = monthStart(String(values.before ?? ''));
+    if (!before) throw new UsageError(`--before must be a month, YYYY-MM\n\n${HELP.archive}`);
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    if (before > `${thisMonth}-01`)
+      throw new UsageError(
+        `--before must not be after the current month (${thisMonth}): the live month is never archived`,
+      );
+    return { name: 'archive', before, to: String(values.to ?? 'archive') };
+  }
   const missing = ['agency-code', 'agency-name', 'country', 'region', 'admin-email'].filter((k) => !values[k]);
   if (missing.length) throw new UsageError(`missing: ${missing.map((m) => `--${m}`).join(', ')}\n\n${HELP.bootstrap}`);
   return { name: 'bootstrap', values: values as Record<string, string | undefined> };
 }
 
 async function execute(db: Db, command: Exclude<Command, { name: 'help' }>): Promise<void> {
+  if (command.name === 'archive') {
+    const months = await archiveMonths(db, command.before, command.to, (line) => console.log(line));
+    console.log(months.length ? `${months.length} month(s) archived` : 'nothing to archive before that month');
+    return;
+  }
   if (command.name === 'bootstrap') {
     const { values } = command;
     const { token } = await bootstrap(db, {

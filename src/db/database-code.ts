@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
  */
 export const DATABASE_CODE = [
   'db/sql/records.sql',
+  'db/sql/partitions.sql',
   'traces/sql/counts.sql',
   'stockpile/sql/destroyed-items.sql',
   'destructions/sql/finished-destructions.sql',

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { migrations } from '../../migrations/index.ts';
 import { loadDatabaseCode } from './database-code.ts';
+import { ensureMonthPartitions } from './partitions.ts';
 
 const source: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(migrations).sort(),
@@ -14,6 +15,7 @@ export const migrationConfig: Knex.MigratorConfig = { migrationSource: source, t
 export async function migrateToLatest(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
   await loadDatabaseCode(db);
+  await ensureMonthPartitions(db);
   return applied;
 }
 

@@ -5,6 +5,7 @@ import { WebhookDeliveries } from '../webhooks/delivery.ts';
 import { DEVELOPMENT_SECRET_KEY } from '../webhooks/secrets.ts';
 import { isDatabaseUnavailable } from '../db/knex.ts';
 import { Notifications } from '../db/notifications.ts';
+import { ensureMonthPartitions } from '../db/partitions.ts';
 import { IndicatorRelay } from '../intelligence/indicator-relay.ts';
 import { throttledWarn } from '../logger.ts';
 import type { Db } from '../db/knex.ts';
@@ -136,6 +137,15 @@ export async function startPipeline(
   await relay.start();
   await notifications.start();
   reconciler.start();
+  // The coming months' partitions of the record tables: every start creates them too; this covers a worker up for months.
+  const partitions = setInterval(
+    () =>
+      void ensureMonthPartitions(db).catch((error) =>
+        logger.warn({ err: error }, 'month partitions not created; the next attempt is in 6 hours'),
+      ),
+    6 * 3_600_000,
+  );
+  partitions.unref();
   logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'trace worker started');
 
   return {
@@ -144,6 +154,7 @@ export async function startPipeline(
     pause: () => worker.pause(),
     resume: () => worker.resume(),
     async close() {
+      clearInterval(partitions);
       await Promise.all([relay.stop(), reconciler.stop(), notifications.stop(), webhooks.close(), indicators.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'late'>((resolve) => {
