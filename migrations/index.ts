@@ -18,6 +18,7 @@ import * as indicatorRules from './20261205_016_indicator_rules.ts';
 import * as publishEventsByIds from './20261206_017_publish_events_by_ids.ts';
 import * as alertMessageCodes from './20261206_018_alert_message_codes.ts';
 import * as auditLogByMonth from './20261206_019_audit_log_by_month.ts';
+import * as traceEventsByMonth from './20261206_020_trace_events_by_month.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206_017_publish_events_by_ids': publishEventsByIds,
   '20261206_018_alert_message_codes': alertMessageCodes,
   '20261206_019_audit_log_by_month': auditLogByMonth,
+  '20261206_020_trace_events_by_month': traceEventsByMonth,
 };

@@ -723,21 +723,43 @@ CREATE TABLE public.trace_events (
     run integer,
     message_code text,
     message_params jsonb,
-    CONSTRAINT trace_events_from_status_check CHECK ((from_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
-    CONSTRAINT trace_events_message_code_check CHECK ((message_code ~ '^[a-z][a-z_]{0,63}$'::text)),
-    CONSTRAINT trace_events_message_params_check CHECK (((message_params IS NULL) OR (jsonb_typeof(message_params) = 'object'::text))),
-    CONSTRAINT trace_events_stage_check CHECK ((stage = ANY (ARRAY['manufacturer'::text, 'importer'::text, 'dealer'::text, 'purchaser'::text]))),
-    CONSTRAINT trace_events_to_status_check CHECK ((to_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
-    CONSTRAINT trace_events_type_check CHECK ((type = ANY (ARRAY['created'::text, 'updated'::text, 'submitted'::text, 'approved'::text, 'returned'::text, 'started'::text, 'stage_completed'::text, 'completed'::text, 'not_traceable'::text, 'needs_info'::text, 'failed'::text, 'retried'::text, 'cancelled'::text, 'assigned'::text, 'escalated'::text])))
-);
+    CONSTRAINT trace_events_from_status_check1 CHECK ((from_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT trace_events_message_code_check1 CHECK ((message_code ~ '^[a-z][a-z_]{0,63}$'::text)),
+    CONSTRAINT trace_events_message_params_check1 CHECK (((message_params IS NULL) OR (jsonb_typeof(message_params) = 'object'::text))),
+    CONSTRAINT trace_events_stage_check1 CHECK ((stage = ANY (ARRAY['manufacturer'::text, 'importer'::text, 'dealer'::text, 'purchaser'::text]))),
+    CONSTRAINT trace_events_to_status_check1 CHECK ((to_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT trace_events_type_check1 CHECK ((type = ANY (ARRAY['created'::text, 'updated'::text, 'submitted'::text, 'approved'::text, 'returned'::text, 'started'::text, 'stage_completed'::text, 'completed'::text, 'not_traceable'::text, 'needs_info'::text, 'failed'::text, 'retried'::text, 'cancelled'::text, 'assigned'::text, 'escalated'::text])))
+)
+PARTITION BY RANGE (at);
 
-ALTER TABLE public.trace_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME public.trace_events_id_seq
+CREATE SEQUENCE public.trace_events_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
-    CACHE 1
+    CACHE 1;
+
+ALTER SEQUENCE public.trace_events_seq OWNED BY public.trace_events.id;
+
+CREATE TABLE public.trace_events_default (
+    id bigint DEFAULT nextval('public.trace_events_seq'::regclass) NOT NULL,
+    trace_id uuid NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    type text NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    stage text,
+    actor_id uuid,
+    message text,
+    run integer,
+    message_code text,
+    message_params jsonb,
+    CONSTRAINT trace_events_from_status_check1 CHECK ((from_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT trace_events_message_code_check1 CHECK ((message_code ~ '^[a-z][a-z_]{0,63}$'::text)),
+    CONSTRAINT trace_events_message_params_check1 CHECK (((message_params IS NULL) OR (jsonb_typeof(message_params) = 'object'::text))),
+    CONSTRAINT trace_events_stage_check1 CHECK ((stage = ANY (ARRAY['manufacturer'::text, 'importer'::text, 'dealer'::text, 'purchaser'::text]))),
+    CONSTRAINT trace_events_to_status_check1 CHECK ((to_status = ANY (ARRAY['draft'::text, 'pending_review'::text, 'queued'::text, 'in_progress'::text, 'needs_info'::text, 'completed'::text, 'not_traceable'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT trace_events_type_check1 CHECK ((type = ANY (ARRAY['created'::text, 'updated'::text, 'submitted'::text, 'approved'::text, 'returned'::text, 'started'::text, 'stage_completed'::text, 'completed'::text, 'not_traceable'::text, 'needs_info'::text, 'failed'::text, 'retried'::text, 'cancelled'::text, 'assigned'::text, 'escalated'::text])))
 );
 
 CREATE TABLE public.trace_outbox (
@@ -901,11 +923,15 @@ CREATE TABLE public.webhooks (
 
 ALTER TABLE ONLY public.audit_log ATTACH PARTITION public.audit_log_default DEFAULT;
 
+ALTER TABLE ONLY public.trace_events ATTACH PARTITION public.trace_events_default DEFAULT;
+
 ALTER TABLE ONLY public.audit_log ALTER COLUMN id SET DEFAULT nextval('public.audit_log_seq'::regclass);
 
 ALTER TABLE ONLY public.knex_migrations ALTER COLUMN id SET DEFAULT nextval('public.knex_migrations_id_seq'::regclass);
 
 ALTER TABLE ONLY public.knex_migrations_lock ALTER COLUMN index SET DEFAULT nextval('public.knex_migrations_lock_index_seq'::regclass);
+
+ALTER TABLE ONLY public.trace_events ALTER COLUMN id SET DEFAULT nextval('public.trace_events_seq'::regclass);
 
 ALTER TABLE ONLY public.agencies
     ADD CONSTRAINT agencies_code_key UNIQUE (code);
@@ -1001,7 +1027,10 @@ ALTER TABLE ONLY public.trace_counts
     ADD CONSTRAINT trace_counts_pkey PRIMARY KEY (agency_id, status, shard);
 
 ALTER TABLE ONLY public.trace_events
-    ADD CONSTRAINT trace_events_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT trace_events_pkey PRIMARY KEY (id, at);
+
+ALTER TABLE ONLY public.trace_events_default
+    ADD CONSTRAINT trace_events_default_pkey PRIMARY KEY (id, at);
 
 ALTER TABLE ONLY public.trace_outbox
     ADD CONSTRAINT trace_outbox_pkey PRIMARY KEY (id);
@@ -1101,9 +1130,13 @@ CREATE INDEX stolen_reports_list ON public.stolen_reports USING btree (created_a
 
 CREATE INDEX stolen_reports_weapon ON public.stolen_reports USING btree (weapon_id, created_at DESC);
 
-CREATE UNIQUE INDEX trace_events_one_per_stage ON public.trace_events USING btree (trace_id, run, stage) WHERE (type = 'stage_completed'::text);
+CREATE INDEX trace_events_trace ON ONLY public.trace_events USING btree (trace_id, id);
 
-CREATE INDEX trace_events_trace ON public.trace_events USING btree (trace_id, id);
+CREATE INDEX trace_events_default_trace_id_id_idx ON public.trace_events_default USING btree (trace_id, id);
+
+CREATE INDEX trace_events_stage ON ONLY public.trace_events USING btree (trace_id, run, stage) WHERE (type = 'stage_completed'::text);
+
+CREATE INDEX trace_events_default_trace_id_run_stage_idx ON public.trace_events_default USING btree (trace_id, run, stage) WHERE (type = 'stage_completed'::text);
 
 CREATE INDEX trace_outbox_trace ON public.trace_outbox USING btree (trace_id);
 
@@ -1164,6 +1197,12 @@ ALTER INDEX public.audit_log_at ATTACH PARTITION public.audit_log_default_at_id_
 ALTER INDEX public.audit_log_entity ATTACH PARTITION public.audit_log_default_entity_entity_id_id_idx;
 
 ALTER INDEX public.audit_log_pkey ATTACH PARTITION public.audit_log_default_pkey;
+
+ALTER INDEX public.trace_events_pkey ATTACH PARTITION public.trace_events_default_pkey;
+
+ALTER INDEX public.trace_events_trace ATTACH PARTITION public.trace_events_default_trace_id_id_idx;
+
+ALTER INDEX public.trace_events_stage ATTACH PARTITION public.trace_events_default_trace_id_run_stage_idx;
 
 CREATE TRIGGER alerts_publish AFTER INSERT ON public.alerts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.record_alert_events();
 
@@ -1293,10 +1332,10 @@ ALTER TABLE ONLY public.stolen_reports
 ALTER TABLE ONLY public.trace_counts
     ADD CONSTRAINT trace_counts_agency_id_fkey FOREIGN KEY (agency_id) REFERENCES public.agencies(id);
 
-ALTER TABLE ONLY public.trace_events
+ALTER TABLE public.trace_events
     ADD CONSTRAINT trace_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users(id);
 
-ALTER TABLE ONLY public.trace_events
+ALTER TABLE public.trace_events
     ADD CONSTRAINT trace_events_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES public.traces(id);
 
 ALTER TABLE ONLY public.trace_outbox

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCase, useWorld } from './support/harness.ts';
+import { createCase, traceBody, useWorld } from './support/harness.ts';
 
 const t = useWorld({ privateDatabase: true });
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ const children = async () =>
     )
   ).rows.map((r: { relname: string }) => r.relname) as string[];
 
-describe('the audit log, partitioned by month', () => {
+describe('the audit log and trace events, partitioned by month', () => {
   it('has this month and the next three ready (and a default partition), and a write lands in its month', async () => {
     const now = new Date();
     const ahead = [0, 1, 2, 3].map(
@@ -44,6 +44,14 @@ describe('the audit log, partitioned by month', () => {
       `part-${kase.id}`,
     ]);
     expect(rows).toEqual([{ part: ahead[0] }]);
+    // Trace events too: a new trace's events land in this month's partition.
+    const trace = await t.as('investigator').post('/traces', traceBody(kase.id));
+    expect(trace.status).toBe(201);
+    const events = await t.db.raw(
+      `SELECT DISTINCT tableoid::regclass::text AS part FROM trace_events WHERE trace_id = ?`,
+      [trace.body.id],
+    );
+    expect(events.rows).toEqual([{ part: ahead[0]!.replace('audit_log', 'trace_events') }]);
     // Still append-only, on every partition.
     await expect(
       t.db.raw(`UPDATE audit_log SET action = 'x' WHERE request_id = ?`, [`part-${kase.id}`]),

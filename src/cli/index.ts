@@ -15,7 +15,7 @@ usage: npm run cli -- <command> [options]
 commands:
   bootstrap   create the first agency and its admin; prints the admin's API token once
   demo        seed demo agencies, users, cases and traces (idempotent); prints a token per role
-  archive     export months of the audit log to compressed files with checksums and detach them
+  archive     export months of the audit log and trace events to compressed files with checksums, and detach them
 
 Run "npm run cli -- <command> --help" for a command's options. Every command creates the database named by
 DATABASE_URL if it is missing and applies pending migrations first.`,
@@ -30,7 +30,7 @@ DATABASE_URL if it is missing and applies pending migrations first.`,
   -h, --help      print this help and exit`,
   archive: `usage: npm run cli -- archive --before YYYY-MM [--to DIR]
 
-Every month of the audit log before that month (not the current one or later) is written to DIR/<table>_YYYY_MM.csv.gz
+Every month of the audit log and of trace events before that month (not the current one or later) is written to DIR/<table>_YYYY_MM.csv.gz
 (rows in id order, with a header) with a .sha256 beside it, then detached from the live table. A month older than the
 10-year retention period is then dropped; a younger one is kept in the database, in schema "archive". Each month is
 one transaction: an interrupted run leaves every month archived or untouched, and can be run again.

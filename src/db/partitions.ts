@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { writeAudit } from './audit-log.ts';
 
 /** The record tables partitioned by month, and how many months ahead their partitions are created. */
-export const MONTHLY_TABLES = ['audit_log'] as const;
+export const MONTHLY_TABLES = ['audit_log', 'trace_events'] as const;
 export const MONTHS_AHEAD = 3;
 /** Audit records are kept this long: an archived month younger than this stays in the database (schema `archive`). */
 export const RETENTION_YEARS = 10;
