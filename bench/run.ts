@@ -13,7 +13,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createUserWithToken } from '../src/identity/service.ts';
 import { createLogger } from '../src/logger.ts';
 import type { LoadPlan, LoadResult } from './load.ts';
-import { seedScale, type ScaleSize } from './seed.ts';
+import { seedBase, seedTraces, type ScaleSize } from './seed.ts';
 
 const quick = process.argv.includes('--quick');
 const SERVER = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
@@ -474,104 +474,132 @@ async function main() {
 
   // 3. scale
   log(`3. scale: seeding ${SIZE.traces.toLocaleString('en')} traces`);
+  // A tenth first, to measure every read there too: the growth row compares each read's p99 at full size with it.
+  const tenth = Math.floor(SIZE.traces / 10);
   const seedStarted = Date.now();
-  await seedScale(db, SIZE, log);
+  await seedBase(db, SIZE, log);
+  await seedTraces(db, SIZE, 0, tenth, log);
+  let seedMs = Date.now() - seedStarted;
+  /** The reads of the scale scenario, with paths sampled from the data as it is now. */
+  const scaleReads = async () => {
+    const benchAgency = await db('agencies').where({ code: 'BA-001' }).first('id', 'region');
+    const scaleInvestigator = await userOf(db, benchAgency.id, 'investigator');
+    const scaleAdvisor = await userOf(db, benchAgency.id, 'advisor');
+    const sample = await db('traces')
+      .where({ agency_id: benchAgency.id })
+      .orderByRaw('random()')
+      .limit(READS)
+      .select('id', 'weapon_id', 'weapon');
+    const completed = await db('traces')
+      .where({ agency_id: benchAgency.id, status: 'completed' })
+      .orderByRaw('random()')
+      .limit(READS)
+      .pluck('id');
+    const linked = await db('traces')
+      .where({ agency_id: benchAgency.id, status: 'completed' })
+      .whereRaw("result->>'outcome' = 'purchaser_identified'")
+      .orderByRaw('random()')
+      .limit(READS)
+      .pluck('weapon_id');
+    const kinds = [
+      '',
+      '?kind=repeat_purchaser',
+      '?kind=dealer_cluster',
+      '?kind=serial_sequence',
+      '?kind=short_time_to_crime',
+      '?from=2026-01-01',
+    ];
+    const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
+    const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'c5' | 'summary' | 'report' }[] = [
+      {
+        name: 'GET /queue',
+        who: scaleAdvisor.token,
+        paths: [
+          '/api/v1/queue',
+          '/api/v1/queue?urgent=true',
+          '/api/v1/queue?status=failed,needs_info',
+          `/api/v1/queue?agencyId=${benchAgency.id}`,
+        ],
+        target: 'c3',
+      },
+      { name: 'GET /queue/summary', who: scaleAdvisor.token, paths: ['/api/v1/queue/summary'], target: 'summary' },
+      {
+        name: 'GET /traces (first page)',
+        who: scaleInvestigator.token,
+        paths: ['/api/v1/traces', '/api/v1/traces?status=completed', '/api/v1/traces?urgent=true'],
+        target: 'c3',
+      },
+      {
+        name: 'GET /traces?q=<serial>',
+        who: scaleInvestigator.token,
+        paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`),
+        target: 'c3',
+      },
+      {
+        name: 'GET /traces?status=…&cursor=… (deep pages)',
+        who: scaleInvestigator.token,
+        paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`),
+        target: 'c3',
+      },
+      {
+        name: 'GET /weapons/:id',
+        who: scaleInvestigator.token,
+        paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`),
+        target: 'c3',
+      },
+      {
+        name: 'GET /weapons/:id/links',
+        who: scaleInvestigator.token,
+        paths: linked.map((id) => `/api/v1/weapons/${id}/links`),
+        target: 'c3',
+      },
+      {
+        name: 'GET /intelligence/indicators (advisor)',
+        who: scaleAdvisor.token,
+        paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
+        target: 'c5',
+      },
+      {
+        name: 'GET /intelligence/indicators (investigator)',
+        who: scaleInvestigator.token,
+        paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
+        target: 'c5',
+      },
+      {
+        name: 'GET /reports/traces?groupBy=month',
+        who: scaleAdvisor.token,
+        paths: ['/api/v1/reports/traces?groupBy=month'],
+        target: 'report',
+      },
+    ];
+    return { reads, sample, benchAgency };
+  };
+  /** One read, measured warm: a first pass compiles its code paths and fills its caches, like the reference's. */
+  const measureRead = async (read: { who: string; paths: string[] }) => {
+    const plan: LoadPlan = {
+      url: `${base}${read.paths[0]}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${read.who}` },
+      connections: 1,
+      amount: READS,
+      paths: read.paths,
+    };
+    await load({ ...plan, amount: WARM_UP });
+    return load(plan);
+  };
+  log(`3. scale: the reads at ${tenth.toLocaleString('en')} traces`);
+  const early = new Map<string, LoadResult>();
+  for (const read of (await scaleReads()).reads) early.set(read.name, await measureRead(read));
+  const resumed = Date.now();
+  await seedTraces(db, SIZE, tenth, SIZE.traces, log);
+  seedMs += Date.now() - resumed;
   record({
     scenario: '3 scale',
     metric: `seed ${SIZE.traces.toLocaleString('en')} traces (s)`,
-    rastreo: round((Date.now() - seedStarted) / 1000),
+    rastreo: round(seedMs / 1000),
     target: 'a few minutes',
   });
-  const benchAgency = await db('agencies').where({ code: 'BA-001' }).first('id', 'region');
-  const scaleInvestigator = await userOf(db, benchAgency.id, 'investigator');
-  const scaleAdvisor = await userOf(db, benchAgency.id, 'advisor');
-  const sample = await db('traces')
-    .where({ agency_id: benchAgency.id })
-    .orderByRaw('random()')
-    .limit(READS)
-    .select('id', 'weapon_id', 'weapon');
-  const completed = await db('traces')
-    .where({ agency_id: benchAgency.id, status: 'completed' })
-    .orderByRaw('random()')
-    .limit(READS)
-    .pluck('id');
-  const linked = await db('traces')
-    .where({ agency_id: benchAgency.id, status: 'completed' })
-    .whereRaw("result->>'outcome' = 'purchaser_identified'")
-    .orderByRaw('random()')
-    .limit(READS)
-    .pluck('weapon_id');
-  const kinds = [
-    '',
-    '?kind=repeat_purchaser',
-    '?kind=dealer_cluster',
-    '?kind=serial_sequence',
-    '?kind=short_time_to_crime',
-    '?from=2026-01-01',
-  ];
-  const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
-  const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'c5' | 'summary' | 'report' }[] = [
-    {
-      name: 'GET /queue',
-      who: scaleAdvisor.token,
-      paths: [
-        '/api/v1/queue',
-        '/api/v1/queue?urgent=true',
-        '/api/v1/queue?status=failed,needs_info',
-        `/api/v1/queue?agencyId=${benchAgency.id}`,
-      ],
-      target: 'c3',
-    },
-    { name: 'GET /queue/summary', who: scaleAdvisor.token, paths: ['/api/v1/queue/summary'], target: 'summary' },
-    {
-      name: 'GET /traces (first page)',
-      who: scaleInvestigator.token,
-      paths: ['/api/v1/traces', '/api/v1/traces?status=completed', '/api/v1/traces?urgent=true'],
-      target: 'c3',
-    },
-    {
-      name: 'GET /traces?q=<serial>',
-      who: scaleInvestigator.token,
-      paths: sample.map((t) => `/api/v1/traces?q=${t.weapon.serialNumber}`),
-      target: 'c3',
-    },
-    {
-      name: 'GET /traces?status=…&cursor=… (deep pages)',
-      who: scaleInvestigator.token,
-      paths: completed.map((id) => `/api/v1/traces?status=completed&cursor=${cursor(id)}`),
-      target: 'c3',
-    },
-    {
-      name: 'GET /weapons/:id',
-      who: scaleInvestigator.token,
-      paths: sample.map((t) => `/api/v1/weapons/${t.weapon_id}`),
-      target: 'c3',
-    },
-    {
-      name: 'GET /weapons/:id/links',
-      who: scaleInvestigator.token,
-      paths: linked.map((id) => `/api/v1/weapons/${id}/links`),
-      target: 'c3',
-    },
-    {
-      name: 'GET /intelligence/indicators (advisor)',
-      who: scaleAdvisor.token,
-      paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
-      target: 'c5',
-    },
-    {
-      name: 'GET /intelligence/indicators (investigator)',
-      who: scaleInvestigator.token,
-      paths: kinds.map((k) => `/api/v1/intelligence/indicators${k}`),
-      target: 'c5',
-    },
-    {
-      name: 'GET /reports/traces?groupBy=month',
-      who: scaleAdvisor.token,
-      paths: ['/api/v1/reports/traces?groupBy=month'],
-      target: 'report',
-    },
-  ];
+  const { reads, sample, benchAgency } = await scaleReads();
   // (c) the read reference, driven exactly like the reads; (d) the SQL floor of the summary and the report
   const readRefPort = await freePort();
   const readRef = start('bench/reference/read-server.ts', {
@@ -602,17 +630,18 @@ async function main() {
   record({ scenario: '3 scale', metric: '(d) SQL floor: monthly report p99 (ms)', rastreo: floor.report, target: '' });
   const c = Math.max(1, readReference.p99Ms);
   for (const read of reads) {
-    const plan: LoadPlan = {
-      url: `${base}${read.paths[0]}`,
-      method: 'GET',
-      headers: { authorization: `Bearer ${read.who}` },
-      connections: 1,
-      amount: READS,
-      paths: read.paths,
-    };
-    // Each read, like the reference, is measured warm: a first pass compiles its code paths and fills its caches.
-    await load({ ...plan, amount: WARM_UP });
-    const result = await load(plan);
+    const result = await measureRead(read);
+    const small = early.get(read.name);
+    if (small)
+      record({
+        scenario: '3 scale',
+        metric: `${read.name} p99: ${SIZE.traces.toLocaleString('en')} vs ${tenth.toLocaleString('en')} traces`,
+        rastreo: result.p99Ms,
+        reference: small.p99Ms,
+        ratio: round(result.p99Ms / Math.max(1, small.p99Ms), 2),
+        target: '≤ 1.3×',
+        met: result.p99Ms <= 1.3 * Math.max(1, small.p99Ms),
+      });
     if (result.non2xx) log(`  warning: ${read.name}: ${result.non2xx} non-2xx`);
     record({
       scenario: '3 scale',

@@ -41,17 +41,19 @@ const DEPARTMENTS = [
 
 const sqlArray = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
 
+const stepper = (db: Db, log: (line: string) => void) => async (label: string, sql: string) => {
+  const started = Date.now();
+  await db.raw(`SET synchronous_commit = off; ${sql}`);
+  log(`  seed: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+};
+
 /**
- * Seeds agencies, cases, weapons and traces with set-based SQL (no row-by-row round trips), with a status mix like a
- * live system: mostly finished traces, a few percent waiting for review, queued, returned, failed or cancelled.
+ * The scale data, with set-based SQL (no row-by-row round trips) and a status mix like a live system: mostly finished
+ * traces, a few percent waiting for review, queued, returned, failed or cancelled. `seedBase`, then `seedTraces`.
  */
-export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => void): Promise<void> {
-  const step = async (label: string, sql: string) => {
-    const started = Date.now();
-    await db.raw(sql);
-    log(`  seed: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  };
-  await db.raw('SET synchronous_commit = off');
+/** Agencies, users, cases and weapons (the tables `bench_cases` and `bench_weapons` index them for the traces). */
+export async function seedBase(db: Db, size: ScaleSize, log: (line: string) => void): Promise<void> {
+  const step = stepper(db, log);
   await step(
     'agencies and users',
     `
@@ -64,7 +66,7 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
   await step(
     'cases',
     `
-    CREATE TEMP TABLE bench_cases AS
+    CREATE UNLOGGED TABLE bench_cases AS
       SELECT row_number() OVER () - 1 AS idx, a.idx AS agency_idx, g AS case_idx, a.id AS agency_id, a.region, u.id AS created_by
       FROM (SELECT id, region, substring(code from 4)::int AS idx FROM agencies WHERE code LIKE 'BA-%') a
       JOIN users u ON u.agency_id = a.id
@@ -82,7 +84,7 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
   await step(
     'weapons',
     `
-    CREATE TEMP TABLE bench_weapons AS
+    CREATE UNLOGGED TABLE bench_weapons AS
       SELECT g AS idx, gen_random_uuid() AS id, b.batch,
              (${sqlArray(MAKERS)})[1 + coalesce(b.batch, g) % ${MAKERS.length}] AS manufacturer,
              'M' || (coalesce(b.batch, g) % 20) AS model,
@@ -99,6 +101,15 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
              serial, serial, CASE WHEN country <> 'US' THEN manufacturer || ' USA' END, country
       FROM bench_weapons;`,
   );
+}
+
+/**
+ * Traces number `from` to `to` − 1 of the seed (each number always gives the same trace), their case links, the
+ * indicators of those completed, and fresh statistics: the scale scenario seeds a tenth first (the growth row) and
+ * then the rest.
+ */
+export async function seedTraces(db: Db, size: ScaleSize, from: number, to: number, log: (line: string) => void) {
+  const step = stepper(db, log);
   // Status shares per mille: draft 20, pending_review 40, queued 10, in_progress 5, needs_info 30, failed 5,
   // cancelled 40, completed 350, not_traceable 500.
   await step(
@@ -126,7 +137,7 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
              WHEN 'not_traceable' THEN jsonb_build_object('outcome', 'not_traceable', 'reason', 'foreign_no_us_record', 'sourceCountry', w.country)
            END,
            CASE WHEN s.status = 'draft' THEN 0 ELSE 1 END
-    FROM generate_series(0, ${size.traces - 1}) g
+    FROM generate_series(${from}, ${to - 1}) g
     CROSS JOIN LATERAL (SELECT (g::bigint * 2654435761) % 1000 AS mille) h
     CROSS JOIN LATERAL (SELECT CASE
         WHEN h.mille < 20 THEN 'draft' WHEN h.mille < 60 THEN 'pending_review' WHEN h.mille < 70 THEN 'queued'
@@ -147,7 +158,9 @@ export async function seedScale(db: Db, size: ScaleSize, log: (line: string) => 
   // What the worker's completions would have recorded: the trafficking indicators of the completed traces.
   await step(
     'indicators',
-    `SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed' ORDER BY completed_at), '${indicatorRulesJson()}'::jsonb)`,
+    `SELECT record_indicators(ARRAY(SELECT id FROM traces WHERE status = 'completed'
+                                      AND reference BETWEEN 'TR-2025-${String(from).padStart(7, '0')}' AND 'TR-2025-${String(to - 1).padStart(7, '0')}'
+                                    ORDER BY completed_at), '${indicatorRulesJson()}'::jsonb)`,
   );
   // What autovacuum would have done on a live system: visibility map (index-only scans) and statistics.
   await step('vacuum analyze', 'VACUUM ANALYZE');
