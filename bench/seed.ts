@@ -43,7 +43,8 @@ const sqlArray = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(
 
 const stepper = (db: Db, log: (line: string) => void) => async (label: string, sql: string) => {
   const started = Date.now();
-  await db.raw(`SET synchronous_commit = off; ${sql}`);
+  // Each step on whatever pooled connection it gets, so each sets what it needs (VACUUM runs alone: no transaction).
+  await db.raw(sql.startsWith('VACUUM') ? sql : `SET synchronous_commit = off; ${sql}`);
   log(`  seed: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 };
 

@@ -57,10 +57,12 @@ interface Probe {
  * as fresh as now (an idle primary writes no commits, so the last replayed commit's age would overstate the lag).
  */
 const PROBE_SQL = `
-  SELECT pg_is_in_recovery() AS standby,
-         coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false) AS streaming,
-         CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN now()
-              ELSE coalesce(pg_last_xact_replay_timestamp(), '-infinity') END AS as_of`;
+  SELECT standby, streaming, as_of,
+         CASE WHEN as_of <> '-infinity' THEN extract(epoch FROM now() - as_of) * 1000 END AS lag_ms
+    FROM (SELECT pg_is_in_recovery() AS standby,
+                 coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false) AS streaming,
+                 CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN now()
+                      ELSE coalesce(pg_last_xact_replay_timestamp(), '-infinity') END AS as_of) p`;
 
 export function replicaRouting(
   primary: Db,
@@ -75,9 +77,10 @@ export function replicaRouting(
   const measure = async () => {
     try {
       const { rows } = await replica.raw(PROBE_SQL);
-      const row = rows[0] as { standby: boolean; streaming: boolean; as_of: Date };
-      const asOf = new Date(row.as_of);
-      const lagMs = Date.now() - asOf.getTime();
+      const row = rows[0] as { standby: boolean; streaming: boolean; as_of: Date; lag_ms: number | string | null };
+      // The lag by the replica's own clock (the API host's may differ); nothing replayed yet → never fresh.
+      const lagMs = row.lag_ms === null ? Infinity : Number(row.lag_ms);
+      const asOf = Number.isFinite(lagMs) ? new Date(row.as_of) : new Date(0);
       const healthy = row.standby && row.streaming && lagMs <= settings.maxLagMs;
       if (!healthy)
         warn(
@@ -90,8 +93,14 @@ export function replicaRouting(
       probe = { healthy: false, asOf: new Date(0) };
     }
   };
-  const first = measure();
-  const timer = setInterval(() => void measure(), settings.probeMs);
+  // One probe at a time: against an unreachable replica each one waits for its connection timeout.
+  let inFlight = true;
+  const first = measure().finally(() => (inFlight = false));
+  const timer = setInterval(() => {
+    if (inFlight) return;
+    inFlight = true;
+    void measure().finally(() => (inFlight = false));
+  }, settings.probeMs);
   timer.unref();
   const markerOf = (actorId: string) => `${settings.prefix}wrote:${actorId}`;
   // The marker outlives the longest lag a replica may be read with, plus one probe: by then the replica has the write.
