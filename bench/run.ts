@@ -52,8 +52,14 @@ const record = (row: Row) => {
 };
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** Rastreo's processes run with the V8 flags of `npm start` / `npm run worker` (package.json). */
-const SERVICE_FLAGS = ['--max-old-space-size=160'];
+/**
+ * Rastreo's processes run with the V8 flags of `npm start` / `npm run worker` (package.json); with BENCH_CPU_PROFILE=<dir>
+ * each also writes a V8 CPU profile there when it stops (`npm run bench:profile -- <dir>` sums them up).
+ */
+const SERVICE_FLAGS = [
+  '--max-old-space-size=160',
+  ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+];
 
 /** Rastreo runs from its build (dist/, as `npm start` runs it); the reference servers from their TypeScript. */
 function start(script: string, env: Record<string, string>): ChildProcess {
