@@ -1,5 +1,5 @@
 // npm run bench:profile -- <dir>: where the CPU time of the profiles a `BENCH_CPU_PROFILE=<dir> npm run bench` run wrote
-// went — self time by function and by package, per profile (one per API or worker process), the largest first.
+// went — busy self time by function and by package, per profile (one per API or worker process), the largest first.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,15 +44,23 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   const byFunction = new Map<string, number>();
   const byOwner = new Map<string, number>();
   let all = 0;
+  let idle = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)!;
     const us = profile.timeDeltas[i] ?? 0;
+    // Idle time (waiting for the network or the disk) is left out: the shares are of the time the CPU was busy.
+    if (node.callFrame.functionName === '(idle)') {
+      idle += us;
+      return;
+    }
     all += us;
     const where = owner(node.callFrame.url);
     const name = `${node.callFrame.functionName || '(anonymous)'} ${where}:${node.callFrame.lineNumber + 1}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
     byOwner.set(where, (byOwner.get(where) ?? 0) + us);
   });
-  console.log(`\n${file}: ${(all / 1e6).toFixed(1)} s sampled\nby package or file:\n${top(byOwner, all, 15)}`);
+  console.log(
+    `\n${file}: ${(all / 1e6).toFixed(1)} s busy (${(idle / 1e6).toFixed(1)} s idle)\nby package or file:\n${top(byOwner, all, 15)}`,
+  );
   console.log(`by function (self time):\n${top(byFunction, all, 25)}`);
 }
