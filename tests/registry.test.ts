@@ -137,6 +137,15 @@ describe('matching at every entry point', () => {
     expect((await inv().get(`/traces/${trace.body.id}`)).body.registryMatches).toHaveLength(1);
     expect((await inv().get(`/traces?caseId=${kase.id}`)).body.items[0].registryMatches).toHaveLength(1);
     expect((await inv().get(`/weapons/${trace.body.weaponId}`)).body.registryMatches).toHaveLength(1);
+    // The advisors' queue shows it too (its page query carries the matches: no second statement).
+    let queued: { registryMatches: unknown[] } | undefined;
+    for (let cursor = '', pages = 0; !queued && pages < 50; pages++) {
+      const page = (await t.as('advisor').get(`/queue?status=queued&limit=200${cursor && `&cursor=${cursor}`}`)).body;
+      queued = page.items.find((item: { id: string }) => item.id === trace.body.id);
+      if (!page.nextCursor) break;
+      cursor = encodeURIComponent(page.nextCursor);
+    }
+    expect(queued?.registryMatches).toEqual(trace.body.registryMatches);
 
     for (const who of ['investigator', 'advisor', 'farInvestigator', 'farAdvisor', 'admin'] as const) {
       const seen = await alertsOf(who, trace.body.id);

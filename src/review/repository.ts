@@ -3,7 +3,7 @@ import { decodeCursor } from '../db/pagination.ts';
 import { regionScopeSql } from '../db/scoped.ts';
 import { invalidField } from '../shared/problem.ts';
 import type { Scope } from '../shared/actor.ts';
-import { tracesInScope, type TraceRow } from '../traces/repository.ts';
+import { registryMatchesColumn, tracesInScope, type TraceRow } from '../traces/repository.ts';
 import type { TraceStatus } from '../traces/schemas.ts';
 import { OPEN_STATUSES } from './schemas.ts';
 
@@ -50,7 +50,7 @@ export async function listQueue(
     .whereIn('status', filter.statuses)
     .orderBy([{ column: 'urgent', order: 'desc' }, { column: 'status_changed_at' }, { column: 'id' }])
     .limit(limit + 1)
-    .select('*', db.raw('status_changed_at::text AS changed_at_text'));
+    .select('*', db.raw('status_changed_at::text AS changed_at_text'), registryMatchesColumn(db));
   if (filter.agencyId) query.where('agency_id', filter.agencyId);
   if (filter.urgent !== undefined) query.where('urgent', filter.urgent);
   if (filter.assignedTo === null) query.whereNull('assigned_to');

@@ -93,9 +93,13 @@ function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K
 /** Traces the scope may read: a region's through the trace's own region column (one range of the region indexes). */
 export const tracesInScope = (db: Queryable, scope: Scope) => scopedWithRegion(db, 'traces', 'traces', scope);
 
-/** Trace rows with their gun's registry matches, so reads need no second query for them. */
+/** The gun's registry matches as a column of a trace row, so presenting the row needs no second query for them. */
+export const registryMatchesColumn = (db: Queryable) =>
+  db.raw(`${registryMatchesSql('traces.weapon_id')} AS registry_matches`);
+
+/** Trace rows with their gun's registry matches. */
 const tracesWithMatches = (db: Queryable, scope: Scope) =>
-  tracesInScope(db, scope).select('traces.*', db.raw(`${registryMatchesSql('traces.weapon_id')} AS registry_matches`));
+  tracesInScope(db, scope).select('traces.*', registryMatchesColumn(db));
 
 export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
   const [row] = await runQuery<TraceRow>(db, tracesWithMatches(db, scope).where({ id }).limit(1));
