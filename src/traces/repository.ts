@@ -163,11 +163,21 @@ interface EventRow {
   actor_role: Role | null;
 }
 
-export async function listEvents(db: Queryable, traceId: string, limit: number, cursor?: string) {
+/**
+ * A trace's events, oldest first. Events are partitioned by month: none is older than its trace, so the months before
+ * the trace's (with a month's margin for the partitions' time zone) are never searched, however many years are kept.
+ */
+export async function listEvents(
+  db: Queryable,
+  trace: Pick<TraceRow, 'id' | 'created_at'>,
+  limit: number,
+  cursor?: string,
+) {
   const after = decodeSequenceCursor(cursor);
   const rows = db('trace_events as e')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
-    .where('e.trace_id', traceId)
+    .where('e.trace_id', trace.id)
+    .where('e.at', '>=', new Date(trace.created_at.getTime() - 31 * 86_400_000))
     .orderBy('e.id')
     .limit(limit + 1)
     .select('e.*', 'u.name as actor_name', 'u.role as actor_role');

@@ -79,8 +79,7 @@ export class TraceService {
   }
 
   async events(db: Queryable, ctx: RequestContext, id: string, limit: number, cursor?: string) {
-    await this.load(db, ctx, id);
-    return repo.listEvents(db, id, limit, cursor);
+    return repo.listEvents(db, await this.load(db, ctx, id), limit, cursor);
   }
 
   /** Merges the edit into the stored trace, checks the result as a whole, and writes it (one statement) if it is still that version. */
