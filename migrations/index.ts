@@ -19,6 +19,7 @@ import * as publishEventsByIds from './20261206_017_publish_events_by_ids.ts';
 import * as alertMessageCodes from './20261206_018_alert_message_codes.ts';
 import * as auditLogByMonth from './20261206_019_audit_log_by_month.ts';
 import * as traceEventsByMonth from './20261206_020_trace_events_by_month.ts';
+import * as eventSnapshots from './20261206_021_event_snapshots.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206_018_alert_message_codes': alertMessageCodes,
   '20261206_019_audit_log_by_month': auditLogByMonth,
   '20261206_020_trace_events_by_month': traceEventsByMonth,
+  '20261206_021_event_snapshots': eventSnapshots,
 };

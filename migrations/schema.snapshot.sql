@@ -503,6 +503,7 @@ CREATE TABLE public.events (
     data jsonb NOT NULL,
     tx xid8 DEFAULT pg_current_xact_id() NOT NULL,
     tx_xmin xid8 DEFAULT pg_snapshot_xmin(pg_current_snapshot()) NOT NULL,
+    tx_snapshot pg_snapshot DEFAULT pg_current_snapshot(),
     CONSTRAINT events_type_check CHECK ((type = ANY (ARRAY['trace.status_changed'::text, 'alert.created'::text, 'destruction.completed'::text, 'destruction.verified'::text, 'ping'::text])))
 );
 

@@ -48,15 +48,18 @@ export async function eventExists(db: Queryable, id: string): Promise<boolean> {
 
 /**
  * What a stream that last received event `lastId` has not seen: every event committed after it. Ids are taken at insert,
- * not at commit, so besides the larger ids this includes a smaller id whose transaction was still open when `lastId` was
- * written (its transaction is not older than that event's oldest open one, and not its own) — it may have committed
- * after. Such an event that had in fact committed before is sent again: readers dedupe by id.
+ * not at commit, so besides the larger ids this includes a smaller id whose transaction was not visible in the snapshot
+ * `lastId` was written under (still open then, so it may have committed after). Such an event that the stream had in
+ * fact sent is sent again: readers dedupe by id.
  */
 export async function eventsCommittedAfter(db: Queryable, lastId: string, limit: number): Promise<EventRow[]> {
   const { rows } = (await db.raw(
-    `${SELECT}, (SELECT id, tx, tx_xmin, occurred_at FROM events WHERE id = :lastId) l
+    `${SELECT}, (SELECT id, tx, tx_xmin, tx_snapshot, occurred_at FROM events WHERE id = :lastId) l
       WHERE e.type <> 'ping'
-        AND (e.id > l.id OR (e.id < l.id AND e.tx >= l.tx_xmin AND e.tx <> l.tx AND e.occurred_at > l.occurred_at - interval '10 minutes'))
+        AND (e.id > l.id
+             OR (e.id < l.id AND e.tx <> l.tx AND e.occurred_at > l.occurred_at - interval '10 minutes'
+                 AND CASE WHEN l.tx_snapshot IS NOT NULL THEN NOT pg_visible_in_snapshot(e.tx, l.tx_snapshot)
+                          ELSE e.tx >= l.tx_xmin END))
       ORDER BY e.id LIMIT :limit`,
     { lastId, limit },
   )) as { rows: EventRow[] };
