@@ -1,7 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, startApp, traceBody, unique, useWorld, type TestApp } from './support/harness.ts';
-import { PrivatePostgres, waitFor } from './support/processes.ts';
+import { Redis } from 'ioredis';
+import { createDb } from '../src/db/knex.ts';
+import { replicaRouting } from '../src/db/read-routing.ts';
+import { createLogger } from '../src/logger.ts';
+import { freePort, PrivatePostgres, waitFor } from './support/processes.ts';
 
 /**
  * A primary and a streaming replica of the file's own (pg_basebackup -R, pg_ctl-like start on another port). Its
@@ -131,5 +135,35 @@ describe('a read replica for reports, summaries, intelligence and search', () =>
       await report(t, t.users.advisor.token);
       return t.readLog.at(-1) === 'replica';
     }, 'the replica in use again');
+  }, 60_000);
+
+  it('without Redis no "just wrote" marker can be read: a signed-in caller reads the primary, and a write still succeeds', async () => {
+    // A Redis that is not there (nothing listens on the port), as when it is down.
+    const gone = new Redis({
+      port: await freePort(),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    gone.on('error', () => undefined);
+    const database = t.databaseUrl.split('/').at(-1);
+    const replicaDb = createDb(`${replica.url}/${database}`, { poolMax: 1 });
+    const routing = replicaRouting(t.db, replicaDb, gone, createLogger('silent'), {
+      maxLagMs: 60_000,
+      probeMs: 200,
+      prefix: '{rastreo-test-gone}:',
+    });
+    try {
+      // The replica itself is healthy: a read that needs no marker (anonymous) goes there.
+      await waitFor(async () => (await routing.reader(undefined)).from === 'replica', 'the replica healthy');
+      await expect(routing.wrote(t.users.advisor.id)).resolves.toBeUndefined();
+      const target = await routing.reader(t.users.advisor.id);
+      expect(target.from).toBe('primary');
+      expect(target.db).toBe(t.db);
+    } finally {
+      routing.close();
+      gone.disconnect();
+      await replicaDb.destroy();
+    }
   }, 60_000);
 });
