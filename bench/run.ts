@@ -847,7 +847,7 @@ async function sqlFloor(db: Db, region: string): Promise<{ summary: number; repo
       least((SELECT min(status_changed_at) FROM traces WHERE region = $1 AND status IN ${open} AND urgent),
             (SELECT min(status_changed_at) FROM traces WHERE region = $1 AND status IN ${open} AND NOT urgent)) AS oldest,
       (SELECT count(*) FROM traces WHERE region = $1 AND status IN ('completed', 'not_traceable') AND completed_at > now() - interval '24 hours') AS day,
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - submitted_at)) FROM traces
+      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', completed_at - submitted_at)) FROM traces
         WHERE region = $1 AND status IN ('completed', 'not_traceable') AND completed_at > now() - interval '30 days') AS median`;
   const report = `
     SELECT to_char(recovery_date, 'YYYY-MM') AS key, coalesce(outcome, 'pending') AS outcome, count(*),

@@ -20,6 +20,7 @@ import * as alertMessageCodes from './20261206_018_alert_message_codes.ts';
 import * as auditLogByMonth from './20261206_019_audit_log_by_month.ts';
 import * as traceEventsByMonth from './20261206_020_trace_events_by_month.ts';
 import * as eventSnapshots from './20261206_021_event_snapshots.ts';
+import * as filteredListIndexes from './20261206_022_filtered_list_indexes.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206_019_audit_log_by_month': auditLogByMonth,
   '20261206_020_trace_events_by_month': traceEventsByMonth,
   '20261206_021_event_snapshots': eventSnapshots,
+  '20261206_022_filtered_list_indexes': filteredListIndexes,
 };

@@ -1143,6 +1143,10 @@ CREATE INDEX trace_outbox_trace ON public.trace_outbox USING btree (trace_id);
 
 CREATE INDEX traces_agency_list ON public.traces USING btree (agency_id, created_at DESC, id DESC);
 
+CREATE INDEX traces_agency_status_list ON public.traces USING btree (agency_id, status, created_at DESC, id DESC);
+
+CREATE INDEX traces_agency_urgent ON public.traces USING btree (agency_id, created_at DESC, id DESC) WHERE urgent;
+
 CREATE INDEX traces_assigned ON public.traces USING btree (assigned_to) WHERE (assigned_to IS NOT NULL);
 
 CREATE INDEX traces_case ON public.traces USING btree (case_id, created_at DESC, id DESC);
@@ -1150,6 +1154,8 @@ CREATE INDEX traces_case ON public.traces USING btree (case_id, created_at DESC,
 CREATE INDEX traces_completed_region ON public.traces USING btree (region, completed_at) INCLUDE (submitted_at) WHERE (status = ANY (ARRAY['completed'::text, 'not_traceable'::text]));
 
 CREATE INDEX traces_default_queue ON public.traces USING btree (urgent DESC, status_changed_at, id) WHERE (status = ANY (ARRAY['pending_review'::text, 'failed'::text]));
+
+CREATE INDEX traces_default_queue_agency ON public.traces USING btree (agency_id, urgent DESC, status_changed_at, id) WHERE (status = ANY (ARRAY['pending_review'::text, 'failed'::text]));
 
 CREATE INDEX traces_default_queue_region ON public.traces USING btree (region, urgent DESC, status_changed_at, id) WHERE (status = ANY (ARRAY['pending_review'::text, 'failed'::text]));
 

@@ -12,18 +12,20 @@ async function settle(id: string, status: string, result: Record<string, unknown
     .update({ status, result: result ? JSON.stringify(result) : null });
 }
 
+const PURCHASER_IDENTIFIED = {
+  outcome: 'purchaser_identified',
+  dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' },
+  sourceCountry: 'US',
+  saleDate: '2025-01-01',
+  timeToCrimeDays: 273,
+  purchaser: { firstName: 'Mary', lastName: 'Jones', dateOfBirth: '1970-01-01', city: 'Phoenix', state: 'AZ' },
+};
+
 describe('audit trail', () => {
   it('records a read of purchaser data, a failed authentication and a refused cross-agency read, readable by admins', async () => {
     const kase = await createCase(t.client, t.users.investigator.token);
     const trace = (await inv().post('/traces', traceBody(kase.id, { possessor: undefined }))).body;
-    await settle(trace.id, 'completed', {
-      outcome: 'purchaser_identified',
-      dealer: { name: 'Lone Star Guns', licenseNumber: '5-74-113-01-2C-04123', city: 'Houston', state: 'TX' },
-      sourceCountry: 'US',
-      saleDate: '2025-01-01',
-      timeToCrimeDays: 273,
-      purchaser: { firstName: 'Mary', lastName: 'Jones', dateOfBirth: '1970-01-01', city: 'Phoenix', state: 'AZ' },
-    });
+    await settle(trace.id, 'completed', PURCHASER_IDENTIFIED);
     const requestId = `audit-${unique()}`;
     await t.client.as(t.users.advisor.token).get(`/traces/${trace.id}`, { 'x-request-id': requestId });
     expect(
@@ -94,6 +96,40 @@ describe('audit trail', () => {
     // A stockpile manager sees the trace without personal data, so nothing personal was read.
     expect((await t.client.as(t.users.stockpile.token).get(`/traces/${trace.id}`)).body.possessor).toBeNull();
     expect(await reads(t.users.stockpile.id)).toBe(0);
+  });
+
+  it('a page read records the traces it shows with personal data, in page order, not the one read ahead or those without any', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const create = async (overrides: Record<string, unknown> = {}) =>
+      (await inv().post('/traces', traceBody(kase.id, overrides))).body.id as string;
+    const oldest = await create();
+    const bare = await create({ possessor: undefined });
+    const purchased = await create({ possessor: undefined });
+    await settle(purchased, 'completed', PURCHASER_IDENTIFIED);
+    const newest = await create();
+    const requestId = `page-${unique()}`;
+    const page = await t.client
+      .as(t.users.advisor.token)
+      .get(`/traces?caseId=${kase.id}&limit=3`, { 'x-request-id': requestId });
+    expect(page.body.items.map((item: { id: string }) => item.id)).toEqual([newest, purchased, bare]);
+    const entries = await t.db('audit_log').where({ action: 'trace.personal_data_read', request_id: requestId });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ entity_id: null, details: { traceIds: [newest, purchased] } });
+    // The oldest was read ahead only, to tell that a next page exists: the next page shows it, and records it then.
+    const next = await t.client
+      .as(t.users.advisor.token)
+      .get(`/traces?caseId=${kase.id}&limit=3&cursor=${page.body.nextCursor}`, {
+        'x-request-id': `${requestId}-next`,
+      });
+    expect(next.body.items.map((item: { id: string }) => item.id)).toEqual([oldest]);
+    const nextEntries = await t
+      .db('audit_log')
+      .where({ action: 'trace.personal_data_read', request_id: `${requestId}-next` });
+    expect(nextEntries).toMatchObject([{ entity_id: oldest, details: { traceIds: [oldest] } }]);
+    // A page with nothing personal on it records nothing.
+    const quiet = `${requestId}-quiet`;
+    await t.client.as(t.users.advisor.token).get(`/traces/${bare}`, { 'x-request-id': quiet });
+    expect(await t.db('audit_log').where({ action: 'trace.personal_data_read', request_id: quiet })).toEqual([]);
   });
 
   it('pages the audit log newest first with a cursor and time filters', async () => {

@@ -82,6 +82,29 @@ describe('a read replica for reports, summaries, intelligence and search', () =>
     expect(t.readLog.at(-1)).toBe('replica');
   }, 60_000);
 
+  it('a trace search reads the replica and records its read of personal data on the primary; pages without q read the primary', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const serial = unique('RS');
+    const created = await t
+      .as('investigator')
+      .post('/traces', traceBody(kase.id, { weapon: { ...traceBody(kase.id).weapon, serialNumber: serial } }));
+    expect(created.status).toBe(201);
+    const advisor = t.as('advisor');
+    // The advisor wrote nothing: once the replica has the trace, the search is read there.
+    await waitFor(async () => {
+      const before = t.readLog.length;
+      const found = await advisor.get(`/traces?q=${serial}`);
+      return (
+        t.readLog[before] === 'replica' && found.body.items.some((item: { id: string }) => item.id === created.body.id)
+      );
+    }, 'the search answered by the replica');
+    const entries = await t.db('audit_log').where({ action: 'trace.personal_data_read', actor_id: t.users.advisor.id });
+    expect(entries.some((entry) => entry.details.traceIds.includes(created.body.id))).toBe(true);
+    const before = t.readLog.length;
+    expect((await advisor.get(`/traces?caseId=${kase.id}`)).status).toBe(200);
+    expect(t.readLog.length).toBe(before);
+  }, 60_000);
+
   it('a replica further behind than the bound is not read: its readers go to the primary until it catches up', async () => {
     const strict = await startApp({
       databaseUrl: t.databaseUrl,
@@ -122,7 +145,13 @@ describe('a read replica for reports, summaries, intelligence and search', () =>
     }, 'the replica in use');
     await replica.stop();
     try {
-      for (const path of ['/reports/traces', '/queue/summary', '/intelligence/indicators', '/weapons?serial=XYZ']) {
+      for (const path of [
+        '/reports/traces',
+        '/queue/summary',
+        '/intelligence/indicators',
+        '/weapons?serial=XYZ',
+        '/traces?q=XYZ',
+      ]) {
         const before = t.readLog.length;
         const reply = await advisor.get(path);
         expect(reply.status, `${path} ${JSON.stringify(reply.body)}`).toBe(200);

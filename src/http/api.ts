@@ -62,9 +62,10 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   conditional?: boolean;
   /**
    * `replica`: a read that may be a moment stale (reports, summaries, intelligence, search) — `call.reader` is the
-   * read replica when one is configured, healthy and close enough behind, and the caller changed nothing just now.
+   * read replica when one is configured, healthy and close enough behind, and the caller changed nothing just now. A
+   * function: the requests (by their query) that are such reads, e.g. a list's searches but not its pages.
    */
-  reads?: 'replica';
+  reads?: 'replica' | ((query: Static<Q>) => boolean);
   /** The handler writes a long-lived response itself (Server-Sent Events) once the request is admitted, and answers nothing. */
   stream?: boolean;
   handler: (call: Call<Static<B>, Static<Q>, Static<P>>) => Promise<Reply | undefined>;
@@ -222,7 +223,8 @@ export class Api {
       });
       return;
     }
-    const read = spec.reads === 'replica' ? await this.reads.reader(ctx?.actor.id) : undefined;
+    const eligible = typeof spec.reads === 'function' ? spec.reads(query as never) : spec.reads === 'replica';
+    const read = eligible ? await this.reads.reader(ctx?.actor.id) : undefined;
     const call = (db: Queryable, claim: IdempotencyClaim | undefined, reader: Queryable, asOf: Date) =>
       spec.handler({
         body,

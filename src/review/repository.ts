@@ -1,4 +1,4 @@
-import { runQuery, runStatement, type Queryable } from '../db/knex.ts';
+import { runStatement, type Queryable } from '../db/knex.ts';
 import { decodeCursor } from '../db/pagination.ts';
 import { regionScopeSql } from '../db/scoped.ts';
 import { invalidField } from '../shared/problem.ts';
@@ -39,13 +39,8 @@ export function decodeQueueCursor(cursor: string | undefined): QueueCursor | und
 }
 
 /** Urgent first, then longest waiting since the last status change; keyset on exactly that order. */
-export async function listQueue(
-  db: Queryable,
-  scope: Scope,
-  filter: QueueFilter,
-  limit: number,
-  after?: QueueCursor,
-): Promise<QueueRow[]> {
+/** A page of the queue, as a query of `limit` + 1 rows (shown to a reader through `readTraces`). */
+export function queueQuery(db: Queryable, scope: Scope, filter: QueueFilter, limit: number, after?: QueueCursor) {
   const query = tracesInScope(db, scope)
     .whereIn('status', filter.statuses)
     .orderBy([{ column: 'urgent', order: 'desc' }, { column: 'status_changed_at' }, { column: 'id' }])
@@ -64,7 +59,7 @@ export async function listQueue(
       );
     });
   }
-  return runQuery<QueueRow>(db, query);
+  return query;
 }
 
 export interface SummaryRow {
@@ -79,9 +74,10 @@ const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * The queue summary in one statement, without counting the region's traces: counts by agency and status (and urgent
- * ones) come from the maintained `trace_counts`; only what depends on the clock reads traces — overdue ones (ranges of
- * the open-status index, urgent and routine), the oldest wait (the first entry of each range), and completions of the
- * last 30 days (the completion index) for the median turnaround.
+ * ones) come from the maintained `trace_counts`; only what depends on the clock reads traces, and then only the recent
+ * ones — overdue is the open count less those that changed within the SLA (a range of the open-status index as long as
+ * the SLA, however many old traces wait), the oldest wait is the first entry of each range, and completions of the last
+ * 30 days (the completion index) give the median turnaround (`date_part`, a float: `extract` sorts slower numerics).
  */
 export async function summaryRow(
   db: Queryable,
@@ -111,12 +107,13 @@ export async function summaryRow(
        (SELECT coalesce(json_agg(json_build_object('agency_id', a.id, 'code', a.code, 'status', c.status, 'n', coalesce(c.n, 0),
                                                    'urgent', coalesce(c.urgent, 0)) ORDER BY a.code), '[]')
           FROM scoped a LEFT JOIN counts c ON c.agency_id = a.id) AS counts,
-       (SELECT count(*) ${open} AND t.urgent AND t.status_changed_at < CAST(:now AS timestamptz) - make_interval(secs => :urgentSla))::int
-       + (SELECT count(*) ${open} AND NOT t.urgent AND t.status_changed_at < CAST(:now AS timestamptz) - make_interval(secs => :routineSla))::int AS overdue,
+       (SELECT coalesce(sum(c.n), 0) FROM counts c WHERE c.status IN (${OPEN_SQL}))::int
+       - (SELECT count(*) ${open} AND t.urgent AND t.status_changed_at >= CAST(:now AS timestamptz) - make_interval(secs => :urgentSla))::int
+       - (SELECT count(*) ${open} AND NOT t.urgent AND t.status_changed_at >= CAST(:now AS timestamptz) - make_interval(secs => :routineSla))::int AS overdue,
        floor(extract(epoch FROM CAST(:now AS timestamptz) - least(
          (SELECT min(t.status_changed_at) ${open} AND t.urgent), (SELECT min(t.status_changed_at) ${open} AND NOT t.urgent))))::int AS oldest_seconds,
        (SELECT count(*) FROM done WHERE completed_at > CAST(:now AS timestamptz) - interval '24 hours')::int AS completed_last_24h,
-       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - submitted_at)) FROM done) AS median_turnaround`,
+       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', completed_at - submitted_at)) FROM done) AS median_turnaround`,
     { now: now.toISOString(), urgentSla: sla.urgentSeconds, routineSla: sla.routineSeconds, scopeValue: traces.value },
   );
   return row!;

@@ -2,7 +2,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { encodeCursor } from '../db/pagination.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
-import { presentTraces } from '../traces/presenter.ts';
+import { presentTraces, readTraces } from '../traces/presenter.ts';
 import { TRACE_STATUSES, type TraceStatus } from '../traces/schemas.ts';
 import * as repo from './repository.ts';
 import {
@@ -33,22 +33,27 @@ export class ReviewQueue {
   async list(db: Queryable, ctx: RequestContext, query: QueueQuery) {
     const limit = query.limit ?? 50;
     const assignedTo = query.assignedTo === 'me' ? ctx.actor.id : query.assignedTo === 'none' ? null : query.assignedTo;
-    const rows = await repo.listQueue(
+    const rows = await readTraces<repo.QueueRow>(
       db,
-      readScope(ctx.actor),
-      {
-        statuses: query.status?.split(',') ?? [...DEFAULT_QUEUE_STATUSES],
-        agencyId: query.agencyId,
-        urgent: query.urgent,
-        assignedTo,
-      },
+      ctx,
+      repo.queueQuery(
+        db,
+        readScope(ctx.actor),
+        {
+          statuses: query.status?.split(',') ?? [...DEFAULT_QUEUE_STATUSES],
+          agencyId: query.agencyId,
+          urgent: query.urgent,
+          assignedTo,
+        },
+        limit,
+        repo.decodeQueueCursor(query.cursor),
+      ),
       limit,
-      repo.decodeQueueCursor(query.cursor),
     );
     const now = this.clock.now().getTime();
     const { urgentSeconds, routineSeconds } = this.slaSeconds;
     const page = rows.slice(0, limit);
-    const traces = await presentTraces(db, ctx, page, 'read');
+    const traces = await presentTraces(db, ctx, page);
     const items: QueueItem[] = page.map((row, i) => {
       const waitingSeconds = Math.max(0, Math.floor((now - row.status_changed_at.getTime()) / 1000));
       return { ...traces[i]!, waitingSeconds, overdue: waitingSeconds > (row.urgent ? urgentSeconds : routineSeconds) };

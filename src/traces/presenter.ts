@@ -1,5 +1,6 @@
-import { audit } from '../db/audit-log.ts';
-import type { Queryable } from '../db/knex.ts';
+import type { Knex } from 'knex';
+import { apiAuditActor, audit } from '../db/audit-log.ts';
+import { runQuery, type Queryable } from '../db/knex.ts';
 import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
 import { registryMatchesOf } from '../registry/repository.ts';
 import type { RegistryMatch } from '../registry/schemas.ts';
@@ -7,14 +8,57 @@ import { recoveryOf, type TraceRow } from './repository.ts';
 import type { Trace } from './schemas.ts';
 import { versioned } from '../shared/versioned.ts';
 
-/**
- * Why traces are being shown: a `read`, which is audited whenever it shows possessor or purchaser data, or the
- * `reply` to the caller's own change, which that change's audit entry already records.
- */
-export type Showing = 'read' | 'reply';
-
+const PERSONAL_READ = 'trace.personal_data_read';
+/** A trace shows personal data: a possessor, or a result naming a purchaser (in SQL, and of a row read). */
+const HAS_PERSONAL_DATA = `(jsonb_typeof(possessor) = 'object' OR jsonb_typeof(result -> 'purchaser') = 'object')`;
 const hasPersonalData = (row: TraceRow) =>
   row.possessor !== null || Boolean(row.result && 'purchaser' in row.result && row.result.purchaser);
+
+/**
+ * Reads traces to show `ctx` — `query` in its order, of which the first `shown` rows are shown (a page's query reads one
+ * more, telling that a next page exists) — and when `ctx` sees personal data and the shown rows hold some, records that
+ * read in the audit log in the same statement: one entry for the whole page. A read from a replica (`reader` is not
+ * `db`) cannot write, so its entry follows on the primary. The only way trace rows are read for a reader.
+ */
+export async function readTraces<R extends TraceRow>(
+  db: Queryable,
+  ctx: RequestContext,
+  query: Knex.QueryBuilder,
+  shown: number,
+  reader: Queryable = db,
+): Promise<R[]> {
+  if (!seesPersonalData(ctx.actor)) return runQuery<R>(reader, query);
+  if (reader !== db) {
+    const rows = await runQuery<R>(reader, query);
+    const ids = rows
+      .slice(0, shown)
+      .filter(hasPersonalData)
+      .map((row) => row.id);
+    if (ids.length) await audit(db, ctx, personalRead(ids));
+    return rows;
+  }
+  const who = apiAuditActor(ctx);
+  return runQuery<R>(
+    db,
+    db.raw(
+      `WITH page AS MATERIALIZED (SELECT p.*, row_number() OVER () AS _order FROM ? p),
+       logged AS (
+         INSERT INTO audit_log (component, actor_id, role, agency_id, request_id, ip, action, entity, entity_id, outcome, details)
+         SELECT ?, ?, ?, ?, ?, ?, ?, 'trace', CASE WHEN count(*) = 1 THEN min(id::text) END, 'success',
+                jsonb_build_object('traceIds', jsonb_agg(id ORDER BY _order))
+           FROM page WHERE _order <= ? AND ${HAS_PERSONAL_DATA} HAVING count(*) > 0)
+       SELECT * FROM page ORDER BY _order`,
+      [query, who.component, who.actorId, who.role, who.agencyId, who.requestId, who.ip, PERSONAL_READ, shown],
+    ),
+  );
+}
+
+const personalRead = (ids: string[]) => ({
+  action: PERSONAL_READ,
+  entity: 'trace',
+  entityId: ids.length === 1 ? ids[0] : null,
+  details: { traceIds: ids },
+});
 
 function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: RegistryMatch[]): Trace {
   let result = row.result;
@@ -63,35 +107,16 @@ function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: Regi
 }
 
 /**
- * The only way trace rows become responses: personal data is removed for those who may not see it, and a read that
- * shows it to those who may is written to the audit log (one entry for the whole page).
+ * The only way trace rows become responses: personal data is removed for those who may not see it. Rows read to be
+ * shown come from `readTraces`, which recorded the read; the others are the reply to the caller's own change, which
+ * that change's audit entry records.
  */
-export async function presentTraces(
-  db: Queryable,
-  ctx: RequestContext,
-  rows: TraceRow[],
-  showing: Showing,
-): Promise<Trace[]> {
+export async function presentTraces(db: Queryable, ctx: RequestContext, rows: TraceRow[]): Promise<Trace[]> {
   const personal = seesPersonalData(ctx.actor);
-  const shown = personal ? rows.filter(hasPersonalData).map((row) => row.id) : [];
   const unmatched = rows.filter((row) => row.registry_matches === undefined).map((row) => row.weapon_id);
-  const [matches] = await Promise.all([
-    unmatched.length ? registryMatchesOf(db, unmatched) : undefined,
-    showing === 'read' && shown.length
-      ? audit(db, ctx, {
-          action: 'trace.personal_data_read',
-          entity: 'trace',
-          entityId: shown.length === 1 ? shown[0] : null,
-          details: { traceIds: shown },
-        })
-      : undefined,
-  ]);
+  const matches = unmatched.length ? await registryMatchesOf(db, unmatched) : undefined;
   return rows.map((row) => toTrace(row, personal, row.registry_matches ?? matches?.get(row.weapon_id) ?? []));
 }
 
-export const presentTrace = async (
-  db: Queryable,
-  ctx: RequestContext,
-  row: TraceRow,
-  showing: Showing,
-): Promise<Trace> => (await presentTraces(db, ctx, [row], showing))[0]!;
+export const presentTrace = async (db: Queryable, ctx: RequestContext, row: TraceRow): Promise<Trace> =>
+  (await presentTraces(db, ctx, [row]))[0]!;

@@ -101,12 +101,17 @@ export const registryMatchesColumn = (db: Queryable) =>
 const tracesWithMatches = (db: Queryable, scope: Scope) =>
   tracesInScope(db, scope).select('traces.*', registryMatchesColumn(db));
 
+/** One trace in scope, as a query (shown to a reader through `readTraces`). */
+export const traceQuery = (db: Queryable, scope: Scope, id: string) =>
+  tracesWithMatches(db, scope).where({ id }).limit(1);
+
 export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
-  const [row] = await runQuery<TraceRow>(db, tracesWithMatches(db, scope).where({ id }).limit(1));
+  const [row] = await runQuery<TraceRow>(db, traceQuery(db, scope, id));
   return row;
 }
 
-export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
+/** A page of traces, as a query of `limit` + 1 rows (the extra one tells that a next page exists): see `readTraces`. */
+export function traceListQuery(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
   const after = decodeIdCursor(query.cursor);
   const order = query.sort === 'createdAt' ? 'asc' : 'desc';
   const rows = tracesWithMatches(db, scope)
@@ -140,12 +145,7 @@ export async function listTraces(db: Queryable, scope: Scope, query: TraceQuery,
     rows.whereRaw(`(created_at, id) ${order === 'desc' ? '<' : '>'} (SELECT created_at, id FROM traces WHERE id = ?)`, [
       after,
     ]);
-  return pageOf(
-    await runQuery<TraceRow>(db, rows),
-    limit,
-    (row) => [row.id],
-    (row) => row,
-  );
+  return rows;
 }
 
 interface EventRow {

@@ -115,9 +115,13 @@ export function traceRoutes(api: Api, traces: TraceService, bulk: TraceBulkImpor
     path: '/traces',
     tag: 'Traces',
     summary: 'Traces in scope, newest first',
+    description:
+      'A search (`q`) may be answered by the read replica when one is configured (a few seconds behind at most, and ' +
+      'never for a caller who changed something just now); pages without `q` always read the primary.',
     query: TraceQuery,
+    reads: (query) => query.q !== undefined,
     responses: { 200: { description: 'A page of traces', schema: Page(Trace) } },
-    handler: async ({ db, ctx, query }) => ({ status: 200, body: await traces.list(db, ctx, query) }),
+    handler: async ({ db, ctx, query, reader }) => ({ status: 200, body: await traces.list(db, ctx, query, reader) }),
   });
   api.add({
     method: 'get',

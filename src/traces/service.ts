@@ -1,11 +1,12 @@
 import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
+import { pageOf } from '../db/pagination.ts';
 import { conflict, invalid, invalidField, notFound, preconditionFailed } from '../shared/problem.ts';
 import { satisfies, type Precondition } from '../shared/versioned.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { planTransition, refusal, type TraceAction } from './lifecycle.ts';
-import { presentTrace, presentTraces } from './presenter.ts';
+import { presentTrace, presentTraces, readTraces } from './presenter.ts';
 import * as repo from './repository.ts';
 import { fieldRuleErrors, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
@@ -66,16 +67,32 @@ export class TraceService {
     const problem = caseProblem(outcome.caseStatus);
     if (problem) throw problem;
     if (!outcome.trace) throw duplicateProblem(outcome.duplicateOf);
-    return presentTrace(db, ctx, outcome.trace, 'reply');
+    return presentTrace(db, ctx, outcome.trace);
   }
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<Trace> {
-    return presentTrace(db, ctx, await this.load(db, ctx, id), 'read');
+    const [row] = await readTraces(db, ctx, repo.traceQuery(db, readScope(ctx.actor), id), 1);
+    if (!row) throw notFound('Trace');
+    return presentTrace(db, ctx, row);
   }
 
-  async list(db: Queryable, ctx: RequestContext, query: TraceQuery) {
-    const page = await repo.listTraces(db, readScope(ctx.actor), query, query.limit ?? 50);
-    return { items: await presentTraces(db, ctx, page.items, 'read'), nextCursor: page.nextCursor };
+  /** A page of traces; a search (`q`) may be read from the replica (`reader`). */
+  async list(db: Queryable, ctx: RequestContext, query: TraceQuery, reader: Queryable = db) {
+    const limit = query.limit ?? 50;
+    const rows = await readTraces(
+      db,
+      ctx,
+      repo.traceListQuery(reader, readScope(ctx.actor), query, limit),
+      limit,
+      reader,
+    );
+    const page = pageOf(
+      rows,
+      limit,
+      (row) => [row.id],
+      (row) => row,
+    );
+    return { items: await presentTraces(db, ctx, page.items), nextCursor: page.nextCursor };
   }
 
   async events(db: Queryable, ctx: RequestContext, id: string, limit: number, cursor?: string) {
@@ -130,7 +147,7 @@ export class TraceService {
       author: apiAuditActor(ctx),
       fields: Object.keys(patch),
     });
-    if ('row' in result) return presentTrace(db, ctx, result.row, 'reply');
+    if ('row' in result) return presentTrace(db, ctx, result.row);
     if (result.problem === 'duplicate') throw duplicateProblem(result.duplicateOf ?? undefined);
     if (result.problem === 'changed') {
       // The trace moved on between the read and the write: with If-Match that is a failed precondition like any other.
@@ -162,7 +179,7 @@ export class TraceService {
     });
     if (!row) throw refusal(plan, state, performer, input.precondition);
     if (ctx.actor.role === 'advisor' || ctx.actor.role === 'admin') this.reviewed?.(action);
-    return presentTrace(db, ctx, row, 'reply');
+    return presentTrace(db, ctx, row);
   }
 
   private async load(db: Queryable, ctx: RequestContext, id: string): Promise<repo.TraceRow> {
