@@ -33,6 +33,7 @@ import { admission, authenticate } from './identity/authenticate.ts';
 import { RateLimiter, type RateLimitSettings } from './http/rate-limit.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { docsRoutes } from './operations/docs.ts';
+import { problemPages } from './operations/problem-pages.ts';
 import { healthRoutes } from './operations/health.ts';
 import { Metrics } from './operations/metrics.ts';
 import { queueBoardRoutes } from './operations/queue-board.ts';
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   api.finish();
 
   metrics.watch(db, queue);
-  healthRoutes(app, db, redis, deps.shuttingDown);
+  healthRoutes(app, db, redis, logger, deps.shuttingDown);
   const openapi = buildOpenApi(api.routes, API_BASE, WEBHOOKS);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   docsRoutes(app);
+  problemPages(app);
   const limiter = redis && deps.rateLimit ? new RateLimiter(redis, deps.rateLimit) : undefined;
   if (queue) queueBoardRoutes(app, db, queue, limiter);
 

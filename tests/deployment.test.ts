@@ -47,6 +47,12 @@ describe('docker compose', () => {
       expect(compose.services[name].environment.WEBHOOK_SECRET_KEY).toMatch(/^\$\{WEBHOOK_SECRET_KEY:\?/);
   });
 
+  it('publishes the API on this machine only, and no other service at all', () => {
+    for (const [name, service] of Object.entries(compose.services as Record<string, { ports?: string[] }>))
+      for (const port of service.ports ?? []) expect(`${name} ${port}`).toMatch(/^api 127\.0\.0\.1:\d+:\d+$/);
+    expect(compose.services.api.ports).toHaveLength(1);
+  });
+
   it('sets only configuration the service knows', () => {
     const known = Object.keys(loadConfig({}));
     for (const name of ['api', 'worker']) {

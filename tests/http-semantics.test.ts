@@ -3,6 +3,7 @@ import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Client, createCase, intakeItem, traceBody, useWorld } from './support/harness.ts';
 import { waitFor } from './support/processes.ts';
+import { PROBLEM_TYPES, problemTypes } from '../src/i18n/problem-types.ts';
 
 const t = useWorld();
 const inv = () => t.as('investigator');
@@ -351,6 +352,53 @@ describe('Location, Allow, WWW-Authenticate, Cache-Control, Content-Disposition'
     expect(options.status).toBe(204);
     expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
     expect((await inv().get('/no-such-thing')).status).toBe(404);
+  });
+
+  it('a page with a next one says so in Link; following it gives the next page, and the last page has none', async () => {
+    const kase = await createCase(t.client, t.users.investigator.token);
+    for (let i = 0; i < 3; i++) expect((await inv().post('/traces', traceBody(kase.id))).status).toBe(201);
+    const target = (link: string | null) => /^<([^>]+)>; rel="next"$/.exec(link ?? '')?.[1];
+    const first = await inv().get(`/traces?caseId=${kase.id}&limit=1`);
+    expect(first.headers.get('link')).toBe(
+      `</api/v1/traces?caseId=${kase.id}&limit=1&cursor=${first.body.nextCursor}>; rel="next"`,
+    );
+    const second = await inv().get(target(first.headers.get('link'))!);
+    // The cursor the request gave is replaced, not repeated.
+    expect(target(second.headers.get('link'))).toBe(
+      `/api/v1/traces?caseId=${kase.id}&limit=1&cursor=${second.body.nextCursor}`,
+    );
+    const last = await inv().get(target(second.headers.get('link'))!);
+    const seen = [first, second, last].flatMap((page) => page.body.items.map((item: { id: string }) => item.id));
+    expect(new Set(seen).size).toBe(3);
+    expect(last.body.nextCursor).toBeNull();
+    expect(last.headers.get('link')).toBeNull();
+  });
+
+  it('each problem type URI answers a page in English or Spanish saying what to do; an unknown type is a 404 problem', async () => {
+    const missing = await inv().get('/traces/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48');
+    expect(missing.body).toMatchObject({
+      type: '/problems/not-found',
+      instance: '/api/v1/traces/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48',
+    });
+    const english = await t.client.get(missing.body.type, { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(english.status).toBe(200);
+    expect(english.headers.get('content-type')).toContain('text/html');
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('outside your agency or region');
+    const spanish = await t.client.get(missing.body.type, { 'accept-language': 'es-SV,es;q=0.9' });
+    expect(spanish.headers.get('content-language')).toBe('es');
+    expect(spanish.body).toContain('fuera de su agencia o región');
+    for (const type of PROBLEM_TYPES) {
+      for (const lang of ['en', 'es'] as const) {
+        const page = await t.client.get(`/problems/${type}?lang=${lang}`);
+        expect(page.status, type).toBe(200);
+        expect(page.body, type).toContain(`<h1>${problemTypes[lang].types[type].title}</h1>`);
+      }
+    }
+    const unknown = await t.client.get('/problems/no-such-type');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('401 says how to authenticate; every API answer is no-store', async () => {

@@ -3,6 +3,7 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { ALERT_MESSAGE_CODES } from '../src/alerts/schemas.ts';
 import { alertWording } from '../src/alerts/messages.ts';
+import { problemTypes } from '../src/i18n/problem-types.ts';
 
 const keysOf = (value: object, prefix = ''): string[] =>
   Object.entries(value).flatMap(([key, inner]) =>
@@ -18,6 +19,14 @@ describe('message catalogues', () => {
       const [english, spanish] = [at(en, key), at(es, key)];
       expect(typeof english === 'string' && typeof spanish === 'string', key).toBe(true);
       expect(String(spanish).trim() === '', key).toBe(String(english).trim() === '');
+    }
+  });
+
+  it('the problem type pages: Spanish has exactly the English types, each with a title and a description', () => {
+    expect(keysOf(problemTypes.es).sort()).toEqual(keysOf(problemTypes.en).sort());
+    for (const key of keysOf(problemTypes.en)) {
+      expect(String(at(problemTypes.en, key)).trim(), key).not.toBe('');
+      expect(String(at(problemTypes.es, key)).trim(), key).not.toBe('');
     }
   });
 

@@ -163,12 +163,44 @@ describe('/openapi.json', () => {
     expect(
       contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 404, 'application/problem+json', {
         type: 1,
+        title: 'Not Found',
+        status: 404,
+        detail: 'Case not found.',
+        instance: '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48',
+        requestId: 'r-1',
       }),
     ).toMatch(/must be string/);
+    // A problem without `instance` and `requestId` disagrees with the document.
+    expect(
+      contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 404, 'application/problem+json', {
+        type: '/problems/not-found',
+        title: 'Not Found',
+        status: 404,
+        detail: 'Case not found.',
+      }),
+    ).toMatch(/instance/);
     expect(
       contract.check('GET', '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48', 200, 'text/html', '<p>'),
     ).toMatch(/text\/html/);
     expect(contract.check('PUT', '/api/v1/nothing-here', 200, 'application/json', {})).toMatch(/no such operation/);
+    // Headers too: a Link the document does not declare, a Retry-After that is no integer, a 503 that does not say when.
+    const cases = '/api/v1/cases/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48';
+    const link = new Headers({ link: '</api/v1/traces?cursor=x>; rel="next"' });
+    expect(contract.check('GET', '/api/v1/traces', 200, 'application/json', page, link)).toBeUndefined();
+    expect(contract.check('GET', cases, 404, 'application/problem+json', undefined, link)).toMatch(
+      /link is sent but not declared/,
+    );
+    expect(
+      contract.check(
+        'GET',
+        '/readyz',
+        503,
+        'application/problem+json',
+        undefined,
+        new Headers({ 'retry-after': 'soon' }),
+      ),
+    ).toMatch(/retry-after/);
+    expect(contract.check('GET', '/readyz', 503, 'application/problem+json', undefined)).toMatch(/without Retry-After/);
   });
 
   it('passes `redocly lint` with the recommended-strict ruleset: no errors, no warnings', async () => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { createCase, traceBody, useWorld } from './support/harness.ts';
 
 const t = useWorld();
@@ -155,7 +156,9 @@ describe('GET /reports/traces', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const lines = (res.body as string).trim().split('\n');
+    expect(res.body as string).not.toMatch(/^\uFEFF/);
+    expect(res.body as string).not.toMatch(/[^\r]\n/);
+    const lines = (res.body as string).trim().split('\r\n');
     expect(lines[0]).toBe('department,count,completed,medianTimeToCrimeDays');
     expect(lines).toContain('San Salvador,3,3,200');
     expect(lines).toContain('Santa Ana,2,2,1200');
@@ -167,5 +170,57 @@ describe('GET /reports/traces', () => {
         (l) => l.startsWith('=') || l.startsWith('+') || l.startsWith('@') || l.startsWith('-') || l.startsWith('"='),
       ),
     ).toBe(false);
+  });
+});
+
+describe('CSV for spreadsheets (?excel=true)', () => {
+  beforeAll(async () => {
+    const caseId = (await createCase(t.client, t.users.investigator.token)).id;
+    const departments = ['Cabañas', '＝1+1', '＠cmd', 'San Miguel', 'Cabañas'];
+    for (const [i, department] of departments.entries()) {
+      const body = traceBody(caseId, {
+        recovery: { date: `2025-${['10', '08', '09', '08', '10'][i]}-0${i + 1}`, department, circumstance: 'found' },
+      });
+      expect((await inv().post('/traces', body)).status).toBe(201);
+    }
+  });
+  // The bytes as a spreadsheet gets them (a Response's text() would drop the byte-order mark).
+  const csv = async (query: string, language: string) => {
+    const res = await fetch(
+      `${t.client.baseUrl}/api/v1/reports/traces?from=2025-08-01&to=2025-10-31&excel=true&${query}`,
+      {
+        headers: {
+          authorization: `Bearer ${t.users.investigator.token}`,
+          accept: 'text/csv',
+          'accept-language': language,
+        },
+      },
+    );
+    expect(res.status).toBe(200);
+    return Buffer.from(await res.arrayBuffer()).toString('utf8');
+  };
+
+  it('in Spanish: a byte-order mark, `;` between cells, CRLF line ends; it parses back with its accents, and full-width formula signs are neutralised', async () => {
+    const text = await csv('groupBy=department', 'es-SV,es;q=0.9');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    expect(text).not.toMatch(/[^\r]\n/);
+    const rows = parse(text, { bom: true, delimiter: ';', record_delimiter: '\r\n' }) as string[][];
+    expect(rows[0]).toEqual(['department', 'count', 'completed', 'medianTimeToCrimeDays']);
+    expect(rows).toContainEqual(['Cabañas', '2', '0', '']);
+    expect(rows).toContainEqual(["'＝1+1", '1', '0', '']);
+    expect(rows).toContainEqual(["'＠cmd", '1', '0', '']);
+  });
+
+  it('in English: `,` between cells; month rows in calendar order, not by count', async () => {
+    const text = await csv('groupBy=month', 'en');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const rows = parse(text, { bom: true, delimiter: ',' }) as string[][];
+    expect(rows.slice(1).map((row) => row[0])).toEqual(['2025-08', '2025-09', '2025-10']);
+    // Without excel=true: no byte-order mark, `,` whatever the language.
+    const plain = await inv().get('/reports/traces?from=2025-08-01&to=2025-10-31&groupBy=month', {
+      accept: 'text/csv',
+      'accept-language': 'es',
+    });
+    expect(plain.body as string).toMatch(/^month,count,completed,medianTimeToCrimeDays\r\n2025-08,/);
   });
 });

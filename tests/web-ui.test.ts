@@ -262,7 +262,7 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
       page.getByRole('button', { name: 'Descargar CSV' }).click(),
     ]);
     const lines = (await readFile((await csv.path())!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('fabricante,Rastreos,Completados,Mediana del tiempo hasta el delito');
+    expect(lines[0]).toBe('fabricante;Rastreos;Completados;Mediana del tiempo hasta el delito');
     await field(page, 'Agrupar por').selectOption({ label: 'resultado' });
     await expect.poll(() => page.getByTestId('report-groups').innerText()).toContain('Aún sin resultado');
     const [byOutcome] = await Promise.all([
@@ -270,7 +270,7 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
       page.getByRole('button', { name: 'Descargar CSV' }).click(),
     ]);
     const outcomeCsv = await readFile((await byOutcome.path())!, 'utf8');
-    expect(outcomeCsv).toContain('resultado,Rastreos');
+    expect(outcomeCsv).toContain('resultado;Rastreos');
     expect(outcomeCsv).not.toMatch(/pending|purchaser_identified/);
     expect(errors).toEqual([]);
     await context.close();

@@ -280,10 +280,24 @@ export class Api {
     if (version !== undefined) res.set('ETag', `"${version}"`);
     if (reply.status === 201 && spec.location && reply.body)
       res.set('Location', `${req.baseUrl}${spec.location(reply.body as never, params)}`);
+    const next = nextPageLink(req, reply);
+    if (next) res.set('Link', next);
     if (reply.body === undefined) res.status(reply.status).end();
     else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
     else res.status(reply.status).json(reply.body);
   }
+}
+
+/**
+ * A page with a next one also says so in `Link: <…>; rel="next"` (RFC 8288): the same request with that cursor, as a
+ * path relative to the server (the request's own, so a proxy's prefix is the client's to add).
+ */
+function nextPageLink(req: Request, reply: Reply): string | undefined {
+  const cursor = (reply.body as { nextCursor?: unknown } | undefined)?.nextCursor;
+  if (reply.status !== 200 || typeof cursor !== 'string') return undefined;
+  const url = new URL(req.originalUrl, 'http://rastreo.invalid');
+  url.searchParams.set('cursor', cursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
 }
 
 /** Runs a handler that takes the key in its own statement; replays when the key was taken, stores the answer when not. */

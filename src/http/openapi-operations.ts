@@ -1,9 +1,10 @@
+import { PROBLEM_TYPES } from '../i18n/problem-types.ts';
 /** The parts of the OpenAPI document that no API route declares: shared headers, parameters and the root operations. */
 
-const header = (description: string, schema: Record<string, unknown> = { type: 'string' }, example?: string) => ({
+const header = (description: string, schema: Record<string, unknown> = { type: 'string' }, example?: unknown) => ({
   description,
   schema,
-  ...(example ? { example } : {}),
+  ...(example !== undefined ? { example } : {}),
 });
 
 export const HEADERS = {
@@ -26,7 +27,12 @@ export const HEADERS = {
     { type: 'string' },
     '"default";q=1200;w=60',
   ),
-  'Retry-After': header('Seconds to wait before trying again.', { type: 'integer', minimum: 0 }, '42'),
+  'Retry-After': header('Seconds to wait before trying again.', { type: 'integer', minimum: 0 }, 42),
+  Link: header(
+    'When a next page exists: the same request with its cursor, as `<path?…&cursor=…>; rel="next"` (RFC 8288).',
+    { type: 'string' },
+    '</api/v1/traces?status=completed&cursor=WyIzZjZjMmE5ZS04YjFkLTRjN2UtOWE1My0yZDBmN2I2ZTFjNDgiXQ>; rel="next"',
+  ),
   Location: header(
     'The path of the created resource.',
     { type: 'string' },
@@ -42,7 +48,11 @@ export const HEADERS = {
     { type: 'string', const: 'true' },
   ),
   'WWW-Authenticate': header('The authentication scheme to use.', { type: 'string' }, 'Bearer'),
-  Vary: header('The representation depends on `Accept` (JSON or CSV).', { type: 'string' }, 'Accept'),
+  Vary: header(
+    'The representation depends on `Accept` (JSON or CSV), and a CSV on `Accept-Language`.',
+    { type: 'string' },
+    'Accept, Accept-Language',
+  ),
   'Content-Disposition': header(
     'Names the file for a download.',
     { type: 'string' },
@@ -79,8 +89,8 @@ const plain = (description: string, schema: Record<string, unknown>, example: un
 
 const Checks = {
   type: 'object',
-  additionalProperties: { type: 'string' },
-  description: '`ok`, or `failing: <reason>` per dependency',
+  additionalProperties: { type: 'string', enum: ['ok', 'unavailable'] },
+  description: '`ok` or `unavailable` per dependency (why is logged, never told: anyone may ask)',
 };
 
 /** Express answers a request it cannot read (a malformed URL, say) with a 4xx before any handler runs. */
@@ -121,7 +131,7 @@ export const ROOT_PATHS = {
           { status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } },
         ),
         503: {
-          description: 'Not ready; `checks` names what is failing',
+          description: 'Not ready; `checks` names what is unavailable',
           headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
           content: {
             'application/problem+json': {
@@ -143,10 +153,39 @@ export const ROOT_PATHS = {
                 title: 'Service Unavailable',
                 status: 503,
                 detail: 'Not ready: redis.',
-                checks: { postgres: 'ok', redis: 'failing: connect ECONNREFUSED', migrations: 'ok' },
+                checks: { postgres: 'ok', redis: 'unavailable', migrations: 'ok' },
               },
             },
           },
+        },
+      },
+    },
+  },
+  '/problems/{type}': {
+    get: {
+      operationId: 'getProblemType',
+      summary: 'What a problem type means and what to do about it: the page its `type` URI answers',
+      description: 'In Spanish or English, by `Accept-Language` or `lang`.',
+      tags: ['operations'],
+      security: [],
+      parameters: [
+        { name: 'type', in: 'path', required: true, schema: { type: 'string', enum: PROBLEM_TYPES } },
+        { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['en', 'es'] } },
+      ],
+      responses: {
+        ...UNREADABLE,
+        200: {
+          description: 'A short HTML page',
+          content: {
+            'text/html': {
+              schema: { type: 'string' },
+              example: '<!doctype html><html lang="en">…<h1>The request is not valid</h1>…</html>',
+            },
+          },
+        },
+        404: {
+          description: 'No such problem type',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
     },

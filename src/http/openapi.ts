@@ -61,6 +61,7 @@ function success(route: AnyRoute, status: number, spec: ResponseSpec) {
   const names = [...COMMON_HEADERS, ...(spec.headers ?? [])];
   if (status === 201 && route.location) names.push('Location');
   if (schema?.['x-versioned'] || (route.conditional && status < 300)) names.push('ETag');
+  if (status === 200 && (schema?.properties as Json | undefined)?.nextCursor) names.push('Link');
   if (route.idempotent) names.push('Idempotent-Replayed');
   const content = Object.fromEntries([
     ...(spec.schema ? [[spec.contentType ?? 'application/json', mediaType(spec.schema, spec.contentType)]] : []),
@@ -109,7 +110,7 @@ function operation(route: AnyRoute, path: string) {
   return {
     operationId: operationId(route),
     summary: route.summary,
-    ...(route.description ? { description: route.description } : {}),
+    description: [route.description, callers(route)].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     ...(route.roles === 'public' ? { security: [] } : {}),
     ...(Array.isArray(route.roles) ? { 'x-roles': route.roles } : {}),
@@ -128,6 +129,14 @@ function operation(route: AnyRoute, path: string) {
     responses,
   };
 }
+
+/** Who may call an operation, said in every operation's description (and as `x-roles`). */
+const callers = (route: AnyRoute) =>
+  route.roles === 'public'
+    ? 'Anyone may call this, without a token.'
+    : Array.isArray(route.roles)
+      ? `Roles: ${route.roles.join(', ')}; other signed-in users get 403.`
+      : 'Any signed-in user; what each sees is limited to their agency (or an advisor’s region).';
 
 /**
  * ajv's `formatMinimum` (dates from 1900 on) is not a JSON Schema 2020-12 keyword: the document says it in words
@@ -192,6 +201,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], basePath: string, webh
         'shared by several requests is retried alone, so only its own request gets the error (400 or 409). Every problem ' +
         'carries `instance` (the request path) and `requestId`.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      contact: {
+        name: 'Rastreo integrations',
+        email: 'integraciones@rastreo.example',
+        url: 'https://rastreo.example/docs/',
+      },
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],

@@ -2,6 +2,8 @@ import type { Express } from 'express';
 import type { RedisConnection } from '../platform/redis.ts';
 import { ping, type Db } from '../db/knex.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { throttledWarn } from '../logger.ts';
+import type { Logger } from 'pino';
 
 const within = <T>(ms: number, work: Promise<T>) =>
   Promise.race([
@@ -9,25 +11,31 @@ const within = <T>(ms: number, work: Promise<T>) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
   ]);
 
-/** /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not. */
+/**
+ * /healthz: the process answers. /readyz: PostgreSQL, Redis and the schema are usable; 503 names what is not, as
+ * `ok`/`unavailable` only — anyone may ask, so why (hosts, ports, errors) goes to the log, not to the caller.
+ */
 export function healthRoutes(
   app: Express,
   db: Db,
   redis: RedisConnection | undefined,
+  logger: Logger,
   shuttingDown: () => boolean = () => false,
 ): void {
   let migrationsCurrent = false;
+  const warn = throttledWarn(logger);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (req, res) => {
-    const checks: Record<string, string> = shuttingDown() ? { process: 'failing: shutting down' } : {};
+    const checks: Record<string, 'ok' | 'unavailable'> = shuttingDown() ? { process: 'unavailable' } : {};
     const run = async (name: string, check: () => Promise<unknown>) => {
       try {
         await within(2_000, check());
         checks[name] = 'ok';
       } catch (error) {
-        checks[name] = `failing: ${(error as Error).message.split('\n')[0]}`;
+        checks[name] = 'unavailable';
+        warn({ check: name, reason: (error as Error).message.split('\n')[0] }, `not ready: ${name}`);
       }
     };
     await Promise.all([

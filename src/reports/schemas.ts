@@ -32,6 +32,13 @@ export const ReportQuery = Type.Object(
         description: "`dealer` groups by the selling dealer's licence number (`unknown` when no dealer was identified)",
       }),
     ),
+    excel: Type.Optional(
+      Type.Boolean({
+        description:
+          'With `Accept: text/csv`: for spreadsheets — a byte-order mark, and `;` between cells when `Accept-Language` ' +
+          'prefers Spanish (`,` in English).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

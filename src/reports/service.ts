@@ -3,7 +3,6 @@ import { isoDate, type Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { invalidField } from '../shared/problem.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
-import { neutralizeFormula } from '../shared/csv.ts';
 import * as repo from './repository.ts';
 import { OUTCOME_KEYS, type ReportQuery, type TraceReport } from './schemas.ts';
 
@@ -55,10 +54,23 @@ export class ReportService {
     };
   }
 
-  toCsv(report: TraceReport): string {
+  /**
+   * The groups as CSV (RFC 4180: CRLF line ends); cells that a spreadsheet would run as a formula — starting with = + - @,
+   * a tab or CR, or their full-width forms — are kept text by a leading quote; months in calendar order.
+   */
+  toCsv(report: TraceReport, options: { excel: boolean; separator: ',' | ';' }): string {
+    const groups =
+      report.groupBy === 'month' ? [...report.groups].sort((a, b) => a.key.localeCompare(b.key)) : report.groups;
     return stringify(
-      report.groups.map((g) => [neutralizeFormula(g.key), g.count, g.completed, g.medianTimeToCrimeDays ?? '']),
-      { header: true, columns: [report.groupBy, 'count', 'completed', 'medianTimeToCrimeDays'] },
+      groups.map((g) => [g.key, g.count, g.completed, g.medianTimeToCrimeDays ?? '']),
+      {
+        header: true,
+        columns: [report.groupBy, 'count', 'completed', 'medianTimeToCrimeDays'],
+        delimiter: options.separator,
+        record_delimiter: 'windows',
+        escape_formulas: true,
+        bom: options.excel,
+      },
     );
   }
 }

@@ -1,3 +1,5 @@
+import type { ProblemType } from '../i18n/problem-types.ts';
+
 export interface FieldError {
   path: string;
   message: string;
@@ -21,7 +23,7 @@ const TITLES: Record<number, string> = {
 export class Problem extends Error {
   constructor(
     readonly status: number,
-    readonly slug: string,
+    readonly slug: ProblemType,
     detail: string,
     readonly extra: Record<string, unknown> = {},
     /** Response headers that belong to this answer (WWW-Authenticate, Retry-After, Allow). */
@@ -46,12 +48,12 @@ export const invalid = (errors: FieldError[], detail = 'The request is not valid
 export const invalidField = (path: string, message: string) => invalid([{ path, message }]);
 export const unauthenticated = (
   detail = 'A valid bearer token is required.',
-  slug = 'unauthenticated',
+  slug: ProblemType = 'unauthenticated',
   extra: Record<string, unknown> = {},
 ) => new Problem(401, slug, detail, extra, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role may not do this.') => new Problem(403, 'forbidden', detail);
 export const notFound = (what = 'Resource') => new Problem(404, 'not-found', `${what} not found.`);
-export const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) =>
+export const conflict = (slug: ProblemType, detail: string, extra: Record<string, unknown> = {}) =>
   new Problem(409, slug, detail, extra);
 /** If-Match named other versions than the record's: nothing changed. The answer carries the record's current ETag. */
 export const preconditionFailed = (what: string, version: number) =>

@@ -23,14 +23,16 @@ export const Page = <T extends TSchema>(item: T) =>
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
+    type: Type.String({
+      description:
+        'What kind of problem: a path (`/problems/<type>`) whose page, in English or Spanish, says what to do',
+      example: '/problems/validation',
+    }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    instance: Type.Optional(
-      Type.String({ description: 'The path of the request this problem answers', example: '/api/v1/traces' }),
-    ),
-    requestId: Type.Optional(Type.String({ description: 'The request id, as in X-Request-Id and the logs' })),
+    instance: Type.String({ description: 'The path of the request this problem answers', example: '/api/v1/traces' }),
+    requestId: Type.String({ description: 'The request id, as in X-Request-Id and the logs' }),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
     duplicateOf: Type.Optional(Uuid),
     currentStatus: Type.Optional(Type.String({ description: 'On a refused trace action: the status the trace is in' })),

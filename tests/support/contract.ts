@@ -67,8 +67,44 @@ export class Contract {
     return this.routes.find((route) => route.method === method && route.pattern.test(pathname))?.operation;
   }
 
+  /**
+   * The headers of an answer against its response's declared ones: a header with a meaning for clients (`Link`,
+   * `Retry-After`, `Location`, `ETag`, `Idempotent-Replayed`) is sent only where declared, each declared one that is
+   * sent conforms to its schema, and every 503 says when to come back.
+   */
+  headerErrors(status: number, response: Json, headers: Headers): string[] {
+    const declared = Object.fromEntries(
+      Object.entries((response.headers ?? {}) as Json).map(([name, value]) => [
+        name.toLowerCase(),
+        typeof value.$ref === 'string' ? this.doc.components.headers[value.$ref.split('/').at(-1)!] : value,
+      ]),
+    );
+    const errors: string[] = [];
+    if (status === 503 && !headers.has('retry-after')) errors.push('a 503 without Retry-After');
+    for (const name of ['link', 'retry-after', 'location', 'etag', 'idempotent-replayed']) {
+      const value = headers.get(name);
+      if (value === null) continue;
+      const header = declared[name] as Json | undefined;
+      if (!header) {
+        errors.push(`header ${name} is sent but not declared`);
+        continue;
+      }
+      const schema = header.schema as Json;
+      const typed = schema?.type === 'integer' && /^\d+$/.test(value) ? Number(value) : value;
+      for (const error of this.errors(schema, typed)) errors.push(`header ${name}: ${error}`);
+    }
+    return errors;
+  }
+
   /** Why this answer disagrees with the document, or undefined when it agrees (or the document does not cover it). */
-  check(method: string, url: string, status: number, contentType: string | null, body: unknown): string | undefined {
+  check(
+    method: string,
+    url: string,
+    status: number,
+    contentType: string | null,
+    body: unknown,
+    headers: Headers = new Headers(),
+  ): string | undefined {
     const pathname = new URL(url, 'http://x').pathname;
     const operation = this.operation(method, pathname);
     if (!operation) {
@@ -79,6 +115,8 @@ export class Contract {
     const responses = operation.responses as Json;
     const response = responses[status] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
     if (!response) return `${method} ${pathname} answered ${status}, which the document does not list`;
+    const headerErrors = this.headerErrors(status, response, headers);
+    if (headerErrors.length) return `${method} ${pathname} ${status}: ${headerErrors.join('; ')}`;
     const type = (contentType ?? '').split(';')[0]!.trim();
     if (!response.content)
       return body === undefined || body === ''

@@ -21,7 +21,14 @@ let contract: Promise<Contract> | undefined;
 async function checkContract(baseUrl: string, method: string, url: string, reply: Reply) {
   if (method === 'HEAD' || method === 'OPTIONS') return;
   contract ??= fetch(`${baseUrl}/openapi.json`).then(async (res) => new Contract(await res.json()));
-  const mismatch = (await contract).check(method, url, reply.status, reply.headers.get('content-type'), reply.body);
+  const mismatch = (await contract).check(
+    method,
+    url,
+    reply.status,
+    reply.headers.get('content-type'),
+    reply.body,
+    reply.headers,
+  );
   if (mismatch) contractMismatches.push(mismatch);
 }
 
@@ -59,8 +66,8 @@ export class Client {
         h['content-type'] = 'application/json';
       }
     }
-    const root = ['/api/', '/openapi.json', '/healthz', '/readyz', '/metrics', '/docs', '/admin/'].some((p) =>
-      path.startsWith(p),
+    const root = ['/api/', '/openapi.json', '/healthz', '/readyz', '/metrics', '/docs', '/admin/', '/problems/'].some(
+      (p) => path.startsWith(p),
     );
     const res = await fetch(this.baseUrl + (root ? path : `/api/v1${path}`), init);
     const text = await res.text();

@@ -1,4 +1,4 @@
-import { sseMessages } from '../../src/shared/sse.ts';
+import { sseReader } from '../../src/shared/sse.ts';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -54,22 +54,16 @@ export async function openStream(baseUrl: string, token: string, lastEventId?: s
   let ended = false;
   const reading = (async () => {
     const decoder = new TextDecoder();
-    let buffer = '';
+    const feed = sseReader(
+      (message) => {
+        if (message.data)
+          messages.push({ id: message.id ?? '', event: message.event ?? 'message', data: JSON.parse(message.data) });
+      },
+      (ms) => (retry ??= String(ms)),
+    );
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        const { messages: complete, rest } = sseMessages(buffer + decoder.decode(chunk, { stream: true }));
-        buffer = rest;
-        for (const fields of complete) {
-          retry ??= fields.get('retry');
-          const data = fields.get('data');
-          if (data)
-            messages.push({
-              id: fields.get('id') ?? '',
-              event: fields.get('event') ?? 'message',
-              data: JSON.parse(data),
-            });
-        }
-      }
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+        feed(decoder.decode(chunk, { stream: true }));
     } catch {
       // aborted
     }

@@ -1,4 +1,4 @@
-import { sseMessages } from '../../shared/sse.ts';
+import { sseReader } from '../../shared/sse.ts';
 
 export interface FieldError {
   path: string;
@@ -141,7 +141,7 @@ export interface StreamMessage {
 }
 
 /**
- * Reads the live event stream until it ends (EventSource cannot send a bearer token, so this is fetch and a small
+ * Reads the live event stream until it ends (EventSource cannot send a bearer token, so this is fetch and a
  * Server-Sent Events parser). `onOpen` when the server accepted it; resolves when the server ends it.
  */
 export async function readEventStream(
@@ -157,17 +157,14 @@ export async function readEventStream(
   if (!response.ok || !response.body) throw new ApiProblem(response.status, 'stream', response.statusText);
   onOpen();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  const feed = sseReader(({ data }) => {
+    if (!data) return;
+    const event = JSON.parse(data) as { id: string; type: string; data: Record<string, unknown> };
+    onMessage({ id: event.id, type: event.type, data: event.data });
+  });
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    const { messages, rest } = sseMessages(buffer + value);
-    buffer = rest;
-    for (const fields of messages) {
-      const data = fields.get('data');
-      if (!data) continue;
-      const event = JSON.parse(data) as { id: string; type: string; data: Record<string, unknown> };
-      onMessage({ id: event.id, type: event.type, data: event.data });
-    }
+    feed(value);
   }
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { AgencyFilter } from '../ui/filters.tsx';
 import type { Agency } from '../../identity/schemas.ts';
 import { GROUP_BY, OUTCOME_KEYS, type TraceReport } from '../../reports/schemas.ts';
-import { csvLine } from '../../shared/csv.ts';
+import { csvLine, csvSeparator } from '../../shared/csv.ts';
 import { query, request, saveFile, type Page } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { SimpleChart } from '../ui/chart.tsx';
@@ -20,7 +20,7 @@ const yearAgo = () => {
 };
 
 export function ReportsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const me = useMe();
   const [from, setFrom] = useState(yearAgo());
@@ -54,13 +54,20 @@ export function ReportsPage() {
     return { labels: groups.map((group) => groupLabel(by, group.key)), values: groups.map((group) => group.count) };
   };
   const months = [...(byMonth.data?.groups ?? [])].sort((a, b) => a.key.localeCompare(b.key));
-  // The download is in the page's language, as the table shows it (the API's CSV keeps codes and English headers for machines).
+  // The download is in the page's language, as the table shows it (the API's CSV keeps codes and English headers for
+  // machines), made for spreadsheets like the API's `excel=true`: byte-order mark, `;` in Spanish, CRLF, months in order.
   const csv = () => {
     if (!main.data) return;
+    const separator = csvSeparator(i18n.language);
+    const groups =
+      groupBy === 'month' ? [...main.data.groups].sort((a, b) => a.key.localeCompare(b.key)) : main.data.groups;
     const lines = [
-      csvLine([t(`groupBy.${groupBy}`), t('reports.count'), t('reports.completed'), t('reports.medianTimeToCrime')]),
-      ...main.data.groups.map((group) =>
-        csvLine([groupLabel(groupBy, group.key), group.count, group.completed, group.medianTimeToCrimeDays]),
+      csvLine(
+        [t(`groupBy.${groupBy}`), t('reports.count'), t('reports.completed'), t('reports.medianTimeToCrime')],
+        separator,
+      ),
+      ...groups.map((group) =>
+        csvLine([groupLabel(groupBy, group.key), group.count, group.completed, group.medianTimeToCrimeDays], separator),
       ),
     ];
     saveFile(
