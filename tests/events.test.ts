@@ -16,6 +16,32 @@ describe('GET /events/stream', () => {
     await stream.close();
   });
 
+  it('a burst of commits (one NOTIFY each, read together while a read waits its turn) reaches the stream whole: each event once, each trace’s in order', async () => {
+    const stream = await openStream(t.client.baseUrl, t.users.investigator.token);
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const created = await Promise.all(
+      Array.from({ length: 40 }, async () => (await t.as('investigator').post('/traces', traceBody(kase.id))).body),
+    );
+    const ids = new Set(created.map((trace: { id: string }) => trace.id));
+    const ours = () => stream.messages.filter((m) => ids.has(m.data.data.traceId));
+    const FINAL = ['completed', 'not_traceable', 'needs_info'];
+    await waitFor(
+      async () => created.every((trace) => about(ours(), trace.id).some((m) => FINAL.includes(m.data.data.toStatus))),
+      'every trace at its final status on the stream',
+      60_000,
+    );
+    const eventIds = ours().map((m) => Number(m.id));
+    expect(new Set(eventIds).size).toBe(eventIds.length);
+    for (const trace of created) {
+      const statuses = about(ours(), trace.id).map((m) => m.data.data.toStatus);
+      expect(statuses.slice(0, 2)).toEqual(['queued', 'in_progress']);
+      expect(statuses).toHaveLength(3);
+      const ids = about(ours(), trace.id).map((m) => Number(m.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
+    await stream.close();
+  }, 90_000);
+
   it('delivers a trace’s transitions in order, to those who may read it and no one else', async () => {
     const own = await openStream(t.client.baseUrl, t.users.investigator.token);
     const advisor = await openStream(t.client.baseUrl, t.users.advisor.token);

@@ -22,12 +22,16 @@ export const toEvent = (row: EventRow): Event => ({
   data: row.data,
 });
 
-/** The events a NOTIFY named (ids `lo`…`hi`; others' committed events may fall between, readers skip what they sent). */
-export async function eventsBetween(db: Queryable, lo: string, hi: string): Promise<EventRow[]> {
-  const { rows } = (await db.raw(`${SELECT} WHERE e.id BETWEEN ? AND ? AND e.type <> 'ping' ORDER BY e.id`, [
-    lo,
-    hi,
-  ])) as { rows: EventRow[] };
+/**
+ * The events some NOTIFYs named (each ids `lo`…`hi`; others' committed events may fall between, readers skip what they
+ * sent), in id order.
+ */
+export async function eventsBetween(db: Queryable, ranges: [lo: string, hi: string][]): Promise<EventRow[]> {
+  const { rows } = (await db.raw(
+    `${SELECT} WHERE e.id IN (SELECT e2.id FROM unnest(?::bigint[], ?::bigint[]) r(lo, hi) JOIN events e2 ON e2.id BETWEEN r.lo AND r.hi)
+       AND e.type <> 'ping' ORDER BY e.id`,
+    [ranges.map(([lo]) => lo), ranges.map(([, hi]) => hi)],
+  )) as { rows: EventRow[] };
   return rows;
 }
 
