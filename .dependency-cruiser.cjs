@@ -19,7 +19,7 @@ const DOMAIN_EDGES = {
   audit: [],
   cases: ['weapons'],
   destructions: ['stockpile', 'weapons'],
-  events: ['identity'],
+  events: ['alerts', 'identity', 'traces'],
   identity: [],
   intelligence: ['traces', 'weapons'],
   operations: ['identity', 'traces'],

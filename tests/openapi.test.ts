@@ -101,6 +101,10 @@ describe('/openapi.json', () => {
       'not_traceable',
       'purchaser_identified',
     ]);
+    // Each outcome mapped to its component, for generators that do not read the members' const (hey-api).
+    expect(Object.keys(result.discriminator.mapping).sort()).toEqual(outcomes.sort());
+    for (const [outcome, ref] of Object.entries(result.discriminator.mapping as Record<string, string>))
+      expect((inlined({ $ref: ref }) as Json).properties.outcome.const).toBe(outcome);
     expect(JSON.stringify(doc)).not.toContain('x-component');
   });
 

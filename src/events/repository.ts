@@ -15,12 +15,14 @@ export interface EventRow {
 const SELECT = `SELECT e.id::text AS id, e.type, e.occurred_at, e.subject_id, e.agency_ids, e.data,
   ARRAY(SELECT DISTINCT a.region FROM agencies a WHERE a.id = ANY(e.agency_ids)) AS regions FROM events e`;
 
-export const toEvent = (row: EventRow): Event => ({
-  id: row.id,
-  type: row.type,
-  occurredAt: row.occurred_at.toISOString(),
-  data: row.data,
-});
+/** A stored event as sent; the database pairs each `type` with its `data` (the triggers that write them). */
+export const toEvent = (row: EventRow): Event =>
+  ({
+    id: row.id,
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    data: row.data,
+  }) as Event;
 
 /**
  * The events some NOTIFYs named (each ids `lo`…`hi`; others' committed events may fall between, readers skip what they

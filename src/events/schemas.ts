@@ -1,4 +1,6 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
+import { ALERT_KINDS, ALERT_RECORD_TYPES, ALERT_SEVERITIES } from '../alerts/schemas.ts';
+import { TRACE_OUTCOMES, TRACE_STATUSES } from '../traces/schemas.ts';
 import { Nullable, Timestamp, Uuid } from '../shared/fields.ts';
 import { component } from '../shared/schemas.ts';
 
@@ -10,43 +12,63 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number] | 'ping';
 
-/** What every event says, by type; never possessor or purchaser data. */
-export const Event = Type.Object(
-  {
-    id: Type.String({
-      description: "Increasing; the stream's `id:` and the webhook's `Rastreo-Event-Id`",
-      example: '1042',
-    }),
-    type: Type.Enum([...EVENT_TYPES, 'ping']),
-    occurredAt: Timestamp,
-    data: Type.Union([
+const Id = Type.String({
+  description: "Increasing; the stream's `id:` and the webhook's `Rastreo-Event-Id`",
+  example: '1042',
+});
+
+const TraceStatus = Type.Enum(TRACE_STATUSES);
+const DestructionDone = Type.Object(
+  { destructionId: Uuid, reference: Type.String(), agencyId: Uuid },
+  { ...component('DestructionDone'), additionalProperties: false },
+);
+
+/** One kind of event: its `type` and what its `data` holds. */
+const eventOf = <K extends (typeof EVENT_TYPES)[number] | 'ping', T extends TSchema>(type: K, name: string, data: T) =>
+  Type.Object(
+    { id: Id, type: Type.Literal(type), occurredAt: Timestamp, data },
+    { ...component(name), additionalProperties: false },
+  );
+
+/** What every event says, told apart by `type`; never possessor or purchaser data. */
+export const Event = Type.Union(
+  [
+    eventOf(
+      'trace.status_changed',
+      'TraceStatusChangedEvent',
       Type.Object(
         {
           traceId: Uuid,
           reference: Type.String(),
           agencyId: Uuid,
-          fromStatus: Nullable(Type.String()),
-          toStatus: Type.String(),
-          outcome: Nullable(Type.String()),
+          fromStatus: Nullable(TraceStatus),
+          toStatus: TraceStatus,
+          outcome: Nullable(Type.Enum(TRACE_OUTCOMES)),
         },
         { ...component('TraceStatusChanged'), additionalProperties: false },
       ),
+    ),
+    eventOf(
+      'alert.created',
+      'AlertCreatedEvent',
       Type.Object(
         {
           alertId: Uuid,
-          kind: Type.String(),
-          severity: Type.String(),
-          subject: Type.Object({ type: Type.String(), id: Uuid, reference: Type.String() }),
+          kind: Type.Enum(ALERT_KINDS),
+          severity: Type.Enum(ALERT_SEVERITIES),
+          subject: Type.Object({ type: Type.Enum(ALERT_RECORD_TYPES), id: Uuid, reference: Type.String() }),
         },
         { ...component('AlertCreated'), additionalProperties: false },
       ),
-      Type.Object(
-        { destructionId: Uuid, reference: Type.String(), agencyId: Uuid },
-        { ...component('DestructionDone'), additionalProperties: false },
-      ),
+    ),
+    eventOf('destruction.completed', 'DestructionCompletedEvent', DestructionDone),
+    eventOf('destruction.verified', 'DestructionVerifiedEvent', DestructionDone),
+    eventOf(
+      'ping',
+      'PingEvent',
       Type.Object({ webhookId: Uuid, message: Type.String() }, { ...component('Ping'), additionalProperties: false }),
-    ]),
-  },
-  component('Event'),
+    ),
+  ],
+  { ...component('Event'), discriminator: { propertyName: 'type' } },
 );
 export type Event = Static<typeof Event>;

@@ -235,15 +235,24 @@ export class EventStreams {
     if (!this.listeners.size) return;
     this.queue(async () => {
       const [rows] = await Promise.all([fetch(), this.recheck()]);
+      // Each stream gets what it may see of the rows in one write (one chunk), each event framed once.
+      const out = new Map<Listener, string[]>();
       for (const row of rows) {
         if (this.sent.has(row.id)) continue;
         this.remember(row.id);
+        let framed: string | undefined;
         for (const listener of this.listeners) {
           if (listener.pending) listener.pending.push(row);
           else if (listener.replayed?.delete(row.id)) continue;
-          else if (sees(listener.actor, row)) listener.res.write(frame(row));
+          else if (sees(listener.actor, row)) {
+            framed ??= frame(row);
+            const frames = out.get(listener);
+            if (frames) frames.push(framed);
+            else out.set(listener, [framed]);
+          }
         }
       }
+      for (const [listener, frames] of out) listener.res.write(frames.join(''));
     });
   }
 

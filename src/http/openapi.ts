@@ -157,6 +157,26 @@ export function documented<T>(value: T): T {
 }
 
 /**
+ * A discriminated union names, for each value of its property, the component it means (`discriminator.mapping`):
+ * generators that do not infer it from the members' `const` (hey-api's) would type the union as `never`. Only in the
+ * document — ajv refuses `mapping`, and the schemas it validates with need none.
+ */
+function withMapping(schema: Json, schemas: Record<string, unknown>): Json {
+  const discriminator = schema.discriminator as { propertyName?: string } | undefined;
+  const members = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
+  if (!discriminator?.propertyName || !members) return schema;
+  const mapping: Record<string, string> = {};
+  for (const member of members) {
+    const target = typeof member.$ref === 'string' ? member.$ref : undefined;
+    const resolved = target ? (schemas[target.split('/').at(-1)!] as Json | undefined) : undefined;
+    const value = ((resolved?.properties as Json | undefined)?.[discriminator.propertyName] as Json | undefined)?.const;
+    if (!target || typeof value !== 'string') return schema;
+    mapping[value] = target;
+  }
+  return { ...schema, discriminator: { ...discriminator, mapping } };
+}
+
+/**
  * Every schema named with `component()` moves to `components.schemas` and is referred to by `$ref` wherever it is used.
  * Two different schemas under one name would make generated clients lie, so that is an error at start-up.
  */
@@ -164,7 +184,10 @@ function hoistComponents(value: unknown, schemas: Record<string, unknown>): unkn
   if (Array.isArray(value)) return value.map((item) => hoistComponents(item, schemas));
   if (value === null || typeof value !== 'object') return value;
   const { 'x-component': name, 'x-versioned': _versioned, ...rest } = value as Json;
-  const inner = Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, hoistComponents(item, schemas)]));
+  const inner = withMapping(
+    Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, hoistComponents(item, schemas)])),
+    schemas,
+  );
   if (typeof name !== 'string') return inner;
   const known = schemas[name];
   if (known !== undefined && JSON.stringify(known) !== JSON.stringify(inner))

@@ -21,6 +21,14 @@ export type TraceStatus = Static<typeof TraceStatus>;
 export const FINAL_STATUSES: readonly TraceStatus[] = ['completed', 'not_traceable', 'cancelled'];
 
 export const STAGES = ['manufacturer', 'importer', 'dealer', 'purchaser'] as const;
+/** A final result's `outcome` (the members of `TraceResult`, which checks the list is theirs). */
+export const TRACE_OUTCOMES = [
+  'purchaser_identified',
+  'dealer_identified',
+  'importer_identified',
+  'exporter_identified',
+  'not_traceable',
+] as const;
 export const Stage = Type.Enum(STAGES);
 export type Stage = Static<typeof Stage>;
 
@@ -254,6 +262,9 @@ export const TraceResult = Type.Union(
   { ...component('TraceResult'), discriminator: { propertyName: 'outcome' } },
 );
 export type TraceResult = Static<typeof TraceResult>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** TRACE_OUTCOMES names exactly the outcomes of TraceResult, or this does not compile. */
+export const TRACE_OUTCOMES_MATCH: Same<TraceResult['outcome'], (typeof TRACE_OUTCOMES)[number]> = true;
 type WithoutTimeToCrime<T> = T extends unknown ? Omit<T, 'timeToCrimeDays'> : never;
 /** A result as the tracing center gives it: the time-to-crime is ours to compute. */
 export type CenterResult = WithoutTimeToCrime<TraceResult>;
