@@ -22,7 +22,7 @@ const DOMAIN_EDGES = {
   events: ['alerts', 'identity', 'traces'],
   identity: [],
   intelligence: ['traces', 'weapons'],
-  operations: ['identity', 'traces'],
+  operations: ['alerts', 'identity', 'traces'],
   registry: ['alerts', 'weapons'],
   reports: [],
   review: ['traces'],

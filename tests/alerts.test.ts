@@ -104,6 +104,30 @@ describe('the alerts inbox', () => {
     return { alert, trace: trace.body, item };
   }
 
+  it('/metrics counts unclosed alerts by kind and status, and follows them through acknowledge and close', async () => {
+    const unclosed = async () => {
+      const text = await (await fetch(`${t.client.baseUrl}/metrics`)).text();
+      return (status: string) =>
+        Number(
+          new RegExp(
+            `^rastreo_alerts_unclosed\\{kind="destroyed_weapon_recovered",status="${status}"\\} (\\d+)$`,
+            'm',
+          ).exec(text)?.[1] ?? NaN,
+        );
+    };
+    const before = await unclosed();
+    const { alert } = await anAlert();
+    const raised = await unclosed();
+    expect(raised('open')).toBe(before('open') + 1);
+    expect(raised('acknowledged')).toBe(before('acknowledged'));
+    await inv().post(`/alerts/${alert.id}/acknowledge`, {});
+    const acknowledged = await unclosed();
+    expect([acknowledged('open'), acknowledged('acknowledged')]).toEqual([before('open'), before('acknowledged') + 1]);
+    await inv().post(`/alerts/${alert.id}/close`, { note: 'The serial was re-stamped; not the destroyed gun.' });
+    const closed = await unclosed();
+    expect([closed('open'), closed('acknowledged')]).toEqual([before('open'), before('acknowledged')]);
+  });
+
   it('acknowledge, then close with a note, each once and audited; the counts follow', async () => {
     const { alert } = await anAlert();
     const countBefore = (await inv().get('/alerts/count')).body;

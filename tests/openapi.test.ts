@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { documented } from '../src/http/openapi.ts';
+import { NO_EXAMPLE } from '../src/http/openapi-examples.ts';
 import { createLogger } from '../src/logger.ts';
 import { Contract } from './support/contract.ts';
 import { useWorld } from './support/harness.ts';
@@ -154,6 +155,9 @@ describe('/openapi.json', () => {
       expect(contract.errors(parameter.schema, parameter.example)).toEqual([]);
     }
     expect(checked).toBeGreaterThan(60);
+    // Cut to a field's maxLength, the placeholder keeps at least its first words.
+    const placeholders = JSON.stringify(doc).split(`"${NO_EXAMPLE.slice(0, 10)}`).length - 1;
+    expect(placeholders, 'example strings with no realistic value (name the field in openapi-examples.ts)').toBe(0);
   });
 
   it('can fail: the suite-wide answer check refuses undeclared fields, missing fields and wrong types', async () => {

@@ -1,10 +1,11 @@
 import type { Queryable } from '../db/knex.ts';
 import { scopedFrom } from '../db/scoped.ts';
 import { decodeIdCursor, pageOf } from '../db/pagination.ts';
-import type { Scope } from '../shared/actor.ts';
+import type { Role, Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS } from '../stockpile/eligibility.ts';
+import type { ITEM_STATUSES } from '../stockpile/schemas.ts';
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
 
 export interface DestructionRow {
@@ -172,7 +173,13 @@ export async function itemsOf(db: Queryable, scope: Scope, destructionId: string
       { id: t.id, reference: t.reference, status: t.status, outcome: t.outcome },
     ]);
   return rows.map(
-    (row: Parameters<typeof toWeapon>[0] & { item_id: string; item_reference: string; item_status: string }) => ({
+    (
+      row: Parameters<typeof toWeapon>[0] & {
+        item_id: string;
+        item_reference: string;
+        item_status: (typeof ITEM_STATUSES)[number];
+      },
+    ) => ({
       itemId: row.item_id,
       reference: row.item_reference,
       status: row.item_status,
@@ -191,7 +198,7 @@ export async function certificateParties(db: Queryable, agencyId: string, userId
       country: string;
     }>,
     db('users').whereIn('id', userIds).select('id', 'name', 'role') as Promise<
-      { id: string; name: string; role: string }[]
+      { id: string; name: string; role: Role }[]
     >,
   ]);
   return { agency, people };

@@ -1,7 +1,8 @@
 import Type, { type Static } from 'typebox';
 import { DateInput, DateOnly, Nullable, Text, Timestamp, TimestampInput, Uuid } from '../shared/fields.ts';
 import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
-import { DESTRUCTION_BLOCKERS } from '../stockpile/schemas.ts';
+import { RoleSchema } from '../shared/actor.ts';
+import { DESTRUCTION_BLOCKERS, ItemStatus } from '../stockpile/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
 
 export const METHODS = ['cutting', 'crushing', 'smelting', 'shredding', 'burning', 'other'] as const;
@@ -78,16 +79,21 @@ export const DestructionItem = Type.Object(
   {
     itemId: Uuid,
     reference: Type.String(),
-    status: Type.String(),
+    status: ItemStatus,
     weapon: Weapon,
     traces: Type.Array(
-      Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), outcome: Nullable(Type.String()) }),
+      Type.Object({
+        id: Uuid,
+        reference: Type.String(),
+        status: Type.String({ description: 'A trace status', example: 'completed' }),
+        outcome: Nullable(Type.String({ description: 'A trace outcome', example: 'purchaser_identified' })),
+      }),
     ),
   },
   component('DestructionItem'),
 );
 const Person = Type.Object(
-  { id: Uuid, name: Type.String(), role: Type.String() },
+  { id: Uuid, name: Type.String(), role: RoleSchema },
   { ...component('DestructionPerson'), additionalProperties: false },
 );
 export const DestructionDetail = Type.Object(

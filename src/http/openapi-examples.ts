@@ -36,7 +36,41 @@ const BY_NAME: Record<string, unknown> = {
   method: 'cutting',
   summary: 'Trace requested by the homicide unit',
   q: 'Glock',
+  serialNumber: 'AB123456',
+  serialPrefix: 'AB12',
+  importer: 'Armería El Salvador, S.A. de C.V.',
+  firstName: 'Ana',
+  lastName: 'López',
+  department: 'San Salvador',
+  municipality: 'Soyapango',
+  address: 'Calle Arce 1024, San Salvador',
+  idNumber: '04567891-2',
+  licenseNumber: 'LIC-SV-2019-004512',
+  nationality: 'SV',
+  sourceState: 'TX',
+  nextCursor: 'eyJrIjpbIjIwMjYtMTEtMDJUMTQ6MzA6MDBaIl19',
+  urgentReason: 'Suspect in custody; the hearing is within 48 hours.',
+  closingNote: 'Purchaser identified; the case file was updated.',
+  storageLocation: 'Bodega central PNC, estante B-12',
+  organization: 'Policía Nacional Civil',
+  certificateNumber: 'DC-2026-000031',
+  verificationNotes: 'Serials checked against the inventory by both witnesses.',
+  circumstances: 'Recovered during a vehicle stop',
+  policeReportNumber: 'PNC-DEN-2026-00871',
+  description: 'Serial partially obliterated; restored by the laboratory.',
+  offense: 'homicide',
+  requestId: '6b0e7c52-4d1f-4a8e-9c3b-1f2a7d9e5c60',
+  eventId: '5',
+  entityId: '3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48',
+  path: '/api/v1/traces/3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48/submit',
+  url: 'https://cases.pnc.gob.sv/hooks/rastreo',
+  ip: '203.0.113.7',
+  token: 'rst_4QmT9vXkZ2pL8wR1yB6nC3dF7hJ0sG5a',
+  detail: 'serialNumber must not be blank.',
 };
+
+/** What a string gets when neither its schema nor its name gives one; tests/openapi.test.ts requires that none do. */
+export const NO_EXAMPLE = 'no realistic example: name the field in openapi-examples.ts';
 
 const BY_FORMAT: Record<string, unknown> = {
   uuid: '3f6c2a9e-8b1d-4c7e-9a53-2d0f7b6e1c48',
@@ -73,7 +107,7 @@ export function exampleOf(schema: Schema, name?: string): unknown {
     case 'string': {
       if (typeof schema.format === 'string' && schema.format in BY_FORMAT) return BY_FORMAT[schema.format];
       const byName = name !== undefined ? BY_NAME[name] : undefined;
-      const text = typeof byName === 'string' ? byName : 'Recovered during a vehicle stop';
+      const text = typeof byName === 'string' ? byName : NO_EXAMPLE;
       const max = Number(schema.maxLength ?? Infinity);
       return text.length > max ? text.slice(0, max) : text;
     }

@@ -101,6 +101,9 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getHealthz',
       summary: 'Liveness: the process answers',
+      description:
+        'Answers 200 while the process runs, whatever PostgreSQL and Redis do: a failing liveness check restarts the ' +
+        'process, which would not bring a database back. Anyone may call it (no token).',
       tags: ['operations'],
       security: [],
       responses: {
@@ -117,6 +120,9 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getReadyz',
       summary: 'Readiness: PostgreSQL, Redis and the schema are usable, and the process is not shutting down',
+      description:
+        'A load balancer sends requests only to a ready process. `checks` says `ok` or `unavailable` per dependency; ' +
+        'why one is unavailable (host, port, error) goes to the log, never into the answer. Anyone may call it (no token).',
       tags: ['operations'],
       security: [],
       responses: {
@@ -165,7 +171,9 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getProblemType',
       summary: 'What a problem type means and what to do about it: the page its `type` URI answers',
-      description: 'In Spanish or English, by `Accept-Language` or `lang`.',
+      description:
+        'In Spanish or English, by `Accept-Language` or `lang`: the page a `type` URI of a problem answer opens. ' +
+        'Anyone may call it (no token).',
       tags: ['operations'],
       security: [],
       parameters: [
@@ -194,6 +202,10 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getMetrics',
       summary: 'Prometheus metrics of this API process',
+      description:
+        'Request durations, trace stages and outcomes, alerts raised, webhook deliveries, live streams, the outbox and ' +
+        'queue depth (README, "Operations → Metrics", lists each). Scraped by Prometheus on the internal network; it ' +
+        'carries no personal data. Anyone who reaches the port may call it (no token).',
       tags: ['operations'],
       security: [],
       responses: {
@@ -215,6 +227,9 @@ export const ROOT_PATHS = {
     get: {
       operationId: 'getOpenapi',
       summary: 'This document',
+      description:
+        'The OpenAPI 3.1 description of every route, webhook and problem type; `/docs` renders it. Client generators ' +
+        '(openapi-typescript, @hey-api/openapi-ts, orval) are checked against it in CI. Anyone may call it (no token).',
       tags: ['operations'],
       security: [],
       responses: { ...UNREADABLE, 200: plain('OpenAPI 3.1', { type: 'object' }, { openapi: '3.1.0' }) },

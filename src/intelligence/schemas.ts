@@ -51,6 +51,7 @@ export const Indicator = Type.Object(
     }),
     kind: Type.Enum(INDICATOR_KINDS),
     key: Type.String({
+      example: 'LÓPEZ, JUAN (1985-03-14)',
       description:
         'What the traces share: the purchaser (LAST, FIRST (date of birth)), the dealer licence, the trace reference, or manufacturer | model | serial prefix',
     }),

@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/knex.ts';
-import { outboxState, tracesByStatus } from './repository.ts';
+import { ALERT_KINDS } from '../alerts/schemas.ts';
+import { outboxState, tracesByStatus, unclosedAlerts } from './repository.ts';
 import { TRACE_STATUSES } from '../traces/schemas.ts';
 
 /** One registry per process: the API serves it at /metrics; a worker alone serves it on WORKER_METRICS_PORT. */
@@ -80,7 +81,7 @@ export class Metrics {
   }
 
   /**
-   * Gauges read at scrape time: traces by status, the outbox backlog and the BullMQ queue depth. They describe the
+   * Gauges read at scrape time: traces by status, unclosed alerts by kind, the outbox backlog and the BullMQ queue depth. They describe the
    * database and the queue, not the process, so only API processes report them, each the same value: aggregate them
    * across replicas with max(), never sum().
    */
@@ -93,6 +94,18 @@ export class Metrics {
       async collect() {
         const counts = await tracesByStatus(db);
         for (const status of TRACE_STATUSES) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rastreo_alerts_unclosed',
+      help: 'Alerts not yet closed, by kind and status (open, acknowledged): the diversion signals waiting for someone',
+      labelNames: ['kind', 'status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await unclosedAlerts(db);
+        for (const kind of ALERT_KINDS)
+          for (const status of ['open', 'acknowledged'] as const)
+            this.set({ kind, status }, rows.find((r) => r.kind === kind && r.status === status)?.n ?? 0);
       },
     });
     // One read of the outbox per scrape, shared by its two gauges.

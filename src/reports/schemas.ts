@@ -75,7 +75,12 @@ export const TraceReport = Type.Object(
       ),
     }),
     groups: Type.Array(
-      Type.Object({ key: Type.String(), count: Count, completed: Count, medianTimeToCrimeDays: Days }),
+      Type.Object({
+        key: Type.String({ example: 'purchaser_identified' }),
+        count: Count,
+        completed: Count,
+        medianTimeToCrimeDays: Days,
+      }),
     ),
     asOf: Type.String({
       format: 'date-time',

@@ -35,11 +35,15 @@ export const ProblemSchema = Type.Object(
     requestId: Type.String({ description: 'The request id, as in X-Request-Id and the logs' }),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
     duplicateOf: Type.Optional(Uuid),
-    currentStatus: Type.Optional(Type.String({ description: 'On a refused trace action: the status the trace is in' })),
+    currentStatus: Type.Optional(
+      Type.String({ description: 'On a refused trace action: the status the trace is in', example: 'completed' }),
+    ),
     lockedUntil: Type.Optional(
       Type.String({ format: 'date-time', description: 'On /problems/account-locked: when sign-in opens again' }),
     ),
-    items: Type.Optional(Type.Array(Type.Object({ itemId: Uuid, reasons: Type.Array(Type.String()) }))),
+    items: Type.Optional(
+      Type.Array(Type.Object({ itemId: Uuid, reasons: Type.Array(Type.String({ example: 'evidence_hold' })) })),
+    ),
   },
   component('Problem'),
 );

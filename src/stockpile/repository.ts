@@ -4,7 +4,7 @@ import { runQuery, type Queryable } from '../db/knex.ts';
 import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from './eligibility.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeSequenceCursor, newestFirst, pageOf } from '../db/pagination.ts';
-import type { Scope } from '../shared/actor.ts';
+import type { Role, Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import type { ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
@@ -114,7 +114,7 @@ interface ItemEventRow {
   type: ItemEvent['type'];
   actor_id: string | null;
   actor_name: string | null;
-  actor_role: string | null;
+  actor_role: Role | null;
   reason: string | null;
   destruction_id: string | null;
 }
@@ -136,7 +136,8 @@ export async function itemEvents(db: Queryable, itemId: string, limit: number, c
     (row): ItemEvent => ({
       at: row.at.toISOString(),
       type: row.type,
-      actor: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? '', role: row.actor_role ?? '' } : null,
+      actor:
+        row.actor_id && row.actor_role ? { id: row.actor_id, name: row.actor_name ?? '', role: row.actor_role } : null,
       reason: row.reason,
       destructionId: row.destruction_id,
     }),

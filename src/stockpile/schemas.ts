@@ -1,3 +1,4 @@
+import { RoleSchema } from '../shared/actor.ts';
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
@@ -74,9 +75,7 @@ export const ItemEvent = Type.Object(
   {
     at: Timestamp,
     type: Type.Enum(['intake', 'hold', 'release_hold', 'scheduled', 'unscheduled', 'destroyed']),
-    actor: Nullable(
-      Type.Object({ id: Uuid, name: Type.String(), role: Type.String() }, { additionalProperties: false }),
-    ),
+    actor: Nullable(Type.Object({ id: Uuid, name: Type.String(), role: RoleSchema }, { additionalProperties: false })),
     reason: Nullable(Type.String({ description: 'Why a hold was placed or released' })),
     destructionId: Nullable(Uuid),
   },

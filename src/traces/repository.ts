@@ -151,7 +151,7 @@ export function traceListQuery(db: Queryable, scope: Scope, query: TraceQuery, l
 interface EventRow {
   id: number;
   at: Date;
-  type: string;
+  type: TraceEvent['type'];
   from_status: TraceStatus | null;
   to_status: TraceStatus;
   stage: Stage | null;

@@ -334,10 +334,29 @@ export const MessageBody = Type.Object(
   { ...component('MessageBody'), additionalProperties: false },
 );
 
+/** What a trace event records: a transition's event, or `updated` (a draft edited) and `stage_completed` (by the worker). */
+export const TRACE_EVENT_TYPES = [
+  'created',
+  'updated',
+  'submitted',
+  'approved',
+  'returned',
+  'started',
+  'stage_completed',
+  'completed',
+  'not_traceable',
+  'needs_info',
+  'failed',
+  'retried',
+  'cancelled',
+  'assigned',
+  'escalated',
+] as const;
+
 export const TraceEvent = Type.Object(
   {
     at: Timestamp,
-    type: Type.String(),
+    type: Type.Enum(TRACE_EVENT_TYPES),
     fromStatus: Nullable(TraceStatus),
     toStatus: TraceStatus,
     stage: Type.Optional(Stage),
@@ -348,6 +367,7 @@ export const TraceEvent = Type.Object(
     message: Type.Optional(Type.String()),
     messageCode: Type.Optional(
       Type.String({
+        example: 'no_serial_record',
         description:
           'For messages of the tracing center and the worker: a stable code a client words in its own language with ' +
           '`messageParams` (`no_serial_record`: manufacturer, serial, model, caliber; `center_unavailable`: attempts). `message` keeps the English text.',

@@ -1,20 +1,8 @@
 import type { Role } from '../shared/actor.ts';
-import type { TraceStatus } from './schemas.ts';
+import type { TRACE_EVENT_TYPES, TraceStatus } from './schemas.ts';
 
-type EventType =
-  | 'created'
-  | 'submitted'
-  | 'approved'
-  | 'returned'
-  | 'started'
-  | 'completed'
-  | 'not_traceable'
-  | 'needs_info'
-  | 'failed'
-  | 'retried'
-  | 'cancelled'
-  | 'assigned'
-  | 'escalated';
+/** The events a transition records; `updated` and `stage_completed` are recorded outside the table. */
+type EventType = Exclude<(typeof TRACE_EVENT_TYPES)[number], 'updated' | 'stage_completed'>;
 
 /** Submitted and not yet final or cancelled: what an advisor can still assign or escalate. */
 export const OPEN_STATUSES = ['pending_review', 'queued', 'in_progress', 'needs_info', 'failed'] as const;

@@ -74,8 +74,8 @@ export const WeaponCase = Type.Object(
     agencyId: Uuid,
     caseNumber: Type.String(),
     title: Type.String(),
-    offense: Type.String(),
-    status: Type.String(),
+    offense: Type.String({ example: 'homicide' }),
+    status: Type.String({ description: 'A case status', example: 'open' }),
   },
   component('WeaponCase'),
 );
@@ -83,8 +83,8 @@ export const WeaponTrace = Type.Object(
   {
     id: Uuid,
     reference: Type.String(),
-    status: Type.String(),
-    outcome: Nullable(Type.String()),
+    status: Type.String({ description: 'A trace status', example: 'completed' }),
+    outcome: Nullable(Type.String({ description: 'A trace outcome', example: 'purchaser_identified' })),
     caseId: Uuid,
   },
   component('WeaponTrace'),
@@ -93,7 +93,7 @@ export const StockpileSummary = Nullable(
   Type.Object({
     itemId: Uuid,
     reference: Type.String(),
-    status: Type.String(),
+    status: Type.String({ description: 'A stockpile item status', example: 'in_custody' }),
     evidenceHold: Type.Boolean(),
     destruction: Nullable(
       Type.Object({

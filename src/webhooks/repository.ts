@@ -90,7 +90,7 @@ export async function insertPing(db: Queryable, webhook: Webhook): Promise<strin
 interface DeliveryRow {
   id: string;
   event_id: string;
-  type: string;
+  type: Delivery['type'];
   attempts: number;
   status: Delivery['status'];
   last_response_status: number | null;

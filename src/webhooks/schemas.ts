@@ -57,7 +57,7 @@ export const Delivery = Type.Object(
   {
     id: Uuid,
     eventId: Type.String(),
-    type: Type.String(),
+    type: Type.Enum([...EVENT_TYPES, 'ping']),
     attempts: Type.Integer({ minimum: 0 }),
     status: Type.Enum(DELIVERY_STATUSES),
     lastResponseStatus: Nullable(Type.Integer()),
