@@ -18,19 +18,19 @@ const DOMAIN_EDGES = {
   alerts: [],
   audit: [],
   cases: ['weapons'],
-  destructions: ['stockpile', 'weapons'],
+  destructions: ['alerts', 'stockpile', 'weapons'],
   events: ['alerts', 'identity', 'traces'],
   identity: [],
-  intelligence: ['traces', 'weapons'],
+  intelligence: ['alerts', 'traces', 'weapons'],
   operations: ['alerts', 'identity', 'traces'],
   registry: ['alerts', 'weapons'],
   reports: [],
-  review: ['traces'],
+  review: ['alerts', 'traces'],
   stockpile: ['alerts', 'cases', 'registry', 'traces', 'weapons'],
   traces: ['alerts', 'cases', 'registry', 'weapons'],
   // Exception 1: a weapon's page gathers its traces and registry matches (traces and registry also describe weapons);
   // no module cycle — weapons/service reads them, their writes use weapons/identity and weapons/repository.
-  weapons: ['registry', 'traces'],
+  weapons: ['alerts', 'registry', 'traces'],
   webhooks: ['events', 'identity'],
 };
 const DOMAINS = Object.keys(DOMAIN_EDGES);

@@ -60,6 +60,7 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
  */
 const SERVICE_FLAGS = [
   '--max-old-space-size=160',
+  '--max-semi-space-size=16',
   ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
 ];
 

@@ -21,6 +21,7 @@ import * as auditLogByMonth from './20261206_019_audit_log_by_month.ts';
 import * as traceEventsByMonth from './20261206_020_trace_events_by_month.ts';
 import * as eventSnapshots from './20261206_021_event_snapshots.ts';
 import * as filteredListIndexes from './20261206_022_filtered_list_indexes.ts';
+import * as alertsByWeapon from './20261206_023_alerts_by_weapon.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206_020_trace_events_by_month': traceEventsByMonth,
   '20261206_021_event_snapshots': eventSnapshots,
   '20261206_022_filtered_list_indexes': filteredListIndexes,
+  '20261206_023_alerts_by_weapon': alertsByWeapon,
 };

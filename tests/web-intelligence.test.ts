@@ -81,7 +81,9 @@ describe('trafficking intelligence in the browser', () => {
     await expectSpanish(page);
     await screenshot(page, 'weapon-links');
 
-    // A linked gun's node in the graph opens that gun (cytoscape keeps its instance on the container).
+    // A linked gun's node in the graph opens that gun (cytoscape keeps its instance on the container). The graph is
+    // brought into view first, as a person scrolls to it: its node positions are read where it will be clicked.
+    await graph.scrollIntoViewIfNeeded();
     const at = await graph.evaluate((element, weaponId) => {
       const cy = (
         element as unknown as { _cyreg: { cy: { $id(id: string): { renderedPosition(): { x: number; y: number } } } } }

@@ -30,6 +30,27 @@ describe('the web UI is served by the API process', () => {
     }
   });
 
+  it('serves every picture the user guide shows as an image (a browser asks with Accept: image/…, */*), and a missing one is a 404', async () => {
+    const { GUIDE } = await import('../src/web/help/guide.ts');
+    const images = new Set(
+      Object.values(GUIDE).flatMap((languages) =>
+        Object.values(languages).flatMap((guide) => guide.steps.flatMap((step) => (step.image ? [step.image] : []))),
+      ),
+    );
+    expect(images.size).toBeGreaterThan(5);
+    const browserImage = { accept: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8' };
+    for (const image of images) {
+      const res = await fetch(`${withUi.client.baseUrl}/guide/${image}.jpg`, { headers: browserImage });
+      expect(res.status, image).toBe(200);
+      expect(res.headers.get('content-type'), image).toBe('image/jpeg');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([bytes[0], bytes[1], bytes[2]], image).toEqual([0xff, 0xd8, 0xff]);
+    }
+    const missing = await fetch(`${withUi.client.baseUrl}/guide/nope.jpg`, { headers: browserImage });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).not.toMatch(/^text\/html/);
+  });
+
   it('serves hashed assets for a year, and a missing asset is a 404, not the app', async () => {
     const [script] = (await readdir(`${inject('webRoot')}/assets`)).filter((name) => name.endsWith('.js'));
     const asset = await fetch(`${withUi.client.baseUrl}/assets/${script}`);

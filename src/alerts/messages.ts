@@ -1,6 +1,7 @@
 import { en } from '../i18n/en.ts';
+import { es } from '../i18n/es.ts';
 import { translate } from '../i18n/translate.ts';
-import type { AlertMessageCode } from './schemas.ts';
+import type { Alert, AlertMessageCode } from './schemas.ts';
 
 export type AlertMessageParams = Record<string, string | number>;
 
@@ -25,4 +26,30 @@ export function alertWording(message: string | null, code: AlertMessageCode | nu
   const word = (key: string) => translate(en, key, {});
   const [key, values] = alertMessageKey(code, params ?? {}, word);
   return { message: message ?? translate(en, key, values), messageCode: code, messageParams: params ?? {} };
+}
+
+/** A reason as the database stores it: the indicator, and the values its wording needs. */
+export interface StoredReason {
+  indicatorKind: Alert['reasons'][number]['indicatorKind'];
+  key: string;
+  indicatorId?: string;
+  indicator?: string;
+  trace?: string;
+  count?: number;
+  days?: number;
+}
+
+/** A reason as the API answers it: worded in the reader's language with the indicator kind's own wording. */
+export function reasonOf(reason: StoredReason, language: 'en' | 'es'): Alert['reasons'][number] {
+  const { indicatorKind, key, indicatorId, indicator, ...values } = reason;
+  return {
+    indicatorKind,
+    key,
+    text: translate(language === 'es' ? es : en, `alertTexts.${indicatorKind}`, {
+      indicator: indicator ?? '',
+      ...values,
+    }),
+    ...(indicatorId ? { indicatorId } : {}),
+    ...(indicator ? { indicator } : {}),
+  };
 }

@@ -1,10 +1,18 @@
 import type { Knex } from 'knex';
 import { runQuery, type Queryable } from '../db/knex.ts';
-import { newestFirst, pageOf } from '../db/pagination.ts';
+import { decodeCursor, pageOf } from '../db/pagination.ts';
 import { applyAgenciesScope } from '../db/scoped.ts';
 import type { Scope } from '../shared/actor.ts';
-import { alertWording } from './messages.ts';
-import { ALERT_KINDS, SEVERITY, type Alert, type AlertMessageCode, type AlertQuery } from './schemas.ts';
+import { alertWording, reasonOf, type StoredReason } from './messages.ts';
+import { invalidField } from '../shared/problem.ts';
+import {
+  ALERT_KINDS,
+  SEVERITY,
+  type Alert,
+  type AlertMessageCode,
+  type AlertQuery,
+  type OpenAlert,
+} from './schemas.ts';
 
 /**
  * Alerts are raised inside the statement (or transaction) that reveals them, by INSERT … SELECT over the records just
@@ -12,7 +20,7 @@ import { ALERT_KINDS, SEVERITY, type Alert, type AlertMessageCode, type AlertQue
  */
 const ONE_OPEN = "ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed' DO NOTHING";
 const COLUMNS =
-  'kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids';
+  'kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids, weapon_id';
 const severity = (kind: string) =>
   `CASE ${kind} ${ALERT_KINDS.map((k) => `WHEN '${k}' THEN '${SEVERITY[k]}'`).join(' ')} END`;
 const related = (type: string, reference: string, agency: string) =>
@@ -22,7 +30,8 @@ const related = (type: string, reference: string, agency: string) =>
 const stolenMatches = (source: string, type: string) => `
   SELECT 'stolen_match', ${severity("'stolen_match'")}, 'stolen_match',
          jsonb_build_object('subjectType', '${type}', 'subject', s.reference, 'reportKind', sr.kind, 'agency', ra.code, 'record', sr.reference),
-         '${type}', s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id]
+         '${type}', s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id],
+         s.weapon_id
     FROM ${source} s JOIN stolen_reports sr ON sr.weapon_id = s.weapon_id AND sr.status = 'active'
     JOIN agencies ra ON ra.id = sr.agency_id`;
 
@@ -35,7 +44,8 @@ const custodyMatches = (source: string, type: string, recoveryDate?: string) => 
          ${kind},
          jsonb_build_object('subjectType', '${type}', 'subject', s.reference, 'agency', ia.code, 'record', si.reference,
                             'since', si.intake_date),
-         '${type}', s.subject_id, s.reference, si.id, ${related('stockpile_item', 'si.reference', 'ia')}, ARRAY[s.agency_id, si.agency_id]
+         '${type}', s.subject_id, s.reference, si.id, ${related('stockpile_item', 'si.reference', 'ia')}, ARRAY[s.agency_id, si.agency_id],
+         s.weapon_id
     FROM ${source} s JOIN stockpile_items si ON si.weapon_id = s.weapon_id AND si.id <> s.subject_id
          AND (si.status = 'destroyed'${recoveryDate ? ` OR (si.status IN ('in_custody', 'scheduled') AND si.intake_date < ${recoveryDate})` : ''})
     JOIN agencies ia ON ia.id = si.agency_id`;
@@ -81,23 +91,77 @@ export async function raiseForReport(db: Queryable, reportId: string): Promise<v
     `INSERT INTO alerts (${COLUMNS})
     SELECT 'stolen_match', ${severity("'stolen_match'")}, 'stolen_match',
            jsonb_build_object('subjectType', s.type, 'subject', s.reference, 'reportKind', sr.kind, 'agency', ra.code, 'record', sr.reference),
-           s.type, s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id]
+           s.type, s.subject_id, s.reference, sr.id, ${related('stolen_report', 'sr.reference', 'ra')}, ARRAY[s.agency_id, sr.agency_id],
+           s.weapon_id
       FROM ${subjects} s JOIN ${report} sr ON sr.weapon_id = s.weapon_id JOIN agencies ra ON ra.id = sr.agency_id
     ${ONE_OPEN}`,
     { reportId },
   );
 }
 
-/** Who reads alerts: their scope, and whether trafficking-indicator alerts are for them. */
+/** Who reads alerts: their scope, whether trafficking-indicator alerts are for them, and the language they read. */
 export interface AlertReader {
   scope: Scope;
   intelligence: boolean;
+  language?: 'en' | 'es';
 }
 
 /** The alerts a reader sees: those that concern one of its agencies (indicator alerts only for intelligence readers). */
 function alertsInScope(db: Queryable, reader: AlertReader): Knex.QueryBuilder {
   const query = applyAgenciesScope(db('alerts as al'), 'al.agency_ids', reader.scope);
   return reader.intelligence ? query : query.whereNot('al.kind', 'trafficking_indicator');
+}
+
+/** Not closed: an acknowledged alert is being looked at, not resolved (the partial keys `alerts_one_open` and `alerts_weapon_unclosed` too). */
+const UNCLOSED = "al.status <> 'closed'";
+
+/**
+ * A correlated subquery, over the SQL expression `weapon`, of the unclosed alerts about that gun the reader sees, as a
+ * JSON array of {id, kind, severity}, critical first, then newest: the `openAlerts` of a trace, item or weapon.
+ */
+export function openAlertsSql(db: Queryable, weapon: string, reader: AlertReader): Knex.Raw {
+  const visible = alertsInScope(db, reader)
+    .whereRaw(`al.weapon_id = ${weapon}`)
+    .whereRaw(UNCLOSED)
+    .select('al.id', 'al.kind', 'al.severity', 'al.created_at');
+  return db.raw(
+    `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', v.id, 'kind', v.kind, 'severity', v.severity)
+                                ORDER BY v.severity = 'critical' DESC, v.created_at DESC, v.id DESC), '[]'::jsonb) FROM (?) v)`,
+    [visible],
+  );
+}
+
+/** The `openAlerts` of several guns, in one query. */
+export async function openAlertsOf(
+  db: Queryable,
+  reader: AlertReader,
+  weaponIds: string[],
+): Promise<Map<string, OpenAlert[]>> {
+  const { rows } = (await db.raw('SELECT w.id, ? AS alerts FROM unnest(?::uuid[]) AS w(id)', [
+    openAlertsSql(db, 'w.id', reader),
+    [...new Set(weaponIds)],
+  ])) as { rows: { id: string; alerts: OpenAlert[] }[] };
+  return new Map(rows.map((row) => [row.id, row.alerts]));
+}
+
+/**
+ * What stands in the way of destroying these guns, whoever may see it: active stolen/lost reports and unclosed critical
+ * alerts, by gun (the 409 of planning and verifying a destruction names them).
+ */
+export async function diversionBlockers(
+  db: Queryable,
+  weaponIds: string[],
+): Promise<Map<string, { stolenReports: { id: string; reference: string }[]; alerts: OpenAlert[] }>> {
+  const { rows } = (await db.raw(
+    `SELECT w.id,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('id', sr.id, 'reference', sr.reference) ORDER BY sr.created_at), '[]')
+          FROM stolen_reports sr WHERE sr.weapon_id = w.id AND sr.status = 'active') AS stolen_reports,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('id', al.id, 'kind', al.kind, 'severity', al.severity) ORDER BY al.created_at), '[]')
+          FROM alerts al WHERE al.weapon_id = w.id AND ${UNCLOSED} AND al.severity = 'critical') AS alerts
+     FROM unnest(?::uuid[]) AS w(id)`,
+    [[...new Set(weaponIds)]],
+  )) as { rows: { id: string; stolen_reports: { id: string; reference: string }[]; alerts: OpenAlert[] }[] };
+  return new Map(rows.map((row) => [row.id, { stolenReports: row.stolen_reports, alerts: row.alerts }]));
 }
 
 interface AlertRow {
@@ -113,6 +177,8 @@ interface AlertRow {
   subject_id: string;
   subject_reference: string;
   related: Alert['related'];
+  weapon_id: string;
+  reasons: StoredReason[] | null;
   acknowledged_by: string | null;
   acknowledged_at: Date | null;
   closed_by: string | null;
@@ -120,13 +186,15 @@ interface AlertRow {
   closing_note: string | null;
 }
 
-const toAlert = (row: AlertRow): Alert => ({
+const toAlert = (row: AlertRow, language: 'en' | 'es' = 'en'): Alert => ({
   id: row.id,
   kind: row.kind,
   severity: row.severity,
   status: row.status,
   createdAt: row.created_at.toISOString(),
   ...alertWording(row.message, row.message_code, row.message_params),
+  weaponId: row.weapon_id,
+  reasons: (row.reasons ?? []).map((reason) => reasonOf(reason, language)),
   subject: { type: row.subject_type, id: row.subject_id, reference: row.subject_reference },
   related: row.related,
   acknowledgedBy: row.acknowledged_by,
@@ -136,12 +204,33 @@ const toAlert = (row: AlertRow): Alert => ({
   closingNote: row.closing_note,
 });
 
+/** Open critical alerts first (not closed, critical), then newest: the order of `GET /alerts`. */
+const RANK = "CASE WHEN al.status <> 'closed' AND al.severity = 'critical' THEN 0 ELSE 1 END";
+
 export async function listAlerts(db: Queryable, reader: AlertReader, query: AlertQuery, limit: number) {
-  const rows = newestFirst(alertsInScope(db, reader).select('al.*'), 'alerts', 'al', query.cursor, limit);
+  const rows = alertsInScope(db, reader)
+    .select('al.*', db.raw(`${RANK} AS rank`))
+    .orderByRaw(`${RANK}, al.created_at DESC, al.id DESC`)
+    .limit(limit + 1);
   if (query.status) rows.where('al.status', query.status);
   if (query.kind) rows.where('al.kind', query.kind);
   if (query.severity) rows.where('al.severity', query.severity);
-  return pageOf(await runQuery<AlertRow>(db, rows), limit, (row) => [row.id], toAlert);
+  if (query.weaponId) rows.where('al.weapon_id', query.weaponId);
+  if (query.subjectId) rows.where('al.subject_id', query.subjectId);
+  const after = rankedCursor(query.cursor);
+  // The cursor holds the last row's rank as it was (an alert closed meanwhile moves, the page boundary does not) and
+  // its id, whose immutable created_at SQL looks up.
+  if (after)
+    rows.whereRaw(
+      `(${RANK} > ? OR (${RANK} = ? AND (al.created_at, al.id) < (SELECT created_at, id FROM alerts WHERE id = ?)))`,
+      [after[0], after[0], after[1]],
+    );
+  return pageOf(
+    await runQuery<AlertRow & { rank: number }>(db, rows),
+    limit,
+    (row) => [row.rank, row.id],
+    (row) => toAlert(row, reader.language),
+  );
 }
 
 export async function countOpenAlerts(db: Queryable, reader: AlertReader) {
@@ -156,7 +245,7 @@ export async function countOpenAlerts(db: Queryable, reader: AlertReader) {
 
 export async function findAlert(db: Queryable, reader: AlertReader, id: string): Promise<Alert | undefined> {
   const [row] = await runQuery<AlertRow>(db, alertsInScope(db, reader).where('al.id', id).select('al.*').limit(1));
-  return row ? toAlert(row) : undefined;
+  return row ? toAlert(row, reader.language) : undefined;
 }
 
 /** Acknowledges (open → acknowledged) or closes (open or acknowledged → closed) an alert in scope; undefined when it was not in a `from` status. */
@@ -183,5 +272,18 @@ export async function changeAlert(
       .whereIn('status', [...change.from])
       .returning('*'),
   );
-  return row ? toAlert(row) : undefined;
+  return row ? toAlert(row, reader.language) : undefined;
+}
+
+/** A cursor of `GET /alerts`: [rank (0 or 1), id]. */
+function rankedCursor(cursor: string | undefined): [number, string] | undefined {
+  const values = decodeCursor(cursor, 2);
+  if (values === undefined) return undefined;
+  const [rank, id] = values;
+  const usable =
+    (rank === 0 || rank === 1) &&
+    typeof id === 'string' &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  if (!usable) throw invalidField('/query/cursor', 'is not a cursor returned by this list');
+  return [rank, id];
 }

@@ -12,7 +12,7 @@ export function alertRoutes(api: Api, alerts: AlertService): void {
     query: AlertQuery,
     item: Alert,
     summary:
-      'Alerts that concern the caller: their agency (investigators, stockpile managers), their region (advisors), all (admins); newest first',
+      'Alerts that concern the caller: their agency (investigators, stockpile managers), their region (advisors), all (admins); open critical alerts first (not closed: open or acknowledged), then newest',
     answer: 'A page of alerts',
     list: (db, ctx, query) => alerts.list(db, ctx, query),
   });

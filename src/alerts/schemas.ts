@@ -21,6 +21,7 @@ export const ALERT_MESSAGE_CODES = [
   'short_time_to_crime',
   'dealer_cluster',
   'serial_sequence',
+  'trafficking_indicator',
 ] as const;
 export type AlertMessageCode = (typeof ALERT_MESSAGE_CODES)[number];
 
@@ -33,6 +34,44 @@ export const SEVERITY: Record<AlertKind, (typeof ALERT_SEVERITIES)[number]> = {
 };
 
 const RecordType = Type.Enum(ALERT_RECORD_TYPES);
+/** The trafficking indicator kinds (src/intelligence/rules.ts has their thresholds): the reasons of an indicator alert. */
+export const INDICATOR_KINDS = [
+  'repeat_purchaser',
+  'short_time_to_crime',
+  'dealer_cluster',
+  'serial_sequence',
+] as const;
+
+export const AlertReason = Type.Object(
+  {
+    indicatorKind: Type.Enum(INDICATOR_KINDS),
+    key: Type.String({
+      description:
+        'What the indicator groups by: a dealer licence, a trace, a serial batch; for a repeat purchaser the indicator’s ' +
+        'reference, since an alert never carries purchaser data',
+      example: 'IN-2026-000042',
+    }),
+    text: Type.String({
+      description: 'What it means, in one sentence in the caller’s language (Accept-Language)',
+      example: 'One purchaser is behind 3 traced guns (IN-2026-000042, newest: TR-2026-000042).',
+    }),
+    indicatorId: Type.Optional(Uuid),
+    indicator: Type.Optional(Type.String({ description: 'The indicator’s reference', example: 'IN-000042' })),
+  },
+  { ...component('AlertReason'), additionalProperties: false },
+);
+
+/** What a trace, stockpile item, weapon or list row says of the open alerts about its gun. */
+export const OpenAlert = Type.Object(
+  { id: Uuid, kind: Type.Enum(ALERT_KINDS), severity: Type.Enum(ALERT_SEVERITIES) },
+  { ...component('OpenAlert'), additionalProperties: false },
+);
+export type OpenAlert = Static<typeof OpenAlert>;
+export const OpenAlerts = Type.Array(OpenAlert, {
+  description:
+    'The alerts about this gun that the caller may see and that are not closed (open or acknowledged: an acknowledged ' +
+    'alert is being looked at, not resolved), critical first, then newest',
+});
 
 export const Alert = Type.Object(
   {
@@ -56,6 +95,12 @@ export const Alert = Type.Object(
           'and custody alerts; `indicator`, `trace`, `count` (and `days`, the threshold) for indicators',
       }),
     ),
+    weaponId: Uuid,
+    reasons: Type.Array(AlertReason, {
+      description:
+        'For a trafficking-indicator alert, each indicator the trace set off at once (one alert per trace); empty for the ' +
+        'other kinds and for indicator alerts raised before 2026-12-06 (one per indicator, subject `indicator`)',
+    }),
     subject: Type.Object(
       { type: RecordType, id: Uuid, reference: Type.String() },
       { ...component('AlertSubject'), additionalProperties: false },
@@ -85,6 +130,8 @@ export const AlertQuery = Type.Object(
     status: Type.Optional(Type.Enum(ALERT_STATUSES)),
     kind: Type.Optional(Type.Enum(ALERT_KINDS)),
     severity: Type.Optional(Type.Enum(ALERT_SEVERITIES)),
+    weaponId: Type.Optional(Uuid),
+    subjectId: Type.Optional(Uuid),
     ...PageQuery,
   },
   { additionalProperties: false },

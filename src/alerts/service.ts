@@ -10,7 +10,10 @@ import { startsFrom } from '../shared/lifecycle.ts';
 const readerOf = (ctx: RequestContext): repo.AlertReader => ({
   scope: readScope(ctx.actor),
   intelligence: seesIntelligence(ctx.actor),
+  language: ctx.language,
 });
+
+export { readerOf as alertReaderOf };
 
 export class AlertService {
   list(db: Queryable, ctx: RequestContext, query: AlertQuery) {

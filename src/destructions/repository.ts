@@ -4,7 +4,12 @@ import { decodeIdCursor, pageOf } from '../db/pagination.ts';
 import type { Role, Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
-import { destructionBlockers, OPEN_TRACE_EXISTS } from '../stockpile/eligibility.ts';
+import {
+  CRITICAL_ALERT_EXISTS,
+  destructionBlockers,
+  OPEN_TRACE_EXISTS,
+  STOLEN_REPORT_EXISTS,
+} from '../stockpile/eligibility.ts';
 import type { ITEM_STATUSES } from '../stockpile/schemas.ts';
 import type { Destruction, DestructionDetail, DestructionQuery, IneligibleReason } from './schemas.ts';
 
@@ -91,6 +96,9 @@ interface EligibilityRow {
   status: string;
   evidence_hold: boolean;
   open_trace: boolean;
+  stolen_report: boolean;
+  critical_alert: boolean;
+  weapon_id: string;
 }
 
 /** Locks the requested items and tells, per requested id, why it may not be destroyed (empty when it may). */
@@ -98,24 +106,30 @@ export async function eligibility(
   db: Queryable,
   itemIds: string[],
   agencyId: string,
-): Promise<Map<string, IneligibleReason[]>> {
+): Promise<Map<string, { reasons: IneligibleReason[]; weaponId?: string }>> {
   const { rows } = await db.raw<{ rows: EligibilityRow[] }>(
-    `SELECT s.id, s.agency_id, s.status, s.evidence_hold, ${OPEN_TRACE_EXISTS} AS open_trace
+    `SELECT s.id, s.agency_id, s.status, s.evidence_hold, s.weapon_id, ${OPEN_TRACE_EXISTS} AS open_trace,
+            ${STOLEN_REPORT_EXISTS} AS stolen_report, ${CRITICAL_ALERT_EXISTS} AS critical_alert
        FROM stockpile_items s WHERE s.id = ANY(?::uuid[]) FOR UPDATE OF s`,
     [itemIds],
   );
   const found = new Map(rows.map((row) => [row.id, row]));
   return new Map(
-    itemIds.map((id): [string, IneligibleReason[]] => {
+    itemIds.map((id): [string, { reasons: IneligibleReason[]; weaponId?: string }] => {
       const row = found.get(id);
-      if (!row) return [id, ['not_found']];
+      if (!row) return [id, { reasons: ['not_found'] }];
       const blockers = destructionBlockers({
         status: row.status,
         evidenceHold: row.evidence_hold,
         openTrace: row.open_trace,
+        stolenReport: row.stolen_report,
+        criticalAlert: row.critical_alert,
       });
       // Another agency's item: that it is not ours is all the caller learns (not its custody or holds).
-      return [id, row.agency_id === agencyId ? blockers : ['other_agency']];
+      return [
+        id,
+        row.agency_id === agencyId ? { reasons: blockers, weaponId: row.weapon_id } : { reasons: ['other_agency'] },
+      ];
     }),
   );
 }
@@ -154,7 +168,11 @@ export async function updateDestructionWhileStatus(
 }
 
 /** The event's items with their weapons and, in scope, their traces: the link from destruction back to tracing. */
-export async function itemsOf(db: Queryable, scope: Scope, destructionId: string): Promise<DestructionDetail['items']> {
+export async function itemsOf(
+  db: Queryable,
+  scope: Scope,
+  destructionId: string,
+): Promise<Omit<DestructionDetail['items'][number], 'openAlerts'>[]> {
   const rows = await db('stockpile_items as s')
     .join('weapons as w', 'w.id', 's.weapon_id')
     .where('s.destruction_id', destructionId)
@@ -202,4 +220,10 @@ export async function certificateParties(db: Queryable, agencyId: string, userId
     >,
   ]);
   return { agency, people };
+}
+
+/** The guns of a destruction's items. */
+export async function weaponsOf(db: Queryable, destructionId: string): Promise<string[]> {
+  const rows = await db('stockpile_items').where('destruction_id', destructionId).distinct('weapon_id');
+  return rows.map((row: { weapon_id: string }) => row.weapon_id);
 }

@@ -25,7 +25,9 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
     summary: 'Plan a destruction event; its items become scheduled',
     description:
       'All or nothing: when any item is not eligible the answer is 409 with `items: [{itemId, reasons}]` ' +
-      '(not_found, other_agency, not_in_custody, evidence_hold, open_trace).',
+      '(not_found, other_agency, not_in_custody, evidence_hold, open_trace, stolen_report, critical_alert). A gun ' +
+      'reported stolen or lost (`stolenReports` names the active reports) or with a critical alert not closed ' +
+      '(`alerts`) may have been diverted: it is not destroyed until that is resolved.',
     roles: rolesOf(DESTRUCTION_LIFECYCLE, 'plan'),
     body: DestructionCreate,
     idempotent: true,
@@ -101,6 +103,9 @@ export function destructionRoutes(api: Api, destructions: DestructionService): v
     path: '/destructions/:id/verify',
     tag: 'Destruction',
     summary: 'Verify a completed destruction (a second official: never the one who completed it)',
+    description:
+      'While a critical alert about one of its guns is not closed (a gun recorded as destroyed that was recovered ' +
+      'again), the answer is 409 `/problems/critical-alert-open` naming the alerts (`alerts`).',
     roles: rolesOf(DESTRUCTION_LIFECYCLE, 'verify'),
     params: IdParams,
     body: DestructionVerify,

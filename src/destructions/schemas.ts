@@ -1,3 +1,4 @@
+import { OpenAlerts } from '../alerts/schemas.ts';
 import Type, { type Static } from 'typebox';
 import { DateInput, DateOnly, Nullable, Text, Timestamp, TimestampInput, Uuid } from '../shared/fields.ts';
 import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
@@ -89,6 +90,7 @@ export const DestructionItem = Type.Object(
         outcome: Nullable(Type.String({ description: 'A trace outcome', example: 'purchaser_identified' })),
       }),
     ),
+    openAlerts: OpenAlerts,
   },
   component('DestructionItem'),
 );

@@ -5,6 +5,8 @@ import { conflict, invalid, notFound, preconditionFailed } from '../shared/probl
 import { satisfies, type Precondition } from '../shared/versioned.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
 import { insertItemEvents } from '../stockpile/repository.ts';
+import { diversionBlockers, openAlertsOf } from '../alerts/repository.ts';
+import { alertReaderOf } from '../alerts/service.ts';
 import { renderCertificate } from './certificate.ts';
 import * as repo from './repository.ts';
 import { DESTRUCTION_LIFECYCLE } from './transitions.ts';
@@ -24,13 +26,25 @@ export class DestructionService {
   /** All or nothing: every item must be in custody, of the agency, free of holds and of open traces. */
   async plan(db: Queryable, ctx: RequestContext, body: DestructionCreate): Promise<Destruction> {
     return db.transaction(async (trx) => {
-      const reasons = await repo.eligibility(trx, body.itemIds, ctx.actor.agency.id);
-      const refused = [...reasons].filter(([, r]) => r.length).map(([itemId, r]) => ({ itemId, reasons: r }));
+      const eligibility = await repo.eligibility(trx, body.itemIds, ctx.actor.agency.id);
+      const refused = [...eligibility].filter(([, e]) => e.reasons.length);
       if (refused.length) {
+        const diverted = refused.filter(([, e]) =>
+          e.reasons.some((r) => r === 'stolen_report' || r === 'critical_alert'),
+        );
+        const named = await diversionBlockers(
+          trx,
+          diverted.map(([, e]) => e.weaponId!),
+        );
+        const items = refused.map(([itemId, e]) => ({
+          itemId,
+          reasons: e.reasons,
+          ...(e.weaponId ? named.get(e.weaponId) : {}),
+        }));
         throw conflict(
           'destruction-blocked',
-          `${refused.length} of ${body.itemIds.length} items cannot be destroyed; see items.`,
-          { items: refused },
+          `${refused.length} of ${body.itemIds.length} items cannot be destroyed; see items.${namedText([...named.values()])}`,
+          { items },
         );
       }
       const id = await repo.insertDestruction(trx, {
@@ -163,6 +177,16 @@ export class DestructionService {
           'The person who completed a destruction cannot verify it; ask a second official.',
         );
       }
+      const alerts = [...(await diversionBlockers(trx, await repo.weaponsOf(trx, id))).values()].flatMap(
+        (b) => b.alerts,
+      );
+      if (alerts.length) {
+        throw conflict(
+          'critical-alert-open',
+          `A critical alert about a gun of this destruction is open (${alerts.map((a) => a.id).join(', ')}); it cannot be verified until the alert is closed.`,
+          { alerts },
+        );
+      }
       const changed = await repo.updateDestructionWhileStatus(
         trx,
         id,
@@ -192,11 +216,16 @@ export class DestructionService {
       ),
     ]);
     const person = (userId: string | null) => people.find((p) => p.id === userId) ?? null;
+    const alerts = await openAlertsOf(
+      db,
+      alertReaderOf(ctx),
+      items.map((item) => item.weapon.id),
+    );
     return {
       ...repo.toDestruction(event),
       completedByUser: person(event.completed_by),
       verifiedByUser: person(event.verified_by),
-      items,
+      items: items.map((item) => ({ ...item, openAlerts: alerts.get(item.weapon.id) ?? [] })),
     };
   }
 
@@ -227,4 +256,16 @@ export class DestructionService {
     if (!satisfies(precondition, event.version)) throw preconditionFailed('Destruction', event.version);
     return event;
   }
+}
+
+/** The stolen reports and critical alerts that block a plan, named in the problem's detail. */
+function namedText(
+  blockers: { stolenReports: { reference: string }[]; alerts: { id: string; kind: string }[] }[],
+): string {
+  const reports = blockers.flatMap((b) => b.stolenReports.map((r) => r.reference));
+  const alerts = blockers.flatMap((b) => b.alerts.map((a) => `${a.kind} ${a.id}`));
+  return [
+    reports.length ? ` Reported stolen or lost: ${reports.join(', ')}.` : '',
+    alerts.length ? ` Open critical alerts: ${alerts.join(', ')}.` : '',
+  ].join('');
 }

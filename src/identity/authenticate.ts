@@ -7,7 +7,7 @@ import { tokenCacheOf } from './token-cache.ts';
 import { hashToken, tokenKind } from './tokens.ts';
 import { unauthenticated } from '../shared/problem.ts';
 import { ipKey, tokenKey, type RateLimiter } from '../http/rate-limit.ts';
-import { admitted, bearerToken, requestIdOf } from '../http/credentials.ts';
+import { admitted, bearerToken, requestIdOf, languageOf } from '../http/credentials.ts';
 
 /**
  * Who a token belongs to. API tokens — what integrations send, request after request — come from the process's token
@@ -82,5 +82,5 @@ export async function authenticate(db: Db, req: Request): Promise<RequestContext
     );
     throw unauthenticated();
   }
-  return { actor, requestId: requestIdOf(req), ip: req.ip ?? null };
+  return { actor, requestId: requestIdOf(req), ip: req.ip ?? null, language: languageOf(req) };
 }

@@ -3,13 +3,9 @@ import { DateInput, DateOnly, Nullable, Timestamp, Uuid } from '../shared/fields
 import { component, PageQuery } from '../shared/schemas.ts';
 import { Dealer, Purchaser } from '../traces/schemas.ts';
 import { Weapon } from '../weapons/schemas.ts';
+import { INDICATOR_KINDS } from '../alerts/schemas.ts';
 
-export const INDICATOR_KINDS = [
-  'repeat_purchaser',
-  'short_time_to_crime',
-  'dealer_cluster',
-  'serial_sequence',
-] as const;
+export { INDICATOR_KINDS };
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 export const LINK_VIAS = ['purchaser', 'dealer', 'case', 'serial_sequence'] as const;
 /** How many of an indicator's traces in scope one listing shows (a dealer can be behind thousands). */

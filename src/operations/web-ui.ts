@@ -4,9 +4,14 @@ import express, { type Express } from 'express';
 
 const API_OR_OPERATIONS = /^\/(api|admin|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
 
+/** A path that names a file (`/guide/x.jpg`, `/favicon.ico`): never answered with the app, even to `Accept: *\/*`. */
+const FILE = /\/[^/]+\.[A-Za-z0-9]{1,8}$/;
+
 /**
- * The web application built by Vite into `root`: hashed assets cached for a year, and index.html (never cached)
- * for every other GET that asks for HTML, so a reload on /traces/… lands in the app's own router.
+ * The web application built by Vite into `root`: hashed assets cached for a year, the files of its public folder (the
+ * user guide's pictures) for a day, and index.html (never cached) for every other GET that asks for HTML, so a reload
+ * on /traces/… lands in the app's own router. A browser asks for an image with `Accept: image/…,*\/*`, which accepts
+ * HTML too: a missing file is a 404, not the app.
  */
 export function webUiRoutes(app: Express, webRoot: string) {
   const root = resolve(webRoot);
@@ -16,8 +21,18 @@ export function webUiRoutes(app: Express, webRoot: string) {
     '/assets',
     express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
+  app.use(
+    express.static(root, {
+      index: false,
+      maxAge: '1d',
+      redirect: false,
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   app.get(/.*/, (req, res, next) => {
-    if (API_OR_OPERATIONS.test(req.path) || !req.accepts('html')) return next();
+    if (API_OR_OPERATIONS.test(req.path) || FILE.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

@@ -3,7 +3,8 @@ import { decodeCursor } from '../db/pagination.ts';
 import { regionScopeSql } from '../db/scoped.ts';
 import { invalidField } from '../shared/problem.ts';
 import type { Scope } from '../shared/actor.ts';
-import { registryMatchesColumn, tracesInScope, type TraceRow } from '../traces/repository.ts';
+import { openAlertsColumn, registryMatchesColumn, tracesInScope, type TraceRow } from '../traces/repository.ts';
+import type { AlertReader } from '../alerts/repository.ts';
 import type { TraceStatus } from '../traces/schemas.ts';
 import { OPEN_STATUSES } from './schemas.ts';
 
@@ -40,12 +41,24 @@ export function decodeQueueCursor(cursor: string | undefined): QueueCursor | und
 
 /** Urgent first, then longest waiting since the last status change; keyset on exactly that order. */
 /** A page of the queue, as a query of `limit` + 1 rows (shown to a reader through `readTraces`). */
-export function queueQuery(db: Queryable, scope: Scope, filter: QueueFilter, limit: number, after?: QueueCursor) {
+export function queueQuery(
+  db: Queryable,
+  scope: Scope,
+  filter: QueueFilter,
+  limit: number,
+  after: QueueCursor | undefined,
+  alerts: AlertReader,
+) {
   const query = tracesInScope(db, scope)
     .whereIn('status', filter.statuses)
     .orderBy([{ column: 'urgent', order: 'desc' }, { column: 'status_changed_at' }, { column: 'id' }])
     .limit(limit + 1)
-    .select('*', db.raw('status_changed_at::text AS changed_at_text'), registryMatchesColumn(db));
+    .select(
+      '*',
+      db.raw('status_changed_at::text AS changed_at_text'),
+      registryMatchesColumn(db),
+      openAlertsColumn(db, alerts),
+    );
   if (filter.agencyId) query.where('agency_id', filter.agencyId);
   if (filter.urgent !== undefined) query.where('urgent', filter.urgent);
   if (filter.assignedTo === null) query.whereNull('assigned_to');

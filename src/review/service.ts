@@ -1,3 +1,4 @@
+import { alertReaderOf } from '../alerts/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Queryable } from '../db/knex.ts';
 import { encodeCursor } from '../db/pagination.ts';
@@ -47,6 +48,7 @@ export class ReviewQueue {
         },
         limit,
         repo.decodeQueueCursor(query.cursor),
+        alertReaderOf(ctx),
       ),
       limit,
     );

@@ -43,4 +43,6 @@ export interface RequestContext {
   actor: Actor;
   requestId: string;
   ip: string | null;
+  /** The language the caller reads, for text the API words (alert reasons); English when not from a request. */
+  language?: 'en' | 'es';
 }

@@ -21,6 +21,14 @@ export const PageQuery = { limit: Type.Optional(Limit), cursor: Type.Optional(Cu
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
+/** A record that stands in the way of destroying a gun: an active stolen/lost report, a critical alert not closed. */
+const BlockingReport = Type.Object({ id: Uuid, reference: Type.String({ example: 'LS-2026-000042' }) });
+const BlockingAlert = Type.Object({
+  id: Uuid,
+  kind: Type.String({ example: 'destroyed_weapon_recovered' }),
+  severity: Type.String({ example: 'critical' }),
+});
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({
@@ -42,7 +50,26 @@ export const ProblemSchema = Type.Object(
       Type.String({ format: 'date-time', description: 'On /problems/account-locked: when sign-in opens again' }),
     ),
     items: Type.Optional(
-      Type.Array(Type.Object({ itemId: Uuid, reasons: Type.Array(Type.String({ example: 'evidence_hold' })) })),
+      Type.Array(
+        Type.Object({
+          itemId: Uuid,
+          reasons: Type.Array(Type.String({ example: 'evidence_hold' })),
+          stolenReports: Type.Optional(
+            Type.Array(BlockingReport, { description: 'On `stolen_report`: the active reports of the item’s gun' }),
+          ),
+          alerts: Type.Optional(
+            Type.Array(BlockingAlert, {
+              description: 'On `critical_alert`: the critical alerts about the gun not closed',
+            }),
+          ),
+        }),
+        { description: 'On /problems/destruction-blocked: each refused item and why' },
+      ),
+    ),
+    alerts: Type.Optional(
+      Type.Array(BlockingAlert, {
+        description: 'On /problems/critical-alert-open: the critical alerts about the destruction’s guns not closed',
+      }),
     ),
   },
   component('Problem'),

@@ -1,10 +1,12 @@
 import { registryMatchesSql } from '../registry/repository.ts';
 import type { RegistryMatch } from '../shared/registry-match.ts';
 import { runQuery, type Queryable } from '../db/knex.ts';
-import { destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from './eligibility.ts';
+import { CRITICAL_ALERT_EXISTS, destructionBlockers, OPEN_TRACE_EXISTS, OWN_OPEN_TRACE } from './eligibility.ts';
+import { openAlertsSql, type AlertReader } from '../alerts/repository.ts';
+import type { OpenAlert } from '../alerts/schemas.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeSequenceCursor, newestFirst, pageOf } from '../db/pagination.ts';
-import type { Role, Scope } from '../shared/actor.ts';
+import type { Role } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import type { ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
@@ -23,13 +25,19 @@ const WEAPON_COLUMNS = [
 ];
 
 /** Items in scope with their weapon as one JSON column and what blocks their destruction, so one query serves lists and details. */
-export const itemsInScope = (db: Queryable, scope: Scope) =>
-  applyScope(db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'), 's.agency_id', scope).select(
+export const itemsInScope = (db: Queryable, reader: AlertReader) =>
+  applyScope(
+    db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'),
+    's.agency_id',
+    reader.scope,
+  ).select(
     's.*',
     db.raw(`json_build_object(${WEAPON_COLUMNS.map((c) => `'${c}', w.${c}`).join(', ')}) AS weapon_row`),
     db.raw(`${OPEN_TRACE_EXISTS} AS open_trace`),
     db.raw(`${OWN_OPEN_TRACE} AS own_open_trace`),
     db.raw(`${registryMatchesSql('s.weapon_id')} AS registry_matches`),
+    db.raw(`${CRITICAL_ALERT_EXISTS} AS critical_alert`),
+    db.raw('? AS open_alerts', [openAlertsSql(db, 's.weapon_id', reader)]),
   );
 
 interface ItemRow {
@@ -52,6 +60,8 @@ interface ItemRow {
   open_trace: boolean;
   own_open_trace: { id: string; reference: string } | null;
   registry_matches: RegistryMatch[];
+  critical_alert: boolean;
+  open_alerts: OpenAlert[];
 }
 
 export const toItem = (row: ItemRow): StockpileItem =>
@@ -73,9 +83,12 @@ export const toItem = (row: ItemRow): StockpileItem =>
         status: row.status,
         evidenceHold: row.evidence_hold,
         openTrace: row.open_trace,
+        stolenReport: row.registry_matches.length > 0,
+        criticalAlert: row.critical_alert,
       }),
       openTrace: row.own_open_trace,
       registryMatches: row.registry_matches,
+      openAlerts: row.open_alerts,
       createdBy: row.created_by,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
@@ -83,13 +96,13 @@ export const toItem = (row: ItemRow): StockpileItem =>
     row.version,
   );
 
-export async function findItem(db: Queryable, scope: Scope, id: string): Promise<StockpileItem | undefined> {
-  const row = await itemsInScope(db, scope).where('s.id', id).first();
+export async function findItem(db: Queryable, reader: AlertReader, id: string): Promise<StockpileItem | undefined> {
+  const row = await itemsInScope(db, reader).where('s.id', id).first();
   return row ? toItem(row) : undefined;
 }
 
-export async function listItems(db: Queryable, scope: Scope, query: ItemQuery, limit: number) {
-  const rows = newestFirst(itemsInScope(db, scope), 'stockpile_items', 's', query.cursor, limit);
+export async function listItems(db: Queryable, reader: AlertReader, query: ItemQuery, limit: number) {
+  const rows = newestFirst(itemsInScope(db, reader), 'stockpile_items', 's', query.cursor, limit);
   if (query.status) rows.where('s.status', query.status);
   if (query.evidenceHold !== undefined) rows.where('s.evidence_hold', query.evidenceHold);
   return pageOf(await rows, limit, (row: ItemRow) => [row.id], toItem);

@@ -4,13 +4,23 @@ import Type, { type Static } from 'typebox';
 import { DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
 import { component, PageQuery, RecordStamps } from '../shared/schemas.ts';
 import { Weapon, WeaponInput } from '../weapons/schemas.ts';
+import { OpenAlerts } from '../alerts/schemas.ts';
 
 export const ITEM_SOURCES = ['seized', 'surplus', 'surrendered', 'found'] as const;
 export const ItemSource = Type.Enum(ITEM_SOURCES);
 export const ITEM_STATUSES = ['in_custody', 'scheduled', 'destroyed'] as const;
 export const ItemStatus = Type.Enum(ITEM_STATUSES);
-/** Why an item of the caller's agency cannot be planned for destruction now: the reasons POST /destructions would give. */
-export const DESTRUCTION_BLOCKERS = ['not_in_custody', 'evidence_hold', 'open_trace'] as const;
+/**
+ * Why an item of the caller's agency cannot be planned for destruction now: the reasons POST /destructions would give.
+ * `stolen_report`: its gun has an active stolen/lost report; `critical_alert`: a critical alert about its gun is not closed.
+ */
+export const DESTRUCTION_BLOCKERS = [
+  'not_in_custody',
+  'evidence_hold',
+  'open_trace',
+  'stolen_report',
+  'critical_alert',
+] as const;
 export const DestructionBlocker = Type.Enum(DESTRUCTION_BLOCKERS);
 export type DestructionBlocker = Static<typeof DestructionBlocker>;
 
@@ -65,6 +75,7 @@ export const StockpileItem = Type.Object(
       ),
     ),
     registryMatches: RegistryMatches,
+    openAlerts: OpenAlerts,
     ...RecordStamps,
   },
   component('StockpileItem', { versioned: true }),

@@ -1,11 +1,12 @@
 import { raiseForItem } from '../alerts/repository.ts';
+import { alertReaderOf } from '../alerts/service.ts';
 import { audit } from '../db/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import { uniqueViolation, type Queryable } from '../db/knex.ts';
 import { caseOfAgency } from '../cases/repository.ts';
 import { conflict, invalid, invalidField, notFound, preconditionFailed } from '../shared/problem.ts';
 import { satisfies, versionOf, type Precondition } from '../shared/versioned.ts';
-import { readScope, type RequestContext } from '../shared/actor.ts';
+import type { RequestContext } from '../shared/actor.ts';
 import { linkWeaponToCase } from '../weapons/repository.ts';
 import { weaponOfRequest } from '../weapons/service.ts';
 import * as repo from './repository.ts';
@@ -55,12 +56,12 @@ export class StockpileService {
         details: { weaponId },
       });
       await raiseForItem(trx, id);
-      return (await repo.findItem(trx, readScope(ctx.actor), id))!;
+      return (await repo.findItem(trx, alertReaderOf(ctx), id))!;
     });
   }
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<StockpileItem> {
-    const item = await repo.findItem(db, readScope(ctx.actor), id);
+    const item = await repo.findItem(db, alertReaderOf(ctx), id);
     if (!item) throw notFound('Stockpile item');
     return item;
   }
@@ -72,7 +73,7 @@ export class StockpileService {
   }
 
   list(db: Queryable, ctx: RequestContext, query: ItemQuery) {
-    return repo.listItems(db, readScope(ctx.actor), query, query.limit ?? 50);
+    return repo.listItems(db, alertReaderOf(ctx), query, query.limit ?? 50);
   }
 
   /** Places (true) or releases (false) an evidence hold: a recorded decision with its reason. */
@@ -106,7 +107,7 @@ export class StockpileService {
         entityId: id,
         details: { reason },
       });
-      return (await repo.findItem(trx, readScope(ctx.actor), id))!;
+      return (await repo.findItem(trx, alertReaderOf(ctx), id))!;
     });
   }
 }

@@ -4,6 +4,9 @@ import { runQuery, type Queryable } from '../db/knex.ts';
 import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
 import { registryMatchesOf } from '../registry/repository.ts';
 import type { RegistryMatch } from '../registry/schemas.ts';
+import { openAlertsOf } from '../alerts/repository.ts';
+import { alertReaderOf } from '../alerts/service.ts';
+import type { OpenAlert } from '../alerts/schemas.ts';
 import { recoveryOf, type TraceRow } from './repository.ts';
 import type { Trace } from './schemas.ts';
 import { versioned } from '../shared/versioned.ts';
@@ -60,7 +63,12 @@ const personalRead = (ids: string[]) => ({
   details: { traceIds: ids },
 });
 
-function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: RegistryMatch[]): Trace {
+function toTrace(
+  row: TraceRow,
+  withPersonalData: boolean,
+  registryMatches: RegistryMatch[],
+  openAlerts: OpenAlert[],
+): Trace {
   let result = row.result;
   if (result && 'purchaser' in result && !withPersonalData) {
     const { purchaser: _removed, ...rest } = result;
@@ -101,6 +109,7 @@ function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: Regi
       completedAt: row.completed_at?.toISOString() ?? null,
       result,
       registryMatches,
+      openAlerts,
     },
     row.version,
   );
@@ -114,8 +123,19 @@ function toTrace(row: TraceRow, withPersonalData: boolean, registryMatches: Regi
 export async function presentTraces(db: Queryable, ctx: RequestContext, rows: TraceRow[]): Promise<Trace[]> {
   const personal = seesPersonalData(ctx.actor);
   const unmatched = rows.filter((row) => row.registry_matches === undefined).map((row) => row.weapon_id);
-  const matches = unmatched.length ? await registryMatchesOf(db, unmatched) : undefined;
-  return rows.map((row) => toTrace(row, personal, row.registry_matches ?? matches?.get(row.weapon_id) ?? []));
+  const [matches, alerts] = await Promise.all([
+    unmatched.length ? registryMatchesOf(db, unmatched) : undefined,
+    rows.length
+      ? openAlertsOf(
+          db,
+          alertReaderOf(ctx),
+          rows.map((row) => row.weapon_id),
+        )
+      : undefined,
+  ]);
+  return rows.map((row) =>
+    toTrace(row, personal, row.registry_matches ?? matches?.get(row.weapon_id) ?? [], alerts?.get(row.weapon_id) ?? []),
+  );
 }
 
 export const presentTrace = async (db: Queryable, ctx: RequestContext, row: TraceRow): Promise<Trace> =>

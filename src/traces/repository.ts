@@ -3,6 +3,8 @@ import { scopedWithRegion } from '../db/scoped.ts';
 import { decodeIdCursor, decodeSequenceCursor, pageOf } from '../db/pagination.ts';
 import type { Role, Scope } from '../shared/actor.ts';
 import { registryMatchesSql } from '../registry/repository.ts';
+import { openAlertsSql, type AlertReader } from '../alerts/repository.ts';
+import type { OpenAlert } from '../alerts/schemas.ts';
 import type { RegistryMatch } from '../registry/schemas.ts';
 import { normalizeSerial } from '../weapons/identity.ts';
 import type { WeaponDescription } from '../weapons/schemas.ts';
@@ -46,6 +48,7 @@ export interface TraceRow {
   version: number;
   /** The gun's active lost/stolen reports, when the query that read the row looked them up (else the presenter does). */
   registry_matches?: RegistryMatch[];
+  open_alerts?: OpenAlert[];
 }
 
 const TIMESTAMPS = ['created_at', 'updated_at', 'status_changed_at', 'submitted_at', 'completed_at'] as const;
@@ -97,13 +100,21 @@ export const tracesInScope = (db: Queryable, scope: Scope) => scopedWithRegion(d
 export const registryMatchesColumn = (db: Queryable) =>
   db.raw(`${registryMatchesSql('traces.weapon_id')} AS registry_matches`);
 
-/** Trace rows with their gun's registry matches. */
-const tracesWithMatches = (db: Queryable, scope: Scope) =>
-  tracesInScope(db, scope).select('traces.*', registryMatchesColumn(db));
+/** The open alerts about the gun that `reader` sees, as a column of a trace row (`openAlerts`, without a second query). */
+export const openAlertsColumn = (db: Queryable, reader: AlertReader) =>
+  db.raw('? AS open_alerts', [openAlertsSql(db, 'traces.weapon_id', reader)]);
+
+/** Trace rows with their gun's registry matches (and open alerts, for a reader). */
+const tracesWithMatches = (db: Queryable, scope: Scope, alerts?: AlertReader) =>
+  tracesInScope(db, scope).select(
+    'traces.*',
+    registryMatchesColumn(db),
+    ...(alerts ? [openAlertsColumn(db, alerts)] : []),
+  );
 
 /** One trace in scope, as a query (shown to a reader through `readTraces`). */
-export const traceQuery = (db: Queryable, scope: Scope, id: string) =>
-  tracesWithMatches(db, scope).where({ id }).limit(1);
+export const traceQuery = (db: Queryable, scope: Scope, id: string, alerts?: AlertReader) =>
+  tracesWithMatches(db, scope, alerts).where({ id }).limit(1);
 
 export async function findTraceRow(db: Queryable, scope: Scope, id: string): Promise<TraceRow | undefined> {
   const [row] = await runQuery<TraceRow>(db, traceQuery(db, scope, id));
@@ -111,10 +122,10 @@ export async function findTraceRow(db: Queryable, scope: Scope, id: string): Pro
 }
 
 /** A page of traces, as a query of `limit` + 1 rows (the extra one tells that a next page exists): see `readTraces`. */
-export function traceListQuery(db: Queryable, scope: Scope, query: TraceQuery, limit: number) {
+export function traceListQuery(db: Queryable, scope: Scope, query: TraceQuery, limit: number, alerts?: AlertReader) {
   const after = decodeIdCursor(query.cursor);
   const order = query.sort === 'createdAt' ? 'asc' : 'desc';
-  const rows = tracesWithMatches(db, scope)
+  const rows = tracesWithMatches(db, scope, alerts)
     .orderBy([
       { column: 'created_at', order },
       { column: 'id', order },

@@ -1,3 +1,4 @@
+import { OpenAlerts } from '../alerts/schemas.ts';
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { CountryCode, DateInput, DateOnly, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
@@ -320,6 +321,7 @@ export const Trace = Type.Object(
     completedAt: Nullable(Timestamp),
     result: Nullable(TraceResult),
     registryMatches: RegistryMatches,
+    openAlerts: OpenAlerts,
   },
   component('Trace', { versioned: true }),
 );

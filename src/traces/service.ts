@@ -7,6 +7,7 @@ import { readScope, type RequestContext } from '../shared/actor.ts';
 import { describeWeapon } from '../weapons/rules.ts';
 import { planTransition, refusal, type TraceAction } from './lifecycle.ts';
 import { presentTrace, presentTraces, readTraces } from './presenter.ts';
+import { alertReaderOf } from '../alerts/service.ts';
 import * as repo from './repository.ts';
 import { fieldRuleErrors, qualityFlags, type TraceFields } from './rules.ts';
 import type { Trace, TraceCreate, TracePatch, TraceQuery } from './schemas.ts';
@@ -71,7 +72,7 @@ export class TraceService {
   }
 
   async get(db: Queryable, ctx: RequestContext, id: string): Promise<Trace> {
-    const [row] = await readTraces(db, ctx, repo.traceQuery(db, readScope(ctx.actor), id), 1);
+    const [row] = await readTraces(db, ctx, repo.traceQuery(db, readScope(ctx.actor), id, alertReaderOf(ctx)), 1);
     if (!row) throw notFound('Trace');
     return presentTrace(db, ctx, row);
   }
@@ -82,7 +83,7 @@ export class TraceService {
     const rows = await readTraces(
       db,
       ctx,
-      repo.traceListQuery(reader, readScope(ctx.actor), query, limit),
+      repo.traceListQuery(reader, readScope(ctx.actor), query, limit, alertReaderOf(ctx)),
       limit,
       reader,
     );

@@ -1,3 +1,4 @@
+import { OpenAlerts } from '../alerts/schemas.ts';
 import { RegistryMatches } from '../shared/registry-match.ts';
 import Type, { type Static } from 'typebox';
 import { CountryCode, Nullable, Text, Timestamp, Uuid } from '../shared/fields.ts';
@@ -114,6 +115,7 @@ export const WeaponDetail = Type.Object(
     traces: Type.Array(WeaponTrace),
     stockpile: StockpileSummary,
     registryMatches: RegistryMatches,
+    openAlerts: OpenAlerts,
   },
   component('WeaponDetail'),
 );

@@ -1,4 +1,6 @@
 import { registryMatchesOf } from '../registry/repository.ts';
+import { openAlertsOf } from '../alerts/repository.ts';
+import { alertReaderOf } from '../alerts/service.ts';
 import type { Queryable } from '../db/knex.ts';
 import { invalidField, notFound } from '../shared/problem.ts';
 import { readScope, type RequestContext } from '../shared/actor.ts';
@@ -26,13 +28,21 @@ export async function getWeaponDetail(db: Queryable, ctx: RequestContext, id: st
   const scope = readScope(ctx.actor);
   const weapon = await repo.findWeapon(db, scope, id);
   if (!weapon) throw notFound('Weapon');
-  const [cases, traces, stockpile, matches] = await Promise.all([
+  const [cases, traces, stockpile, matches, alerts] = await Promise.all([
     repo.casesOfWeapon(db, scope, id),
     tracesOfWeapon(db, scope, id),
     repo.custodyOf(db, scope, id),
     registryMatchesOf(db, [id]),
+    openAlertsOf(db, alertReaderOf(ctx), [id]),
   ]);
-  return { weapon, ...cases, traces, stockpile, registryMatches: matches.get(id) ?? [] };
+  return {
+    weapon,
+    ...cases,
+    traces,
+    stockpile,
+    registryMatches: matches.get(id) ?? [],
+    openAlerts: alerts.get(id) ?? [],
+  };
 }
 
 export async function listWeapons(db: Queryable, ctx: RequestContext, query: WeaponQuery) {

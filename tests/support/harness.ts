@@ -264,6 +264,12 @@ export function traceBody(caseId: string, overrides: Record<string, unknown> = {
 }
 
 /** A foreign pistol as a stockpile intake describes it (a new serial each time). */
+/** Two witnesses of a destruction, as the contract asks (≥ 2). */
+export const WITNESSES = [
+  { name: 'Lic. Ana Rivas', organization: 'Fiscalía General' },
+  { name: 'John Miller', organization: 'US Embassy (INL)' },
+];
+
 export const stockWeapon = (serialNumber = unique('SP')) => ({
   manufacturer: 'Taurus',
   model: 'PT92',

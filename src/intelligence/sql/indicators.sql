@@ -90,8 +90,7 @@ CREATE OR REPLACE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RET
         SELECT a.indicator_id, bool_or(c.was_detected) AS was_detected, count(*)::int AS traces,
                count(DISTINCT a.weapon_id) FILTER (WHERE NOT EXISTS (
                  SELECT 1 FROM indicator_traces x WHERE x.indicator_id = a.indicator_id AND x.weapon_id = a.weapon_id AND x.qualifies))::int AS weapons,
-               min(a.seen_at) AS first_seen, max(a.seen_at) AS last_seen,
-               (array_agg(a.trace_id ORDER BY a.seen_at DESC, a.trace_id))[1] AS newest_trace
+               min(a.seen_at) AS first_seen, max(a.seen_at) AS last_seen
           FROM added a JOIN cand c ON c.indicator_id = a.indicator_id AND c.trace_id = a.trace_id
          WHERE a.qualifies GROUP BY a.indicator_id),
       shown AS (
@@ -103,7 +102,7 @@ CREATE OR REPLACE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RET
                reference = CASE WHEN i.reference IS NULL AND indicator_met(i.kind, i.trace_count + g.traces, i.weapon_count + g.weapons, rules)
                                 THEN next_reference('IN', 6) ELSE i.reference END
           FROM gained g WHERE i.id = g.indicator_id
-        RETURNING i.id, i.kind, i.reference, i.trace_count, i.last_seen, i.detected_at IS NOT NULL AS detected, g.was_detected, g.newest_trace),
+        RETURNING i.id, i.kind, i.reference, i.trace_count, i.last_seen, i.detected_at IS NOT NULL AS detected, g.was_detected),
       members AS (
         -- An indicator just detected shows all its qualifying traces; one already shown, the traces it gained.
         SELECT s.id, x.agency_id, x.region FROM shown s
@@ -122,19 +121,28 @@ CREATE OR REPLACE FUNCTION public.record_indicators(ids uuid[], rules jsonb) RET
         SELECT r.id, r.scope, s.kind, s.last_seen FROM scope_rows r JOIN shown s ON s.id = r.id
         ON CONFLICT (indicator_id, scope) DO UPDATE SET last_seen = EXCLUDED.last_seen),
       involved AS (
-        SELECT r.id, array_agg(substr(r.scope, 8)::uuid) AS agency_ids FROM scope_rows r WHERE r.scope LIKE 'agency:%' GROUP BY r.id)
-      INSERT INTO alerts AS al (kind, severity, message_code, message_params, subject_type, subject_id, subject_reference, related_id, related, agency_ids)
-      SELECT 'trafficking_indicator', 'warning', s.kind,
-             jsonb_strip_nulls(jsonb_build_object('indicator', s.reference, 'trace', t.reference, 'count', s.trace_count,
-                                                  'days', (rules->s.kind->>'maxDays')::int)),
-             'indicator', s.id, s.reference, s.id,
-             jsonb_build_array(jsonb_build_object('type', 'trace', 'reference', t.reference, 'agency', jsonb_build_object('code', ta.code, 'country', ta.country))),
-             v.agency_ids
-        FROM shown s JOIN involved v ON v.id = s.id
-        CROSS JOIN LATERAL (SELECT t.id, t.reference, t.agency_id FROM traces t WHERE t.id = s.newest_trace) t
-        CROSS JOIN LATERAL (SELECT a.code, a.country FROM agencies a WHERE a.id = t.agency_id) ta
-       WHERE s.detected
+        SELECT r.id, array_agg(substr(r.scope, 8)::uuid) AS agency_ids FROM scope_rows r WHERE r.scope LIKE 'agency:%' GROUP BY r.id),
+      -- What each trace of the batch sets off: the detected indicators it joined (or made detected) as a qualifying member.
+      set_off AS (
+        SELECT a.trace_id, s.id, s.kind, s.reference, s.trace_count FROM added a JOIN shown s ON s.id = a.indicator_id
+         WHERE s.detected AND a.qualifies),
+      seen_by AS (
+        SELECT o.trace_id, array_agg(DISTINCT ag) AS agency_ids FROM set_off o JOIN involved v ON v.id = o.id
+         CROSS JOIN unnest(v.agency_ids) ag GROUP BY o.trace_id)
+      -- One alert per trace, whatever number of indicators it sets off at once: each is one of its reasons. An alert never
+      -- names a purchaser (contract, Alerts): a repeat purchaser's key is its indicator's reference.
+      INSERT INTO alerts AS al (kind, severity, message_code, message_params, subject_type, subject_id, subject_reference,
+                                related_id, related, agency_ids, weapon_id, reasons)
+      SELECT 'trafficking_indicator', 'warning', 'trafficking_indicator',
+             jsonb_build_object('trace', t.reference, 'count', count(*)),
+             'trace', t.id, t.reference, t.id, '[]'::jsonb, b.agency_ids, t.weapon_id,
+             jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+               'indicatorKind', o.kind, 'key', CASE WHEN o.kind = 'repeat_purchaser' THEN o.reference ELSE i.key END, 'indicatorId', o.id, 'indicator', o.reference, 'trace', t.reference,
+               'count', o.trace_count, 'days', (rules->o.kind->>'maxDays')::int)) ORDER BY o.kind, i.key)
+        FROM set_off o JOIN seen_by b ON b.trace_id = o.trace_id
+        CROSS JOIN LATERAL (SELECT i.key FROM indicators i WHERE i.id = o.id) i
+        CROSS JOIN LATERAL (SELECT t.id, t.reference, t.weapon_id FROM traces t WHERE t.id = o.trace_id) t
+       GROUP BY t.id, t.reference, t.weapon_id, b.agency_ids
       ON CONFLICT (kind, subject_id, related_id) WHERE status <> 'closed'
-      DO UPDATE SET message_code = EXCLUDED.message_code, message_params = EXCLUDED.message_params, related = EXCLUDED.related,
-                    agency_ids = EXCLUDED.agency_ids;
+      DO UPDATE SET reasons = EXCLUDED.reasons, message_params = EXCLUDED.message_params, agency_ids = EXCLUDED.agency_ids;
     END $$;

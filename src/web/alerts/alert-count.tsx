@@ -28,7 +28,7 @@ export function AlertCount() {
   ].join(', ');
   return (
     <NavLink
-      to="/alerts"
+      to="/alerts?status=open"
       className={`alert-count${critical ? ' alert-count-critical' : open ? ' alert-count-open' : ''}`}
       aria-label={label}
       title={label}
@@ -52,7 +52,7 @@ export function CriticalAlertBanner() {
   return (
     <div className="critical-banner" role="alert" data-testid="critical-banner">
       {t('alerts.criticalOpen')}{' '}
-      <NavLink to="/alerts?severity=critical">{t('alerts.topBarCritical', { count: critical })}</NavLink>
+      <NavLink to="/alerts?status=open&severity=critical">{t('alerts.topBarCritical', { count: critical })}</NavLink>
     </div>
   );
 }

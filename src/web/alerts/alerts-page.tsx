@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATUSES, type Alert } from '../../alerts/schemas.ts';
 import { ALERT_LIFECYCLE } from '../../alerts/transitions.ts';
 import { mayTake, rolesOf } from '../../shared/lifecycle.ts';
@@ -15,19 +15,32 @@ import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { alertMessage, subjectPath } from './alert-message.ts';
 
-/** The alerts inbox: what concerns the caller's agency (or region), newest first; critical ones stand out. */
+/** The alerts inbox: what concerns the caller's agency (or region), open critical ones first, then newest. */
 export function AlertsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const me = useMe();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState('open');
-  const [kind, setKind] = useState('');
-  const [severity, setSeverity] = useState('');
+  // The filters live in the address, so a link (the top bar, the critical banner, a record's alert band) opens the
+  // inbox narrowed to what it counts. No status in the address means open ones; `status=` means any.
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'open';
+  const kind = params.get('kind') ?? '';
+  const severity = params.get('severity') ?? '';
+  const weaponId = params.get('weaponId') ?? '';
+  const setFilter = (name: string) => (value: string) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set(name, value);
+        return next;
+      },
+      { replace: true },
+    );
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const alerts = usePagedList<Alert>(
-    ['alerts', 'list', status, kind, severity],
-    (cursor) => `/alerts${query({ status, kind, severity, cursor })}`,
+    ['alerts', 'list', status, kind, severity, weaponId],
+    (cursor) => `/alerts${query({ status, kind, severity, weaponId, cursor })}`,
   );
   const acts = rolesOf(ALERT_LIFECYCLE, 'close').includes(me.role);
 
@@ -50,25 +63,43 @@ export function AlertsPage() {
         <SelectField
           label={t('alerts.status')}
           value={status}
-          onChange={setStatus}
+          onChange={setFilter('status')}
           placeholder={t('common.all')}
           options={ALERT_STATUSES.map((value) => ({ value, label: t(`alertStatus.${value}`) }))}
         />
         <SelectField
           label={t('alerts.kind')}
           value={kind}
-          onChange={setKind}
+          onChange={setFilter('kind')}
           placeholder={t('common.all')}
           options={ALERT_KINDS.map((value) => ({ value, label: t(`alertKinds.${value}`) }))}
         />
         <SelectField
           label={t('alerts.severity')}
           value={severity}
-          onChange={setSeverity}
+          onChange={setFilter('severity')}
           placeholder={t('common.all')}
           options={ALERT_SEVERITIES.map((value) => ({ value, label: t(`alertSeverity.${value}`) }))}
         />
       </form>
+      {weaponId && (
+        <p data-testid="alerts-of-weapon">
+          {t('alerts.filteredByWeapon')} <Link to={`/weapons/${weaponId}`}>{t('traces.weapon')}</Link> ·{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              setParams((current) => {
+                const next = new URLSearchParams(current);
+                next.delete('weaponId');
+                return next;
+              })
+            }
+          >
+            {t('alerts.showAll')}
+          </button>
+        </p>
+      )}
       <ErrorNotice error={alerts.error} />
       {alerts.isPending ? (
         <Loading />
@@ -100,6 +131,14 @@ export function AlertsPage() {
                 <td>{t(`alertKinds.${alert.kind}`)}</td>
                 <td>
                   <Link to={subjectPath(alert)}>{alertMessage(t, alert)}</Link>
+                  {alert.reasons.length > 0 && (
+                    <ul className="why" aria-label={t('alerts.reasons')}>
+                      {alert.reasons.map((reason) => (
+                        <li key={`${reason.indicatorKind}|${reason.key}`}>{reason.text}</li>
+                      ))}
+                    </ul>
+                  )}
+                  {alert.status !== 'closed' && <div className="next-step">{t(`alertNextSteps.${alert.kind}`)}</div>}
                   {alert.status === 'acknowledged' && (
                     <div className="hint">
                       {t('alerts.acknowledgedBy', { date: format.dateTime(alert.acknowledgedAt) })}

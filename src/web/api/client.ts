@@ -1,4 +1,5 @@
 import { sseReader } from '../../shared/sse.ts';
+import i18n from '../i18n/i18n.ts';
 
 export interface FieldError {
   path: string;
@@ -57,7 +58,11 @@ export interface RequestOptions {
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+  // Text the API words itself (alert reasons, CSV headers) comes in the page's language, not the browser's.
+  const headers: Record<string, string> = {
+    accept: options.accept ?? 'application/json',
+    'accept-language': i18n.language || 'es',
+  };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let body: string | undefined;

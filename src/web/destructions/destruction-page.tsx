@@ -1,3 +1,4 @@
+import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -154,8 +155,11 @@ export function DestructionPage() {
         </thead>
         <tbody>
           {event.items.map((item) => (
-            <tr key={item.itemId}>
-              <td>{item.reference}</td>
+            <tr key={item.itemId} className={item.openAlerts.length ? 'alert-critical' : undefined}>
+              <td>
+                {item.reference}
+                <OpenAlertsFlag alerts={item.openAlerts} weaponId={item.weapon.id} />
+              </td>
               <td>
                 <Link to={`/weapons/${item.weapon.id}`}>{weaponLabel(t, item.weapon)}</Link>
               </td>

@@ -1,3 +1,4 @@
+import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -129,7 +130,10 @@ export function PlanDestructionPage() {
                         onChange={() => toggle(item.id)}
                       />
                     </td>
-                    <td>{item.reference}</td>
+                    <td>
+                      {item.reference}
+                      <OpenAlertsFlag alerts={item.openAlerts} weaponId={item.weaponId} />
+                    </td>
                     <td>{weaponLabel(t, item.weapon)}</td>
                     <td>{item.storageLocation}</td>
                     <td>
@@ -139,7 +143,10 @@ export function PlanDestructionPage() {
                             <span key={reason} className="reason">
                               {reason === 'open_trace' && !item.openTrace
                                 ? t('destructions.openTraceElsewhere')
-                                : t(`ineligible.${reason}`, { reference: item.openTrace?.reference ?? '' })}
+                                : t(`ineligible.${reason}`, {
+                                    reference: item.openTrace?.reference ?? '',
+                                    references: item.registryMatches.map((match) => match.reference).join(', '),
+                                  })}
                             </span>
                           ))}
                     </td>

@@ -1,3 +1,4 @@
+import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useLiveEvents } from '../events/live-events.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -89,6 +90,7 @@ export function QueuePage() {
               <tr key={item.id} data-reference={item.reference}>
                 <td>
                   <Link to={`/traces/${item.id}`}>{item.reference}</Link>
+                  <OpenAlertsFlag alerts={item.openAlerts} weaponId={item.weaponId} />
                 </td>
                 <td>{agencyCode.get(item.agencyId) ?? '—'}</td>
                 <td>

@@ -1,3 +1,4 @@
+import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -85,6 +86,7 @@ export function CustodyPage() {
               <tr key={item.id} data-reference={item.reference}>
                 <td>
                   <Link to={`/stockpile/${item.id}`}>{item.reference}</Link>
+                  <OpenAlertsFlag alerts={item.openAlerts} weaponId={item.weaponId} />
                 </td>
                 <td>
                   <Link to={`/weapons/${item.weaponId}`}>{weaponLabel(t, item.weapon)}</Link>

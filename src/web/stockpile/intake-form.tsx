@@ -4,7 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { SearchField } from '../ui/filters.tsx';
 import type { Case } from '../../cases/schemas.ts';
 import { intakeRuleErrors } from '../../stockpile/rules.ts';
-import { ITEM_SOURCES, ItemCreate, type ItemCreate as ItemCreateBody } from '../../stockpile/schemas.ts';
+import {
+  ITEM_SOURCES,
+  ItemCreate,
+  type ItemCreate as ItemCreateBody,
+  type StockpileItem,
+} from '../../stockpile/schemas.ts';
+import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
+import { IntakeAlertDialog } from './intake-alert-dialog.tsx';
 import type { Weapon, WeaponDetail } from '../../weapons/schemas.ts';
 import { newIdempotencyKey, query, request, type Page } from '../api/client.ts';
 import { CheckboxField, FormFooter, SelectField, TextField } from '../ui/form.tsx';
@@ -81,10 +88,17 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
       found[rule.path] ??= fieldMessage(t, rule.message);
     return found;
   }, [t, body]);
+  // An intake that raised or found open alerts about the gun stops on a dialog before the form closes.
+  const [alerted, setAlerted] = useState<StockpileItem | null>(null);
   const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
-    await request('/stockpile/items', { method: 'POST', idempotencyKey: key.current, body });
+    const item = await request<StockpileItem>('/stockpile/items', {
+      method: 'POST',
+      idempotencyKey: key.current,
+      body,
+    });
     await queryClient.invalidateQueries({ queryKey: ['stockpile'] });
-    onDone();
+    if (item.openAlerts.length) setAlerted(item);
+    else onDone();
   });
   const field = fieldBinder(values, setValues, errorAt);
 
@@ -99,6 +113,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
             <p>
               <strong>{t('custody.knownWeapon')}:</strong> {weaponLabel(t, chosen.data.weapon)}
             </p>
+            <OpenAlertsBand alerts={chosen.data.openAlerts} weaponId={chosen.data.weapon.id} />
             {openCases.length > 0 && (
               <p className="hint">
                 {t('custody.weaponCases', { cases: openCases.map((item) => item.caseNumber).join(', ') })}
@@ -171,6 +186,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <FormFooter failure={failure} busy={busy} submitLabel={t('custody.register')} onCancel={onDone} />
+      <IntakeAlertDialog item={alerted} onClose={onDone} />
     </form>
   );
 }

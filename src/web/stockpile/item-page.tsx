@@ -9,6 +9,7 @@ import { request } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { CaseLink } from '../cases/case-link.tsx';
 import { RegistryMatches } from '../registry/registry-matches.tsx';
+import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
 import { useMe } from '../session/session.tsx';
 import { Badge } from '../ui/badges.tsx';
 import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
@@ -46,6 +47,7 @@ export function StockItemPage() {
           {it.evidenceHold && <Badge tone="attention">{t('custody.onHold')}</Badge>}
         </div>
       </div>
+      <OpenAlertsBand alerts={it.openAlerts} weaponId={it.weaponId} />
       {it.status === 'in_custody' &&
         mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
           <div className="actions">

@@ -1,5 +1,6 @@
 import { useLiveEvents } from '../events/live-events.tsx';
 import { RegistryMatches } from '../registry/registry-matches.tsx';
+import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -67,6 +68,7 @@ export function TracePage() {
           {item.urgent && <UrgentBadge />}
         </div>
       </div>
+      <OpenAlertsBand alerts={item.openAlerts} weaponId={item.weaponId} />
       <div className="actions">
         {canEdit(item, me.role) && (
           <Link className="button" to={`/traces/${item.id}/edit`}>

@@ -5,6 +5,8 @@ import type { TraceStatus } from '../../traces/schemas.ts';
 import { TraceStatusBadge, UrgentBadge } from '../ui/badges.tsx';
 import { useFormat } from '../ui/format.ts';
 import { OutcomeText } from './outcome-text.tsx';
+import type { OpenAlert } from '../../alerts/schemas.ts';
+import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 
 /** One row of a list of traces; the weapon and recovery date columns show only when the rows carry them. */
 export interface TraceRow {
@@ -15,6 +17,9 @@ export interface TraceRow {
   outcome: string | null | undefined;
   weapon?: { id: string; label: string };
   recoveryDate?: string;
+  /** The open alerts about the row's gun (lists of traces carry them; a case's or a weapon's summary rows do not). */
+  openAlerts?: readonly OpenAlert[];
+  weaponId?: string;
 }
 
 /** The traces of a list, a case or a weapon: reference, weapon, status, outcome, date of recovery. */
@@ -40,6 +45,7 @@ export function TraceTable({ rows, caption, testId }: { rows: TraceRow[]; captio
           <tr key={row.id}>
             <td>
               <Link to={`/traces/${row.id}`}>{row.reference}</Link>
+              {row.openAlerts && row.weaponId && <OpenAlertsFlag alerts={row.openAlerts} weaponId={row.weaponId} />}
             </td>
             {withWeapon && <td>{row.weapon && <Link to={`/weapons/${row.weapon.id}`}>{row.weapon.label}</Link>}</td>}
             <td>

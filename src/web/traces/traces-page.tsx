@@ -70,6 +70,7 @@ export function TracesPage() {
             outcome: trace.result?.outcome,
             weapon: { id: trace.weaponId, label: weaponLabel(t, trace.weapon) },
             recoveryDate: trace.recovery.date,
+            openAlerts: trace.openAlerts,
           }))}
         />
       )}

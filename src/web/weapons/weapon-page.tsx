@@ -1,3 +1,4 @@
+import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
 import { RegistryMatches } from '../registry/registry-matches.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -22,10 +23,11 @@ export function WeaponPage() {
   const detail = useQuery({ queryKey: ['weapon', id], queryFn: () => request<WeaponDetail>(`/weapons/${id}`) });
   if (detail.isPending) return <Loading />;
   if (detail.error) return <ErrorNotice error={detail.error} />;
-  const { weapon, cases, traces, stockpile, otherCasesOutsideScope, registryMatches } = detail.data;
+  const { weapon, cases, traces, stockpile, otherCasesOutsideScope, registryMatches, openAlerts } = detail.data;
   return (
     <section>
       <h1>{weaponLabel(t, weapon)}</h1>
+      <OpenAlertsBand alerts={openAlerts} weaponId={weapon.id} />
       <RegistryMatches matches={registryMatches} />
       <dl className="facts">
         <dt>{t('weapons.manufacturer')}</dt>
