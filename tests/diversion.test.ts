@@ -19,6 +19,8 @@ async function custodyGunRecovered(serial = unique('SP')) {
     }),
   );
   expect(trace.status).toBe(201);
+  // The creation's own answer already shows the alert it raised.
+  expect(trace.body.openAlerts).toMatchObject([{ kind: 'custody_weapon_recovered', severity: 'critical' }]);
   const alerts = (await inv().get(`/alerts?weaponId=${item.weaponId}`)).body.items;
   expect(alerts).toMatchObject([{ kind: 'custody_weapon_recovered', severity: 'critical', weaponId: item.weaponId }]);
   return { item, trace: trace.body, alert: alerts[0] as { id: string } };

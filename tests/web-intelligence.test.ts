@@ -66,6 +66,17 @@ describe('trafficking intelligence in the browser', () => {
     await row.getByText('3 rastreos').click();
     await row.getByRole('link', { name: traces[0]!.reference }).click();
     await page.getByTestId('trace-status').waitFor();
+    // The trace's result says what it is part of: its indicators, each linked to the other traces behind it.
+    const part = page.getByTestId('trace-indicators');
+    await part.locator('[data-indicator-kind=repeat_purchaser]').waitFor();
+    for (const other of traces.slice(1)) await part.getByRole('link', { name: other.reference }).first().waitFor();
+    // Time-to-crime in years and months, with its band.
+    const days = (await t.client.as(people.investigator.token).get(`/traces/${traces[0]!.id}`)).body.result
+      .timeToCrimeDays as number;
+    const ttc = await page.getByTestId('time-to-crime').innerText();
+    expect(ttc).toContain(days < 365 ? 'menos de 1 año' : days < 1095 ? 'de 1 a 3 años' : 'más de 3 años');
+    if (days >= 31) expect(ttc).toMatch(/\d+ (año|años|mes|meses)\b/);
+    await expectSpanish(page);
     await page.goto(`${t.client.baseUrl}/weapons/${traces[0]!.weaponId}`);
     const list = page.getByTestId('links-list');
     await list.waitFor();
@@ -116,6 +127,11 @@ describe('trafficking intelligence in the browser', () => {
     await english.page.goto(`${t.client.baseUrl}/weapons/${gun!.weaponId}`);
     await english.page.getByRole('heading', { name: 'Links to other guns' }).waitFor();
     expect(await english.page.getByTestId('links-list').innerText()).toContain('Same purchaser');
+    await english.page.goto(`${t.client.baseUrl}/traces/${gun!.id}`);
+    await english.page.getByTestId('trace-indicators').getByText('Repeat purchaser').waitFor();
+    expect(await english.page.getByTestId('time-to-crime').innerText()).toMatch(
+      /(under 1 year|1 to 3 years|over 3 years)$/,
+    );
     expect(english.errors).toEqual([]);
     await english.context.close();
 

@@ -62,7 +62,17 @@ export const raiseForTracesSql = (source: string) => `
   UNION ALL
   ${custodyMatches(source, 'trace', 's.recovery_date')}
   ${ONE_OPEN}
-  RETURNING id`;
+  RETURNING id, weapon_id`;
+
+/**
+ * SQL, in a statement that raises alerts in its CTE `al` (`raiseForTracesSql`) for a trace row `t`: '[]' when the gun
+ * has no alert that is not closed (none before the statement, none raised by it), else NULL — the presenter then reads
+ * the `openAlerts` the caller may see. Most new traces have none, and so need no second query.
+ */
+export const noOpenAlertsSql = (weapon: string) =>
+  `CASE WHEN EXISTS (SELECT 1 FROM al WHERE al.weapon_id = ${weapon})
+              OR EXISTS (SELECT 1 FROM alerts x WHERE x.weapon_id = ${weapon} AND x.status <> 'closed')
+        THEN NULL ELSE '[]'::jsonb END`;
 
 /** The alerts a stockpile intake raises: registry matches and a destroyed gun taken in again. */
 export async function raiseForItem(db: Queryable, itemId: string): Promise<void> {

@@ -56,6 +56,19 @@ export async function listIndicators(db: Queryable, scope: Scope, query: Indicat
   if (query.kind) rows.where('s.kind', query.kind);
   if (query.from) rows.whereRaw('s.last_seen >= ?::date', [query.from]);
   if (query.to) rows.whereRaw('i.first_seen < ?::date + 1', [query.to]);
+  if (query.traceId)
+    rows.whereExists((sub) =>
+      sub
+        .select(db.raw('1'))
+        .from('indicator_traces as x')
+        .whereRaw('x.indicator_id = s.indicator_id')
+        .where('x.trace_id', query.traceId!)
+        // Only a trace in the caller's own scope: another agency's trace id tells nothing.
+        .modify((member) => {
+          if (scope.kind === 'agency') member.where('x.agency_id', scope.agencyId);
+          if (scope.kind === 'region') member.where('x.region', scope.region);
+        }),
+    );
   if (after)
     rows.whereRaw(
       '(s.last_seen, s.indicator_id) < (SELECT last_seen, indicator_id FROM indicator_scopes WHERE indicator_id = ? AND scope = ?)',

@@ -79,6 +79,7 @@ export const IndicatorQuery = Type.Object(
     kind: Type.Optional(Type.Enum(INDICATOR_KINDS)),
     from: Type.Optional(DateInput('Indicators active on or after this day (last seen)')),
     to: Type.Optional(DateInput('Indicators first seen on or before this day')),
+    traceId: Type.Optional({ ...Uuid, description: 'Only the indicators this trace belongs to (a trace in scope)' }),
     ...PageQuery,
   },
   { additionalProperties: false },

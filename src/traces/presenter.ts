@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import { apiAuditActor, audit } from '../db/audit-log.ts';
 import { runQuery, type Queryable } from '../db/knex.ts';
 import { seesPersonalData, type RequestContext } from '../shared/actor.ts';
-import { registryMatchesOf } from '../registry/repository.ts';
+import { registryMatchesSql } from '../registry/repository.ts';
 import type { RegistryMatch } from '../registry/schemas.ts';
-import { openAlertsOf } from '../alerts/repository.ts';
+import { openAlertsSql } from '../alerts/repository.ts';
 import { alertReaderOf } from '../alerts/service.ts';
 import type { OpenAlert } from '../alerts/schemas.ts';
 import { recoveryOf, type TraceRow } from './repository.ts';
@@ -122,20 +122,33 @@ function toTrace(
  */
 export async function presentTraces(db: Queryable, ctx: RequestContext, rows: TraceRow[]): Promise<Trace[]> {
   const personal = seesPersonalData(ctx.actor);
-  const unmatched = rows.filter((row) => row.registry_matches === undefined).map((row) => row.weapon_id);
-  const [matches, alerts] = await Promise.all([
-    unmatched.length ? registryMatchesOf(db, unmatched) : undefined,
-    rows.length
-      ? openAlertsOf(
-          db,
-          alertReaderOf(ctx),
-          rows.map((row) => row.weapon_id),
-        )
-      : undefined,
-  ]);
+  // What the rows' own statement did not read — a changed row has neither its gun's registry matches nor its open
+  // alerts — one query reads for all of them.
+  const missing = rows.filter((row) => row.registry_matches === undefined || row.open_alerts == null);
+  const known = missing.length
+    ? await aboutGuns(
+        db,
+        ctx,
+        missing.map((row) => row.weapon_id),
+      )
+    : undefined;
   return rows.map((row) =>
-    toTrace(row, personal, row.registry_matches ?? matches?.get(row.weapon_id) ?? [], alerts?.get(row.weapon_id) ?? []),
+    toTrace(
+      row,
+      personal,
+      row.registry_matches ?? known?.get(row.weapon_id)?.matches ?? [],
+      row.open_alerts ?? known?.get(row.weapon_id)?.alerts ?? [],
+    ),
   );
+}
+
+/** The registry matches and the open alerts (those `ctx` sees) of several guns, in one query. */
+async function aboutGuns(db: Queryable, ctx: RequestContext, weaponIds: string[]) {
+  const { rows } = (await db.raw(
+    `SELECT w.id, ${registryMatchesSql('w.id')} AS matches, ? AS alerts FROM unnest(?::uuid[]) AS w(id)`,
+    [openAlertsSql(db, 'w.id', alertReaderOf(ctx)), [...new Set(weaponIds)]],
+  )) as { rows: { id: string; matches: RegistryMatch[]; alerts: OpenAlert[] }[] };
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 export const presentTrace = async (db: Queryable, ctx: RequestContext, row: TraceRow): Promise<Trace> =>

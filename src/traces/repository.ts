@@ -48,7 +48,8 @@ export interface TraceRow {
   version: number;
   /** The gun's active lost/stolen reports, when the query that read the row looked them up (else the presenter does). */
   registry_matches?: RegistryMatch[];
-  open_alerts?: OpenAlert[];
+  /** The gun's open alerts the reader sees, when the row's query read them; null: not known, ask. */
+  open_alerts?: OpenAlert[] | null;
 }
 
 const TIMESTAMPS = ['created_at', 'updated_at', 'status_changed_at', 'submitted_at', 'completed_at'] as const;

@@ -4,7 +4,7 @@ import { claimKeySql } from '../../http/idempotency.ts';
 import { WEAPON_COLUMNS, WEAPON_UPSERT } from '../../weapons/repository.ts';
 import type { Batcher } from '../../db/batcher.ts';
 import { runStatement, type Queryable } from '../../db/knex.ts';
-import { raiseForTracesSql } from '../../alerts/repository.ts';
+import { noOpenAlertsSql, raiseForTracesSql } from '../../alerts/repository.ts';
 import { NOTIFY_OUTBOX } from '../outbox/repository.ts';
 import { registryMatchesSql } from '../../registry/repository.ts';
 import { normalizeManufacturer, normalizeSerial } from '../../weapons/identity.ts';
@@ -167,7 +167,8 @@ export async function createTraces(
             CASE WHEN t.id IS NULL AND p.weapon_id IS NOT NULL
                  THEN coalesce(${duplicateOf('traces', 'p')}, ${duplicateOf('trace', 'p')}) END AS _duplicate_of,
             (SELECT ${NOTIFY_OUTBOX} FROM ob LIMIT 1) AS _notified, t.*,
-            CASE WHEN t.id IS NOT NULL THEN ${registryMatchesSql('t.weapon_id')} END AS registry_matches
+            CASE WHEN t.id IS NOT NULL THEN ${registryMatchesSql('t.weapon_id')} END AS registry_matches,
+            CASE WHEN t.id IS NOT NULL THEN ${noOpenAlertsSql('t.weapon_id')} END AS open_alerts
        FROM input r LEFT JOIN kase k ON k.id = r.case_id AND k.agency_id = r.a_agency LEFT JOIN placed p ON p.i = r.i
        LEFT JOIN trace t ON t.id = r.id
       ORDER BY r.i`,

@@ -18,6 +18,8 @@ import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { CaseLink } from '../cases/case-link.tsx';
 import { TraceResultPanel } from './trace-result.tsx';
+import { TraceIndicators } from './trace-indicators.tsx';
+import { seesIntelligence } from '../../shared/actor.ts';
 import { eventMessage } from './event-message.ts';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
 
@@ -162,6 +164,7 @@ export function TracePage() {
           ) : (
             <p data-testid="no-result">{t('traces.noResultYet')}</p>
           )}
+          {item.status === 'completed' && seesIntelligence(me) && <TraceIndicators traceId={item.id} />}
         </div>
       </div>
 

@@ -1,6 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { TraceResult } from '../../traces/schemas.ts';
-import { useFormat } from '../ui/format.ts';
+import { timeToCrimeBand, useFormat } from '../ui/format.ts';
+import { Badge } from '../ui/badges.tsx';
+
+/** A short time-to-crime is itself a trafficking indicator: the band says how short at a glance. */
+const BAND_TONE = { underOneYear: 'danger', oneToThreeYears: 'attention', overThreeYears: 'neutral' } as const;
 
 type Of<O extends TraceResult['outcome']> = Extract<TraceResult, { outcome: O }>;
 /** Every field some outcome has, each optional: the panel shows those this result carries. */
@@ -56,7 +60,13 @@ export function TraceResultPanel({ result: given }: { result: TraceResult }) {
       {result.timeToCrimeDays !== undefined && (
         <>
           <dt>{t('result.timeToCrime')}</dt>
-          <dd>{format.days(result.timeToCrimeDays)}</dd>
+          <dd data-testid="time-to-crime">
+            {format.yearsAndMonths(result.timeToCrimeDays)}{' '}
+            <span className="hint">({format.days(result.timeToCrimeDays)})</span>{' '}
+            <Badge tone={BAND_TONE[timeToCrimeBand(result.timeToCrimeDays)]}>
+              {t(`result.ttcBands.${timeToCrimeBand(result.timeToCrimeDays)}`)}
+            </Badge>
+          </dd>
         </>
       )}
       <dt>{t('result.source')}</dt>

@@ -2,6 +2,12 @@ import { isoDate, type Clock } from '../../shared/clock.ts';
 import { useTranslation } from 'react-i18next';
 
 const LOCALES: Record<string, string> = { es: 'es-419', en: 'en-US' };
+const DAYS_PER_YEAR = 365.25;
+const DAYS_PER_MONTH = DAYS_PER_YEAR / 12;
+
+/** The time-to-crime bands of trace data reports: under a year (a trafficking indicator), one to three years, more. */
+export const timeToCrimeBand = (days: number) =>
+  days < 365 ? 'underOneYear' : days < 3 * 365 ? 'oneToThreeYears' : 'overThreeYears';
 
 /** Dates, numbers and durations in the chosen language's conventions. */
 export function useFormat() {
@@ -11,6 +17,8 @@ export function useFormat() {
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const longUnit = (value: number, name: 'year' | 'month') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'long' }).format(value);
   const unit = (value: number, name: 'day' | 'hour' | 'minute' | 'second', unitDisplay: 'short' | 'long' = 'short') =>
     new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay, maximumFractionDigits: 0 }).format(value);
   return {
@@ -34,6 +42,14 @@ export function useFormat() {
     },
     days: (value: number | null | undefined) =>
       value === null || value === undefined ? '—' : unit(value, 'day', 'long'),
+    /** A span of days as a person says it: "3 años y 3 meses", "10 months", "12 days" (1,200 days is hard to read). */
+    yearsAndMonths: (days: number) => {
+      const years = Math.floor(days / DAYS_PER_YEAR);
+      const months = Math.floor((days - years * DAYS_PER_YEAR) / DAYS_PER_MONTH);
+      if (!years && !months) return unit(days, 'day', 'long');
+      const parts = [...(years ? [longUnit(years, 'year')] : []), ...(months ? [longUnit(months, 'month')] : [])];
+      return new Intl.ListFormat(locale, { type: 'conjunction' }).format(parts);
+    },
   };
 }
 
