@@ -1,3 +1,4 @@
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { PDFParse } from 'pdf-parse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCase, createUser, intakeItem, stockWeapon, traceBody, unique, useWorld } from './support/harness.ts';
@@ -356,6 +357,67 @@ describe('destruction', () => {
     const serials = new Set(text.match(new RegExp(`${tag}-\\d+`, 'g')));
     expect(serials.size).toBe(n);
   }, 120_000);
+
+  it('the certificate is one a ministry files: letterhead, signature lines, page numbers, within the page; NOT VERIFIED until verified', async () => {
+    const items = [await intake(), await intake()];
+    const plan = await mgr().post('/destructions', {
+      plannedFor: '2026-11-20',
+      method: 'smelting',
+      location: 'Acería de Acajutla',
+      itemIds: items.map((item) => item.id),
+    });
+    const witnesses = [
+      { name: 'Lic. Ana Rivas', organization: 'Fiscalía General de la República' },
+      { name: 'John Miller', organization: 'US Embassy (INL)' },
+    ];
+    expect(
+      (await mgr().post(`/destructions/${plan.body.id}/complete`, { performedAt: '2026-11-25T09:00:00Z', witnesses }))
+        .status,
+    ).toBe(200);
+    const agency = (await t.db('agencies').where({ id: t.home.id }).first()) as { name: string; code: string };
+
+    const look = async () => {
+      const pdf = await fetchPdf(`/destructions/${plan.body.id}/certificate`, t.users.advisor.token);
+      expect(pdf.status).toBe(200);
+      const bytes = new Uint8Array(pdf.body);
+      const text = (await pdfText(bytes.slice().buffer)).replace(/\s+/g, ' ');
+      const shots = await new PDFParse({ data: bytes.slice() }).getScreenshot({ scale: 1, imageBuffer: true });
+      return { text, pages: shots.pages };
+    };
+    /** Dark pixels in a vertical strip of a page image, from x0 to x1 (PDF points at scale 1). */
+    const inkIn = async (png: Uint8Array, x0: number, x1: number) => {
+      const image = await loadImage(Buffer.from(png));
+      const canvas = createCanvas(image.width, image.height);
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(Math.round(x0), 0, Math.round(x1 - x0), image.height);
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! < 300) dark++;
+      return dark;
+    };
+
+    const unverified = await look();
+    // The letterhead: the agency, its country and the seal's slot; signature lines for each witness and the officials.
+    expect(unverified.text).toContain(agency.name);
+    expect(unverified.text).toContain('El Salvador');
+    expect(unverified.text).toContain('Escudo / Seal');
+    expect(unverified.text).toContain('Firmas / Signatures');
+    for (const witness of witnesses) expect(unverified.text).toContain(`Testigo / Witness — ${witness.organization}`);
+    expect(unverified.text).toContain('Ejecutó / Completed by —');
+    expect(unverified.text).toMatch(/Verificó \/ Verified by(?! —)/);
+    expect(unverified.text).toContain(`${plan.body.reference} · Página 1 de 1 / Page 1 of 1`);
+    expect(unverified.text).toContain('NO VERIFICADO / NOT VERIFIED');
+    // Rendered: an A4 page, and nothing drawn in the outer 40 points of its right side (the table stays in its margin).
+    const [page] = unverified.pages;
+    expect([page!.width, page!.height].map(Math.round)).toEqual([595, 842]);
+    expect(await inkIn(page!.data, page!.width - 40, page!.width)).toBe(0);
+    expect(await inkIn(page!.data, 50, 110)).toBeGreaterThan(0); // (the check can see ink: the seal's frame is there)
+
+    expect((await t.client.as(secondManager.token).post(`/destructions/${plan.body.id}/verify`, {})).status).toBe(200);
+    const verified = await look();
+    expect(verified.text).not.toContain('NO VERIFICADO');
+    expect(verified.text).toMatch(/Verificó \/ Verified by — /);
+  });
 
   it('has no certificate while planned', async () => {
     const item = await intake();

@@ -24,8 +24,22 @@ const COLUMNS: { title: string; width: number; value: (item: DestructionDetail['
 
 const MARGIN = 50;
 const ROW = 14;
+const LOGO = 56;
+const INK = '#1d2733';
+const MARK = '#e3a49c';
 
-/** The certificate an official signs: the event, its witnesses and every weapon destroyed, in Spanish and English. */
+/** A country's name in both of the certificate's languages ("El Salvador / El Salvador", "Honduras / Honduras"). */
+const countryName = (code: string) => {
+  const es = new Intl.DisplayNames(['es'], { type: 'region' }).of(code) ?? code;
+  const en = new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
+  return es === en ? es : `${es} / ${en}`;
+};
+
+/**
+ * The certificate an official signs and a ministry files: the agency's letterhead (with a slot for its seal), the
+ * event, every weapon destroyed, signature lines for each witness, the official who did it and the one who verified
+ * it, page numbers — in Spanish and English. A copy printed before verification says so across every page.
+ */
 export async function renderCertificate(
   event: DestructionDetail,
   agency: { name: string; code: string; country: string },
@@ -40,6 +54,7 @@ export async function renderCertificate(
     // (pdfkit takes a font's bytes where its types say a path; the default would be standard Helvetica, not embedded)
     size: 'A4',
     margin: MARGIN,
+    bufferPages: true,
     subset: 'PDF/A-2b',
     pdfVersion: '1.7',
     lang: 'es',
@@ -59,12 +74,43 @@ export async function renderCertificate(
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const width = doc.page.width - 2 * MARGIN;
+  doc.fillColor(INK).strokeColor(INK);
 
-  doc.font('bold').fontSize(16).text('Certificado de destrucción de armas de fuego', { align: 'center' });
-  doc.font('regular').fontSize(11).text('Certificate of destruction of firearms', { align: 'center' }).moveDown();
+  // Letterhead: the seal's slot, the agency and its country, a rule.
+  doc.lineWidth(0.75).rect(MARGIN, MARGIN, LOGO, LOGO).stroke();
+  doc
+    .font('regular')
+    .fontSize(6)
+    .text('Escudo / Seal', MARGIN, MARGIN + LOGO / 2 - 4, { width: LOGO, align: 'center', lineBreak: false });
+  const head = MARGIN + LOGO + 14;
+  doc
+    .font('bold')
+    .fontSize(13)
+    .text(agency.name, head, MARGIN + 6, { width: width - LOGO - 14 });
+  doc
+    .font('regular')
+    .fontSize(9)
+    .text(`${countryName(agency.country)} · ${agency.code}`, head, doc.y + 2, { width: width - LOGO - 14 });
+  const ruleY = Math.max(doc.y, MARGIN + LOGO) + 8;
+  doc
+    .lineWidth(1.5)
+    .moveTo(MARGIN, ruleY)
+    .lineTo(MARGIN + width, ruleY)
+    .stroke()
+    .lineWidth(0.75);
+  doc.x = MARGIN;
+  doc.y = ruleY + 14;
+
+  doc.font('bold').fontSize(16).text('Certificado de destrucción de armas de fuego', { align: 'center', width });
+  doc
+    .font('regular')
+    .fontSize(11)
+    .text('Certificate of destruction of firearms', { align: 'center', width })
+    .moveDown();
 
   const field = (label: string, value: string) => {
-    doc.font('bold').fontSize(10).text(`${label}: `, { continued: true }).font('regular').text(value);
+    doc.font('bold').fontSize(10).text(`${label}: `, { continued: true, width }).font('regular').text(value, { width });
   };
   field('Referencia / Reference', event.reference);
   if (event.certificateNumber) field('Certificado N.º / Certificate No.', event.certificateNumber);
@@ -73,13 +119,6 @@ export async function renderCertificate(
   field('Lugar / Place', event.location);
   field('Método / Method', both('methods', event.method));
   field('Armas destruidas / Weapons destroyed', String(event.items.length));
-  doc.moveDown(0.5).font('bold').text('Testigos / Witnesses');
-  for (const witness of event.witnesses ?? [])
-    doc
-      .font('regular')
-      .text(`• ${witness.name} — ${witness.organization}      Firma / Signature: ____________________`);
-  doc.moveDown(0.5);
-  field('Ejecutó / Completed by', completedBy ? `${completedBy.name} (${both('roles', completedBy.role)})` : '—');
   field(
     'Verificó / Verified by',
     verifiedBy
@@ -89,38 +128,42 @@ export async function renderCertificate(
   if (event.notes) field('Notas / Notes', event.notes);
   doc.moveDown();
 
+  // The items, in columns scaled to the page's text width (never past the right margin).
+  const total = COLUMNS.reduce((sum, column) => sum + column.width, 0);
+  const columns = COLUMNS.map((column) => ({ ...column, width: (column.width * width) / total }));
+  const fit = (text: string, room: number) => {
+    if (doc.widthOfString(text) <= room) return text;
+    let cut = text;
+    while (cut.length > 1 && doc.widthOfString(`${cut}…`) > room) cut = cut.slice(0, -1);
+    return `${cut}…`;
+  };
   const header = () => {
     const y = doc.y;
     let x = MARGIN;
     doc.font('bold').fontSize(8);
-    for (const column of COLUMNS) {
-      doc.text(column.title, x, y, { width: column.width - 4, lineBreak: false, ellipsis: true });
+    for (const column of columns) {
+      doc.text(fit(column.title, column.width - 4), x, y, { lineBreak: false });
       x += column.width;
     }
     doc
       .moveTo(MARGIN, y + ROW - 3)
-      .lineTo(MARGIN + COLUMNS.reduce((w, c) => w + c.width, 0), y + ROW - 3)
+      .lineTo(MARGIN + width, y + ROW - 3)
       .stroke();
     doc.x = MARGIN;
     doc.y = y + ROW;
   };
   header();
   doc.font('regular').fontSize(8);
-  const fit = (text: string, width: number) => {
-    if (doc.widthOfString(text) <= width) return text;
-    let cut = text;
-    while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
-    return `${cut}…`;
-  };
+  const bottom = () => doc.page.height - MARGIN - ROW;
   event.items.forEach((item, index) => {
-    if (doc.y + ROW > doc.page.height - MARGIN) {
+    if (doc.y + ROW > bottom()) {
       doc.addPage();
       header();
       doc.font('regular').fontSize(8);
     }
     const y = doc.y;
     let x = MARGIN;
-    for (const column of COLUMNS) {
+    for (const column of columns) {
       // Cut to the column by the font's own widths (one measurement, no line wrapping: thousands of rows stay fast).
       doc.text(fit(column.title === '#' ? String(index + 1) : column.value(item), column.width - 4), x, y, {
         lineBreak: false,
@@ -130,6 +173,76 @@ export async function renderCertificate(
     doc.x = MARGIN;
     doc.y = y + ROW;
   });
+
+  // Signatures: a line, then who signs and as what — each witness, the official who did it, the verifier.
+  const signers = [
+    ...(event.witnesses ?? []).map((w) => ({ name: w.name, as: `Testigo / Witness — ${w.organization}` })),
+    ...(completedBy
+      ? [{ name: completedBy.name, as: `Ejecutó / Completed by — ${both('roles', completedBy.role)}` }]
+      : []),
+    verifiedBy
+      ? { name: verifiedBy.name, as: `Verificó / Verified by — ${both('roles', verifiedBy.role)}` }
+      : { name: '', as: 'Verificó / Verified by' },
+  ];
+  const BLOCK = 62;
+  const half = (width - 30) / 2;
+  if (doc.y + 30 + BLOCK > bottom()) doc.addPage();
+  doc.moveDown(1.5).font('bold').fontSize(10).text('Firmas / Signatures', MARGIN, doc.y, { width });
+  let y = doc.y + 28;
+  signers.forEach((signer, index) => {
+    const x = index % 2 === 0 ? MARGIN : MARGIN + half + 30;
+    if (index % 2 === 0 && index > 0) y += BLOCK;
+    if (index % 2 === 0 && y + BLOCK - 28 > bottom()) {
+      doc.addPage();
+      y = MARGIN + 28;
+    }
+    doc
+      .moveTo(x, y)
+      .lineTo(x + half, y)
+      .stroke();
+    doc
+      .font('bold')
+      .fontSize(9)
+      .text(signer.name || ' ', x, y + 4, { width: half, lineBreak: false, ellipsis: true });
+    doc
+      .font('regular')
+      .fontSize(8)
+      .text(signer.as, x, doc.y + 1, { width: half, height: 22, ellipsis: true });
+  });
+
+  // On every page: its number, and on a copy not yet verified the mark that says so.
+  const range = doc.bufferedPageRange();
+  for (let page = range.start; page < range.start + range.count; page++) {
+    doc.switchToPage(page);
+    const { height, margins } = doc.page;
+    const keep = margins.bottom;
+    margins.bottom = 0; // writing in the bottom margin must not start a new page
+    doc
+      .font('regular')
+      .fontSize(8)
+      .fillColor(INK)
+      .text(
+        `${event.reference} · Página ${page + 1} de ${range.count} / Page ${page + 1} of ${range.count}`,
+        MARGIN,
+        height - MARGIN + 16,
+        { width, align: 'center', lineBreak: false },
+      );
+    if (event.status !== 'verified') {
+      doc.save();
+      doc.rotate(-35, { origin: [doc.page.width / 2, height / 2] });
+      doc
+        .font('bold')
+        .fontSize(30)
+        .fillColor(MARK)
+        .text('NO VERIFICADO / NOT VERIFIED', 0, height / 2 - 20, {
+          width: doc.page.width,
+          align: 'center',
+          lineBreak: false,
+        });
+      doc.restore();
+    }
+    margins.bottom = keep;
+  }
   doc.end();
   return done;
 }
