@@ -68,3 +68,38 @@ describe('weapons', () => {
     expect((await t.as('advisor').get(`/weapons?caseId=${farCase.id}`)).status).toBe(404);
   });
 });
+
+describe('searching weapons by part of the serial', () => {
+  it('serialPrefix matches the start of the normalized serial; serial the whole of it; wildcards are literal', async () => {
+    const tag = unique('XK').toUpperCase();
+    const kase = await createCase(t.client, t.users.investigator.token);
+    const made = await t.as('investigator').post(
+      '/traces',
+      traceBody(kase.id, {
+        weapon: {
+          manufacturer: 'Glock',
+          model: '17',
+          caliber: '9mm',
+          type: 'pistol',
+          serialNumber: `${tag}-4471-2209`,
+          importer: 'Glock Inc.',
+          countryOfManufacture: 'AT',
+        },
+      }),
+    );
+    expect(made.status).toBe(201);
+    const find = async (query: string) => {
+      const res = await t.as('investigator').get(`/weapons?${query}`);
+      return { status: res.status, ids: (res.body.items ?? []).map((w: { id: string }) => w.id) as string[] };
+    };
+    const partial = `${tag.slice(0, 3).toLowerCase()} ${tag.slice(3).toLowerCase()}-44`;
+    expect((await find(`serialPrefix=${encodeURIComponent(partial)}`)).ids).toEqual([made.body.weaponId]);
+    expect((await find(`serial=${encodeURIComponent(`${tag}4471`)}`)).ids).toEqual([]);
+    expect((await find(`serial=${encodeURIComponent(`${tag.toLowerCase()} 4471 2209`)}`)).ids).toEqual([
+      made.body.weaponId,
+    ]);
+    expect((await find(`serialPrefix=${encodeURIComponent(`${tag.slice(0, 2)}%`)}`)).ids).toEqual([]);
+    expect((await find('serialPrefix=ab')).status).toBe(400);
+    expect((await find('serialPrefix=%20%20%20')).status).toBe(400);
+  });
+});

@@ -97,7 +97,8 @@ describe.each([
     await field(page, c.custody.status).selectOption({ label: c.itemStatus.in_custody });
     await page.getByRole('button', { name: c.custody.intake }).click();
     const search = field(page, c.custody.findBySerial);
-    await search.fill(serial);
+    // Part of the serial, as typed from a worn marking: lower case, a space.
+    await search.fill(`${serial.slice(0, 3).toLowerCase()} ${serial.slice(3, 7).toLowerCase()}`);
     await search.press('Enter');
     await page
       .getByTestId('weapon-matches')

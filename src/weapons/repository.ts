@@ -157,6 +157,11 @@ export async function findWeapon(db: Queryable, scope: Scope, id: string): Promi
 export async function listWeapons(db: Queryable, scope: Scope, query: WeaponQuery, limit: number) {
   const rows = newestFirst(visibleWeapons(db, scope).select('w.*'), 'weapons', 'w', query.cursor, limit);
   if (query.serial) rows.where('w.serial_normalized', normalizeSerial(query.serial));
+  if (query.serialPrefix) {
+    // A range of the serial index (text_pattern_ops), LIKE's own characters taken literally.
+    const prefix = normalizeSerial(query.serialPrefix).replace(/[\\%_]/g, (c) => `\\${c}`);
+    rows.where('w.serial_normalized', 'like', `${prefix}%`);
+  }
   if (query.manufacturer) rows.where('w.manufacturer_normalized', normalizeManufacturer(query.manufacturer));
   if (query.caseId) {
     // A case the caller may not read is answered as an unknown one (404), so the list never tells that it exists.

@@ -61,6 +61,12 @@ export type Weapon = Static<typeof Weapon>;
 export const WeaponQuery = Type.Object(
   {
     serial: Type.Optional(Text(64)),
+    serialPrefix: Type.Optional({
+      ...Text(64, 3),
+      description:
+        'Weapons whose normalized serial starts with this (3 characters or more: spaces, dashes, dots and slashes ' +
+        'ignored, any case), for searching as one types; `serial` matches the whole serial',
+    }),
     manufacturer: Type.Optional(Text(120)),
     caseId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the weapons linked to this case' })),
     ...PageQuery,

@@ -37,8 +37,8 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
   const [evidenceHold, setEvidenceHold] = useState(false);
   const matches = useQuery({
     queryKey: ['weapons', serialSearch],
-    queryFn: () => request<Page<Weapon>>(`/weapons${query({ serial: serialSearch.trim(), limit: 20 })}`),
-    enabled: serialSearch.trim().length >= 2,
+    queryFn: () => request<Page<Weapon>>(`/weapons${query({ serialPrefix: serialSearch.trim(), limit: 20 })}`),
+    enabled: serialSearch.trim().length >= 3,
   });
   const cases = useQuery({ queryKey: ['cases', 'for-intake'], queryFn: () => request<Page<Case>>('/cases?limit=200') });
   const chosen = useQuery({
@@ -135,7 +135,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
                 if (event.key === 'Enter') event.preventDefault();
               }}
             />
-            {serialSearch.trim().length >= 2 &&
+            {serialSearch.trim().length >= 3 &&
               matches.data &&
               (matches.data.items.length === 0 ? (
                 <p className="hint" role="status">
