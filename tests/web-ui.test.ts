@@ -84,7 +84,10 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await expect.poll(() => statusOf(page), { timeout: 30_000, interval: 250 }).toBe('completed');
     const result = page.getByTestId('trace-result');
     await expect.poll(() => result.innerText()).toContain('Comprador identificado');
-    expect(await result.innerText()).toMatch(/Tiempo hasta el delito\s+[\d.,]+ días/);
+    // In years and months, the days beside them, and the band (issue 30: "1.200 días" was hard to read).
+    expect(await result.innerText()).toMatch(
+      /Tiempo hasta el delito\s+(\d+ (años?|mes(es)?)( y \d+ mes(es)?)? \([\d.,]+ días\)|\d+ días?) (menos de 1 año|de 1 a 3 años|más de 3 años)/,
+    );
     // The stages come from the trace's events, a query of their own that may refresh a moment after the status.
     await expect.poll(() => page.locator('.stage-done').count()).toBe(3);
     expect(await page.getByTestId('timeline').innerText()).toContain('Etapa completada');

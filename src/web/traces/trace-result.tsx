@@ -62,7 +62,7 @@ export function TraceResultPanel({ result: given }: { result: TraceResult }) {
           <dt>{t('result.timeToCrime')}</dt>
           <dd data-testid="time-to-crime">
             {format.yearsAndMonths(result.timeToCrimeDays)}{' '}
-            <span className="hint">({format.days(result.timeToCrimeDays)})</span>{' '}
+            {result.timeToCrimeDays >= 31 && <span className="hint">({format.days(result.timeToCrimeDays)}) </span>}
             <Badge tone={BAND_TONE[timeToCrimeBand(result.timeToCrimeDays)]}>
               {t(`result.ttcBands.${timeToCrimeBand(result.timeToCrimeDays)}`)}
             </Badge>
