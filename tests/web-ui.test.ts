@@ -621,6 +621,17 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
       await page.reload();
       await page.getByTestId('webhooks').waitFor();
       expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+      // Deleted after a confirmation: gone from the list, and from the API.
+      await page
+        .getByTestId('webhooks')
+        .locator('tr', { hasText: inbox.url })
+        .getByRole('button', { name: `Eliminar ${inbox.url}` })
+        .click();
+      await page.getByRole('dialog').getByText('Rastreo deja de enviar eventos a').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Eliminar' }).click();
+      await expect.poll(() => page.getByTestId('webhooks').locator('tr', { hasText: inbox.url }).count()).toBe(0);
+      const left = (await t.client.as(people.admin.token).get('/webhooks?limit=200')).body.items as { url: string }[];
+      expect(left.some((hook) => hook.url === inbox.url)).toBe(false);
       expect(errors).toEqual([]);
       await context.close();
     } finally {

@@ -11,8 +11,9 @@ import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 
-/** Webhooks for administrators: register one (its secret is shown once), see them, send a test, read a delivery log. */
+/** Webhooks for administrators: register one (its secret is shown once), see them, send a test, read a delivery log, delete one. */
 export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -22,6 +23,7 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
   const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
   const [copied, setCopied] = useState(false);
   const [log, setLog] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => request<Page<Webhook>>('/webhooks?limit=200') });
   const deliveries = useQuery({
     queryKey: ['webhooks', log, 'deliveries'],
@@ -129,6 +131,26 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
                   <button type="button" onClick={() => setLog(hook.id)}>
                     {t('webhooks.log')}
                   </button>
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`${t('webhooks.delete')} ${hook.url}`}
+                    onClick={() =>
+                      setConfirm({
+                        title: t('webhooks.deleteTitle'),
+                        body: t('webhooks.deleteBody', { url: hook.url }),
+                        confirmLabel: t('webhooks.delete'),
+                        danger: true,
+                        onConfirm: async () => {
+                          await request(`/webhooks/${hook.id}`, { method: 'DELETE' });
+                          if (log === hook.id) setLog(null);
+                          await queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+                        },
+                      })
+                    }
+                  >
+                    {t('webhooks.delete')}
+                  </button>
                 </td>
               </tr>
             ))}
@@ -165,6 +187,7 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
           </table>
         </>
       )}
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
     </section>
   );
 }
