@@ -161,6 +161,50 @@ describe.each([
     await context.close();
   });
 
+  it('the new-trace form finds a case past the newest 200 by searching its number', async () => {
+    const tag = unique('OLD').toUpperCase();
+    const investigator = await t.db('users').where({ id: people.investigator.id }).first('id', 'agency_id');
+    const old = new Date('2025-01-01T00:00:00Z');
+    await t.db('cases').insert(
+      Array.from({ length: 205 }, (_, i) => ({
+        agency_id: investigator.agency_id,
+        case_number: `${tag}-${String(i).padStart(3, '0')}`,
+        title: `Caso de archivo ${i}`,
+        offense: 'robbery',
+        created_by: investigator.id,
+        opened_at: '2025-01-01',
+        created_at: new Date(old.getTime() + i * 1000),
+      })),
+    );
+    // 210 newer cases push the oldest out of the first 200.
+    await t.db('cases').insert(
+      Array.from({ length: 210 }, (_, i) => ({
+        agency_id: investigator.agency_id,
+        case_number: `${tag}-N${String(i).padStart(3, '0')}`,
+        title: `Caso reciente ${i}`,
+        offense: 'robbery',
+        created_by: investigator.id,
+        opened_at: '2026-11-01',
+      })),
+    );
+    const { page, context, errors } = await open(locale);
+    await signIn(page, people.investigator.email, c);
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    const choice = field(page, c.traceForm.case);
+    await expect.poll(() => choice.locator('option').count()).toBeGreaterThan(200);
+    expect(await choice.locator('option', { hasText: `${tag}-000 ` }).count()).toBe(0);
+    await field(page, c.traceForm.caseSearch).fill(`${tag.toLowerCase()}-000`);
+    await expect.poll(() => choice.locator('option', { hasText: `${tag}-000 ` }).count()).toBe(1);
+    await choice.selectOption({ label: `${tag}-000 — Caso de archivo 0` });
+    // Searching further keeps the chosen case a choice.
+    await field(page, c.traceForm.caseSearch).fill(`${tag}-N001`);
+    await expect.poll(() => choice.locator('option', { hasText: `${tag}-N001 ` }).count()).toBe(1);
+    expect(await choice.inputValue()).not.toBe('');
+    expect(await choice.locator('option:checked').innerText()).toBe(`${tag}-000 — Caso de archivo 0`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('an investigator sees the band on the trace and the flag in the traces list', async () => {
     const item = await t.client.as(people.stockpile.token).post('/stockpile/items', {
       weapon: stockWeapon(unique('CV')),

@@ -1,11 +1,12 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { Case } from '../../cases/schemas.ts';
 import { CIRCUMSTANCES, type Trace } from '../../traces/schemas.ts';
 import { WEAPON_TYPES } from '../../weapons/schemas.ts';
-import { ApiProblem, newIdempotencyKey, request, type Page } from '../api/client.ts';
+import { ApiProblem, newIdempotencyKey, query, request, type Page } from '../api/client.ts';
+import { SearchField } from '../ui/filters.tsx';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../ui/form.tsx';
 
 import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
@@ -76,11 +77,22 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
   const [failure, setFailure] = useState<unknown>(null);
   const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // An agency has more open cases than a list can hold: the newest 200, or those a search finds (number or title).
+  const [caseSearch, setCaseSearch] = useState('');
   const cases = useQuery({
-    queryKey: ['cases', 'open-for-trace'],
-    queryFn: () => request<Page<Case>>('/cases?status=open&limit=200'),
+    queryKey: ['cases', 'open-for-trace', caseSearch.trim()],
+    queryFn: () => request<Page<Case>>(`/cases${query({ status: 'open', q: caseSearch.trim(), limit: 200 })}`),
     enabled: !trace,
+    placeholderData: keepPreviousData,
   });
+  // The chosen case stays a choice while a search shows others (and when it came from the address).
+  const listed = (cases.data?.items ?? []).some((item) => item.id === form.caseId);
+  const chosenCase = useQuery({
+    queryKey: ['case', form.caseId],
+    queryFn: () => request<Case>(`/cases/${form.caseId}`),
+    enabled: !trace && Boolean(form.caseId) && cases.isSuccess && !listed,
+  });
+  const caseOptions = [...(!listed && chosenCase.data ? [chosenCase.data] : []), ...(cases.data?.items ?? [])];
 
   const errors = useMemo(() => traceFormErrors(t, form), [t, form]);
   const flags = useMemo(() => expectedFlags(form), [form]);
@@ -167,16 +179,27 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
       <form onSubmit={onSubmit} noValidate className="trace-form">
         <ErrorSummary />
         {!trace && (
-          <SelectField
-            label={t('traceForm.case')}
-            {...bind('caseId')}
-            required
-            placeholder={t('common.choose')}
-            options={(cases.data?.items ?? []).map((item) => ({
-              value: item.id,
-              label: `${item.caseNumber} — ${item.title}`,
-            }))}
-          />
+          <div className="grid">
+            <SearchField
+              label={t('traceForm.caseSearch')}
+              hint={t('traceForm.caseSearchHint')}
+              value={caseSearch}
+              onChange={setCaseSearch}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') event.preventDefault();
+              }}
+            />
+            <SelectField
+              label={t('traceForm.case')}
+              {...bind('caseId')}
+              required
+              placeholder={t('common.choose')}
+              options={caseOptions.map((item) => ({
+                value: item.id,
+                label: `${item.caseNumber} — ${item.title}`,
+              }))}
+            />
+          </div>
         )}
         <fieldset>
           <legend>{t('traceForm.weapon')}</legend>
