@@ -57,17 +57,12 @@ export async function listIndicators(db: Queryable, scope: Scope, query: Indicat
   if (query.from) rows.whereRaw('s.last_seen >= ?::date', [query.from]);
   if (query.to) rows.whereRaw('i.first_seen < ?::date + 1', [query.to]);
   if (query.traceId)
-    rows.whereExists((sub) =>
-      sub
+    // Only a trace in the caller's own scope: another agency's trace id tells nothing.
+    rows.whereExists(
+      scopedWithRegion(db, 'indicator_traces', 'x', scope)
         .select(db.raw('1'))
-        .from('indicator_traces as x')
         .whereRaw('x.indicator_id = s.indicator_id')
-        .where('x.trace_id', query.traceId!)
-        // Only a trace in the caller's own scope: another agency's trace id tells nothing.
-        .modify((member) => {
-          if (scope.kind === 'agency') member.where('x.agency_id', scope.agencyId);
-          if (scope.kind === 'region') member.where('x.region', scope.region);
-        }),
+        .where('x.trace_id', query.traceId),
     );
   if (after)
     rows.whereRaw(
