@@ -299,11 +299,14 @@ CREATE FUNCTION public.record_trace_events() RETURNS trigger
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
-        SELECT 'trace.status_changed', t.id, ARRAY[t.agency_id],
-               jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'fromStatus', n.from_status,
-                                  'toStatus', n.to_status, 'outcome', t.result->>'outcome')
+        SELECT CASE WHEN n.type = 'stage_completed' THEN 'trace.stage_completed' ELSE 'trace.status_changed' END,
+               t.id, ARRAY[t.agency_id],
+               CASE WHEN n.type = 'stage_completed'
+                    THEN jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'stage', n.stage)
+                    ELSE jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'fromStatus', n.from_status,
+                                            'toStatus', n.to_status, 'outcome', t.result->>'outcome') END
           FROM new_rows n JOIN traces t ON t.id = n.trace_id
-         WHERE n.from_status IS DISTINCT FROM n.to_status
+         WHERE n.from_status IS DISTINCT FROM n.to_status OR n.type = 'stage_completed'
          ORDER BY n.id
         RETURNING id)
       SELECT array_agg(id) INTO ids FROM ins;
@@ -515,7 +518,7 @@ CREATE TABLE public.events (
     tx xid8 DEFAULT pg_current_xact_id() NOT NULL,
     tx_xmin xid8 DEFAULT pg_snapshot_xmin(pg_current_snapshot()) NOT NULL,
     tx_snapshot pg_snapshot DEFAULT pg_current_snapshot(),
-    CONSTRAINT events_type_check CHECK ((type = ANY (ARRAY['trace.status_changed'::text, 'alert.created'::text, 'destruction.completed'::text, 'destruction.verified'::text, 'ping'::text])))
+    CONSTRAINT events_type_check CHECK ((type = ANY (ARRAY['trace.status_changed'::text, 'trace.stage_completed'::text, 'alert.created'::text, 'destruction.completed'::text, 'destruction.verified'::text, 'ping'::text])))
 );
 
 ALTER TABLE public.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -929,7 +932,7 @@ CREATE TABLE public.webhooks (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     CONSTRAINT webhooks_description_check CHECK ((length(description) <= 500)),
-    CONSTRAINT webhooks_events_check CHECK (((cardinality(events) >= 1) AND (events <@ ARRAY['trace.status_changed'::text, 'alert.created'::text, 'destruction.completed'::text, 'destruction.verified'::text]))),
+    CONSTRAINT webhooks_events_check CHECK (((cardinality(events) >= 1) AND (events <@ ARRAY['trace.status_changed'::text, 'trace.stage_completed'::text, 'alert.created'::text, 'destruction.completed'::text, 'destruction.verified'::text]))),
     CONSTRAINT webhooks_url_check CHECK (((url ~ '^(http|https)://'::text) AND (length(url) <= 2000)))
 );
 

@@ -1,12 +1,17 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { stagesFor } from '../src/traces/rules.ts';
 import { createCase, traceBody, useWorld } from './support/harness.ts';
 import { spawnApi, waitFor } from './support/processes.ts';
 import { openStream, type StreamMessage } from './support/receivers.ts';
 
 const t = useWorld({ privateDatabase: true, worker: { ADAPTER_LATENCY_MS: '20' } });
 
-const about = (messages: StreamMessage[], traceId: string) => messages.filter((m) => m.data.data.traceId === traceId);
+/** A trace's status changes on a stream (its stages are events of their own: `stagesOf`). */
+const about = (messages: StreamMessage[], traceId: string) =>
+  messages.filter((m) => m.data.data.traceId === traceId && m.event === 'trace.status_changed');
+const stagesOf = (messages: StreamMessage[], traceId: string) =>
+  messages.filter((m) => m.data.data.traceId === traceId && m.event === 'trace.stage_completed');
 
 describe('GET /events/stream', () => {
   it('tells the client how long to wait before reconnecting (retry:) in its first message', async () => {
@@ -76,9 +81,21 @@ describe('GET /events/stream', () => {
       agencyId: t.home.id,
       outcome: 'purchaser_identified',
     });
-    expect(JSON.stringify(seen)).not.toContain('Pérez');
+    // Each stage the tracing center answered, in order, between the start and the end (the page follows them live).
+    const stages = stagesOf(own.messages, trace.id);
+    expect(stages.map((m) => m.data.data.stage)).toEqual(stagesFor(trace.weapon));
+    expect(stages.every((m) => m.id === m.data.id && Object.keys(m.data.data).length === 4)).toBe(true);
+    expect(stages[0]!.data.data).toEqual({
+      traceId: trace.id,
+      reference: trace.reference,
+      agencyId: t.home.id,
+      stage: 'manufacturer',
+    });
+    const ids = [seen[1]!, ...stages, seen[2]!].map((m) => Number(m.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(JSON.stringify([...seen, ...stages])).not.toContain('Pérez');
     await waitFor(async () => about(advisor.messages, trace.id).length === 3, 'the advisor of the region sees it too');
-    expect(about(stranger.messages, trace.id)).toEqual([]);
+    expect(stranger.messages.filter((m) => m.data.data.traceId === trace.id)).toEqual([]);
     for (const stream of [own, advisor, stranger]) await stream.close();
   });
 

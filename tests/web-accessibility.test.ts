@@ -1,13 +1,13 @@
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCase, intakeItem, traceBody, useWorld } from './support/harness.ts';
+import { en } from '../src/i18n/en.ts';
+import { es } from '../src/i18n/es.ts';
+import { violations } from './support/axe.ts';
 import { PASSWORD, settledPage, useBrowser } from './support/web-session.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
 const t = useWorld({ privateDatabase: true, webUi: true });
-const { people, open } = useBrowser(t, {
+const { people, open, signIn } = useBrowser(t, {
   investigator: ['investigator', 'Marta Hernández'],
   advisor: ['advisor', 'Carlos Méndez'],
   stockpile: ['stockpile_manager', 'Rosa Aguilar'],
@@ -67,39 +67,8 @@ const PAGES: Record<keyof typeof people, () => string[]> = {
   admin: () => ['/administration', '/help'],
 };
 
-/** axe-core's serious and critical violations of WCAG 2 A and AA on the page as it stands. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: object,
-          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
-    }));
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
-
 async function signInAs(page: Page, email: string, locale: string) {
-  await page.goto(`${t.client.baseUrl}/`);
-  await page.getByLabel(locale === 'en-US' ? 'Email' : 'Correo electrónico').fill(email);
-  await page.getByLabel(locale === 'en-US' ? 'Password' : 'Contraseña').fill(PASSWORD);
-  await page.getByRole('button', { name: locale === 'en-US' ? 'Sign in' : 'Ingresar' }).click();
+  await signIn(page, email, PASSWORD, locale === 'en-US' ? en : es);
   await page.getByTestId('who').waitFor();
 }
 

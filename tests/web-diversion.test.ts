@@ -8,7 +8,11 @@ import { expectSpanish, field, PASSWORD, settledPage, useBrowser } from './suppo
 
 // Issue 30: a gun recorded as destroyed and found again is shown to every person who touches it, not only in the inbox.
 const t = useWorld({ privateDatabase: true, webUi: true });
-const { people, open } = useBrowser(t, {
+const {
+  people,
+  open,
+  signIn: signInWith,
+} = useBrowser(t, {
   stockpile: ['stockpile_manager', 'Rosa Aguilar'],
   advisor: ['advisor', 'Carlos Méndez'],
   investigator: ['investigator', 'Marta Hernández'],
@@ -59,10 +63,7 @@ async function destroyedGunRecovered() {
 }
 
 async function signIn(page: Page, email: string, c: typeof en) {
-  await page.goto(`${t.client.baseUrl}/`);
-  await page.getByLabel(c.signIn.email).fill(email);
-  await page.getByLabel(c.signIn.password).fill(PASSWORD);
-  await page.getByRole('button', { name: c.signIn.submit }).click();
+  await signInWith(page, email, PASSWORD, c);
   await page.getByTestId('who').waitFor();
 }
 

@@ -81,20 +81,23 @@ beforeAll(async () => {
   Object.assign(ids, { caseId: kase.id, traceId: last!.id, itemId: item.id, destructionId: plan.id });
 }, 120_000);
 
-async function shoot(page: Page, path: string, image: string) {
+/** A picture of the page, or of one part of it (a section further down). */
+async function shoot(page: Page, path: string, image: string, part?: string) {
   await page.goto(`${t.client.baseUrl}${path}`);
   await page.locator('main h1').first().waitFor();
   await settledPage(page);
   await expectSpanish(page);
-  await page.screenshot({ path: new URL(`${image}.jpg`, GUIDE_IMAGES).pathname, type: 'jpeg', quality: 70 });
+  const options = { path: new URL(`${image}.jpg`, GUIDE_IMAGES).pathname, type: 'jpeg', quality: 70 } as const;
+  await (part ? page.locator(part).screenshot(options) : page.screenshot(options));
 }
 
 /** Where each of the guide's pictures is taken. */
-const SHOTS: Record<string, { who: keyof typeof people; path: () => string }> = {
+const SHOTS: Record<string, { who: keyof typeof people; path: () => string; part?: string }> = {
   'investigator-cases': { who: 'investigator', path: () => '/cases' },
   'investigator-new-trace': { who: 'investigator', path: () => '/traces/new' },
   'investigator-trace': { who: 'investigator', path: () => `/traces/${ids.traceId}` },
   'investigator-bulk': { who: 'investigator', path: () => '/traces/bulk' },
+  'investigator-alerts': { who: 'investigator', path: () => '/alerts' },
   'investigator-intelligence': { who: 'investigator', path: () => '/intelligence' },
   'advisor-dashboard': { who: 'advisor', path: () => '/dashboard' },
   'advisor-queue': { who: 'advisor', path: () => '/queue' },
@@ -104,6 +107,7 @@ const SHOTS: Record<string, { who: keyof typeof people; path: () => string }> = 
   'stockpile-item': { who: 'stockpile', path: () => `/stockpile/${ids.itemId}` },
   'stockpile-destruction': { who: 'stockpile', path: () => `/destructions/${ids.destructionId}` },
   'admin-administration': { who: 'admin', path: () => '/administration' },
+  'admin-users': { who: 'admin', path: () => '/administration', part: 'section[aria-labelledby="users-title"]' },
 };
 
 describe('the user guide', () => {
@@ -120,7 +124,7 @@ describe('the user guide', () => {
       await signIn(page, people[who].email);
       await page.getByTestId('who').waitFor();
       for (const [image, shot] of Object.entries(SHOTS).filter(([, s]) => s.who === who))
-        await shoot(page, shot.path(), image);
+        await shoot(page, shot.path(), image, shot.part);
       await page.getByRole('link', { name: 'Ayuda' }).click();
       await page.getByRole('heading', { name: /^Guía de uso: / }).waitFor();
       const images = page.locator('.guide-steps img');

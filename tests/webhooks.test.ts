@@ -118,6 +118,9 @@ describe('webhooks', () => {
         ) && (await deliveries(flakyHook.id)).at(-1)?.status === 'delivered',
       'flaky receiver served',
     );
+    // The log lists the newest event first, by its number (not as text: event 14 comes before event 9).
+    const log = (await deliveries(flakyHook.id)).map((d) => Number(d.eventId));
+    expect(log).toEqual([...log].sort((a, b) => b - a));
     const first = (await deliveries(flakyHook.id)).at(-1)!;
     expect(first).toMatchObject({ attempts: 2, status: 'delivered', lastResponseStatus: 200 });
     const firstEvent = flaky.received.filter((r) => r.event.id === first.eventId);

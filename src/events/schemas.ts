@@ -1,11 +1,12 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { ALERT_KINDS, ALERT_RECORD_TYPES, ALERT_SEVERITIES } from '../alerts/schemas.ts';
-import { TRACE_OUTCOMES, TRACE_STATUSES } from '../traces/schemas.ts';
+import { STAGES, TRACE_OUTCOMES, TRACE_STATUSES } from '../traces/schemas.ts';
 import { Nullable, Timestamp, Uuid } from '../shared/fields.ts';
 import { component } from '../shared/schemas.ts';
 
 export const EVENT_TYPES = [
   'trace.status_changed',
+  'trace.stage_completed',
   'alert.created',
   'destruction.completed',
   'destruction.verified',
@@ -46,6 +47,20 @@ export const Event = Type.Union(
           outcome: Nullable(Type.Enum(TRACE_OUTCOMES)),
         },
         { ...component('TraceStatusChanged'), additionalProperties: false },
+      ),
+    ),
+    eventOf(
+      'trace.stage_completed',
+      'TraceStageCompletedEvent',
+      Type.Object(
+        { traceId: Uuid, reference: Type.String(), agencyId: Uuid, stage: Type.Enum(STAGES) },
+        {
+          ...component('TraceStageCompleted'),
+          additionalProperties: false,
+          description:
+            'The tracing center answered one stage of an in_progress trace (an addition to the contract’s events, ' +
+            'so open pages follow the stages without polling). Its facts are read with GET /traces/:id.',
+        },
       ),
     ),
     eventOf(

@@ -101,7 +101,7 @@ export async function listDeliveries(db: Queryable, webhookId: string, limit: nu
   const after = decodeSequenceCursor(cursor);
   const rows = db('webhook_deliveries')
     .where({ webhook_id: webhookId })
-    .orderBy('event_id', 'desc')
+    .orderBy('webhook_deliveries.event_id', 'desc')
     .limit(limit + 1)
     .select(
       'id',

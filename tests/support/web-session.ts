@@ -2,6 +2,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed } from 'vitest';
 import { diagnose, englishIn, escapeRegExp, launchBrowser, watchErrors, watchRequests } from './browser.ts';
 import { createUser, type WorldApp } from './harness.ts';
+import type { en } from '../../src/i18n/en.ts';
+import { es } from '../../src/i18n/es.ts';
+
+type Catalogue = typeof en;
 
 export const PASSWORD = 'contraseña-de-prueba-2026';
 export type Person = { id: string; email: string; token: string };
@@ -73,11 +77,12 @@ export function useBrowser<K extends string>(
     return { context, page, errors: watchErrors(page) };
   }
 
-  async function signIn(page: Page, email: string, password = PASSWORD) {
+  /** Signs in on the sign-in page, labelled in the catalogue's language (Spanish unless given). */
+  async function signIn(page: Page, email: string, password = PASSWORD, words: Catalogue = es) {
     await page.goto(`${t.client.baseUrl}/`);
-    await page.getByLabel('Correo electrónico').fill(email);
-    await page.getByLabel('Contraseña').fill(password);
-    await page.getByRole('button', { name: 'Ingresar' }).click();
+    await page.getByLabel(words.signIn.email).fill(email);
+    await page.getByLabel(words.signIn.password).fill(password);
+    await page.getByRole('button', { name: words.signIn.submit }).click();
   }
 
   return { people, open, signIn, browser: () => browser };

@@ -27,7 +27,8 @@ CREATE OR REPLACE FUNCTION public.wanted_by_webhooks(event_type text, agencies u
       RETURN EXISTS (SELECT 1 FROM webhooks w WHERE w.deleted_at IS NULL AND w.agency_id = ANY(agencies) AND event_type = ANY(w.events));
     END $$;
 
--- trace.status_changed for every status change of a statement's traces, in trace-event order.
+-- trace.status_changed for every status change of a statement's traces and trace.stage_completed for every stage the
+-- tracing center answered (open pages show a trace's progress without polling), in trace-event order.
 CREATE OR REPLACE FUNCTION public.record_trace_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -35,11 +36,14 @@ CREATE OR REPLACE FUNCTION public.record_trace_events() RETURNS trigger
     BEGIN
       WITH ins AS (
         INSERT INTO events (type, subject_id, agency_ids, data)
-        SELECT 'trace.status_changed', t.id, ARRAY[t.agency_id],
-               jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'fromStatus', n.from_status,
-                                  'toStatus', n.to_status, 'outcome', t.result->>'outcome')
+        SELECT CASE WHEN n.type = 'stage_completed' THEN 'trace.stage_completed' ELSE 'trace.status_changed' END,
+               t.id, ARRAY[t.agency_id],
+               CASE WHEN n.type = 'stage_completed'
+                    THEN jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'stage', n.stage)
+                    ELSE jsonb_build_object('traceId', t.id, 'reference', t.reference, 'agencyId', t.agency_id, 'fromStatus', n.from_status,
+                                            'toStatus', n.to_status, 'outcome', t.result->>'outcome') END
           FROM new_rows n JOIN traces t ON t.id = n.trace_id
-         WHERE n.from_status IS DISTINCT FROM n.to_status
+         WHERE n.from_status IS DISTINCT FROM n.to_status OR n.type = 'stage_completed'
          ORDER BY n.id
         RETURNING id)
       SELECT array_agg(id) INTO ids FROM ins;

@@ -13,6 +13,7 @@ import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { DateField } from '../ui/date-field.tsx';
 
 export function CasesPage() {
   const { t } = useTranslation();
@@ -124,7 +125,7 @@ function NewCaseForm({ onCancel }: { onCancel: () => void }) {
           placeholder={t('common.choose')}
           options={OFFENSES.map((value) => ({ value, label: t(`offenses.${value}`) }))}
         />
-        <TextField label={t('cases.openedAt')} {...field('openedAt')} type="date" />
+        <DateField label={t('cases.openedAt')} {...field('openedAt')} />
       </div>
       <FormFooter failure={failure} busy={busy} submitLabel={t('cases.create')} onCancel={onCancel} />
     </form>

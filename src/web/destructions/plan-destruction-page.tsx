@@ -14,6 +14,7 @@ import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { DateField } from '../ui/date-field.tsx';
 
 export function PlanDestructionPage() {
   const { t } = useTranslation();
@@ -67,7 +68,7 @@ export function PlanDestructionPage() {
       <form onSubmit={submit} noValidate>
         <ErrorSummary />
         <div className="grid">
-          <TextField label={t('destructions.plannedFor')} {...field('plannedFor')} type="date" required />
+          <DateField label={t('destructions.plannedFor')} {...field('plannedFor')} required />
           <SelectField
             label={t('destructions.method')}
             {...field('method')}

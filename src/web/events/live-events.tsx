@@ -22,6 +22,8 @@ function refresh(queryClient: QueryClient, message: StreamMessage) {
       ['weapon'],
       ['alerts'],
     );
+  } else if (message.type === 'trace.stage_completed') {
+    keys.push(['trace', message.data.traceId], ['trace-events', message.data.traceId]);
   } else if (message.type === 'alert.created') {
     keys.push(['alerts']);
   } else if (message.type.startsWith('destruction.')) {

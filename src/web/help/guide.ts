@@ -38,8 +38,13 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'investigator-bulk',
         },
         {
-          title: 'Alertas e inteligencia',
-          text: 'Las «Alertas» avisan si un arma fue reportada robada, está en custodia o consta como destruida. «Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución.',
+          title: 'Alertas',
+          text: 'Las «Alertas» avisan si un arma fue reportada robada, está en custodia o consta como destruida; las críticas van primero y cada una dice qué hacer. Un arma con una alerta abierta lleva una franja roja en su rastreo y una marca en las listas.',
+          image: 'investigator-alerts',
+        },
+        {
+          title: 'Inteligencia',
+          text: '«Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución. El resultado de un rastreo muestra el tiempo hasta el delito en años y meses, y los indicadores de los que forma parte.',
           image: 'investigator-intelligence',
         },
       ],
@@ -68,8 +73,13 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'investigator-bulk',
         },
         {
-          title: 'Alerts and intelligence',
-          text: '“Alerts” tell you when a gun was reported stolen, is in custody or was recorded as destroyed. “Intelligence” gathers trafficking patterns (one buyer or dealer behind several guns) of your agency.',
+          title: 'Alerts',
+          text: '“Alerts” tell you when a gun was reported stolen, is in custody or was recorded as destroyed; critical ones come first and each says what to do. A gun with an open alert carries a red band on its trace and a flag in the lists.',
+          image: 'investigator-alerts',
+        },
+        {
+          title: 'Intelligence',
+          text: '“Intelligence” gathers trafficking patterns (one buyer or dealer behind several guns) of your agency. A trace’s result shows the time to crime in years and months, and the indicators the trace is part of.',
           image: 'investigator-intelligence',
         },
       ],
@@ -133,7 +143,7 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
       steps: [
         {
           title: 'Registrar un ingreso',
-          text: 'En «Registro de custodia» → «Registrar ingreso», busque el arma por su serie y elíjala de la lista, o descríbala si es nueva. Si el arma pertenece a un caso abierto, ingresa bajo ese caso y queda retenida como evidencia.',
+          text: 'En «Registro de custodia» → «Registrar ingreso», busque el arma por su serie y elíjala de la lista, o descríbala si es nueva. Si el arma pertenece a un caso abierto, ingresa bajo ese caso y queda retenida como evidencia. Si el arma tiene una alerta abierta (reportada robada, o consta como destruida), una franja roja y un aviso lo detienen: lea la alerta antes de seguir.',
           image: 'stockpile-intake',
         },
         {
@@ -143,12 +153,12 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         },
         {
           title: 'Planificar y registrar la destrucción',
-          text: 'En «Destrucciones» → «Planificar», elija los elementos que se pueden destruir. El día de la destrucción, registre la fecha, el método y al menos dos testigos; una confirmación le recuerda que no se puede deshacer.',
+          text: 'En «Destrucciones» → «Planificar», elija los elementos que se pueden destruir (no un arma reportada robada ni una con una alerta crítica abierta). El día de la destrucción, registre la fecha, el método y al menos dos testigos; una confirmación le recuerda que no se puede deshacer.',
           image: 'stockpile-destruction',
         },
         {
           title: 'El acta',
-          text: 'Otra persona verifica la destrucción. El acta en PDF/A lleva la hora local de su institución y las firmas de los testigos.',
+          text: 'Otra persona verifica la destrucción. El acta en PDF/A lleva el membrete de su institución, su hora local y las líneas de firma de los testigos y de quien verifica; una copia sin verificar lleva la marca «NO VERIFICADO».',
         },
       ],
     },
@@ -157,7 +167,7 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
       steps: [
         {
           title: 'Take a gun in',
-          text: 'Under “Custody register” → “Register intake”, search the gun by its serial and pick it from the list, or describe it if it is new. A gun that belongs to an open case comes in under that case, held as evidence.',
+          text: 'Under “Custody register” → “Register intake”, search the gun by its serial and pick it from the list, or describe it if it is new. A gun that belongs to an open case comes in under that case, held as evidence. A gun with an open alert (reported stolen, or recorded as destroyed) stops you with a red band and a dialog: read the alert before going on.',
           image: 'stockpile-intake',
         },
         {
@@ -167,12 +177,12 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         },
         {
           title: 'Plan and record the destruction',
-          text: 'Under “Destructions” → “Plan”, choose the items that can be destroyed. On the day, record the time, the method and at least two witnesses; a confirmation reminds you it cannot be undone.',
+          text: 'Under “Destructions” → “Plan”, choose the items that can be destroyed (not a gun reported stolen, nor one with an open critical alert). On the day, record the time, the method and at least two witnesses; a confirmation reminds you it cannot be undone.',
           image: 'stockpile-destruction',
         },
         {
           title: 'The certificate',
-          text: 'Another person verifies the destruction. The PDF/A certificate carries your agency’s local time and the witnesses’ signatures.',
+          text: 'Another person verifies the destruction. The PDF/A certificate carries your agency’s letterhead, its local time and signature lines for the witnesses and the verifier; an unverified copy is marked “NOT VERIFIED”.',
         },
       ],
     },
@@ -182,9 +192,14 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
       lead: 'Usted administra las instituciones, los usuarios y los webhooks, y consulta la bitácora de auditoría.',
       steps: [
         {
-          title: 'Instituciones y usuarios',
-          text: 'En «Administración», cree instituciones (con su región) y usuarios con su rol.',
+          title: 'Instituciones y regiones',
+          text: 'En «Administración» → «Nueva institución», dé su código, nombre, país y región. Una región es el código que comparten sus instituciones: un asesor ve todas las de la suya, y un código nuevo crea una región. «Editar» cambia el nombre, el país, la región o si sus rastreos requieren revisión.',
           image: 'admin-administration',
+        },
+        {
+          title: 'Usuarios y tokens',
+          text: 'En «Nuevo usuario», dé su nombre, correo, rol e institución, y una contraseña para que ingrese aquí. Su token de la API se muestra una sola vez. «Editar» cambia el nombre, el rol o la contraseña; «Nuevo token» anula los anteriores; «Desactivar» cierra sus sesiones y anula sus tokens de inmediato.',
+          image: 'admin-users',
         },
         {
           title: 'Webhooks',
@@ -196,9 +211,14 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
       lead: 'You manage agencies, users and webhooks, and read the audit log.',
       steps: [
         {
-          title: 'Agencies and users',
-          text: 'Under “Administration”, create agencies (with their region) and users with their role.',
+          title: 'Agencies and regions',
+          text: 'Under “Administration” → “New agency”, give its code, name, country and region. A region is the code its agencies share: an advisor sees every agency of theirs, and a new code makes a new region. “Edit” changes the name, the country, the region or whether its traces need review.',
           image: 'admin-administration',
+        },
+        {
+          title: 'Users and tokens',
+          text: 'Under “New user”, give their name, email, role and agency, and a password to sign in here. Their API token is shown once. “Edit” changes the name, the role or the password; “New token” revokes the old ones; “Deactivate” signs them out and revokes their tokens at once.',
+          image: 'admin-users',
         },
         {
           title: 'Webhooks',

@@ -5,10 +5,11 @@ import { INDICATOR_KINDS, type Indicator } from '../../intelligence/schemas.ts';
 import { query } from '../api/client.ts';
 import { LoadMore, usePagedList } from '../api/paged.tsx';
 import { Badge } from '../ui/badges.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
+import { SelectField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { indicatorText } from './indicator-text.ts';
+import { DateField, whenDate } from '../ui/date-field.tsx';
 
 /** Trafficking indicators in the caller's agency or region, newest activity first; each opens the traces behind it. */
 export function IntelligencePage() {
@@ -33,8 +34,8 @@ export function IntelligencePage() {
           placeholder={t('common.all')}
           options={INDICATOR_KINDS.map((value) => ({ value, label: t(`indicatorKinds.${value}`) }))}
         />
-        <TextField label={t('intelligence.from')} type="date" value={from} onChange={setFrom} />
-        <TextField label={t('intelligence.to')} type="date" value={to} onChange={setTo} />
+        <DateField label={t('intelligence.from')} value={from} onChange={whenDate(setFrom)} />
+        <DateField label={t('intelligence.to')} value={to} onChange={whenDate(setTo)} />
       </form>
       <ErrorNotice error={list.error} />
       {list.isPending ? (

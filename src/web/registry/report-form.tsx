@@ -11,6 +11,7 @@ import { schemaErrors } from '../ui/schema-errors.ts';
 import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { DateField } from '../ui/date-field.tsx';
 
 /** Reporting a gun lost or stolen: the gun as described, when and how it went missing. */
 export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void }) {
@@ -74,7 +75,7 @@ export function ReportForm({ onDone }: { onDone: (report?: StolenReport) => void
           placeholder={t('common.choose')}
           options={LOSS_KINDS.map((value) => ({ value, label: t(`lossKinds.${value}`) }))}
         />
-        <TextField label={t('registry.lostOn')} {...field('lostOn')} type="date" required />
+        <DateField label={t('registry.lostOn')} {...field('lostOn')} required />
         <SelectField
           label={t('registry.sourceType')}
           {...field('sourceType')}

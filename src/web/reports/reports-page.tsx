@@ -8,9 +8,10 @@ import { csvLine, csvSeparator } from '../../shared/csv.ts';
 import { query, request, saveFile, type Page } from '../api/client.ts';
 import { useMe } from '../session/session.tsx';
 import { SimpleChart } from '../ui/chart.tsx';
-import { SelectField, TextField } from '../ui/form.tsx';
+import { SelectField } from '../ui/form.tsx';
 import { todayIso, useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { DateField, whenDate } from '../ui/date-field.tsx';
 
 type GroupBy = (typeof GROUP_BY)[number];
 const yearAgo = () => {
@@ -80,8 +81,8 @@ export function ReportsPage() {
     <section>
       <h1>{t('reports.title')}</h1>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>
-        <TextField label={t('reports.from')} type="date" value={from} onChange={setFrom} />
-        <TextField label={t('reports.to')} type="date" value={to} onChange={setTo} />
+        <DateField label={t('reports.from')} value={from} onChange={whenDate(setFrom)} />
+        <DateField label={t('reports.to')} value={to} onChange={whenDate(setTo)} />
         {me.role !== 'investigator' && (
           <AgencyFilter agencies={agencies.data?.items ?? []} value={agencyId} onChange={setAgencyId} />
         )}

@@ -22,6 +22,7 @@ import { fieldBinder, useFormSubmit } from '../ui/use-form-submit.ts';
 import { EMPTY_WEAPON, WeaponFields, weaponBody } from '../weapons/weapon-fields.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { DateField } from '../ui/date-field.tsx';
 
 /** Intake of a weapon into custody: a weapon already known (found by serial) or a new description. */
 export function IntakeForm({ onDone }: { onDone: () => void }) {
@@ -165,7 +166,7 @@ export function IntakeForm({ onDone }: { onDone: () => void }) {
           placeholder={t('common.choose')}
           options={ITEM_SOURCES.map((value) => ({ value, label: t(`itemSources.${value}`) }))}
         />
-        <TextField label={t('custody.intakeDate')} {...field('intakeDate')} type="date" required />
+        <DateField label={t('custody.intakeDate')} {...field('intakeDate')} required />
         <TextField label={t('custody.location')} {...field('storageLocation')} required maxLength={200} />
         <SelectField
           label={t('custody.case')}

@@ -20,6 +20,7 @@ import {
   type TraceFormState,
 } from './trace-form-model.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
+import { DateField } from '../ui/date-field.tsx';
 
 export function NewTracePage() {
   const [params] = useSearchParams();
@@ -88,7 +89,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
   // The chosen case stays a choice while a search shows others (and when it came from the address).
   const listed = (cases.data?.items ?? []).some((item) => item.id === form.caseId);
   const chosenCase = useQuery({
-    queryKey: ['case', form.caseId],
+    queryKey: ['case-choice', form.caseId],
     queryFn: () => request<Case>(`/cases/${form.caseId}`),
     enabled: !trace && Boolean(form.caseId) && cases.isSuccess && !listed,
   });
@@ -192,6 +193,12 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             <SelectField
               label={t('traceForm.case')}
               {...bind('caseId')}
+              onChange={(id) => {
+                // Seeds the chosen case's own query, so a later search never shows it missing while that loads.
+                const item = cases.data?.items.find((candidate) => candidate.id === id);
+                if (item) queryClient.setQueryData(['case-choice', id], item);
+                set('caseId')(id);
+              }}
               required
               placeholder={t('common.choose')}
               options={caseOptions.map((item) => ({
@@ -241,7 +248,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         <fieldset>
           <legend>{t('traceForm.recovery')}</legend>
           <div className="grid">
-            {text('recoveryDate', t('traceForm.recoveryDate'), { type: 'date', required: true })}
+            <DateField label={t('traceForm.recoveryDate')} {...bind('recoveryDate')} required />
             <SelectField
               label={t('traceForm.circumstance')}
               {...bind('circumstance')}
@@ -272,7 +279,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
             <div className="grid">
               {text('firstName', t('traceForm.firstName'), { required: true })}
               {text('lastName', t('traceForm.lastName'), { required: true })}
-              {text('dateOfBirth', t('traceForm.dateOfBirth'), { type: 'date' })}
+              <DateField label={t('traceForm.dateOfBirth')} {...bind('dateOfBirth')} />
               {text('nationality', t('traceForm.nationality'), { maxLength: 2, hint: t('traceForm.countryHint') })}
               {text('idNumber', t('traceForm.idNumber'))}
             </div>

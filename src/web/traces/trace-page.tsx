@@ -23,11 +23,12 @@ import { seesIntelligence } from '../../shared/actor.ts';
 import { eventMessage } from './event-message.ts';
 import { canEdit, useTraceActions } from './trace-actions.tsx';
 
-/** While the worker has the trace, poll every second; while a person has it, every 10 s; a final trace never changes. */
-/** With the live stream open, status changes arrive by themselves; stages (no event of their own) still poll while running. */
+/**
+ * With the live stream open, status changes and stages arrive by themselves: no polling. Without it, poll every second
+ * while the worker has the trace, every 10 s while a person has it; a final trace never changes.
+ */
 function pollInterval(status: TraceStatus | undefined, live: boolean) {
-  if (!status || FINAL_STATUSES.includes(status)) return false;
-  if (live) return status === 'in_progress' ? 2_000 : false;
+  if (live || !status || FINAL_STATUSES.includes(status)) return false;
   return status === 'queued' || status === 'in_progress' ? 1_000 : 10_000;
 }
 
@@ -199,7 +200,7 @@ export function TracePage() {
 
 type EventType = keyof typeof en.eventTypes;
 
-/** Each stage of the current run: done, running, waiting, or not reached (the trace ended before it). */
+/** Each stage of the current run: done, running, waiting, or not reached (the run ended before it). */
 function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }) {
   const { t } = useTranslation();
   const stages = stagesFor(trace.weapon);
@@ -210,11 +211,15 @@ function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }
       .filter((event) => event.type === 'stage_completed')
       .map((event) => event.stage as Stage),
   );
+  // The history and the trace are fetched apart: until the history holds the trace's latest change, the run is shown
+  // as still going (a stage it finished would otherwise flash "not reached" between the two answers).
+  const status = events.length && events.at(-1)!.toStatus !== trace.status ? 'in_progress' : trace.status;
+  // The tracing center works the stages in order: the first one not done is the one running.
+  const running = status === 'in_progress' ? stages.find((stage) => !done.has(stage)) : undefined;
   const state = (stage: Stage) => {
     if (done.has(stage)) return 'done';
-    if (trace.status === 'in_progress' && trace.stage === stage) return 'running';
-    if (FINAL_STATUSES.includes(trace.status) || trace.status === 'needs_info' || trace.status === 'failed')
-      return 'not-reached';
+    if (stage === running) return 'running';
+    if (FINAL_STATUSES.includes(status) || status === 'needs_info' || status === 'failed') return 'not-reached';
     return 'waiting';
   };
   return (

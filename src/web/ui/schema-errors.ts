@@ -2,6 +2,16 @@ import type { TFunction } from 'i18next';
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 
+/** The schemas' patterns, each with the words that say what it wants. */
+const PATTERN_MESSAGES: Record<
+  string,
+  'fieldErrors.countryCode' | 'fieldErrors.agencyCode' | 'fieldErrors.regionCode'
+> = {
+  '^[A-Z]{2}$': 'fieldErrors.countryCode',
+  '^[A-Z0-9][A-Z0-9_-]{1,31}$': 'fieldErrors.agencyCode',
+  '^[a-z0-9][a-z0-9-]{0,63}$': 'fieldErrors.regionCode',
+};
+
 /**
  * A request body checked against the same TypeBox schema the API validates it with, in the browser
  * (TypeBox's interpreter: no eval, so the CSP stays strict). Errors keyed by JSON Pointer, translated;
@@ -36,11 +46,16 @@ export function schemaErrors(t: TFunction, schema: TSchema, value: unknown): Rec
             ? t('fieldErrors.date')
             : params.format === 'date-time'
               ? t('fieldErrors.dateTime')
-              : t('fieldErrors.required'),
+              : params.format === 'email'
+                ? t('fieldErrors.email')
+                : t('fieldErrors.required'),
         );
         break;
       case 'pattern':
-        put(error.instancePath, t('fieldErrors.countryCode'));
+        put(
+          error.instancePath,
+          t(PATTERN_MESSAGES[(error.params as { pattern: string }).pattern] ?? 'fieldErrors.invalid'),
+        );
         break;
       case 'enum':
         put(error.instancePath, t('fieldErrors.required'));

@@ -7,7 +7,8 @@ import { WebhookCreate, type Delivery, type Webhook } from '../../webhooks/schem
 import { request, type Page } from '../api/client.ts';
 import { CheckboxField, SelectField, TextField } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
-import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
+import { ErrorNotice, Loading } from '../ui/notice.tsx';
+import { SecretOnce } from '../ui/secret-once.tsx';
 import { schemaErrors } from '../ui/schema-errors.ts';
 import { useFormSubmit } from '../ui/use-form-submit.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
@@ -19,9 +20,9 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
   const queryClient = useQueryClient();
   const [agencyId, setAgencyId] = useState('');
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>([...EVENT_TYPES]);
+  // Every kind but a trace's stages (several per trace, for pages that show progress): a receiver asks for those itself.
+  const [events, setEvents] = useState<string[]>(EVENT_TYPES.filter((type) => type !== 'trace.stage_completed'));
   const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
-  const [copied, setCopied] = useState(false);
   const [log, setLog] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => request<Page<Webhook>>('/webhooks?limit=200') });
@@ -35,7 +36,6 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
   const errors = schemaErrors(t, WebhookCreate, body);
   const { submit, errorAt, failure, busy } = useFormSubmit(errors, async () => {
     setCreated(await request<Webhook & { secret: string }>('/webhooks', { method: 'POST', body }));
-    setCopied(false);
     await queryClient.invalidateQueries({ queryKey: ['webhooks'] });
   });
   const code = new Map(agencies.map((agency) => [agency.id, agency.code]));
@@ -88,15 +88,7 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
         </button>
       </form>
       {created && (
-        <Notice tone="success">
-          <strong>{t('webhooks.secretOnce')}</strong> <code data-testid="webhook-secret">{created.secret}</code>{' '}
-          <button
-            type="button"
-            onClick={() => void navigator.clipboard.writeText(created.secret).then(() => setCopied(true))}
-          >
-            {copied ? t('webhooks.copied') : t('webhooks.copy')}
-          </button>
-        </Notice>
+        <SecretOnce key={created.secret} label={t('webhooks.secretOnce')} secret={created.secret} testId="webhook-secret" />
       )}
       <ErrorNotice error={hooks.error} />
       {hooks.isPending ? (
