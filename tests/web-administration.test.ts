@@ -176,4 +176,22 @@ describe.each([
     expect(errors).toEqual([]);
     await context.close();
   });
+  it('an administrator deletes a webhook after a confirmation that says its log stays', async () => {
+    const url = `https://receptor.example.org/${unique('h').toLowerCase()}`;
+    const hook = await t.client
+      .as(people.admin.token)
+      .post('/webhooks', { agencyId: t.home.id, url, events: ['alert.created'] });
+    expect(hook.status).toBe(201);
+    const { page, context, errors } = await open(locale, undefined, true);
+    await signIn(page, people.admin.email, PASSWORD, c);
+    await page.getByRole('link', { name: c.nav.administration }).click();
+    await page.getByRole('button', { name: `${c.webhooks.delete} ${url}` }).click();
+    await dialog(page).getByText(fill(c.webhooks.deleteBody, { url })).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await dialog(page).getByRole('button', { name: c.webhooks.delete, exact: true }).click();
+    await expect.poll(() => page.getByTestId('webhooks').locator('tr', { hasText: url }).count()).toBe(0);
+    expect((await t.db('webhooks').where({ id: hook.body.id }).first()).deleted_at).not.toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

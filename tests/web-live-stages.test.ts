@@ -67,6 +67,14 @@ for (const [locale, c] of [
     const messages = stream.messages.filter((m) => m.data.data.traceId === trace.id).length;
     expect(messages).toBe(3 + stages.length);
     expect(reads - readsBefore).toBeLessThanOrEqual(messages);
+    // The result's time to crime reads as a person says it, in the page's language, with its band (issue 30).
+    const days = (await t.client.as(people.investigator.token).get(`/traces/${trace.id}`)).body.result
+      .timeToCrimeDays as number;
+    const ttc = await page.getByTestId('time-to-crime').innerText();
+    expect(ttc).toContain(
+      c.result.ttcBands[days < 365 ? 'underOneYear' : days < 1095 ? 'oneToThreeYears' : 'overThreeYears'],
+    );
+    if (days >= 31) expect(ttc).toMatch(locale === 'en-US' ? /\d+ (years?|months?)\b/ : /\d+ (años?|mes(es)?)\b/);
     expect(errors).toEqual([]);
     await stream.close();
     await context.close();

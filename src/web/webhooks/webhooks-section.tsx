@@ -88,7 +88,12 @@ export function WebhooksSection({ agencies }: { agencies: Agency[] }) {
         </button>
       </form>
       {created && (
-        <SecretOnce key={created.secret} label={t('webhooks.secretOnce')} secret={created.secret} testId="webhook-secret" />
+        <SecretOnce
+          key={created.secret}
+          label={t('webhooks.secretOnce')}
+          secret={created.secret}
+          testId="webhook-secret"
+        />
       )}
       <ErrorNotice error={hooks.error} />
       {hooks.isPending ? (
