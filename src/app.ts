@@ -22,6 +22,7 @@ import { Notifications } from './db/notifications.ts';
 import { IDENTITY_CHANNEL, registerTokenCache, TokenCache } from './identity/token-cache.ts';
 import { destructionRoutes } from './destructions/routes.ts';
 import { DestructionService } from './destructions/service.ts';
+import { compressResponses } from './http/compression.ts';
 import { Api } from './http/api.ts';
 import { errorHandler, requestTimeout, unknownRoute } from './http/errors.ts';
 import { staticHeaders } from './http/static-headers.ts';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): {
   if (deps.corsOrigins?.length)
     app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
+  app.use(compressResponses());
 
   let notifications: Notifications | undefined;
   if (deps.tokenCacheMs || deps.liveEvents) notifications = new Notifications(db, logger);

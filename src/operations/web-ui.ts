@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 
 const API_OR_OPERATIONS = /^\/(api|admin|docs|openapi\.json|healthz|readyz|metrics)(\/|$)/;
 
@@ -8,7 +9,7 @@ const API_OR_OPERATIONS = /^\/(api|admin|docs|openapi\.json|healthz|readyz|metri
 const FILE = /\/[^/]+\.[A-Za-z0-9]{1,8}$/;
 
 /**
- * The web application built by Vite into `root`: hashed assets cached for a year, the files of its public folder (the
+ * The web application built by Vite into `root`: hashed assets (precompressed) cached for a year, the files of its public folder (the
  * user guide's pictures) for a day, and index.html (never cached) for every other GET that asks for HTML, so a reload
  * on /traces/… lands in the app's own router. A browser asks for an image with `Accept: image/…,*\/*`, which accepts
  * HTML too: a missing file is a 404, not the app.
@@ -17,9 +18,14 @@ export function webUiRoutes(app: Express, webRoot: string) {
   const root = resolve(webRoot);
   const index = join(root, 'index.html');
   if (!existsSync(index)) return false;
+  // Compressed at build (brotli and gzip beside each script, style sheet and catalogue): served as the browser accepts.
   app.use(
     '/assets',
-    express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+    expressStaticGzip(join(root, 'assets'), {
+      enableBrotli: true,
+      orderPreference: ['br', 'gz'],
+      serveStatic: { immutable: true, maxAge: '365d', index: false, fallthrough: false },
+    }),
   );
   app.use(
     express.static(root, {

@@ -25,11 +25,20 @@ export default async function setup(project: TestProject) {
   await db.destroy();
   project.provide('databaseUrl', databaseUrl);
   const webRoot = await mkdtemp(join(tmpdir(), 'rastreo-web-'));
-  await build({
-    configFile: 'src/web/vite.config.ts',
-    logLevel: 'warn',
-    build: { outDir: webRoot, emptyOutDir: true },
-  });
+  // The production build, as `npm run build` makes it: Vite keeps an already set NODE_ENV (vitest's `test`), which would
+  // bundle React's development code (40 % more to send, and not what people get).
+  const testEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: 'src/web/vite.config.ts',
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: webRoot, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = testEnv;
+  }
   project.provide('webRoot', webRoot);
   return async () => {
     await dropDatabase(databaseUrl);

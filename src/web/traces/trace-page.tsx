@@ -211,16 +211,16 @@ function StageProgress({ trace, events }: { trace: Trace; events: TraceEvent[] }
       .filter((event) => event.type === 'stage_completed')
       .map((event) => event.stage as Stage),
   );
-  // The history and the trace are fetched apart: until the history holds the trace's latest change, the run is shown
-  // as still going (a stage it finished would otherwise flash "not reached" between the two answers).
-  const status = events.length && events.at(-1)!.toStatus !== trace.status ? 'in_progress' : trace.status;
+  const ended = FINAL_STATUSES.includes(trace.status) || trace.status === 'needs_info' || trace.status === 'failed';
+  // The history and the trace are fetched apart: a run that ended is shown as still going until the history holds its
+  // end (a stage it finished would otherwise flash "not reached" between the two answers).
+  const lagging = ended && events.at(-1)?.toStatus !== trace.status;
   // The tracing center works the stages in order: the first one not done is the one running.
-  const running = status === 'in_progress' ? stages.find((stage) => !done.has(stage)) : undefined;
+  const running = trace.status === 'in_progress' || lagging ? stages.find((stage) => !done.has(stage)) : undefined;
   const state = (stage: Stage) => {
     if (done.has(stage)) return 'done';
     if (stage === running) return 'running';
-    if (FINAL_STATUSES.includes(status) || status === 'needs_info' || status === 'failed') return 'not-reached';
-    return 'waiting';
+    return ended && !lagging ? 'not-reached' : 'waiting';
   };
   return (
     <ol className="stages" data-testid="stages">
