@@ -537,11 +537,14 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     expect(await row.innerText()).toContain('Crítica');
     await expectSpanish(page);
     await screenshot(page, 'alerts-inbox');
-    await page.getByRole('button', { name: `Tomar conocimiento ${trace.reference}` }).click();
+    // Two alerts may name the trace: each action's name says which (its kind), so this one is unambiguous.
+    await page
+      .getByRole('button', { name: `Tomar conocimiento: Arma destruida recuperada ${trace.reference}` })
+      .click();
     await dialog(page).getByRole('button', { name: 'Tomar conocimiento' }).click();
     await row.waitFor({ state: 'detached' });
     await field(page, 'Estado').selectOption({ label: 'En revisión' });
-    await page.getByRole('button', { name: `Cerrar ${trace.reference}` }).click();
+    await page.getByRole('button', { name: `Cerrar: Arma destruida recuperada ${trace.reference}` }).click();
     await dialog(page).getByLabel('Qué se hizo').fill('El acta de destrucción se corrigió: el arma fue sustituida.');
     await dialog(page).getByRole('button', { name: 'Cerrar' }).click();
     await page.getByTestId('alerts').locator('tr', { hasText: destroyed }).waitFor({ state: 'detached' });

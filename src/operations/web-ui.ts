@@ -33,7 +33,8 @@ export function webUiRoutes(app: Express, webRoot: string) {
       maxAge: '1d',
       redirect: false,
       setHeaders: (res, path) => {
-        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        // The page and the service worker (which decides what the app is offline) are asked for afresh each time.
+        if (path.endsWith('.html') || path.endsWith('/sw.js')) res.setHeader('Cache-Control', 'no-cache');
       },
     }),
   );

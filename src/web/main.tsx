@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { registerSW } from 'virtual:pwa-register';
 import { ApiProblem } from './api/client.ts';
 import { App } from './app.tsx';
 import './i18n/i18n.ts';
@@ -17,6 +18,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// The app's shell and code stay on the device, so it opens at a police post without a connection (see vite.config.ts).
+registerSW({ immediate: true });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { compression } from 'vite-plugin-compression2';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,7 +12,49 @@ export default defineConfig({
   root: here,
   // Brotli and gzip beside each script, style sheet and page at build, so the API serves them without compressing per
   // request (a police post's 400 kbit/s link gets a fifth of the bytes).
-  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024 })],
+  plugins: [
+    react(),
+    // An installable app whose shell and code lists open without a connection. The service worker keeps the app's own
+    // code (already in the browser's cache after the first load: installing costs no second download); the graph
+    // library and the charts are kept once a page has used them. The API is never cached: records come live or not.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      manifest: {
+        name: 'Rastreo — rastreo de armas de fuego',
+        short_name: 'Rastreo',
+        description: 'Solicitudes de rastreo de armas de fuego, custodia y destrucción',
+        lang: 'es',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f3f5f8',
+        theme_color: '#14304a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The first visit's page is looked after at once, not from the next load on: a link may drop before then.
+        clientsClaim: true,
+        skipWaiting: true,
+        globPatterns: ['**/*.{js,css,html}'],
+        globIgnores: ['**/cytoscape*', '**/chart-*'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/(api|admin|docs|openapi\.json|healthz|readyz|metrics|problems|guide)(\/|$)/],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.startsWith('/assets/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'rastreo-assets', expiration: { maxEntries: 40 } },
+          },
+        ],
+      },
+    }),
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024 }),
+  ],
   build: { outDir: `${projectRoot}dist/web`, emptyOutDir: true, chunkSizeWarningLimit: 900 },
   server: {
     fs: { allow: [projectRoot] },

@@ -157,7 +157,7 @@ export function AlertsPage() {
                     {mayTake(ALERT_LIFECYCLE, 'acknowledge', alert.status, me.role) && (
                       <button
                         type="button"
-                        aria-label={`${t('alerts.acknowledge')} ${alert.subject.reference}`}
+                        aria-label={`${t('alerts.acknowledge')}: ${t(`alertKinds.${alert.kind}`)} ${alert.subject.reference}`}
                         onClick={() => act(alert, 'acknowledge')}
                       >
                         {t('alerts.acknowledge')}
@@ -166,7 +166,7 @@ export function AlertsPage() {
                     {mayTake(ALERT_LIFECYCLE, 'close', alert.status, me.role) && (
                       <button
                         type="button"
-                        aria-label={`${t('alerts.close')} ${alert.subject.reference}`}
+                        aria-label={`${t('alerts.close')}: ${t(`alertKinds.${alert.kind}`)} ${alert.subject.reference}`}
                         onClick={() => act(alert, 'close')}
                       >
                         {t('alerts.close')}

@@ -65,7 +65,16 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
         }
         setOpen(false);
         if (controller.signal.aborted) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        // Wait before trying again, but not once the link is back: the stream reconnects as soon as the device does.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            window.removeEventListener('online', done);
+            resolve();
+          };
+          const timer = setTimeout(done, delay);
+          window.addEventListener('online', done);
+        });
         delay = Math.min(delay * 2, 30_000);
       }
     })();

@@ -7,6 +7,7 @@ import { useFormat } from '../ui/format.ts';
 import { Notice } from '../ui/notice.tsx';
 import { problemMessage } from '../ui/problems.ts';
 import { useSession } from './session.tsx';
+import { OfflineBanner } from '../ui/connection.tsx';
 
 const CREDENTIALS = [
   { name: 'email', autoComplete: 'username' },
@@ -53,6 +54,7 @@ export function SignInPage() {
           <LanguageSwitch />
         </div>
         <p className="lead">{t('signIn.lead')}</p>
+        <OfflineBanner />
         {notice === 'expired' && <Notice tone="warning">{t('signIn.expired')}</Notice>}
         {notice === 'signed-out' && <Notice>{t('signIn.signedOut')}</Notice>}
         <form onSubmit={submit} noValidate>

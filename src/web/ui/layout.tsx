@@ -6,6 +6,7 @@ import type { Role } from '../../shared/actor.ts';
 import { useMe, useSession } from '../session/session.tsx';
 import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
+import { OfflineBanner } from './connection.tsx';
 import { ToastProvider } from './toast.tsx';
 
 type NavKey =
@@ -111,6 +112,7 @@ export function Layout() {
             {t('layout.signOut')}
           </button>
         </header>
+        <OfflineBanner />
         <CriticalAlertBanner />
         <main id="main" tabIndex={-1} ref={main}>
           <Outlet />
