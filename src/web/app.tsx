@@ -5,6 +5,7 @@ import { AlertsPage } from './alerts/alerts-page.tsx';
 import { CasePage } from './cases/case-page.tsx';
 import { CasesPage } from './cases/cases-page.tsx';
 import { DestructionPage } from './destructions/destruction-page.tsx';
+import { DraftsPage } from './drafts/drafts-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
 import { HelpPage } from './help/help-page.tsx';
@@ -74,6 +75,7 @@ export function App() {
         <Route path="registry" element={<RegistryPage />} />
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="intelligence" element={<IntelligencePage />} />
+        <Route path="drafts" element={<DraftsPage />} />
         <Route path="help" element={<HelpPage />} />
         <Route path="administration" element={<AdministrationPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -36,6 +36,9 @@ function load(): Stored | null {
   }
 }
 
+/** Whether this tab still holds a session (false from the moment one expires or is signed out). */
+export const sessionStillOpen = () => sessionStorage.getItem(STORAGE_KEY) !== null;
+
 function loadNotice(): Notice {
   // A session left idle past its limit while the page was closed or asleep ends here, on the next load: say so.
   if (sessionStorage.getItem(STORAGE_KEY) && !load()) {

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { Case } from '../../cases/schemas.ts';
@@ -21,9 +21,42 @@ import {
 } from './trace-form-model.ts';
 import { ErrorSummary } from '../ui/error-summary.tsx';
 import { DateField } from '../ui/date-field.tsx';
+import { useOnline } from '../ui/connection.tsx';
+import { sessionStillOpen, useMe } from '../session/session.tsx';
+import type { TraceDraftContent } from '../drafts/sender.ts';
+import {
+  deleteDraft,
+  draftsAvailable,
+  keepList,
+  keptList,
+  loadDraft,
+  saveDraft,
+  stashForm,
+  takeStash,
+  type Draft,
+} from '../drafts/vault.ts';
 
 export function NewTracePage() {
   const [params] = useSearchParams();
+  const me = useMe();
+  const draftId = params.get('draft');
+  // A draft kept on this device (saved offline, or refused by the server): the form as it was typed, with its key.
+  const draft = useQuery({
+    queryKey: ['device-draft', draftId],
+    queryFn: async () => (await loadDraft<TraceDraftContent>(draftId!)) ?? null,
+    enabled: Boolean(draftId) && draftsAvailable(),
+    gcTime: 0,
+  });
+  // The form as it was when the last session expired mid-way: signing in again brings it back, once.
+  const stash = useQuery({
+    queryKey: ['form-stash', me.id],
+    queryFn: async () => (await takeStash<TraceFormState>(me.id)) ?? null,
+    enabled: !draftId && draftsAvailable(),
+    gcTime: 0,
+  });
+  if ((draftId && draft.isPending) || (!draftId && draftsAvailable() && stash.isPending)) return <Loading />;
+  if (draft.data) return <TraceForm key={draft.data.id} initial={draft.data.content.form} draft={draft.data} />;
+  if (stash.data) return <TraceForm key={stash.data.key} initial={stash.data.form} restoredKey={stash.data.key} />;
   return <TraceForm initial={emptyTraceForm(params.get('caseId') ?? '')} />;
 }
 
@@ -66,16 +99,34 @@ const PATH_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([path, field]) 
   string
 >;
 
-function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace }) {
+function TraceForm({
+  initial,
+  trace,
+  draft,
+  restoredKey,
+}: {
+  initial: TraceFormState;
+  trace?: Trace;
+  draft?: Draft<TraceDraftContent>;
+  /** The key of a form restored after a session expired: kept, so it still makes one trace. */
+  restoredKey?: string;
+}) {
   const { t } = useTranslation();
+  const me = useMe();
+  const online = useOnline();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const key = useRef(newIdempotencyKey());
+  // A draft keeps the key it was given when made: sent from here or from the list, it makes one trace.
+  const key = useRef(draft?.id ?? restoredKey ?? newIdempotencyKey());
   const [form, setForm] = useState(initial);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>(null);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>(() =>
+    draft?.errors ? fieldErrorsByPath(t, draft.errors) : {},
+  );
+  const [failure, setFailure] = useState<unknown>(() =>
+    draft?.problem ? new ApiProblem(draft.problem.status, draft.problem.kind, '', draft.problem.body) : null,
+  );
   const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // An agency has more open cases than a list can hold: the newest 200, or those a search finds (number or title).
@@ -86,14 +137,58 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
     enabled: !trace,
     placeholderData: keepPreviousData,
   });
+  // Without a connection, the open cases this device kept when it last had one (encrypted, like drafts).
+  const casesKey = `open-cases:${me.id}`;
+  const keptCases = useQuery({
+    queryKey: ['kept-cases', me.id],
+    queryFn: async () => (await keptList<Case>(casesKey)) ?? [],
+    // (Offline, the query for the live list waits for the link rather than failing.)
+    enabled: !trace && draftsAvailable() && (!online || cases.isError),
+  });
+  useEffect(() => {
+    if (cases.data && !caseSearch.trim() && draftsAvailable())
+      void keepList(
+        casesKey,
+        cases.data.items.map(({ id, caseNumber, title }) => ({ id, caseNumber, title })),
+      );
+  }, [cases.data, caseSearch, casesKey]);
   // The chosen case stays a choice while a search shows others (and when it came from the address).
   const listed = (cases.data?.items ?? []).some((item) => item.id === form.caseId);
+  const keepOnDevice = async (submit: boolean, why?: Pick<Draft, 'errors' | 'problem'>) => {
+    await saveDraft<TraceDraftContent>({
+      id: key.current,
+      userId: me.id,
+      kind: 'trace',
+      createdAt: draft?.createdAt ?? Date.now(),
+      state: why ? 'refused' : 'pending',
+      content: { form, submit },
+      ...why,
+    });
+  };
   const chosenCase = useQuery({
     queryKey: ['case-choice', form.caseId],
     queryFn: () => request<Case>(`/cases/${form.caseId}`),
     enabled: !trace && Boolean(form.caseId) && cases.isSuccess && !listed,
   });
-  const caseOptions = [...(!listed && chosenCase.data ? [chosenCase.data] : []), ...(cases.data?.items ?? [])];
+  const listedCases = cases.data?.items ?? (!online || cases.isError ? (keptCases.data ?? []) : []);
+  const caseOptions = [
+    ...(!listed && chosenCase.data && !listedCases.some((item) => item.id === chosenCase.data.id)
+      ? [chosenCase.data]
+      : []),
+    ...listedCases,
+  ];
+
+  // A session that ends under the form (it expired: the session is already gone when the form goes) keeps what was
+  // typed on the device, encrypted, for the next sign-in; leaving the form any other way keeps nothing.
+  const latest = useRef(form);
+  latest.current = form;
+  useEffect(
+    () => () => {
+      if (!trace && draftsAvailable() && !sessionStillOpen())
+        void stashForm(me.id, { form: latest.current, key: key.current });
+    },
+    [trace, me.id],
+  );
 
   const errors = useMemo(() => traceFormErrors(t, form), [t, form]);
   const flags = useMemo(() => expectedFlags(form), [form]);
@@ -146,11 +241,28 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
         if (mode === 'update-and-submit')
           saved = await request<Trace>(`/traces/${trace.id}/submit`, { method: 'POST' });
       } else {
-        saved = await request<Trace>('/traces', {
-          method: 'POST',
-          idempotencyKey: key.current,
-          body: { ...body, ...(mode === 'draft' ? { draft: true } : {}) },
-        });
+        // No connection: the trace waits on this device and is sent by itself when the link returns.
+        const offline = async () => {
+          await keepOnDevice(mode === 'submit');
+          navigate('/drafts', { state: { saved: true } });
+        };
+        if (!navigator.onLine && draftsAvailable()) return await offline();
+        try {
+          saved = await request<Trace>('/traces', {
+            method: 'POST',
+            idempotencyKey: key.current,
+            body: { ...body, ...(mode === 'draft' ? { draft: true } : {}) },
+          });
+        } catch (error) {
+          if (error instanceof ApiProblem && error.status === 0 && draftsAvailable()) return await offline();
+          if (draft && error instanceof ApiProblem)
+            await keepOnDevice(mode === 'submit', {
+              errors: error.errors,
+              problem: { status: error.status, kind: error.kind, body: error.body },
+            });
+          throw error;
+        }
+        if (draft) await deleteDraft(draft.id);
       }
       await queryClient.invalidateQueries({ queryKey: ['trace', saved.id] });
       await queryClient.invalidateQueries({ queryKey: ['case', saved.caseId] });
@@ -177,6 +289,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
   return (
     <section>
       <h1>{trace ? t('traceForm.editTitle', { reference: trace.reference }) : t('traceForm.newTitle')}</h1>
+      {restoredKey && <Notice tone="info">{t('traceForm.restored')}</Notice>}
       <form onSubmit={onSubmit} noValidate className="trace-form">
         <ErrorSummary />
         {!trace && (
@@ -325,7 +438,7 @@ function TraceForm({ initial, trace }: { initial: TraceFormState; trace?: Trace 
                 {t('traceForm.saveDraft')}
               </button>
               <button type="submit" className="primary" disabled={busy}>
-                {t('traceForm.submit')}
+                {online || !draftsAvailable() ? t('traceForm.submit') : t('drafts.saveOnDevice')}
               </button>
             </>
           )}

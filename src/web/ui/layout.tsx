@@ -1,5 +1,5 @@
 import { LiveEventsProvider } from '../events/live-events.tsx';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../shared/actor.ts';
@@ -7,6 +7,9 @@ import { useMe, useSession } from '../session/session.tsx';
 import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { OfflineBanner } from './connection.tsx';
+import { ConfirmDialog, type ConfirmRequest } from './confirm-dialog.tsx';
+import { DraftsSender, useDrafts } from '../drafts/use-drafts.tsx';
+import { draftsAvailable, forgetEverything } from '../drafts/vault.ts';
 import { ToastProvider } from './toast.tsx';
 
 type NavKey =
@@ -70,6 +73,8 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
+  const drafts = useDrafts();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -108,7 +113,21 @@ export function Layout() {
             {t('nav.help')}
           </NavLink>
           <LanguageSwitch />
-          <button type="button" onClick={() => void signOut()}>
+          <PendingDraftsLink count={drafts?.length ?? 0} />
+          <button
+            type="button"
+            onClick={() => {
+              const count = drafts?.length ?? 0;
+              if (!count) return void forgetEverythingThen(signOut);
+              setConfirm({
+                title: t('drafts.signOutTitle'),
+                body: t('drafts.signOutBody', { count }),
+                confirmLabel: t('drafts.signOutConfirm'),
+                danger: true,
+                onConfirm: () => forgetEverythingThen(signOut),
+              });
+            }}
+          >
             {t('layout.signOut')}
           </button>
         </header>
@@ -117,7 +136,26 @@ export function Layout() {
         <main id="main" tabIndex={-1} ref={main}>
           <Outlet />
         </main>
+        <DraftsSender />
+        <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
       </ToastProvider>
     </LiveEventsProvider>
+  );
+}
+
+/** Sign-out deletes what this device kept for the person (drafts, lists), then ends the session. */
+async function forgetEverythingThen(signOut: () => Promise<void>) {
+  if (draftsAvailable()) await forgetEverything();
+  await signOut();
+}
+
+/** "Waiting (n)" while drafts wait on this device to be sent. */
+function PendingDraftsLink({ count }: { count: number }) {
+  const { t } = useTranslation();
+  if (!count) return null;
+  return (
+    <NavLink to="/drafts" className="pending-drafts" data-testid="pending-drafts">
+      {t('drafts.nav', { count })}
+    </NavLink>
   );
 }

@@ -1,0 +1,254 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../src/i18n/en.ts';
+import { es } from '../src/i18n/es.ts';
+import { violations } from './support/axe.ts';
+import { screenshot } from './support/browser.ts';
+import { createCase, unique, useWorld } from './support/harness.ts';
+import { waitFor } from './support/processes.ts';
+import { dialog, expectSpanish, field, PASSWORD, useBrowser } from './support/web-session.ts';
+
+// Issue 31: an investigator at a police post without a connection records the trace on the device; it is sent when the
+// link returns, exactly once, however the sending goes.
+const t = useWorld({ privateDatabase: true, webUi: true, worker: { ADAPTER_LATENCY_MS: '20' } });
+const { people, open, signIn } = useBrowser(t, { investigator: ['investigator', 'Marta Hernández'] });
+beforeAll(async () => {
+  await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
+});
+
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => String(values[name] ?? ''));
+
+/** What IndexedDB holds of the drafts, as raw records; `plain` is every byte of them read as text. */
+const deviceDrafts = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ count: number; plain: string }>((resolve, reject) => {
+        const request = indexedDB.open('rastreo');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('drafts')) return resolve({ count: 0, plain: '' });
+          const all = db.transaction('drafts').objectStore('drafts').getAll();
+          all.onsuccess = () => {
+            const records = all.result as Record<string, unknown>[];
+            const text = records
+              .map((record) =>
+                Object.values(record)
+                  .map((value) =>
+                    value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+                      ? new TextDecoder().decode(value as ArrayBuffer)
+                      : JSON.stringify(value),
+                  )
+                  .join(' '),
+              )
+              .join('\n');
+            resolve({ count: records.length, plain: text });
+          };
+        };
+      }),
+  );
+
+/** The bytes of the kept (unsent) form on the device, read as text; empty when none is kept. */
+const deviceStash = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const request = indexedDB.open('rastreo');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('lists')) return resolve('');
+          const all = db.transaction('lists').objectStore('lists').getAll();
+          all.onsuccess = () =>
+            resolve(
+              (all.result as { id: string; sealed: ArrayBuffer }[])
+                .filter((row) => row.id.startsWith('unsent-form:'))
+                .map((row) => new TextDecoder().decode(row.sealed))
+                .join(''),
+            );
+        };
+      }),
+  );
+
+describe.each([
+  ['es-SV', es],
+  ['en-US', en],
+] as const)('offline intake, in %s', (locale, c) => {
+  /** Signed in, the form opened once online (the device keeps the open cases), the service worker in charge. */
+  async function readyOffline(tabs = 1) {
+    const created = await createCase(t.client, people.investigator.token);
+    const kase = {
+      id: created.id,
+      caseNumber: (await t.db('cases').where({ id: created.id }).first()).case_number as string,
+    };
+    const { page, context, errors } = await open(locale, undefined, true);
+    await signIn(page, people.investigator.email, PASSWORD, c);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    await expect.poll(() => field(page, c.traceForm.case).locator('option').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    // Another tab, signed in too (each tab has its own session), looking at the same device's drafts.
+    const others = [];
+    for (let n = 1; n < tabs; n += 1) {
+      const other = await context.newPage();
+      await signIn(other, people.investigator.email, PASSWORD, c);
+      await other.getByTestId('who').waitFor();
+      await other.goto(`${t.client.baseUrl}/drafts`);
+      await other.getByTestId('no-drafts').waitFor();
+      others.push(other);
+    }
+    await context.setOffline(true);
+    return { kase, page, context, errors, others };
+  }
+
+  /** Types a new trace on the open form: the case by its number, a pistol with this serial, a possessor. */
+  async function typeTrace(page: Page, caseNumber: string, serial: string, lastName: string) {
+    const choice = field(page, c.traceForm.case);
+    await expect.poll(() => choice.locator('option', { hasText: caseNumber }).count(), { timeout: 15_000 }).toBe(1);
+    await choice.selectOption({ label: (await choice.locator('option', { hasText: caseNumber }).innerText()).trim() });
+    await field(page, c.weapons.manufacturer).fill('Smith & Wesson');
+    await field(page, c.weapons.model).fill('SD9VE');
+    await field(page, c.weapons.caliber).fill('9mm');
+    await field(page, c.weapons.type).selectOption({ label: c.weaponTypes.pistol });
+    await field(page, c.weapons.serialNumber).fill(serial);
+    await field(page, c.weapons.countryOfManufacture).fill('US');
+    await field(page, c.traceForm.recoveryDate).fill('2026-11-05');
+    await field(page, c.traceForm.circumstance).selectOption({ label: c.circumstances.seizure });
+    await page.getByLabel(c.traceForm.hasPossessor).check();
+    await field(page, c.traceForm.firstName).fill('Juan');
+    await field(page, c.traceForm.lastName).fill(lastName);
+  }
+
+  async function fillTrace(page: Page, caseNumber: string, serial: string) {
+    // Opened by its address without a connection: the page and its case list come from the device.
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    await typeTrace(page, caseNumber, serial, 'Secretario Pérez');
+    await page.getByRole('button', { name: c.drafts.saveOnDevice }).click();
+    await page.getByText(c.drafts.saved).waitFor();
+  }
+
+  const tracesWith = async (serial: string) =>
+    (await t.db('traces').whereRaw(`weapon->>'serialNumber' = ?`, [serial]).count({ n: '*' }))[0]!.n;
+
+  it('a trace filled offline waits on the device, encrypted, through a reload, and is sent once when the link returns — even when the first answer is lost', async () => {
+    const { kase, page, context, errors } = await readyOffline();
+    const serial = unique('OFF');
+    await fillTrace(page, kase.caseNumber, serial);
+    const rows = page.getByTestId('drafts').locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain(c.drafts.pending);
+    await page.getByTestId('pending-drafts').waitFor();
+    // On the device only encrypted: no name, no serial in the clear.
+    const stored = await deviceDrafts(page);
+    expect(stored.count).toBe(1);
+    expect(stored.plain).not.toContain('Secretario');
+    expect(stored.plain).not.toContain(serial);
+    if (locale === 'es-SV') await expectSpanish(page);
+    expect(await violations(page)).toEqual([]);
+    await screenshot(page, `drafts-pending-${locale}`);
+
+    // A reload without a connection: still there.
+    await page.reload();
+    await page.getByTestId('drafts').waitFor();
+    expect(await page.getByTestId('drafts').locator('tbody tr').count()).toBe(1);
+
+    // The link returns, but the first answer is lost after the server committed…
+    let cut = 0;
+    await page.route('**/api/v1/traces', async (route) => {
+      if (route.request().method() !== 'POST' || cut > 0) return route.continue();
+      cut += 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await context.setOffline(false);
+    await waitFor(async () => Number(await tracesWith(serial)) === 1, 'the server committed the first send');
+    expect(cut).toBe(1);
+    // …so the draft still waits; sent again (same key), it is the same trace, and it leaves the device.
+    expect(await page.getByTestId('drafts').locator('tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: c.drafts.sendNow }).click();
+    await page.getByTestId('no-drafts').waitFor();
+    expect(Number(await tracesWith(serial))).toBe(1);
+    const trace = await t.db('traces').whereRaw(`weapon->>'serialNumber' = ?`, [serial]).first();
+    expect(trace.possessor).toMatchObject({ lastName: 'Secretario Pérez' });
+    expect(trace.recovery_date ?? trace.recovery?.date).toBeTruthy();
+    expect((await deviceDrafts(page)).count).toBe(0);
+    expect(
+      errors.filter((error) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|Failed to fetch/.test(error)),
+    ).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('two tabs sending the same draft make one trace; a draft the server refuses comes back with why; sign-out warns, then deletes', async () => {
+    const { kase, page, context, others } = await readyOffline(2);
+    const other = others[0]!;
+    const serial = unique('TAB');
+    await fillTrace(page, kase.caseNumber, serial);
+    await other.getByTestId('drafts').waitFor();
+    // Both tabs see the link return at once and both send.
+    await context.setOffline(false);
+    await page.getByTestId('no-drafts').waitFor();
+    await other.getByTestId('no-drafts').waitFor();
+    expect(Number(await tracesWith(serial))).toBe(1);
+    await other.close();
+
+    // A draft whose case was closed meanwhile: refused, kept, and opened with the reason.
+    await context.setOffline(true);
+    const refusedSerial = unique('REF');
+    await fillTrace(page, kase.caseNumber, refusedSerial);
+    expect((await t.client.as(people.investigator.token).patch(`/cases/${kase.id}`, { status: 'closed' })).status).toBe(
+      200,
+    );
+    await context.setOffline(false);
+    const row = page.getByTestId('drafts').locator('tbody tr').first();
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toContain(c.drafts.refused);
+    await row.getByRole('link', { name: new RegExp(`^${c.drafts.open}`) }).click();
+    await page.getByText(c.conflicts['case-closed']).waitFor();
+    expect(Number(await tracesWith(refusedSerial))).toBe(0);
+
+    // Sign-out with a draft on the device: said how many, then gone from the device.
+    await page.getByRole('button', { name: c.layout.signOut }).click();
+    await dialog(page)
+      .getByText(fill(c.drafts.signOutBody_one, { count: 1 }))
+      .waitFor();
+    await dialog(page).getByRole('button', { name: c.drafts.signOutConfirm }).click();
+    await page.getByLabel(c.signIn.email).waitFor();
+    expect((await deviceDrafts(page)).count).toBe(0);
+    await context.close();
+  }, 90_000);
+  it('a session that expires mid-form: signing in again brings the form back as it was, and it makes one trace', async () => {
+    const created = await createCase(t.client, people.investigator.token);
+    const caseNumber = (await t.db('cases').where({ id: created.id }).first()).case_number as string;
+    const { page, context, errors } = await open(locale);
+    await signIn(page, people.investigator.email, PASSWORD, c);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    const serial = unique('EXP');
+    await typeTrace(page, caseNumber, serial, 'Reservada');
+    // The session ends on the server; the form's next request (a case search) meets the 401.
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token,
+    );
+    expect((await t.client.as(token).delete('/sessions/current')).status).toBe(204);
+    await field(page, c.traceForm.caseSearch).fill('zz');
+    await page.getByText(c.signIn.expired).waitFor();
+    // Kept on the device, and only encrypted.
+    await expect.poll(async () => (await deviceStash(page)).length).toBeGreaterThan(0);
+    expect(await deviceStash(page)).not.toContain('Reservada');
+
+    await page.getByLabel(c.signIn.email).fill(people.investigator.email);
+    await page.getByLabel(c.signIn.password).fill(PASSWORD);
+    await page.getByRole('button', { name: c.signIn.submit }).click();
+    await page.getByText(c.traceForm.restored).waitFor();
+    expect(await field(page, c.weapons.serialNumber).inputValue()).toBe(serial);
+    expect(await field(page, c.traceForm.lastName).inputValue()).toBe('Reservada');
+    await field(page, c.traceForm.caseSearch).fill('');
+    await page.getByRole('button', { name: c.traceForm.submit }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/traces\/[0-9a-f-]{36}$/);
+    await waitFor(async () => Number(await tracesWith(serial)) === 1, 'the restored trace');
+    // Brought back once: nothing is kept any more.
+    expect(await deviceStash(page)).toBe('');
+    expect(errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
