@@ -214,6 +214,8 @@ describe.each([
     await dialog(page).getByRole('button', { name: c.drafts.signOutConfirm }).click();
     await page.getByLabel(c.signIn.email).waitFor();
     expect((await deviceDrafts(page)).count).toBe(0);
+    // Signing out from the open form keeps no copy of it either (only an expired session does).
+    expect(await deviceStash(page)).toBe('');
     await context.close();
   }, 90_000);
   it('a session that expires mid-form: signing in again brings the form back as it was, and it makes one trace', async () => {

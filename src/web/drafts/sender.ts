@@ -17,7 +17,9 @@ export interface TraceDraftContent {
  */
 export async function sendDrafts(userId: string): Promise<Trace[]> {
   if (!navigator.onLine) return [];
-  return navigator.locks.request('rastreo-drafts', async () => {
+  const oneTabAtATime = <T>(work: () => Promise<T>) =>
+    navigator.locks ? navigator.locks.request('rastreo-drafts', work) : work();
+  return oneTabAtATime(async () => {
     const sent: Trace[] = [];
     for (const { id, state } of await draftsOf(userId)) {
       if (state !== 'pending') continue;

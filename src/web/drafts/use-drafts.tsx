@@ -15,7 +15,8 @@ export function useDrafts(): Draft<TraceDraftContent>[] | undefined {
     let current = true;
     const read = async () => {
       const rows = await draftsOf(me.id);
-      const opened = await Promise.all(rows.map((row) => loadDraft<TraceDraftContent>(row.id)));
+      // A draft this device can no longer open (its key is gone) is left out, not allowed to break the page.
+      const opened = await Promise.all(rows.map((row) => loadDraft<TraceDraftContent>(row.id).catch(() => undefined)));
       if (current) setDrafts(opened.filter((draft): draft is Draft<TraceDraftContent> => Boolean(draft)));
     };
     void read();

@@ -36,8 +36,9 @@ function load(): Stored | null {
   }
 }
 
-/** Whether this tab still holds a session (false from the moment one expires or is signed out). */
-export const sessionStillOpen = () => sessionStorage.getItem(STORAGE_KEY) !== null;
+/** Whether this tab's session has just expired (not signed out): set from the moment it ends until the next sign-in. */
+export const sessionExpired = () =>
+  sessionStorage.getItem(STORAGE_KEY) === null && sessionStorage.getItem(NOTICE_KEY) === 'expired';
 
 function loadNotice(): Notice {
   // A session left idle past its limit while the page was closed or asleep ends here, on the next load: say so.

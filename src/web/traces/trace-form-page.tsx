@@ -22,7 +22,7 @@ import {
 import { ErrorSummary } from '../ui/error-summary.tsx';
 import { DateField } from '../ui/date-field.tsx';
 import { useOnline } from '../ui/connection.tsx';
-import { sessionStillOpen, useMe } from '../session/session.tsx';
+import { sessionExpired, useMe } from '../session/session.tsx';
 import type { TraceDraftContent } from '../drafts/sender.ts';
 import {
   deleteDraft,
@@ -127,7 +127,9 @@ function TraceForm({
   const [failure, setFailure] = useState<unknown>(() =>
     draft?.problem ? new ApiProblem(draft.problem.status, draft.problem.kind, '', draft.problem.body) : null,
   );
-  const [duplicateOf, setDuplicateOf] = useState<string | null>(null);
+  const [duplicateOf, setDuplicateOf] = useState<string | null>(() =>
+    draft?.problem?.kind === 'duplicate-trace' ? String(draft.problem.body.duplicateOf) : null,
+  );
   const [busy, setBusy] = useState(false);
   // An agency has more open cases than a list can hold: the newest 200, or those a search finds (number or title).
   const [caseSearch, setCaseSearch] = useState('');
@@ -178,13 +180,13 @@ function TraceForm({
     ...listedCases,
   ];
 
-  // A session that ends under the form (it expired: the session is already gone when the form goes) keeps what was
-  // typed on the device, encrypted, for the next sign-in; leaving the form any other way keeps nothing.
+  // A session that expires under the form (it is already gone when the form goes) keeps what was typed on the
+  // device, encrypted, for the next sign-in; leaving the form any other way — signing out included — keeps nothing.
   const latest = useRef(form);
   latest.current = form;
   useEffect(
     () => () => {
-      if (!trace && draftsAvailable() && !sessionStillOpen())
+      if (!trace && draftsAvailable() && sessionExpired())
         void stashForm(me.id, { form: latest.current, key: key.current });
     },
     [trace, me.id],
