@@ -2,10 +2,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { registerSW } from 'virtual:pwa-register';
 import { ApiProblem } from './api/client.ts';
 import { App } from './app.tsx';
-import './i18n/i18n.ts';
+import { i18nReady } from './i18n/i18n.ts';
 import { SessionProvider } from './session/session.tsx';
 import './styles.css';
 
@@ -19,8 +18,13 @@ const queryClient = new QueryClient({
   },
 });
 
-// The app's shell and code stay on the device, so it opens at a police post without a connection (see vite.config.ts).
-registerSW({ immediate: true });
+// The app's shell and code stay on the device, so it opens at a police post without a connection (see vite.config.ts;
+// the browser's own registration: the worker takes over at once and updates itself, so no helper library is sent).
+if ('serviceWorker' in navigator)
+  void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+
+// The first language's catalogue comes as its own file (one language, not both, on a weak link).
+await i18nReady;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

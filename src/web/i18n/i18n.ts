@@ -1,11 +1,15 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from '../../i18n/en.ts';
-import { es } from '../../i18n/es.ts';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'rastreo.language';
+
+/** Each language's words, fetched when first needed: a person downloads one catalogue, not both (the field budget). */
+const CATALOGUES: Record<Language, () => Promise<object>> = {
+  es: () => import('../../i18n/es.ts').then((module) => module.es),
+  en: () => import('../../i18n/en.ts').then((module) => module.en),
+};
 
 /** The saved choice, else the browser's first Spanish or English preference, else Spanish (the users' language). */
 function initialLanguage(): Language {
@@ -15,22 +19,33 @@ function initialLanguage(): Language {
   return (preferred as Language | undefined) ?? 'es';
 }
 
-export function setLanguage(language: Language) {
+async function load(language: Language) {
+  if (!i18n.hasResourceBundle(language, 'translation'))
+    i18n.addResourceBundle(language, 'translation', await CATALOGUES[language]());
+}
+
+export async function setLanguage(language: Language) {
   localStorage.setItem(STORAGE_KEY, language);
-  void i18n.changeLanguage(language);
+  await load(language);
+  await i18n.changeLanguage(language);
 }
 
 i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
 });
 
+const first = initialLanguage();
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, es: { translation: es } },
-  lng: initialLanguage(),
+  resources: {},
+  partialBundledLanguages: true,
+  lng: first,
   fallbackLng: false,
   interpolation: { escapeValue: false },
   returnNull: false,
 });
-document.documentElement.lang = i18n.language;
+document.documentElement.lang = first;
+
+/** Settled once the first language's words are here: the app renders after it. */
+export const i18nReady = load(first).then(() => i18n.changeLanguage(first));
 
 export default i18n;

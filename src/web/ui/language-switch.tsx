@@ -8,7 +8,7 @@ export function LanguageSwitch() {
   return (
     <div className="language-switch">
       <label htmlFor={id}>{t('layout.language')}</label>
-      <select id={id} value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
+      <select id={id} value={i18n.language} onChange={(event) => void setLanguage(event.target.value as Language)}>
         {LANGUAGES.map((language) => (
           <option key={language} value={language} lang={language}>
             {t(`languages.${language}`)}

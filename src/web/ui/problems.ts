@@ -1,10 +1,11 @@
 import type { TFunction } from 'i18next';
 import { ApiProblem } from '../api/client.ts';
-import { en } from '../../i18n/en.ts';
+import i18n from '../i18n/i18n.ts';
+import type { en } from '../../i18n/en.ts';
 
 type Conflict = keyof typeof en.conflicts;
 /** The 409 problem types the UI has its own words for: the keys of the conflicts dictionary. */
-const isKnownConflict = (kind: string): kind is Conflict => Object.hasOwn(en.conflicts, kind);
+const isKnownConflict = (kind: string): kind is Conflict => i18n.exists(`conflicts.${kind}`);
 
 /** What went wrong, in the user's language: the API's own detail text is English and is not shown. */
 export function problemMessage(t: TFunction, error: unknown): string {
