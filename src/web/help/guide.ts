@@ -43,6 +43,10 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'investigator-alerts',
         },
         {
+          title: 'Sin conexión',
+          text: 'Si se pierde la conexión, la aplicación lo indica y sigue abierta. Un rastreo nuevo se guarda cifrado en este dispositivo («Pendientes») y se envía solo, una sola vez, al volver la conexión; si el servidor lo rechaza, ábralo para ver por qué. Al cerrar la sesión se borran los pendientes (se le avisa cuántos). Si su sesión vence a mitad de un formulario, al ingresar de nuevo lo recupera.',
+        },
+        {
           title: 'Inteligencia',
           text: '«Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución. El resultado de un rastreo muestra el tiempo hasta el delito en años y meses, y los indicadores de los que forma parte.',
           image: 'investigator-intelligence',
@@ -76,6 +80,10 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           title: 'Alerts',
           text: '“Alerts” tell you when a gun was reported stolen, is in custody or was recorded as destroyed; critical ones come first and each says what to do. A gun with an open alert carries a red band on its trace and a flag in the lists.',
           image: 'investigator-alerts',
+        },
+        {
+          title: 'Without a connection',
+          text: 'When the link drops, the app says so and stays open. A new trace is saved encrypted on this device (“Waiting”) and sent by itself, once, when the link returns; if the server refuses it, open it to see why. Signing out deletes what waits (you are told how many). If your session expires in the middle of a form, signing in again brings it back.',
         },
         {
           title: 'Intelligence',
