@@ -6,7 +6,8 @@ import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { useOnline } from '../ui/connection.tsx';
 import { useFormat } from '../ui/format.ts';
 import { Loading, Notice } from '../ui/notice.tsx';
-import { sendNow, useDrafts } from './use-drafts.tsx';
+import { sendDrafts } from './sender.ts';
+import { useDrafts } from './use-drafts.tsx';
 import { deleteDraft, draftsAvailable } from './vault.ts';
 
 /** What waits on this device to be sent: each draft with its state, opened to fix it, sent now, or deleted. */
@@ -29,7 +30,7 @@ export function DraftsPage() {
         <p data-testid="no-drafts">{t('drafts.none')}</p>
       ) : (
         <>
-          <button type="button" disabled={!online} onClick={() => void sendNow(me.id)}>
+          <button type="button" disabled={!online} onClick={() => void sendDrafts(me.id)}>
             {t('drafts.sendNow')}
           </button>
           <table data-testid="drafts">

@@ -55,6 +55,3 @@ export function DraftsSender() {
   }, [me.id, t, toast, queryClient]);
   return null;
 }
-
-/** Sends now (a person's "Send now"), with the same rules as the automatic sending. */
-export const sendNow = (userId: string) => sendDrafts(userId);
