@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { violations } from './support/axe.ts';
-import { screenshot } from './support/browser.ts';
+import { escapeRegExp, screenshot } from './support/browser.ts';
 import { createCase, unique, useWorld } from './support/harness.ts';
 import { waitFor } from './support/processes.ts';
 import { dialog, expectSpanish, field, PASSWORD, useBrowser } from './support/web-session.ts';
@@ -76,13 +76,14 @@ describe.each([
   ['en-US', en],
 ] as const)('offline intake, in %s', (locale, c) => {
   /** Signed in, the form opened once online (the device keeps the open cases), the service worker in charge. */
-  async function readyOffline(tabs = 1) {
+  async function readyOffline(tabs = 1, clockAheadMs = 0) {
     const created = await createCase(t.client, people.investigator.token);
     const kase = {
       id: created.id,
       caseNumber: (await t.db('cases').where({ id: created.id }).first()).case_number as string,
     };
     const { page, context, errors } = await open(locale, undefined, true);
+    if (clockAheadMs) await context.clock.install({ time: Date.now() + clockAheadMs });
     await signIn(page, people.investigator.email, PASSWORD, c);
     await page.getByTestId('who').waitFor();
     await page.goto(`${t.client.baseUrl}/traces/new`);
@@ -218,6 +219,80 @@ describe.each([
     expect(await deviceStash(page)).toBe('');
     await context.close();
   }, 90_000);
+  it('lost-or-stolen reports filled offline wait on the device too: one is sent once; one the server refuses at a field (the device clock ran ahead) opens with the error there, is fixed and sent', async () => {
+    // The device's clock runs three days ahead of the server's: a date it takes for the past is the server's future.
+    const day = 86_400_000;
+    const { page, context } = await readyOffline(1, 3 * day);
+    const serverFuture = new Date(Date.now() + 2 * day).toISOString().slice(0, 10);
+    const [sound, early] = [unique('LSA'), unique('LSB')];
+    const form = page.getByRole('form', { name: c.registry.new });
+    const inForm = (label: string) => form.getByLabel(new RegExp(`^${escapeRegExp(label)}( \\*)?$`));
+
+    async function fillReport(serial: string, lostOn: string) {
+      await page.goto(`${t.client.baseUrl}/registry`);
+      await page.getByRole('button', { name: c.registry.new }).click();
+      await inForm(c.weapons.manufacturer).fill('Glock');
+      await inForm(c.weapons.model).fill('17');
+      await inForm(c.weapons.caliber).fill('9mm');
+      await inForm(c.weapons.type).selectOption({ label: c.weaponTypes.pistol });
+      await inForm(c.weapons.serialNumber).fill(serial);
+      await inForm(c.weapons.countryOfManufacture).fill('AT');
+      await inForm(c.registry.kind).selectOption({ label: c.lossKinds.stolen });
+      await inForm(c.registry.lostOn).fill(lostOn);
+      await inForm(c.registry.sourceType).selectOption({ label: c.lossSources.police_issue });
+      await inForm(c.registry.circumstances).fill('Sustraída del puesto policial de Reservado.');
+      await form.getByRole('button', { name: c.drafts.saveOnDevice }).click();
+      await page.getByText(c.drafts.saved).waitFor();
+    }
+    await fillReport(sound, '2026-09-20');
+    await fillReport(early, serverFuture);
+    const rows = page.getByTestId('drafts').locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().innerText()).toContain(c.drafts.kinds['stolen-report']);
+    const stored = await deviceDrafts(page);
+    expect(stored.count).toBe(2);
+    for (const secret of [sound, early, 'Reservado']) expect(stored.plain).not.toContain(secret);
+
+    const reportsWith = async (serial: string) =>
+      Number(
+        (
+          await t
+            .db('stolen_reports as sr')
+            .join('weapons as w', 'w.id', 'sr.weapon_id')
+            .where('w.serial_number', serial)
+            .count({ n: '*' })
+        )[0]!.n,
+      );
+    await context.setOffline(false);
+    // The sound one is sent; the other comes back refused and stays.
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => rows.first().innerText(), { timeout: 30_000 }).toContain(c.drafts.refused);
+    expect(await reportsWith(sound)).toBe(1);
+    expect(await reportsWith(early)).toBe(0);
+
+    // Opened, it shows the server's error at the date; fixed, it is filed, once, and leaves the device.
+    await rows
+      .first()
+      .getByRole('link', { name: new RegExp(`^${c.drafts.open}`) })
+      .click();
+    await form.getByText(c.fieldErrors.future).waitFor();
+    expect(await inForm(c.weapons.serialNumber).inputValue()).toBe(early);
+    if (locale === 'es-SV') await expectSpanish(page);
+    expect(await violations(page)).toEqual([]);
+    await inForm(c.registry.lostOn).fill('2026-10-01');
+    await form.getByRole('button', { name: c.registry.submit }).click();
+    await page.getByText(new RegExp(fill(c.registry.filed, { reference: 'LS-\\d{4}-\\d{6}' }))).waitFor();
+    expect(await reportsWith(early)).toBe(1);
+    expect((await deviceDrafts(page)).count).toBe(0);
+    const report = await t
+      .db('stolen_reports as sr')
+      .join('weapons as w', 'w.id', 'sr.weapon_id')
+      .where('w.serial_number', early)
+      .first(t.db.raw('sr.lost_on::text AS lost_on'));
+    expect(report.lost_on).toBe('2026-10-01');
+    await context.close();
+  }, 90_000);
+
   it('a session that expires mid-form: signing in again brings the form back as it was, and it makes one trace', async () => {
     const created = await createCase(t.client, people.investigator.token);
     const caseNumber = (await t.db('cases').where({ id: created.id }).first()).case_number as string;

@@ -1,6 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { AdministrationPage } from './admin/administration-page.tsx';
 import { AlertsPage } from './alerts/alerts-page.tsx';
 import { CasePage } from './cases/case-page.tsx';
 import { CasesPage } from './cases/cases-page.tsx';
@@ -8,7 +7,6 @@ import { DestructionPage } from './destructions/destruction-page.tsx';
 import { DraftsPage } from './drafts/drafts-page.tsx';
 import { DestructionsPage } from './destructions/destructions-page.tsx';
 import { PlanDestructionPage } from './destructions/plan-destruction-page.tsx';
-import { HelpPage } from './help/help-page.tsx';
 import { IntelligencePage } from './intelligence/intelligence-page.tsx';
 import { RegistryPage } from './registry/registry-page.tsx';
 import { QueuePage } from './review/queue-page.tsx';
@@ -26,13 +24,17 @@ import { NotFoundPage } from './ui/not-found-page.tsx';
 import { WeaponPage } from './weapons/weapon-page.tsx';
 import { WeaponsPage } from './weapons/weapons-page.tsx';
 
-// The chart pages carry chart.js: loaded when first opened, not with the sign-in page.
-const ReportsPage = lazy(() =>
-  import('./reports/reports-page.tsx').then((module) => ({ default: module.ReportsPage })),
-);
-const DashboardPage = lazy(() =>
-  import('./review/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })),
-);
+/** A page whose code is fetched when it is first opened (the service worker keeps it for offline use). */
+const later = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+const Later = ({ children }: { children: ReactNode }) => <Suspense fallback={<Loading />}>{children}</Suspense>;
+
+// The chart pages carry chart.js; the guide's text and the administrator's pages are big and seldom opened — none of
+// them is fetched with the sign-in page (the first load on a field link has a budget: tests/web-field.test.ts).
+const ReportsPage = later(() => import('./reports/reports-page.tsx'), 'ReportsPage');
+const DashboardPage = later(() => import('./review/dashboard-page.tsx'), 'DashboardPage');
+const HelpPage = later(() => import('./help/help-page.tsx'), 'HelpPage');
+const AdministrationPage = later(() => import('./admin/administration-page.tsx'), 'AdministrationPage');
 
 export function App() {
   const { me } = useSession();
@@ -52,17 +54,17 @@ export function App() {
         <Route
           path="dashboard"
           element={
-            <Suspense fallback={<Loading />}>
+            <Later>
               <DashboardPage />
-            </Suspense>
+            </Later>
           }
         />
         <Route
           path="reports"
           element={
-            <Suspense fallback={<Loading />}>
+            <Later>
               <ReportsPage />
-            </Suspense>
+            </Later>
           }
         />
         <Route path="stockpile" element={<CustodyPage />} />
@@ -76,8 +78,22 @@ export function App() {
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="intelligence" element={<IntelligencePage />} />
         <Route path="drafts" element={<DraftsPage />} />
-        <Route path="help" element={<HelpPage />} />
-        <Route path="administration" element={<AdministrationPage />} />
+        <Route
+          path="help"
+          element={
+            <Later>
+              <HelpPage />
+            </Later>
+          }
+        />
+        <Route
+          path="administration"
+          element={
+            <Later>
+              <AdministrationPage />
+            </Later>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -55,7 +55,20 @@ export default defineConfig({
     }),
     compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024 }),
   ],
-  build: { outDir: `${projectRoot}dist/web`, emptyOutDir: true, chunkSizeWarningLimit: 900 },
+  build: {
+    outDir: `${projectRoot}dist/web`,
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 900,
+    rolldownOptions: {
+      output: {
+        // The libraries every page needs in one file: split by which lazy page also uses them, they came in several
+        // small files that compress worse (the first load on a field link has a budget: tests/web-field.test.ts).
+        codeSplitting: {
+          groups: [{ name: 'libraries', test: /node_modules[\\/](?!(cytoscape|chart\.js|@kurkle)[\\/])/ }],
+        },
+      },
+    },
+  },
   server: {
     fs: { allow: [projectRoot] },
     proxy: { '/api': 'http://127.0.0.1:3000', '/admin': 'http://127.0.0.1:3000' },

@@ -62,9 +62,24 @@ export function useBrowser<K extends string>(
     await browser?.close();
   });
 
-  /** A new page; `bypassCSP` only for tools the test injects (axe-core), never to make the app itself work. */
-  async function open(locale = 'es-SV', viewport = { width: 1280, height: 900 }, bypassCSP = false): Promise<Session> {
-    const context = await browser.newContext({ locale, timezoneId: 'America/El_Salvador', viewport, bypassCSP });
+  /**
+   * A new page; `bypassCSP` only for tools the test injects (axe-core), never to make the app itself work.
+   * `serviceWorkers: 'block'` for a test that counts the page's traffic: once the app's service worker is in charge
+   * it answers from its own cache, out of sight of the page's network log.
+   */
+  async function open(
+    locale = 'es-SV',
+    viewport = { width: 1280, height: 900 },
+    bypassCSP = false,
+    serviceWorkers: 'allow' | 'block' = 'allow',
+  ): Promise<Session> {
+    const context = await browser.newContext({
+      locale,
+      timezoneId: 'America/El_Salvador',
+      viewport,
+      bypassCSP,
+      serviceWorkers,
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const requests = watchRequests(page);

@@ -6,6 +6,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../ui/confirm-dialog.tsx';
 import { useOnline } from '../ui/connection.tsx';
 import { useFormat } from '../ui/format.ts';
 import { Loading, Notice } from '../ui/notice.tsx';
+import { draftLabel, specOf } from './draft-kinds.ts';
 import { sendDrafts } from './sender.ts';
 import { useDrafts } from './use-drafts.tsx';
 import { deleteDraft, draftsAvailable } from './vault.ts';
@@ -37,6 +38,7 @@ export function DraftsPage() {
             <thead>
               <tr>
                 <th>{t('drafts.made')}</th>
+                <th>{t('drafts.kind')}</th>
                 <th>{t('drafts.weapon')}</th>
                 <th>{t('drafts.state')}</th>
                 <th>{t('administration.actions')}</th>
@@ -44,17 +46,17 @@ export function DraftsPage() {
             </thead>
             <tbody>
               {drafts.map((draft) => {
-                const { form } = draft.content;
-                const label = [form.manufacturer, form.model, form.serialNumber].filter(Boolean).join(' · ') || '—';
+                const label = draftLabel(draft);
                 return (
                   <tr key={draft.id} className={draft.state === 'refused' ? 'draft-refused' : undefined}>
                     <td>{format.dateTime(new Date(draft.createdAt).toISOString())}</td>
+                    <td>{t(`drafts.kinds.${draft.kind}`)}</td>
                     <td>{label}</td>
                     <td>{t(draft.state === 'refused' ? 'drafts.refused' : 'drafts.pending')}</td>
                     <td className="actions">
                       <Link
                         className="button"
-                        to={`/traces/new?draft=${draft.id}`}
+                        to={specOf(draft).form(draft.id)}
                         aria-label={`${t('drafts.open')} ${label}`}
                       >
                         {t('drafts.open')}

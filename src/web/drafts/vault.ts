@@ -1,11 +1,12 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
-/** What a person left on the device to send when the link returns (a new trace, for now). */
+/** What a person left on the device to send when the link returns: a new trace or a lost-or-stolen report. */
 export interface Draft<T = unknown> {
-  /** Also the request's `Idempotency-Key`, fixed when the draft was made: however often it is sent, one trace. */
+  /** Also the request's `Idempotency-Key`, fixed when the draft was made: however often it is sent, one record. */
   id: string;
   userId: string;
-  kind: 'trace';
+  /** Which form it came from and where it is sent: one of `DRAFT_KINDS` (draft-kinds.ts). */
+  kind: string;
   createdAt: number;
   /** `pending` waits for the link; `refused` came back from the server (its `errors` or `problem` say why). */
   state: 'pending' | 'refused';

@@ -44,7 +44,7 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         },
         {
           title: 'Sin conexión',
-          text: 'Si se pierde la conexión, la aplicación lo indica y sigue abierta. Un rastreo nuevo se guarda cifrado en este dispositivo («Pendientes») y se envía solo, una sola vez, al volver la conexión; si el servidor lo rechaza, ábralo para ver por qué. Al cerrar la sesión se borran los pendientes (se le avisa cuántos). Si su sesión vence a mitad de un formulario, al ingresar de nuevo lo recupera.',
+          text: 'Si se pierde la conexión, la aplicación lo indica y sigue abierta. Un rastreo nuevo o una denuncia de arma perdida o robada se guarda cifrado en este dispositivo («Pendientes») y se envía solo, una sola vez, al volver la conexión; si el servidor lo rechaza, ábralo para ver por qué. Al cerrar la sesión se borran los pendientes (se le avisa cuántos). Si su sesión vence a mitad de un formulario, al ingresar de nuevo lo recupera.',
         },
         {
           title: 'Inteligencia',
@@ -83,7 +83,7 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         },
         {
           title: 'Without a connection',
-          text: 'When the link drops, the app says so and stays open. A new trace is saved encrypted on this device (“Waiting”) and sent by itself, once, when the link returns; if the server refuses it, open it to see why. Signing out deletes what waits (you are told how many). If your session expires in the middle of a form, signing in again brings it back.',
+          text: 'When the link drops, the app says so and stays open. A new trace or a lost-or-stolen report is saved encrypted on this device (“Waiting”) and sent by itself, once, when the link returns; if the server refuses it, open it to see why. Signing out deletes what waits (you are told how many). If your session expires in the middle of a form, signing in again brings it back.',
         },
         {
           title: 'Intelligence',

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { SearchField } from '../ui/filters.tsx';
 import { REPORT_STATUSES, type StolenReport } from '../../registry/schemas.ts';
 import { STOLEN_REPORT_LIFECYCLE } from '../../registry/transitions.ts';
@@ -15,6 +16,7 @@ import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { RegistryCheck } from './registry-check.tsx';
 import { ReportForm } from './report-form.tsx';
+import { useDeviceDraft } from '../drafts/use-drafts.tsx';
 
 /** The agency's lost and stolen reports: file one, follow them, close them; and the registry check for any gun. */
 export function RegistryPage() {
@@ -28,6 +30,9 @@ export function RegistryPage() {
   const [filing, setFiling] = useState(false);
   const [filed, setFiled] = useState<StolenReport | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  // A report kept on this device (saved offline, or refused by the server), opened from the drafts page.
+  const [params, setParams] = useSearchParams();
+  const draft = useDeviceDraft('stolen-report', params.get('draft'));
   const reports = usePagedList<StolenReport>(
     ['stolen-reports', status, search],
     (cursor) => `/stolen-reports${query({ status, q: search.trim(), cursor })}`,
@@ -54,7 +59,7 @@ export function RegistryPage() {
     <section>
       <div className="page-header">
         <h1>{t('registry.title')}</h1>
-        {reporter && !filing && (
+        {reporter && !filing && !draft.data && (
           <button
             type="button"
             className="primary"
@@ -69,11 +74,14 @@ export function RegistryPage() {
       </div>
       <p>{t('registry.lead')}</p>
       {filed && <Notice tone="success">{t('registry.filed', { reference: filed.reference })}</Notice>}
-      {filing && (
+      {(filing || draft.data) && (
         <ReportForm
+          key={draft.data?.id ?? 'new'}
+          draft={draft.data ?? undefined}
           onDone={(report) => {
             setFiling(false);
             setFiled(report ?? null);
+            if (draft.data) setParams({}, { replace: true });
           }}
         />
       )}

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Me } from '../../identity/schemas.ts';
 import { SESSION_IDLE_MINUTES } from '../../identity/rules.ts';
 import { bindSession, queueBoardSession, request } from '../api/client.ts';
@@ -64,6 +64,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [stored, setStored] = useState<Stored | null>(load);
   const [notice, setNotice] = useState<Notice>(() => (load() ? null : loadNotice()));
   const queryClient = useQueryClient();
+  // While signing out, a request that meets the revoked token's 401 is the sign-out, not an expiry (an expiry keeps
+  // the open form on the device for the next sign-in; a sign-out must keep nothing).
+  const signingOut = useRef(false);
 
   const end = useCallback(
     (why: Notice) => {
@@ -81,7 +84,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     bindSession({
-      onExpired: () => end('expired'),
+      onExpired: () => end(signingOut.current ? 'signed-out' : 'expired'),
       onActivity: () => {
         const current = load();
         if (current) save({ ...current, lastActivity: Date.now() });
@@ -112,9 +115,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setStored(next);
       },
       async signOut() {
-        if (stored?.me.role === 'admin') await queueBoardSession('close').catch(() => undefined);
-        await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
-        end('signed-out');
+        signingOut.current = true;
+        try {
+          if (stored?.me.role === 'admin') await queueBoardSession('close').catch(() => undefined);
+          await request('/sessions/current', { method: 'DELETE' }).catch(() => undefined);
+          end('signed-out');
+        } finally {
+          signingOut.current = false;
+        }
       },
     }),
     [stored, notice, end],

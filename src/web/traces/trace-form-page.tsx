@@ -23,30 +23,17 @@ import { ErrorSummary } from '../ui/error-summary.tsx';
 import { DateField } from '../ui/date-field.tsx';
 import { useOnline } from '../ui/connection.tsx';
 import { sessionExpired, useMe } from '../session/session.tsx';
-import type { TraceDraftContent } from '../drafts/sender.ts';
-import {
-  deleteDraft,
-  draftsAvailable,
-  keepList,
-  keptList,
-  loadDraft,
-  saveDraft,
-  stashForm,
-  takeStash,
-  type Draft,
-} from '../drafts/vault.ts';
+import { DRAFT_KINDS, type TraceDraftContent } from '../drafts/draft-kinds.ts';
+import { sendOrKeep } from '../drafts/sender.ts';
+import { useDeviceDraft } from '../drafts/use-drafts.tsx';
+import { draftsAvailable, keepList, keptList, stashForm, takeStash, type Draft } from '../drafts/vault.ts';
 
 export function NewTracePage() {
   const [params] = useSearchParams();
   const me = useMe();
   const draftId = params.get('draft');
   // A draft kept on this device (saved offline, or refused by the server): the form as it was typed, with its key.
-  const draft = useQuery({
-    queryKey: ['device-draft', draftId],
-    queryFn: async () => (await loadDraft<TraceDraftContent>(draftId!)) ?? null,
-    enabled: Boolean(draftId) && draftsAvailable(),
-    gcTime: 0,
-  });
+  const draft = useDeviceDraft('trace', draftId);
   // The form as it was when the last session expired mid-way: signing in again brings it back, once.
   const stash = useQuery({
     queryKey: ['form-stash', me.id],
@@ -156,17 +143,6 @@ function TraceForm({
   }, [cases.data, caseSearch, casesKey]);
   // The chosen case stays a choice while a search shows others (and when it came from the address).
   const listed = (cases.data?.items ?? []).some((item) => item.id === form.caseId);
-  const keepOnDevice = async (submit: boolean, why?: Pick<Draft, 'errors' | 'problem'>) => {
-    await saveDraft<TraceDraftContent>({
-      id: key.current,
-      userId: me.id,
-      kind: 'trace',
-      createdAt: draft?.createdAt ?? Date.now(),
-      state: why ? 'refused' : 'pending',
-      content: { form, submit },
-      ...why,
-    });
-  };
   const chosenCase = useQuery({
     queryKey: ['case-choice', form.caseId],
     queryFn: () => request<Case>(`/cases/${form.caseId}`),
@@ -227,10 +203,9 @@ function TraceForm({
     if (Object.keys(errors).length) return;
     setBusy(true);
     try {
-      const body = traceBodyOf(form);
       let saved: Trace;
       if (trace) {
-        const { caseId: _caseId, ...changes } = body;
+        const { caseId: _caseId, ...changes } = traceBodyOf(form);
         saved = await request<Trace>(`/traces/${trace.id}`, {
           method: 'PATCH',
           body: {
@@ -244,27 +219,19 @@ function TraceForm({
           saved = await request<Trace>(`/traces/${trace.id}/submit`, { method: 'POST' });
       } else {
         // No connection: the trace waits on this device and is sent by itself when the link returns.
-        const offline = async () => {
-          await keepOnDevice(mode === 'submit');
-          navigate('/drafts', { state: { saved: true } });
-        };
-        if (!navigator.onLine && draftsAvailable()) return await offline();
-        try {
-          saved = await request<Trace>('/traces', {
-            method: 'POST',
-            idempotencyKey: key.current,
-            body: { ...body, ...(mode === 'draft' ? { draft: true } : {}) },
-          });
-        } catch (error) {
-          if (error instanceof ApiProblem && error.status === 0 && draftsAvailable()) return await offline();
-          if (draft && error instanceof ApiProblem)
-            await keepOnDevice(mode === 'submit', {
-              errors: error.errors,
-              problem: { status: error.status, kind: error.kind, body: error.body },
-            });
-          throw error;
-        }
-        if (draft) await deleteDraft(draft.id);
+        const content: TraceDraftContent = { form, submit: mode === 'submit' };
+        const outcome = await sendOrKeep(
+          { id: key.current, userId: me.id, kind: 'trace', createdAt: draft?.createdAt ?? Date.now(), content },
+          Boolean(draft),
+          () =>
+            request<Trace>(DRAFT_KINDS.trace.path, {
+              method: 'POST',
+              idempotencyKey: key.current,
+              body: DRAFT_KINDS.trace.body(content),
+            }),
+        );
+        if ('kept' in outcome) return navigate('/drafts', { state: { saved: true } });
+        saved = outcome.sent;
       }
       await queryClient.invalidateQueries({ queryKey: ['trace', saved.id] });
       await queryClient.invalidateQueries({ queryKey: ['case', saved.caseId] });

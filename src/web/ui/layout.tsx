@@ -8,7 +8,7 @@ import { AlertCount, CriticalAlertBanner } from '../alerts/alert-count.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { OfflineBanner } from './connection.tsx';
 import { ConfirmDialog, type ConfirmRequest } from './confirm-dialog.tsx';
-import { DraftsSender, useDrafts } from '../drafts/use-drafts.tsx';
+import { DraftsSender, useDraftCount } from '../drafts/use-drafts.tsx';
 import { draftsAvailable, forgetEverything } from '../drafts/vault.ts';
 import { ToastProvider } from './toast.tsx';
 
@@ -73,7 +73,7 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
-  const drafts = useDrafts();
+  const unsent = useDraftCount() ?? 0;
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -113,15 +113,14 @@ export function Layout() {
             {t('nav.help')}
           </NavLink>
           <LanguageSwitch />
-          <PendingDraftsLink count={drafts?.length ?? 0} />
+          <PendingDraftsLink count={unsent} />
           <button
             type="button"
             onClick={() => {
-              const count = drafts?.length ?? 0;
-              if (!count) return void forgetEverythingThen(signOut);
+              if (!unsent) return void forgetEverythingThen(signOut);
               setConfirm({
                 title: t('drafts.signOutTitle'),
-                body: t('drafts.signOutBody', { count }),
+                body: t('drafts.signOutBody', { count: unsent }),
                 confirmLabel: t('drafts.signOutConfirm'),
                 danger: true,
                 onConfirm: () => forgetEverythingThen(signOut),

@@ -1,22 +1,28 @@
 import { useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem } from '../api/client.ts';
+import { ApiProblem, type FieldError } from '../api/client.ts';
 import { fieldErrorsByPath, problemMessage } from './problems.ts';
 
 /**
  * Sending a form: the browser's own errors (`errors`, by JSON Pointer) show once the user tried to send; the API's
  * field errors are placed at their paths when it refuses, and so is a conflict named in `conflictPaths` (problem kind →
- * path, e.g. a case number already taken); `busy` while the request runs.
+ * path, e.g. a case number already taken); `busy` while the request runs. A form reopened after the server refused it
+ * (a draft kept on the device) starts with that `refusal` shown.
  */
 export function useFormSubmit(
   errors: Record<string, string>,
   send: () => Promise<unknown>,
   conflictPaths: Record<string, string> = {},
+  refusal?: { errors?: FieldError[]; problem?: { status: number; kind: string; body: Record<string, unknown> } },
 ) {
   const { t } = useTranslation();
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<unknown>(null);
+  const [submitted, setSubmitted] = useState(Boolean(refusal));
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>(() =>
+    refusal?.errors ? fieldErrorsByPath(t, refusal.errors) : {},
+  );
+  const [failure, setFailure] = useState<unknown>(() =>
+    refusal?.problem ? new ApiProblem(refusal.problem.status, refusal.problem.kind, '', refusal.problem.body) : null,
+  );
   const [busy, setBusy] = useState(false);
   const errorAt = (path: string) => (submitted ? errors[path] : undefined) ?? serverErrors[path];
   const submit = async (event: FormEvent) => {
@@ -25,6 +31,7 @@ export function useFormSubmit(
     if (Object.keys(errors).length) return;
     setBusy(true);
     setFailure(null);
+    setServerErrors({});
     try {
       await send();
     } catch (error) {
