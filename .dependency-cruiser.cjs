@@ -16,6 +16,8 @@ const WEB = '^src/web/';
  */
 const DOMAIN_EDGES = {
   alerts: [],
+  // Attachments take each record's writers and readers from its own domain's lifecycle (one place for each rule).
+  attachments: ['destructions', 'registry', 'stockpile', 'traces'],
   audit: [],
   cases: ['weapons'],
   destructions: ['alerts', 'stockpile', 'weapons'],

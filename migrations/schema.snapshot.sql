@@ -113,6 +113,20 @@ CREATE FUNCTION public.next_version() RETURNS trigger
       RETURN NEW;
     END $$;
 
+CREATE FUNCTION public.protect_attachment() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE
+      retraction text[] := ARRAY['retracted_at', 'retracted_by', 'retract_reason'];
+    BEGIN
+      IF TG_OP = 'UPDATE' AND OLD.retracted_at IS NULL AND NEW.retracted_at IS NOT NULL
+         AND (to_jsonb(NEW) - retraction) = (to_jsonb(OLD) - retraction) THEN
+        RETURN NEW;
+      END IF;
+      RAISE EXCEPTION 'attachment % is kept as it was recorded: it may only be retracted, once', OLD.id
+        USING ERRCODE = 'insufficient_privilege';
+    END $$;
+
 CREATE FUNCTION public.protect_destroyed_item() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -392,6 +406,44 @@ CREATE TABLE public.api_tokens (
     revoked_at timestamp with time zone,
     CONSTRAINT api_tokens_kind_check CHECK ((kind = ANY (ARRAY['api'::text, 'session'::text, 'board'::text]))),
     CONSTRAINT api_tokens_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
+CREATE TABLE public.attachments (
+    id uuid NOT NULL,
+    agency_id uuid NOT NULL,
+    trace_id uuid,
+    stockpile_item_id uuid,
+    stolen_report_id uuid,
+    destruction_id uuid,
+    kind text NOT NULL,
+    caption text,
+    file_name text,
+    content_type text NOT NULL,
+    size bigint NOT NULL,
+    sha256 text NOT NULL,
+    width integer,
+    height integer,
+    taken_at timestamp with time zone,
+    object_key text NOT NULL,
+    thumbnail_key text,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    idempotency_key text,
+    retracted_at timestamp with time zone,
+    retracted_by uuid,
+    retract_reason text,
+    CONSTRAINT attachments_caption_check CHECK (((caption IS NULL) OR ((char_length(caption) >= 1) AND (char_length(caption) <= 500)))),
+    CONSTRAINT attachments_check CHECK ((num_nonnulls(trace_id, stockpile_item_id, stolen_report_id, destruction_id) = 1)),
+    CONSTRAINT attachments_check1 CHECK (((width IS NULL) = (height IS NULL))),
+    CONSTRAINT attachments_check2 CHECK ((((retracted_at IS NULL) AND (retracted_by IS NULL) AND (retract_reason IS NULL)) OR ((retracted_at IS NOT NULL) AND (retracted_by IS NOT NULL) AND ((char_length(retract_reason) >= 1) AND (char_length(retract_reason) <= 2000))))),
+    CONSTRAINT attachments_content_type_check CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/heic'::text, 'application/pdf'::text]))),
+    CONSTRAINT attachments_file_name_check CHECK (((file_name IS NULL) OR ((char_length(file_name) >= 1) AND (char_length(file_name) <= 255)))),
+    CONSTRAINT attachments_height_check CHECK ((height > 0)),
+    CONSTRAINT attachments_idempotency_key_check CHECK (((char_length(idempotency_key) >= 1) AND (char_length(idempotency_key) <= 255))),
+    CONSTRAINT attachments_kind_check CHECK ((kind = ANY (ARRAY['marking'::text, 'serial'::text, 'overall'::text, 'before_destruction'::text, 'after_destruction'::text, 'document'::text]))),
+    CONSTRAINT attachments_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT attachments_size_check CHECK ((size > 0)),
+    CONSTRAINT attachments_width_check CHECK ((width > 0))
 );
 
 CREATE TABLE public.audit_log (
@@ -963,6 +1015,18 @@ ALTER TABLE ONLY public.api_tokens
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
 
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_created_by_idempotency_key_key UNIQUE (created_by, idempotency_key);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_object_key_key UNIQUE (object_key);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_thumbnail_key_key UNIQUE (thumbnail_key);
+
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id, at);
 
@@ -1092,6 +1156,14 @@ CREATE INDEX alerts_weapon ON public.alerts USING btree (weapon_id, created_at D
 CREATE INDEX alerts_weapon_unclosed ON public.alerts USING btree (weapon_id) INCLUDE (severity, kind) WHERE (status <> 'closed'::text);
 
 CREATE INDEX api_tokens_user ON public.api_tokens USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE INDEX attachments_destruction ON public.attachments USING btree (destruction_id, created_at, id) WHERE (destruction_id IS NOT NULL);
+
+CREATE INDEX attachments_stockpile_item ON public.attachments USING btree (stockpile_item_id, created_at, id) WHERE (stockpile_item_id IS NOT NULL);
+
+CREATE INDEX attachments_stolen_report ON public.attachments USING btree (stolen_report_id, created_at, id) WHERE (stolen_report_id IS NOT NULL);
+
+CREATE INDEX attachments_trace ON public.attachments USING btree (trace_id, created_at, id) WHERE (trace_id IS NOT NULL);
 
 CREATE INDEX audit_log_actor ON ONLY public.audit_log USING btree (actor_id, id DESC);
 
@@ -1233,6 +1305,8 @@ ALTER INDEX public.trace_events_stage ATTACH PARTITION public.trace_events_defau
 
 CREATE TRIGGER alerts_publish AFTER INSERT ON public.alerts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.record_alert_events();
 
+CREATE TRIGGER attachments_kept BEFORE DELETE OR UPDATE ON public.attachments FOR EACH ROW EXECUTE FUNCTION public.protect_attachment();
+
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.reject_change();
 
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.reject_change();
@@ -1274,6 +1348,27 @@ ALTER TABLE ONLY public.alerts
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_agency_id_fkey FOREIGN KEY (agency_id) REFERENCES public.agencies(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_destruction_id_fkey FOREIGN KEY (destruction_id) REFERENCES public.destruction_events(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_retracted_by_fkey FOREIGN KEY (retracted_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_stockpile_item_id_fkey FOREIGN KEY (stockpile_item_id) REFERENCES public.stockpile_items(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_stolen_report_id_fkey FOREIGN KEY (stolen_report_id) REFERENCES public.stolen_reports(id);
+
+ALTER TABLE ONLY public.attachments
+    ADD CONSTRAINT attachments_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES public.traces(id);
 
 ALTER TABLE ONLY public.case_weapons
     ADD CONSTRAINT case_weapons_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);

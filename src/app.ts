@@ -50,6 +50,10 @@ import { traceRoutes } from './traces/routes.ts';
 import { TraceService } from './traces/service.ts';
 import { weaponRoutes } from './weapons/routes.ts';
 import { intelligenceRoutes } from './intelligence/routes.ts';
+import { attachmentRoutes } from './attachments/routes.ts';
+import { AttachmentService } from './attachments/service.ts';
+import { LocalStore } from './platform/local-store.ts';
+import type { ObjectStore } from './platform/object-store.ts';
 
 export const API_BASE = '/api/v1';
 
@@ -79,6 +83,10 @@ export interface AppDeps {
   webhookAllowPrivateNetworks?: boolean;
   /** The key that encrypts webhook secrets at rest (32 bytes). */
   webhookSecretKey?: Buffer;
+  /** Where attachments are kept (default: the local directory `data/attachments`), and the largest one taken. */
+  attachments?: { store: ObjectStore; maxBytes: number; tempDir?: string };
+  /** A destruction is verified only with before and after photographs (default true). */
+  destructionPhotosRequired?: boolean;
 }
 
 export function createApp(deps: AppDeps): {
@@ -98,7 +106,14 @@ export function createApp(deps: AppDeps): {
   app.use(requestLog(logger));
   app.use(metrics.httpMiddleware());
   // No upgrade-insecure-requests: the web UI is also served over plain HTTP inside agency networks (behind no TLS proxy).
-  app.use(staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
+  app.use(
+    staticHeaders(
+      helmet({
+        // Attachments are fetched with the bearer token and shown through object URLs (blob:).
+        contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } },
+      }),
+    ),
+  );
   if (deps.corsOrigins?.length)
     app.use(cors({ origin: deps.corsOrigins, exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'] }));
   app.use(requestTimeout(deps.requestTimeoutMs ?? 30_000));
@@ -126,7 +141,7 @@ export function createApp(deps: AppDeps): {
   );
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
-  destructionRoutes(api, new DestructionService(clock));
+  destructionRoutes(api, new DestructionService(clock, { photosRequired: deps.destructionPhotosRequired ?? true }));
   reportRoutes(api, new ReportService(clock));
   registryRoutes(api, new RegistryService(clock));
   alertRoutes(api, new AlertService());
@@ -139,6 +154,8 @@ export function createApp(deps: AppDeps): {
       secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY,
     }),
   );
+  const attachments = deps.attachments ?? { store: new LocalStore('data/attachments'), maxBytes: 20 * 1024 * 1024 };
+  attachmentRoutes(api, new AttachmentService(attachments), attachments.maxBytes);
   auditRoutes(api);
   api.finish();
 

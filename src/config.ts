@@ -47,6 +47,15 @@ const ConfigSchema = Type.Object({
   WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 10 }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000 }),
   EVENT_RETENTION_HOURS: Type.Number({ minimum: 1 }),
+  ATTACHMENT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1024 ** 3 }),
+  ATTACHMENT_DIR: Type.String({ minLength: 1 }),
+  S3_ENDPOINT: Type.String({ pattern: '^(|https?://\\S+)$' }),
+  S3_BUCKET: Type.String({ pattern: '^(|[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$' }),
+  S3_REGION: Type.String({ minLength: 1 }),
+  S3_ACCESS_KEY_ID: Type.String(),
+  S3_SECRET_ACCESS_KEY: Type.String(),
+  S3_FORCE_PATH_STYLE: Type.Boolean(),
+  DESTRUCTION_PHOTOS_REQUIRED: Type.Boolean(),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -93,6 +102,15 @@ const DEFAULTS: Record<keyof Config, string> = {
   WEBHOOK_BACKOFF_MS: '60000',
   WEBHOOK_TIMEOUT_MS: '10000',
   EVENT_RETENTION_HOURS: '24',
+  ATTACHMENT_MAX_BYTES: String(20 * 1024 * 1024),
+  ATTACHMENT_DIR: 'data/attachments',
+  S3_ENDPOINT: '',
+  S3_BUCKET: '',
+  S3_REGION: 'us-east-1',
+  S3_ACCESS_KEY_ID: '',
+  S3_SECRET_ACCESS_KEY: '',
+  S3_FORCE_PATH_STYLE: 'true',
+  DESTRUCTION_PHOTOS_REQUIRED: 'true',
 };
 
 export class ConfigError extends Error {}
@@ -117,6 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: WEBHOOK_SECRET_KEY is required with NODE_ENV=production (64 hex characters: openssl rand -hex 32)',
     );
   }
+  if (raw.S3_ENDPOINT && !raw.S3_BUCKET)
+    throw new ConfigError(
+      'invalid configuration: S3_BUCKET is required with S3_ENDPOINT (the bucket attachments go to)',
+    );
   return raw as Config;
 }
 

@@ -123,6 +123,24 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
   if (roles.includes('api')) {
     // Imported here so a worker-only process never loads the HTTP side (express, pdfkit, bull-board, schemas).
     const { createApp } = await import('./app.ts');
+    const { objectStoreFrom } = await import('./platform/open-object-store.ts');
+    const { sweepOrphans } = await import('./attachments/sweeper.ts');
+    const store = await objectStoreFrom(config);
+    await store
+      .prepare()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'attachment storage not ready: uploads answer 503 until it is'),
+      );
+    // Objects whose attachment row never came (a crash between the two) go after an hour; one API process or several.
+    const sweeping = setInterval(
+      () =>
+        void sweepOrphans(db, store, new Date(Date.now() - 3_600_000)).then(
+          (removed) => removed && logger.info({ removed }, 'orphan attachment objects removed'),
+          (error: unknown) => logger.warn({ err: error }, 'attachment sweep failed'),
+        ),
+      15 * 60_000,
+    );
+    sweeping.unref();
     const {
       app,
       stop: stopApp,
@@ -149,11 +167,15 @@ export async function run(overrides: Partial<NodeJS.ProcessEnv> = {}): Promise<v
       liveEvents: true,
       webhookAllowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       webhookSecretKey: webhookSecretKey(config),
+      attachments: { store, maxBytes: config.ATTACHMENT_MAX_BYTES },
+      destructionPhotosRequired: config.DESTRUCTION_PHOTOS_REQUIRED,
     });
     closeStreams = closeAppStreams;
     stopApi = stopApp;
     server = app.listen(config.PORT);
-    server.requestTimeout = config.REQUEST_TIMEOUT_MS + 5_000;
+    // The whole request may take an hour: a 20 MiB photograph over a field link. Handlers answer within
+    // REQUEST_TIMEOUT_MS of their last progress (an upload's every chunk counts as progress).
+    server.requestTimeout = Math.max(config.REQUEST_TIMEOUT_MS + 5_000, 3_600_000);
     http = gracefulHttp(server, logger);
     await once(server, 'listening');
     logger.info({ port: config.PORT }, 'rastreo api listening');

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import type { AnyRoute } from '../src/http/api.ts';
 import { createLogger } from '../src/logger.ts';
+import { photo, upload } from './support/uploads.ts';
 import {
   createCase,
   createUser,
@@ -42,7 +43,8 @@ const ids = {} as Record<
   | 'alertId'
   | 'matchedWeaponId'
   | 'webhookId'
-  | 'doomedWebhookId',
+  | 'doomedWebhookId'
+  | 'attachmentId',
   string
 >;
 let routes: AnyRoute[];
@@ -93,7 +95,12 @@ beforeAll(async () => {
       .post('/webhooks', { agencyId: t.home.id, url: 'http://127.0.0.1:9/hooks', events: ['alert.created'] });
   ids.webhookId = (await hook()).body.id;
   ids.doomedWebhookId = (await hook()).body.id;
+  PHOTO = await photo(64, 48);
+  ids.attachmentId = (
+    await upload(t.client, t.users.investigator.token, `/traces/${ids.pendingId}/attachments`, { bytes: PHOTO })
+  ).body.id;
 });
+let PHOTO: Buffer;
 
 const weapon = () => ({
   manufacturer: 'Glock',
@@ -318,6 +325,38 @@ const BASE: Record<string, () => Base> = {
     body: { reason: 'Error' },
   }),
   'GET /registry/check': () => ({ as: 'stockpile', query: { manufacturer: 'Glock', serial: 'AB-123' } }),
+  'POST /traces/:id/attachments': () => ({
+    as: 'investigator',
+    params: { id: ids.pendingId },
+    body: { kind: 'marking', caption: 'Marca del cañón' },
+  }),
+  'GET /traces/:id/attachments': () => ({ as: 'investigator', params: { id: ids.pendingId } }),
+  'POST /stockpile/items/:id/attachments': () => ({
+    as: 'stockpile',
+    params: { id: ids.itemId },
+    body: { kind: 'overall', caption: 'Vista general' },
+  }),
+  'GET /stockpile/items/:id/attachments': () => ({ as: 'stockpile', params: { id: ids.itemId } }),
+  'POST /stolen-reports/:id/attachments': () => ({
+    as: 'investigator',
+    params: { id: ids.reportId },
+    body: { kind: 'document', caption: 'Denuncia' },
+  }),
+  'GET /stolen-reports/:id/attachments': () => ({ as: 'investigator', params: { id: ids.reportId } }),
+  'POST /destructions/:id/attachments': () => ({
+    as: 'stockpile',
+    params: { id: ids.destructionId },
+    body: { kind: 'before_destruction', caption: 'Antes' },
+  }),
+  'GET /destructions/:id/attachments': () => ({ as: 'stockpile', params: { id: ids.destructionId } }),
+  'GET /attachments/:id': () => ({ as: 'investigator', params: { id: ids.attachmentId } }),
+  'GET /attachments/:id/content': () => ({ as: 'investigator', params: { id: ids.attachmentId } }),
+  'GET /attachments/:id/thumbnail': () => ({ as: 'investigator', params: { id: ids.attachmentId } }),
+  'POST /attachments/:id/retract': () => ({
+    as: 'investigator',
+    params: { id: ids.attachmentId },
+    body: { reason: 'Fotografía equivocada' },
+  }),
   'GET /alerts': () => ({
     as: 'investigator',
     query: { status: 'open', kind: 'stolen_match', severity: 'warning', limit: '5' },
@@ -390,11 +429,33 @@ const queryString = (query: Record<string, string>) =>
     .map(([k, v]) => `${encode(k)}=${encode(v)}`)
     .join('&');
 
+/** The parts of a body the fuzzer changes: a multipart upload's fields (its file is bytes, and it has no JSON root). */
+const bodyPointers = (route: AnyRoute) =>
+  route.upload
+    ? pointers(route.upload as Schema).filter(({ path }) => path !== '' && path !== '/file')
+    : pointers((route.documentedBody ?? route.body) as Schema);
+
 async function send(route: AnyRoute, base: Base, headers: Record<string, string> = {}): Promise<Reply> {
   let path = route.path;
   for (const [name, value] of Object.entries(base.params ?? {})) path = path.replace(`:${name}`, encode(value));
   const query = base.query ? `?${queryString(base.query)}` : '';
   const client = base.as ? t.as(base.as) : t.client;
+  if (route.upload) {
+    const fields = Object.fromEntries(
+      Object.entries((base.body ?? {}) as Record<string, unknown>).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
+      ]),
+    );
+    return upload(
+      t.client,
+      base.as ? t.users[base.as].token : '',
+      `${path}${query}`,
+      { bytes: PHOTO },
+      fields,
+      headers,
+    );
+  }
   return client.request(
     route.method.toUpperCase(),
     `${path}${query}`,
@@ -417,6 +478,7 @@ const TABLES = [
   'stockpile_events',
   'destruction_events',
   'idempotency_keys',
+  'attachments',
 ];
 const counts = async () =>
   (await t.db.raw(`SELECT ${TABLES.map((name) => `(SELECT count(*) FROM ${name}) AS ${name}`).join(', ')}`)).rows[0];
@@ -477,8 +539,9 @@ describe('hostile input, from the route registry', () => {
   it('refuses U+0000 and unpaired surrogates in every body field, query parameter and CSV cell with 400 at its path', async () => {
     for (const route of routes) {
       const base = BASE[keyOf(route)]!();
-      for (const { path } of pointers((route.documentedBody ?? route.body) as Schema)) {
-        for (const bad of [NUL, LONE]) {
+      for (const { path } of bodyPointers(route)) {
+        // A multipart field is UTF-8 text: a lone surrogate cannot be sent in one (it arrives as U+FFFD).
+        for (const bad of route.upload ? [NUL] : [NUL, LONE]) {
           const res = await expectSafe(route, { ...base, body: setAt(base.body, path, bad) });
           expect(res.status, `${keyOf(route)} ${path}`).toBe(400);
           expect(
@@ -510,7 +573,7 @@ describe('hostile input, from the route registry', () => {
     let fields = 0;
     for (const route of routes) {
       const base = BASE[keyOf(route)]!();
-      for (const { path, schema } of pointers((route.documentedBody ?? route.body) as Schema)) {
+      for (const { path, schema } of bodyPointers(route)) {
         if (schema.format !== 'date' && schema.format !== 'date-time') continue;
         fields++;
         for (const old of schema.format === 'date'
@@ -594,7 +657,7 @@ describe('hostile input, from the route registry', () => {
       const targets: (
         { kind: 'body'; path: string } | { kind: 'query' | 'param'; name: string } | { kind: 'header' }
       )[] = [
-        ...pointers((route.documentedBody ?? route.body) as Schema).map(({ path }) => ({
+        ...bodyPointers(route).map(({ path }) => ({
           kind: 'body' as const,
           path,
         })),
@@ -603,7 +666,7 @@ describe('hostile input, from the route registry', () => {
           name,
         })),
         ...Object.keys(base.params ?? {}).map((name) => ({ kind: 'param' as const, name })),
-        ...(route.idempotent ? [{ kind: 'header' as const }] : []),
+        ...(route.idempotent || route.upload ? [{ kind: 'header' as const }] : []),
       ];
       if (!targets.length) continue;
       await fc.assert(

@@ -16,6 +16,7 @@ export const DATABASE_CODE = [
   'destructions/sql/finished-destructions.sql',
   'events/sql/events.sql',
   'intelligence/sql/indicators.sql',
+  'attachments/sql/kept-attachments.sql',
 ] as const;
 
 const SRC = new URL('../', import.meta.url);

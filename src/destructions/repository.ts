@@ -227,3 +227,25 @@ export async function weaponsOf(db: Queryable, destructionId: string): Promise<s
   const rows = await db('stockpile_items').where('destruction_id', destructionId).distinct('weapon_id');
   return rows.map((row: { weapon_id: string }) => row.weapon_id);
 }
+
+/** Holds the destruction's row until the transaction ends (verification against its attachments changing meanwhile). */
+export async function lockDestruction(db: Queryable, id: string): Promise<void> {
+  await db.raw('SELECT 1 FROM destruction_events WHERE id = ? FOR UPDATE', [id]);
+}
+
+/** Which of the before/after photographs a destruction still lacks (its attachments, retracted ones not counted). */
+export async function missingPhotos(
+  db: Queryable,
+  id: string,
+): Promise<('before_destruction' | 'after_destruction')[]> {
+  const present = new Set(
+    (
+      await db('attachments')
+        .where({ destruction_id: id })
+        .whereNull('retracted_at')
+        .whereIn('kind', ['before_destruction', 'after_destruction'])
+        .distinct('kind')
+    ).map((row: { kind: string }) => row.kind),
+  );
+  return (['before_destruction', 'after_destruction'] as const).filter((kind) => !present.has(kind));
+}

@@ -21,7 +21,11 @@ import type {
 } from './schemas.ts';
 
 export class DestructionService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** `photosRequired`: verified only with a photograph before and one after (DESTRUCTION_PHOTOS_REQUIRED). */
+    private readonly options: { photosRequired: boolean } = { photosRequired: true },
+  ) {}
 
   /** All or nothing: every item must be in custody, of the agency, free of holds and of open traces. */
   async plan(db: Queryable, ctx: RequestContext, body: DestructionCreate): Promise<Destruction> {
@@ -168,6 +172,8 @@ export class DestructionService {
     precondition?: Precondition,
   ): Promise<Destruction> {
     return db.transaction(async (trx) => {
+      // Locked first: an attachment retracted or added meanwhile waits for this verification, never slips past it.
+      await repo.lockDestruction(trx, id);
       const event = await this.load(trx, ctx, id, precondition);
       if (!mayTake(DESTRUCTION_LIFECYCLE, 'verify', event.status, ctx.actor.role))
         throw conflict('invalid-transition', `A destruction that is ${event.status} cannot be verified.`);
@@ -176,6 +182,15 @@ export class DestructionService {
           'self-verification',
           'The person who completed a destruction cannot verify it; ask a second official.',
         );
+      }
+      if (this.options.photosRequired) {
+        const missing = await repo.missingPhotos(trx, id);
+        if (missing.length)
+          throw conflict(
+            'destruction-photos-missing',
+            `A destruction is verified with its photographs: attach at least one ${missing.join(' and one ')} photograph first.`,
+            { missing },
+          );
       }
       const alerts = [...(await diversionBlockers(trx, await repo.weaponsOf(trx, id))).values()].flatMap(
         (b) => b.alerts,

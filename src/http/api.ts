@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import type { Static, TSchema } from 'typebox';
 import { isDatabaseUnavailable, type Db, type Queryable } from '../db/knex.ts';
@@ -46,6 +48,11 @@ export interface RouteSpec<B extends TSchema, Q extends TSchema, P extends TSche
   documentedBody?: TSchema;
   /** Content types besides JSON that the route accepts as a raw string body. */
   rawBodyTypes?: string[];
+  /**
+   * The body is a `multipart/form-data` file upload that the handler reads itself, as a stream (never parsed or
+   * buffered before it); this schema documents it.
+   */
+  upload?: TSchema;
   query?: Q;
   params?: P;
   /**
@@ -283,8 +290,19 @@ export class Api {
     const next = nextPageLink(req, reply);
     if (next) res.set('Link', next);
     if (reply.body === undefined) res.status(reply.status).end();
+    else if (reply.body instanceof Readable) await sendStream(res, reply.status, reply.contentType, reply.body);
     else if (reply.contentType) res.status(reply.status).type(reply.contentType).send(reply.body);
     else res.status(reply.status).json(reply.body);
+  }
+}
+
+/** Streams a stored file (an attachment's bytes) as the answer; a client that goes away mid-way just stops it. */
+async function sendStream(res: Response, status: number, contentType: string | undefined, body: Readable) {
+  res.status(status).type(contentType ?? 'application/octet-stream');
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    if (!res.writableFinished && !res.destroyed) throw error;
   }
 }
 

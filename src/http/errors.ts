@@ -97,6 +97,8 @@ export const requestTimeout =
         new Problem(503, 'timeout', `The request did not finish within ${ms / 1000} s; try again later.`),
       );
     }, ms);
+    // A long upload is not a stuck request: its handler restarts the clock as bytes keep arriving.
+    res.locals.stillWorking = () => timer.refresh();
     res.once('close', () => clearTimeout(timer));
     next();
   };

@@ -58,6 +58,8 @@ const BY_NAME: Record<string, unknown> = {
   circumstances: 'Recovered during a vehicle stop',
   policeReportNumber: 'PNC-DEN-2026-00871',
   description: 'Serial partially obliterated; restored by the laboratory.',
+  caption: 'Serial on the slide, left side',
+  fileName: 'IMG_0042.jpg',
   offense: 'homicide',
   requestId: '6b0e7c52-4d1f-4a8e-9c3b-1f2a7d9e5c60',
   eventId: '5',

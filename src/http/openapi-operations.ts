@@ -53,6 +53,11 @@ export const HEADERS = {
     { type: 'string' },
     'Accept, Accept-Language',
   ),
+  'Repr-Digest': header(
+    'The SHA-256 of the bytes sent (RFC 9530): an attachment’s original, checkable against its `sha256`.',
+    { type: 'string', pattern: '^sha-256=:[A-Za-z0-9+/]{43}=:$' },
+    'sha-256=:nywbelvT1AsvfSDtX7XaZ6kRfIvOq7M+wcV/9pP9s18=:',
+  ),
   'Content-Disposition': header(
     'Names the file for a download.',
     { type: 'string' },

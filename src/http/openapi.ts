@@ -98,7 +98,7 @@ function operation(route: AnyRoute, path: string) {
     if (code === 404) return Boolean(route.params);
     if (code === 409) return route.method !== 'get';
     if (code === 412) return Boolean(route.conditional);
-    if (code === 413 || code === 415) return Boolean(route.body);
+    if (code === 413 || code === 415) return Boolean(route.body ?? route.upload);
     return true;
   });
   const extra: Record<number, string[]> = { 401: ['WWW-Authenticate'], 412: ['ETag'], 429: ['Retry-After'] };
@@ -115,6 +115,9 @@ function operation(route: AnyRoute, path: string) {
     ...(route.roles === 'public' ? { security: [] } : {}),
     ...(Array.isArray(route.roles) ? { 'x-roles': route.roles } : {}),
     parameters: parameters(route),
+    ...(route.upload
+      ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: route.upload } } } }
+      : {}),
     ...(route.body
       ? {
           requestBody: {

@@ -32,6 +32,9 @@ export function readScope(actor: Actor): Scope {
 /** Who reads trafficking intelligence (indicators and their alerts): everyone but stockpile managers. */
 export const seesIntelligence = (actor: Actor) => actor.role !== 'stockpile_manager';
 
+/** Who reads the stockpile (items in custody, their history). */
+export const STOCKPILE_READERS = ['stockpile_manager', 'advisor', 'admin'] as const satisfies readonly Role[];
+
 /** Who reads destruction events (the /destructions routes, and their events on the live stream). */
 export const DESTRUCTION_READERS = ['stockpile_manager', 'advisor', 'admin'] as const satisfies readonly Role[];
 export const seesDestructions = (actor: Actor) => (DESTRUCTION_READERS as readonly Role[]).includes(actor.role);

@@ -46,6 +46,11 @@ export const ProblemSchema = Type.Object(
     currentStatus: Type.Optional(
       Type.String({ description: 'On a refused trace action: the status the trace is in', example: 'completed' }),
     ),
+    missing: Type.Optional(
+      Type.Array(Type.String({ example: 'after_destruction' }), {
+        description: 'On /problems/destruction-photos-missing: the photographs still lacking, by attachment kind',
+      }),
+    ),
     lockedUntil: Type.Optional(
       Type.String({ format: 'date-time', description: 'On /problems/account-locked: when sign-in opens again' }),
     ),

@@ -5,8 +5,9 @@ import { ItemCreate, ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
 import { HOLD_LIFECYCLE, ITEM_LIFECYCLE } from './transitions.ts';
 import { rolesOf } from '../shared/lifecycle.ts';
+import { STOCKPILE_READERS } from '../shared/actor.ts';
 
-const readers = ['stockpile_manager', 'advisor', 'admin'] as const;
+const readers = STOCKPILE_READERS;
 
 export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
   api.add({

@@ -1,4 +1,3 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AlertsPage } from './alerts/alerts-page.tsx';
 import { CasePage } from './cases/case-page.tsx';
@@ -19,15 +18,10 @@ import { EditTracePage, NewTracePage } from './traces/trace-form-page.tsx';
 import { TracePage } from './traces/trace-page.tsx';
 import { TracesPage } from './traces/traces-page.tsx';
 import { HOME, Layout } from './ui/layout.tsx';
-import { Loading } from './ui/notice.tsx';
+import { Later, later } from './ui/later.tsx';
 import { NotFoundPage } from './ui/not-found-page.tsx';
 import { WeaponPage } from './weapons/weapon-page.tsx';
 import { WeaponsPage } from './weapons/weapons-page.tsx';
-
-/** A page whose code is fetched when it is first opened (the service worker keeps it for offline use). */
-const later = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
-  lazy(() => load().then((module) => ({ default: module[name] })));
-const Later = ({ children }: { children: ReactNode }) => <Suspense fallback={<Loading />}>{children}</Suspense>;
 
 // The chart pages carry chart.js; the guide's text and the administrator's pages are big and seldom opened — none of
 // them is fetched with the sign-in page (the first load on a field link has a budget: tests/web-field.test.ts).

@@ -1,4 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore } from '../../src/platform/local-store.ts';
+import type { ObjectStore } from '../../src/platform/object-store.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -18,7 +23,7 @@ import { Contract } from './contract.ts';
 export const contractMismatches: string[] = [];
 let contract: Promise<Contract> | undefined;
 
-async function checkContract(baseUrl: string, method: string, url: string, reply: Reply) {
+export async function checkContract(baseUrl: string, method: string, url: string, reply: Reply) {
   if (method === 'HEAD' || method === 'OPTIONS') return;
   contract ??= fetch(`${baseUrl}/openapi.json`).then(async (res) => new Contract(await res.json()));
   const mismatch = (await contract).check(
@@ -118,6 +123,10 @@ export interface TestAppOptions {
   dbAcquireTimeoutMs?: number;
   /** A streaming replica (server URL without a database) that replica-eligible reads may use, and its lag bound. */
   replica?: { server: () => string; maxLagMs: number };
+  /** Where attachments go (default: a local directory of this app's own, removed at close) and the largest taken. */
+  attachments?: { store?: ObjectStore; maxBytes?: number; tempDir?: string };
+  /** Verification needs before/after photographs (default false here: most tests are not about photographs). */
+  destructionPhotosRequired?: boolean;
 }
 
 const databaseName = (url: string) => new URL(url).pathname.slice(1);
@@ -156,6 +165,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
       prefix: `{rastreo-test-reads-${randomBytes(4).toString('hex')}}:`,
       onRead: (from) => readLog.push(from),
     });
+  const attachmentDir = await mkdtemp(join(tmpdir(), 'rastreo-test-attachments-'));
   const { app, stop, closeStreams } = createApp({
     db,
     reads,
@@ -169,6 +179,12 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
     webhookAllowPrivateNetworks: options.webhookAllowPrivateNetworks ?? true,
     webRoot: options.webUi ? inject('webRoot') : undefined,
     rateLimit: options.rateLimit && { ...options.rateLimit, prefix: `${prefix}:rate-limit:` },
+    attachments: {
+      store: options.attachments?.store ?? new LocalStore(attachmentDir),
+      maxBytes: options.attachments?.maxBytes ?? 20 * 1024 * 1024,
+      tempDir: options.attachments?.tempDir,
+    },
+    destructionPhotosRequired: options.destructionPhotosRequired ?? false,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -191,6 +207,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
       if (keys.length) await redis.del(...keys).catch(() => undefined);
       redis.disconnect();
       await db.destroy();
+      await rm(attachmentDir, { recursive: true, force: true });
     },
   };
 }

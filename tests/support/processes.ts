@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chown, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -196,9 +197,13 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** One of the service's own processes, from its TypeScript sources, with its output kept. */
-export function spawnService(script: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** One of the service's own processes, from its TypeScript sources (or, given `node` flags, compiled), output kept. */
+export function spawnService(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = ['--import', 'tsx'],
+): WorkerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -232,18 +237,58 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
   });
 }
 
-/** The API alone (`PROCESS_ROLES=api`) on a spare port, once it answers /healthz. */
-export async function spawnApi(env: Record<string, string>): Promise<WorkerProcess & { url: string }> {
+/**
+ * The API alone (`PROCESS_ROLES=api`) on a spare port, once it answers /healthz. `compiled`: as `npm start` runs it —
+ * the build's JavaScript (see `buildServer`) with the start script's memory flags.
+ */
+export async function spawnApi(
+  env: Record<string, string>,
+  compiled?: { root: string },
+): Promise<WorkerProcess & { url: string }> {
   const port = await freePort();
-  const api = spawnService('src/main.ts', {
-    PROCESS_ROLES: 'api',
-    PORT: String(port),
-    QUEUE_PREFIX: uniquePrefix(),
-    ...env,
-  });
+  const api = spawnService(
+    compiled ? join(compiled.root, 'src/main.js') : 'src/main.ts',
+    { ...(compiled ? START_ENV : {}), PROCESS_ROLES: 'api', PORT: String(port), QUEUE_PREFIX: uniquePrefix(), ...env },
+    compiled ? START_FLAGS : undefined,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, 'api up', 30_000);
   return { ...api, url };
+}
+
+/** How `npm start` (package.json) runs the server — its environment and node flags — so a compiled process matches. */
+const START_WORDS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split('&&')
+  .pop()!
+  .trim()
+  .split(/\s+/);
+const START_FLAGS = START_WORDS.filter((word) => word.startsWith('--'));
+const START_ENV = Object.fromEntries(
+  START_WORDS.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=') as [string, string]),
+);
+
+/**
+ * The server compiled as `npm run build` compiles it (TypeScript → JavaScript, the database code beside it), into a
+ * directory of its own under node_modules/.cache (so its imports resolve); `remove` deletes it.
+ */
+export async function buildServer(): Promise<{ root: string; remove(): Promise<void> }> {
+  const root = join('node_modules/.cache', `rastreo-server-${randomBytes(4).toString('hex')}`);
+  await new Promise<void>((resolve, reject) => {
+    const tsc = spawn(
+      process.execPath,
+      ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', root],
+      {
+        stdio: 'inherit',
+      },
+    );
+    tsc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited with ${code}`))));
+  });
+  for (const folder of await readdir('src')) {
+    const sql = join('src', folder, 'sql');
+    if (!existsSync(sql)) continue;
+    await cp(sql, join(root, 'src', folder, 'sql'), { recursive: true });
+  }
+  return { root: resolve(root), remove: () => rm(root, { recursive: true, force: true }) };
 }
 
 export const uniquePrefix = () => `{rastreo-test-${randomBytes(4).toString('hex')}}`;

@@ -110,6 +110,50 @@ export async function queueBoardSession(action: 'open' | 'close'): Promise<void>
   if (!response.ok) throw new ApiProblem(response.status, 'queue-board', response.statusText);
 }
 
+/** A stored file's bytes (an attachment's original or thumbnail), to show through an object URL. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  return (await send(path, { accept: '*/*' })).blob();
+}
+
+/**
+ * Sends a `multipart/form-data` upload, reporting its progress (0–1) as the bytes leave — fetch cannot tell upload
+ * progress, XMLHttpRequest can. The `Idempotency-Key` makes a retry after a dropped link the same upload.
+ */
+export function uploadForm<T>(
+  path: string,
+  form: FormData,
+  options: { idempotencyKey: string; onProgress?: (sent: number) => void },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', API_BASE + path);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept-language', i18n.language || 'es');
+    xhr.setRequestHeader('idempotency-key', options.idempotencyKey);
+    if (session.token) xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onerror = () => reject(new ApiProblem(0, 'network', 'The server could not be reached.'));
+    xhr.onabort = xhr.onerror;
+    xhr.onload = () => {
+      if (session.token) {
+        if (xhr.status === 401) session.onExpired();
+        else session.onActivity();
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
+      } catch {
+        // not JSON: the status says enough
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else reject(new ApiProblem(xhr.status, String(body.type ?? 'unknown'), String(body.detail ?? ''), body));
+    };
+    xhr.send(form);
+  });
+}
+
 export async function download(path: string, accept: string, fileName: string) {
   const blob = await (await send(path, { accept })).blob();
   saveFile(blob, fileName);

@@ -2,6 +2,7 @@ import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
 import { Link, useParams } from 'react-router';
 import { completionRuleErrors } from '../../destructions/rules.ts';
 import { DESTRUCTION_LIFECYCLE } from '../../destructions/transitions.ts';
@@ -142,6 +143,14 @@ export function DestructionPage() {
         )}
       </dl>
       {may('complete') && <CompleteForm id={id} itemCount={event.itemCount} onDone={refresh} />}
+      {event.status !== 'verified' && <p className="muted">{t('attachments.destructionHint')}</p>}
+      <AttachmentsPanel
+        record="destruction"
+        id={id}
+        kinds={event.status === 'verified' ? [] : ['before_destruction', 'after_destruction', 'document']}
+        title={t('attachments.destructionTitle')}
+        closed={event.status === 'verified'}
+      />
       <h2>{t('destructions.items')}</h2>
       <table data-testid="destruction-items">
         <thead>

@@ -16,6 +16,7 @@ import { ErrorNotice, Loading, Notice } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { RegistryCheck } from './registry-check.tsx';
 import { ReportForm } from './report-form.tsx';
+import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
 import { useDeviceDraft } from '../drafts/use-drafts.tsx';
 
 /** The agency's lost and stolen reports: file one, follow them, close them; and the registry check for any gun. */
@@ -30,6 +31,7 @@ export function RegistryPage() {
   const [filing, setFiling] = useState(false);
   const [filed, setFiled] = useState<StolenReport | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const [photosOf, setPhotosOf] = useState<StolenReport | null>(null);
   // A report kept on this device (saved offline, or refused by the server), opened from the drafts page.
   const [params, setParams] = useSearchParams();
   const draft = useDeviceDraft('stolen-report', params.get('draft'));
@@ -110,7 +112,7 @@ export function RegistryPage() {
               <th>{t('registry.lostOn')}</th>
               <th>{t('registry.sourceType')}</th>
               <th>{t('registry.status')}</th>
-              {reporter && <th>{t('registry.actions')}</th>}
+              <th>{t('registry.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -122,33 +124,49 @@ export function RegistryPage() {
                 <td>{format.date(report.lostOn)}</td>
                 <td>{t(`lossSources.${report.sourceType}`)}</td>
                 <td>{t(`reportStatus.${report.status}`)}</td>
-                {reporter && (
-                  <td className="actions">
-                    {mayTake(STOLEN_REPORT_LIFECYCLE, 'recover', report.status, me.role) &&
-                      report.agencyId === me.agency.id && (
-                        <>
-                          <button
-                            type="button"
-                            aria-label={`${t('registry.markRecovered')} ${report.reference}`}
-                            onClick={() => close(report, 'recovered')}
-                          >
-                            {t('registry.markRecovered')}
-                          </button>
-                          <button
-                            type="button"
-                            aria-label={`${t('registry.withdraw')} ${report.reference}`}
-                            onClick={() => close(report, 'withdraw')}
-                          >
-                            {t('registry.withdraw')}
-                          </button>
-                        </>
-                      )}
-                  </td>
-                )}
+                <td className="actions">
+                  <button
+                    type="button"
+                    aria-label={`${t('attachments.title')} ${report.reference}`}
+                    aria-pressed={photosOf?.id === report.id}
+                    onClick={() => setPhotosOf(photosOf?.id === report.id ? null : report)}
+                  >
+                    {t('attachments.title')}
+                  </button>
+                  {reporter &&
+                    mayTake(STOLEN_REPORT_LIFECYCLE, 'recover', report.status, me.role) &&
+                    report.agencyId === me.agency.id && (
+                      <>
+                        <button
+                          type="button"
+                          aria-label={`${t('registry.markRecovered')} ${report.reference}`}
+                          onClick={() => close(report, 'recovered')}
+                        >
+                          {t('registry.markRecovered')}
+                        </button>
+                        <button
+                          type="button"
+                          aria-label={`${t('registry.withdraw')} ${report.reference}`}
+                          onClick={() => close(report, 'withdraw')}
+                        >
+                          {t('registry.withdraw')}
+                        </button>
+                      </>
+                    )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {photosOf && (
+        <AttachmentsPanel
+          key={photosOf.id}
+          record="stolen_report"
+          id={photosOf.id}
+          kinds={['overall', 'marking', 'serial', 'document']}
+          title={`${t('attachments.title')} · ${photosOf.reference}`}
+        />
       )}
       <LoadMore list={reports} />
       <RegistryCheck />

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
 import { Link, useParams } from 'react-router';
 import type { ItemEvent, StockpileItem } from '../../stockpile/schemas.ts';
 import { HOLD_LIFECYCLE, holdStateOf } from '../../stockpile/transitions.ts';
@@ -79,6 +80,7 @@ export function StockItemPage() {
           </>
         )}
       </dl>
+      <AttachmentsPanel record="stockpile_item" id={it.id} kinds={['marking', 'serial', 'overall', 'document']} />
       <h2>{t('custody.history')}</h2>
       <ErrorNotice error={history.error} />
       {history.isPending ? (

@@ -4,6 +4,7 @@ import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
 import { Link, useParams } from 'react-router';
 import { stagesFor } from '../../traces/rules.ts';
 import { FINAL_STATUSES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
@@ -31,6 +32,8 @@ function pollInterval(status: TraceStatus | undefined, live: boolean) {
   if (live || !status || FINAL_STATUSES.includes(status)) return false;
   return status === 'queued' || status === 'in_progress' ? 1_000 : 10_000;
 }
+
+const TRACE_PHOTO_KINDS = ['marking', 'serial', 'overall', 'document'] as const;
 
 export function TracePage() {
   const { id = '' } = useParams();
@@ -155,6 +158,8 @@ export function TracePage() {
               </>
             )}
           </dl>
+          {/* Next to the typed serial: the marking photographs a second person reads it again from. */}
+          <AttachmentsPanel record="trace" id={item.id} kinds={TRACE_PHOTO_KINDS} />
         </div>
         <div>
           <h2>{t('traces.stages')}</h2>
