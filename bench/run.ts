@@ -2,8 +2,10 @@ import { sseReader } from '../src/shared/sse.ts';
 // npm run bench [-- --quick]: Rastreo side by side with the bare limits of its own stack. See README, "Benchmarks".
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -28,6 +30,8 @@ const PIPELINE_TRACES = quick ? 2_000 : 20_000;
 const PACED_RATE = 300;
 const PACED_CONNECTIONS = 30;
 const PACED_SECONDS = quick ? 15 : 60;
+/** The upload scenario: this many 10 MB photographs, 20 at a time. */
+const UPLOADS = quick ? 20 : 60;
 /** Requests per read, one connection at a time: a p99 from at least 1,000 samples (the 10th slowest), not the 2nd of 200. */
 const READS = 1000;
 const WARM_UP = 50;
@@ -66,9 +70,11 @@ const SERVICE_FLAGS = [
 
 /** Rastreo runs from its build (dist/, as `npm start` runs it); the reference servers from their TypeScript. */
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const args = script.startsWith('dist/') ? [...SERVICE_FLAGS, script] : ['--import', 'tsx', script];
+  const built = script.startsWith('dist/');
+  const args = built ? [...SERVICE_FLAGS, script] : ['--import', 'tsx', script];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    // `npm start` sets MALLOC_ARENA_MAX=2 (image decoding fragments glibc's per-thread arenas).
+    env: { ...process.env, ...(built ? { MALLOC_ARENA_MAX: '2' } : {}), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -266,6 +272,7 @@ async function main() {
     })
     .returning('id');
   const auth = { authorization: `Bearer ${investigator.token}`, 'content-type': 'application/json' };
+  const attachmentDir = mkdtempSync(join(tmpdir(), 'rastreo-bench-attachments-'));
 
   // 1. submit, against reference (a)
   log('1. submit');
@@ -280,6 +287,7 @@ async function main() {
     RATE_LIMIT_MAX: '100000000',
     RATE_LIMIT_ANONYMOUS_MAX: '100000000',
     DB_POOL_MAX: '20',
+    ATTACHMENT_DIR: attachmentDir,
   });
   const base = `http://127.0.0.1:${apiPort}`;
   await waitUntilUp(`${base}/healthz`);
@@ -757,12 +765,17 @@ async function main() {
       ],
     }),
   });
+  // The photographs a verification needs (DESTRUCTION_PHOTOS_REQUIRED), taken outside the timed steps.
+  const untimedStarted = Date.now();
+  for (const kind of ['before_destruction', 'after_destruction'])
+    await uploadPhoto(base, manager.token, `/destructions/${planned.id}/attachments`, await benchPhoto(800, 600), kind);
+  const untimed = Date.now() - untimedStarted;
   const verified = await fetch(`${base}/api/v1/destructions/${planned.id}/verify`, {
     method: 'POST',
     headers: as(verifier.token),
     body: '{}',
   });
-  const destructionSeconds = round((Date.now() - destructionStarted) / 1000, 2);
+  const destructionSeconds = round((Date.now() - destructionStarted - untimed) / 1000, 2);
   if (verified.status !== 200) log(`  warning: verification answered ${verified.status}`);
   const certificateStarted = Date.now();
   const certificate = await fetch(`${base}/api/v1/destructions/${planned.id}/certificate`, {
@@ -785,6 +798,47 @@ async function main() {
     met: certificateSeconds <= 3,
   });
 
+  // 7. upload: 10 MB photographs, 20 at a time, to one trace
+  log('7. upload');
+  const uploadTrace = (await (
+    await fetch(`${base}/api/v1/traces`, { method: 'POST', headers: auth, body: JSON.stringify(traceBody(kase.id)) })
+  ).json()) as { id: string };
+  const photos = await Promise.all([0, 1, 2].map((n) => benchPhoto(3900 + n, 2900, 95)));
+  const uploadStarted = Date.now();
+  let uploadedBytes = 0;
+  let uploadFailures = 0;
+  for (let batch = 0; batch < UPLOADS / 20; batch++) {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => {
+        const bytes = photos[n % photos.length]!;
+        uploadedBytes += bytes.length;
+        return uploadPhoto(base, investigator.token, `/traces/${uploadTrace.id}/attachments`, bytes, 'overall');
+      }),
+    );
+    uploadFailures += answers.filter((status) => status !== 201).length;
+  }
+  const uploadSeconds = (Date.now() - uploadStarted) / 1000;
+  if (uploadFailures) log(`  warning: ${uploadFailures} uploads not kept`);
+  record({
+    scenario: '7 upload',
+    metric: `${UPLOADS} photos of ${round(photos[0]!.length / 1e6, 1)} MB, 20 at a time: uploads/s`,
+    rastreo: round(UPLOADS / uploadSeconds, 1),
+    target: '',
+  });
+  record({
+    scenario: '7 upload',
+    metric: 'throughput received, stored and thumbnailed (MB/s)',
+    rastreo: round(uploadedBytes / 1e6 / uploadSeconds, 1),
+    target: '',
+  });
+  record({
+    scenario: '7 upload',
+    metric: 'API peak RSS through 1–7 (MB)',
+    rastreo: peakRssMb(api.pid!),
+    target: '≤ 200 MB',
+    met: peakRssMb(api.pid!) <= 200,
+  });
+
   // 6. memory
   record({
     scenario: '6 memory',
@@ -802,9 +856,31 @@ async function main() {
   });
 
   await stop(api);
+  rmSync(attachmentDir, { recursive: true, force: true });
   await redis.flushdb();
   redis.disconnect();
   await db.destroy();
+}
+
+/** A photograph that compresses as a real one does (noise): about 0.9 bytes per pixel at quality 95. */
+async function benchPhoto(width: number, height: number, quality = 80): Promise<Buffer> {
+  const raw = randomBytes(width * height * 3);
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
+}
+
+async function uploadPhoto(base: string, token: string, path: string, bytes: Buffer, kind: string): Promise<number> {
+  const form = new FormData();
+  form.append('kind', kind);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'photo.jpg');
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 const settled = "status IN ('completed', 'not_traceable', 'needs_info', 'failed')";

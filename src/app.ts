@@ -141,7 +141,19 @@ export function createApp(deps: AppDeps): {
   );
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
-  destructionRoutes(api, new DestructionService(clock, { photosRequired: deps.destructionPhotosRequired ?? true }));
+  const attachmentStorage = deps.attachments ?? {
+    store: new LocalStore('data/attachments'),
+    maxBytes: 20 * 1024 * 1024,
+  };
+  const attachments = new AttachmentService(attachmentStorage);
+  destructionRoutes(
+    api,
+    new DestructionService(clock, {
+      photosRequired: deps.destructionPhotosRequired ?? true,
+      photos: (db, ctx, id) =>
+        attachments.printable(db, ctx, 'destruction', id, ['before_destruction', 'after_destruction'] as const),
+    }),
+  );
   reportRoutes(api, new ReportService(clock));
   registryRoutes(api, new RegistryService(clock));
   alertRoutes(api, new AlertService());
@@ -154,8 +166,7 @@ export function createApp(deps: AppDeps): {
       secretKey: deps.webhookSecretKey ?? DEVELOPMENT_SECRET_KEY,
     }),
   );
-  const attachments = deps.attachments ?? { store: new LocalStore('data/attachments'), maxBytes: 20 * 1024 * 1024 };
-  attachmentRoutes(api, new AttachmentService(attachments), attachments.maxBytes);
+  attachmentRoutes(api, attachments, attachmentStorage.maxBytes);
   auditRoutes(api);
   api.finish();
 

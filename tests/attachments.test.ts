@@ -3,6 +3,7 @@ import { mkdtempSync, watch } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFParse } from 'pdf-parse';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '../src/platform/local-store.ts';
@@ -428,6 +429,20 @@ describe('a destruction’s photographs', () => {
     const retract = await t.client.as(manager()).post(`/attachments/${after.body.id}/retract`, { reason: 'x' });
     expect(retract.status).toBe(409);
     expect(retract.body.type).toBe('/problems/attachments-closed');
+    // The certificate prints them, before and after (each print of a photograph audited as a read).
+    const certificate = await download(t.client, manager(), `/destructions/${plan.body.id}/certificate`);
+    expect(certificate.status).toBe(200);
+    const text = (await new PDFParse({ data: new Uint8Array(certificate.bytes) }).getText()).text;
+    for (const words of ['Fotografías / Photographs', 'Antes / Before', 'Después / After'])
+      expect(text).toContain(words);
+    expect(certificate.bytes.toString('latin1').match(/\/Subtype \/Image/g)).toHaveLength(2);
+    expect(
+      await t
+        .db('audit_log')
+        .where({ action: 'attachment.read', entity_id: after.body.id })
+        .whereRaw(`details->>'representation' = 'certificate'`)
+        .count({ n: '*' }),
+    ).toEqual([{ n: 1 }]);
     // Investigators do not read destructions, nor their photographs.
     expect((await download(t.client, investigator(), `/attachments/${before.body.id}/content`)).status).toBe(404);
   });

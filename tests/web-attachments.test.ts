@@ -3,8 +3,8 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { violations } from './support/axe.ts';
 import { screenshot } from './support/browser.ts';
-import { createCase, traceBody, useWorld } from './support/harness.ts';
-import { photo } from './support/uploads.ts';
+import { createCase, intakeItem, traceBody, unique, useWorld } from './support/harness.ts';
+import { pdfDocument, photo } from './support/uploads.ts';
 import { dialog, expectSpanish, PASSWORD, useBrowser } from './support/web-session.ts';
 
 // Issue 32: marking photographs on the trace page — taken with the phone's camera or chosen, uploaded with progress,
@@ -13,6 +13,7 @@ const t = useWorld({ privateDatabase: true, webUi: true });
 const { people, open, signIn } = useBrowser(t, {
   investigator: ['investigator', 'Marta Hernández'],
   advisor: ['advisor', 'Carlos Mejía'],
+  manager: ['stockpile_manager', 'Rosa Aguilar'],
 });
 beforeAll(async () => {
   await t.db('agencies').where({ id: t.home.id }).update({ name: 'Policía Nacional Civil' });
@@ -96,5 +97,85 @@ describe.each([
       'Fotografía de otra arma',
     );
     await again.context.close();
+  }, 120_000);
+
+  it('photographs on the stockpile item, before and after on the destruction (closed once verified), and a report’s document', async () => {
+    const manager = people.manager.token;
+    const item = await intakeItem(t.client, manager);
+    const toDestroy = await intakeItem(t.client, manager);
+    const plan = (
+      await t.client.as(manager).post('/destructions', {
+        plannedFor: '2026-12-01',
+        method: 'crushing',
+        location: 'Bodega central',
+        itemIds: [toDestroy.id],
+      })
+    ).body;
+    const { page, context } = await open(locale, undefined, true);
+    await signIn(page, people.manager.email, PASSWORD, c);
+    await page.getByTestId('who').waitFor();
+
+    await page.goto(`${t.client.baseUrl}/stockpile/${item.id}`);
+    const itemPanel = page.getByTestId('attachments-stockpile_item');
+    await itemPanel.getByLabel(c.attachments.kind).selectOption({ label: c.attachmentKinds.overall });
+    await itemPanel
+      .getByLabel(c.attachments.chooseFiles)
+      .setInputFiles({ name: 'arma.jpg', mimeType: 'image/jpeg', buffer: await photo(800, 600) });
+    await itemPanel.getByRole('img', { name: c.attachmentKinds.overall }).waitFor();
+
+    await page.goto(`${t.client.baseUrl}/destructions/${plan.id}`);
+    const before = page.getByTestId('attachments-destruction');
+    await page.getByText(c.attachments.destructionHint).waitFor();
+    for (const kind of ['before_destruction', 'after_destruction'] as const) {
+      await before.getByLabel(c.attachments.kind).selectOption({ label: c.attachmentKinds[kind] });
+      await before
+        .getByLabel(c.attachments.chooseFiles)
+        .setInputFiles({ name: `${kind}.jpg`, mimeType: 'image/jpeg', buffer: await photo(640, 480) });
+      await before.getByRole('img', { name: c.attachmentKinds[kind] }).waitFor();
+    }
+    if (locale === 'es-SV') await expectSpanish(page);
+    expect(await violations(page)).toEqual([]);
+    await screenshot(page, `destruction-photos-${locale}`);
+    await t.client.as(manager).post(`/destructions/${plan.id}/complete`, {
+      performedAt: '2026-11-21T10:00:00Z',
+      witnesses: [
+        { name: 'Ana Pérez', organization: 'Fiscalía' },
+        { name: 'Luis Gómez', organization: 'PNC' },
+      ],
+    });
+    expect((await t.client.as(people.advisor.token).post(`/destructions/${plan.id}/verify`, {})).status).toBe(200);
+    await page.reload();
+    const closed = page.getByTestId('attachments-destruction');
+    await closed.getByRole('img', { name: c.attachmentKinds.after_destruction }).waitFor();
+    expect(await closed.getByLabel(c.attachments.chooseFiles).count()).toBe(0);
+    expect(await page.getByText(c.attachments.destructionHint).count()).toBe(0);
+
+    // A lost-or-stolen report's document, from the registry.
+    const report = (
+      await t.client.as(manager).post('/stolen-reports', {
+        weapon: {
+          manufacturer: 'Beretta',
+          model: '92FS',
+          caliber: '9mm',
+          type: 'pistol',
+          serialNumber: unique('BER'),
+          countryOfManufacture: 'IT',
+        },
+        kind: 'stolen',
+        lostOn: '2026-10-02',
+        sourceType: 'agency_stockpile',
+        circumstances: 'Faltante en el inventario.',
+      })
+    ).body;
+    await page.goto(`${t.client.baseUrl}/registry`);
+    await page.getByRole('button', { name: `${c.attachments.title} ${report.reference}` }).click();
+    const reportPanel = page.getByTestId('attachments-stolen_report');
+    await reportPanel.getByLabel(c.attachments.kind).selectOption({ label: c.attachmentKinds.document });
+    await reportPanel
+      .getByLabel(c.attachments.chooseFiles)
+      .setInputFiles({ name: 'denuncia.pdf', mimeType: 'application/pdf', buffer: pdfDocument() });
+    await reportPanel.getByRole('button', { name: `${c.attachments.open} ${c.attachmentKinds.document}` }).waitFor();
+    expect(await t.db('attachments').where({ stolen_report_id: report.id }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    await context.close();
   }, 120_000);
 });

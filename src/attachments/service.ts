@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Readable } from 'node:stream';
-import { audit } from '../db/audit-log.ts';
+import { apiAuditActor, audit, writeAudits } from '../db/audit-log.ts';
 import type { Queryable } from '../db/knex.ts';
 import { bodyValidator } from '../http/validation.ts';
 import type { ObjectStore } from '../platform/object-store.ts';
@@ -11,7 +11,8 @@ import { contentTypeOf, describeImage } from './content.ts';
 import { receiveUpload, type Received } from './intake.ts';
 import { ATTACHABLE, type RecordKind } from './rules.ts';
 import * as repo from './repository.ts';
-import { AttachmentFields, type Attachment } from './schemas.ts';
+import { AttachmentFields, type Attachment, type AttachmentKind } from './schemas.ts';
+import { buffer } from 'node:stream/consumers';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -199,6 +200,46 @@ export class AttachmentService {
       details: { representation, ...recordDetails(row) },
     });
     return { row, bytes };
+  }
+
+  /**
+   * The photographs of a record as a document prints them (a destruction's certificate, for a caller who may read it):
+   * previews of the given kinds, oldest first, at most `limit`; each read audited as `attachment.read` (`certificate`).
+   */
+  async printable<K extends AttachmentKind>(
+    db: Queryable,
+    ctx: RequestContext,
+    record: RecordKind,
+    id: string,
+    kinds: readonly K[],
+    limit = 12,
+  ) {
+    const rows = (await repo.listAttachments(db, record, id))
+      .filter((row) => row.thumbnail_key && (kinds as readonly string[]).includes(row.kind))
+      .slice(0, limit);
+    const photos = await Promise.all(
+      rows.map(async (row) => {
+        const bytes = await inStorage(() => this.settings.store.get(row.thumbnail_key!));
+        if (!bytes) throw new Error(`attachment ${row.id}: object ${row.thumbnail_key} is missing from storage`);
+        return {
+          kind: row.kind as K,
+          caption: row.caption,
+          takenAt: row.taken_at?.toISOString() ?? null,
+          jpeg: await buffer(bytes),
+        };
+      }),
+    );
+    await writeAudits(
+      db,
+      apiAuditActor(ctx),
+      rows.map((row) => ({
+        action: 'attachment.read',
+        entity: 'attachment',
+        entityId: row.id,
+        details: { representation: 'certificate', ...recordDetails(row) },
+      })),
+    );
+    return photos;
   }
 
   async retract(db: Queryable, ctx: RequestContext, id: string, reason: string) {

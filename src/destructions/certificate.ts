@@ -13,6 +13,16 @@ interface Person {
   role: string;
 }
 
+/** A photograph printed on the certificate: its preview (a JPEG without metadata), what it shows and when. */
+export interface CertificatePhoto {
+  kind: 'before_destruction' | 'after_destruction';
+  caption: string | null;
+  takenAt: string | null;
+  jpeg: Buffer;
+}
+
+const PHOTO_KIND = { before_destruction: 'Antes / Before', after_destruction: 'Después / After' } as const;
+
 const COLUMNS: { title: string; width: number; value: (item: DestructionDetail['items'][number]) => string }[] = [
   { title: '#', width: 40, value: () => '' },
   { title: 'Item / Ítem', width: 95, value: (item) => item.reference },
@@ -45,6 +55,7 @@ export async function renderCertificate(
   agency: { name: string; code: string; country: string },
   completedBy: Person | null,
   verifiedBy: Person | null,
+  photos: CertificatePhoto[] = [],
 ): Promise<Buffer> {
   // pdfkit and its fonts are loaded on the first certificate, not at start: most API processes never print one.
   const { default: PDFDocument } = await import('pdfkit');
@@ -173,6 +184,35 @@ export async function renderCertificate(
     doc.x = MARGIN;
     doc.y = y + ROW;
   });
+
+  // The photographs before and after, three to a row, each with what it shows and when it was taken.
+  if (photos.length) {
+    const gap = 12;
+    const cell = (width - 2 * gap) / 3;
+    const imageHeight = cell * 0.75;
+    const block = imageHeight + 30;
+    if (doc.y + 40 + block > bottom()) doc.addPage();
+    doc.moveDown(1).font('bold').fontSize(10).text('Fotografías / Photographs', MARGIN, doc.y, { width });
+    let rowY = doc.y + 6;
+    photos.forEach((photo, index) => {
+      if (index % 3 === 0 && index > 0) rowY += block;
+      if (index % 3 === 0 && rowY + block > bottom()) {
+        doc.addPage();
+        rowY = MARGIN;
+      }
+      const x = MARGIN + (index % 3) * (cell + gap);
+      doc.image(photo.jpeg, x, rowY, { fit: [cell, imageHeight], align: 'center', valign: 'center' });
+      const label = [PHOTO_KIND[photo.kind], photo.caption, photo.takenAt ? localDateTime(photo.takenAt, zone) : null]
+        .filter(Boolean)
+        .join(' · ');
+      doc
+        .font('regular')
+        .fontSize(7)
+        .text(label, x, rowY + imageHeight + 3, { width: cell, height: 24, ellipsis: true });
+    });
+    doc.x = MARGIN;
+    doc.y = rowY + block;
+  }
 
   // Signatures: a line, then who signs and as what — each witness, the official who did it, the verifier.
   const signers = [

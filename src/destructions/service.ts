@@ -7,7 +7,7 @@ import { readScope, type RequestContext } from '../shared/actor.ts';
 import { insertItemEvents } from '../stockpile/repository.ts';
 import { diversionBlockers, openAlertsOf } from '../alerts/repository.ts';
 import { alertReaderOf } from '../alerts/service.ts';
-import { renderCertificate } from './certificate.ts';
+import { renderCertificate, type CertificatePhoto } from './certificate.ts';
 import * as repo from './repository.ts';
 import { DESTRUCTION_LIFECYCLE } from './transitions.ts';
 import { mayTake, startsFrom } from '../shared/lifecycle.ts';
@@ -23,8 +23,14 @@ import type {
 export class DestructionService {
   constructor(
     private readonly clock: Clock,
-    /** `photosRequired`: verified only with a photograph before and one after (DESTRUCTION_PHOTOS_REQUIRED). */
-    private readonly options: { photosRequired: boolean } = { photosRequired: true },
+    /**
+     * `photosRequired`: verified only with a photograph before and one after (DESTRUCTION_PHOTOS_REQUIRED);
+     * `photos`: the before/after photographs the certificate prints (the composition lends the attachments').
+     */
+    private readonly options: {
+      photosRequired: boolean;
+      photos?: (db: Queryable, ctx: RequestContext, destructionId: string) => Promise<CertificatePhoto[]>;
+    } = { photosRequired: true },
   ) {}
 
   /** All or nothing: every item must be in custody, of the agency, free of holds and of open traces. */
@@ -255,7 +261,13 @@ export class DestructionService {
     const { agency } = await repo.certificateParties(db, event.agencyId, []);
     return {
       reference: event.reference,
-      pdf: await renderCertificate(event, agency, event.completedByUser, event.verifiedByUser),
+      pdf: await renderCertificate(
+        event,
+        agency,
+        event.completedByUser,
+        event.verifiedByUser,
+        (await this.options.photos?.(db, ctx, id)) ?? [],
+      ),
     };
   }
 

@@ -136,7 +136,12 @@ export function AttachmentsPanel({
               <span className="caption">
                 {label(item)}
                 <small>
-                  {t(`attachmentKinds.${item.kind}`)} · {format.dateTime(item.takenAt ?? item.createdAt)}
+                  {[
+                    item.caption ? t(`attachmentKinds.${item.kind}`) : null,
+                    format.dateTime(item.takenAt ?? item.createdAt),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </small>
               </span>
               {writes && (

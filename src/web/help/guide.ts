@@ -47,6 +47,10 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           text: 'Si se pierde la conexión, la aplicación lo indica y sigue abierta. Un rastreo nuevo o una denuncia de arma perdida o robada se guarda cifrado en este dispositivo («Pendientes») y se envía solo, una sola vez, al volver la conexión; si el servidor lo rechaza, ábralo para ver por qué. Al cerrar la sesión se borran los pendientes (se le avisa cuántos). Si su sesión vence a mitad de un formulario, al ingresar de nuevo lo recupera.',
         },
         {
+          title: 'Fotografías de los marcajes',
+          text: 'En la página del rastreo, «Tomar una foto» abre la cámara del teléfono; fotografíe cada marcaje y la serie, elija qué muestra cada foto y, si quiere, una leyenda. Cada foto sube con su barra de avance; si la conexión se cae, «Reintentar» la envía sin duplicarla. Quien revisa el rastreo las ve junto a la serie escrita. Una foto equivocada se retira con un motivo: deja la lista pero se conserva.',
+        },
+        {
           title: 'Inteligencia',
           text: '«Inteligencia» reúne los patrones de tráfico (un mismo comprador o armería detrás de varias armas) de su institución. El resultado de un rastreo muestra el tiempo hasta el delito en años y meses, y los indicadores de los que forma parte.',
           image: 'investigator-intelligence',
@@ -84,6 +88,10 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         {
           title: 'Without a connection',
           text: 'When the link drops, the app says so and stays open. A new trace or a lost-or-stolen report is saved encrypted on this device (“Waiting”) and sent by itself, once, when the link returns; if the server refuses it, open it to see why. Signing out deletes what waits (you are told how many). If your session expires in the middle of a form, signing in again brings it back.',
+        },
+        {
+          title: 'Photographs of the markings',
+          text: 'On the trace page, “Take a photo” opens the phone’s camera; photograph every marking and the serial, choose what each shows and, if you like, a caption. Each photo uploads with its progress bar; if the link drops, “Try again” sends it without a duplicate. Whoever reviews the trace sees them next to the typed serial. A wrong photo is retracted with a reason: it leaves the list but is kept.',
         },
         {
           title: 'Intelligence',
@@ -165,8 +173,12 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'stockpile-destruction',
         },
         {
+          title: 'Fotografías de antes y después',
+          text: 'En la página de la destrucción, adjunte al menos una fotografía de antes y una de después: sin ellas no se puede verificar. Las fotos del elemento en custodia se adjuntan en su ficha. Una vez verificada, la destrucción ya no admite ni retira fotos.',
+        },
+        {
           title: 'El acta',
-          text: 'Otra persona verifica la destrucción. El acta en PDF/A lleva el membrete de su institución, su hora local y las líneas de firma de los testigos y de quien verifica; una copia sin verificar lleva la marca «NO VERIFICADO».',
+          text: 'Otra persona verifica la destrucción. El acta imprime las fotografías de antes y después. El acta en PDF/A lleva el membrete de su institución, su hora local y las líneas de firma de los testigos y de quien verifica; una copia sin verificar lleva la marca «NO VERIFICADO».',
         },
       ],
     },
@@ -189,8 +201,12 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'stockpile-destruction',
         },
         {
+          title: 'Photographs before and after',
+          text: 'On the destruction page, attach at least one photograph before and one after: without them it cannot be verified. An item’s own photographs go on its page. Once verified, the destruction takes and retracts no more photos.',
+        },
+        {
           title: 'The certificate',
-          text: 'Another person verifies the destruction. The PDF/A certificate carries your agency’s letterhead, its local time and signature lines for the witnesses and the verifier; an unverified copy is marked “NOT VERIFIED”.',
+          text: 'Another person verifies the destruction. The certificate prints the photographs before and after. The PDF/A certificate carries your agency’s letterhead, its local time and signature lines for the witnesses and the verifier; an unverified copy is marked “NOT VERIFIED”.',
         },
       ],
     },
