@@ -5,7 +5,7 @@ import { violations } from './support/axe.ts';
 import { screenshot } from './support/browser.ts';
 import { createCase, intakeItem, traceBody, unique, useWorld } from './support/harness.ts';
 import { pdfDocument, photo } from './support/uploads.ts';
-import { dialog, expectSpanish, PASSWORD, useBrowser } from './support/web-session.ts';
+import { dialog, expectSpanish, PASSWORD, typeTrace, useBrowser } from './support/web-session.ts';
 
 // Issue 32: marking photographs on the trace page — taken with the phone's camera or chosen, uploaded with progress,
 // retried after a dropped link without a duplicate, opened full size, retracted; the advisor sees them by the serial.
@@ -23,6 +23,33 @@ describe.each([
   ['es-SV', es],
   ['en-US', en],
 ] as const)('photographs of a trace, in %s', (locale, c) => {
+  it('photographs chosen on the new-trace form are uploaded on the trace’s page once it is saved — once, even after a reload', async () => {
+    const kase = await createCase(t.client, people.investigator.token);
+    const caseNumber = (await t.db('cases').where({ id: kase.id }).first()).case_number as string;
+    const { page, context } = await open(locale, undefined, true);
+    await signIn(page, people.investigator.email, PASSWORD, c);
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${t.client.baseUrl}/traces/new`);
+    const serial = unique('PH');
+    await typeTrace(page, c, caseNumber, serial, 'Pérez');
+    await page.getByLabel(c.attachments.kind).selectOption({ label: c.attachmentKinds.serial });
+    await page.getByLabel(c.attachments.chooseFiles).setInputFiles([
+      { name: 'serie.jpg', mimeType: 'image/jpeg', buffer: await photo(1000, 750, '#445566') },
+      { name: 'marca.jpg', mimeType: 'image/jpeg', buffer: await photo(1000, 750, '#665544') },
+    ]);
+    expect(await page.getByTestId('chosen-photos').locator('li').count()).toBe(2);
+    await page.getByRole('button', { name: `${c.traceForm.removePhoto} marca.jpg` }).click();
+    await page.getByRole('button', { name: c.traceForm.submit }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/traces\/[0-9a-f-]{36}$/);
+    const panel = page.getByTestId('attachments-trace');
+    await panel.getByRole('img', { name: c.attachmentKinds.serial }).waitFor();
+    const traceId = new URL(page.url()).pathname.split('/')[2]!;
+    await page.reload();
+    await page.getByTestId('attachments-trace').getByRole('img', { name: c.attachmentKinds.serial }).waitFor();
+    expect(await t.db('attachments').where({ trace_id: traceId }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    await context.close();
+  }, 120_000);
+
   it('uploads a marking photograph (a retry after a lost answer makes one), opens it, and the advisor sees it by the serial', async () => {
     const kase = await createCase(t.client, people.investigator.token);
     const trace = (await t.client.as(people.investigator.token).post('/traces', traceBody(kase.id))).body;

@@ -6,7 +6,7 @@ import { violations } from './support/axe.ts';
 import { escapeRegExp, screenshot } from './support/browser.ts';
 import { createCase, unique, useWorld } from './support/harness.ts';
 import { waitFor } from './support/processes.ts';
-import { dialog, expectSpanish, field, PASSWORD, useBrowser } from './support/web-session.ts';
+import { dialog, expectSpanish, field, PASSWORD, typeTrace, useBrowser } from './support/web-session.ts';
 
 // Issue 31: an investigator at a police post without a connection records the trace on the device; it is sent when the
 // link returns, exactly once, however the sending goes.
@@ -103,28 +103,10 @@ describe.each([
     return { kase, page, context, errors, others };
   }
 
-  /** Types a new trace on the open form: the case by its number, a pistol with this serial, a possessor. */
-  async function typeTrace(page: Page, caseNumber: string, serial: string, lastName: string) {
-    const choice = field(page, c.traceForm.case);
-    await expect.poll(() => choice.locator('option', { hasText: caseNumber }).count(), { timeout: 15_000 }).toBe(1);
-    await choice.selectOption({ label: (await choice.locator('option', { hasText: caseNumber }).innerText()).trim() });
-    await field(page, c.weapons.manufacturer).fill('Smith & Wesson');
-    await field(page, c.weapons.model).fill('SD9VE');
-    await field(page, c.weapons.caliber).fill('9mm');
-    await field(page, c.weapons.type).selectOption({ label: c.weaponTypes.pistol });
-    await field(page, c.weapons.serialNumber).fill(serial);
-    await field(page, c.weapons.countryOfManufacture).fill('US');
-    await field(page, c.traceForm.recoveryDate).fill('2026-11-05');
-    await field(page, c.traceForm.circumstance).selectOption({ label: c.circumstances.seizure });
-    await page.getByLabel(c.traceForm.hasPossessor).check();
-    await field(page, c.traceForm.firstName).fill('Juan');
-    await field(page, c.traceForm.lastName).fill(lastName);
-  }
-
   async function fillTrace(page: Page, caseNumber: string, serial: string) {
     // Opened by its address without a connection: the page and its case list come from the device.
     await page.goto(`${t.client.baseUrl}/traces/new`);
-    await typeTrace(page, caseNumber, serial, 'Secretario Pérez');
+    await typeTrace(page, c, caseNumber, serial, 'Secretario Pérez');
     await page.getByRole('button', { name: c.drafts.saveOnDevice }).click();
     await page.getByText(c.drafts.saved).waitFor();
   }
@@ -301,7 +283,7 @@ describe.each([
     await page.getByTestId('who').waitFor();
     await page.goto(`${t.client.baseUrl}/traces/new`);
     const serial = unique('EXP');
-    await typeTrace(page, caseNumber, serial, 'Reservada');
+    await typeTrace(page, c, caseNumber, serial, 'Reservada');
     // The session ends on the server; the form's next request (a case search) meets the 401.
     const token = await page.evaluate(
       () => (JSON.parse(sessionStorage.getItem('rastreo.session')!) as { token: string }).token,

@@ -102,3 +102,21 @@ export function useBrowser<K extends string>(
 
   return { people, open, signIn, browser: () => browser };
 }
+
+/** Types a new trace on the open form: the case by its number, a pistol with this serial, a possessor. */
+export async function typeTrace(page: Page, c: Catalogue, caseNumber: string, serial: string, lastName: string) {
+  const choice = field(page, c.traceForm.case);
+  await expect.poll(() => choice.locator('option', { hasText: caseNumber }).count(), { timeout: 15_000 }).toBe(1);
+  await choice.selectOption({ label: (await choice.locator('option', { hasText: caseNumber }).innerText()).trim() });
+  await field(page, c.weapons.manufacturer).fill('Smith & Wesson');
+  await field(page, c.weapons.model).fill('SD9VE');
+  await field(page, c.weapons.caliber).fill('9mm');
+  await field(page, c.weapons.type).selectOption({ label: c.weaponTypes.pistol });
+  await field(page, c.weapons.serialNumber).fill(serial);
+  await field(page, c.weapons.countryOfManufacture).fill('US');
+  await field(page, c.traceForm.recoveryDate).fill('2026-11-05');
+  await field(page, c.traceForm.circumstance).selectOption({ label: c.circumstances.seizure });
+  await page.getByLabel(c.traceForm.hasPossessor).check();
+  await field(page, c.traceForm.firstName).fill('Juan');
+  await field(page, c.traceForm.lastName).fill(lastName);
+}

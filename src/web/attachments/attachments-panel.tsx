@@ -24,6 +24,12 @@ export function StoredImage({ path, alt, className }: { path: string; alt: strin
   return url ? <img src={url} alt={alt} className={className} /> : <span className="thumbnail-loading" aria-hidden />;
 }
 
+/** A file chosen and the kind of photograph it is, before it is uploaded. */
+export interface ChosenFile {
+  file: File;
+  kind: AttachmentKind;
+}
+
 interface Upload {
   key: string;
   file: File;
@@ -45,6 +51,7 @@ export function AttachmentsPanel({
   only,
   title,
   closed = false,
+  initialFiles,
 }: {
   record: RecordKind;
   id: string;
@@ -53,6 +60,8 @@ export function AttachmentsPanel({
   title?: string;
   /** The record takes no more attachments (a verified destruction): shown, nothing added or retracted. */
   closed?: boolean;
+  /** Files chosen before the record existed (on the new-trace form): uploaded at once, each with its own key. */
+  initialFiles?: readonly ChosenFile[];
 }) {
   const { t } = useTranslation();
   const me = useMe();
@@ -64,7 +73,15 @@ export function AttachmentsPanel({
   const list = useQuery({ queryKey: ['attachments', path], queryFn: () => request<{ items: Attachment[] }>(path) });
   const [kind, setKind] = useState<AttachmentKind>(kinds[0] ?? 'document');
   const [caption, setCaption] = useState('');
-  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [uploads, setUploads] = useState<Upload[]>(() =>
+    (initialFiles ?? []).map(({ file, kind: chosenKind }) => ({
+      key: newIdempotencyKey(),
+      file,
+      kind: chosenKind,
+      caption: '',
+      progress: 0,
+    })),
+  );
   const [viewing, setViewing] = useState<Attachment | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
 
@@ -87,6 +104,13 @@ export function AttachmentsPanel({
       change(upload.key, { error });
     }
   };
+  // The files the page was opened with start uploading once (sent twice, the same key still makes one attachment).
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    for (const upload of uploads) void send(upload);
+  }, []);
   const chosen = (input: HTMLInputElement) => {
     const picked = [...(input.files ?? [])].map((file) => ({
       key: newIdempotencyKey(),
@@ -226,10 +250,10 @@ export function AttachmentsPanel({
   );
 }
 
-const ACCEPTED = 'image/jpeg,image/png,image/webp,image/heic,application/pdf';
+export const ACCEPTED = 'image/jpeg,image/png,image/webp,image/heic,application/pdf';
 
 /** A button that opens the file picker (or the camera): the input itself stays hidden inside its label. */
-function FilePicker({
+export function FilePicker({
   label,
   onFiles,
   ...input

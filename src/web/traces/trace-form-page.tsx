@@ -26,6 +26,7 @@ import { sessionExpired, useMe } from '../session/session.tsx';
 import { DRAFT_KINDS, type TraceDraftContent } from '../drafts/draft-kinds.ts';
 import { sendOrKeep } from '../drafts/sender.ts';
 import { useDeviceDraft } from '../drafts/use-drafts.tsx';
+import { ACCEPTED, FilePicker, type ChosenFile } from '../attachments/attachments-panel.tsx';
 import { draftsAvailable, keepList, keptList, stashForm, takeStash, type Draft } from '../drafts/vault.ts';
 
 export function NewTracePage() {
@@ -118,6 +119,9 @@ function TraceForm({
     draft?.problem?.kind === 'duplicate-trace' ? String(draft.problem.body.duplicateOf) : null,
   );
   const [busy, setBusy] = useState(false);
+  // Photographs of the markings, chosen before the trace exists: uploaded on its page once it is saved.
+  const [photos, setPhotos] = useState<ChosenFile[]>([]);
+  const [photoKind, setPhotoKind] = useState<'marking' | 'serial' | 'overall'>('marking');
   // An agency has more open cases than a list can hold: the newest 200, or those a search finds (number or title).
   const [caseSearch, setCaseSearch] = useState('');
   const cases = useQuery({
@@ -235,7 +239,7 @@ function TraceForm({
       }
       await queryClient.invalidateQueries({ queryKey: ['trace', saved.id] });
       await queryClient.invalidateQueries({ queryKey: ['case', saved.caseId] });
-      navigate(`/traces/${saved.id}`);
+      navigate(`/traces/${saved.id}`, photos.length ? { state: { photos } } : undefined);
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 400 && error.errors.length)
         setServerErrors(fieldErrorsByPath(t, error.errors));
@@ -245,6 +249,11 @@ function TraceForm({
     } finally {
       setBusy(false);
     }
+  };
+  const pick = (input: HTMLInputElement) => {
+    const chosen = [...(input.files ?? [])].map((file) => ({ file, kind: photoKind }));
+    input.value = '';
+    setPhotos((current) => [...current, ...chosen]);
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -379,6 +388,58 @@ function TraceForm({
           {form.urgent && <TextAreaField label={t('traceForm.urgentReason')} {...bind('urgentReason')} required />}
           <TextAreaField label={t('traceForm.notes')} {...bind('notes')} />
         </fieldset>
+        {!trace && (
+          <fieldset className="form-photos">
+            <legend>{t('attachments.markings')}</legend>
+            {online ? (
+              <>
+                <p className="hint">{t('traceForm.photosHint')}</p>
+                <SelectField
+                  label={t('attachments.kind')}
+                  value={photoKind}
+                  onChange={(value) => setPhotoKind(value as typeof photoKind)}
+                  options={(['marking', 'serial', 'overall'] as const).map((value) => ({
+                    value,
+                    label: t(`attachmentKinds.${value}`),
+                  }))}
+                />
+                <div className="actions">
+                  <FilePicker
+                    label={t('attachments.takePhoto')}
+                    accept="image/*"
+                    capture="environment"
+                    onFiles={(input) => pick(input)}
+                  />
+                  <FilePicker
+                    label={t('attachments.chooseFiles')}
+                    accept={ACCEPTED}
+                    multiple
+                    onFiles={(input) => pick(input)}
+                  />
+                </div>
+                {photos.length > 0 && (
+                  <ul className="chosen-photos" data-testid="chosen-photos">
+                    {photos.map((photo, index) => (
+                      <li key={`${photo.file.name}-${index}`}>
+                        {photo.file.name} · {t(`attachmentKinds.${photo.kind}`)}{' '}
+                        <button
+                          type="button"
+                          className="link"
+                          aria-label={`${t('traceForm.removePhoto')} ${photo.file.name}`}
+                          onClick={() => setPhotos((current) => current.filter((_, at) => at !== index))}
+                        >
+                          {t('traceForm.removePhoto')}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </>
+            ) : (
+              <p className="hint">{t('traceForm.photosOffline')}</p>
+            )}
+          </fieldset>
+        )}
         {flags.length > 0 && (
           <Notice tone="warning">
             {t('traceForm.reviewNotice')} {flags.map((flag) => t(`qualityFlags.${flag}`)).join(', ')}.

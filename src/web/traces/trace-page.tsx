@@ -4,8 +4,8 @@ import { OpenAlertsBand } from '../alerts/open-alerts.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
-import { Link, useParams } from 'react-router';
+import { AttachmentsPanel, type ChosenFile } from '../attachments/attachments-panel.tsx';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { stagesFor } from '../../traces/rules.ts';
 import { FINAL_STATUSES, type Stage, type Trace, type TraceEvent, type TraceStatus } from '../../traces/schemas.ts';
 import { request } from '../api/client.ts';
@@ -37,6 +37,13 @@ const TRACE_PHOTO_KINDS = ['marking', 'serial', 'overall', 'document'] as const;
 
 export function TracePage() {
   const { id = '' } = useParams();
+  // Photographs chosen on the new-trace form: taken once from the navigation, so a reload does not send them again.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [chosenPhotos] = useState(() => (location.state as { photos?: ChosenFile[] } | null)?.photos);
+  useEffect(() => {
+    if (chosenPhotos) void navigate(location.pathname, { replace: true, state: null });
+  }, [chosenPhotos, navigate, location.pathname]);
   const { t } = useTranslation();
   const format = useFormat();
   const me = useMe();
@@ -159,7 +166,7 @@ export function TracePage() {
             )}
           </dl>
           {/* Next to the typed serial: the marking photographs a second person reads it again from. */}
-          <AttachmentsPanel record="trace" id={item.id} kinds={TRACE_PHOTO_KINDS} />
+          <AttachmentsPanel record="trace" id={item.id} kinds={TRACE_PHOTO_KINDS} initialFiles={chosenPhotos} />
         </div>
         <div>
           <h2>{t('traces.stages')}</h2>
