@@ -64,7 +64,7 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
  */
 const SERVICE_FLAGS = [
   '--max-old-space-size=160',
-  '--max-semi-space-size=16',
+  '--max-semi-space-size=4',
   ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
 ];
 
@@ -804,6 +804,14 @@ async function main() {
     await fetch(`${base}/api/v1/traces`, { method: 'POST', headers: auth, body: JSON.stringify(traceBody(kase.id)) })
   ).json()) as { id: string };
   const photos = await Promise.all([0, 1, 2].map((n) => benchPhoto(3900 + n, 2900, 95)));
+  const peakBeforeUploads = peakRssMb(api.pid!);
+  // The peak of this scenario alone: Linux resets a process's VmHWM to its current RSS on "5" to clear_refs.
+  let uploadPeakOwn = true;
+  try {
+    writeFileSync(`/proc/${api.pid}/clear_refs`, '5');
+  } catch {
+    uploadPeakOwn = false;
+  }
   const uploadStarted = Date.now();
   let uploadedBytes = 0;
   let uploadFailures = 0;
@@ -831,12 +839,19 @@ async function main() {
     rastreo: round(uploadedBytes / 1e6 / uploadSeconds, 1),
     target: '',
   });
+  const uploadPeak = peakRssMb(api.pid!);
   record({
     scenario: '7 upload',
-    metric: 'API peak RSS through 1–7 (MB)',
-    rastreo: peakRssMb(api.pid!),
+    metric: uploadPeakOwn ? 'API peak RSS during 7 (MB)' : 'API peak RSS through 1–7 (MB)',
+    rastreo: uploadPeak,
     target: '≤ 200 MB',
-    met: peakRssMb(api.pid!) <= 200,
+    met: uploadPeak <= 200,
+  });
+  record({
+    scenario: '7 upload',
+    metric: 'API peak RSS through 1–6, before it (MB)',
+    rastreo: peakBeforeUploads,
+    target: '',
   });
 
   // 6. memory
