@@ -422,12 +422,17 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     const destructionUrl = page.url();
     const performed = new Date(Date.now() - 3_600_000);
     const local = new Date(performed.getTime() - 6 * 3_600_000).toISOString().slice(0, 16); // El Salvador is UTC−6
-    await page.getByLabel('Realizada el').fill(local);
+    // Day and time as a Spanish page asks for them (dd/mm/aaaa, 24 h), whatever the browser's own locale.
+    await page.getByLabel('Realizada el').fill(`${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`);
+    await page.getByLabel('Hora').fill('25:00');
     await page.getByLabel('Testigo 1: nombre').fill('Jorge Alvarado');
     await page.getByLabel('Testigo 1: institución').fill('Fiscalía General de la República');
     await page.getByLabel('Testigo 2: nombre').fill('Sofía Cruz');
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
     expect(await page.getByLabel('Testigo 2: institución').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Hora').getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('Escriba una hora válida (hh:mm, 24 horas).').first().waitFor();
+    await page.getByLabel('Hora').fill(local.slice(11, 16));
     await page.getByLabel('Testigo 2: institución').fill('Procuraduría para la Defensa de los Derechos Humanos');
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
     // Irreversible: a confirmation says so, and cancelling it records nothing.
@@ -439,6 +444,12 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
     await page.getByRole('button', { name: 'Registrar como realizada' }).click();
     await dialog(page).getByRole('button', { name: 'Registrar como realizada' }).click();
     await expect.poll(() => page.getByTestId('destruction-status').innerText()).toBe('Realizada');
+    // Stored as the instant typed, in El Salvador's time (to the minute).
+    const recorded = await t
+      .db('destruction_events')
+      .where({ id: destructionUrl.split('/').at(-1) })
+      .first();
+    expect(new Date(recorded.performed_at).toISOString().slice(0, 16)).toBe(performed.toISOString().slice(0, 16));
     expect(await page.getByTestId('completed-by').innerText()).toBe('Rosa Aguilar (Encargado de custodia)');
     await page.getByText('otra persona debe verificarla').waitFor();
     expect(await page.getByRole('button', { name: 'Verificar' }).count()).toBe(0);

@@ -2,6 +2,7 @@ import { OpenAlertsFlag } from '../alerts/open-alerts.tsx';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateField, parseTypedTime } from '../ui/date-field.tsx';
 import { AttachmentsPanel } from '../attachments/attachments-panel.tsx';
 import { Link, useParams } from 'react-router';
 import { completionRuleErrors } from '../../destructions/rules.ts';
@@ -200,14 +201,17 @@ export function DestructionPage() {
 function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number; onDone: () => Promise<unknown> }) {
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const [values, setValues] = useState({ performedAt: '', certificateNumber: '', notes: '' });
+  // The day and the time, each typed in the page's language whatever the browser's locale (its datetime field follows
+  // the browser: mm/dd/yyyy and a.m./p.m. on a Spanish page in an English browser).
+  const [values, setValues] = useState({ performedOn: '', performedTime: '', certificateNumber: '', notes: '' });
   const [witnesses, setWitnesses] = useState([
     { name: '', organization: '' },
     { name: '', organization: '' },
   ]);
-  const { performedAt, certificateNumber, notes } = values;
-
-  const performedIso = performedAt ? new Date(performedAt).toISOString() : '';
+  const { performedOn, performedTime, certificateNumber, notes } = values;
+  const time = parseTypedTime(performedTime);
+  const performedIso =
+    /^\d{4}-\d{2}-\d{2}$/.test(performedOn) && time ? new Date(`${performedOn}T${time}`).toISOString() : '';
   const body = {
     performedAt: performedIso,
     witnesses: witnesses.map((w) => ({ name: w.name.trim(), organization: w.organization.trim() })),
@@ -215,6 +219,11 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
     ...(notes.trim() ? { notes: notes.trim() } : {}),
   };
   const errors = schemaErrors(t, DestructionComplete, body);
+  // The time's own error at the time; the date's (or the instant's, e.g. in the future) at the date.
+  if (!time) {
+    errors['/performedTime'] = t(performedTime.trim() ? 'fieldErrors.time' : 'fieldErrors.required');
+    if (/^\d{4}-\d{2}-\d{2}$/.test(performedOn)) delete errors['/performedAt'];
+  }
   if (performedIso)
     for (const rule of completionRuleErrors(body, clock)) errors[rule.path] ??= fieldMessage(t, rule.message);
   const setWitness = (index: number, field: 'name' | 'organization', value: string) =>
@@ -234,14 +243,23 @@ function CompleteForm({ id, itemCount, onDone }: { id: string; itemCount: number
     }),
   );
 
-  const field = fieldBinder(values, setValues, errorAt);
+  const field = fieldBinder(values, setValues, errorAt, { performedOn: '/performedAt' });
 
   return (
     <>
       <form className="panel" onSubmit={submit} noValidate aria-labelledby="complete-title">
         <ErrorSummary />
         <h2 id="complete-title">{t('destructions.complete')}</h2>
-        <TextField label={t('destructions.performedAt')} {...field('performedAt')} type="datetime-local" required />
+        <div className="grid">
+          <DateField label={t('destructions.performedAt')} {...field('performedOn')} required />
+          <TextField
+            label={t('destructions.performedTime')}
+            {...field('performedTime')}
+            hint={t('forms.timePattern')}
+            maxLength={5}
+            required
+          />
+        </div>
         <fieldset>
           <legend>{t('destructions.witnesses')}</legend>
           <p className="hint">{t('destructions.witnessesHint')}</p>

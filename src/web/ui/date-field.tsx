@@ -32,6 +32,15 @@ export function parseTypedDate(text: string, order: Order): string | null {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** A typed time of day as `HH:MM` (24-hour), or null: "9:05", "09:05", "0905" or "21.30" as people type it. */
+export function parseTypedTime(text: string): string | null {
+  const match = /^(\d{1,2})[:.h ]?(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  if (hours > 23 || minutes > 59) return null;
+  return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+}
+
 /** For a filter: passes on only a whole date or a cleared field, so a half-typed date never reaches a query. */
 export const whenDate = (set: (value: string) => void) => (value: string) => {
   if (value === '' || ISO.test(value)) set(value);
