@@ -704,6 +704,8 @@ describe('web UI, in a real Chromium against the real app, worker, PostgreSQL an
       await screenshot(page, `tablet${path.replace('/', '-')}`);
     }
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    // Signed out once the page says so (a reload before that would find the session still on the device).
+    await page.getByText('Ha cerrado la sesión.').waitFor();
     await signIn(page, people.investigator.email);
     await page.getByTestId('who').waitFor();
     await page.goto(`${t.client.baseUrl}/traces/new`);
