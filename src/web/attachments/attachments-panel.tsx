@@ -99,6 +99,9 @@ export function AttachmentsPanel({
         onProgress: (progress) => change(upload.key, { progress }),
       });
       setUploads((current) => current.filter((one) => one.key !== upload.key));
+      // A first read of the list may still be on its way, begun before this upload was kept: invalidating alone would
+      // wait for it (it has no data yet) and show its stale answer. It is cancelled, then read again.
+      await queryClient.cancelQueries({ queryKey: ['attachments', path] });
       await queryClient.invalidateQueries({ queryKey: ['attachments', path] });
     } catch (error) {
       change(upload.key, { error });
