@@ -3,7 +3,6 @@ import exifReader from 'exif-reader';
 import pLimit from 'p-limit';
 import sharp, { type Metadata } from 'sharp';
 import { invalidField, Problem } from '../shared/problem.ts';
-
 import { CONTENT_TYPES, type ContentType } from './schemas.ts';
 
 export type { ContentType } from './schemas.ts';

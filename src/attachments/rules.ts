@@ -52,8 +52,9 @@ export const ATTACHABLE = {
     column: 'destruction_id',
     writers: rolesOf(DESTRUCTION_LIFECYCLE, 'plan'),
     readers: DESTRUCTION_READERS,
-    // The photographs and documents of a destruction close with its verification (contract).
-    closed: `r.status = 'verified'`,
+    // The photographs and documents of a destruction close with its verification (contract): the status its
+    // lifecycle's verify step reaches.
+    closed: `r.status = '${DESTRUCTION_LIFECYCLE.steps.verify.to}'`,
     what: 'Destruction',
   },
 } as const satisfies Record<string, AttachableRecord>;
