@@ -29,6 +29,7 @@ const DOMAIN_EDGES = {
   reports: [],
   review: ['alerts', 'traces'],
   stockpile: ['alerts', 'cases', 'registry', 'traces', 'weapons'],
+  stocktakes: ['alerts', 'stockpile', 'weapons'],
   traces: ['alerts', 'cases', 'registry', 'weapons'],
   // Exception 1: a weapon's page gathers its traces and registry matches (traces and registry also describe weapons);
   // no module cycle — weapons/service reads them, their writes use weapons/identity and weapons/repository.

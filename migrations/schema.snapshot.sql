@@ -385,7 +385,7 @@ CREATE TABLE public.alerts (
     CONSTRAINT alerts_check CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
     CONSTRAINT alerts_check1 CHECK (((status <> 'acknowledged'::text) OR (acknowledged_at IS NOT NULL))),
     CONSTRAINT alerts_closing_note_check CHECK (((length(closing_note) >= 1) AND (length(closing_note) <= 2000))),
-    CONSTRAINT alerts_kind_check CHECK ((kind = ANY (ARRAY['stolen_match'::text, 'destroyed_weapon_recovered'::text, 'custody_weapon_recovered'::text, 'trafficking_indicator'::text]))),
+    CONSTRAINT alerts_kind_check CHECK ((kind = ANY (ARRAY['stolen_match'::text, 'destroyed_weapon_recovered'::text, 'custody_weapon_recovered'::text, 'trafficking_indicator'::text, 'stock_discrepancy'::text]))),
     CONSTRAINT alerts_message_code_check CHECK ((message_code ~ '^[a-z][a-z_]{0,63}$'::text)),
     CONSTRAINT alerts_message_params_check CHECK (((message_params IS NULL) OR (jsonb_typeof(message_params) = 'object'::text))),
     CONSTRAINT alerts_message_worded CHECK (((message IS NOT NULL) OR (message_code IS NOT NULL))),
@@ -739,6 +739,47 @@ CREATE TABLE public.stockpile_items (
     CONSTRAINT stockpile_items_status_check CHECK ((status = ANY (ARRAY['in_custody'::text, 'scheduled'::text, 'destroyed'::text]))),
     CONSTRAINT stockpile_items_storage_location_check CHECK (((length(storage_location) >= 1) AND (length(storage_location) <= 200))),
     CONSTRAINT stockpile_items_version_check CHECK ((version >= 1))
+);
+
+CREATE TABLE public.stocktake_lines (
+    stocktake_id uuid NOT NULL,
+    item_id uuid NOT NULL,
+    expected boolean NOT NULL,
+    counted_at timestamp with time zone,
+    counted_by uuid,
+    condition text,
+    note text,
+    outcome text,
+    explanation text,
+    CONSTRAINT stocktake_lines_check CHECK (((counted_at IS NULL) = (counted_by IS NULL))),
+    CONSTRAINT stocktake_lines_check1 CHECK ((expected OR (counted_at IS NOT NULL))),
+    CONSTRAINT stocktake_lines_check2 CHECK (((counted_at IS NOT NULL) OR ((condition IS NULL) AND (note IS NULL)))),
+    CONSTRAINT stocktake_lines_check3 CHECK (((outcome IS NULL) OR ((outcome = 'unexpected'::text) = (NOT expected)))),
+    CONSTRAINT stocktake_lines_check4 CHECK (((outcome IS NULL) OR ((outcome = 'counted'::text) = (expected AND (counted_at IS NOT NULL))))),
+    CONSTRAINT stocktake_lines_condition_check CHECK ((condition = ANY (ARRAY['ok'::text, 'damaged'::text]))),
+    CONSTRAINT stocktake_lines_explanation_check CHECK ((explanation = ANY (ARRAY['taken_in_during_count'::text, 'recorded_elsewhere'::text, 'recorded_destroyed'::text, 'destroyed_during_count'::text]))),
+    CONSTRAINT stocktake_lines_note_check CHECK (((char_length(note) >= 1) AND (char_length(note) <= 2000))),
+    CONSTRAINT stocktake_lines_outcome_check CHECK ((outcome = ANY (ARRAY['counted'::text, 'missing'::text, 'left'::text, 'unexpected'::text])))
+);
+
+CREATE TABLE public.stocktakes (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    reference text DEFAULT public.next_reference('ST'::text, 6) NOT NULL,
+    agency_id uuid NOT NULL,
+    storage_location text NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    opening_note text,
+    opened_by uuid NOT NULL,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_by uuid,
+    closed_at timestamp with time zone,
+    closing_note text,
+    CONSTRAINT stocktakes_check CHECK (((status = 'closed'::text) = ((closed_at IS NOT NULL) AND (closed_by IS NOT NULL) AND (closing_note IS NOT NULL)))),
+    CONSTRAINT stocktakes_check1 CHECK ((closed_by <> opened_by)),
+    CONSTRAINT stocktakes_closing_note_check CHECK (((char_length(closing_note) >= 1) AND (char_length(closing_note) <= 2000))),
+    CONSTRAINT stocktakes_opening_note_check CHECK (((char_length(opening_note) >= 1) AND (char_length(opening_note) <= 2000))),
+    CONSTRAINT stocktakes_status_check CHECK ((status = ANY (ARRAY['open'::text, 'counting'::text, 'closed'::text]))),
+    CONSTRAINT stocktakes_storage_location_check CHECK (((char_length(storage_location) >= 1) AND (char_length(storage_location) <= 200)))
 );
 
 CREATE TABLE public.stolen_reports (
@@ -1096,6 +1137,15 @@ ALTER TABLE ONLY public.stockpile_items
 ALTER TABLE ONLY public.stockpile_items
     ADD CONSTRAINT stockpile_items_reference_key UNIQUE (reference);
 
+ALTER TABLE ONLY public.stocktake_lines
+    ADD CONSTRAINT stocktake_lines_pkey PRIMARY KEY (stocktake_id, item_id);
+
+ALTER TABLE ONLY public.stocktakes
+    ADD CONSTRAINT stocktakes_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.stocktakes
+    ADD CONSTRAINT stocktakes_reference_key UNIQUE (reference);
+
 ALTER TABLE ONLY public.stolen_reports
     ADD CONSTRAINT stolen_reports_pkey PRIMARY KEY (id);
 
@@ -1214,6 +1264,18 @@ CREATE INDEX stockpile_items_destruction ON public.stockpile_items USING btree (
 CREATE INDEX stockpile_items_status ON public.stockpile_items USING btree (agency_id, status, created_at DESC, id DESC);
 
 CREATE INDEX stockpile_items_weapon ON public.stockpile_items USING btree (weapon_id);
+
+CREATE INDEX stocktake_lines_item ON public.stocktake_lines USING btree (item_id);
+
+CREATE INDEX stocktake_lines_missing ON public.stocktake_lines USING btree (stocktake_id) WHERE (outcome = 'missing'::text);
+
+CREATE INDEX stocktakes_agency ON public.stocktakes USING btree (agency_id, opened_at DESC, id DESC);
+
+CREATE INDEX stocktakes_last_closed ON public.stocktakes USING btree (agency_id, storage_location, closed_at DESC) WHERE (status = 'closed'::text);
+
+CREATE INDEX stocktakes_list ON public.stocktakes USING btree (opened_at DESC, id DESC);
+
+CREATE UNIQUE INDEX stocktakes_one_unclosed ON public.stocktakes USING btree (agency_id, storage_location) WHERE (status <> 'closed'::text);
 
 CREATE UNIQUE INDEX stolen_reports_active_weapon ON public.stolen_reports USING btree (weapon_id) WHERE (status = 'active'::text);
 
@@ -1441,6 +1503,24 @@ ALTER TABLE ONLY public.stockpile_items
 
 ALTER TABLE ONLY public.stockpile_items
     ADD CONSTRAINT stockpile_items_weapon_id_fkey FOREIGN KEY (weapon_id) REFERENCES public.weapons(id);
+
+ALTER TABLE ONLY public.stocktake_lines
+    ADD CONSTRAINT stocktake_lines_counted_by_fkey FOREIGN KEY (counted_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.stocktake_lines
+    ADD CONSTRAINT stocktake_lines_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.stockpile_items(id);
+
+ALTER TABLE ONLY public.stocktake_lines
+    ADD CONSTRAINT stocktake_lines_stocktake_id_fkey FOREIGN KEY (stocktake_id) REFERENCES public.stocktakes(id);
+
+ALTER TABLE ONLY public.stocktakes
+    ADD CONSTRAINT stocktakes_agency_id_fkey FOREIGN KEY (agency_id) REFERENCES public.agencies(id);
+
+ALTER TABLE ONLY public.stocktakes
+    ADD CONSTRAINT stocktakes_closed_by_fkey FOREIGN KEY (closed_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.stocktakes
+    ADD CONSTRAINT stocktakes_opened_by_fkey FOREIGN KEY (opened_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.stolen_reports
     ADD CONSTRAINT stolen_reports_agency_id_fkey FOREIGN KEY (agency_id) REFERENCES public.agencies(id);

@@ -45,6 +45,8 @@ import { reviewRoutes } from './review/routes.ts';
 import { ReviewQueue, type Sla } from './review/service.ts';
 import { stockpileRoutes } from './stockpile/routes.ts';
 import { StockpileService } from './stockpile/service.ts';
+import { stocktakeRoutes } from './stocktakes/routes.ts';
+import { StocktakeService } from './stocktakes/service.ts';
 import { TraceBulkImport } from './traces/bulk.ts';
 import { traceRoutes } from './traces/routes.ts';
 import { TraceService } from './traces/service.ts';
@@ -141,6 +143,7 @@ export function createApp(deps: AppDeps): {
   );
   reviewRoutes(api, new ReviewQueue(clock, sla));
   stockpileRoutes(api, new StockpileService(clock));
+  stocktakeRoutes(api, new StocktakeService(clock));
   const attachmentStorage = deps.attachments ?? {
     store: new LocalStore('data/attachments'),
     maxBytes: 20 * 1024 * 1024,

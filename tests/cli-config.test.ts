@@ -130,13 +130,18 @@ describe('cli', () => {
       new Set(['draft', 'queued', 'pending_review']),
     );
 
-    // A new user sees both diversion alerts at once: a gun the custodian destroyed, and one reported stolen, recovered again.
+    // A new user sees the diversion alerts at once: a gun the custodian destroyed, and one reported stolen, recovered
+    // again; and a pistol not found when the central store was counted.
     const alerts = (await inv.get('/alerts')).body.items.map((a: { kind: string }) => a.kind);
-    expect(alerts.sort()).toEqual(['destroyed_weapon_recovered', 'stolen_match']);
+    expect(alerts.sort()).toEqual(['destroyed_weapon_recovered', 'stock_discrepancy', 'stolen_match']);
     expect((await t.client.as(tokens.stockpile_manager).get('/alerts/count')).body).toEqual({
-      open: 2,
-      openCritical: 1,
+      open: 3,
+      openCritical: 2,
     });
+    // One closed stocktake, counted and signed off by two people, with its discrepancy.
+    const counts = (await t.client.as(tokens.stockpile_manager).get('/stockpile/stocktakes')).body.items;
+    expect(counts).toMatchObject([{ status: 'closed', expected: 6, counted: 5, missingCount: 1 }]);
+    expect(counts[0].openedBy).not.toBe(counts[0].closedBy);
 
     const draft = traces.find(
       (x: { status: string; qualityFlags: string[] }) => x.status === 'draft' && x.qualityFlags.length === 0,

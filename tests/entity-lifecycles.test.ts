@@ -6,6 +6,7 @@ import { mayTake, type Step } from '../src/shared/lifecycle.ts';
 import { ROLES, type Role } from '../src/shared/actor.ts';
 import { HOLD_LIFECYCLE, ITEM_LIFECYCLE } from '../src/stockpile/transitions.ts';
 import { DELIVERY_LIFECYCLE } from '../src/webhooks/transitions.ts';
+import { STOCKTAKE_LIFECYCLE } from '../src/stocktakes/transitions.ts';
 import {
   createUser,
   intakeItem,
@@ -57,6 +58,7 @@ describe('every lifecycle table matches its schema and its database', () => {
     expect(await checks('destruction_events')).toContainEqual([...DESTRUCTION_LIFECYCLE.states].sort());
     expect(await checks('stockpile_items')).toContainEqual([...ITEM_LIFECYCLE.states].sort());
     expect(await checks('webhook_deliveries')).toContainEqual([...DELIVERY_LIFECYCLE.states].sort());
+    expect(await checks('stocktakes')).toContainEqual([...STOCKTAKE_LIFECYCLE.states].sort());
   });
 
   it('lets only the service take the system steps (raise an alert, make a delivery)', () => {
@@ -234,4 +236,57 @@ describe('evidence holds: every state × action × role', () => {
       });
     }
   }
+});
+
+describe('stocktakes: every status × action × role', () => {
+  let opener: Awaited<ReturnType<typeof createUser>> | undefined;
+  /** Opened by a second manager, so the home manager may close it; one item in its store. */
+  const stocktakeIn = async (status: 'open' | 'counting' | 'closed') => {
+    opener ??= await createUser(t.db, t.home.id, 'stockpile_manager');
+    const storageLocation = `Bodega ${unique()}`;
+    const item = await intakeItem(t.client, t.users.stockpile.token, { storageLocation });
+    const opened = (await t.client.as(opener.token).post('/stockpile/stocktakes', { storageLocation })).body;
+    if (status !== 'open')
+      expect(
+        (
+          await t.client
+            .as(opener.token)
+            .post(`/stockpile/stocktakes/${opened.id}/counts`, { itemReference: item.reference })
+        ).status,
+      ).toBe(200);
+    if (status === 'closed')
+      expect(
+        (await as('stockpile_manager').post(`/stockpile/stocktakes/${opened.id}/close`, { note: 'ok' })).status,
+      ).toBe(200);
+    return { id: opened.id as string, storageLocation, reference: item.reference };
+  };
+  for (const status of STOCKTAKE_LIFECYCLE.states) {
+    for (const action of ['count', 'close'] as const) {
+      it(`${action} a stocktake that is ${status}`, async () => {
+        for (const role of ROLES) {
+          const st = await stocktakeIn(status);
+          const reply = await as(role).post(
+            `/stockpile/stocktakes/${st.id}/${action === 'count' ? 'counts' : 'close'}`,
+            action === 'count' ? { itemReference: st.reference } : { note: 'Cierre' },
+          );
+          const want = expected(STOCKTAKE_LIFECYCLE.steps[action], status, role);
+          expect(reply.status, role).toBe(want);
+          expect((await t.db('stocktakes').where({ id: st.id }).first()).status, role).toBe(
+            want === 200 ? STOCKTAKE_LIFECYCLE.steps[action].to : status,
+          );
+        }
+      });
+    }
+  }
+  it('open: only a stockpile manager; and the guard of close: never the one who opened it', async () => {
+    for (const role of ROLES)
+      expect(
+        (await as(role).post('/stockpile/stocktakes', { storageLocation: `Bodega ${unique()}` })).status,
+        role,
+      ).toBe(mayTake(STOCKTAKE_LIFECYCLE, 'open', null, role) ? 201 : 403);
+    const st = await stocktakeIn('counting');
+    expect((await t.client.as(opener!.token).post(`/stockpile/stocktakes/${st.id}/close`, { note: 'x' })).status).toBe(
+      403,
+    );
+  });
 });

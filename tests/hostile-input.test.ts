@@ -44,7 +44,9 @@ const ids = {} as Record<
   | 'matchedWeaponId'
   | 'webhookId'
   | 'doomedWebhookId'
-  | 'attachmentId',
+  | 'attachmentId'
+  | 'stocktakeId'
+  | 'itemReference',
   string
 >;
 let routes: AnyRoute[];
@@ -62,7 +64,14 @@ beforeAll(async () => {
   ids.pendingId = (
     await inv.post('/traces', traceBody(ids.caseId, { urgent: true, urgentReason: 'Audiencia' }))
   ).body.id;
-  ids.itemId = (await intakeItem(t.client, t.users.stockpile.token)).id;
+  const counted = await intakeItem(t.client, t.users.stockpile.token, { storageLocation: 'Bodega del fuzzer' });
+  ids.itemId = counted.id;
+  ids.itemReference = counted.reference;
+  // Opened by a second stockpile manager, so the world's one may close it.
+  const opener = await createUser(t.db, t.home.id, 'stockpile_manager');
+  ids.stocktakeId = (
+    await t.client.as(opener.token).post('/stockpile/stocktakes', { storageLocation: 'Bodega del fuzzer' })
+  ).body.id;
   ids.heldItemId = (await intakeItem(t.client, t.users.stockpile.token, { evidenceHold: true })).id;
   ids.plannedItemId = (await intakeItem(t.client, t.users.stockpile.token)).id;
   ids.destructionId = (
@@ -296,6 +305,34 @@ const BASE: Record<string, () => Base> = {
     body: { notes: 'Visto' },
   }),
   'GET /destructions/:id/certificate': () => ({ as: 'stockpile', params: { id: ids.destructionId } }),
+  'GET /stockpile/items/:id/label': () => ({
+    as: 'stockpile',
+    params: { id: ids.itemId },
+    query: { layout: 'a4_2x7' },
+  }),
+  'POST /stockpile/labels': () => ({ as: 'stockpile', body: { itemIds: [ids.itemId], layout: 'a4_3x8' } }),
+  'POST /stockpile/stocktakes': () => ({
+    as: 'stockpile',
+    body: { storageLocation: unique('Bodega '), note: 'Conteo anual' },
+  }),
+  'GET /stockpile/stocktakes': () => ({ as: 'advisor', query: { status: 'open', limit: '5' } }),
+  'GET /stockpile/stocktakes/:id': () => ({ as: 'stockpile', params: { id: ids.stocktakeId } }),
+  'GET /stockpile/stocktakes/:id/lines': () => ({
+    as: 'stockpile',
+    params: { id: ids.stocktakeId },
+    query: { outcome: 'pending', limit: '5' },
+  }),
+  'POST /stockpile/stocktakes/:id/counts': () => ({
+    as: 'stockpile',
+    params: { id: ids.stocktakeId },
+    body: { itemReference: ids.itemReference, condition: 'ok', note: 'Sin novedad' },
+  }),
+  'POST /stockpile/stocktakes/:id/close': () => ({
+    as: 'stockpile',
+    params: { id: ids.stocktakeId },
+    body: { note: 'Cierre' },
+  }),
+  'GET /stockpile/stores': () => ({ as: 'advisor' }),
   'GET /reports/traces': () => ({
     as: 'advisor',
     query: { from: '2026-01-01', to: '2026-11-30', agencyId: t.home.id, groupBy: 'month' },

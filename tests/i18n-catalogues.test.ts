@@ -32,7 +32,15 @@ describe('message catalogues', () => {
 
   it('every alert wording has its text, and the English one fills every placeholder from its values', () => {
     const params = { subjectType: 'trace', subject: 'TR-1', reportKind: 'stolen', agency: 'GT-PNC', record: 'SR-1' };
-    const values = { ...params, since: '2026-01-02', indicator: 'IN-1', trace: 'TR-2', count: 3, days: 365 };
+    const values = {
+      ...params,
+      since: '2026-01-02',
+      indicator: 'IN-1',
+      trace: 'TR-2',
+      count: 3,
+      days: 365,
+      location: 'Bodega 1',
+    };
     for (const code of ALERT_MESSAGE_CODES) {
       expect(typeof at(en, `alertTexts.${code}`), code).toBe('string');
       expect(alertWording(null, code, values).message, code).not.toMatch(/\{\{|alertTexts/);

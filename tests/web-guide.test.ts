@@ -78,7 +78,24 @@ beforeAll(async () => {
       itemIds: [item.id],
     })
   ).body;
-  Object.assign(ids, { caseId: kase.id, traceId: last!.id, itemId: item.id, destructionId: plan.id });
+  // A count under way in a store of two, one found: the count page as a stockpile manager sees it in the store room.
+  const store = 'Bodega central, estante 2';
+  const shelf = [
+    await intakeItem(t.client, people.stockpile.token, { storageLocation: store }),
+    await intakeItem(t.client, people.stockpile.token, { storageLocation: store }),
+  ];
+  const count = (await t.client.as(people.stockpile.token).post('/stockpile/stocktakes', { storageLocation: store }))
+    .body;
+  await t.client
+    .as(people.stockpile.token)
+    .post(`/stockpile/stocktakes/${count.id}/counts`, { itemReference: shelf[0]!.reference });
+  Object.assign(ids, {
+    caseId: kase.id,
+    traceId: last!.id,
+    itemId: item.id,
+    destructionId: plan.id,
+    stocktakeId: count.id,
+  });
 }, 120_000);
 
 /** A picture of the page, or of one part of it (a section further down). */
@@ -103,9 +120,11 @@ const SHOTS: Record<string, { who: keyof typeof people; path: () => string; part
   'advisor-queue': { who: 'advisor', path: () => '/queue' },
   'advisor-destructions': { who: 'advisor', path: () => '/destructions' },
   'advisor-reports': { who: 'advisor', path: () => '/reports' },
+  'advisor-stocktakes': { who: 'advisor', path: () => '/stocktakes' },
   'stockpile-intake': { who: 'stockpile', path: () => '/stockpile' },
   'stockpile-item': { who: 'stockpile', path: () => `/stockpile/${ids.itemId}` },
   'stockpile-destruction': { who: 'stockpile', path: () => `/destructions/${ids.destructionId}` },
+  'stockpile-stocktake': { who: 'stockpile', path: () => `/stocktakes/${ids.stocktakeId}` },
   'admin-administration': { who: 'admin', path: () => '/administration' },
   'admin-users': { who: 'admin', path: () => '/administration', part: 'section[aria-labelledby="users-title"]' },
 };

@@ -109,6 +109,52 @@ export async function raiseForReport(db: Queryable, reportId: string): Promise<v
   );
 }
 
+/**
+ * A closed stocktake's missing items: one critical `stock_discrepancy` alert each (subject the item, related the
+ * stocktake), for the agency — and so its region's advisors. An item already missing from an earlier count that is not
+ * closed keeps that alert rather than gaining a second.
+ */
+export async function raiseForStocktake(db: Queryable, stocktakeId: string): Promise<number> {
+  const result = await db.raw(
+    `INSERT INTO alerts (${COLUMNS})
+     SELECT 'stock_discrepancy', ${severity("'stock_discrepancy'")}, 'stock_discrepancy',
+            jsonb_build_object('subject', i.reference, 'record', st.reference, 'location', st.storage_location, 'agency', a.code),
+            'stockpile_item', i.id, i.reference, st.id, ${related('stocktake', 'st.reference', 'a')}, ARRAY[st.agency_id],
+            i.weapon_id
+       FROM stocktake_lines l JOIN stocktakes st ON st.id = l.stocktake_id
+       JOIN stockpile_items i ON i.id = l.item_id JOIN agencies a ON a.id = st.agency_id
+      WHERE l.stocktake_id = :stocktakeId AND l.outcome = 'missing'
+        AND NOT EXISTS (SELECT 1 FROM alerts x WHERE x.kind = 'stock_discrepancy' AND x.subject_id = i.id AND x.status <> 'closed')
+     ${ONE_OPEN}`,
+    { stocktakeId },
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * The items a closed stocktake counted that an earlier count had found missing: their `stock_discrepancy` alerts close,
+ * by the person who closed this count, with a note naming it. Answers the alerts closed.
+ */
+export async function closeFoundDiscrepancies(
+  db: Queryable,
+  stocktakeId: string,
+  userId: string,
+): Promise<{ id: string; subject_reference: string }[]> {
+  const result = await db.raw(
+    `UPDATE alerts al
+        SET status = 'closed', closed_by = :userId, closed_at = now(),
+            closing_note = format('Counted in stocktake %s (%s), closed %s.', st.reference, st.storage_location,
+                                  to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))
+       FROM stocktake_lines l JOIN stocktakes st ON st.id = l.stocktake_id
+      WHERE l.stocktake_id = :stocktakeId AND l.counted_at IS NOT NULL
+        AND al.kind = 'stock_discrepancy' AND al.subject_id = l.item_id AND al.related_id <> :stocktakeId
+        AND al.status <> 'closed'
+     RETURNING al.id, al.subject_reference`,
+    { stocktakeId, userId },
+  );
+  return result.rows;
+}
+
 /** Who reads alerts: their scope, whether trafficking-indicator alerts are for them, and the language they read. */
 export interface AlertReader {
   scope: Scope;

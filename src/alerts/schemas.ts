@@ -7,10 +7,18 @@ export const ALERT_KINDS = [
   'destroyed_weapon_recovered',
   'custody_weapon_recovered',
   'trafficking_indicator',
+  'stock_discrepancy',
 ] as const;
 export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
-export const ALERT_RECORD_TYPES = ['trace', 'stockpile_item', 'stolen_report', 'weapon', 'indicator'] as const;
+export const ALERT_RECORD_TYPES = [
+  'trace',
+  'stockpile_item',
+  'stolen_report',
+  'weapon',
+  'indicator',
+  'stocktake',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 /** The wordings an alert is raised with: its kind, or for a trafficking indicator the indicator's kind. */
 export const ALERT_MESSAGE_CODES = [
@@ -22,6 +30,7 @@ export const ALERT_MESSAGE_CODES = [
   'dealer_cluster',
   'serial_sequence',
   'trafficking_indicator',
+  'stock_discrepancy',
 ] as const;
 export type AlertMessageCode = (typeof ALERT_MESSAGE_CODES)[number];
 
@@ -31,6 +40,7 @@ export const SEVERITY: Record<AlertKind, (typeof ALERT_SEVERITIES)[number]> = {
   destroyed_weapon_recovered: 'critical',
   custody_weapon_recovered: 'critical',
   trafficking_indicator: 'warning',
+  stock_discrepancy: 'critical',
 };
 
 const RecordType = Type.Enum(ALERT_RECORD_TYPES);

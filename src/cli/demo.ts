@@ -16,6 +16,7 @@ import { createCase } from '../cases/service.ts';
 import { DestructionService } from '../destructions/service.ts';
 import { RegistryService } from '../registry/service.ts';
 import { StockpileService } from '../stockpile/service.ts';
+import { StocktakeService } from '../stocktakes/service.ts';
 import { TraceService } from '../traces/service.ts';
 import type { TraceCreate } from '../traces/schemas.ts';
 import { cliAudit, contextForToken } from './context.ts';
@@ -44,6 +45,8 @@ const USERS: { role: Role; name: string; email: string; agency: string }[] = [
   { role: 'investigator', name: 'Inv. Marta Hernández', email: 'investigador@pnc.demo', agency: 'PNC-SV' },
   { role: 'advisor', name: 'Daniel Ortiz (asesor regional)', email: 'asesor@rastreo.demo', agency: 'PNC-SV' },
   { role: 'stockpile_manager', name: 'Sgto. Luis Campos', email: 'custodia@pnc.demo', agency: 'PNC-SV' },
+  // A count is closed by a second person (issue 33): the demo's closed stocktake needs two stockpile managers.
+  { role: 'stockpile_manager', name: 'Cabo Ana Torres', email: 'custodia2@pnc.demo', agency: 'PNC-SV' },
   { role: 'admin', name: 'Administración Rastreo', email: 'admin@rastreo.demo', agency: 'PNC-SV' },
 ];
 
@@ -214,7 +217,9 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean; users: DemoUs
     }
   });
 
-  await seedDiversion(db, await contextForToken(db, users.find((u) => u.role === 'stockpile_manager')!.token));
+  const [custodian, second] = users.filter((u) => u.role === 'stockpile_manager');
+  await seedDiversion(db, await contextForToken(db, custodian!.token));
+  await seedStocktake(db, await contextForToken(db, custodian!.token), await contextForToken(db, second!.token));
   const investigator = await contextForToken(db, users.find((u) => u.role === 'investigator')!.token);
   const traces = new TraceService(systemClock);
   const offenses = [
@@ -315,5 +320,51 @@ async function seedDiversion(db: Db, custodian: Awaited<ReturnType<typeof contex
     circumstances: 'Faltante en el inventario trimestral del armero de la delegación Centro.',
     location: { country: 'SV', department: 'San Salvador' },
     policeReportNumber: 'PNC-DAE-2026-0042',
+  });
+}
+
+/**
+ * A store counted last month by two people, one pistol not found: the stocktake view has a result to open, the item a
+ * critical `stock_discrepancy` alert, and the advisor's region view a store counted and another never counted.
+ */
+async function seedStocktake(
+  db: Db,
+  custodian: Awaited<ReturnType<typeof contextForToken>>,
+  second: Awaited<ReturnType<typeof contextForToken>>,
+) {
+  const storageLocation = 'Bodega central, estante 4';
+  const stockpile = new StockpileService(systemClock);
+  const models = [
+    ['Taurus', 'PT92', '9mm', 'BR', 'Taurus International'],
+    ['Bersa', 'Thunder 380', '.380 ACP', 'AR', 'Bersa S.A.'],
+    ['Smith & Wesson', 'SD9VE', '9mm', 'US', ''],
+    ['Jericho', '941', '9mm', 'IL', 'IWI US'],
+    ['Taurus', 'G2C', '9mm', 'BR', 'Taurus International'],
+    ['Hi-Point', 'C9', '9mm', 'US', ''],
+  ] as const;
+  const items = [];
+  for (const [i, [manufacturer, model, caliber, country, importer]] of models.entries())
+    items.push(
+      await stockpile.intake(db, custodian, {
+        weapon: {
+          manufacturer,
+          model,
+          caliber,
+          type: 'pistol',
+          serialNumber: `ST${4410 + i}K`,
+          countryOfManufacture: country,
+          ...(importer ? { importer } : {}),
+        },
+        source: i % 2 ? 'surrendered' : 'seized',
+        intakeDate: daysAgo(300 - i * 20),
+        storageLocation,
+      }),
+    );
+  const stocktakes = new StocktakeService(systemClock);
+  const count = await stocktakes.open(db, custodian, { storageLocation, note: 'Conteo anual 2026 (ISACS 05.20)' });
+  for (const item of items.slice(0, -1))
+    await stocktakes.count(db, second, count.id, { itemReference: item.reference });
+  await stocktakes.close(db, second, count.id, {
+    note: 'Falta la Hi-Point C9: se informó a la jefatura y a la Fiscalía.',
   });
 }

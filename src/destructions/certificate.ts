@@ -1,7 +1,7 @@
 import { localDateTime, timeZoneOf } from '../shared/time-zones.ts';
 import { en } from '../i18n/en.ts';
 import { es } from '../i18n/es.ts';
-import { certificateFonts } from './fonts.ts';
+import { finishPdf, fitText, openPdf, scaleColumns, tableHeader } from '../platform/pdf.ts';
 import type { DestructionDetail } from './schemas.ts';
 
 /** A code in both of the certificate's languages, from the web UI's words for it. */
@@ -57,34 +57,18 @@ export async function renderCertificate(
   verifiedBy: Person | null,
   photos: CertificatePhoto[] = [],
 ): Promise<Buffer> {
-  // pdfkit and its fonts are loaded on the first certificate, not at start: most API processes never print one.
-  const { default: PDFDocument } = await import('pdfkit');
-  const fonts = certificateFonts();
-  const doc = new PDFDocument({
-    // PDF/A keeps records readable for decades: every font is embedded, none of the 14 standard ones.
-    // (pdfkit takes a font's bytes where its types say a path; the default would be standard Helvetica, not embedded)
+  const { doc, bytes } = await openPdf({
     size: 'A4',
     margin: MARGIN,
-    bufferPages: true,
-    subset: 'PDF/A-2b',
-    pdfVersion: '1.7',
     lang: 'es',
-    displayTitle: true,
-    font: fonts.regular as unknown as string,
     info: {
       Title: `Acta de destrucción ${event.reference} / Certificate of destruction ${event.reference}`,
       Subject: `Destrucción de ${event.items.length} armas de fuego, ${agency.name} / Destruction of ${event.items.length} firearms`,
       Author: agency.name,
-      Creator: 'Rastreo',
       Keywords: `${event.reference} ${agency.code}`,
     },
   });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
   const zone = timeZoneOf(agency.country);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const width = doc.page.width - 2 * MARGIN;
   doc.fillColor(INK).strokeColor(INK);
 
@@ -140,29 +124,9 @@ export async function renderCertificate(
   doc.moveDown();
 
   // The items, in columns scaled to the page's text width (never past the right margin).
-  const total = COLUMNS.reduce((sum, column) => sum + column.width, 0);
-  const columns = COLUMNS.map((column) => ({ ...column, width: (column.width * width) / total }));
-  const fit = (text: string, room: number) => {
-    if (doc.widthOfString(text) <= room) return text;
-    let cut = text;
-    while (cut.length > 1 && doc.widthOfString(`${cut}…`) > room) cut = cut.slice(0, -1);
-    return `${cut}…`;
-  };
-  const header = () => {
-    const y = doc.y;
-    let x = MARGIN;
-    doc.font('bold').fontSize(8);
-    for (const column of columns) {
-      doc.text(fit(column.title, column.width - 4), x, y, { lineBreak: false });
-      x += column.width;
-    }
-    doc
-      .moveTo(MARGIN, y + ROW - 3)
-      .lineTo(MARGIN + width, y + ROW - 3)
-      .stroke();
-    doc.x = MARGIN;
-    doc.y = y + ROW;
-  };
+  const columns = scaleColumns(COLUMNS, width);
+  const fit = (text: string, room: number) => fitText(doc, text, room);
+  const header = () => tableHeader(doc, columns, MARGIN, ROW, 8);
   header();
   doc.font('regular').fontSize(8);
   const bottom = () => doc.page.height - MARGIN - ROW;
@@ -251,38 +215,7 @@ export async function renderCertificate(
   });
 
   // On every page: its number, and on a copy not yet verified the mark that says so.
-  const range = doc.bufferedPageRange();
-  for (let page = range.start; page < range.start + range.count; page++) {
-    doc.switchToPage(page);
-    const { height, margins } = doc.page;
-    const keep = margins.bottom;
-    margins.bottom = 0; // writing in the bottom margin must not start a new page
-    doc
-      .font('regular')
-      .fontSize(8)
-      .fillColor(INK)
-      .text(
-        `${event.reference} · Página ${page + 1} de ${range.count} / Page ${page + 1} of ${range.count}`,
-        MARGIN,
-        height - MARGIN + 16,
-        { width, align: 'center', lineBreak: false },
-      );
-    if (event.status !== 'verified') {
-      doc.save();
-      doc.rotate(-35, { origin: [doc.page.width / 2, height / 2] });
-      doc
-        .font('bold')
-        .fontSize(30)
-        .fillColor(MARK)
-        .text('NO VERIFICADO / NOT VERIFIED', 0, height / 2 - 20, {
-          width: doc.page.width,
-          align: 'center',
-          lineBreak: false,
-        });
-      doc.restore();
-    }
-    margins.bottom = keep;
-  }
-  doc.end();
-  return done;
+  doc.fillColor(INK);
+  finishPdf(doc, MARGIN, event.reference, event.status === 'verified' ? null : 'NO VERIFICADO / NOT VERIFIED', MARK);
+  return bytes;
 }

@@ -6,7 +6,7 @@ import { openAlertsSql, type AlertReader } from '../alerts/repository.ts';
 import type { OpenAlert } from '../alerts/schemas.ts';
 import { applyScope } from '../db/scoped.ts';
 import { decodeSequenceCursor, newestFirst, pageOf } from '../db/pagination.ts';
-import type { Role } from '../shared/actor.ts';
+import type { Role, Scope } from '../shared/actor.ts';
 import { versioned } from '../shared/versioned.ts';
 import { toWeapon } from '../weapons/repository.ts';
 import type { ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
@@ -172,4 +172,28 @@ export async function insertItemEvents(
      SELECT unnest(?::uuid[]), ?, ?, ?, ?`,
     [itemIds, type, actorId, extra.reason ?? null, extra.destructionId ?? null],
   );
+}
+
+/** What a label prints of each item in scope: by ids (in the order given), or every item in custody at a location. */
+export async function labelItems(
+  db: Queryable,
+  scope: Scope,
+  which: { itemIds: string[] } | { agencyId: string; storageLocation: string },
+) {
+  const rows = applyScope(db('stockpile_items as s').join('weapons as w', 'w.id', 's.weapon_id'), 's.agency_id', scope)
+    .select('s.id', 's.reference', 'w.manufacturer', 'w.model', 'w.caliber', 'w.serial_number')
+    .orderBy('s.reference');
+  if ('itemIds' in which) rows.whereIn('s.id', which.itemIds);
+  else
+    rows
+      .where({ 's.agency_id': which.agencyId, 's.storage_location': which.storageLocation })
+      .whereIn('s.status', ['in_custody', 'scheduled']);
+  return runQuery<{
+    id: string;
+    reference: string;
+    manufacturer: string;
+    model: string;
+    caliber: string;
+    serial_number: string | null;
+  }>(db, rows);
 }

@@ -1,7 +1,7 @@
 import type { Api } from '../http/api.ts';
 import Type from 'typebox';
 import { IdParams, Page, PageQuery, ReasonBody } from '../shared/schemas.ts';
-import { ItemCreate, ItemEvent, ItemQuery, StockpileItem } from './schemas.ts';
+import { ItemCreate, ItemEvent, ItemQuery, LabelQuery, LabelsBody, StockpileItem } from './schemas.ts';
 import type { StockpileService } from './service.ts';
 import { HOLD_LIFECYCLE, ITEM_LIFECYCLE } from './transitions.ts';
 import { rolesOf } from '../shared/lifecycle.ts';
@@ -103,5 +103,55 @@ export function stockpileRoutes(api: Api, stockpile: StockpileService): void {
       status: 200,
       body: await stockpile.setHold(db, ctx, params.id, false, body.reason, precondition),
     }),
+  });
+  const pdf = {
+    description:
+      'The labels (PDF/A): each with the item reference, the weapon’s short form and a QR code of the reference',
+    schema: Type.String({ contentMediaType: 'application/pdf' }),
+    contentType: 'application/pdf',
+    headers: ['Content-Disposition'],
+  };
+  api.add({
+    method: 'get',
+    path: '/stockpile/items/:id/label',
+    tag: 'Stockpile',
+    summary: 'The label of one item (PDF), for a label printer by default',
+    roles: readers,
+    params: IdParams,
+    query: LabelQuery,
+    responses: { 200: pdf },
+    handler: async ({ db, ctx, params, query }) => {
+      const { name, pdf } = await stockpile.labels(
+        db,
+        ctx,
+        { itemIds: [params.id], layout: query.layout },
+        'roll_62x29',
+      );
+      return {
+        status: 200,
+        body: pdf,
+        contentType: 'application/pdf',
+        headers: { 'Content-Disposition': `inline; filename="${name}.pdf"` },
+      };
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/stockpile/labels',
+    tag: 'Stockpile',
+    summary: 'Labels for many items, or for every item in custody at one location (PDF; A4 sheets of 24 by default)',
+    roles: readers,
+    body: LabelsBody,
+    bodyExample: { storageLocation: 'Bodega central, estante 4', layout: 'a4_3x8' },
+    responses: { 200: pdf },
+    handler: async ({ db, ctx, body }) => {
+      const { name, pdf } = await stockpile.labels(db, ctx, body, 'a4_3x8');
+      return {
+        status: 200,
+        body: pdf,
+        contentType: 'application/pdf',
+        headers: { 'Content-Disposition': `inline; filename="${name}.pdf"` },
+      };
+    },
   });
 }

@@ -93,3 +93,30 @@ export const ItemEvent = Type.Object(
   { ...component('StockpileItemEvent'), additionalProperties: false },
 );
 export type ItemEvent = Static<typeof ItemEvent>;
+
+export const LABEL_LAYOUT_NAMES = ['a4_3x8', 'a4_2x7', 'roll_62x29'] as const;
+export const LabelLayoutSchema = Type.Enum(LABEL_LAYOUT_NAMES, {
+  description:
+    'A4 sheets of 24 (3 × 8, 63.5 × 33.9 mm, as Avery L7159) or 14 (2 × 7, 99.1 × 38.1 mm, as L7163), or 62 × 29 mm ' +
+    'labels one per page for a label printer',
+});
+export const LabelQuery = Type.Object(
+  { layout: Type.Optional({ ...LabelLayoutSchema, description: 'Defaults to roll_62x29' }) },
+  { additionalProperties: false },
+);
+export const LabelsBody = Type.Object(
+  {
+    itemIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true })),
+    storageLocation: Type.Optional({
+      ...Text(200),
+      description: 'Every item in custody or scheduled at this location',
+    }),
+    layout: Type.Optional({ ...LabelLayoutSchema, description: 'Defaults to a4_3x8' }),
+  },
+  {
+    ...component('LabelsRequest'),
+    additionalProperties: false,
+    description: 'Exactly one of `itemIds` (items in your scope, printed in reference order) and `storageLocation`.',
+  },
+);
+export type LabelsBody = Static<typeof LabelsBody>;

@@ -13,7 +13,9 @@ import * as repo from './repository.ts';
 import { HOLD_LIFECYCLE, holdStateOf } from './transitions.ts';
 import { mayTake } from '../shared/lifecycle.ts';
 import { intakeRuleErrors } from './rules.ts';
-import type { ItemCreate, ItemQuery, StockpileItem } from './schemas.ts';
+import type { ItemCreate, ItemQuery, LabelsBody, StockpileItem } from './schemas.ts';
+import { renderLabels, type LabelLayout } from './labels.ts';
+import { readScope } from '../shared/actor.ts';
 
 export class StockpileService {
   constructor(private readonly clock: Clock) {}
@@ -109,5 +111,29 @@ export class StockpileService {
       });
       return (await repo.findItem(trx, alertReaderOf(ctx), id))!;
     });
+  }
+
+  /** Labels (PDF) for items in scope: by ids, or every item in custody at one of the caller's agency's locations. */
+  async labels(db: Queryable, ctx: RequestContext, body: LabelsBody, fallback: LabelLayout) {
+    if ((body.itemIds === undefined) === (body.storageLocation === undefined))
+      throw invalidField('/itemIds', 'give either itemIds or storageLocation, not both and not neither');
+    const rows = await repo.labelItems(
+      db,
+      readScope(ctx.actor),
+      body.itemIds
+        ? { itemIds: body.itemIds }
+        : { agencyId: ctx.actor.agency.id, storageLocation: body.storageLocation! },
+    );
+    if (body.itemIds && rows.length < body.itemIds.length) {
+      const found = new Set(rows.map((row) => row.id));
+      const index = body.itemIds.findIndex((id) => !found.has(id));
+      throw invalidField(`/itemIds/${index}`, 'is not a stockpile item in your scope');
+    }
+    if (!rows.length) throw invalidField('/storageLocation', 'holds no item of your agency in custody');
+    const items = rows.map((row) => ({ ...row, serialNumber: row.serial_number }));
+    return {
+      name: items.length === 1 ? items[0]!.reference : `labels-${items.length}`,
+      pdf: await renderLabels(items, body.layout ?? fallback, ctx.actor.agency.name),
+    };
   }
 }

@@ -29,6 +29,9 @@ const ReportsPage = later(() => import('./reports/reports-page.tsx'), 'ReportsPa
 const DashboardPage = later(() => import('./review/dashboard-page.tsx'), 'DashboardPage');
 const HelpPage = later(() => import('./help/help-page.tsx'), 'HelpPage');
 const AdministrationPage = later(() => import('./admin/administration-page.tsx'), 'AdministrationPage');
+// The count pages carry the camera's QR reader (loaded when the camera opens) and are a store room's, not a field link's.
+const StocktakesPage = later(() => import('./stocktakes/stocktakes-page.tsx'), 'StocktakesPage');
+const StocktakePage = later(() => import('./stocktakes/stocktake-page.tsx'), 'StocktakePage');
 
 export function App() {
   const { me } = useSession();
@@ -63,6 +66,22 @@ export function App() {
         />
         <Route path="stockpile" element={<CustodyPage />} />
         <Route path="stockpile/:id" element={<StockItemPage />} />
+        <Route
+          path="stocktakes"
+          element={
+            <Later>
+              <StocktakesPage />
+            </Later>
+          }
+        />
+        <Route
+          path="stocktakes/:id"
+          element={
+            <Later>
+              <StocktakePage />
+            </Later>
+          }
+        />
         <Route path="destructions" element={<DestructionsPage />} />
         <Route path="destructions/new" element={<PlanDestructionPage />} />
         <Route path="destructions/:id" element={<DestructionPage />} />

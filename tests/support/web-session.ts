@@ -47,6 +47,8 @@ export async function expectSpanish(page: Page) {
 export function useBrowser<K extends string>(
   t: WorldApp,
   named: Record<K, [Parameters<typeof createUser>[2], string]>,
+  /** Chromium flags besides the usual ones, read when the browser starts (e.g. a fake camera's video file). */
+  extraArgs: () => string[] = () => [],
 ) {
   let browser: Browser;
   const people = {} as Record<K, Person>;
@@ -56,7 +58,7 @@ export function useBrowser<K extends string>(
       await t.db('users').where({ id: user.id }).update({ name });
       people[key] = user;
     }
-    browser = await launchBrowser();
+    browser = await launchBrowser(extraArgs());
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -55,6 +55,10 @@ export interface RequestOptions {
   rawBody?: { text: string; contentType: string };
   accept?: string;
   idempotencyKey?: string;
+  /** Answer the body as a Blob (a PDF), not JSON. */
+  blob?: boolean;
+  /** Another person's token for this one call (a second person signing off on this device); the session is untouched. */
+  token?: string;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -63,7 +67,10 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     accept: options.accept ?? 'application/json',
     'accept-language': i18n.language || 'es',
   };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  // A token given for the call (even an empty one: no one's) is not the session's: its 401 does not end the session.
+  const own = options.token === undefined;
+  const token = own ? session.token : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let body: string | undefined;
   if (options.rawBody) {
@@ -79,7 +86,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   } catch {
     throw new ApiProblem(0, 'network', 'The server could not be reached.');
   }
-  if (session.token) {
+  if (session.token && own) {
     if (response.status === 401) session.onExpired();
     else session.onActivity();
   }
@@ -97,6 +104,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(path, options);
+  if (options.blob) return (await response.blob()) as T;
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
@@ -154,8 +162,8 @@ export function uploadForm<T>(
   });
 }
 
-export async function download(path: string, accept: string, fileName: string) {
-  const blob = await (await send(path, { accept })).blob();
+export async function download(path: string, accept: string, fileName: string, options: RequestOptions = {}) {
+  const blob = await (await send(path, { ...options, accept })).blob();
   saveFile(blob, fileName);
 }
 

@@ -121,6 +121,11 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'advisor-destructions',
         },
         {
+          title: 'Conteos de los depósitos',
+          text: 'En «Conteos», los depósitos de la región aparecen por la fecha de su último conteo completo; los que no se contaron en un año están «Atrasados», resaltados y primero. Cada conteo cerrado muestra lo que faltó; cada arma faltante es una alerta crítica para usted y la institución.',
+          image: 'advisor-stocktakes',
+        },
+        {
           title: 'Informes',
           text: 'Los «Informes» cuentan los rastreos por fecha de recuperación; el CSV se descarga en el idioma de la página.',
           image: 'advisor-reports',
@@ -144,6 +149,11 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           title: 'Destructions',
           text: 'Under “Destructions”, verify as a second person the destructions someone else recorded.',
           image: 'advisor-destructions',
+        },
+        {
+          title: 'Stocktakes of the stores',
+          text: 'Under “Stocktakes”, the region’s stores are listed by the date of their last full count; those not counted within a year are “Overdue”, highlighted and first. Each closed count shows what was missing; each missing gun is a critical alert for you and the agency.',
+          image: 'advisor-stocktakes',
         },
         {
           title: 'Reports',
@@ -180,6 +190,19 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           title: 'El acta',
           text: 'Otra persona verifica la destrucción. El acta imprime las fotografías de antes y después. El acta en PDF/A lleva el membrete de su institución, su hora local y las líneas de firma de los testigos y de quien verifica; una copia sin verificar lleva la marca «NO VERIFICADO».',
         },
+        {
+          title: 'Etiquetas',
+          text: 'Cada elemento lleva una etiqueta con su referencia, el arma y un código QR de la referencia. En la ficha del elemento, «Imprimir etiqueta» la imprime para una impresora de etiquetas (62 × 29 mm) o en hojas A4; en «Conteos», «Etiquetas» imprime las de todo un depósito (hojas A4 de 24 o de 14).',
+        },
+        {
+          title: 'Contar un depósito',
+          text: 'Al menos una vez al año, cuente cada depósito completo. En «Conteos» → «Contar un depósito», escriba la ubicación tal como figura en los ingresos: se esperan los elementos en custodia o programados allí en ese momento. En el teléfono, «Escanear con la cámara» lee la etiqueta; un lector tipo teclado escribe el código y pulsa Intro; también puede escribir la referencia o, sin etiqueta, buscar por la serie. Cada lectura responde al instante con un tono: «Encontrado», «Ya contado», «No se esperaba aquí» (se registra y se explica: ingresó durante el conteo, su registro indica otra ubicación…) o «No es nuestro» (no se registra nada). Dos teléfonos pueden contar a la vez: cada elemento cuenta una sola vez. La lista «Esperados, aún sin contar» dice qué falta por encontrar.',
+          image: 'stockpile-stocktake',
+        },
+        {
+          title: 'Cerrar el conteo',
+          text: 'Otro encargado de arsenal lo cierra, en el mismo teléfono, con su propio correo y contraseña y una nota (quien lo abrió no puede). Lo que no se contó queda como faltante y levanta una alerta crítica para su institución y el asesor regional; si un conteo posterior lo encuentra, la alerta se cierra sola con una nota. Un arma destruida durante el conteo no falta: sale en «Salieron de la custodia». La «Hoja de conteo (PDF)» lleva las dos firmas.',
+        },
       ],
     },
     en: {
@@ -207,6 +230,19 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
         {
           title: 'The certificate',
           text: 'Another person verifies the destruction. The certificate prints the photographs before and after. The PDF/A certificate carries your agency’s letterhead, its local time and signature lines for the witnesses and the verifier; an unverified copy is marked “NOT VERIFIED”.',
+        },
+        {
+          title: 'Labels',
+          text: 'Each item carries a label with its reference, the gun and a QR code of the reference. On the item page, “Print label” prints it for a label printer (62 × 29 mm) or on A4 sheets; under “Stocktakes”, “Labels” prints a whole store’s (A4 sheets of 24 or 14).',
+        },
+        {
+          title: 'Count a store',
+          text: 'At least once a year, count each store in full. Under “Stocktakes” → “Count a store”, type the location as the intakes name it: the items in custody or scheduled there at that moment are expected. On the phone, “Scan with the camera” reads the label; a keyboard-style scanner types the code and presses Enter; you can also type the reference or, with no label, look it up by serial. Each scan answers at once with a tone: “Found”, “Already counted”, “Not expected here” (recorded and explained: taken in during the count, its record names another location…) or “Not ours” (nothing recorded). Two phones can count at once: each item counts once. The list “Expected, not counted yet” says what is left to find.',
+          image: 'stockpile-stocktake',
+        },
+        {
+          title: 'Close the count',
+          text: 'Another stockpile manager closes it, on the same phone, with their own email and password and a note (the one who opened it cannot). What was not counted is missing and raises a critical alert for your agency and the regional advisor; if a later count finds it, the alert closes by itself with a note. A gun destroyed during the count is not missing: it is listed under “Left custody”. The “Count sheet (PDF)” carries both signatures.',
         },
       ],
     },

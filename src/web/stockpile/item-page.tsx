@@ -18,6 +18,7 @@ import { useFormat } from '../ui/format.ts';
 import { ErrorNotice, Loading } from '../ui/notice.tsx';
 import { weaponLabel } from '../weapons/weapon-label.ts';
 import { useHoldAction } from './hold-action.ts';
+import { LabelsButton } from '../stocktakes/labels-button.tsx';
 
 /** One stockpile item: where it is, whether it is held as evidence, and its whole custody history with the reasons. */
 export function StockItemPage() {
@@ -49,14 +50,17 @@ export function StockItemPage() {
         </div>
       </div>
       <OpenAlertsBand alerts={it.openAlerts} weaponId={it.weaponId} />
-      {it.status === 'in_custody' &&
-        mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
-          <div className="actions">
+      <div className="actions">
+        {it.status === 'in_custody' &&
+          mayTake(HOLD_LIFECYCLE, it.evidenceHold ? 'release_hold' : 'hold', holdStateOf(it), me.role) && (
             <button type="button" onClick={() => holdAction(it)}>
               {t(`custody.${action}`)}
             </button>
-          </div>
+          )}
+        {it.status !== 'destroyed' && me.role === 'stockpile_manager' && (
+          <LabelsButton itemId={it.id} reference={it.reference} />
         )}
+      </div>
       <RegistryMatches matches={it.registryMatches} />
       <dl className="facts">
         <dt>{t('traces.weapon')}</dt>

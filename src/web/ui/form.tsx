@@ -60,6 +60,8 @@ export function TextField(
     autoComplete?: string;
     placeholder?: string;
     onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
+    /** The id of a <datalist> of suggestions. */
+    list?: string;
   },
 ) {
   const {
@@ -73,6 +75,7 @@ export function TextField(
     autoComplete,
     placeholder,
     onKeyDown,
+    list,
     ...field
   } = props;
   return (
@@ -87,6 +90,7 @@ export function TextField(
           maxLength={maxLength}
           autoComplete={autoComplete}
           placeholder={placeholder}
+          list={list}
           required={field.required}
           onKeyDown={onKeyDown}
           onChange={(event) => onChange(event.target.value)}

@@ -20,6 +20,7 @@ type NavKey =
   | 'dashboard'
   | 'reports'
   | 'custody'
+  | 'stocktakes'
   | 'destructions'
   | 'weapons'
   | 'registry'
@@ -41,6 +42,7 @@ const NAV: Record<Role, [NavKey, string][]> = {
     ['queue', '/queue'],
     ['traces', '/traces'],
     ['destructions', '/destructions'],
+    ['stocktakes', '/stocktakes'],
     ['weapons', '/weapons'],
     ['registry', '/registry'],
     ['intelligence', '/intelligence'],
@@ -48,6 +50,7 @@ const NAV: Record<Role, [NavKey, string][]> = {
   ],
   stockpile_manager: [
     ['custody', '/stockpile'],
+    ['stocktakes', '/stocktakes'],
     ['destructions', '/destructions'],
     ['weapons', '/weapons'],
     ['registry', '/registry'],

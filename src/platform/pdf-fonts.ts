@@ -49,7 +49,7 @@ export function woffToTtf(woff: Buffer): Buffer {
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
 /** Noto Sans (Latin), regular and bold, for documents that embed their fonts (PDF/A): read and unwrapped once. */
-export function certificateFonts() {
+export function documentFonts() {
   const load = (weight: number) =>
     woffToTtf(readFileSync(require.resolve(`@fontsource/noto-sans/files/noto-sans-latin-${weight}-normal.woff`)));
   fonts ??= { regular: load(400), bold: load(700) };
