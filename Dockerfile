@@ -18,4 +18,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000 9464
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--expose-gc", "dist/src/main.js"]

@@ -32,6 +32,9 @@ const PACED_CONNECTIONS = 30;
 const PACED_SECONDS = quick ? 15 : 60;
 /** The upload scenario: this many 10 MB photographs, 20 at a time. */
 const UPLOADS = quick ? 20 : 60;
+/** The country report's year (the seed's recoveries run up to today) and how many times it is measured. */
+const COUNTRY_YEAR = new Date().getUTCFullYear();
+const COUNTRY_READS = quick ? 100 : 40;
 /** Requests per read, one connection at a time: a p99 from at least 1,000 samples (the 10th slowest), not the 2nd of 200. */
 const READS = 1000;
 const WARM_UP = 50;
@@ -65,6 +68,7 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 const SERVICE_FLAGS = [
   '--max-old-space-size=160',
   '--max-semi-space-size=4',
+  '--expose-gc',
   ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
 ];
 
@@ -521,7 +525,14 @@ async function main() {
       '?from=2026-01-01',
     ];
     const cursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
-    const reads: { name: string; who: string; paths: string[]; target: 'c3' | 'c5' | 'summary' | 'report' }[] = [
+    const reads: {
+      name: string;
+      who: string;
+      paths: string[];
+      target: 'c3' | 'c5' | 'summary' | 'report' | 'country';
+      /** Requests measured, when not READS: a year of a country's recoveries is most of the seed, seconds a request. */
+      amount?: number;
+    }[] = [
       {
         name: 'GET /queue',
         who: scaleAdvisor.token,
@@ -582,20 +593,27 @@ async function main() {
         paths: ['/api/v1/reports/traces?groupBy=month'],
         target: 'report',
       },
+      {
+        name: `GET /reports/country?country=SV&year=${COUNTRY_YEAR}`,
+        who: scaleAdvisor.token,
+        paths: [`/api/v1/reports/country?country=SV&year=${COUNTRY_YEAR}`],
+        target: 'country',
+        amount: COUNTRY_READS,
+      },
     ];
     return { reads, sample, benchAgency };
   };
   /** One read, measured warm: a first pass compiles its code paths and fills its caches, like the reference's. */
-  const measureRead = async (read: { who: string; paths: string[] }) => {
+  const measureRead = async (read: { who: string; paths: string[]; amount?: number }) => {
     const plan: LoadPlan = {
       url: `${base}${read.paths[0]}`,
       method: 'GET',
       headers: { authorization: `Bearer ${read.who}` },
       connections: 1,
-      amount: READS,
+      amount: read.amount ?? READS,
       paths: read.paths,
     };
-    await load({ ...plan, amount: WARM_UP });
+    await load({ ...plan, amount: Math.min(WARM_UP, read.amount ?? READS) });
     return load(plan);
   };
   log(`3. scale: the reads at ${tenth.toLocaleString('en')} traces`);
@@ -639,6 +657,12 @@ async function main() {
   const floor = await sqlFloor(db, benchAgency.region);
   record({ scenario: '3 scale', metric: '(d) SQL floor: summary p99 (ms)', rastreo: floor.summary, target: '' });
   record({ scenario: '3 scale', metric: '(d) SQL floor: monthly report p99 (ms)', rastreo: floor.report, target: '' });
+  record({
+    scenario: '3 scale',
+    metric: `(d) SQL floor: country report, ${COUNTRY_READS} runs, p99 (ms)`,
+    rastreo: floor.country,
+    target: '',
+  });
   const c = Math.max(1, readReference.p99Ms);
   for (const read of reads) {
     const result = await measureRead(read);
@@ -656,7 +680,7 @@ async function main() {
     if (result.non2xx) log(`  warning: ${read.name}: ${result.non2xx} non-2xx`);
     record({
       scenario: '3 scale',
-      metric: `${read.name} p50 (ms), ${READS} requests, 1 connection`,
+      metric: `${read.name} p50 (ms), ${read.amount ?? READS} requests, 1 connection`,
       rastreo: result.p50Ms,
       target: '',
     });
@@ -673,7 +697,10 @@ async function main() {
         met: result.p99Ms <= times * c,
       });
     } else {
-      const d = Math.max(1, read.target === 'summary' ? floor.summary : floor.report);
+      const d = Math.max(
+        1,
+        read.target === 'summary' ? floor.summary : read.target === 'country' ? floor.country : floor.report,
+      );
       record({
         scenario: '3 scale',
         metric: `${read.name} p99 (ms)`,
@@ -1031,7 +1058,7 @@ async function waitForWorker(_db: Db) {
  * (d) The SQL floor: the queue summary and the monthly report of one region, each as one hand-written statement run
  * straight through pg (no HTTP, no Express) on the same data, 200 times; p99 in ms.
  */
-async function sqlFloor(db: Db, region: string): Promise<{ summary: number; report: number }> {
+async function sqlFloor(db: Db, region: string): Promise<{ summary: number; report: number; country: number }> {
   const client = (await db.client.acquireRawConnection()) as pg.Client;
   const open = "('pending_review', 'queued', 'in_progress', 'needs_info', 'failed')";
   const summary = `
@@ -1052,10 +1079,22 @@ async function sqlFloor(db: Db, region: string): Promise<{ summary: number; repo
            avg((time_to_crime_days < 1095)::int), count(time_to_crime_days)
       FROM traces WHERE region = $1 AND recovery_date BETWEEN current_date - 365 AND current_date AND status NOT IN ('draft', 'cancelled')
      GROUP BY GROUPING SETS ((1), (2), ())`;
-  const p99 = async (sql: string) => {
-    for (let i = 0; i < WARM_UP; i++) await client.query(sql, [region]);
+  // The country report's tables written by hand as one statement: each gun once, grouped every way the report groups.
+  const country = `
+    WITH g AS (SELECT DISTINCT ON (t.weapon_id) t.status, t.outcome, t.time_to_crime_days AS ttc, t.weapon->>'type' AS type,
+                      w.manufacturer_normalized AS m, upper(t.weapon->>'caliber') AS c, t.result->>'sourceCountry' AS sc,
+                      coalesce(t.result->'dealer'->>'state', t.result->>'sourceState') AS st
+                 FROM traces t JOIN weapons w ON w.id = t.weapon_id
+                WHERE t.recovery_country = 'SV' AND t.recovery_date >= '${COUNTRY_YEAR}-01-01'
+                  AND t.recovery_date < '${COUNTRY_YEAR + 1}-01-01' AND t.status NOT IN ('draft', 'cancelled') AND $1::text IS NOT NULL
+                ORDER BY t.weapon_id, (t.status = 'completed') DESC, t.recovery_date, t.id)
+    SELECT type, m, c, st, coalesce(outcome, 'pending'), count(*), count(*) FILTER (WHERE status = 'completed'),
+           count(*) FILTER (WHERE status = 'completed' AND sc = 'US'), percentile_cont(0.5) WITHIN GROUP (ORDER BY ttc)
+      FROM g GROUP BY GROUPING SETS ((type), (m), (c), (st), (5), ())`;
+  const p99 = async (sql: string, amount = READS) => {
+    for (let i = 0; i < Math.min(WARM_UP, amount); i++) await client.query(sql, [region]);
     const times: number[] = [];
-    for (let i = 0; i < READS; i++) {
+    for (let i = 0; i < amount; i++) {
       const started = process.hrtime.bigint();
       await client.query(sql, [region]);
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -1064,7 +1103,7 @@ async function sqlFloor(db: Db, region: string): Promise<{ summary: number; repo
     return round(times[Math.ceil(times.length * 0.99) - 1]!, 1);
   };
   try {
-    return { summary: await p99(summary), report: await p99(report) };
+    return { summary: await p99(summary), report: await p99(report), country: await p99(country, COUNTRY_READS) };
   } finally {
     await db.client.destroyRawConnection(client);
   }

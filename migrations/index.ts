@@ -25,6 +25,7 @@ import * as alertsByWeapon from './20261206_023_alerts_by_weapon.ts';
 import * as stageEvents from './20261206_024_stage_events.ts';
 import * as attachments from './20261207_025_attachments.ts';
 import * as stocktakes from './20261207_026_stocktakes.ts';
+import * as countryReport from './20261207_027_country_report.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261129_001_initial': initial,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261206_024_stage_events': stageEvents,
   '20261207_025_attachments': attachments,
   '20261207_026_stocktakes': stocktakes,
+  '20261207_027_country_report': countryReport,
 };

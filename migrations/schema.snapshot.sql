@@ -1307,6 +1307,8 @@ CREATE INDEX traces_case ON public.traces USING btree (case_id, created_at DESC,
 
 CREATE INDEX traces_completed_region ON public.traces USING btree (region, completed_at) INCLUDE (submitted_at) WHERE (status = ANY (ARRAY['completed'::text, 'not_traceable'::text]));
 
+CREATE INDEX traces_country_report ON public.traces USING btree (recovery_country, recovery_date) INCLUDE (weapon_id, status, outcome, time_to_crime_days) WHERE (status <> ALL (ARRAY['draft'::text, 'cancelled'::text]));
+
 CREATE INDEX traces_default_queue ON public.traces USING btree (urgent DESC, status_changed_at, id) WHERE (status = ANY (ARRAY['pending_review'::text, 'failed'::text]));
 
 CREATE INDEX traces_default_queue_agency ON public.traces USING btree (agency_id, urgent DESC, status_changed_at, id) WHERE (status = ANY (ARRAY['pending_review'::text, 'failed'::text]));

@@ -82,7 +82,8 @@ describe('Node.js runtime', () => {
     // Node 24's V8 with --max-old-space-size alone grows the young generation to 64 MB semi-spaces and then ran a full
     // mark-compact every ~30 ms under load (3× the CPU, RSS 270 MB); the semi-space cap keeps it as on Node 20. 4 MB
     // rather than 16 (2026-12-06): the same throughput, and uploads' socket buffers are collected sooner (README).
-    const FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=4'];
+    // --expose-gc: uploads ask for a young-generation collection every 16 MB streamed (src/platform/streamed-memory.ts).
+    const FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=4', '--expose-gc'];
     const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
     for (const script of [scripts.start!, scripts.worker!])
       expect(/node ((?:--\S+ )+)dist\//.exec(script)?.[1]?.trim().split(' ')).toEqual(FLAGS);

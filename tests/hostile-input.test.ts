@@ -333,6 +333,7 @@ const BASE: Record<string, () => Base> = {
     body: { note: 'Cierre' },
   }),
   'GET /stockpile/stores': () => ({ as: 'advisor' }),
+  'GET /reports/country': () => ({ as: 'advisor', query: { country: 'SV', year: '2026' } }),
   'GET /reports/traces': () => ({
     as: 'advisor',
     query: { from: '2026-01-01', to: '2026-11-30', agencyId: t.home.id, groupBy: 'month' },

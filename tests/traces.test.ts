@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCase, traceBody, unique, useWorld } from './support/harness.ts';
@@ -421,6 +422,23 @@ describe('POST /traces/bulk', () => {
     expect(res.body.results[499].errors).toEqual([
       { path: '/urgentReason', message: 'is required when urgent is true' },
     ]);
+  });
+
+  it('reads the example file as a Spanish spreadsheet saves it: byte-order mark, “;” between cells, CRLF', async () => {
+    const caseNumber = unique('PNC-ES-');
+    await inv().post('/cases', { caseNumber, title: 'Tráfico de armas en Santa Ana', offense: 'arms_trafficking' });
+    const example = readFileSync(new URL('./fixtures/bulk-example.csv', import.meta.url), 'utf8');
+    const rows: string[][] = parse(example, { bom: true, skip_empty_lines: true });
+    // Its own case and serials; cells holding a ";" quoted, as a spreadsheet writes them.
+    const cells = rows.map((row, n) =>
+      n === 0
+        ? row
+        : row.map((cell, column) => (column === 0 ? caseNumber : column === 5 && cell ? `${cell}ES` : cell)),
+    );
+    const spanish = `\uFEFF${cells.map((row) => row.map((cell) => (cell.includes(';') ? `"${cell}"` : cell)).join(';')).join('\r\n')}\r\n`;
+    const res = await inv().request('POST', '/traces/bulk', spanish, { 'content-type': 'text/csv' });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    expect(res.body).toMatchObject({ created: 3, failed: 0 });
   });
 
   it("reads the documented example file, whose rows name their case by its number (the demo's first case)", async () => {

@@ -121,6 +121,7 @@ const SHOTS: Record<string, { who: keyof typeof people; path: () => string; part
   'advisor-destructions': { who: 'advisor', path: () => '/destructions' },
   'advisor-reports': { who: 'advisor', path: () => '/reports' },
   'advisor-stocktakes': { who: 'advisor', path: () => '/stocktakes' },
+  'advisor-country-report': { who: 'advisor', path: () => '/reports/country', part: '.country-report' },
   'stockpile-intake': { who: 'stockpile', path: () => '/stockpile' },
   'stockpile-item': { who: 'stockpile', path: () => `/stockpile/${ids.itemId}` },
   'stockpile-destruction': { who: 'stockpile', path: () => `/destructions/${ids.destructionId}` },

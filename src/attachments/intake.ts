@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { streamedThrough } from '../platform/streamed-memory.ts';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,7 @@ export async function receiveUpload(
         transform(chunk: Buffer, _encoding, done) {
           size += chunk.length;
           hash.update(chunk);
+          streamedThrough(chunk.length);
           stillWorking();
           done(null, chunk);
         },

@@ -1,7 +1,7 @@
 import { localDateTime, timeZoneOf } from '../shared/time-zones.ts';
 import { en } from '../i18n/en.ts';
 import { es } from '../i18n/es.ts';
-import { finishPdf, fitText, openPdf, scaleColumns, tableHeader } from '../platform/pdf.ts';
+import { bilingualFooter, finishPdf, fitText, openPdf, scaleColumns, tableHeader } from '../platform/pdf.ts';
 import type { DestructionDetail } from './schemas.ts';
 
 /** A code in both of the certificate's languages, from the web UI's words for it. */
@@ -216,6 +216,12 @@ export async function renderCertificate(
 
   // On every page: its number, and on a copy not yet verified the mark that says so.
   doc.fillColor(INK);
-  finishPdf(doc, MARGIN, event.reference, event.status === 'verified' ? null : 'NO VERIFICADO / NOT VERIFIED', MARK);
+  finishPdf(
+    doc,
+    MARGIN,
+    bilingualFooter(event.reference),
+    event.status === 'verified' ? null : 'NO VERIFICADO / NOT VERIFIED',
+    MARK,
+  );
   return bytes;
 }

@@ -52,6 +52,7 @@ const BY_NAME: Record<string, unknown> = {
   urgentReason: 'Suspect in custody; the hearing is within 48 hours.',
   closingNote: 'Purchaser identified; the case file was updated.',
   openedByName: 'Sgto. Marta López',
+  disclaimer: 'Trace data are not a random sample of the firearms used in crime or recovered by the authorities.',
   closedByName: 'Insp. Carlos Pérez',
   itemLocation: 'Bodega central, estante 4',
   storageLocation: 'Bodega central PNC, estante B-12',

@@ -73,14 +73,18 @@ export function tableHeader(
   doc.y = y + row;
 }
 
+/** A bilingual page footer: the document's reference and its page number in Spanish and English. */
+export const bilingualFooter = (reference: string) => (page: number, pages: number) =>
+  `${reference} · Página ${page} de ${pages} / Page ${page} of ${pages}`;
+
 /**
- * Ends a document: on every page its reference and number in both languages in the bottom margin, and — on a copy not
- * yet final (a destruction not verified, a count not closed) — `mark` across the page in `markColor`.
+ * Ends a document: on every page its `footer` (the page number) in the bottom margin, and — on a copy not yet final (a
+ * destruction not verified, a count not closed) — `mark` across the page in `markColor`.
  */
 export function finishPdf(
   doc: PDFKit.PDFDocument,
   margin: number,
-  reference: string,
+  footer: (page: number, pages: number) => string,
   mark: string | null,
   markColor = '#e3a49c',
 ): void {
@@ -90,7 +94,7 @@ export function finishPdf(
     const { width, height, margins } = doc.page;
     const keep = margins.bottom;
     margins.bottom = 0; // writing in the bottom margin must not start a new page
-    const number = `${reference} · Página ${page + 1} de ${range.count} / Page ${page + 1} of ${range.count}`;
+    const number = footer(page + 1, range.count);
     doc
       .font('regular')
       .fontSize(8)

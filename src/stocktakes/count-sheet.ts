@@ -1,6 +1,6 @@
 import { en } from '../i18n/en.ts';
 import { es } from '../i18n/es.ts';
-import { finishPdf, fitText, openPdf, scaleColumns, tableHeader } from '../platform/pdf.ts';
+import { bilingualFooter, finishPdf, fitText, openPdf, scaleColumns, tableHeader } from '../platform/pdf.ts';
 import { localDateTime, timeZoneOf } from '../shared/time-zones.ts';
 import type { StocktakeDetail, StocktakeLine } from './schemas.ts';
 
@@ -146,6 +146,12 @@ export async function renderCountSheet(
       .text(signer.as, signer.x, y + 16, { width: half, lineBreak: false });
   }
 
-  finishPdf(doc, MARGIN, stocktake.reference, stocktake.status === 'closed' ? null : 'NO CERRADO / NOT CLOSED', MARK);
+  finishPdf(
+    doc,
+    MARGIN,
+    bilingualFooter(stocktake.reference),
+    stocktake.status === 'closed' ? null : 'NO CERRADO / NOT CLOSED',
+    MARK,
+  );
   return bytes;
 }

@@ -19,8 +19,12 @@ function cell(column: string, raw: string): unknown {
 /** Turns CSV rows into create bodies; empty cells are absent fields, and an object with no cells is absent. */
 export function parseBulkCsv(text: string): unknown[] {
   let records: string[][];
+  // A spreadsheet in Spanish saves its CSV with `;` between cells (the comma is its decimal sign): the header row, whose
+  // column names hold neither, tells which one the file uses.
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true, delimiter });
   } catch (error) {
     throw invalidField('', `is not valid CSV: ${(error as Error).message}`);
   }

@@ -26,6 +26,7 @@ import { WeaponsPage } from './weapons/weapons-page.tsx';
 // The chart pages carry chart.js; the guide's text and the administrator's pages are big and seldom opened — none of
 // them is fetched with the sign-in page (the first load on a field link has a budget: tests/web-field.test.ts).
 const ReportsPage = later(() => import('./reports/reports-page.tsx'), 'ReportsPage');
+const CountryReportPage = later(() => import('./reports/country-report-page.tsx'), 'CountryReportPage');
 const DashboardPage = later(() => import('./review/dashboard-page.tsx'), 'DashboardPage');
 const HelpPage = later(() => import('./help/help-page.tsx'), 'HelpPage');
 const AdministrationPage = later(() => import('./admin/administration-page.tsx'), 'AdministrationPage');
@@ -61,6 +62,14 @@ export function App() {
           element={
             <Later>
               <ReportsPage />
+            </Later>
+          }
+        />
+        <Route
+          path="reports/country"
+          element={
+            <Later>
+              <CountryReportPage />
             </Later>
           }
         />

@@ -63,10 +63,14 @@ export default defineConfig({
       output: {
         // The libraries every page needs in one file: split by which lazy page also uses them, they came in several
         // small files that compress worse (the first load on a field link has a budget: tests/web-field.test.ts). The
-        // camera's QR reader (@zxing) is loaded when a count page opens the camera, like the charts with their pages.
+        // camera's QR reader (@zxing) is loaded when a count page opens the camera, the map (d3-geo, us-atlas) with the country
+        // report, like the charts with their pages.
         codeSplitting: {
           groups: [
-            { name: 'libraries', test: /node_modules[\\/](?!(cytoscape|chart\.js|@kurkle|@zxing)[\\/])/ },
+            {
+              name: 'libraries',
+              test: /node_modules[\\/](?!(cytoscape|chart\.js|@kurkle|@zxing|d3-[a-z]+|topojson-client|us-atlas)[\\/])/,
+            },
             // The app's own shared code (the contract files, the API client, the form controls) in one file too: each
             // lazy page that shares a piece with the first page split it off into a file of its own, a few hundred
             // bytes each plus headers. The chart wrapper stays with the pages that draw charts.

@@ -126,6 +126,11 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           image: 'advisor-stocktakes',
         },
         {
+          title: 'El informe por país',
+          text: 'En «Informes» → «Informe por país», elija el país y el año de recuperación: las armas recuperadas y rastreadas (cada arma una vez), las de origen estadounidense, el mapa de los estados de origen (toque o pase el cursor sobre un estado para ver cuántas y qué parte; los estados sin ninguna se ven en el color del cero), los tipos, fabricantes, calibres, el tiempo hasta el delito y la comparación con el año anterior. «Hoja de cálculo (CSV)» se abre bien en Excel en español; «Informe imprimible (PDF)» es el documento para un ministerio o un donante, con su advertencia: los datos de rastreo no son una muestra aleatoria.',
+          image: 'advisor-country-report',
+        },
+        {
           title: 'Informes',
           text: 'Los «Informes» cuentan los rastreos por fecha de recuperación; el CSV se descarga en el idioma de la página.',
           image: 'advisor-reports',
@@ -154,6 +159,11 @@ export const GUIDE: Record<Role, Record<Language, { lead: string; steps: GuideSt
           title: 'Stocktakes of the stores',
           text: 'Under “Stocktakes”, the region’s stores are listed by the date of their last full count; those not counted within a year are “Overdue”, highlighted and first. Each closed count shows what was missing; each missing gun is a critical alert for you and the agency.',
           image: 'advisor-stocktakes',
+        },
+        {
+          title: 'The country report',
+          text: 'Under “Reports” → “Country report”, choose the country and the year of recovery: the guns recovered and traced (each gun once), those sourced from the United States, the map of source states (touch or hover a state for how many and what share; states with none show in the colour of zero), the types, manufacturers, calibers, time-to-crime and the comparison with the year before. “Spreadsheet (CSV)” opens right in Excel in Spanish; “Printable report (PDF)” is the document for a ministry or a donor, with its caveat: trace data are not a random sample.',
+          image: 'advisor-country-report',
         },
         {
           title: 'Reports',

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { AgencyFilter } from '../ui/filters.tsx';
 import type { Agency } from '../../identity/schemas.ts';
 import { GROUP_BY, OUTCOME_KEYS, type TraceReport } from '../../reports/schemas.ts';
@@ -79,7 +80,10 @@ export function ReportsPage() {
 
   return (
     <section>
-      <h1>{t('reports.title')}</h1>
+      <div className="page-header">
+        <h1>{t('reports.title')}</h1>
+        {me.role !== 'stockpile_manager' && <Link to="/reports/country">{t('countryReport.heading')}</Link>}
+      </div>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>
         <DateField label={t('reports.from')} value={from} onChange={whenDate(setFrom)} />
         <DateField label={t('reports.to')} value={to} onChange={whenDate(setTo)} />

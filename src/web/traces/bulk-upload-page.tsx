@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { BULK_CSV_COLUMNS, CIRCUMSTANCES } from '../../traces/schemas.ts';
 import { WEAPON_TYPES } from '../../weapons/schemas.ts';
+import { csvLine, csvSeparator } from '../../shared/csv.ts';
 import { ApiProblem, newIdempotencyKey, request, saveFile } from '../api/client.ts';
 import { Field } from '../ui/form.tsx';
 import { useFormat } from '../ui/format.ts';
@@ -16,7 +17,7 @@ interface BulkResult {
 }
 
 export function BulkUploadPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -93,7 +94,13 @@ export function BulkUploadPage() {
         <button
           type="button"
           onClick={() =>
-            saveFile(new Blob([`${BULK_CSV_COLUMNS.join(',')}\n`], { type: 'text/csv' }), 'rastreo-traces.csv')
+            // For a spreadsheet, as every CSV the app writes: byte-order mark, `;` in Spanish, CRLF (the upload reads both).
+            saveFile(
+              new Blob([`\uFEFF${csvLine([...BULK_CSV_COLUMNS], csvSeparator(i18n.language))}\r\n`], {
+                type: 'text/csv;charset=utf-8',
+              }),
+              'rastreo-traces.csv',
+            )
           }
         >
           {t('bulk.template')}
