@@ -88,7 +88,10 @@ describe.each([
     await page.getByTestId('who').waitFor();
     await page.goto(`${t.client.baseUrl}/traces/new`);
     await expect.poll(() => field(page, c.traceForm.case).locator('option').count()).toBeGreaterThan(1);
-    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    // The service worker takes the page once it has precached the app: seconds on a busy machine (a CI run missed 1 s).
+    await expect
+      .poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 })
+      .toBe(true);
     // Another tab, signed in too (each tab has its own session), looking at the same device's drafts.
     const others = [];
     for (let n = 1; n < tabs; n += 1) {

@@ -41,7 +41,9 @@ export default defineConfig({
         clientsClaim: true,
         skipWaiting: true,
         globPatterns: ['**/*.{js,css,html}'],
-        globIgnores: ['**/cytoscape*', '**/chart-*'],
+        // The big libraries of pages a field link seldom opens are fetched (and then cached) when opened, not precached
+        // on the first visit: the link graph, the charts, the camera's QR reader and the map of the country report.
+        globIgnores: ['**/cytoscape*', '**/chart-*', '**/qr-reader-*', '**/us-map-*'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/(api|admin|docs|openapi\.json|healthz|readyz|metrics|problems|guide)(\/|$)/],
         runtimeCaching: [
@@ -71,6 +73,9 @@ export default defineConfig({
               name: 'libraries',
               test: /node_modules[\\/](?!(cytoscape|chart\.js|@kurkle|@zxing|d3-[a-z]+|topojson-client|us-atlas)[\\/])/,
             },
+            // Named, so the service worker can leave them out of its precache (workbox.globIgnores above).
+            { name: 'qr-reader', test: /node_modules[\\/]@zxing[\\/]/ },
+            { name: 'us-map', test: /node_modules[\\/](d3-[a-z]+|topojson-client|us-atlas)[\\/]/ },
             // The app's own shared code (the contract files, the API client, the form controls) in one file too: each
             // lazy page that shares a piece with the first page split it off into a file of its own, a few hundred
             // bytes each plus headers. The chart wrapper stays with the pages that draw charts.
