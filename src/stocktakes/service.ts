@@ -14,7 +14,9 @@ import type {
   LineQuery,
   Store,
   StocktakeCreate,
+  Stocktake,
   StocktakeDetail,
+  StocktakeLine,
   StocktakeQuery,
 } from './schemas.ts';
 import { STOCKTAKE_LIFECYCLE } from './transitions.ts';
@@ -22,6 +24,17 @@ import type { Clock } from '../shared/clock.ts';
 
 const closedProblem = () =>
   conflict('stocktake-closed', 'The stocktake is closed; nothing was recorded. Open a new stocktake to count again.');
+
+/** A stocktake with its result: missing and left once closed, unexpected as counted so far. */
+const withResult = (stocktake: Stocktake, lines: StocktakeLine[]): StocktakeDetail => {
+  const closed = stocktake.status === 'closed';
+  return {
+    ...stocktake,
+    missing: lines.filter((line) => line.outcome === 'missing'),
+    unexpected: lines.filter((line) => line.outcome === 'unexpected'),
+    left: closed ? lines.filter((line) => line.outcome === 'left') : [],
+  };
+};
 
 export class StocktakeService {
   constructor(private readonly clock: Clock) {}
@@ -63,16 +76,14 @@ export class StocktakeService {
 
   /** The stocktake with its result: missing and left once closed, unexpected as counted so far. */
   async detail(db: Queryable, ctx: RequestContext, id: string): Promise<StocktakeDetail> {
+    const stocktake = await this.inScope(db, ctx, id);
+    return withResult(stocktake, await repo.allLines(db, id, ['missing', 'unexpected', 'left']));
+  }
+
+  private async inScope(db: Queryable, ctx: RequestContext, id: string) {
     const stocktake = await repo.findStocktake(db, readScope(ctx.actor), id);
     if (!stocktake) throw notFound('Stocktake');
-    const lines = await repo.allLines(db, id, ['missing', 'unexpected', 'left']);
-    const closed = stocktake.status === 'closed';
-    return {
-      ...stocktake,
-      missing: lines.filter((line) => line.outcome === 'missing'),
-      unexpected: lines.filter((line) => line.outcome === 'unexpected'),
-      left: closed ? lines.filter((line) => line.outcome === 'left') : [],
-    };
+    return stocktake;
   }
 
   async lines(db: Queryable, ctx: RequestContext, id: string, query: LineQuery) {
@@ -82,8 +93,10 @@ export class StocktakeService {
 
   /** The signed-off count sheet (a draft, marked so, while the count is open). */
   async countSheet(db: Queryable, ctx: RequestContext, id: string, language: 'es' | 'en') {
-    const stocktake = await this.detail(db, ctx, id);
+    // Every line once: the sheet lists them all, and its result sections are some of them.
+    const found = await this.inScope(db, ctx, id);
     const lines = await repo.allLines(db, id);
+    const stocktake = withResult(found, lines);
     await audit(db, ctx, { action: 'stocktake.print', entity: 'stocktake', entityId: id, details: {} });
     return { reference: stocktake.reference, pdf: await renderCountSheet(stocktake, lines, language) };
   }

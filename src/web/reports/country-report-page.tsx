@@ -106,6 +106,56 @@ function Report({
     [t('countryReport.under1Year'), (r) => r.timeToCrime.under1Year],
   ];
   const states = new Map(report.bySourceState.filter((row) => row.state).map((row) => [row.state!, row.count]));
+  const tables: { title: string; head: string; rows: [string, number][]; of: number; testId: string }[] = [
+    {
+      title: t('countryReport.sourceStates'),
+      head: t('countryReport.state'),
+      rows: report.bySourceState.map((row) => [
+        row.state ? `${stateName(row.state)} (${row.state})` : t('countryReport.unknownState'),
+        row.count,
+      ]),
+      of: report.usSourced.count,
+      testId: 'table-states',
+    },
+    {
+      title: t('countryReport.byType'),
+      head: t('countryReport.type'),
+      rows: report.byType.map((row) => [t(`weaponTypes.${row.type as 'pistol'}`), row.count]),
+      of: report.recovered,
+      testId: 'table-types',
+    },
+    {
+      title: t('countryReport.manufacturers'),
+      head: t('countryReport.manufacturer'),
+      rows: report.topManufacturers.map((row) => [row.manufacturer ?? t('countryReport.others'), row.count]),
+      of: report.recovered,
+      testId: 'table-manufacturers',
+    },
+    {
+      title: t('countryReport.calibers'),
+      head: t('countryReport.caliber'),
+      rows: report.topCalibers.map((row) => [row.caliber ?? t('countryReport.others'), row.count]),
+      of: report.recovered,
+      testId: 'table-calibers',
+    },
+    {
+      title: t('countryReport.timeToCrime'),
+      head: t('countryReport.timeToCrime'),
+      rows: (['under1Year', 'oneToThreeYears', 'overThreeYears'] as const).map((key) => [
+        t(`countryReport.${key}`),
+        report.timeToCrime[key],
+      ]),
+      of: report.timeToCrime.count,
+      testId: 'table-time-to-crime',
+    },
+    {
+      title: t('countryReport.outcomes'),
+      head: t('countryReport.outcome'),
+      rows: OUTCOME_KEYS.map((key) => [t(`outcomes.${key}`), report.outcomes[key] ?? 0]),
+      of: report.recovered,
+      testId: 'table-outcomes',
+    },
+  ];
   return (
     <>
       <div className="actions">
@@ -152,60 +202,9 @@ function Report({
         title={t('countryReport.mapTitle', { country, year: report.year })}
       />
       <div className="report-tables">
-        <Table
-          title={t('countryReport.sourceStates')}
-          head={t('countryReport.state')}
-          rows={report.bySourceState.map((row) => [
-            row.state ? `${stateName(row.state)} (${row.state})` : t('countryReport.unknownState'),
-            row.count,
-          ])}
-          of={report.usSourced.count}
-          share={share}
-          testId="table-states"
-        />
-        <Table
-          title={t('countryReport.byType')}
-          head={t('countryReport.type')}
-          rows={report.byType.map((row) => [t(`weaponTypes.${row.type as 'pistol'}`), row.count])}
-          of={report.recovered}
-          share={share}
-          testId="table-types"
-        />
-        <Table
-          title={t('countryReport.manufacturers')}
-          head={t('countryReport.manufacturer')}
-          rows={report.topManufacturers.map((row) => [row.manufacturer ?? t('countryReport.others'), row.count])}
-          of={report.recovered}
-          share={share}
-          testId="table-manufacturers"
-        />
-        <Table
-          title={t('countryReport.calibers')}
-          head={t('countryReport.caliber')}
-          rows={report.topCalibers.map((row) => [row.caliber ?? t('countryReport.others'), row.count])}
-          of={report.recovered}
-          share={share}
-          testId="table-calibers"
-        />
-        <Table
-          title={t('countryReport.timeToCrime')}
-          head={t('countryReport.timeToCrime')}
-          rows={(['under1Year', 'oneToThreeYears', 'overThreeYears'] as const).map((key) => [
-            t(`countryReport.${key}`),
-            report.timeToCrime[key],
-          ])}
-          of={report.timeToCrime.count}
-          share={share}
-          testId="table-time-to-crime"
-        />
-        <Table
-          title={t('countryReport.outcomes')}
-          head={t('countryReport.outcome')}
-          rows={OUTCOME_KEYS.map((key) => [t(`outcomes.${key}`), report.outcomes[key] ?? 0])}
-          of={report.recovered}
-          share={share}
-          testId="table-outcomes"
-        />
+        {tables.map((table) => (
+          <Table key={table.testId} {...table} share={share} />
+        ))}
       </div>
       {report.timeToCrime.medianDays !== null && (
         <p>{t('countryReport.medianDays', { days: format.number(report.timeToCrime.medianDays) })}</p>
